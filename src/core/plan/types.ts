@@ -1,0 +1,70 @@
+// The migration plan as typed data, after schema validation. The schema
+// (schemas/migration-plan.schema.json) is the contract; these types follow it.
+
+export type ObjectKindSelector = 'compliance' | 'configuration' | 'certificate' | 'wifi' | 'vpn' | 'email' | 'app';
+export type Cloud = 'global' | 'usgov' | 'usgovdod' | 'china';
+
+export interface SqlSiteSource {
+  source: 'sql';
+  server: string;
+  port?: number;
+  database: string;
+  siteCode: string;
+  auth: { type: 'sql'; user: string } | { type: 'ntlm'; domain: string; user: string };
+  encryption?: {
+    /** Default true. */
+    encrypt?: boolean;
+    /** SHA-256 (or SHA-1) thumbprint of the server certificate, hex. */
+    certificateThumbprint?: string;
+    /** PEM file of the CA that issued the server certificate, relative to the plan. */
+    caFile?: string;
+    /** Name in the server certificate when it differs from `server`. */
+    serverName?: string;
+    /** Explicit, warned opt-in for a self-signed certificate nobody pinned. */
+    trustServerCertificate?: boolean;
+  };
+  connectTimeoutSeconds?: number;
+  requestTimeoutSeconds?: number;
+}
+
+export interface SnapshotSiteSource {
+  source: 'snapshot';
+  /** Relative to the plan file. */
+  path: string;
+}
+
+export type SiteSourceConfig = SqlSiteSource | SnapshotSiteSource;
+
+export type TenantConfig =
+  | { sandbox: true; id?: string; url?: string }
+  | { sandbox?: false; id: string; cloud?: Cloud; clientId?: string };
+
+export interface GroupRef {
+  id?: string;
+  name?: string;
+}
+
+export interface MigrationPlan {
+  version: 1;
+  name: string;
+  site: SiteSourceConfig;
+  tenant: TenantConfig;
+  subscriptionCollection?: string;
+  import?: {
+    kinds?: ObjectKindSelector[];
+    include?: string[];
+    exclude?: string[];
+    assignments?: boolean;
+  };
+  groups?: {
+    map?: Record<string, (string | GroupRef)[]>;
+    createMissing?: boolean;
+  };
+  prepare?: {
+    scepServerUrl?: string;
+    checkLicenses?: boolean;
+    requireExchangeConnector?: boolean;
+    requireNdesConnector?: boolean;
+  };
+  waves?: { name: string; users: string[]; collectionName?: string }[];
+}
