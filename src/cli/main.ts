@@ -1,0 +1,77 @@
+import { createInterface } from 'node:readline/promises';
+import { CliError, type CliIo } from './cli';
+import { commands } from './commands/index';
+
+const version = '0.1.0';
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 8);
+  return [
+    'Usage: cm2intune <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `cm2intune <command> --help` for the options of a command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    io.out(version);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`cm2intune: unknown command '${name}'.\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`cm2intune ${name}: ${error.message}`);
+      return error.exitCode;
+    }
+    // Unexpected: still one line for the user; the stack only on request.
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`cm2intune ${name}: ${message}`);
+    if (process.env.CM2INTUNE_DEBUG && error instanceof Error) io.err(error.stack ?? '');
+    return 1;
+  }
+}
+
+export const processIo: CliIo = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+  cwd: process.cwd(),
+  env: process.env,
+  async confirm(question) {
+    if (!process.stdin.isTTY) return false;
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    } finally {
+      rl.close();
+    }
+  },
+};
+
+if (require.main === module) {
+  main(process.argv.slice(2), processIo).then(
+    (code) => (process.exitCode = code),
+    (error) => {
+      process.stderr.write(`cm2intune: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
