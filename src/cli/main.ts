@@ -53,7 +53,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 export const processIo: CliIo = {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),
-  cwd: process.cwd(),
+  // `npm run cli` runs in the package folder; INIT_CWD is where the user typed the command.
+  cwd: process.env.INIT_CWD ?? process.cwd(),
   env: process.env,
   async confirm(question) {
     if (!process.stdin.isTTY) return false;

@@ -1,4 +1,6 @@
 // Every CLI command, in the order `cm2intune --help` lists them. Add one line per command.
 import type { Command } from '../cli';
+import { init } from './init';
+import { validate } from './validate';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [init, validate];

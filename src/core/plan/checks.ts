@@ -1,0 +1,134 @@
+// The product's own checks on a plan: what a schema can't say. Each works on the raw parsed
+// value defensively, so it still reports while the schema finds other errors.
+import { isAbsolute, resolve } from 'node:path';
+import type { Finding } from '../findings';
+import type { PlanDocument } from './document';
+
+export interface CheckContext {
+  doc: PlanDocument;
+  /** Folder of the plan file: relative paths in the plan are relative to it. */
+  planDir: string;
+  exists(path: string): boolean;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ALL_USERS = 'SMS00002';
+
+export function semanticFindings(plan: unknown, ctx: CheckContext): Finding[] {
+  if (!isObject(plan)) return [];
+  return [
+    ...checkTenant(plan, ctx),
+    ...checkSite(plan, ctx),
+    ...checkSelection(plan, ctx),
+    ...checkWaves(plan, ctx),
+    ...checkSubscriptionCollection(plan, ctx),
+  ];
+}
+
+function finding(ctx: CheckContext, severity: Finding['severity'], code: string, pointer: string, message: string): Finding {
+  return { severity, code, message, pointer, range: ctx.doc.rangeAt(pointer) };
+}
+
+function checkTenant(plan: Json, ctx: CheckContext): Finding[] {
+  const tenant = plan.tenant;
+  if (!isObject(tenant) || tenant.sandbox === true) return [];
+  if (typeof tenant.id !== 'string') return [];
+  if (GUID.test(tenant.id)) return [];
+  const hint = /\./.test(tenant.id)
+    ? ` It looks like a domain name; cm2intune needs the ID so a run can't land in another tenant.`
+    : '';
+  return [
+    finding(ctx, 'error', 'plan/tenant-id-not-guid', '/tenant/id',
+      `Tenant id "${tenant.id}" is not a GUID: use the Directory (tenant) ID from the Entra admin center > Overview, like "72f988bf-86f1-41af-91ab-2d7cd011db47".${hint}`),
+  ];
+}
+
+function checkSite(plan: Json, ctx: CheckContext): Finding[] {
+  const site = plan.site;
+  if (!isObject(site)) return [];
+  const out: Finding[] = [];
+  const fileAt = (pointer: string, path: unknown, what: string, fix: string) => {
+    if (typeof path !== 'string' || path === '') return;
+    const full = isAbsolute(path) ? path : resolve(ctx.planDir, path);
+    if (!ctx.exists(full)) {
+      out.push(finding(ctx, 'error', 'plan/file-not-found', pointer, `${what} "${path}" does not exist (looked for ${full}): ${fix}`));
+    }
+  };
+  if (site.source === 'snapshot') {
+    fileAt('/site/path', site.path, 'Snapshot', 'write it with `cm2intune site export`, or fix the path (relative to the plan).');
+  }
+  if (site.source === 'sql' && isObject(site.encryption)) {
+    const enc = site.encryption;
+    fileAt('/site/encryption/caFile', enc.caFile, 'CA file', 'fix the path (relative to the plan) or pin the certificate with certificateThumbprint.');
+    if (enc.trustServerCertificate === true) {
+      out.push(finding(ctx, 'warning', 'plan/trust-server-certificate', '/site/encryption/trustServerCertificate',
+        'trustServerCertificate accepts any certificate, so anyone in the network path can read the site data: pin the certificate with certificateThumbprint or caFile instead.'));
+    }
+    if (enc.encrypt === false) {
+      out.push(finding(ctx, 'warning', 'plan/encryption-off', '/site/encryption/encrypt',
+        'Encryption is off: site data crosses the network in clear text. Remove "encrypt": false and pin the certificate instead.'));
+    }
+  }
+  return out;
+}
+
+function checkSelection(plan: Json, ctx: CheckContext): Finding[] {
+  const selection = plan.import;
+  if (!isObject(selection)) return [];
+  const excluded = new Set(strings(selection.exclude).map((id) => id.toLowerCase()));
+  return strings(selection.include).flatMap((id, index) =>
+    excluded.has(id.toLowerCase())
+      ? [finding(ctx, 'error', 'plan/included-and-excluded', `/import/include/${index}`,
+          `"${id}" is both included and excluded: remove it from import.include or from import.exclude.`)]
+      : [],
+  );
+}
+
+function checkWaves(plan: Json, ctx: CheckContext): Finding[] {
+  if (!Array.isArray(plan.waves)) return [];
+  const out: Finding[] = [];
+  const waveByName = new Map<string, number>();
+  const waveByUser = new Map<string, string>();
+  plan.waves.forEach((wave, w) => {
+    if (!isObject(wave)) return;
+    const name = typeof wave.name === 'string' ? wave.name : `#${w + 1}`;
+    const key = name.trim().toLowerCase();
+    if (typeof wave.name === 'string') {
+      const first = waveByName.get(key);
+      if (first !== undefined) {
+        out.push(finding(ctx, 'error', 'plan/duplicate-wave-name', `/waves/${w}/name`,
+          `Wave name "${name}" is already used by wave ${first + 1}: wave names name ConfigMgr collections, so they must be unique. Rename one.`));
+      } else {
+        waveByName.set(key, w);
+      }
+    }
+    if (!Array.isArray(wave.users)) return;
+    wave.users.forEach((user, u) => {
+      if (typeof user !== 'string') return;
+      const userKey = user.trim().toLowerCase();
+      const earlier = waveByUser.get(userKey);
+      if (earlier !== undefined) {
+        const same = earlier === name;
+        out.push(finding(ctx, 'error', 'plan/user-in-two-waves', `/waves/${w}/users/${u}`,
+          same
+            ? `User "${user}" is listed twice in wave "${name}": remove one entry.`
+            : `User "${user}" is in wave "${earlier}" and in wave "${name}": a user moves once. Remove it from one of the waves.`));
+      } else {
+        waveByUser.set(userKey, name);
+      }
+    });
+  });
+  return out;
+}
+
+function checkSubscriptionCollection(plan: Json, ctx: CheckContext): Finding[] {
+  if (plan.subscriptionCollection !== ALL_USERS) return [];
+  return [
+    finding(ctx, 'warning', 'plan/subscription-all-users', '/subscriptionCollection',
+      'The Intune subscription uses All Users (SMS00002), which cannot take exclude rules, so no wave can move. Create a user collection with all users, switch the subscription to it in ConfigMgr, and put its ID here.'),
+  ];
+}

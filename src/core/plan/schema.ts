@@ -1,0 +1,123 @@
+// Validates a plan against schemas/migration-plan.schema.json (the same file VS Code's JSON
+// service uses) and turns ajv's errors into findings a ConfigMgr admin can act on.
+import Ajv, { type ErrorObject } from 'ajv';
+import schema from '../../../schemas/migration-plan.schema.json';
+import type { Finding } from '../findings';
+import { pointerToPath, type PlanDocument } from './document';
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+function validate(value: unknown) {
+  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+  return validator(value) ? [] : (validator.errors ?? []);
+}
+
+const SECRET = /pass(word)?|secret|token|credential|key$/i;
+
+/** `waves[1].users[0]` for `/waves/1/users/0`: how an admin reads a place in the plan. */
+export function placeName(pointer: string): string {
+  if (pointer === '') return 'the plan';
+  return pointerToPath(pointer).reduce<string>(
+    (name, part) => (typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${part}` : part),
+    '',
+  );
+}
+
+export function schemaFindings(value: unknown, doc: PlanDocument): Finding[] {
+  const errors = validate(value).filter((e) => !isNoise(e));
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const finding = toFinding(error, doc);
+    const key = `${finding.pointer}|${finding.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      findings.push(finding);
+    }
+  }
+  return findings;
+}
+
+// `if` and the inner errors of propertyNames/oneOf repeat what another error says better.
+function isNoise(e: ErrorObject): boolean {
+  if (e.keyword === 'if') return true;
+  if (e.keyword !== 'propertyNames' && e.propertyName !== undefined) return true;
+  return /\/oneOf\/\d+\//.test(e.schemaPath);
+}
+
+function toFinding(e: ErrorObject, doc: PlanDocument): Finding {
+  const pointer = e.instancePath;
+  const where = placeName(pointer);
+  const params = e.params as Record<string, unknown>;
+  const schemaOf = e.parentSchema as { description?: string; examples?: unknown[] } | undefined;
+  const example = schemaOf?.examples?.[0];
+  const eg = example === undefined ? '' : `, for example ${JSON.stringify(example)}`;
+  const at = (message: string, key?: string): Finding => ({
+    severity: 'error',
+    code: `schema/${e.keyword}`,
+    message,
+    pointer: key === undefined ? pointer : `${pointer}/${key}`,
+    range: doc.rangeAt(pointer, key === undefined ? {} : { key }),
+  });
+
+  switch (e.keyword) {
+    case 'required':
+      return at(`${where} is missing '${params.missingProperty}': add it.`);
+    case 'additionalProperties':
+    case 'propertyNames': {
+      const key = String(params.additionalProperty ?? params.propertyName);
+      if (SECRET.test(key)) {
+        return at(
+          `'${key}' can't be in a plan: secrets never go in a plan file. Remove it and set CM2INTUNE_SQL_PASSWORD (or enter the password when asked).`,
+          key,
+        );
+      }
+      if (e.keyword === 'propertyNames' && pointer === '/groups/map') {
+        return at(`'${key}' in groups.map is not a ConfigMgr collection ID: use the site code and five hex digits, like "P0100014".`, key);
+      }
+      const allowed = allowedKeys(e);
+      return at(`${where} has an unknown property '${key}': remove it or check its spelling${allowed ? ` (allowed: ${allowed})` : ''}.`, key);
+    }
+    case 'enum':
+      return at(`${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; found ${JSON.stringify(e.data)}.`);
+    case 'const':
+      return at(`${where} must be ${JSON.stringify(params.allowedValue)}; found ${JSON.stringify(e.data)}.`);
+    case 'type':
+      return at(`${where} must be ${article(String(params.type))}; found ${describe(e.data)}.`);
+    case 'pattern':
+    case 'format':
+      return at(`${where} ${JSON.stringify(e.data)} is not valid: ${lowerFirst(schemaOf?.description ?? 'see the schema')}${eg}.`);
+    case 'minLength':
+    case 'minItems':
+      return at(`${where} must not be empty.`);
+    case 'uniqueItems':
+      return at(`${where} lists the same entry twice (items ${params.j} and ${params.i}): remove one.`);
+    case 'minimum':
+    case 'maximum':
+      return at(`${where} must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${params.limit}; found ${JSON.stringify(e.data)}.`);
+    case 'oneOf':
+      return at(`${where} must be a group's display name (a string) or { "id": "<group object id>" }.`);
+    default:
+      return at(`${where} ${e.message ?? 'is not valid'}.`);
+  }
+}
+
+function allowedKeys(e: ErrorObject): string {
+  const properties = (e.parentSchema as { properties?: Record<string, unknown>; propertyNames?: { enum?: string[] } })
+    ?.properties;
+  const names = properties ? Object.keys(properties) : [];
+  return names.filter((n) => n !== '$schema').join(', ');
+}
+
+function article(type: string): string {
+  return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : JSON.stringify(value);
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, '');
+}
