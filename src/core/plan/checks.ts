@@ -21,6 +21,7 @@ const ALL_USERS = 'SMS00002';
 export function semanticFindings(plan: unknown, ctx: CheckContext): Finding[] {
   if (!isObject(plan)) return [];
   return [
+    ...checkSecrets(plan, '', ctx),
     ...checkTenant(plan, ctx),
     ...checkSite(plan, ctx),
     ...checkSelection(plan, ctx),
@@ -31,6 +32,25 @@ export function semanticFindings(plan: unknown, ctx: CheckContext): Finding[] {
 
 function finding(ctx: CheckContext, severity: Finding['severity'], code: string, pointer: string, message: string): Finding {
   return { severity, code, message, pointer, range: ctx.doc.rangeAt(pointer) };
+}
+
+const SECRET_KEY = /^(pass(word)?|pwd|secret|client_?secret|token|access_?token|credentials?)$/i;
+
+// A secret anywhere in a plan is an error of its own: plans get committed and shared.
+function checkSecrets(value: unknown, pointer: string, ctx: CheckContext): Finding[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => checkSecrets(v, `${pointer}/${i}`, ctx));
+  if (!isObject(value)) return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (!SECRET_KEY.test(key)) return checkSecrets(v, at, ctx);
+    return [{
+      severity: 'error' as const,
+      code: 'plan/secret-in-plan',
+      message: `"${key}" can't be in a plan: plans are shared and committed, secrets never go in them. Remove it; the SQL password comes from CM2INTUNE_SQL_PASSWORD or a prompt, tenant credentials from sign-in.`,
+      pointer: at,
+      range: ctx.doc.rangeAt(pointer, { key }),
+    }];
+  });
 }
 
 function checkTenant(plan: Json, ctx: CheckContext): Finding[] {

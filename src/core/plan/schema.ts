@@ -11,8 +11,6 @@ function validate(value: unknown) {
   return validator(value) ? [] : (validator.errors ?? []);
 }
 
-const SECRET = /pass(word)?|secret|token|credential|key$/i;
-
 /** `waves[1].users[0]` for `/waves/1/users/0`: how an admin reads a place in the plan. */
 export function placeName(pointer: string): string {
   if (pointer === '') return 'the plan';
@@ -65,12 +63,6 @@ function toFinding(e: ErrorObject, doc: PlanDocument): Finding {
     case 'additionalProperties':
     case 'propertyNames': {
       const key = String(params.additionalProperty ?? params.propertyName);
-      if (SECRET.test(key)) {
-        return at(
-          `'${key}' can't be in a plan: secrets never go in a plan file. Remove it and set CM2INTUNE_SQL_PASSWORD (or enter the password when asked).`,
-          key,
-        );
-      }
       if (e.keyword === 'propertyNames' && pointer === '/groups/map') {
         return at(`'${key}' in groups.map is not a ConfigMgr collection ID: use the site code and five hex digits, like "P0100014".`, key);
       }
