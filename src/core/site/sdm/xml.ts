@@ -1,0 +1,97 @@
+// Safe reading of digest XML. Digests come from a database we do not control: a DOCTYPE or an
+// ENTITY declaration is refused outright (nothing is ever read from disk or network), and the
+// parser's own entity processing is off; only the five predefined entities and numeric
+// character references are decoded, by hand.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+export type XmlNode = { [key: string]: XmlValue };
+export type XmlValue = string | XmlNode | XmlValue[];
+
+export class DigestError extends Error {}
+
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+export function decodeXmlText(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
+    if (ref[0] === '#') {
+      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return PREDEFINED[ref] ?? whole;
+  });
+}
+
+// Elements that may repeat: always arrays, so one occurrence reads like many.
+const REPEATED = new Set([
+  'Rule', 'SimpleSetting', 'RuleExpression', 'Server', 'ScepServer', 'ExtendedKeyUsage', 'TrustedServerName',
+  'RootCertificate', 'OmaUri', 'Arg', 'Content', 'DeploymentType', 'Info', 'ConstantValue', 'SettingReference',
+  'OperatingSystemReference', 'File',
+]);
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  processEntities: false,
+  htmlEntities: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  ignoreDeclaration: true,
+  textNodeName: '#text',
+  isArray: (name, _path, _leaf, isAttribute) => !isAttribute && REPEATED.has(name),
+  tagValueProcessor: (_name, value) => decodeXmlText(value),
+  attributeValueProcessor: (_name, value) => decodeXmlText(value),
+});
+
+/** Parses a digest; throws DigestError with a message fit for `problems`. */
+export function parseDigestXml(xml: string): XmlNode {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
+    throw new DigestError('the digest declares a DTD or entities (<!DOCTYPE>/<!ENTITY>), which a ConfigMgr digest never needs; refused unread (possible XXE attempt)');
+  }
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    throw new DigestError(`the digest is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
+  }
+  return parser.parse(xml) as XmlNode;
+}
+
+// Small accessors over the parsed tree.
+export function child(node: XmlValue | undefined, name: string): XmlNode | undefined {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const value = node[name];
+  if (Array.isArray(value)) return value[0] as XmlNode | undefined;
+  return typeof value === 'object' ? (value as XmlNode) : typeof value === 'string' ? { '#text': value } : undefined;
+}
+
+export function children(node: XmlValue | undefined, name: string): XmlNode[] {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return [];
+  const value = node[name];
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.map((v) => (typeof v === 'string' ? { '#text': v } : (v as XmlNode)));
+}
+
+export function attr(node: XmlNode | undefined, name: string): string | undefined {
+  const value = node?.[`@${name}`];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function text(node: XmlValue | undefined): string {
+  if (node === undefined) return '';
+  if (typeof node === 'string') return node;
+  if (Array.isArray(node)) return text(node[0]);
+  const t = node['#text'];
+  return typeof t === 'string' ? t : '';
+}
+
+/** Element children of a node (attributes and text left out), with their local names. */
+export function elements(node: XmlNode | undefined): [string, XmlNode][] {
+  if (!node) return [];
+  const out: [string, XmlNode][] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith('@') || key === '#text') continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.push([key, typeof v === 'string' ? { '#text': v } : (v as XmlNode)]);
+  }
+  return out;
+}

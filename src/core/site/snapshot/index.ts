@@ -1,0 +1,79 @@
+// Site snapshots: the SiteModel as a JSON file (`cm2intune site export`), checked against
+// schemas/site-snapshot.schema.json on every read.
+import Ajv from 'ajv';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import schema from '../../../../schemas/site-snapshot.schema.json';
+import type { SiteModel } from '../model';
+import type { SiteSource } from '../source';
+
+export const SNAPSHOT_FORMAT = 'cm2intune-site-snapshot';
+
+export interface SiteSnapshot {
+  $schema?: string;
+  format: typeof SNAPSHOT_FORMAT;
+  version: 1;
+  exportedAt: string;
+  exportedFrom: string;
+  site: SiteModel;
+}
+
+/** A snapshot that cannot be read: the message names the file and the JSON pointer. */
+export class SnapshotError extends Error {
+  constructor(readonly file: string, readonly pointer: string, reason: string) {
+    super(`${file}${pointer ? ` at ${pointer}` : ''}: ${reason}`);
+    this.name = 'SnapshotError';
+  }
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+export function parseSnapshot(text: string, file: string): SiteSnapshot {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SnapshotError(file, '', `not valid JSON (${(error as Error).message}); write it again with \`cm2intune site export\`.`);
+  }
+  validator ??= new Ajv({ allErrors: false, strict: false }).compile(schema);
+  if (!validator(value)) {
+    const e = validator.errors![0];
+    const where = e.keyword === 'required' ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}` : e.instancePath;
+    const what = e.keyword === 'required' ? 'is missing' : e.keyword === 'const' || e.keyword === 'enum' ? `${e.message} (${JSON.stringify((e.params as { allowedValue?: unknown; allowedValues?: unknown }).allowedValue ?? (e.params as { allowedValues?: unknown }).allowedValues)})` : e.message;
+    throw new SnapshotError(file, where, `not a valid site snapshot: ${what}; write it again with \`cm2intune site export\`.`);
+  }
+  return value as SiteSnapshot;
+}
+
+export async function readSnapshotFile(file: string): Promise<SiteSnapshot> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SnapshotError(file, '', code === 'ENOENT' ? 'no such file; write one with `cm2intune site export`, or fix the path.' : `cannot read it (${code ?? (error as Error).message}).`);
+  }
+  return parseSnapshot(text, file);
+}
+
+export function snapshotOf(model: SiteModel, exportedAt = new Date()): SiteSnapshot {
+  return { format: SNAPSHOT_FORMAT, version: 1, exportedAt: exportedAt.toISOString(), exportedFrom: model.origin, site: model };
+}
+
+/** Writes atomically (temp file + rename), so a crash never leaves half a snapshot. */
+export async function writeSnapshotFile(file: string, model: SiteModel, exportedAt = new Date()): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(snapshotOf(model, exportedAt), null, 1) + '\n', 'utf8');
+  await rename(temp, file);
+}
+
+export class SnapshotSiteSource implements SiteSource {
+  constructor(readonly origin: string) {}
+
+  async read(options: { signal?: AbortSignal } = {}): Promise<SiteModel> {
+    options.signal?.throwIfAborted();
+    const snapshot = await readSnapshotFile(this.origin);
+    return { ...snapshot.site, origin: this.origin };
+  }
+
+  async close(): Promise<void> {}
+}

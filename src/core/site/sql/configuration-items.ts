@@ -1,0 +1,141 @@
+// Configuration items, baselines and their deployments: v_ConfigurationItems (+ SDMPackageDigest),
+// v_LocalizedCIProperties, v_CIRelation, v_CIAssignment, v_CIAssignmentToCI.
+import sql from 'mssql';
+import type { Baseline, CiAssignment, ConfigurationItem } from '../model';
+import type { SqlConnection, SqlInput } from './connection';
+
+/** CIType_ID values (SMS_ConfigurationItemLatestBaseClass); which one holds which mobile object is UNCONFIRMED. */
+export const CI_TYPE = { baseline: 2, operatingSystem: 3, general: 4, application: 5, other: 7, appModel: 10, deploymentType: 21, settingsDefinition: 40, configurationPolicy: 50 } as const;
+/** Types read as configuration items (settings, compliance, profiles); classified from the digest. */
+export const SETTINGS_CI_TYPES = [CI_TYPE.operatingSystem, CI_TYPE.general, CI_TYPE.application, CI_TYPE.other, CI_TYPE.settingsDefinition, CI_TYPE.configurationPolicy];
+/** AssignmentType (SMS_CIAssignmentBaseClass): 0 baseline, 2 application, 8 policy. */
+export const ASSIGNMENT_TYPE = { baseline: 0, application: 2, policy: 8 } as const;
+const ENGLISH = 1033;
+
+export interface CiRow {
+  CI_ID: number; CI_UniqueID: string; ModelName: string | null; CIType_ID: number; CIVersion: number | null;
+  IsEnabled: boolean | null; IsExpired: boolean | null; IsSuperseded: boolean | null; DateLastModified: Date | string | null; SDMPackageDigest: string | null;
+}
+
+export interface LocalizedName { name: string; description: string }
+
+const typeInputs = (types: readonly number[]): { list: string; inputs: SqlInput[] } => ({
+  list: types.map((_, i) => `@type${i}`).join(', '),
+  inputs: types.map((t, i) => ({ name: `type${i}`, type: sql.Int, value: t })),
+});
+
+export async function readCiRows(db: SqlConnection, types: readonly number[], signal?: AbortSignal): Promise<CiRow[]> {
+  const { list, inputs } = typeInputs(types);
+  return db.query<CiRow>('v_ConfigurationItems',
+    'SELECT CI_ID, CI_UniqueID, ModelName, CIType_ID, CIVersion, IsEnabled, IsExpired, IsSuperseded, DateLastModified, SDMPackageDigest ' +
+      `FROM v_ConfigurationItems WHERE CIType_ID IN (${list}) ORDER BY CI_ID`,
+    inputs, signal);
+}
+
+/** Display names in English (LocaleID 1033), else the first locale there is. */
+export async function readLocalizedNames(db: SqlConnection, types: readonly number[], signal?: AbortSignal): Promise<Map<number, LocalizedName>> {
+  const { list, inputs } = typeInputs(types);
+  const rows = await db.query<{ CI_ID: number; LocaleID: number; DisplayName: string | null; Description: string | null }>('v_LocalizedCIProperties',
+    'SELECT p.CI_ID, p.LocaleID, p.DisplayName, p.Description FROM v_LocalizedCIProperties p ' +
+      `WHERE p.CI_ID IN (SELECT ci.CI_ID FROM v_ConfigurationItems ci WHERE ci.CIType_ID IN (${list})) ORDER BY p.CI_ID, p.LocaleID`,
+    inputs, signal);
+  const names = new Map<number, LocalizedName & { locale: number }>();
+  for (const r of rows) {
+    const current = names.get(r.CI_ID);
+    if (!current || (current.locale !== ENGLISH && r.LocaleID === ENGLISH)) {
+      names.set(r.CI_ID, { name: r.DisplayName ?? '', description: r.Description ?? '', locale: r.LocaleID });
+    }
+  }
+  return names;
+}
+
+/** FromCIID -> ToCIID[] for relations whose source is of the given types (baseline members, app DTs). */
+export async function readRelations(db: SqlConnection, fromTypes: readonly number[], signal?: AbortSignal): Promise<Map<number, number[]>> {
+  const { list, inputs } = typeInputs(fromTypes);
+  const rows = await db.query<{ FromCIID: number; ToCIID: number }>('v_CIRelation',
+    'SELECT r.FromCIID, r.ToCIID FROM v_CIRelation r ' +
+      `WHERE r.FromCIID IN (SELECT ci.CI_ID FROM v_ConfigurationItems ci WHERE ci.CIType_ID IN (${list})) ORDER BY r.FromCIID, r.ToCIID`,
+    inputs, signal);
+  const map = new Map<number, number[]>();
+  for (const r of rows) {
+    const list = map.get(r.FromCIID);
+    if (list) {
+      if (!list.includes(r.ToCIID)) list.push(r.ToCIID);
+    } else map.set(r.FromCIID, [r.ToCIID]);
+  }
+  return map;
+}
+
+export function isoDate(value: Date | string | null): string {
+  if (value === null) return '';
+  if (value instanceof Date) return value.toISOString();
+  const d = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
+  return Number.isNaN(d.getTime()) ? value : d.toISOString();
+}
+
+export async function readConfigurationItems(db: SqlConnection, signal?: AbortSignal): Promise<{ configurationItems: ConfigurationItem[]; baselines: Baseline[] }> {
+  const types = [...SETTINGS_CI_TYPES, CI_TYPE.baseline];
+  const rows = await readCiRows(db, types, signal);
+  const names = await readLocalizedNames(db, types, signal);
+  const relations = await readRelations(db, [CI_TYPE.baseline], signal);
+  const configurationItems: ConfigurationItem[] = [];
+  const baselines: Baseline[] = [];
+  for (const r of rows) {
+    const name = names.get(r.CI_ID);
+    if (r.CIType_ID === CI_TYPE.baseline) {
+      baselines.push({ ciId: r.CI_ID, uniqueId: r.CI_UniqueID, name: name?.name ?? '', memberCiIds: [] });
+      continue;
+    }
+    configurationItems.push({
+      ciId: r.CI_ID,
+      uniqueId: r.CI_UniqueID,
+      modelName: r.ModelName ?? '',
+      ciTypeId: r.CIType_ID,
+      name: name?.name ?? '',
+      description: name?.description ?? '',
+      version: r.CIVersion ?? 0,
+      isEnabled: r.IsEnabled ?? true,
+      isExpired: r.IsExpired ?? false,
+      dateLastModified: isoDate(r.DateLastModified),
+      digest: r.SDMPackageDigest ?? '',
+    });
+  }
+  const known = new Set(configurationItems.map((c) => c.ciId));
+  for (const b of baselines) b.memberCiIds = (relations.get(b.ciId) ?? []).filter((id) => known.has(id));
+  return { configurationItems, baselines };
+}
+
+export async function readCiAssignments(db: SqlConnection, signal?: AbortSignal): Promise<CiAssignment[]> {
+  const inputs: SqlInput[] = [
+    { name: 'baseline', type: sql.Int, value: ASSIGNMENT_TYPE.baseline },
+    { name: 'policy', type: sql.Int, value: ASSIGNMENT_TYPE.policy },
+  ];
+  const rows = await db.query<{ AssignmentID: number; Assignment_UniqueID: string | null; AssignmentName: string | null; CollectionID: string; AssignmentType: number }>('v_CIAssignment',
+    'SELECT AssignmentID, Assignment_UniqueID, AssignmentName, CollectionID, AssignmentType FROM v_CIAssignment ' +
+      'WHERE AssignmentType IN (@baseline, @policy) ORDER BY AssignmentID',
+    inputs, signal);
+  const targets = await readAssignmentTargets(db, inputs, signal);
+  return rows.map((a) => ({
+    assignmentId: a.AssignmentID,
+    uniqueId: a.Assignment_UniqueID ?? '',
+    name: a.AssignmentName ?? '',
+    collectionId: a.CollectionID,
+    ciIds: targets.get(a.AssignmentID) ?? [],
+    assignmentType: a.AssignmentType,
+  }));
+}
+
+/** AssignmentID -> CI_IDs (v_CIAssignmentToCI) for assignments of the given types (inputs named by type). */
+export async function readAssignmentTargets(db: SqlConnection, typeInputsByName: SqlInput[], signal?: AbortSignal): Promise<Map<number, number[]>> {
+  const rows = await db.query<{ AssignmentID: number; CI_ID: number }>('v_CIAssignmentToCI',
+    'SELECT t.AssignmentID, t.CI_ID FROM v_CIAssignmentToCI t JOIN v_CIAssignment a ON a.AssignmentID = t.AssignmentID ' +
+      `WHERE a.AssignmentType IN (${typeInputsByName.map((i) => `@${i.name}`).join(', ')}) ORDER BY t.AssignmentID, t.CI_ID`,
+    typeInputsByName, signal);
+  const map = new Map<number, number[]>();
+  for (const r of rows) {
+    const list = map.get(r.AssignmentID);
+    if (list) list.push(r.CI_ID);
+    else map.set(r.AssignmentID, [r.CI_ID]);
+  }
+  return map;
+}
