@@ -21,7 +21,19 @@ export function placeName(pointer: string): string {
 }
 
 export function schemaFindings(value: unknown, doc: PlanDocument): Finding[] {
-  const errors = validate(value).filter((e) => !isNoise(e));
+  const all = validate(value);
+  // A wrong discriminator (`type`, `source`) makes the then/else branch complain about the rest
+  // of its object; the enum error on the discriminator is the one worth reading.
+  const badDiscriminator = new Set(
+    all.filter((e) => e.keyword === 'enum' && /\/(type|source)$/.test(e.instancePath)).map((e) => e.instancePath.replace(/\/[^/]+$/, '')),
+  );
+  const enumAt = new Set(all.filter((e) => e.keyword === 'enum').map((e) => e.instancePath));
+  const errors = all.filter(
+    (e) =>
+      !isNoise(e) &&
+      !(e.keyword === 'const' && enumAt.has(e.instancePath)) &&
+      !(badDiscriminator.has(e.instancePath) && /\/(then|else)\//.test(e.schemaPath)),
+  );
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
@@ -46,9 +58,7 @@ function toFinding(e: ErrorObject, doc: PlanDocument): Finding {
   const pointer = e.instancePath;
   const where = placeName(pointer);
   const params = e.params as Record<string, unknown>;
-  const schemaOf = e.parentSchema as { description?: string; examples?: unknown[] } | undefined;
-  const example = schemaOf?.examples?.[0];
-  const eg = example === undefined ? '' : `, for example ${JSON.stringify(example)}`;
+  const schemaOf = e.parentSchema as { patternErrorMessage?: string } | undefined;
   const at = (message: string, key?: string): Finding => ({
     severity: 'error',
     code: `schema/${e.keyword}`,
@@ -77,7 +87,8 @@ function toFinding(e: ErrorObject, doc: PlanDocument): Finding {
       return at(`${where} must be ${article(String(params.type))}; found ${describe(e.data)}.`);
     case 'pattern':
     case 'format':
-      return at(`${where} ${JSON.stringify(e.data)} is not valid: ${lowerFirst(schemaOf?.description ?? 'see the schema')}${eg}.`);
+      // patternErrorMessage: the same hint VS Code's JSON service shows for the pattern.
+      return at(`${where} ${JSON.stringify(e.data)} is not valid. ${schemaOf?.patternErrorMessage ?? 'See the schema for the format.'}`);
     case 'minLength':
     case 'minItems':
       return at(`${where} must not be empty.`);
@@ -110,6 +121,3 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : JSON.stringify(value);
 }
 
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, '');
-}

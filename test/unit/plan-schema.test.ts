@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { checkPlanText, loadPlanFile, PlanReadError } from '../../src/core/plan';
+import { STARTER_PLAN } from '../../src/core/plan/starter';
+
+const root = join(__dirname, '../..');
+const schema = JSON.parse(readFileSync(join(root, 'schemas/migration-plan.schema.json'), 'utf8'));
+
+test('the sample plans load without findings', () => {
+  const samples = readdirSync(join(root, 'samples')).filter((f) => f.endsWith('.migration.json'));
+  assert.ok(samples.length >= 2);
+  for (const name of samples) {
+    const loaded = loadPlanFile(join(root, 'samples', name));
+    assert.deepEqual(loaded.findings, [], name);
+    assert.ok(loaded.plan, name);
+  }
+});
+
+test('the starter plan has comments and no findings', () => {
+  assert.match(STARTER_PLAN, /^\/\/ /m);
+  const loaded = checkPlanText(STARTER_PLAN, join(root, 'cm2intune.migration.json'));
+  assert.deepEqual(loaded.findings, []);
+  assert.equal(loaded.plan?.version, 1);
+  assert.deepEqual(loaded.plan?.tenant, { sandbox: true });
+});
+
+test('the manifest contributes the schema for *.migration.json', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  assert.deepEqual(manifest.contributes.jsonValidation, [
+    { fileMatch: '*.migration.json', url: './schemas/migration-plan.schema.json' },
+  ]);
+  assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
+});
+
+test('every property in the schema has a description and an example', () => {
+  const missing: string[] = [];
+  const visit = (node: Record<string, unknown>, path: string) => {
+    for (const [key, child] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+      const ref = typeof child.$ref === 'string' ? resolveRef(child.$ref) : {};
+      const merged = { ...ref, ...child };
+      if (typeof merged.description !== 'string') missing.push(`${path}/${key}: description`);
+      if (!Array.isArray(merged.examples) && merged.const === undefined) missing.push(`${path}/${key}: examples`);
+      visit(merged, `${path}/${key}`);
+      if (merged.items && typeof merged.items === 'object') visit(merged.items as Record<string, unknown>, `${path}/${key}[]`);
+      if (merged.additionalProperties && typeof merged.additionalProperties === 'object') {
+        visit(merged.additionalProperties as Record<string, unknown>, `${path}/${key}{}`);
+      }
+    }
+  };
+  const resolveRef = (ref: string) => schema.definitions[ref.replace('#/definitions/', '')];
+  visit(schema, '');
+  for (const [name, def] of Object.entries(schema.definitions as Record<string, Record<string, unknown>>)) visit(def, `#${name}`);
+  assert.deepEqual(missing, []);
+});
+
+test('a file that is not JSON is a read error with its position, not findings', () => {
+  assert.throws(
+    () => checkPlanText('{\n  "version": 1,\n  "name": \n}', 'x.migration.json'),
+    (error: unknown) => error instanceof PlanReadError && error.message.startsWith('x.migration.json:4:1: not valid JSON'),
+  );
+  assert.throws(() => checkPlanText('[1, 2]', 'x.migration.json'), /a plan is a JSON object/);
+  assert.throws(() => checkPlanText('', 'x.migration.json'), /not valid JSON/);
+});
+
+test('positions count UTF-16 columns on lines with non-Latin text', () => {
+  const text = '{\n  "version": 1, "name": "山田 – Zoë\'s plan", "site": {"source": "snapshot", "path": "missing.json"},\n  "tenant": { "sandbox": true }\n}';
+  const [finding] = checkPlanText(text, join(root, 'x.migration.json')).findings;
+  assert.equal(finding.code, 'plan/file-not-found');
+  assert.deepEqual(finding.range!.start, { line: 1, character: text.split('\n')[1].indexOf('"missing.json"') });
+});
