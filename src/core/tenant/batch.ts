@@ -1,0 +1,262 @@
+// JSON $batch on top of the port's single HTTP exchange. Graph throttles every inner request on
+// its own and the SDK never retries them, so this module: packs requests into chunks of at most
+// 20 (never splitting a dependsOn chain), takes one pacer token per inner request, correlates
+// responses by id, and retries only the throttled ones (and the dependents that failed with 424
+// because of them) after the longest Retry-After of the round. A write whose fate is unknown is
+// reported as such, never resent.
+import { GraphClientError } from '@microsoft/microsoft-graph-client';
+import { apiVersionFor, type ApiVersion } from './api-versions';
+import { isAbortError } from './errors';
+import type { PortInternals, RawResponse } from './graph-client';
+import type { BatchRequest, BatchResult } from './graph-port';
+import { describeError } from './redact';
+
+export const MAX_BATCH = 20;
+
+interface Member {
+  req: BatchRequest;
+  version: ApiVersion;
+  idempotent: boolean;
+  write: boolean;
+}
+
+interface InnerResponse {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+function header(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+function errorOf(body: unknown): { code?: string; message?: string; requestId?: string } {
+  const error = (body as { error?: { code?: string; message?: string; innerError?: Record<string, unknown> } } | undefined)?.error;
+  const rid = error?.innerError?.['request-id'];
+  return { code: error?.code, message: error?.message, requestId: typeof rid === 'string' ? rid : undefined };
+}
+
+function retryAfterMs(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Validates ids and dependencies; returns connected components, prerequisites first. */
+function components(requests: BatchRequest[], members: Map<string, Member>, chunkMax: number): string[][] {
+  const parent = new Map<string, string>();
+  const find = (id: string): string => {
+    let p = parent.get(id)!;
+    while (p !== parent.get(p)) p = parent.get(p)!;
+    parent.set(id, p);
+    return p;
+  };
+  for (const r of requests) parent.set(r.id, r.id);
+  for (const r of requests)
+    for (const dep of r.dependsOn ?? []) {
+      if (!members.has(dep)) throw new Error(`$batch request "${r.id}" depends on "${dep}", which is not in the same batch call.`);
+      if (members.get(dep)!.version !== members.get(r.id)!.version) throw new Error(`$batch request "${r.id}" (${members.get(r.id)!.version}) depends on "${dep}" (${members.get(dep)!.version}); a dependency chain must use one API version.`);
+      parent.set(find(r.id), find(dep));
+    }
+  // Topological order (prerequisites first), detecting cycles.
+  const ordered: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, trail: string[]) => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') throw new Error(`$batch requests depend on each other in a cycle: ${[...trail, id].join(' -> ')}.`);
+    state.set(id, 'visiting');
+    for (const dep of members.get(id)!.req.dependsOn ?? []) visit(dep, [...trail, id]);
+    state.set(id, 'done');
+    ordered.push(id);
+  };
+  for (const r of requests) visit(r.id, []);
+  const groups = new Map<string, string[]>();
+  for (const id of ordered) {
+    const root = find(id);
+    if (!groups.has(root)) groups.set(root, []);
+    groups.get(root)!.push(id);
+  }
+  for (const group of groups.values())
+    if (group.length > chunkMax) throw new Error(`$batch requests ${group.slice(0, 3).join(', ')}… form a dependency chain of ${group.length}; at most ${chunkMax} fit in one batch. Split the chain.`);
+  return [...groups.values()];
+}
+
+/** First-fit packing of whole components into chunks of one version. */
+function pack(groups: string[][], members: Map<string, Member>, chunkMax: number): { version: ApiVersion; ids: string[] }[] {
+  const chunks: { version: ApiVersion; ids: string[] }[] = [];
+  for (const group of groups) {
+    const version = members.get(group[0])!.version;
+    const chunk = chunks.find((c) => c.version === version && c.ids.length + group.length <= chunkMax);
+    if (chunk) chunk.ids.push(...group);
+    else chunks.push({ version, ids: [...group] });
+  }
+  return chunks;
+}
+
+export async function runBatch(port: PortInternals, requests: BatchRequest[], signal?: AbortSignal): Promise<BatchResult[]> {
+  const members = new Map<string, Member>();
+  for (const req of requests) {
+    if (!req.id) throw new Error('Every $batch request needs an id.');
+    if (members.has(req.id)) throw new Error(`$batch request id "${req.id}" is used twice.`);
+    const odataType = req.odataType ?? ((req.body as Record<string, unknown> | undefined)?.['@odata.type'] as string | undefined);
+    const version = req.version ?? apiVersionFor(req.path, typeof odataType === 'string' ? odataType : undefined);
+    members.set(req.id, { req, version, idempotent: req.method !== 'POST' || Boolean(req.idempotent), write: req.method !== 'GET' });
+  }
+  const chunkMax = Math.min(MAX_BATCH, port.pacer.maxAtOnce());
+  const groups = components(requests, members, chunkMax);
+  const final = new Map<string, BatchResult>();
+  const settle = (result: BatchResult) => final.set(result.id, result);
+  const describe = (id: string) => `$batch ${id}: ${members.get(id)!.req.method} ${members.get(id)!.req.path}`;
+
+  for (let round = 0; ; round++) {
+    // A request whose prerequisite ended badly cannot run any more.
+    for (const [id, m] of members)
+      if (!final.has(id)) {
+        const bad = (m.req.dependsOn ?? []).find((d) => final.has(d) && final.get(d)!.outcome !== 'ok');
+        if (bad) settle({ id, status: 424, outcome: 'failed', code: 'FailedDependency', message: `prerequisite "${bad}" did not succeed (${final.get(bad)!.outcome}, HTTP ${final.get(bad)!.status})` });
+      }
+    const pending = groups.map((g) => g.filter((id) => !final.has(id))).filter((g) => g.length > 0);
+    if (pending.length === 0) break;
+    if (signal?.aborted) {
+      for (const g of pending) for (const id of g) settle({ id, status: 0, outcome: 'failed', code: 'Cancelled', message: 'not sent: cancelled' });
+      break;
+    }
+
+    /** Retry candidates of this round with the status that made them so and its Retry-After. */
+    const retry = new Map<string, { status: number; waitMs?: number; write: boolean; code?: string; message?: string; requestId?: string }>();
+    const lost = (ids: string[], reason: string, status = 0) => {
+      for (const id of ids) {
+        const m = members.get(id)!;
+        if (m.idempotent) retry.set(id, { status, write: m.write, code: 'NetworkError', message: reason });
+        else settle({ id, status, outcome: 'unknown', code: 'OutcomeUnknown', message: `${reason}; it may or may not have been applied` });
+      }
+    };
+
+    for (const chunk of pack(pending, members, chunkMax)) {
+      if (signal?.aborted) break;
+      const writes = chunk.ids.filter((id) => members.get(id)!.write).length;
+      try {
+        await port.pacer.acquire({ writes, reads: chunk.ids.length - writes }, signal);
+      } catch (error) {
+        if (isAbortError(error) || signal?.aborted) break;
+        throw error;
+      }
+      const wire = chunk.ids.map((id) => {
+        const { req } = members.get(id)!;
+        const headers = { ...req.headers };
+        if (req.body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+        const dependsOn = (req.dependsOn ?? []).filter((d) => chunk.ids.includes(d) && !final.has(d));
+        return { id, method: req.method, url: req.path.startsWith('/') ? req.path : `/${req.path}`, headers, ...(req.body !== undefined ? { body: req.body } : {}), ...(dependsOn.length ? { dependsOn } : {}) };
+      });
+      let outer: RawResponse;
+      try {
+        outer = await port.sendOnce({ method: 'POST', version: chunk.version, path: '/$batch', body: { requests: wire }, idempotent: false, signal });
+      } catch (error) {
+        const t = error instanceof GraphClientError ? (error.customError as { transport?: boolean; notSent?: boolean; aborted?: boolean; auth?: boolean; cause?: unknown }) : undefined;
+        if (!t?.transport) throw error;
+        const reason = describeError(t.cause);
+        if (t.auth && !t.aborted) {
+          for (const id of chunk.ids) settle({ id, status: 0, outcome: 'failed', code: 'SignInFailed', message: `sign-in failed: ${reason}` });
+        } else if (t.aborted) {
+          for (const id of chunk.ids)
+            settle(members.get(id)!.idempotent || t.notSent ? { id, status: 0, outcome: 'failed', code: 'Cancelled', message: 'cancelled' } : { id, status: 0, outcome: 'unknown', code: 'OutcomeUnknown', message: 'cancelled while the batch was on the wire' });
+        } else if (t.notSent) {
+          for (const id of chunk.ids) retry.set(id, { status: 0, write: members.get(id)!.write, code: 'NetworkError', message: reason });
+        } else {
+          port.log('warn', `$batch (${chunk.ids.length} requests): connection lost (${reason}).`);
+          lost(chunk.ids, `connection lost: ${reason}`);
+        }
+        continue;
+      }
+      const rid = outer.requestId ? ` request-id ${outer.requestId}` : '';
+      if (outer.status === 429 || outer.status === 503) {
+        const waitMs = retryAfterMs(outer.headers.get('retry-after') ?? undefined, port.clock.now());
+        port.log('warn', `$batch (${chunk.ids.length} requests): HTTP ${outer.status}${rid}.`);
+        for (const id of chunk.ids) retry.set(id, { status: outer.status, waitMs, write: members.get(id)!.write });
+        continue;
+      }
+      if (outer.status === 504) {
+        port.log('warn', `$batch (${chunk.ids.length} requests): HTTP 504${rid}.`);
+        lost(chunk.ids, `HTTP 504 on the batch${rid}`, 504);
+        continue;
+      }
+      if (outer.status < 200 || outer.status >= 300) {
+        const e = errorOf(outer.body);
+        port.log('error', `$batch (${chunk.ids.length} requests): HTTP ${outer.status} ${e.code ?? ''}${rid}: ${e.message ?? ''}`);
+        for (const id of chunk.ids) settle({ id, status: outer.status, outcome: 'failed', code: e.code ?? 'BatchFailed', message: e.message, requestId: outer.requestId });
+        continue;
+      }
+
+      const responses = new Map<string, InnerResponse>();
+      for (const r of ((outer.body as { responses?: InnerResponse[] } | undefined)?.responses ?? [])) if (r && chunk.ids.includes(String(r.id))) responses.set(String(r.id), r);
+      const dependents424: string[] = [];
+      for (const id of chunk.ids) {
+        const m = members.get(id)!;
+        const r = responses.get(id);
+        if (!r) {
+          lost([id], 'no response for it in the batch response');
+          continue;
+        }
+        const e = errorOf(r.body);
+        const requestId = header(r.headers, 'request-id') ?? e.requestId;
+        const tag = `${describe(id)} -> HTTP ${r.status}${e.code ? ` ${e.code}` : ''}${requestId ? ` request-id ${requestId}` : ''}`;
+        if (r.status >= 200 && r.status < 300) settle({ id, status: r.status, outcome: 'ok', body: r.body, requestId });
+        else if (r.status === 429 || r.status === 503) {
+          port.log('warn', tag);
+          retry.set(id, { status: r.status, waitMs: retryAfterMs(header(r.headers, 'retry-after'), port.clock.now()), write: m.write, code: e.code, message: e.message, requestId });
+        } else if (r.status === 504) {
+          port.log('warn', tag);
+          if (m.idempotent) retry.set(id, { status: 504, write: m.write, code: e.code, message: e.message, requestId });
+          else settle({ id, status: 504, outcome: 'unknown', code: 'OutcomeUnknown', message: 'HTTP 504 gateway timeout; it may or may not have been applied', requestId });
+        } else if (r.status === 424) dependents424.push(id);
+        else {
+          port.log('warn', `${tag}: ${e.message ?? ''}`);
+          settle({ id, status: r.status, outcome: 'failed', code: e.code, message: e.message, requestId });
+        }
+      }
+      // A 424 is retried with its chain when the chain's root was throttled; otherwise it is final.
+      const rootOf = (id: string, seen = new Set<string>()): string | undefined => {
+        for (const dep of members.get(id)!.req.dependsOn ?? []) {
+          if (seen.has(dep)) continue;
+          seen.add(dep);
+          if (retry.has(dep)) return dep;
+          const deeper = dependents424.includes(dep) ? rootOf(dep, seen) : undefined;
+          if (deeper) return deeper;
+        }
+        return undefined;
+      };
+      for (const id of dependents424) {
+        const root = rootOf(id);
+        if (root) retry.set(id, { status: 424, write: members.get(id)!.write, code: 'FailedDependency', message: `prerequisite "${root}" was throttled` });
+        else {
+          const failedDep = (members.get(id)!.req.dependsOn ?? []).find((d) => final.get(d)?.outcome !== 'ok') ?? '';
+          const why = final.get(failedDep);
+          settle({ id, status: 424, outcome: 'failed', code: 'FailedDependency', message: `prerequisite "${failedDep}" failed${why ? ` (HTTP ${why.status}${why.code ? ` ${why.code}` : ''})` : ''}` });
+        }
+      }
+    }
+
+    if (retry.size === 0) continue;
+    if (round >= port.retry.maxRetries || signal?.aborted) {
+      for (const [id, r] of retry) settle({ id, status: r.status, outcome: 'failed', code: r.code ?? (r.status === 429 ? 'TooManyRequests' : 'NetworkError'), message: signal?.aborted ? 'cancelled before retry' : `gave up after ${round + 1} attempts${r.message ? `: ${r.message}` : ''}`, requestId: r.requestId });
+      continue;
+    }
+    const waits = [...retry.values()].map((r) => r.waitMs).filter((w): w is number => w !== undefined);
+    const waitMs = Math.min(port.retry.maxDelayMs, waits.length ? Math.max(...waits) : port.backoffMs(round));
+    // Throttled classes restart slowly after the wait, so the whole port eases off, not just this batch.
+    const throttled = [...retry.values()].filter((r) => r.status === 429);
+    if (throttled.some((r) => r.write)) port.pacer.throttled('write', waitMs);
+    if (throttled.some((r) => !r.write)) port.pacer.throttled('read', waitMs);
+    port.log('info', `$batch: retrying ${retry.size} request(s) in ${(waitMs / 1000).toFixed(1)} s (round ${round + 1}/${port.retry.maxRetries}).`);
+    try {
+      await port.clock.sleep(waitMs, signal);
+    } catch (error) {
+      if (!isAbortError(error) && !signal?.aborted) throw error;
+    }
+  }
+  return requests.map((r) => final.get(r.id)!);
+}

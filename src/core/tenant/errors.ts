@@ -1,0 +1,45 @@
+// Typed failures of the Graph port. Messages are redacted and name the request; a caller can
+// tell "the service said no" (GraphRequestError, outcome 'failed') from "we cannot know whether
+// the write happened" (GraphOutcomeUnknownError, outcome 'unknown': reconcile by marker, never
+// blindly retry a create).
+import { redact } from './redact';
+
+export class GraphRequestError extends Error {
+  override readonly name = 'GraphRequestError';
+  readonly outcome = 'failed' as const;
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    /** HTTP status, or 0 when no response came back (network error on a retried idempotent request). */
+    readonly status: number,
+    /** Graph error code (`Request_BadRequest`, `ResourceNotFound`, ...). */
+    readonly code: string,
+    detail: string,
+    /** Graph `request-id` of the failed response, for a support ticket. */
+    readonly requestId?: string,
+  ) {
+    super(redact(`${method} ${path} failed: ${status ? `HTTP ${status}` : 'no response'}${code ? ` ${code}` : ''}${detail ? `: ${detail}` : ''}${requestId ? ` (request-id ${requestId})` : ''}`));
+  }
+}
+
+export class GraphOutcomeUnknownError extends Error {
+  override readonly name = 'GraphOutcomeUnknownError';
+  readonly outcome = 'unknown' as const;
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    reason: string,
+    /** True when the caller cancelled while the request was on the wire. */
+    readonly cancelled = false,
+  ) {
+    super(redact(`${method} ${path}: outcome unknown (${reason}); it may or may not have been applied. Look for the object by its marker before trying again.`));
+  }
+}
+
+export function isOutcomeUnknown(error: unknown): error is GraphOutcomeUnknownError {
+  return error instanceof GraphOutcomeUnknownError;
+}
+
+export function isAbortError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');
+}

@@ -1,0 +1,353 @@
+// GraphPort on @microsoft/microsoft-graph-client v3, used only as a thin HTTP layer (URL
+// building, body serialisation) with our own middleware chain: bearer -> fetch. Retrying,
+// pacing and $batch handling are ours, because the SDK's RetryHandler neither paces, nor looks
+// inside $batch responses, nor knows that a lost POST must not be resent.
+import { Client, GraphClientError, ResponseType, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import type { Cloud } from '../plan/types';
+import { apiVersionFor, type ApiVersion } from './api-versions';
+import type { TokenSource } from './auth/token-source';
+import { runBatch } from './batch';
+import { cloudEndpoints } from './clouds';
+import { GraphOutcomeUnknownError, GraphRequestError, isAbortError } from './errors';
+import type { BatchRequest, BatchResult, GraphPort, Log, Method, PostOptions, RequestOptions } from './graph-port';
+import { abortError, Pacer, systemClock, type Clock, type PacingOptions, type RequestClass } from './pacer';
+import { describeError, redact } from './redact';
+import { defaultScopes } from './scopes';
+
+export interface RetryOptions {
+  /** Retries after 429/503/504/network errors, per request (default 6). */
+  maxRetries?: number;
+  /** First backoff delay when the service gave no Retry-After (default 1000 ms), doubled each time. */
+  baseDelayMs?: number;
+  /** Ceiling for one wait, also for a Retry-After (default 120 s). */
+  maxDelayMs?: number;
+}
+
+export interface GraphPortOptions {
+  /** Sandbox tenant root, e.g. http://127.0.0.1:4321 (no version). Overrides the cloud's Graph host. */
+  baseUrl?: string;
+  cloud?: Cloud;
+  tokenSource: TokenSource;
+  /** Scopes asked of the token source; default the cloud's `<graph>/.default`. */
+  scopes?: string[];
+  pacing?: PacingOptions;
+  retry?: RetryOptions;
+  log?: Log;
+  fetch?: typeof fetch;
+  clock?: Clock;
+  /** For jitter; injectable so tests are deterministic. */
+  random?: () => number;
+}
+
+/** What one HTTP exchange gave back. */
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  requestId?: string;
+}
+
+/** Marker in GraphClientError.customError: graph-client rethrows GraphClientErrors untouched. */
+interface TransportFailure {
+  transport: true;
+  /** True when the request cannot have reached the service (connection refused, DNS). */
+  notSent: boolean;
+  aborted: boolean;
+  auth: boolean;
+  cause: unknown;
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function errorCode(error: unknown): string | undefined {
+  let current = error as { code?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; current && i < 4; i++) {
+    if (typeof current.code === 'string') return current.code;
+    current = current.cause as typeof current;
+  }
+  return undefined;
+}
+
+function transportError(cause: unknown, flags: Partial<TransportFailure>): GraphClientError {
+  const error = new GraphClientError('transport');
+  const failure: TransportFailure = { transport: true, notSent: false, aborted: false, auth: false, cause, ...flags };
+  error.customError = failure;
+  return error;
+}
+
+function asTransport(error: unknown): TransportFailure | undefined {
+  const custom = error instanceof GraphClientError ? (error.customError as TransportFailure | undefined) : undefined;
+  return custom?.transport ? custom : undefined;
+}
+
+/** Attaches the bearer only to the one origin this port talks to (cloud Graph host or sandbox). */
+class BearerMiddleware implements Middleware {
+  private next!: Middleware;
+  constructor(
+    private readonly origin: string,
+    private readonly tokenSource: TokenSource,
+    private readonly scopes: string[],
+  ) {}
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+  async execute(context: Context): Promise<void> {
+    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    const options = (context.options ??= {});
+    const headers = (options.headers ??= {}) as Record<string, string>;
+    delete headers.Authorization;
+    // graph-client's own AuthenticationHandler only recognises https Graph hosts (customHosts
+    // included), so it would never authorise the http://127.0.0.1 sandbox; an exact origin
+    // match is both simpler and stricter.
+    if (new URL(url).origin === this.origin) {
+      let token: string;
+      try {
+        token = await this.tokenSource.getToken(this.scopes, options.signal ?? undefined);
+      } catch (cause) {
+        throw transportError(cause, { notSent: true, auth: true, aborted: isAbortError(cause) });
+      }
+      headers.Authorization = `Bearer ${token}`;
+    }
+    await this.next.execute(context);
+  }
+}
+
+class FetchMiddleware implements Middleware {
+  constructor(private readonly fetchImpl: typeof fetch) {}
+  async execute(context: Context): Promise<void> {
+    const signal = context.options?.signal ?? undefined;
+    try {
+      context.response = await this.fetchImpl(context.request, context.options as RequestInit);
+    } catch (cause) {
+      const code = errorCode(cause);
+      throw transportError(cause, { aborted: Boolean(signal?.aborted) || isAbortError(cause), notSent: code !== undefined && NOT_SENT_CODES.has(code) });
+    }
+  }
+}
+
+/** Builds `path?k=v` with encoded values. Keys stay as given ($filter, $select, ...). */
+export function withQuery(path: string, query?: Record<string, string | number | boolean>): string {
+  const normalized = path.startsWith('/') ? path : `/${path}`;
+  if (!query || Object.keys(query).length === 0) return normalized;
+  const pairs = Object.entries(query).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
+  return `${normalized}${normalized.includes('?') ? '&' : '?'}${pairs.join('&')}`;
+}
+
+/** Seconds or HTTP date -> milliseconds; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function graphError(body: unknown): { code: string; message: string; requestId?: string } {
+  const error = (body as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | undefined)?.error;
+  const inner = error?.innerError;
+  return {
+    code: typeof error?.code === 'string' ? error.code : '',
+    message: typeof error?.message === 'string' ? error.message : typeof body === 'string' ? body.slice(0, 300) : '',
+    requestId: typeof inner?.['request-id'] === 'string' ? (inner['request-id'] as string) : undefined,
+  };
+}
+
+const isWrite = (method: Method) => method !== 'GET';
+
+interface Exchange {
+  method: Method;
+  version: ApiVersion;
+  /** Relative, with query. */
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  idempotent: boolean;
+  signal?: AbortSignal;
+}
+
+export interface PortInternals {
+  readonly pacer: Pacer;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly retry: Required<RetryOptions>;
+  readonly random: () => number;
+  /** One HTTP exchange, no pacing or retry. Throws GraphClientError carrying a TransportFailure. */
+  sendOnce(exchange: Exchange): Promise<RawResponse>;
+  backoffMs(attempt: number): number;
+}
+
+export type GraphPortWithInternals = GraphPort & { readonly internals: PortInternals };
+
+export function createGraphPort(options: GraphPortOptions): GraphPortWithInternals {
+  const endpoints = cloudEndpoints(options.cloud);
+  const root = (options.baseUrl ?? endpoints.graph).replace(/\/+$/, '');
+  const origin = new URL(root).origin;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const rawLog = options.log ?? (() => {});
+  const log: Log = (level, message) => rawLog(level, redact(message));
+  const pacer = new Pacer(options.pacing, clock);
+  const retry: Required<RetryOptions> = { maxRetries: 6, baseDelayMs: 1000, maxDelayMs: 120_000, ...options.retry };
+  const scopes = options.scopes ?? defaultScopes(options.cloud);
+  const client = Client.initWithMiddleware({
+    baseUrl: `${root}/`,
+    middleware: [new BearerMiddleware(origin, options.tokenSource, scopes), new FetchMiddleware(options.fetch ?? globalThis.fetch)],
+  });
+
+  const backoffMs = (attempt: number) => {
+    const full = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
+    return Math.round(full / 2 + (random() * full) / 2);
+  };
+
+  async function sendOnce(x: Exchange): Promise<RawResponse> {
+    let request = client.api(x.path).version(x.version).responseType(ResponseType.RAW).headers({ ...x.headers });
+    if (x.signal) request = request.option('signal', x.signal);
+    let response: Response;
+    switch (x.method) {
+      case 'GET':
+        response = await request.get();
+        break;
+      case 'POST':
+        response = await request.post(x.body);
+        break;
+      case 'PATCH':
+        response = await request.patch(x.body);
+        break;
+      case 'PUT':
+        response = await request.put(x.body);
+        break;
+      case 'DELETE':
+        response = await request.delete();
+        break;
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (cause) {
+      throw transportError(cause, { aborted: Boolean(x.signal?.aborted) });
+    }
+    let body: unknown = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    const requestId = response.headers.get('request-id') ?? graphError(body).requestId;
+    return { status: response.status, headers: response.headers, body, requestId: requestId ?? undefined };
+  }
+
+  /** One request with pacing and retries. Resolves with a 2xx response; throws typed errors. */
+  async function execute(x: Exchange): Promise<RawResponse> {
+    const kind: RequestClass = isWrite(x.method) ? 'write' : 'read';
+    const what = `${x.method} /${x.version}${x.path}`;
+    for (let attempt = 0; ; attempt++) {
+      await pacer.acquire(kind === 'write' ? { writes: 1 } : { reads: 1 }, x.signal);
+      let response: RawResponse;
+      try {
+        response = await sendOnce(x);
+      } catch (error) {
+        const transport = asTransport(error);
+        if (!transport) throw new GraphRequestError(x.method, x.path, 0, 'ClientError', describeError(error));
+        if (transport.auth && !transport.aborted) throw new GraphRequestError(x.method, x.path, 0, 'SignInFailed', `sign-in failed: ${describeError(transport.cause)}`);
+        if (transport.aborted) {
+          if (!x.idempotent && !transport.notSent) throw new GraphOutcomeUnknownError(x.method, x.path, 'cancelled while the request was on the wire', true);
+          throw abortError(x.signal);
+        }
+        const reason = describeError(transport.cause);
+        if (!x.idempotent && !transport.notSent) {
+          log('warn', `${what}: connection lost (${reason}); outcome unknown, not resent.`);
+          throw new GraphOutcomeUnknownError(x.method, x.path, `connection lost: ${reason}`);
+        }
+        if (attempt >= retry.maxRetries) throw new GraphRequestError(x.method, x.path, 0, 'NetworkError', reason);
+        const wait = backoffMs(attempt);
+        log('warn', `${what}: ${reason}; retry ${attempt + 1}/${retry.maxRetries} in ${(wait / 1000).toFixed(1)} s.`);
+        await clock.sleep(wait, x.signal);
+        continue;
+      }
+      if (response.status >= 200 && response.status < 300) return response;
+      const { code, message } = graphError(response.body);
+      const rid = response.requestId ? ` request-id ${response.requestId}` : '';
+      const retryable = response.status === 429 || response.status === 503 || (response.status === 504 && x.idempotent);
+      if (response.status === 504 && !x.idempotent) {
+        log('warn', `${what}: HTTP 504${rid}; outcome unknown, not resent.`);
+        throw new GraphOutcomeUnknownError(x.method, x.path, `HTTP 504 gateway timeout${rid}`);
+      }
+      if (!retryable || attempt >= retry.maxRetries) {
+        log(response.status >= 500 || response.status === 429 ? 'error' : 'warn', `${what}: HTTP ${response.status} ${code}${rid}: ${message}`);
+        throw new GraphRequestError(x.method, x.path, response.status, code, message, response.requestId);
+      }
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), clock.now());
+      const wait = Math.min(retry.maxDelayMs, retryAfter ?? backoffMs(attempt));
+      // The service told us to slow down: hold back every request of this class, not just this one.
+      // The next acquire() then waits out the pause; otherwise (503/504 without Retry-After) back off here.
+      const pause = response.status === 429 || retryAfter !== undefined;
+      if (pause) pacer.throttled(kind, wait);
+      log('warn', `${what}: HTTP ${response.status}${rid}; retry ${attempt + 1}/${retry.maxRetries} in ${(wait / 1000).toFixed(1)} s.`);
+      if (!pause) await clock.sleep(wait, x.signal);
+    }
+  }
+
+  function resolve(path: string, options: RequestOptions | undefined, body?: unknown): { version: ApiVersion; path: string } {
+    const odataType = options?.odataType ?? ((body as Record<string, unknown> | undefined)?.['@odata.type'] as string | undefined);
+    const version = options?.version ?? apiVersionFor(path, typeof odataType === 'string' ? odataType : undefined);
+    return { version, path: withQuery(path, options?.query) };
+  }
+
+  /** An absolute @odata.nextLink back to version + relative path; refuses other hosts. */
+  function relativeLink(link: string): { version: ApiVersion; path: string } {
+    const match = link.startsWith(`${root}/`) ? /^(v1\.0|beta)(\/.*)$/.exec(link.slice(root.length + 1)) : null;
+    if (!match) throw new GraphRequestError('GET', link.split('?')[0], 0, 'UnexpectedNextLink', `the next-page link does not point at ${root}; not followed`);
+    return { version: match[1] as ApiVersion, path: match[2] };
+  }
+
+  async function* list<T>(path: string, options?: RequestOptions): AsyncIterable<T> {
+    let next: { version: ApiVersion; path: string } | undefined = resolve(path, options);
+    const seen = new Set<string>();
+    while (next) {
+      const page = await execute({ method: 'GET', ...next, headers: options?.headers, idempotent: true, signal: options?.signal });
+      const body = (page.body ?? {}) as { value?: T[]; '@odata.nextLink'?: string };
+      for (const item of body.value ?? []) yield item;
+      const link = body['@odata.nextLink'];
+      if (!link) break;
+      if (seen.has(link)) throw new GraphRequestError('GET', path, page.status, 'NextLinkLoop', 'the service returned the same next-page link twice');
+      seen.add(link);
+      next = relativeLink(link);
+    }
+  }
+
+  const port: GraphPortWithInternals = {
+    baseUrl: root,
+    async get<T>(path: string, options?: RequestOptions) {
+      const r = await execute({ method: 'GET', ...resolve(path, options), headers: options?.headers, idempotent: true, signal: options?.signal });
+      return r.body as T;
+    },
+    list,
+    async listAll<T>(path: string, options?: RequestOptions) {
+      const all: T[] = [];
+      for await (const item of list<T>(path, options)) all.push(item);
+      return all;
+    },
+    async create<T>(path: string, body: unknown, options?: RequestOptions) {
+      const r = await execute({ method: 'POST', ...resolve(path, options, body), body, headers: options?.headers, idempotent: false, signal: options?.signal });
+      return r.body as T;
+    },
+    async post<T>(path: string, body: unknown, options?: PostOptions) {
+      const r = await execute({ method: 'POST', ...resolve(path, options, body), body, headers: options?.headers, idempotent: options?.idempotent ?? false, signal: options?.signal });
+      return r.body as T | undefined;
+    },
+    async patch<T>(path: string, body: unknown, options?: RequestOptions) {
+      const r = await execute({ method: 'PATCH', ...resolve(path, options, body), body, headers: options?.headers, idempotent: true, signal: options?.signal });
+      return r.body as T | undefined;
+    },
+    async delete(path: string, options?: RequestOptions) {
+      await execute({ method: 'DELETE', ...resolve(path, options), headers: options?.headers, idempotent: true, signal: options?.signal });
+    },
+    batch(requests: BatchRequest[], batchOptions?: { signal?: AbortSignal }): Promise<BatchResult[]> {
+      return runBatch(port.internals, requests, batchOptions?.signal);
+    },
+    internals: { pacer, clock, log, retry, random, sendOnce, backoffMs },
+  };
+  return port;
+}

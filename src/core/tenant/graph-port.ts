@@ -1,0 +1,77 @@
+// GraphPort: the one way the product talks to Microsoft Graph (or the sandbox tenant). It picks
+// the API version per resource, pages, batches, paces and retries; callers only say what they
+// want. The implementation is in graph-client.ts (createGraphPort).
+import type { ApiVersion } from './api-versions';
+
+export type { ApiVersion };
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Log = (level: LogLevel, message: string) => void;
+
+export interface RequestOptions {
+  /** Force an API version; by default the table in api-versions.ts decides. */
+  version?: ApiVersion;
+  /** @odata.type of the object the path refers to, when the version depends on it. */
+  odataType?: string;
+  /** Query parameters, encoded by the port (`{ $filter: "displayName eq 'O''Brien'" }`). */
+  query?: Record<string, string | number | boolean>;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface PostOptions extends RequestOptions {
+  /**
+   * True for actions that are safe to repeat (e.g. `/assign`, which replaces the assignment set).
+   * Default false: a POST whose outcome is unknown is reported, never resent.
+   */
+  idempotent?: boolean;
+}
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface BatchRequest {
+  /** Unique within one `batch()` call. */
+  id: string;
+  method: Method;
+  /** Relative path, e.g. `/groups/{id}/members/$ref`. */
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Ids of requests in the same call that must succeed first. */
+  dependsOn?: string[];
+  version?: ApiVersion;
+  odataType?: string;
+  /** See PostOptions.idempotent; GET/PUT/PATCH/DELETE are idempotent. */
+  idempotent?: boolean;
+}
+
+export interface BatchResult {
+  id: string;
+  /** HTTP status of the inner response; 0 when none came back. 424: a prerequisite failed. */
+  status: number;
+  /** ok: 2xx. failed: the service refused (see status/code). unknown: a write that may have happened. */
+  outcome: 'ok' | 'failed' | 'unknown';
+  body?: unknown;
+  code?: string;
+  message?: string;
+  requestId?: string;
+}
+
+export interface GraphPort {
+  readonly baseUrl: string;
+  get<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
+  /** Pages through `@odata.nextLink`, yielding items of `value`. */
+  list<T = unknown>(path: string, options?: RequestOptions): AsyncIterable<T>;
+  listAll<T = unknown>(path: string, options?: RequestOptions): Promise<T[]>;
+  /** POST that creates an object; throws GraphOutcomeUnknownError when it may or may not exist now. */
+  create<T = unknown>(path: string, body: unknown, options?: RequestOptions): Promise<T>;
+  /** POST of an action (`/assign`, `/$ref`, ...); returns the response body or undefined on 204. */
+  post<T = unknown>(path: string, body: unknown, options?: PostOptions): Promise<T | undefined>;
+  patch<T = unknown>(path: string, body: unknown, options?: RequestOptions): Promise<T | undefined>;
+  delete(path: string, options?: RequestOptions): Promise<void>;
+  /**
+   * JSON $batch: any number of requests, sent in chunks of at most 20 (dependency chains stay in
+   * one chunk), inner 429/503 retried after the longest Retry-After of the round. One result per
+   * request, in the order given.
+   */
+  batch(requests: BatchRequest[], options?: { signal?: AbortSignal }): Promise<BatchResult[]>;
+}
