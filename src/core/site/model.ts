@@ -156,6 +156,8 @@ interface SiteObjectBase {
   /** Digest-level problems (unparsable XML, DTD/entities present): the object is not importable. */
   problems: string[];
   unknownSettings: UnknownSetting[];
+  /** Settings cm2intune knows, but not on this platform (a multi-platform CI split per platform). */
+  droppedSettings?: string[];
 }
 
 /**

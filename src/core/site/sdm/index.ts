@@ -1,0 +1,287 @@
+// Digest XML -> the typed SiteObject / AppPackage of model.ts. Kind and platform come from the
+// digest itself (namespace, CI element, payload element, platform applicability rules), not
+// only from CIType_ID; the reading model is written down in docs/site-database.md.
+import type {
+  AppPackage, Application, ConfigurationItem, DeploymentType, EapType, Platform, SettingValue, SiteModel, SiteObject,
+  SiteObjectKind, UniqueId, UnknownSetting, VpnConnectionType, WifiSecurity,
+} from '../model';
+import { parseDeploymentType } from './apps';
+import { catalogEntry, KIOSK_PREFIX, type CatalogKind } from './catalog';
+import { attr, child, children, DigestError, elements, parseDigestXml, text, type XmlNode } from './xml';
+
+export { parseDeploymentType, readAppPublisher, readDeploymentTechnology } from './apps';
+export { SETTINGS, catalogEntry } from './catalog';
+
+export const DC_NAMESPACE = 'http://schemas.microsoft.com/SystemsCenterConfigurationManager/2009/07/10/DesiredConfiguration';
+
+export interface ParsedApp {
+  application: Application;
+  deploymentType: DeploymentType;
+  package: AppPackage;
+}
+
+export interface ParsedSite {
+  objects: SiteObject[];
+  apps: ParsedApp[];
+}
+
+/** Every CI of the site as typed objects (one per platform) and every deployment type as a package. */
+export function parseSiteObjects(model: SiteModel): ParsedSite {
+  const byModelName = new Map<string, UniqueId>();
+  for (const ci of model.configurationItems) if (ci.modelName) byModelName.set(ci.modelName.toLowerCase(), ci.uniqueId);
+  const objects = model.configurationItems.flatMap((ci) => parseConfigurationItem(ci, (ref) => byModelName.get(ref.toLowerCase()) ?? null));
+  const apps = model.applications.flatMap((application) =>
+    application.deploymentTypes.map((deploymentType) => ({ application, deploymentType, package: parseDeploymentType(deploymentType.digest, deploymentType.technology) })),
+  );
+  return { objects, apps };
+}
+
+const CI_ELEMENTS = ['OperatingSystem', 'ConfigurationItem', 'BusinessPolicy', 'CompliancePolicy', 'ConfigurationPolicy', 'Application'];
+const PAYLOADS: Record<string, SiteObjectKind> = {
+  TrustedRootCertificate: 'trustedRoot', ScepCertificate: 'scep', PfxCertificate: 'pfx', WifiProfile: 'wifi', VpnProfile: 'vpn', EmailProfile: 'email',
+};
+
+/** Platform of a RuleExpression RuleId (`Platform/iOS_All`, `Windows/All_Windows_10_and_higher_Clients`, …). */
+export function platformOfRule(ruleId: string): Platform | undefined {
+  const id = ruleId.toLowerCase();
+  if (/mac ?os|osx/.test(id)) return 'macos';
+  if (/\bios|iphone|ipad|ios_/.test(id) || /\/ios/.test(id)) return 'ios';
+  if (/android/.test(id)) return 'android';
+  if (/windows|winphone|wp8|win10|win8/.test(id)) return 'windows';
+  return undefined;
+}
+
+type Resolve = (modelName: string) => UniqueId | null;
+
+/** One CI -> one SiteObject per platform it applies to. Baselines and app CIs yield nothing. */
+export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve): SiteObject[] {
+  let root: XmlNode | undefined;
+  try {
+    const doc = parseDigestXml(ci.digest);
+    root = child(doc, 'DesiredConfigurationDigest');
+    if (!root) {
+      const top = elements(doc)[0]?.[0];
+      throw new DigestError(`the digest's root element is ${top ? `<${top}>` : 'missing'}, not <DesiredConfigurationDigest>`);
+    }
+    if (attr(root, 'xmlns') && attr(root, 'xmlns') !== DC_NAMESPACE) {
+      throw new DigestError(`the digest is in namespace ${attr(root, 'xmlns')}, not the DesiredConfiguration namespace`);
+    }
+  } catch (error) {
+    if (!(error instanceof DigestError)) throw error;
+    return [refused(ci, error.message)];
+  }
+  if (child(root, 'Baseline')) return [];
+  const found = CI_ELEMENTS.map((name) => [name, child(root, name)] as const).find(([, node]) => node);
+  if (!found) return [refused(ci, 'the digest holds no configuration item element (OperatingSystem, ConfigurationItem, CompliancePolicy or ConfigurationPolicy)')];
+  const [element, node] = found as [string, XmlNode];
+  const settingsNode = child(node, 'Settings');
+  const payload = elements(settingsNode).find(([name]) => PAYLOADS[name]);
+  const kind: SiteObjectKind = element === 'CompliancePolicy' ? 'compliance' : payload ? PAYLOADS[payload[0]] : 'configuration';
+
+  const ruleIds = children(child(child(node, 'PlatformApplicabilityCondition'), 'OperatingSystemExpression'), 'Operands')
+    .flatMap((o) => children(o, 'RuleExpression'))
+    .map((r) => attr(r, 'RuleId') ?? '');
+  const platformProblems: string[] = [];
+  let platforms = [...new Set(ruleIds.map(platformOfRule).filter((p): p is Platform => Boolean(p)))];
+  const values = kind === 'configuration' || kind === 'compliance' ? settingValues(node) : [];
+  if (platforms.length === 0) {
+    // No applicability rule we recognise: fall back to the platforms all known settings share.
+    const shared = values.map((v) => catalogEntry(v.name)?.platforms).filter((p): p is Platform[] => Boolean(p))
+      .reduce<Platform[] | null>((acc, p) => (acc ? acc.filter((x) => p.includes(x)) : [...p]), null);
+    platforms = shared && shared.length === 1 ? shared : [FALLBACK_PLATFORM];
+    platformProblems.push(`the digest names no platform we recognise${ruleIds.length ? ` (${ruleIds.join(', ')})` : ''}; assumed ${platforms[0]}`);
+  }
+
+  return platforms.map((platform): SiteObject => {
+    const base = { ciId: ci.ciId, uniqueId: ci.uniqueId, name: ci.name, description: ci.description, platform, problems: [...platformProblems], unknownSettings: [] as UnknownSetting[] };
+    const ref = (n: XmlNode | undefined, what: string): UniqueId | null => {
+      if (!n) return null;
+      const scope = attr(n, 'AuthoringScopeId'), logical = attr(n, 'LogicalName');
+      if (!scope || !logical) return null;
+      const id = resolve(`${scope}/${logical}`);
+      if (!id) base.problems.push(`${what} ${scope}/${logical} is not in the site`);
+      return id;
+    };
+    const pick = <T extends string>(value: string | undefined, table: Record<string, T>, what: string, fallback: T): T => {
+      const hit = value !== undefined ? table[value.toLowerCase()] : undefined;
+      if (hit) return hit;
+      base.problems.push(`${what} '${value ?? ''}' is not one cm2intune knows; read as ${fallback}`);
+      return fallback;
+    };
+    const p = payload?.[1];
+    switch (kind) {
+      case 'configuration':
+      case 'compliance': {
+        const { settings, kioskMode, dropped } = mapSettings(values, platform, kind, base.problems, base.unknownSettings);
+        const extra = dropped.length ? { droppedSettings: dropped } : {};
+        if (kind === 'compliance') return { ...base, ...extra, kind, settings };
+        const omaSettings = children(child(settingsNode, 'OmaUriSettings'), 'OmaUri').map((o) => ({
+          name: attr(o, 'Name') ?? '',
+          omaUri: attr(o, 'Uri') ?? '',
+          dataType: pick(attr(o, 'DataType'), { string: 'string', integer: 'integer', int: 'integer', boolean: 'boolean' }, 'OMA-URI data type', 'string'),
+          value: attr(o, 'Value') ?? text(o),
+        }));
+        const apple = child(settingsNode, 'AppleConfigurationProfile');
+        return {
+          ...base, ...extra, kind, settings, kioskMode, omaSettings,
+          appleProfile: apple ? { fileName: attr(apple, 'FileName') ?? '', payloadBase64: text(apple).replace(/\s+/g, '') } : null,
+        };
+      }
+      case 'trustedRoot':
+        return { ...base, kind, certFileName: attr(p, 'FileName') ?? '', certificateBase64: text(p).replace(/\s+/g, '') };
+      case 'scep': {
+        const keySize = Number(attr(p, 'KeySize') ?? 2048);
+        return {
+          ...base, kind,
+          rootCertificate: ref(children(p, 'RootCertificate')[0], 'Root certificate'),
+          scepServerUrls: children(p, 'ScepServer').map((s) => attr(s, 'Url') ?? '').filter(Boolean),
+          subjectNameFormat: pick(attr(p, 'SubjectNameFormat'), { commonname: 'commonName', commonnameincludingemail: 'commonNameIncludingEmail', commonnameasemail: 'commonNameAsEmail', custom: 'custom' }, 'Subject name format', 'commonName'),
+          subjectAlternativeName: pick(attr(p, 'SubjectAlternativeName') ?? 'None', { none: 'none', emailaddress: 'emailAddress', userprincipalname: 'userPrincipalName' }, 'Subject alternative name', 'none'),
+          keySize: keySize === 1024 || keySize === 4096 ? keySize : 2048,
+          keyUsage: (attr(p, 'KeyUsage') ?? '').split(',').map((k) => k.trim()).filter(Boolean)
+            .map((k) => pick(k, { digitalsignature: 'digitalSignature', keyencipherment: 'keyEncipherment' }, 'Key usage', 'digitalSignature')),
+          extendedKeyUsages: children(p, 'ExtendedKeyUsage').map((e) => ({ name: attr(e, 'Name') ?? '', objectIdentifier: attr(e, 'Oid') ?? '' })),
+          validityValue: Number(attr(p, 'ValidityPeriod') ?? 1) || 1,
+          validityScale: pick(attr(p, 'ValidityUnit') ?? 'Years', { days: 'days', months: 'months', years: 'years' }, 'Validity unit', 'years'),
+          renewalThresholdPercentage: Number(attr(p, 'RenewalThreshold') ?? 20) || 20,
+        };
+      }
+      case 'pfx':
+        return {
+          ...base, kind,
+          certificationAuthority: attr(p, 'CertificationAuthority') ?? '',
+          certificateTemplateName: attr(p, 'CertificateTemplate') ?? '',
+          rootCertificate: ref(children(p, 'RootCertificate')[0], 'Root certificate'),
+        };
+      case 'wifi': {
+        const security = pick<WifiSecurity>(attr(p, 'Security'), { open: 'open', none: 'open', wep: 'wep', wpapersonal: 'wpaPersonal', wpa2personal: 'wpa2Personal', wpaenterprise: 'wpaEnterprise', wpa2enterprise: 'wpa2Enterprise' }, 'Wi-Fi security type', 'wpa2Personal');
+        const enterprise = security === 'wpaEnterprise' || security === 'wpa2Enterprise';
+        const proxy = child(p, 'Proxy');
+        return {
+          ...base, kind,
+          ssid: attr(p, 'Ssid') ?? '',
+          connectAutomatically: bool(attr(p, 'ConnectAutomatically')),
+          connectWhenNetworkNameIsHidden: bool(attr(p, 'Hidden')),
+          security,
+          eapType: enterprise ? pick<EapType>(attr(p, 'EapType'), { 'eap-tls': 'eapTls', peap: 'peap', 'eap-ttls': 'eapTtls', leap: 'leap', 'eap-sim': 'eapSim', 'eap-fast': 'eapFast' }, 'EAP type', 'eapTls') : null,
+          rootCertificates: children(p, 'RootCertificate').map((r) => ref(r, 'Root certificate')).filter((r): r is string => Boolean(r)),
+          identityCertificate: ref(child(p, 'IdentityCertificate'), 'Identity certificate'),
+          trustedServerCertificateNames: children(p, 'TrustedServerName').map((t) => text(t)).filter(Boolean),
+          proxy: proxy && attr(proxy, 'Host') ? { host: attr(proxy, 'Host')!, port: Number(attr(proxy, 'Port') ?? 0) } : null,
+        };
+      }
+      case 'vpn':
+        return {
+          ...base, kind,
+          connectionName: attr(p, 'ConnectionName') ?? ci.name,
+          connectionType: pick<VpnConnectionType>(attr(p, 'ConnectionType'), {
+            ciscoanyconnect: 'ciscoAnyConnect', pulsesecure: 'pulseSecure', juniperpulse: 'pulseSecure', f5edgeclient: 'f5EdgeClient', dellsonicwallmobileconnect: 'dellSonicWallMobileConnect',
+            checkpointcapsulevpn: 'checkPointCapsuleVpn', ikev2: 'ikEv2', l2tp: 'l2tp', pptp: 'pptp', automatic: 'microsoftAutomatic', microsoftautomatic: 'microsoftAutomatic',
+          }, 'VPN connection type', 'ikEv2'),
+          servers: children(p, 'Server').map((s) => ({ address: attr(s, 'Address') ?? '', description: attr(s, 'Description') ?? '', isDefault: bool(attr(s, 'Default')) })),
+          authenticationMethod: pick(attr(p, 'Authentication'), { certificate: 'certificate', usernameandpassword: 'usernameAndPassword' }, 'VPN authentication', 'usernameAndPassword'),
+          identityCertificate: ref(child(p, 'IdentityCertificate'), 'Identity certificate'),
+          sendAllTraffic: bool(attr(p, 'SendAllTraffic')),
+        };
+      case 'email':
+        return {
+          ...base, kind,
+          hostName: attr(p, 'Host') ?? '',
+          accountName: attr(p, 'AccountName') ?? '',
+          usernameSource: pick(attr(p, 'UserName'), { userprincipalname: 'userPrincipalName', primarysmtpaddress: 'primarySmtpAddress', samaccountname: 'samAccountName' }, 'User name source', 'userPrincipalName'),
+          emailAddressSource: pick(attr(p, 'EmailAddress'), { userprincipalname: 'userPrincipalName', primarysmtpaddress: 'primarySmtpAddress' }, 'E-mail address source', 'primarySmtpAddress'),
+          requireSsl: bool(attr(p, 'UseSsl')),
+          durationOfEmailToSync: pick(attr(p, 'SyncDuration') ?? 'UserDefined', {
+            userdefined: 'userDefined', oneday: 'oneDay', threedays: 'threeDays', oneweek: 'oneWeek', twoweeks: 'twoWeeks', onemonth: 'oneMonth', unlimited: 'unlimited',
+          }, 'Sync duration', 'userDefined'),
+          syncCalendar: bool(attr(p, 'SyncCalendar')),
+          syncContacts: bool(attr(p, 'SyncContacts')),
+          syncTasks: bool(attr(p, 'SyncTasks')),
+          authenticationMethod: pick(attr(p, 'Authentication'), { certificate: 'certificate', usernameandpassword: 'usernameAndPassword' }, 'E-mail authentication', 'usernameAndPassword'),
+          identityCertificate: ref(child(p, 'IdentityCertificate'), 'Identity certificate'),
+        };
+    }
+  });
+}
+
+const bool = (v: string | undefined) => v?.toLowerCase() === 'true' || v === '1';
+
+interface RawSetting { name: string; dataType: string; value: string }
+
+/** Setting values: each rule `SettingReference = ConstantValue` in the CI's Rules. */
+function settingValues(node: XmlNode): RawSetting[] {
+  const out: RawSetting[] = [];
+  for (const rule of children(child(node, 'Rules'), 'Rule')) {
+    const operands = child(child(rule, 'Expression'), 'Operands');
+    const setting = children(operands, 'SettingReference')[0];
+    const constant = children(operands, 'ConstantValue')[0];
+    if (!setting || !constant) continue;
+    out.push({ name: attr(setting, 'SettingLogicalName') ?? attr(setting, 'LogicalName') ?? '', dataType: attr(constant, 'DataType') ?? attr(setting, 'DataType') ?? 'String', value: attr(constant, 'Value') ?? '' });
+  }
+  return out;
+}
+
+function typed(raw: RawSetting, problems: string[]): SettingValue | undefined {
+  const type = raw.dataType.toLowerCase();
+  if (type === 'boolean') {
+    if (!/^(true|false|1|0)$/i.test(raw.value)) return void problems.push(`setting ${raw.name} should be true or false, not '${raw.value}'`);
+    return bool(raw.value);
+  }
+  if (type === 'int64' || type === 'integer' || type === 'int32') {
+    if (!/^-?\d+$/.test(raw.value)) return void problems.push(`setting ${raw.name} should be a whole number, not '${raw.value}'`);
+    return Number(raw.value);
+  }
+  if (type === 'stringarray') return raw.value.split(/[;,]/).map((s) => s.trim()).filter(Boolean);
+  return raw.value;
+}
+
+function mapSettings(values: RawSetting[], platform: Platform, kind: CatalogKind, problems: string[], unknown: UnknownSetting[]) {
+  const settings: Record<string, SettingValue> = {};
+  let kioskMode: Record<string, SettingValue> | null = null;
+  const dropped: string[] = [];
+  for (const raw of values) {
+    if (raw.name.startsWith(KIOSK_PREFIX)) {
+      const value = typed(raw, problems);
+      if (value !== undefined) (kioskMode ??= {})[raw.name[0].toLowerCase() + raw.name.slice(1)] = value;
+      continue;
+    }
+    const entry = catalogEntry(raw.name);
+    if (!entry || !entry.kinds.includes(kind)) {
+      unknown.push({ name: raw.name, value: raw.value });
+      continue;
+    }
+    if (!entry.platforms.includes(platform)) {
+      dropped.push(raw.name);
+      continue;
+    }
+    const value = typed({ ...raw, dataType: entry.type === 'integer' ? 'Int64' : entry.type === 'boolean' ? 'Boolean' : 'String' }, problems);
+    if (value === undefined) continue;
+    settings[entry.key] = entry.invert && typeof value === 'boolean' ? !value : value;
+  }
+  return { settings, kioskMode, dropped };
+}
+
+// ---- refused digests: the object is still listed (not importable), read only shallowly ----
+
+/** When a digest names no platform at all (the object then carries a problem saying so). */
+const FALLBACK_PLATFORM: Platform = 'windows';
+
+/** Kind and platform guessed from the raw text (plain substring tests; nothing is parsed or expanded). */
+function refused(ci: ConfigurationItem, reason: string): SiteObject {
+  const raw = ci.digest;
+  const kind: SiteObjectKind = /<(\w+:)?CompliancePolicy\b/.test(raw) ? 'compliance'
+    : (Object.entries(PAYLOADS).find(([name]) => new RegExp(`<(\\w+:)?${name}\\b`).test(raw))?.[1] ?? 'configuration');
+  const rule = /RuleId="([^"]*)"/.exec(raw)?.[1];
+  const platform = (rule && platformOfRule(rule)) || FALLBACK_PLATFORM;
+  const base = { ciId: ci.ciId, uniqueId: ci.uniqueId, name: ci.name, description: ci.description, platform, problems: [reason], unknownSettings: [] };
+  switch (kind) {
+    case 'configuration': return { ...base, kind, settings: {}, kioskMode: null, omaSettings: [], appleProfile: null };
+    case 'compliance': return { ...base, kind, settings: {} };
+    case 'trustedRoot': return { ...base, kind, certFileName: '', certificateBase64: '' };
+    case 'scep': return { ...base, kind, rootCertificate: null, scepServerUrls: [], subjectNameFormat: 'commonName', subjectAlternativeName: 'none', keySize: 2048, keyUsage: [], extendedKeyUsages: [], validityValue: 1, validityScale: 'years', renewalThresholdPercentage: 20 };
+    case 'pfx': return { ...base, kind, certificationAuthority: '', certificateTemplateName: '', rootCertificate: null };
+    case 'wifi': return { ...base, kind, ssid: '', connectAutomatically: false, connectWhenNetworkNameIsHidden: false, security: 'open', eapType: null, rootCertificates: [], identityCertificate: null, trustedServerCertificateNames: [], proxy: null };
+    case 'vpn': return { ...base, kind, connectionName: '', connectionType: 'ikEv2', servers: [], authenticationMethod: 'usernameAndPassword', identityCertificate: null, sendAllTraffic: false };
+    case 'email': return { ...base, kind, hostName: '', accountName: '', usernameSource: 'userPrincipalName', emailAddressSource: 'primarySmtpAddress', requireSsl: true, durationOfEmailToSync: 'userDefined', syncCalendar: false, syncContacts: false, syncTasks: false, authenticationMethod: 'usernameAndPassword', identityCertificate: null };
+  }
+}
