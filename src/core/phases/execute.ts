@@ -1,0 +1,107 @@
+// Runs steps through the Graph port with the write-ahead journal: intents synced before the
+// requests leave, outcomes after. Independent steps go out together as paced $batch requests;
+// a step runs once every key it needs has an Intune id. A create whose outcome is unknown is
+// looked up by its marker (`reconcile`), never sent again blindly.
+import { randomUUID } from 'node:crypto';
+import type { Journal } from '../ledger/journal';
+import type { BatchRequest, BatchResult, GraphPort } from '../tenant/graph-port';
+import { fillIds, type Step } from './steps';
+
+export type StepStatus = 'done' | 'failed' | 'skipped' | 'reconciled';
+
+export interface StepOutcome {
+  step: Step;
+  status: StepStatus;
+  intuneId?: string;
+  message?: string;
+}
+
+export interface ExecuteOptions {
+  graph: GraphPort;
+  journal: Journal;
+  phase: string;
+  /** Intune ids already known (tenant read + ledger), by key. Extended as steps create objects. */
+  ids: Map<string, string>;
+  /** Finds the object a step may have created, by its marker; null if it isn't there. */
+  reconcile(step: Step): Promise<string | null>;
+  signal?: AbortSignal;
+  onProgress?(outcome: StepOutcome, done: number, total: number): void;
+  now?: () => Date;
+}
+
+export async function executeSteps(steps: Step[], options: ExecuteOptions): Promise<StepOutcome[]> {
+  const { graph, journal, ids } = options;
+  const now = () => (options.now?.() ?? new Date()).toISOString();
+  const run = randomUUID();
+  journal.append({ t: 'run', run, at: now(), phase: options.phase, steps: steps.length });
+
+  const outcomes = new Map<string, StepOutcome>();
+  const producedBy = new Map(steps.filter((s) => s.action === 'create' || s.action === 'createGroup').map((s) => [s.key, s]));
+  const settle = (outcome: StepOutcome) => {
+    outcomes.set(outcome.step.id, outcome);
+    options.onProgress?.(outcome, outcomes.size, steps.length);
+  };
+
+  let pending = steps.slice();
+  while (pending.length > 0) {
+    options.signal?.throwIfAborted();
+    const ready: Step[] = [];
+    const waiting: Step[] = [];
+    for (const step of pending) {
+      const blocker = step.needs.find((key) => !ids.has(key) && (!producedBy.has(key) || outcomes.has(producedBy.get(key)!.id)));
+      if (blocker) {
+        const by = producedBy.get(blocker);
+        settle({ step, status: 'skipped', message: by ? `needs "${by.title}", which did not complete` : `needs ${blocker}, which is not in Intune` });
+      } else if (step.needs.every((key) => ids.has(key))) {
+        ready.push(step);
+      } else {
+        waiting.push(step);
+      }
+    }
+    if (ready.length === 0) break;
+    pending = waiting;
+
+    journal.append(...ready.map((step) => ({ t: 'intent' as const, run, step: step.id, key: step.key, action: step.action, at: now() })));
+    const requests: BatchRequest[] = ready.map((step, index) => ({
+      id: String(index + 1),
+      method: step.request.method,
+      path: step.request.path,
+      body: fillIds(step.request.body, ids),
+      version: step.request.version,
+      odataType: step.request.odataType,
+      // assign replaces the whole assignment set, so sending it twice is harmless
+      idempotent: step.action === 'assign',
+    }));
+    const results = await graph.batch(requests, { signal: options.signal });
+    for (const [index, step] of ready.entries()) await record(step, results[index]);
+  }
+  for (const step of pending) {
+    if (!outcomes.has(step.id)) settle({ step, status: 'skipped', message: 'a step it needs did not complete' });
+  }
+  return steps.map((s) => outcomes.get(s.id)!);
+
+  async function record(step: Step, result: BatchResult) {
+    const creates = step.action === 'create' || step.action === 'createGroup';
+    if (result.outcome === 'ok') {
+      const intuneId = creates ? (result.body as { id?: string } | undefined)?.id : undefined;
+      if (creates && intuneId) ids.set(step.key, intuneId);
+      journal.append({ t: 'done', run, step: step.id, key: step.key, ...(intuneId ? { intuneId } : {}), at: now() });
+      settle({ step, status: 'done', intuneId });
+      return;
+    }
+    if (result.outcome === 'unknown' && creates) {
+      const found = await options.reconcile(step);
+      journal.append({ t: 'reconciled', run, step: step.id, key: step.key, intuneId: found, at: now() });
+      if (found) {
+        ids.set(step.key, found);
+        settle({ step, status: 'reconciled', intuneId: found, message: 'the connection dropped after the write; found by its marker' });
+      } else {
+        settle({ step, status: 'failed', message: 'the connection dropped and the object is not in Intune; run again to retry' });
+      }
+      return;
+    }
+    const message = `${result.status ? `HTTP ${result.status}` : 'no response'}${result.code ? ` ${result.code}` : ''}: ${result.message ?? 'failed'}${result.requestId ? ` (request-id ${result.requestId})` : ''}`;
+    journal.append({ t: 'failed', run, step: step.id, key: step.key, status: result.status, message, at: now() });
+    settle({ step, status: 'failed', message });
+  }
+}

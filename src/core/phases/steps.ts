@@ -1,0 +1,55 @@
+// Steps are data. A step says in words what it will do, the exact Graph request, what it needs
+// first and how to tell afterwards that it happened. The preview, the dry run, the journal and
+// the report are all views of the same list.
+import type { ApiVersion, Method } from '../tenant/graph-port';
+
+export type StepAction = 'createGroup' | 'addMembers' | 'create' | 'assign';
+
+export interface Step {
+  /** Stable across runs: `create:<key>`, `assign:<key>`, `group:<collection>`, `members:<collection>:<n>`. */
+  id: string;
+  /** The source the step acts for: a CI unique id or `group:<collectionId>`. */
+  key: string;
+  action: StepAction;
+  /** What it does, for a person: `Create Wi-Fi profile "Corp Wi-Fi" (iOS)`. */
+  title: string;
+  request: { method: Method; path: string; version: ApiVersion; body: unknown; odataType?: string };
+  /**
+   * Keys whose Intune ids the request needs; in the body they stand as `{{id:<key>}}` and are
+   * filled in just before the request leaves.
+   */
+  needs: string[];
+  /** How to tell afterwards that it happened. */
+  verify: string;
+}
+
+const PLACEHOLDER = /\{\{id:([^}]+)\}\}/g;
+
+export function placeholder(key: string): string {
+  return `{{id:${key}}}`;
+}
+
+/** The keys a body refers to through placeholders. */
+export function neededKeys(body: unknown): string[] {
+  const keys = new Set<string>();
+  JSON.stringify(body ?? null).replace(PLACEHOLDER, (_, key: string) => {
+    keys.add(key);
+    return '';
+  });
+  return [...keys];
+}
+
+/** The body with every placeholder replaced by the Intune id of its key. */
+export function fillIds(body: unknown, ids: ReadonlyMap<string, string>): unknown {
+  const text = JSON.stringify(body ?? null).replace(PLACEHOLDER, (_, key: string) => {
+    const id = ids.get(key);
+    if (!id) throw new Error(`no Intune id for ${key}`);
+    return id;
+  });
+  return JSON.parse(text);
+}
+
+/** For previews: placeholders shown as `<id of NAME>`. */
+export function describeBody(body: unknown, names: ReadonlyMap<string, string>): unknown {
+  return JSON.parse(JSON.stringify(body ?? null).replace(PLACEHOLDER, (_, key: string) => `<id of ${names.get(key) ?? key}>`));
+}
