@@ -1,6 +1,7 @@
 // Every CLI command, in the order `cm2intune --help` lists them. Add one line per command.
 import type { Command } from '../cli';
 import { init } from './init';
+import { site } from './site';
 import { validate } from './validate';
 
-export const commands: Command[] = [init, validate];
+export const commands: Command[] = [init, validate, site];

@@ -1,0 +1,271 @@
+// `cm2intune site export|summary`: read a ConfigMgr site (SQL, snapshot or the plan's site) and
+// write a snapshot or print what is in it.
+import { dirname, resolve } from 'node:path';
+import { loadPlanFile, PlanReadError } from '../../core/plan';
+import type { SiteSourceConfig, SqlSiteSource as SqlSiteConfig } from '../../core/plan/types';
+import { openSiteSource, PASSWORD_ENV, SiteSqlError, SnapshotError, writeSnapshotFile } from '../../core/site';
+import type { Platform, SiteModel } from '../../core/site/model';
+import { parseSiteObjects } from '../../core/site/sdm';
+import { CliError, parseOptions, type CliIo, type Command } from '../cli';
+
+const usage = `Usage: cm2intune site export --sql "<connection string>" -o <site.snapshot.json> [--ca <pem>] [--thumbprint <hex>] [--site-code <P01>]
+       cm2intune site summary (--plan <plan> | --snapshot <file> | --sql "<connection string>") [--json]`;
+
+/**
+ * `Server=host,port;Database=CM_P01;User Id=CONTOSO\\svc-cm-read;Encrypt=true;TrustServerCertificate=false`
+ * -> the plan's SqlSiteSource. A `DOMAIN\\user` login means NTLM. Passwords are refused here.
+ */
+export function parseConnectionString(text: string, extra: { ca?: string; thumbprint?: string; siteCode?: string } = {}): SqlSiteConfig {
+  const pairs = new Map<string, string>();
+  for (const part of text.split(';')) {
+    if (!part.trim()) continue;
+    const eq = part.indexOf('=');
+    if (eq < 0) throw new CliError(`connection string: '${part.trim()}' is not key=value.`);
+    pairs.set(part.slice(0, eq).trim().toLowerCase().replace(/\s+/g, ' '), part.slice(eq + 1).trim());
+  }
+  const get = (...keys: string[]) => keys.map((k) => pairs.get(k)).find((v) => v !== undefined);
+  if (get('password', 'pwd') !== undefined) {
+    throw new CliError(`connection string: leave the password out (it would end up in your shell history); set ${PASSWORD_ENV} or type it when asked.`);
+  }
+  const server = get('server', 'data source', 'address', 'addr');
+  const database = get('database', 'initial catalog');
+  const login = get('user id', 'uid', 'user');
+  if (!server || !database || !login) throw new CliError('connection string: Server, Database and User Id are required, e.g. "Server=cm01.contoso.com,1433;Database=CM_P01;User Id=CONTOSO\\svc-cm-read".');
+  const [host, portText] = server.replace(/^tcp:/i, '').split(',');
+  const port = portText ? Number(portText) : undefined;
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new CliError(`connection string: '${portText}' is not a port number.`);
+  const flag = (value: string | undefined, name: string): boolean | undefined => {
+    if (value === undefined) return undefined;
+    if (/^(true|yes|1|mandatory|strict)$/i.test(value)) return true;
+    if (/^(false|no|0|optional)$/i.test(value)) return false;
+    throw new CliError(`connection string: ${name}=${value} is neither true nor false.`);
+  };
+  const encrypt = flag(get('encrypt'), 'Encrypt');
+  const trust = flag(get('trustservercertificate', 'trust server certificate'), 'TrustServerCertificate');
+  const timeout = get('connect timeout', 'connection timeout', 'timeout');
+  const slash = login.indexOf('\\');
+  const siteCode = extra.siteCode ?? /^CM_([A-Za-z0-9]{3})$/i.exec(database)?.[1]?.toUpperCase();
+  if (!siteCode) throw new CliError(`cannot tell the site code from database '${database}': add --site-code <P01>.`);
+  return {
+    source: 'sql',
+    server: host.trim(),
+    ...(port ? { port } : {}),
+    database,
+    siteCode,
+    auth: slash > 0 ? { type: 'ntlm', domain: login.slice(0, slash), user: login.slice(slash + 1) } : { type: 'sql', user: login },
+    encryption: {
+      ...(encrypt !== undefined ? { encrypt } : {}),
+      ...(trust !== undefined ? { trustServerCertificate: trust } : {}),
+      ...(extra.ca ? { caFile: extra.ca } : {}),
+      ...(extra.thumbprint ? { certificateThumbprint: extra.thumbprint } : {}),
+      ...(get('hostnameincertificate', 'host name in certificate') ? { serverName: get('hostnameincertificate', 'host name in certificate') } : {}),
+    },
+    ...(timeout ? { connectTimeoutSeconds: Number(timeout) } : {}),
+  };
+}
+
+/** Asks for the password without echoing it; undefined when there is no terminal. */
+async function promptPassword(question: string): Promise<string | undefined> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return undefined;
+  process.stderr.write(question);
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  return new Promise((resolvePromise) => {
+    let value = '';
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+          stdin.setRawMode(false);
+          stdin.pause();
+          stdin.off('data', onData);
+          process.stderr.write('\n');
+          return resolvePromise(value);
+        }
+        if (ch === '\u0003') {
+          stdin.setRawMode(false);
+          process.stderr.write('\n');
+          process.exit(130);
+        }
+        value = ch === '\u007f' ? value.slice(0, -1) : value + ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+async function readSite(config: SiteSourceConfig, planDir: string, io: CliIo): Promise<SiteModel> {
+  let password: string | undefined;
+  if (config.source === 'sql') {
+    password = io.env[PASSWORD_ENV];
+    if (!password) {
+      const login = config.auth.type === 'ntlm' ? `${config.auth.domain}\\${config.auth.user}` : config.auth.user;
+      password = await promptPassword(`Password for ${login} on ${config.server}: `);
+      if (!password) throw new CliError(`no password for the site database: set ${PASSWORD_ENV} (no terminal to ask on).`);
+    }
+  }
+  const source = openSiteSource(config, { planDir, password, log: (line) => io.err(line) });
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await source.read({ signal: controller.signal });
+  } catch (error) {
+    if (error instanceof SiteSqlError || error instanceof SnapshotError) throw new CliError(error.message, 1);
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await source.close();
+  }
+}
+
+const PLATFORMS: Platform[] = ['ios', 'android', 'windows', 'macos'];
+
+export function summarize(model: SiteModel) {
+  const parsed = parseSiteObjects(model);
+  const objects: Record<string, Record<string, number>> = {};
+  for (const o of parsed.objects) {
+    objects[o.kind] ??= {};
+    objects[o.kind][o.platform] = (objects[o.kind][o.platform] ?? 0) + 1;
+  }
+  const packages: Record<string, number> = {};
+  for (const a of parsed.apps) packages[a.package.kind] = (packages[a.package.kind] ?? 0) + 1;
+  const withAffinity = new Set(model.affinities.map((a) => a.deviceResourceId));
+  return {
+    siteCode: model.siteCode,
+    origin: model.origin,
+    counts: {
+      collections: model.collections.length,
+      userCollections: model.collections.filter((c) => c.type === 'user').length,
+      users: model.users.length,
+      usersWithoutUpn: model.users.filter((u) => !u.upn).length,
+      userGroups: model.userGroups.length,
+      devices: model.devices.length,
+      devicesWithoutPrimaryUser: model.devices.filter((d) => !withAffinity.has(d.resourceId)).length,
+      configurationItems: model.configurationItems.length,
+      baselines: model.baselines.length,
+      ciAssignments: model.ciAssignments.length,
+      applications: model.applications.length,
+      deploymentTypes: model.applications.reduce((n, a) => n + a.deploymentTypes.length, 0),
+      appAssignments: model.appAssignments.length,
+    },
+    objects,
+    packages,
+    problems: parsed.objects.filter((o) => o.problems.length).map((o) => ({ ciId: o.ciId, name: o.name, platform: o.platform, problems: o.problems })),
+  };
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
+  // Numbers right-aligned (and their header), words left-aligned.
+  const numeric = widths.map((_, i) => i > 0 && rows.slice(1).every((r) => /^\d+$/.test(r[i])));
+  return rows.map((r) => r.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd());
+}
+
+function printSummary(s: ReturnType<typeof summarize>, io: CliIo) {
+  const c = s.counts;
+  io.out(`Site ${s.siteCode} (${s.origin})`);
+  io.out('');
+  for (const line of table([
+    ['Collections', String(c.collections), `${c.userCollections} user collections`],
+    ['Users', String(c.users), `${c.usersWithoutUpn} without a UPN`],
+    ['User groups', String(c.userGroups), ''],
+    ['Devices', String(c.devices), `${c.devicesWithoutPrimaryUser} without a primary user`],
+    ['Configuration items', String(c.configurationItems), ''],
+    ['Baselines', String(c.baselines), ''],
+    ['CI deployments', String(c.ciAssignments), ''],
+    ['Applications', String(c.applications), `${c.deploymentTypes} deployment types`],
+    ['App deployments', String(c.appAssignments), ''],
+  ])) io.out(`  ${line}`);
+  io.out('');
+  io.out('Objects by kind and platform');
+  const kinds = Object.keys(s.objects).sort();
+  const rows = [['kind', ...PLATFORMS, 'total']];
+  for (const k of kinds) {
+    const per = PLATFORMS.map((p) => s.objects[k][p] ?? 0);
+    rows.push([k, ...per.map(String), String(per.reduce((a, b) => a + b, 0))]);
+  }
+  const totals = PLATFORMS.map((p) => kinds.reduce((n, k) => n + (s.objects[k][p] ?? 0), 0));
+  rows.push(['total', ...totals.map(String), String(totals.reduce((a, b) => a + b, 0))]);
+  for (const line of table(rows)) io.out(`  ${line}`);
+  io.out('');
+  io.out('App deployment types');
+  for (const line of table(Object.entries(s.packages).sort().map(([k, n]) => [k, String(n)]))) io.out(`  ${line}`);
+  if (s.problems.length) {
+    io.out('');
+    io.out(`${s.problems.length} object(s) with problems`);
+    for (const p of s.problems) io.out(`  ${p.name} (CI ${p.ciId}, ${p.platform}): ${p.problems.join('; ')}`);
+  }
+}
+
+export const site: Command = {
+  name: 'site',
+  summary: 'Read a ConfigMgr site: export a snapshot, or summarise what it holds',
+  help: `${usage}
+
+export    Reads the site database (read-only SELECTs) and writes a snapshot file that plans
+          can use as { "source": "snapshot", "path": ... }.
+summary   Prints counts per kind and platform, and objects whose digest can't be read.
+
+Options:
+  --sql <cs>          connection string: Server=host[,port];Database=CM_<site>;User Id=<user or DOMAIN\\user>;
+                      Encrypt=true;TrustServerCertificate=false. The password comes from ${PASSWORD_ENV}
+                      or a prompt, never from the connection string.
+  --ca <pem>          PEM file of the CA that issued the SQL Server certificate (pins it)
+  --thumbprint <hex>  SHA-256 thumbprint of the SQL Server certificate (pins it)
+  --site-code <code>  site code when the database is not named CM_<code>
+  --plan <plan>       read the site the plan names
+  --snapshot <file>   read a snapshot file
+  -o, --out <file>    where export writes the snapshot
+  --json              summary as JSON`,
+  async run(argv, io) {
+    const [action, ...rest] = argv;
+    if (action !== 'export' && action !== 'summary') throw new CliError(`expected 'export' or 'summary'.\n${usage}`);
+    const { values, positionals } = parseOptions(rest, {
+      sql: { type: 'string' }, ca: { type: 'string' }, thumbprint: { type: 'string' }, 'site-code': { type: 'string' },
+      plan: { type: 'string' }, snapshot: { type: 'string' }, out: { type: 'string', short: 'o' }, json: { type: 'boolean' },
+    }, usage);
+    if (positionals.length) throw new CliError(`unexpected '${positionals[0]}'.\n${usage}`);
+    const sqlConfig = () => parseConnectionString(values.sql!, { ca: values.ca, thumbprint: values.thumbprint, siteCode: values['site-code'] });
+
+    if (action === 'export') {
+      if (!values.sql || !values.out) throw new CliError(`export needs --sql and -o.\n${usage}`);
+      const model = await readSite(sqlConfig(), io.cwd, io);
+      const out = resolve(io.cwd, values.out);
+      await writeSnapshotFile(out, model);
+      const parsed = summarize(model);
+      io.err(`Wrote ${values.out}: ${parsed.counts.collections} collections, ${parsed.counts.users} users, ${parsed.counts.configurationItems} configuration items, ${parsed.counts.applications} applications.`);
+      return 0;
+    }
+
+    const chosen = [values.plan, values.snapshot, values.sql].filter(Boolean).length;
+    if (chosen !== 1) throw new CliError(`summary needs exactly one of --plan, --snapshot or --sql.\n${usage}`);
+    let config: SiteSourceConfig;
+    let planDir = io.cwd;
+    if (values.plan) {
+      const file = resolve(io.cwd, values.plan);
+      let loaded;
+      try {
+        loaded = loadPlanFile(file);
+      } catch (error) {
+        if (error instanceof PlanReadError) throw new CliError(PlanReadError.format(values.plan, error.reason, error.position));
+        throw error;
+      }
+      if (!loaded.plan) {
+        const first = loaded.findings.find((f) => f.severity === 'error');
+        throw new CliError(`${values.plan} has errors (first: ${first?.message ?? 'unknown'}); run \`cm2intune validate ${values.plan}\`.`);
+      }
+      config = loaded.plan.site;
+      planDir = dirname(file);
+    } else if (values.snapshot) {
+      config = { source: 'snapshot', path: values.snapshot };
+    } else {
+      config = sqlConfig();
+    }
+    const summary = summarize(await readSite(config, planDir, io));
+    if (values.json) io.out(JSON.stringify(summary, null, 2));
+    else printSummary(summary, io);
+    return 0;
+  },
+};
