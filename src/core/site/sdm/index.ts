@@ -7,7 +7,7 @@ import type {
 } from '../model';
 import { parseDeploymentType } from './apps';
 import { catalogEntry, KIOSK_PREFIX, type CatalogKind } from './catalog';
-import { attr, child, children, DigestError, elements, parseDigestXml, text, type XmlNode } from './xml';
+import { attr, child, children, DigestError, elements, parseDigestXml, rootNamespace, text, type XmlNode } from './xml';
 
 export { parseDeploymentType, readAppPublisher, readDeploymentTechnology } from './apps';
 export { SETTINGS, catalogEntry } from './catalog';
@@ -58,13 +58,14 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
   let root: XmlNode | undefined;
   try {
     const doc = parseDigestXml(ci.digest);
+    const namespace = rootNamespace(ci.digest);
+    if (namespace && namespace !== DC_NAMESPACE) {
+      throw new DigestError(`the digest is in namespace ${namespace}, not the DesiredConfiguration namespace`);
+    }
     root = child(doc, 'DesiredConfigurationDigest');
     if (!root) {
       const top = elements(doc)[0]?.[0];
       throw new DigestError(`the digest's root element is ${top ? `<${top}>` : 'missing'}, not <DesiredConfigurationDigest>`);
-    }
-    if (attr(root, 'xmlns') && attr(root, 'xmlns') !== DC_NAMESPACE) {
-      throw new DigestError(`the digest is in namespace ${attr(root, 'xmlns')}, not the DesiredConfiguration namespace`);
     }
   } catch (error) {
     if (!(error instanceof DigestError)) throw error;

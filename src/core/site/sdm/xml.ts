@@ -95,3 +95,17 @@ export function elements(node: XmlNode | undefined): [string, XmlNode][] {
   }
   return out;
 }
+
+/**
+ * The namespace of the root element, read from its start tag (the parser drops xmlns
+ * attributes when it strips prefixes). Undefined when the root declares none.
+ */
+export function rootNamespace(xml: string): string | undefined {
+  const start = /<([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)(\s[^>]*)?>/.exec(xml.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''));
+  if (!start) return undefined;
+  const prefix = start[1].includes(':') ? start[1].split(':')[0] : '';
+  const attrs = start[2] ?? '';
+  const re = new RegExp(`\\bxmlns${prefix ? `:${prefix}` : ''}\\s*=\\s*("([^"]*)"|'([^']*)')`);
+  const m = re.exec(attrs);
+  return m ? (m[2] ?? m[3]) : undefined;
+}
