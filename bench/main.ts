@@ -1,0 +1,40 @@
+// `npm run bench -- [--out file.json] [--only name,...]`: runs every benchmark and writes their
+// named figures as one JSON object. Speed and memory targets live here, never in timed tests.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+type Bench = () => Promise<Record<string, number>>;
+
+// Loaded lazily so one benchmark's heavy setup doesn't weigh on another's memory figures.
+const benches: Record<string, () => Promise<Bench>> = {
+  siteRead: async () => (await import('./site-read')).benchSiteRead,
+  pacer: async () => (await import('./graph-pacer')).benchPacer,
+};
+
+async function main() {
+  const { values } = parseArgs({ options: { out: { type: 'string' }, only: { type: 'string' } } });
+  const only = values.only?.split(',');
+  const figures: Record<string, number | string> = { 'meta.node': process.version, 'meta.startedAt': new Date().toISOString() };
+  for (const [name, load] of Object.entries(benches)) {
+    if (only && !only.includes(name)) continue;
+    process.stderr.write(`bench ${name} ...\n`);
+    const started = Date.now();
+    const result = await (await load())();
+    Object.assign(figures, result);
+    process.stderr.write(`bench ${name}: ${JSON.stringify(result)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  }
+  const text = JSON.stringify(figures, null, 2);
+  if (values.out) {
+    const out = resolve(process.env.INIT_CWD ?? process.cwd(), values.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, text + '\n');
+    process.stderr.write(`wrote ${out}\n`);
+  }
+  process.stdout.write(text + '\n');
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
