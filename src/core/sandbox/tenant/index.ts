@@ -1,0 +1,53 @@
+// The sandbox tenant: a local, in-memory, Graph-compatible HTTP server (NOT Microsoft Graph) for
+// the demo and the tests. See docs/sandbox-tenant.md.
+import type { Server } from 'node:http';
+import contosoSeed from './seed/contoso.seed.json';
+import { DEFAULT_THROTTLE, listen, SandboxEngine } from './server';
+import { loadSeed, loadState, stateFromSeed } from './store';
+import type { Fault, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } from './types';
+
+export type { Fault, GraphObject, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } from './types';
+
+/** The Contoso seed (matches the sample ConfigMgr site in test/fixtures/contoso); bundled. */
+export const DEFAULT_SEED = contosoSeed as unknown as SandboxSeed;
+
+export interface SandboxTenant {
+  /** http://127.0.0.1:<port> — the Graph base; clients append /v1.0 or /beta. */
+  readonly url: string;
+  readonly tenantId: string;
+  faults: { inject(f: Fault): void; clear(): void };
+  stats(): SandboxStats;
+  /** A snapshot (deep copy) of everything the tenant holds, for assertions. */
+  objects(): SandboxState;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  /** Seed file path or seed object; default the Contoso seed. */
+  seed?: string | SandboxSeed;
+  port?: number;
+  /** Keep the state in this JSON file: resumed from it when it exists, rewritten after each write. */
+  persistPath?: string;
+  /** Intune-style limits; default 100 writes and 2000 requests per 20 s per app. false: off. */
+  throttle?: ThrottleOptions | false;
+}
+
+export async function startSandboxTenant(options: SandboxOptions = {}): Promise<SandboxTenant> {
+  const seed = loadSeed(options.seed ?? DEFAULT_SEED);
+  const state: SandboxState = (options.persistPath && loadState(options.persistPath)) || stateFromSeed(seed);
+  const throttle = options.throttle === false ? false : { ...DEFAULT_THROTTLE, ...options.throttle };
+  const engine = new SandboxEngine({ state, seed, persistPath: options.persistPath, throttle });
+  const server: Server = await listen(engine, options.port ?? 0);
+  return {
+    url: engine.url,
+    tenantId: state.tenantId,
+    faults: { inject: (f) => engine.inject(f), clear: () => engine.clearFaults() },
+    stats: () => engine.stats(),
+    objects: () => structuredClone(engine.state),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
