@@ -191,9 +191,10 @@ export class SqlConnection {
   }
 
   /** Runs one SELECT; `view` names what is read, for messages. */
-  async query<T>(view: string, text: string, inputs: SqlInput[] = [], signal?: AbortSignal): Promise<T[]> {
+  async query<T>(view: string, text: string, inputs: SqlInput[] = [], signal?: AbortSignal, timeoutMs?: number): Promise<T[]> {
     signal?.throwIfAborted();
-    const request = this.pool.request();
+    // mssql takes a per-request timeout as a constructor override (not in its typings).
+    const request = timeoutMs === undefined ? this.pool.request() : new (sql.Request as unknown as new (p: sql.ConnectionPool, o: { requestTimeout: number }) => sql.Request)(this.pool, { requestTimeout: timeoutMs });
     for (const input of inputs) request.input(input.name, input.type, input.value);
     this.inFlight.add(request);
     const onAbort = () => request.cancel();
