@@ -1,6 +1,8 @@
 // The sandbox's state: built from a seed, optionally resumed from / saved to a JSON file.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import seedSchema from '../../../../schemas/sandbox-seed.schema.json';
 import type { GraphObject, SandboxSeed, SandboxState } from './types';
 
 export const STATE_FORMAT = 'cm2intune-sandbox-state/1';
@@ -15,9 +17,12 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
   } catch (e) {
     throw new Error(`Sandbox seed ${seed} could not be read as JSON (${(e as Error).message}). Pass a file that follows schemas/sandbox-seed.schema.json.`);
   }
-  const s = parsed as SandboxSeed;
-  if (!s || typeof s !== 'object' || typeof s.tenantId !== 'string') throw new Error(`Sandbox seed ${seed} has no "tenantId": add the tenant id (a GUID) at the top level.`);
-  return s;
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(seedSchema);
+  if (!validate(parsed)) {
+    const first = validate.errors!.slice(0, 3).map((e) => `${e.instancePath || '(top level)'} ${e.message}`).join('; ');
+    throw new Error(`Sandbox seed ${seed} does not follow schemas/sandbox-seed.schema.json: ${first}.`);
+  }
+  return parsed as unknown as SandboxSeed;
 }
 
 /** Intune objects in a seed may omit server-managed fields; they are filled in here. */
