@@ -14,7 +14,9 @@ const common = {
   legalComments: 'none',
 };
 
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+// mainFields: jsonc-parser's `main` is a UMD build whose require('./impl/...') esbuild can't follow;
+// its `module` (ESM) build bundles cleanly.
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'] };
 
 const builds = [
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
