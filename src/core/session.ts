@@ -1,0 +1,121 @@
+// Opening what a plan names: its site (read only), its tenant (real, or the sandbox started
+// in-process with its state kept beside the plan) and its journal. A run signed in to another
+// tenant than the plan's stops here, before anything is read or written.
+import { dirname, resolve } from 'node:path';
+import { Journal, ledgerPathFor } from './ledger/journal';
+import { loadPlanFile, PlanReadError } from './plan';
+import type { MigrationPlan } from './plan/types';
+import { startSandboxTenant, type SandboxTenant } from './sandbox/tenant';
+import { openSiteSource, type SiteSource } from './site';
+import { createGraphPort, createSandboxTokenSource, type GraphPort, type Log, type PacingOptions, type TokenSource } from './tenant';
+import { scopesFor, qualifyScopes, type ScopeUse } from './tenant/scopes';
+import type { Cloud } from './plan/types';
+
+export class PlanError extends Error {}
+
+export interface SessionOptions {
+  /** What the session is for: decides the scopes asked for. */
+  use: ScopeUse;
+  readOnly?: boolean;
+  /** SQL password (CM2INTUNE_SQL_PASSWORD or a prompt); not needed for snapshots. */
+  password?: string;
+  /** Sign-in for a real tenant; the CLI passes MSAL, the extension VS Code's provider. */
+  tokenSource?(tenant: { id: string; cloud: Cloud; clientId?: string }, planDir: string): TokenSource;
+  log?: Log;
+  pacing?: PacingOptions;
+}
+
+export interface MigrationSession {
+  planFile: string;
+  planDir: string;
+  plan: MigrationPlan;
+  site: SiteSource;
+  graph: GraphPort;
+  tenantId: string;
+  /** `sandbox` or the cloud name, for messages. */
+  tenantLabel: string;
+  journal: Journal;
+  close(): Promise<void>;
+}
+
+/** Where the in-process sandbox keeps its state for a plan: beside it. */
+export const sandboxStatePath = (planFile: string) => planFile.replace(/\.json$/i, '') + '.sandbox.json';
+
+export async function openSession(planFile: string, options: SessionOptions): Promise<MigrationSession> {
+  const full = resolve(planFile);
+  let plan: MigrationPlan | undefined;
+  try {
+    const loaded = loadPlanFile(full);
+    plan = loaded.plan;
+    if (!plan) {
+      const errors = loaded.findings.filter((f) => f.severity === 'error');
+      const first = errors[0];
+      throw new PlanError(
+        `${planFile} has ${errors.length} error(s); the first: ${first.range!.start.line + 1}:${first.range!.start.character + 1}: ${first.message} Run \`cm2intune validate ${planFile}\` for all.`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof PlanReadError) throw new PlanError(error.message);
+    throw error;
+  }
+  const planDir = dirname(full);
+  const log = options.log ?? (() => {});
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    let sandbox: SandboxTenant | undefined;
+    let graph: GraphPort;
+    let expectedTenant: string | undefined;
+    let tenantLabel: string;
+    if (plan.tenant.sandbox) {
+      let url = plan.tenant.url;
+      if (!url) {
+        sandbox = await startSandboxTenant({ persistPath: sandboxStatePath(full) });
+        closers.push(() => sandbox!.close());
+        url = sandbox.url;
+        log('info', `Started the sandbox tenant (not Microsoft Graph) at ${url}, state in ${sandboxStatePath(planFile)}`);
+      }
+      graph = createGraphPort({ baseUrl: url, tokenSource: createSandboxTokenSource(), log, pacing: options.pacing });
+      expectedTenant = plan.tenant.id;
+      tenantLabel = 'sandbox';
+    } else {
+      if (!options.tokenSource) throw new PlanError('This plan names a real tenant, and this run has no way to sign in.');
+      const cloud = plan.tenant.cloud ?? 'global';
+      const tokenSource = options.tokenSource({ id: plan.tenant.id, cloud, clientId: plan.tenant.clientId }, planDir);
+      graph = createGraphPort({
+        cloud,
+        tokenSource,
+        scopes: qualifyScopes(scopesFor(options.use, { readOnly: options.readOnly, createGroups: plan.groups?.createMissing }), cloud),
+        log,
+        pacing: options.pacing,
+      });
+      expectedTenant = plan.tenant.id;
+      tenantLabel = cloud;
+    }
+    const organization = await graph.listAll<{ id: string; displayName?: string }>('/organization', { query: { $select: 'id,displayName' } });
+    const tenantId = organization[0]?.id;
+    if (!tenantId) throw new PlanError('The tenant did not say which organization it is (GET /organization returned nothing).');
+    if (expectedTenant && expectedTenant.toLowerCase() !== tenantId.toLowerCase()) {
+      throw new PlanError(`Signed in to tenant ${tenantId}, but ${planFile} is pinned to ${expectedTenant}: sign in to that tenant, or fix tenant.id in the plan. Nothing was read or written.`);
+    }
+    const site = openSiteSource(plan.site, { planDir, password: options.password, log: (line) => log('info', line) });
+    closers.push(() => site.close());
+    const journal = Journal.open(ledgerPathFor(full));
+    closers.push(async () => journal.close());
+    return {
+      planFile,
+      planDir,
+      plan,
+      site,
+      graph,
+      tenantId,
+      tenantLabel,
+      journal,
+      close: async () => {
+        for (const close of closers.reverse()) await close().catch(() => {});
+      },
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => {});
+    throw error;
+  }
+}
