@@ -1,0 +1,59 @@
+// What translation says about one ConfigMgr object: can it be created in Intune, what is lost on
+// the way and why, the exact Graph request, and which other objects must exist first.
+import type { Platform, SiteObjectKind } from '../site/model';
+
+export type TranslationKind = SiteObjectKind | 'app' | 'termsAndConditions';
+export type VerdictStatus = 'importable' | 'partial' | 'notImportable';
+export type IntuneResource = 'deviceConfigurations' | 'deviceCompliancePolicies' | 'mobileApps';
+
+export interface DroppedSetting {
+  name: string;
+  reason: string;
+}
+
+export interface Verdict {
+  status: VerdictStatus;
+  /** Why the object is not (fully) importable. */
+  reasons: string[];
+  droppedSettings: DroppedSetting[];
+  /** Things the admin should know that don't change the status (e.g. SCEP URL still on-premises). */
+  notes: string[];
+}
+
+export interface Dependency {
+  /** The ConfigMgr unique id the object refers to. */
+  uniqueId: string;
+  /** The idempotency key of the Intune object that satisfies it (same platform). */
+  key: string;
+  /** Graph navigation property to bind, e.g. `rootCertificate`. */
+  bind: string;
+  many?: boolean;
+}
+
+export interface GraphCreate {
+  resource: IntuneResource;
+  apiVersion: 'v1.0' | 'beta';
+  /** Full form: `#microsoft.graph.iosScepCertificateProfile`. */
+  odataType: string;
+  /** Without binds to other objects; `withBinds` adds them once their ids are known. */
+  body: Record<string, unknown>;
+}
+
+export interface Translation {
+  /**
+   * Idempotency key, also the marker's content: the unique id without its revision, then `#` and
+   * the platform (a multi-platform CI becomes one Intune object per platform) or, for apps, the
+   * package kind. See marker.ts.
+   */
+  key: string;
+  source: { uniqueId: string; ciId: number; kind: TranslationKind; name: string; platform: Platform | 'unknown' };
+  verdict: Verdict;
+  request?: GraphCreate;
+  /** Objects that must exist in Intune first, with the navigation property each is bound to. */
+  dependencies: Dependency[];
+}
+
+export interface TranslateOptions {
+  /** NDES / certificate connector URL for SCEP profiles (plan `prepare.scepServerUrl`). */
+  scepServerUrl?: string;
+}

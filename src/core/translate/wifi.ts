@@ -1,0 +1,84 @@
+// Wi-Fi profiles (beta only). Property names: microsoft-graph-docs beta resources
+// intune-deviceconfig-{ios,macos}{,enterprise}wificonfiguration.md,
+// -android{,enterprise}wificonfiguration.md, -windowswificonfiguration.md,
+// -windowswifienterpriseeapconfiguration.md; enums wifisecuritytype, androidwifisecuritytype
+// (open, wpaEnterprise, wpa2Enterprise only), eaptype, androideaptype, wifiauthenticationmethod.
+import type { WifiObject } from '../site/model';
+import { Draft, finish, PLATFORM_NAMES, readCommon, sourceOf } from './common';
+import { objectKey } from './marker';
+import type { Translation } from './types';
+
+const ANDROID_EAP = new Set(['eapTls', 'eapTtls', 'peap']);
+
+export function translateWifi(obj: WifiObject): Translation {
+  const draft = new Draft(objectKey(obj.uniqueId, obj.platform), obj.platform);
+  readCommon(obj, draft);
+  const enterprise = obj.security === 'wpaEnterprise' || obj.security === 'wpa2Enterprise';
+  const personal = obj.security === 'wpaPersonal' || obj.security === 'wpa2Personal' || obj.security === 'wep';
+  if (!obj.ssid) draft.block('the profile names no network (SSID)');
+  if (personal) draft.note("The network's pre-shared key is not carried over: devices ask for it, or enter it in the Intune profile.");
+
+  const props: Record<string, unknown> = {
+    networkName: obj.ssid,
+    ssid: obj.ssid,
+    connectAutomatically: obj.connectAutomatically,
+    connectWhenNetworkNameIsHidden: obj.connectWhenNetworkNameIsHidden,
+  };
+  let type: string;
+  switch (obj.platform) {
+    case 'ios':
+    case 'macos': {
+      const prefix = obj.platform === 'ios' ? 'ios' : 'macOS';
+      type = enterprise ? `${prefix}EnterpriseWiFiConfiguration` : `${prefix}WiFiConfiguration`;
+      props.wiFiSecurityType = obj.security;
+      Object.assign(props, obj.proxy
+        ? { proxySettings: 'manual', proxyManualAddress: obj.proxy.host, proxyManualPort: obj.proxy.port }
+        : { proxySettings: 'none' });
+      if (enterprise) enterpriseProps(obj, draft, props, true);
+      break;
+    }
+    case 'windows':
+      type = enterprise ? 'windowsWifiEnterpriseEAPConfiguration' : 'windowsWifiConfiguration';
+      props.wifiSecurityType = obj.security; // sic: lower-case "f" on the Windows types
+      Object.assign(props, obj.proxy
+        ? { proxySetting: 'manual', proxyManualAddress: obj.proxy.host, proxyManualPort: obj.proxy.port }
+        : { proxySetting: 'none' });
+      if (enterprise) enterpriseProps(obj, draft, props, true);
+      break;
+    case 'android':
+      type = enterprise ? 'androidEnterpriseWiFiConfiguration' : 'androidWiFiConfiguration';
+      if (personal) draft.block(`Intune's Android (device administrator) Wi-Fi profile supports open and enterprise networks only, not ${obj.security}`);
+      props.wiFiSecurityType = obj.security;
+      if (obj.proxy) draft.drop(`Proxy ${obj.proxy.host}:${obj.proxy.port}`, "Intune's Android Wi-Fi profile has no proxy settings");
+      if (enterprise) {
+        if (obj.eapType && !ANDROID_EAP.has(obj.eapType)) draft.block(`Intune's Android Wi-Fi profile supports EAP-TLS, EAP-TTLS and PEAP, not ${obj.eapType}`);
+        enterpriseProps(obj, draft, props, false);
+      }
+      break;
+  }
+  return finish(sourceOf(obj), draft, { resource: 'deviceConfigurations', odataType: type, props });
+}
+
+/** EAP type, authentication method and the certificate bindings. */
+function enterpriseProps(obj: WifiObject, draft: Draft, props: Record<string, unknown>, manyRoots: boolean): void {
+  const eapType = obj.eapType ?? 'eapTls';
+  props.eapType = eapType;
+  const certificateAuth = eapType === 'eapTls';
+  props.authenticationMethod = certificateAuth ? 'certificate' : 'usernameAndPassword';
+  // Android's type has no trusted server name list.
+  if (obj.platform !== 'android') props.trustedServerCertificateNames = obj.trustedServerCertificateNames;
+  else for (const name of obj.trustedServerCertificateNames) draft.drop(`Trusted server name ${name}`, "Intune's Android Wi-Fi profile has no list of trusted server names");
+
+  if (obj.rootCertificates.length === 0) draft.block('an enterprise Wi-Fi profile needs a trusted root certificate profile for server validation, and none is linked');
+  if (manyRoots) {
+    for (const root of obj.rootCertificates) draft.need(root, 'rootCertificatesForServerValidation', true);
+  } else if (obj.rootCertificates.length > 0) {
+    // androidEnterpriseWiFiConfiguration binds one root only.
+    draft.need(obj.rootCertificates[0], 'rootCertificateForServerValidation');
+    for (const extra of obj.rootCertificates.slice(1)) {
+      draft.drop(`Root certificate ${extra}`, `Intune's ${PLATFORM_NAMES[obj.platform]} enterprise Wi-Fi profile takes one root certificate for server validation`);
+    }
+  }
+  if (obj.identityCertificate) draft.need(obj.identityCertificate, 'identityCertificateForClientAuthentication');
+  else if (certificateAuth) draft.block('EAP-TLS needs a client (identity) certificate profile, and none is linked');
+}
