@@ -113,6 +113,8 @@ export function translate(statement: string): Translated {
     sql += code; masked += code;
   }
   const first = /^\s*(\w+)/.exec(masked)?.[1]?.toLowerCase();
+  const STATEMENTS = /^(insert|update|delete|merge|create|alter|drop|truncate|exec|execute|declare|begin|commit|rollback|use|grant|revoke|deny|waitfor|print|raiserror|throw|if|while|bulk|dbcc|backup|restore|kill|set)$/;
+  if (first && first !== 'select' && first !== 'with' && !STATEMENTS.test(first)) throw new TdsError(`Incorrect syntax near '${/^\s*(\w+)/.exec(masked)![1]}'.`, ERR.SYNTAX, 15);
   if (first !== 'select' && first !== 'with') {
     throw unsupported(`only SELECT statements are answered (got ${first ? first.toUpperCase() : 'an empty statement'}); the site database is read-only for cm2intune`);
   }

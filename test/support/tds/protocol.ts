@@ -8,6 +8,7 @@ export const PACKET_NAMES: Record<number, string> = {
   0x08: 'federated auth token', 0x0e: 'transaction manager request', 0x10: 'LOGIN7', 0x11: 'SSPI', 0x12: 'PRELOGIN',
 };
 const STATUS_EOM = 0x01;
+const STATUS_IGNORE = 0x02;
 export const STATUS_RESET_CONNECTION = 0x08;
 const HEADER = 8;
 
@@ -271,7 +272,8 @@ export function packets(type: number, payload: Buffer, packetSize: number, spid:
   }
 }
 
-export interface Message { type: number; status: number; payload: Buffer }
+/** `ignored`: the client cancelled the request before sending all of it (IGNORE bit on its last packet). */
+export interface Message { type: number; status: number; payload: Buffer; ignored: boolean }
 
 /** Reassembles packets from a byte stream into messages (EOM-terminated). */
 export class MessageReader {
@@ -298,7 +300,7 @@ export class MessageReader {
       this.parts.push(this.pending.subarray(HEADER, length));
       this.pending = this.pending.subarray(length);
       if (status & STATUS_EOM) {
-        out.push({ type: this.type, status: this.firstStatus, payload: Buffer.concat(this.parts) });
+        out.push({ type: this.type, status: this.firstStatus, payload: Buffer.concat(this.parts), ignored: (status & STATUS_IGNORE) !== 0 });
         this.parts = []; this.type = -1; this.firstStatus = -1;
       }
     }

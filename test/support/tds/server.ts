@@ -191,8 +191,15 @@ class Connection {
     }
     if (this.phase !== 'ready') return;
     if (m.type === PACKET.ATTENTION) {
+      // tedious reads one message answering the cancelled request, then one with the acknowledgement
+      // (DONE with the ATTN bit): a request still waiting answers with a bare DONE, then the ack follows.
       if (this.current) { this.current.cancelled = true; this.current.wake?.(); }
       this.enqueue(async () => this.send(done(DONE_ATTN)));
+      return;
+    }
+    if ((m.type === PACKET.SQL_BATCH || m.type === PACKET.RPC) && m.ignored) {
+      // Cancelled while being sent: no ATTENTION follows; the client reads one ordinary response.
+      this.enqueue(async () => this.send(done(DONE_FINAL)));
       return;
     }
     if (m.type === PACKET.SQL_BATCH || m.type === PACKET.RPC) {
@@ -244,7 +251,7 @@ class Connection {
           pending.wake = () => { clearTimeout(timer); resolve(); };
         });
       }
-      if (pending.cancelled) return;
+      if (pending.cancelled) return this.send(done(DONE_FINAL));
       for (const statement of splitStatements(sql)) {
         const query = stripSetLines(statement);
         if (!query.trim()) continue;
@@ -255,7 +262,7 @@ class Connection {
       if (rpc) out.push(returnStatus(0), doneProc(DONE_FINAL));
       else out.push(done(DONE_FINAL));
     } catch (e) {
-      if (pending.cancelled) return;
+      if (pending.cancelled) return this.send(done(DONE_FINAL));
       const error = e instanceof TdsError ? e : new TdsError(`test server: ${(e as Error)?.message ?? e}`, 50000);
       if (error.message.startsWith('test server:')) this.shared.log(error.message);
       out.push(errorToken(error, SERVER_NAME));
@@ -264,7 +271,6 @@ class Connection {
     } finally {
       if (this.current === pending) this.current = undefined;
     }
-    if (pending.cancelled) return;
     this.send(Buffer.concat(out));
   }
 
