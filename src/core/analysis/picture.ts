@@ -1,0 +1,227 @@
+// The one entry point of the analysis: a pure function of site, plan, tenant and ledger.
+import type { Finding } from '../findings';
+import type { SiteModel } from '../site/model';
+import {
+  assignRequest, dependencyOrder, isTermsAndConditions, parseMarker, translateApp, translateObject, translateTermsAndConditions,
+  type AssignTarget, type Translation,
+} from '../translate';
+import { placeholder } from '../phases/steps';
+import { mapCollections } from './groups';
+import { describe, exclusion } from './selection';
+import type { Counterpart, Deployment, GroupMapping, MigrationPicture, PictureInput, PictureItem, TenantObject } from './types';
+
+export function buildPicture(input: PictureInput): MigrationPicture {
+  const { site, plan, tenant } = input;
+  const findings: Finding[] = [];
+  const options = { scepServerUrl: plan.prepare?.scepServerUrl };
+
+  // 1. Translate everything the site has.
+  const objectCiIds = new Set(input.objects.map((o) => o.ciId));
+  const translations: Translation[] = [
+    ...input.objects.map((o) => translateObject(o, options)),
+    ...site.configurationItems.filter((ci) => !objectCiIds.has(ci.ciId) && isTermsAndConditions(ci)).map(translateTermsAndConditions),
+    ...input.apps.map((a) => translateApp(a.application, a.package)),
+  ];
+  const seen = new Map<string, Translation>();
+  for (const t of translations) {
+    const first = seen.get(t.key);
+    if (first) {
+      findings.push({
+        severity: 'warning', code: 'analysis/duplicate-key', pointer: '',
+        message: `${describe(first)} and ${describe(t)} would carry the same marker [cm2intune:${t.key}]; only the first is paired with Intune. Give ConfigMgr one deployment type per kind and platform, or exclude one in import.exclude.`,
+      });
+    } else seen.set(t.key, t);
+  }
+
+  // 2. Order, so each object's dependencies are judged before it.
+  const { ordered, findings: orderFindings } = dependencyOrder(translations);
+  findings.push(...orderFindings);
+
+  // 3. Counterparts: by marker first, then by ledger id.
+  const byMarker = new Map<string, TenantObject[]>();
+  for (const o of tenant.objects) {
+    const key = parseMarker(o.description);
+    if (key) byMarker.set(key, [...(byMarker.get(key) ?? []), o]);
+  }
+  const byId = new Map(tenant.objects.map((o) => [o.id, o]));
+
+  const items = new Map<string, PictureItem>();
+  for (const t of ordered) {
+    if (items.has(t.key)) continue;
+    const item = judge(t, input, byMarker, byId, items, findings);
+    items.set(t.key, item);
+  }
+
+  // 4. Deployments -> group mappings -> assign bodies.
+  const deploymentsOf = (t: Translation) => deployments(t, site);
+  for (const item of items.values()) item.deployments = deploymentsOf(item.translation);
+  const wanted = new Set<string>();
+  for (const item of items.values()) {
+    for (const d of item.deployments) {
+      wanted.add(d.collectionId);
+      for (const rule of site.collections.find((c) => c.id === d.collectionId)?.rules ?? []) if (rule.kind === 'exclude') wanted.add(rule.collectionId);
+    }
+  }
+  for (const id of Object.keys(plan.groups?.map ?? {})) wanted.add(id);
+  const { mappings, findings: groupFindings } = mapCollections(site, plan, tenant.groups, wanted);
+  findings.push(...groupFindings);
+  const mappingOf = new Map(mappings.map((m) => [m.collectionId, m]));
+  if (plan.import?.assignments !== false) assign(items, site, mappingOf, findings);
+
+  return {
+    items: ordered.map((t) => items.get(t.key)!).filter((item, i, all) => all.indexOf(item) === i),
+    groups: mappings,
+    order: [...new Set(ordered.map((t) => t.key))],
+    findings,
+  };
+}
+
+const bare = (odataType: string) => odataType.replace(/^#?microsoft\.graph\./i, '').toLowerCase();
+
+function judge(
+  t: Translation,
+  input: PictureInput,
+  byMarker: Map<string, TenantObject[]>,
+  byId: Map<string, TenantObject>,
+  items: Map<string, PictureItem>,
+  findings: Finding[],
+): PictureItem {
+  const out = exclusion(t, input.plan);
+  const item: PictureItem = { key: t.key, translation: t, selected: out === null, state: 'notImported', stateReasons: [], deployments: [], assignmentNotes: [] };
+
+  const marked = byMarker.get(t.key) ?? [];
+  if (marked.length > 1) {
+    findings.push({
+      severity: 'warning', code: 'analysis/duplicate-in-tenant', pointer: '',
+      message: `${marked.length} Intune objects carry the marker of ${describe(t)} (ids ${marked.map((o) => o.id).join(', ')}). Delete the extra copies in Intune; cm2intune pairs with ${marked[0].id}.`,
+    });
+  }
+  let counterpart: TenantObject | undefined = marked[0];
+  let via: Counterpart['via'] = 'marker';
+  if (!counterpart) {
+    const id = input.ledger.get(t.key);
+    counterpart = id ? byId.get(id) : undefined;
+    via = 'ledger';
+    if (id && !counterpart) item.stateReasons.push(`the ledger says it was created as ${id}, but that object is no longer in Intune`);
+  }
+
+  if (counterpart) {
+    item.counterpart = { id: counterpart.id, displayName: counterpart.displayName, odataType: counterpart.odataType, via };
+    const drift: string[] = [];
+    if (counterpart.displayName !== t.source.name) drift.push(`its Intune name is "${counterpart.displayName}", not "${t.source.name}"`);
+    if (t.request && bare(counterpart.odataType) !== bare(t.request.odataType)) drift.push(`it is a ${bare(counterpart.odataType)} in Intune, not a ${bare(t.request.odataType)}`);
+    if (via === 'ledger') drift.push('its marker was removed from the Intune description');
+    item.state = drift.length ? 'drifted' : 'imported';
+    item.stateReasons.push(...drift);
+    return item;
+  }
+
+  if (t.verdict.status === 'notImportable') {
+    item.state = 'blocked';
+    return item;
+  }
+  // A dependency is satisfied when it is in Intune already or will be created in this run.
+  for (const dep of t.dependencies) {
+    const d = items.get(dep.key);
+    if (d?.counterpart) continue;
+    if (!d) {
+      item.stateReasons.push(`needs an object (${dep.uniqueId}) that is not in the site data for this platform`);
+      continue;
+    }
+    if (d.state === 'blocked') {
+      item.stateReasons.push(`needs ${describe(d.translation)}, which can't be imported`);
+      continue;
+    }
+    if (!d.selected && item.selected) {
+      const why = exclusion(d.translation, input.plan)!;
+      item.stateReasons.push(`needs ${describe(d.translation)}, which the plan does not import (${why.why})`);
+      findings.push({
+        severity: 'error', code: 'analysis/missing-dependency', pointer: why.pointer,
+        message: `${describe(t)} is selected, but ${describe(d.translation)} it needs is not: ${why.why}. ` +
+          `Select "${d.translation.source.name}" too (${fixFor(why.pointer)}), or exclude "${t.source.name}" (add ${t.source.uniqueId} to import.exclude).`,
+      });
+    }
+  }
+  if (item.stateReasons.length) item.state = 'blocked';
+  else if (!item.selected) item.state = 'notImported';
+  else item.state = t.verdict.status === 'partial' ? 'partial' : 'importable';
+  return item;
+}
+
+function fixFor(pointer: string): string {
+  if (pointer.startsWith('/import/exclude')) return 'remove it from import.exclude';
+  if (pointer === '/import/kinds') return 'add its kind to import.kinds';
+  if (pointer === '/import/include') return 'add its unique id to import.include';
+  return 'change the import selection';
+}
+
+/** The collections an object is deployed to: directly, or through a configuration baseline. */
+function deployments(t: Translation, site: SiteModel): Deployment[] {
+  const name = (id: string) => site.collections.find((c) => c.id === id)?.name ?? id;
+  if (t.source.kind === 'app') {
+    return site.appAssignments.filter((a) => a.applicationCiId === t.source.ciId).map((a) => ({ collectionId: a.collectionId, collectionName: name(a.collectionId), intent: a.intent }));
+  }
+  const out: Deployment[] = [];
+  for (const a of site.ciAssignments) {
+    if (a.ciIds.includes(t.source.ciId)) out.push({ collectionId: a.collectionId, collectionName: name(a.collectionId) });
+    for (const b of site.baselines) {
+      if (a.ciIds.includes(b.ciId) && b.memberCiIds.includes(t.source.ciId)) out.push({ collectionId: a.collectionId, collectionName: name(a.collectionId), baseline: b.name });
+    }
+  }
+  return out.filter((d, i) => out.findIndex((x) => x.collectionId === d.collectionId && x.baseline === d.baseline) === i);
+}
+
+/**
+ * Targets per deployment. A deployment's collection becomes include targets (its groups). Each
+ * exclude rule of that collection becomes an exclusion target when the excluded collection maps
+ * to groups: ConfigMgr computed "members minus the excluded collection", and a mapped group (a
+ * synced AD group, or one named in the plan) knows nothing of that exclude rule, so without the
+ * exclusion the Intune assignment would reach people the admin had deliberately left out. Intune
+ * lets exclusion win over inclusion, as ConfigMgr's exclude rule did. For a cloud group created
+ * from the collection's members the exclusion is redundant but harmless, and keeps holding when
+ * someone later adds members to that group.
+ */
+function assign(items: Map<string, PictureItem>, site: SiteModel, mappingOf: Map<string, GroupMapping>, findings: Finding[]): void {
+  const groupIds = (m: GroupMapping) => m.groups.map((g) => g.id ?? placeholder(`group:${m.collectionId}`));
+  const names = new Map<string, string>();
+  for (const m of mappingOf.values()) m.groups.forEach((g) => names.set(g.id ?? placeholder(`group:${m.collectionId}`), g.displayName));
+  const unmappedUse = new Map<string, string[]>();
+
+  for (const item of items.values()) {
+    if (!item.translation.request || item.deployments.length === 0) continue;
+    if (!(item.selected || item.counterpart) || item.state === 'blocked') continue;
+    const targets: AssignTarget[] = [];
+    for (const d of item.deployments) {
+      const m = mappingOf.get(d.collectionId)!;
+      if (m.status === 'unmapped') {
+        item.assignmentNotes.push(`The deployment to collection "${d.collectionName}" is not carried over: ${m.reason}.`);
+        unmappedUse.set(d.collectionId, [...(unmappedUse.get(d.collectionId) ?? []), item.translation.source.name]);
+        continue;
+      }
+      for (const groupId of groupIds(m)) targets.push({ groupId, exclude: false, intent: d.intent });
+      for (const rule of site.collections.find((c) => c.id === d.collectionId)?.rules ?? []) {
+        if (rule.kind !== 'exclude') continue;
+        const ex = mappingOf.get(rule.collectionId)!;
+        if (ex.status === 'unmapped') {
+          item.assignmentNotes.push(`Collection "${d.collectionName}" excludes collection "${ex.collectionName}", which maps to no group, so the exclusion is lost: ${ex.reason}.`);
+          unmappedUse.set(ex.collectionId, [...(unmappedUse.get(ex.collectionId) ?? []), item.translation.source.name]);
+          continue;
+        }
+        for (const groupId of groupIds(ex)) targets.push({ groupId, exclude: true, intent: d.intent });
+      }
+    }
+    const request = assignRequest(item.translation, targets, names);
+    if (request) {
+      item.assign = request;
+      item.assignmentNotes.push(...request.notes);
+    }
+  }
+  for (const [collectionId, users] of unmappedUse) {
+    const m = mappingOf.get(collectionId)!;
+    const objects = [...new Set(users)];
+    findings.push({
+      severity: 'warning', code: 'analysis/unmapped-collection', pointer: '/groups/map',
+      message: `Collection "${m.collectionName}" (${collectionId}) maps to no Entra ID group, so its deployments of ${objects.slice(0, 3).map((n) => `"${n}"`).join(', ')}${objects.length > 3 ? ` and ${objects.length - 3} more` : ''} are not assigned: ${m.reason}.`,
+    });
+  }
+}

@@ -1,0 +1,32 @@
+// Which objects the plan selects: `import.kinds` (omitted = all), `import.include` (omitted = all
+// of those kinds), minus `import.exclude`. Unique ids compare without revision, case-insensitively.
+import type { MigrationPlan, ObjectKindSelector } from '../plan/types';
+import { sameUniqueId, type Translation, type TranslationKind } from '../translate';
+
+const SELECTOR: Record<TranslationKind, ObjectKindSelector | null> = {
+  configuration: 'configuration', compliance: 'compliance', trustedRoot: 'certificate', scep: 'certificate', pfx: 'certificate',
+  wifi: 'wifi', vpn: 'vpn', email: 'email', app: 'app', termsAndConditions: null,
+};
+
+export const KIND_LABELS: Record<TranslationKind, string> = {
+  configuration: 'configuration item', compliance: 'compliance policy', trustedRoot: 'trusted root certificate profile',
+  scep: 'SCEP certificate profile', pfx: 'PFX certificate profile', wifi: 'Wi-Fi profile', vpn: 'VPN profile', email: 'e-mail profile',
+  app: 'app', termsAndConditions: 'terms and conditions',
+};
+
+/** Why the plan leaves an object out, with the JSON pointer of the plan entry responsible; null = selected. */
+export function exclusion(t: Translation, plan: MigrationPlan): { why: string; pointer: string } | null {
+  const selector = SELECTOR[t.source.kind];
+  if (!selector) return { why: 'it is never imported', pointer: '/import' };
+  const imp = plan.import ?? {};
+  if (imp.kinds && !imp.kinds.includes(selector)) return { why: `its kind "${selector}" is not in import.kinds`, pointer: '/import/kinds' };
+  if (imp.include && !imp.include.some((id) => sameUniqueId(id, t.source.uniqueId))) return { why: 'it is not in import.include', pointer: '/import/include' };
+  const i = (imp.exclude ?? []).findIndex((id) => sameUniqueId(id, t.source.uniqueId));
+  if (i >= 0) return { why: 'it is excluded in import.exclude', pointer: `/import/exclude/${i}` };
+  return null;
+}
+
+export function describe(t: Translation): string {
+  const platform = { ios: 'iOS', android: 'Android', windows: 'Windows', macos: 'macOS', unknown: '' }[t.source.platform];
+  return `${KIND_LABELS[t.source.kind]} "${t.source.name}"${platform ? ` (${platform})` : ''}`;
+}

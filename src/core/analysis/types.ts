@@ -1,0 +1,93 @@
+// The migration picture: every ConfigMgr object with its verdict, its Intune counterpart and a
+// state; how each deployed collection maps to Entra ID groups; and what the admin must fix.
+import type { Finding } from '../findings';
+import type { MigrationPlan } from '../plan/types';
+import type { AppIntent, AppPackage, Application, SiteModel, SiteObject } from '../site/model';
+import type { AssignRequest, IntuneResource, Translation } from '../translate';
+
+export interface TenantGroup {
+  id: string;
+  displayName: string;
+  onPremisesSecurityIdentifier: string | null;
+}
+
+export interface TenantObject {
+  id: string;
+  resource: IntuneResource;
+  /** As Graph returns it: `#microsoft.graph.iosGeneralDeviceConfiguration`. */
+  odataType: string;
+  displayName: string;
+  description: string;
+}
+
+export type ItemState = 'notImported' | 'importable' | 'partial' | 'imported' | 'drifted' | 'blocked';
+
+export type GroupVia = 'plan' | 'sid' | 'name' | 'create';
+
+export interface MappedGroup {
+  /** Absent for a group still to create. */
+  id?: string;
+  displayName: string;
+  via: GroupVia;
+}
+
+export interface GroupMapping {
+  collectionId: string;
+  collectionName: string;
+  status: 'mapped' | 'create' | 'unmapped';
+  groups: MappedGroup[];
+  /** How it was mapped, or why it could not be, in the admin's words. */
+  reason: string;
+  /** For `create`: the members' UPNs (collection members that have one). */
+  members?: string[];
+}
+
+export interface Counterpart {
+  id: string;
+  displayName: string;
+  odataType: string;
+  via: 'marker' | 'ledger';
+}
+
+export interface Deployment {
+  collectionId: string;
+  collectionName: string;
+  /** Apps only. */
+  intent?: AppIntent;
+  /** The configuration baseline the CI is deployed through, if any. */
+  baseline?: string;
+}
+
+export interface PictureItem {
+  key: string;
+  translation: Translation;
+  /** Chosen by the plan's import selection. */
+  selected: boolean;
+  state: ItemState;
+  /** Why this state (drift details, missing dependencies, …); the verdict holds the rest. */
+  stateReasons: string[];
+  counterpart?: Counterpart;
+  deployments: Deployment[];
+  /** The assign action for its deployments (when the plan imports assignments and groups are known). */
+  assign?: AssignRequest;
+  /** Deployments that can't become assignments, and why. */
+  assignmentNotes: string[];
+}
+
+export interface MigrationPicture {
+  items: PictureItem[];
+  groups: GroupMapping[];
+  /** Item keys in create order (dependencies first). */
+  order: string[];
+  findings: Finding[];
+}
+
+export interface PictureInput {
+  site: SiteModel;
+  objects: SiteObject[];
+  apps: { application: Application; package: AppPackage }[];
+  plan: MigrationPlan;
+  tenant: { groups: TenantGroup[]; objects: TenantObject[] };
+  /** Source key -> Intune id, from the ledger (a cache; the tenant is the truth). */
+  ledger: Map<string, string>;
+}
