@@ -92,11 +92,12 @@ export function finish(
   create: { resource: IntuneResource; odataType: string; props: Record<string, unknown> } | undefined,
 ): Translation {
   const reasons = [...draft.blockers, ...draft.reasons];
-  if (draft.dropped.length && draft.hasLosses) {
-    const kiosk = draft.dropped.filter((d) => d.reason === KIOSK_REASON).length;
-    const other = draft.dropped.filter((d) => d.reason !== KIOSK_REASON && !d.reason.startsWith('does not apply to')).length;
-    if (kiosk) reasons.push(`${kiosk} kiosk mode setting${kiosk > 1 ? 's' : ''} dropped: ${KIOSK_REASON}`);
-    if (other) reasons.push(`${other} setting${other > 1 ? 's' : ''} dropped (see the dropped settings for why)`);
+  if (draft.hasLosses) {
+    const kiosk = draft.dropped.filter((d) => d.reason === KIOSK_REASON).map((d) => d.name);
+    if (kiosk.length) reasons.push(`${kiosk.length} kiosk mode setting${kiosk.length > 1 ? 's' : ''} dropped (${kiosk.join(', ')}): ${KIOSK_REASON}`);
+    for (const d of draft.dropped) {
+      if (d.reason !== KIOSK_REASON && !d.reason.startsWith('does not apply to')) reasons.push(`${d.name} is dropped: ${d.reason}`);
+    }
   }
   const blocked = draft.blockers.length > 0 || !create;
   const status = blocked ? 'notImportable' : draft.hasLosses ? 'partial' : 'importable';
