@@ -152,6 +152,9 @@ describe('SQL site reader over TDS', { skip: startTdsTestServer ? false : 'test/
     await unpinned.close();
     const warnings: string[] = [];
     const trusting = openSiteSource(configFor(server, { encryption: { trustServerCertificate: true } }), { planDir: dir, password: PASSWORD, log: (l) => warnings.push(l) });
+    // The warning comes when the connection is made, i.e. on the first read.
+    const model = await trusting.read();
+    assert.equal(model.siteCode, 'P01');
     await trusting.close();
     assert.match(warnings.join('\n'), /WARNING: trustServerCertificate is on for localhost/);
   });
