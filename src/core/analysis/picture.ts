@@ -69,7 +69,7 @@ export function buildPicture(input: PictureInput): MigrationPicture {
   if (plan.import?.assignments !== false) assign(items, site, mappingOf, findings);
 
   return {
-    items: ordered.map((t) => items.get(t.key)!).filter((item, i, all) => all.indexOf(item) === i),
+    items: [...items.values()],
     groups: mappings,
     order: [...new Set(ordered.map((t) => t.key))],
     findings,
