@@ -6,6 +6,15 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 T0=$(date +%s); step() { echo "== setup [$(( $(date +%s) - T0 ))s] $*"; }
 
+# An outer `npm run` exports its config and lifecycle as npm_* variables (a user agent naming Node 20,
+# which code-server's postinstall checks; the repo as local prefix): the nested installs must not see them.
+for v in $(compgen -e); do
+  case "$v" in
+    npm_config_cache | npm_config_registry | npm_config_userconfig | npm_config_cafile) ;;
+    npm_* | NODE) unset "$v" ;;
+  esac
+done
+
 fail_with_log() { echo "setup failed: $1; last lines of $2:" >&2; tail -40 "$2" >&2; exit 1; }
 
 # chromium: the browser; libkrb5-dev: headers for code-server's kerberos addon; make/g++/python3: node-gyp
