@@ -65,7 +65,7 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
     const requests: BatchRequest[] = ready.map((step, index) => ({
       id: String(index + 1),
       method: step.request.method,
-      path: step.request.path,
+      path: fillIds(step.request.path, ids) as string,
       body: fillIds(step.request.body, ids),
       version: step.request.version,
       odataType: step.request.odataType,

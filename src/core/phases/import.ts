@@ -1,0 +1,260 @@
+// Phase 1, import: read the site and the tenant into the migration picture, propose the steps
+// (this list IS the preview and the dry run), then execute them with the journal. A second run
+// after a complete one proposes nothing: every object is found by its marker, every assignment
+// is already there.
+import { describeObject, KIND_LABELS, singleAdGroup, type MigrationPicture, type PictureItem } from '../analysis';
+import { buildPicture } from '../analysis/picture';
+import type { Finding } from '../findings';
+import type { MigrationSession } from '../session';
+import type { SiteModel } from '../site/model';
+import { parseSiteObjects } from '../site/sdm';
+import { bodyWithBinds, markerFor, parseMarker } from '../translate';
+import { resourcePath } from '../translate/common';
+import { findGroups, readTenantObjects, RESOURCE_PATHS, type TenantAssignment, type TenantObjectRecord } from '../tenant/read';
+import type { BatchRequest, GraphPort } from '../tenant/graph-port';
+import { executeSteps, type StepOutcome } from './execute';
+import { neededKeys, placeholder, type Step } from './steps';
+
+export interface ImportRead {
+  model: SiteModel;
+  picture: MigrationPicture;
+  tenantObjects: TenantObjectRecord[];
+  /** Every Intune id known for a key: counterparts and groups already there. */
+  ids: Map<string, string>;
+  /** Steps of earlier runs whose outcome was unknown, settled against the tenant now. */
+  reconciled: { step: string; key: string; intuneId: string | null }[];
+}
+
+const GROUP_KEY = (collectionId: string) => `group:${collectionId}`;
+const MAIL_NICKNAME = (collectionId: string) => `cm2intune-${collectionId}`;
+
+/** Reads site and tenant and builds the picture; settles unknown outcomes of earlier runs first. */
+export async function readImportPicture(session: MigrationSession, signal?: AbortSignal): Promise<ImportRead> {
+  const { graph, plan, journal } = session;
+  const [model, tenantObjects] = await Promise.all([session.site.read({ signal }), readTenantObjects(graph, signal)]);
+  const parsed = parseSiteObjects(model);
+
+  // Groups that could match a collection: AD group SIDs and names, plan names/ids, collection
+  // names, and the groups cm2intune itself creates (by mail nickname).
+  const sids = new Set<string>();
+  const names = new Set<string>();
+  const ids = new Set<string>();
+  for (const collection of model.collections) {
+    if (collection.type !== 'user') continue;
+    names.add(collection.name);
+    const ad = singleAdGroup(collection, model);
+    if (ad?.sid) sids.add(ad.sid);
+    if (ad) names.add(ad.name);
+  }
+  for (const refs of Object.values(plan.groups?.map ?? {})) {
+    for (const ref of refs) {
+      if (typeof ref === 'string') names.add(ref);
+      else if (ref.id) ids.add(ref.id);
+      else if (ref.name) names.add(ref.name);
+    }
+  }
+  const groups = await findGroups(graph, {
+    sids: [...sids],
+    displayNames: [...names],
+    ids: [...ids],
+    mailNicknames: model.collections.filter((c) => c.type === 'user').map((c) => MAIL_NICKNAME(c.id)),
+  }, signal);
+
+  // Unknown outcomes from a killed or cut-off run: the tenant decides what happened.
+  const state = journal.state();
+  const reconciled: ImportRead['reconciled'] = [];
+  const byMarker = new Map<string, string>();
+  for (const o of tenantObjects) {
+    const key = parseMarker(o.description);
+    if (key && !byMarker.has(key)) byMarker.set(key, o.id);
+  }
+  for (const g of groups) if (g.mailNickname?.startsWith('cm2intune-')) byMarker.set(GROUP_KEY(g.mailNickname.slice('cm2intune-'.length)), g.id);
+  for (const intent of state.unknown.values()) {
+    const intuneId = intent.action === 'create' || intent.action === 'createGroup' ? byMarker.get(intent.key) ?? null : null;
+    reconciled.push({ step: intent.step, key: intent.key, intuneId });
+  }
+  if (reconciled.length) {
+    const at = new Date().toISOString();
+    journal.append(...reconciled.map((r) => ({ t: 'reconciled' as const, run: 'reconcile', step: r.step, key: r.key, intuneId: r.intuneId, at })));
+  }
+
+  const picture = buildPicture({
+    site: model,
+    objects: parsed.objects,
+    apps: parsed.apps.map((a) => ({ application: a.application, package: a.package })),
+    plan,
+    tenant: { groups, objects: tenantObjects },
+    ledger: journal.state().created,
+  });
+  const known = new Map<string, string>();
+  for (const item of picture.items) if (item.counterpart) known.set(item.key, item.counterpart.id);
+  for (const mapping of picture.groups) {
+    const [group] = mapping.groups;
+    if (mapping.status === 'mapped' && group?.id) known.set(GROUP_KEY(mapping.collectionId), group.id);
+  }
+  return { model, picture, tenantObjects, ids: known, reconciled };
+}
+
+/** Items the plan selects and that phase 1 creates (not yet in Intune, importable at least in part). */
+export const toCreate = (item: PictureItem) =>
+  item.selected && !item.counterpart && !!item.translation.request && (item.state === 'importable' || item.state === 'partial');
+
+export async function proposeImport(read: ImportRead, graph: GraphPort, signal?: AbortSignal): Promise<Step[]> {
+  const { picture } = read;
+  const steps: Step[] = [];
+  const names = new Map<string, string>();
+  for (const item of picture.items) names.set(item.key, item.translation.source.name);
+  for (const m of picture.groups) names.set(GROUP_KEY(m.collectionId), m.groups[0]?.displayName ?? m.collectionName);
+  const creating = new Set(picture.items.filter(toCreate).map((i) => i.key));
+  const assigning = picture.items.filter((i) => i.selected && i.assign && (creating.has(i.key) || (i.counterpart && assignmentsDiffer(i, read.tenantObjects))));
+
+  // 1. Cloud groups for collections the plan lets cm2intune create, when an assignment needs them.
+  const neededGroups = new Set(assigning.flatMap((i) => neededKeys(i.assign!.body)).filter((k) => k.startsWith('group:') && !read.ids.has(k)));
+  for (const mapping of picture.groups) {
+    const key = GROUP_KEY(mapping.collectionId);
+    if (mapping.status !== 'create' || !neededGroups.has(key)) continue;
+    const displayName = mapping.groups[0]?.displayName ?? mapping.collectionName;
+    steps.push({
+      id: `group:${mapping.collectionId}`,
+      key,
+      action: 'createGroup',
+      title: `Create security group "${displayName}" for collection ${mapping.collectionId}`,
+      request: {
+        method: 'POST', path: '/groups', version: 'v1.0',
+        body: {
+          displayName,
+          description: `Members of ConfigMgr collection "${mapping.collectionName}" (${mapping.collectionId}), created by cm2intune. ${markerFor(key)}`,
+          mailEnabled: false, mailNickname: MAIL_NICKNAME(mapping.collectionId), securityEnabled: true, groupTypes: [],
+        },
+      },
+      needs: [],
+      verify: `a group with mailNickname ${MAIL_NICKNAME(mapping.collectionId)}`,
+    });
+    const userIds = await userIdsByUpn(graph, mapping.members ?? [], signal);
+    for (let n = 0; n * 20 < userIds.length; n++) {
+      const chunk = userIds.slice(n * 20, n * 20 + 20);
+      steps.push({
+        id: `members:${mapping.collectionId}:${n + 1}`,
+        key,
+        action: 'addMembers',
+        title: `Add ${chunk.length} member(s) to "${displayName}"`,
+        request: {
+          method: 'PATCH', path: `/groups/${placeholder(key)}`, version: 'v1.0',
+          body: { 'members@odata.bind': chunk.map((id) => `${graph.baseUrl.replace(/\/$/, '')}/v1.0/directoryObjects/${id}`) },
+        },
+        needs: [key],
+        verify: `the group's members include these ${chunk.length} users`,
+      });
+    }
+  }
+
+  // 2. Objects, dependencies first (the picture's order), with links to what they need.
+  const byKey = new Map(picture.items.map((i) => [i.key, i]));
+  for (const key of picture.order) {
+    const item = byKey.get(key);
+    if (!item || !creating.has(key)) continue;
+    const t = item.translation;
+    const request = t.request!;
+    const body = bodyWithBinds(t, placeholder, graph.baseUrl);
+    steps.push({
+      id: `create:${key}`,
+      key,
+      action: 'create',
+      title: `Create ${KIND_LABELS[t.source.kind]} "${t.source.name}"${t.source.platform !== 'unknown' ? ` (${t.source.platform})` : ''}${item.state === 'partial' ? ` — ${t.verdict.droppedSettings.length} setting(s) left out` : ''}`,
+      request: { method: 'POST', path: resourcePath(request.resource), version: request.apiVersion, body, odataType: request.odataType },
+      needs: neededKeys(body),
+      verify: `an object whose description ends with ${markerFor(key)}`,
+    });
+  }
+
+  // 3. Assignments from deployments.
+  for (const item of assigning) {
+    const assign = item.assign!;
+    const targets = assignTargets(assign.body);
+    steps.push({
+      id: `assign:${item.key}`,
+      key: item.key,
+      action: 'assign',
+      title: `Assign "${item.translation.source.name}" to ${targets} group target(s)`,
+      request: { method: 'POST', path: assign.path, version: assign.apiVersion, body: assign.body },
+      needs: [...new Set([...neededKeys(assign.path), ...neededKeys(assign.body)])],
+      verify: `GET ${assign.path.replace(/\/assign$/, '/assignments')} lists these targets`,
+    });
+  }
+  return steps;
+}
+
+export interface ImportRun {
+  outcomes: StepOutcome[];
+  done: number;
+  failed: number;
+  skipped: number;
+}
+
+export async function executeImport(session: MigrationSession, read: ImportRead, steps: Step[], options: { signal?: AbortSignal; onProgress?: (o: StepOutcome, done: number, total: number) => void } = {}): Promise<ImportRun> {
+  const { graph } = session;
+  const outcomes = await executeSteps(steps, {
+    graph,
+    journal: session.journal,
+    phase: 'import',
+    ids: new Map(read.ids),
+    signal: options.signal,
+    onProgress: options.onProgress,
+    reconcile: (step) => findByMarker(graph, step, options.signal),
+  });
+  return {
+    outcomes,
+    done: outcomes.filter((o) => o.status === 'done' || o.status === 'reconciled').length,
+    failed: outcomes.filter((o) => o.status === 'failed').length,
+    skipped: outcomes.filter((o) => o.status === 'skipped').length,
+  };
+}
+
+/** After a connection dropped mid-write: is the object there? Looked up by marker, never by name. */
+async function findByMarker(graph: GraphPort, step: Step, signal?: AbortSignal): Promise<string | null> {
+  if (step.action === 'createGroup') {
+    const nickname = (step.request.body as { mailNickname: string }).mailNickname;
+    const [group] = await findGroups(graph, { mailNicknames: [nickname] }, signal);
+    return group?.id ?? null;
+  }
+  const resource = (Object.keys(RESOURCE_PATHS) as (keyof typeof RESOURCE_PATHS)[]).find((r) => RESOURCE_PATHS[r] === step.request.path);
+  if (!resource) return null;
+  const objects = await readTenantObjects(graph, signal);
+  return objects.find((o) => o.resource === resource && parseMarker(o.description) === step.key)?.id ?? null;
+}
+
+async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSignal): Promise<string[]> {
+  const requests: BatchRequest[] = [];
+  for (let i = 0; i < upns.length; i += 15) {
+    const list = upns.slice(i, i + 15).map((u) => `'${u.replace(/'/g, "''")}'`).join(',');
+    requests.push({ id: String(requests.length + 1), method: 'GET', path: `/users?$filter=${encodeURIComponent(`userPrincipalName in (${list})`)}&$select=id,userPrincipalName` });
+  }
+  if (requests.length === 0) return [];
+  const ids: string[] = [];
+  for (const result of await graph.batch(requests, { signal })) {
+    if (result.outcome !== 'ok') throw new Error(`Looking up group members failed: HTTP ${result.status} ${result.message ?? ''}`.trim());
+    for (const u of (result.body as { value: { id: string }[] }).value) ids.push(u.id);
+  }
+  return ids;
+}
+
+function assignTargets(body: Record<string, unknown>): number {
+  const list = (body.assignments ?? body.mobileAppAssignments) as unknown[] | undefined;
+  return list?.length ?? 0;
+}
+
+/** Whether the tenant's assignments of an imported object differ from what the deployments ask. */
+function assignmentsDiffer(item: PictureItem, tenantObjects: TenantObjectRecord[]): boolean {
+  const current = tenantObjects.find((o) => o.id === item.counterpart!.id)?.assignments ?? [];
+  const wanted = ((item.assign!.body.assignments ?? item.assign!.body.mobileAppAssignments) as TenantAssignment[]) ?? [];
+  if (wanted.some((a) => a.target.groupId?.includes('{{id:'))) return true;
+  const norm = (list: TenantAssignment[]) => list.map((a) => `${a.intent ?? ''}|${a.target['@odata.type'].replace(/^#/, '')}|${a.target.groupId ?? ''}`.toLowerCase()).sort().join('\n');
+  return norm(current) !== norm(wanted);
+}
+
+/** One line per finding of the picture, for the CLI and the output channel. */
+export function describeFinding(f: Finding): string {
+  return `${f.severity}: ${f.message}`;
+}
+
+export { describeObject };
