@@ -54,7 +54,7 @@ test('pacing: 45 creates against a 20-writes-per-second tenant all succeed, none
 test('$batch: inner 429s from an over-eager client are retried; a failed prerequisite yields 424 for its dependent', async () => {
   // The port is paced for 100 writes but the tenant allows 10 per second: inner 429s are certain.
   await withSandbox({ throttle: { writesPerWindow: 10, windowMs: 1_000 } }, async (tenant) => {
-    const { port, lines } = portFor(tenant, { pacing: { writes: { limit: 100, windowMs: 1_000, burst: 20 } } });
+    const { port, lines } = portFor(tenant, { pacing: { writes: { limit: 100, windowMs: 1_000 } } });
     const requests: BatchRequest[] = Array.from({ length: 25 }, (_, i) => ({ id: `g${i}`, method: 'POST', path: '/groups', body: group(`Batch group ${i} – Ærø`, `batch${i}`) }));
     requests.push(
       { id: 'missing', method: 'PATCH', path: '/groups/00000000-0000-0000-0000-00000000dead', body: { description: 'x' } },

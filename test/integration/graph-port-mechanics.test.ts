@@ -229,9 +229,9 @@ test('cancellation: a GET in flight rejects with AbortError, a create in flight 
       setTimeout(() => c2.abort(), 30);
       const error = await create.catch((e) => e);
       assert.ok(error instanceof GraphOutcomeUnknownError && error.cancelled);
-      // A pacer wait: writes bucket of 1 already used, the second write must wait ~seconds.
-      const slow = port(b, { pacing: { writes: { limit: 2, windowMs: 60_000, burst: 1 } } });
-      slow.internals.pacer.writes.take(1);
+      // A pacer wait: the only write slot is held (its request never finishes), the write queues.
+      const slow = port(b, { pacing: { writes: { limit: 1, windowMs: 60_000 } } });
+      await slow.internals.pacer.writes.take(1);
       const c3 = new AbortController();
       const queued = slow.delete('/groups/abc', { signal: c3.signal });
       c3.abort();

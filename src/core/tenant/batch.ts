@@ -1,6 +1,6 @@
 // JSON $batch on top of the port's single HTTP exchange. Graph throttles every inner request on
 // its own and the SDK never retries them, so this module: packs requests into chunks of at most
-// 20 (never splitting a dependsOn chain), takes one pacer token per inner request, correlates
+// 20 (never splitting a dependsOn chain), takes one pacer slot per inner request, correlates
 // responses by id, and retries only the throttled ones (and the dependents that failed with 424
 // because of them) after the longest Retry-After of the round. A write whose fate is unknown is
 // reported as such, never resent.
@@ -9,6 +9,7 @@ import { apiVersionFor, type ApiVersion } from './api-versions';
 import { isAbortError } from './errors';
 import type { PortInternals, RawResponse } from './graph-client';
 import type { BatchRequest, BatchResult } from './graph-port';
+import type { Permit } from './pacer';
 import { describeError } from './redact';
 
 export const MAX_BATCH = 20;
@@ -139,8 +140,9 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
     for (const chunk of pack(pending, members, chunkMax)) {
       if (signal?.aborted) break;
       const writes = chunk.ids.filter((id) => members.get(id)!.write).length;
+      let permit: Permit;
       try {
-        await port.pacer.acquire({ writes, reads: chunk.ids.length - writes }, signal);
+        permit = await port.pacer.acquire({ writes, reads: chunk.ids.length - writes }, signal);
       } catch (error) {
         if (isAbortError(error) || signal?.aborted) break;
         throw error;
@@ -156,6 +158,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
       try {
         outer = await port.sendOnce({ method: 'POST', version: chunk.version, path: '/$batch', body: { requests: wire }, idempotent: false, signal });
       } catch (error) {
+        permit.done();
         const t = error instanceof GraphClientError ? (error.customError as { transport?: boolean; notSent?: boolean; aborted?: boolean; auth?: boolean; cause?: unknown }) : undefined;
         if (!t?.transport) throw error;
         const reason = describeError(t.cause);
@@ -172,6 +175,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
         }
         continue;
       }
+      permit.done();
       const rid = outer.requestId ? ` request-id ${outer.requestId}` : '';
       if (outer.status === 429 || outer.status === 503) {
         const waitMs = retryAfterMs(outer.headers.get('retry-after') ?? undefined, port.clock.now());

@@ -243,11 +243,12 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     const kind: RequestClass = isWrite(x.method) ? 'write' : 'read';
     const what = `${x.method} /${x.version}${x.path}`;
     for (let attempt = 0; ; attempt++) {
-      await pacer.acquire(kind === 'write' ? { writes: 1 } : { reads: 1 }, x.signal);
+      const permit = await pacer.acquire(kind === 'write' ? { writes: 1 } : { reads: 1 }, x.signal);
       let response: RawResponse;
       try {
         response = await sendOnce(x);
       } catch (error) {
+        permit.done();
         const transport = asTransport(error);
         if (!transport) throw new GraphRequestError(x.method, x.path, 0, 'ClientError', describeError(error));
         if (transport.auth && !transport.aborted) throw new GraphRequestError(x.method, x.path, 0, 'SignInFailed', `sign-in failed: ${describeError(transport.cause)}`);
@@ -266,6 +267,8 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
         await clock.sleep(wait, x.signal);
         continue;
       }
+      // The answer is back: the service has counted this request, its slot starts ageing now.
+      permit.done();
       if (response.status >= 200 && response.status < 300) return response;
       const { code, message } = graphError(response.body);
       const rid = response.requestId ? ` request-id ${response.requestId}` : '';
