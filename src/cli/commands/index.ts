@@ -1,7 +1,9 @@
 // Every CLI command, in the order `cm2intune --help` lists them. Add one line per command.
 import type { Command } from '../cli';
+import { importCommand } from './import';
 import { init } from './init';
 import { site } from './site';
+import { status } from './status';
 import { validate } from './validate';
 
-export const commands: Command[] = [init, validate, site];
+export const commands: Command[] = [init, validate, site, importCommand, status];

@@ -7,6 +7,7 @@ import { openSiteSource, PASSWORD_ENV, SiteSqlError, SnapshotError, writeSnapsho
 import type { Platform, SiteModel } from '../../core/site/model';
 import { parseSiteObjects } from '../../core/site/sdm';
 import { CliError, parseOptions, type CliIo, type Command } from '../cli';
+import { promptPassword, table } from '../terminal';
 
 const usage = `Usage: cm2intune site export --sql "<connection string>" -o <site.snapshot.json> [--ca <pem>] [--thumbprint <hex>] [--site-code <P01>]
        cm2intune site summary (--plan <plan> | --snapshot <file> | --sql "<connection string>") [--json]`;
@@ -62,37 +63,6 @@ export function parseConnectionString(text: string, extra: { ca?: string; thumbp
     },
     ...(timeout ? { connectTimeoutSeconds: Number(timeout) } : {}),
   };
-}
-
-/** Asks for the password without echoing it; undefined when there is no terminal. */
-async function promptPassword(question: string): Promise<string | undefined> {
-  const stdin = process.stdin;
-  if (!stdin.isTTY) return undefined;
-  process.stderr.write(question);
-  stdin.setRawMode(true);
-  stdin.resume();
-  stdin.setEncoding('utf8');
-  return new Promise((resolvePromise) => {
-    let value = '';
-    const onData = (chunk: string) => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
-          stdin.setRawMode(false);
-          stdin.pause();
-          stdin.off('data', onData);
-          process.stderr.write('\n');
-          return resolvePromise(value);
-        }
-        if (ch === '\u0003') {
-          stdin.setRawMode(false);
-          process.stderr.write('\n');
-          process.exit(130);
-        }
-        value = ch === '\u007f' ? value.slice(0, -1) : value + ch;
-      }
-    };
-    stdin.on('data', onData);
-  });
 }
 
 async function readSite(config: SiteSourceConfig, planDir: string, io: CliIo): Promise<SiteModel> {
@@ -154,13 +124,6 @@ export function summarize(model: SiteModel) {
     packages,
     problems: parsed.objects.filter((o) => o.problems.length).map((o) => ({ ciId: o.ciId, name: o.name, platform: o.platform, problems: o.problems })),
   };
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
-  // Numbers right-aligned (and their header), words left-aligned.
-  const numeric = widths.map((_, i) => i > 0 && rows.slice(1).every((r) => /^\d+$/.test(r[i])));
-  return rows.map((r) => r.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd());
 }
 
 function printSummary(s: ReturnType<typeof summarize>, io: CliIo) {

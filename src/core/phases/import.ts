@@ -160,7 +160,7 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
       id: `create:${key}`,
       key,
       action: 'create',
-      title: `Create ${KIND_LABELS[t.source.kind]} "${t.source.name}"${t.source.platform !== 'unknown' ? ` (${t.source.platform})` : ''}${item.state === 'partial' ? ` — ${t.verdict.droppedSettings.length} setting(s) left out` : ''}`,
+      title: `Create ${KIND_LABELS[t.source.kind]} "${t.source.name}"${t.source.platform !== 'unknown' ? ` (${t.source.platform})` : ''}${item.state === 'partial' ? ` — partly: ${partlyWhy(t.verdict)}` : ''}`,
       request: { method: 'POST', path: resourcePath(request.resource), version: request.apiVersion, body, odataType: request.odataType },
       needs: neededKeys(body),
       verify: `an object whose description ends with ${markerFor(key)}`,
@@ -236,6 +236,12 @@ async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSign
     for (const u of (result.body as { value: { id: string }[] }).value) ids.push(u.id);
   }
   return ids;
+}
+
+function partlyWhy(verdict: { droppedSettings: { name: string }[]; reasons: string[] }): string {
+  const dropped = verdict.droppedSettings.length;
+  if (dropped) return `${dropped} setting(s) left out`;
+  return verdict.reasons[0] ?? 'see the report';
 }
 
 function assignTargets(body: Record<string, unknown>): number {
