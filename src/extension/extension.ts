@@ -1,22 +1,39 @@
 // The extension face: thin. Every piece of migration logic lives in src/core.
 import * as vscode from 'vscode';
-import { registerCommands } from './commands';
+import { registerCommands, UserCancelled } from './commands';
 import type { Ctx } from './ctx';
 import { registerPlanDiagnostics } from './diagnostics';
 import { newPlan } from './newPlan';
-import { registerPlanTree } from './tree';
+import { currentPlan, parsePlan, passwordKey, planText, sqlPassword } from './session';
+import { registerObjectsTree, type ObjectsTree } from './tree';
 
-export function activate(extension: vscode.ExtensionContext): void {
+/** What activate() hands back: the view's data provider, so extension-host tests read what the view shows. */
+export interface Cm2intuneApi {
+  objects: ObjectsTree;
+}
+
+export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
   const log = vscode.window.createOutputChannel('cm2intune', { log: true });
   const ctx: Ctx = { extension, log, subscriptions: extension.subscriptions };
   extension.subscriptions.push(log);
   registerPlanDiagnostics(ctx);
-  const tree = registerPlanTree(ctx);
+  const tree = registerObjectsTree(ctx);
   registerCommands(ctx, {
     'cm2intune.newPlan': newPlan,
     'cm2intune.refresh': () => tree.refresh(),
+    'cm2intune.enterSitePassword': async (c, target) => {
+      const plan = target instanceof vscode.Uri ? target : await currentPlan();
+      if (!plan) throw new Error('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
+      const parsed = parsePlan(await planText(plan), plan);
+      if ('error' in parsed) throw new Error(`${vscode.workspace.asRelativePath(plan)}: ${parsed.error}`);
+      if (parsed.plan.site.source !== 'sql') throw new UserCancelled();
+      await c.extension.secrets.delete(passwordKey(parsed.plan.site));
+      await sqlPassword(c, parsed.plan.site, true);
+      tree.refresh();
+    },
   });
   log.info('cm2intune activated');
+  return { objects: tree };
 }
 
 export function deactivate(): void {}
