@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerCommands, UserCancelled } from './commands';
 import type { Ctx } from './ctx';
 import { registerPlanDiagnostics } from './diagnostics';
+import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
 import { currentPlan, parsePlan, passwordKey, planText, sqlPassword } from './session';
 import { registerObjectsTree, type ObjectsTree } from './tree';
@@ -18,9 +19,12 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
   extension.subscriptions.push(log);
   registerPlanDiagnostics(ctx);
   const tree = registerObjectsTree(ctx);
+  const previews = new PreviewDocuments();
+  extension.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews));
   registerCommands(ctx, {
     'cm2intune.newPlan': newPlan,
     'cm2intune.refresh': () => tree.refresh(),
+    'cm2intune.import': (c, arg) => importObjects(c, tree, previews, arg),
     'cm2intune.enterSitePassword': async (c, target) => {
       const plan = target instanceof vscode.Uri ? target : await currentPlan();
       if (!plan) throw new Error('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
