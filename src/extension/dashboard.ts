@@ -1,0 +1,52 @@
+// The migration dashboard: one webview panel, strict CSP (no inline script, a nonce for the one
+// script and style), content from the bundled dist/webview.js only; data arrives by postMessage.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { DashboardModel } from '../core/analysis/summary';
+import type { Ctx } from './ctx';
+
+let panel: vscode.WebviewPanel | undefined;
+
+export function showDashboard(ctx: Ctx, model: DashboardModel): vscode.WebviewPanel {
+  const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist');
+  if (!panel) {
+    panel = vscode.window.createWebviewPanel('cm2intune.dashboard', 'Migration dashboard', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [dist],
+    });
+    panel.onDidDispose(() => (panel = undefined), undefined, ctx.subscriptions);
+    panel.webview.html = html(panel.webview, vscode.Uri.joinPath(dist, 'webview.js'));
+  }
+  const current = panel;
+  const post = () => void current.webview.postMessage({ type: 'picture', model });
+  // The first message waits for the script to say it is listening.
+  const ready = current.webview.onDidReceiveMessage((m: { type?: string }) => {
+    if (m?.type === 'ready') post();
+  });
+  ctx.subscriptions.push(ready);
+  post();
+  current.reveal();
+  return current;
+}
+
+function html(webview: vscode.Webview, script: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${webview.cspSource} 'nonce-${nonce}'; font-src ${webview.cspSource};">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<style nonce="${nonce}">
+  body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px 16px; }
+  .badges { display: flex; flex-wrap: wrap; gap: 16px; }
+  vscode-table { margin-bottom: 16px; }
+</style>
+<title>Migration dashboard</title>
+</head>
+<body>
+<div id="root"><p>Reading the site and the tenant…</p></div>
+<script type="module" nonce="${nonce}" src="${webview.asWebviewUri(script)}"></script>
+</body>
+</html>`;
+}
