@@ -5,6 +5,7 @@ import type { Ctx } from './ctx';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
+import { mapCollectionAction, selectionAction } from './planActions';
 import { currentPlan, parsePlan, passwordKey, planText, sqlPassword } from './session';
 import { registerObjectsTree, type ObjectsTree } from './tree';
 
@@ -25,6 +26,9 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     'cm2intune.newPlan': newPlan,
     'cm2intune.refresh': () => tree.refresh(),
     'cm2intune.import': (c, arg) => importObjects(c, tree, previews, arg),
+    'cm2intune.includeInImport': selectionAction('include', tree),
+    'cm2intune.excludeFromImport': selectionAction('exclude', tree),
+    'cm2intune.mapCollection': mapCollectionAction(tree),
     'cm2intune.enterSitePassword': async (c, target) => {
       const plan = target instanceof vscode.Uri ? target : await currentPlan();
       if (!plan) throw new Error('No migration plan in this workspace: create one with "cm2intune: New migration plan".');

@@ -1,0 +1,152 @@
+// Edits of the plan's text for the faces' item actions (include, exclude, map a collection):
+// text in, one text edit out, comments and layout kept. The extension applies the edit to the
+// open document, so undo works and the plan stays the single truth.
+import { applyEdits, findNodeAtLocation, modify, parse, parseTree, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
+import { exclusion } from '../analysis/selection';
+import { sameUniqueId, stripRevision } from '../translate/marker';
+import type { Translation } from '../translate/types';
+import type { GroupRef, MigrationPlan } from './types';
+
+/** Replace `length` characters at `offset` with `content`. */
+export interface PlanTextEdit {
+  offset: number;
+  length: number;
+  content: string;
+}
+
+/** The edit can't be made: the message says what to change by hand. */
+export class PlanEditError extends Error {}
+
+function formatting(text: string): FormattingOptions {
+  const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
+  return indent.startsWith('\t')
+    ? { insertSpaces: false, tabSize: 1, eol: text.includes('\r\n') ? '\r\n' : '\n' }
+    : { insertSpaces: true, tabSize: indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+}
+
+function readPlan(text: string): { root: Node; plan: MigrationPlan } {
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  if (!root || root.type !== 'object') throw new PlanEditError('The plan is not a JSON object: fix its syntax first.');
+  return { root, plan: parse(text, [], { allowTrailingComma: true }) as MigrationPlan };
+}
+
+/** One edit from the original text to the changed one (the smallest differing span). */
+function diff(before: string, after: string): PlanTextEdit[] {
+  if (before === after) return [];
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let endBefore = before.length;
+  let endAfter = after.length;
+  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
+    endBefore--;
+    endAfter--;
+  }
+  return [{ offset: start, length: endBefore - start, content: after.slice(start, endAfter) }];
+}
+
+/** Where the rest of the line after `offset` ends when it holds only a `//` comment; else `offset`. */
+function lineEndAfter(text: string, offset: number): number {
+  const rest = /^[ \t]*\/\/[^\r\n]*/.exec(text.slice(offset));
+  return rest ? offset + rest[0].length : offset;
+}
+
+class Editor {
+  text: string;
+  private readonly options: FormattingOptions;
+  constructor(readonly original: string) {
+    this.text = original;
+    this.options = formatting(original);
+  }
+  set(path: JSONPath, value: unknown, insert = false): void {
+    this.text = applyEdits(this.text, modify(this.text, path, value, { formattingOptions: this.options, isArrayInsertion: insert }));
+  }
+  private arrayNode(path: JSONPath): Node | undefined {
+    const node = findNodeAtLocation(parseTree(this.text, [], { allowTrailingComma: true })!, path);
+    if (node && node.type !== 'array') throw new PlanEditError(`${path.join('.')} in the plan is not a list: fix it first.`);
+    return node;
+  }
+  array(path: JSONPath): string[] | undefined {
+    return this.arrayNode(path)?.children?.map((c) => (typeof c.value === 'string' ? c.value : '')) ?? (this.arrayNode(path) ? [] : undefined);
+  }
+  /**
+   * Removes every entry naming `uniqueId`, with its comma and a comment after it on its line.
+   * By hand: jsonc-parser's modify garbles a one-line array when it removes the last entry.
+   */
+  removeId(path: JSONPath, uniqueId: string): void {
+    for (;;) {
+      const items = this.arrayNode(path)?.children ?? [];
+      const i = items.findIndex((c) => typeof c.value === 'string' && sameUniqueId(c.value, uniqueId));
+      if (i < 0) return;
+      const item = items[i];
+      if (i < items.length - 1) {
+        this.cut(item.offset, items[i + 1].offset);
+      } else if (i === 0) {
+        this.cut(item.offset, item.offset + item.length);
+      } else {
+        // the last of several: its line goes, and the comma before it (comments stay with theirs)
+        const lineStart = this.text.lastIndexOf('\n', item.offset - 1) + 1;
+        const alone = /^[ \t]*$/.test(this.text.slice(lineStart, item.offset)) && lineStart > items[i - 1].offset;
+        this.cut(alone ? lineStart - (this.text[lineStart - 2] === '\r' ? 2 : 1) : item.offset, lineEndAfter(this.text, item.offset + item.length));
+        const comma = this.text.indexOf(',', items[i - 1].offset + items[i - 1].length);
+        if (comma >= 0 && comma < item.offset) this.cut(comma, comma + 1);
+      }
+    }
+  }
+  append(path: JSONPath, value: unknown): void {
+    const list = this.array(path);
+    if (!list) this.set(path, [value]);
+    else this.set([...path, list.length], value, true);
+  }
+  private cut(from: number, to: number): void {
+    this.text = this.text.slice(0, from) + this.text.slice(to);
+  }
+  edits(): PlanTextEdit[] {
+    return diff(this.original, this.text);
+  }
+}
+
+/**
+ * Selects the object for phase 1 (`include`) or leaves it out (`exclude`), with the fewest
+ * changes to `import`: include takes it out of `import.exclude` and, when the plan lists
+ * `import.include`, adds it there; exclude takes it out of `import.include` when the plan lists
+ * one, else adds it to `import.exclude`. Empty when the plan already does what is asked.
+ * Unique ids are written without their revision.
+ */
+export function selectionEdits(text: string, translation: Pick<Translation, 'source'>, choice: 'include' | 'exclude'): PlanTextEdit[] {
+  const { plan } = readPlan(text);
+  const t = translation as Translation;
+  const why = exclusion(t, plan);
+  const id = stripRevision(t.source.uniqueId);
+  const edit = new Editor(text);
+  if (choice === 'include') {
+    if (!why) return [];
+    if (why.pointer === '/import') throw new PlanEditError(`"${t.source.name}" can't be imported: ${why.why}.`);
+    if (why.pointer === '/import/kinds')
+      throw new PlanEditError(`"${t.source.name}" is left out because ${why.why}: add the kind to import.kinds (that selects every object of the kind), then exclude the ones you don't want.`);
+    edit.removeId(['import', 'exclude'], id);
+    const include = edit.array(['import', 'include']);
+    if (include && !include.some((x) => sameUniqueId(x, id))) edit.append(['import', 'include'], id);
+  } else {
+    if (why) return [];
+    if (edit.array(['import', 'include'])) edit.removeId(['import', 'include'], id);
+    else edit.append(['import', 'exclude'], id);
+  }
+  return edit.edits();
+}
+
+/**
+ * Maps a collection to one Entra ID group in `groups.map`, replacing what the plan said for it.
+ * The group goes in by id: display names can repeat in a tenant.
+ */
+export function groupMapEdits(text: string, collectionId: string, group: { id: string }): PlanTextEdit[] {
+  readPlan(text);
+  const edit = new Editor(text);
+  const ref: GroupRef = { id: group.id };
+  edit.set(['groups', 'map', collectionId], [ref]);
+  return edit.edits();
+}
+
+/** The text after the edits (for tests and the CLI). */
+export function applyPlanEdits(text: string, edits: PlanTextEdit[]): string {
+  return applyEdits(text, edits);
+}
