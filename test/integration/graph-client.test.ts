@@ -51,6 +51,24 @@ test('pacing: 45 creates against a 20-writes-per-second tenant all succeed, none
   });
 });
 
+test('pacing at the quota: 100 creates, singles and $batch mixed, against 40 writes per 2 s: none throttled, each once', async () => {
+  await withSandbox({ throttle: { writesPerWindow: 40, windowMs: 2_000 } }, async (tenant) => {
+    const { port, lines } = portFor(tenant, { pacing: { writes: { limit: 40, windowMs: 2_000 } } });
+    const singles = Array.from({ length: 50 }, (_, i) => port.create<{ displayName: string }>('/groups', group(`Quota single ${i} – Brontë's`, `qs${i}`)));
+    const batch = port.batch(Array.from({ length: 50 }, (_, i): BatchRequest => ({ id: `q${i}`, method: 'POST', path: '/groups', body: group(`Quota batch ${i} – Łódź`, `qb${i}`) })));
+    const [results, ...created] = await Promise.all([batch, ...singles]);
+    assert.equal(created.length, 50);
+    assert.deepEqual(results.filter((r) => r.outcome !== 'ok'), []);
+    const names = tenant.objects().groups.map((g) => String(g.displayName)).filter((n) => n.startsWith('Quota '));
+    assert.equal(names.length, 100);
+    assert.equal(new Set(names).size, 100);
+    // Pacing, not retrying: the tenant never had to say 429, so no request was resent.
+    assert.equal(tenant.stats().throttled, 0, lines.join('\n'));
+    assert.equal(tenant.stats().writes, 100);
+    assert.ok(!lines.some((l) => /429/.test(l)), lines.join('\n'));
+  });
+});
+
 test('$batch: inner 429s from an over-eager client are retried; a failed prerequisite yields 424 for its dependent', async () => {
   // The port is paced for 100 writes but the tenant allows 10 per second: inner 429s are certain.
   await withSandbox({ throttle: { writesPerWindow: 10, windowMs: 1_000 } }, async (tenant) => {
