@@ -14,6 +14,13 @@ mkdir -p "$E2E/tmp" "$E2E/logs" "$E2E/shots"
 # keep code-server's config, sockets and caches out of the home folder and /tmp
 export TMPDIR="$E2E/tmp"
 export XDG_CONFIG_HOME="$E2E/xdg/config" XDG_DATA_HOME="$E2E/xdg/data" XDG_CACHE_HOME="$E2E/xdg/cache" XDG_RUNTIME_DIR="$E2E/xdg/runtime"
+# code-server puts vscode-ipc-<uuid>.sock (53 chars) there; a socket path can't exceed 107 bytes,
+# so a clone in a deep folder gets a short runtime dir under /tmp instead.
+if [ "${#XDG_RUNTIME_DIR}" -gt 50 ]; then
+  mkdir -p "$E2E/xdg"
+  [ -f "$E2E/xdg/runtime-path" ] && [ -d "$(cat "$E2E/xdg/runtime-path")" ] || mktemp -d /tmp/cm2intune-e2e.XXXXXX >"$E2E/xdg/runtime-path"
+  XDG_RUNTIME_DIR=$(cat "$E2E/xdg/runtime-path")
+fi
 mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 export E2E E2E_ROOT CS_NODE CS_ENTRY CHROMIUM
