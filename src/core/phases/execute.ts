@@ -22,7 +22,11 @@ export interface ExecuteOptions {
   phase: string;
   /** Intune ids already known (tenant read + ledger), by key. Extended as steps create objects. */
   ids: Map<string, string>;
-  /** Finds the object a step may have created, by its marker; null if it isn't there. */
+  /**
+   * Settles a write whose answer was lost, against the tenant: for a create, the object found by
+   * its marker; for added members, the group once they are all in it; null if it didn't happen.
+   * The step comes with its ids filled in.
+   */
   reconcile(step: Step): Promise<string | null>;
   signal?: AbortSignal;
   onProgress?(outcome: StepOutcome, done: number, total: number): void;
@@ -89,14 +93,18 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
       settle({ step, status: 'done', intuneId });
       return;
     }
-    if (result.outcome === 'unknown' && creates) {
-      const found = await options.reconcile(step);
+    // Adding members is not repeatable (Graph answers 400 "already exist"), so an addition retried
+    // after a lost answer, or whose outcome is unknown, is settled by looking at the group.
+    const members = step.action === 'addMembers';
+    const repeatedMembers = members && result.status === 400 && /already exist/i.test(result.message ?? '');
+    if ((result.outcome === 'unknown' && (creates || members)) || repeatedMembers) {
+      const found = await options.reconcile({ ...step, request: { ...step.request, path: fillIds(step.request.path, ids) as string, body: fillIds(step.request.body, ids) } });
       journal.append({ t: 'reconciled', run, step: step.id, key: step.key, intuneId: found, at: now() });
       if (found) {
-        ids.set(step.key, found);
-        settle({ step, status: 'reconciled', intuneId: found, message: 'the connection dropped after the write; found by its marker' });
+        if (creates) ids.set(step.key, found);
+        settle({ step, status: 'reconciled', intuneId: found, message: members ? 'an earlier attempt had added them; all are in the group' : 'the connection dropped after the write; found by its marker' });
       } else {
-        settle({ step, status: 'failed', message: 'the connection dropped and the object is not in Intune; run again to retry' });
+        settle({ step, status: 'failed', message: members ? `${result.message ?? 'the connection dropped'}; not all of these members are in the group: run again to add the missing ones` : 'the connection dropped and the object is not in Intune; run again to retry' });
       }
       return;
     }

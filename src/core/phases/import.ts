@@ -23,6 +23,8 @@ export interface ImportRead {
   ids: Map<string, string>;
   /** Steps of earlier runs whose outcome was unknown, settled against the tenant now. */
   reconciled: { step: string; key: string; intuneId: string | null }[];
+  /** Collection id -> id of the cloud group cm2intune created for it (found by mail nickname). */
+  ownGroups: Map<string, string>;
 }
 
 const GROUP_KEY = (collectionId: string) => `group:${collectionId}`;
@@ -68,7 +70,12 @@ export async function readImportPicture(session: MigrationSession, signal?: Abor
     const key = parseMarker(o.description);
     if (key && !byMarker.has(key)) byMarker.set(key, o.id);
   }
-  for (const g of groups) if (g.mailNickname?.startsWith('cm2intune-')) byMarker.set(GROUP_KEY(g.mailNickname.slice('cm2intune-'.length)), g.id);
+  const ownGroups = new Map<string, string>();
+  for (const g of groups) {
+    if (!g.mailNickname?.startsWith('cm2intune-')) continue;
+    ownGroups.set(g.mailNickname.slice('cm2intune-'.length), g.id);
+    byMarker.set(GROUP_KEY(g.mailNickname.slice('cm2intune-'.length)), g.id);
+  }
   for (const intent of state.unknown.values()) {
     const intuneId = intent.action === 'create' || intent.action === 'createGroup' ? byMarker.get(intent.key) ?? null : null;
     reconciled.push({ step: intent.step, key: intent.key, intuneId });
@@ -92,7 +99,7 @@ export async function readImportPicture(session: MigrationSession, signal?: Abor
     const [group] = mapping.groups;
     if (mapping.status === 'mapped' && group?.id) known.set(GROUP_KEY(mapping.collectionId), group.id);
   }
-  return { model, picture, tenantObjects, ids: known, reconciled };
+  return { model, picture, tenantObjects, ids: known, reconciled, ownGroups };
 }
 
 /** Items the plan selects and that phase 1 creates (not yet in Intune, importable at least in part). */
@@ -130,22 +137,18 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
       needs: [],
       verify: `a group with mailNickname ${MAIL_NICKNAME(mapping.collectionId)}`,
     });
-    const userIds = await userIdsByUpn(graph, mapping.members ?? [], signal);
-    for (let n = 0; n * 20 < userIds.length; n++) {
-      const chunk = userIds.slice(n * 20, n * 20 + 20);
-      steps.push({
-        id: `members:${mapping.collectionId}:${n + 1}`,
-        key,
-        action: 'addMembers',
-        title: `Add ${chunk.length} member(s) to "${displayName}"`,
-        request: {
-          method: 'PATCH', path: `/groups/${placeholder(key)}`, version: 'v1.0',
-          body: { 'members@odata.bind': chunk.map((id) => `${graph.baseUrl.replace(/\/$/, '')}/v1.0/directoryObjects/${id}`) },
-        },
-        needs: [key],
-        verify: `the group's members include these ${chunk.length} users`,
-      });
-    }
+    steps.push(...memberSteps(graph, mapping.collectionId, displayName, await userIdsByUpn(graph, mapping.members ?? [], signal)));
+  }
+  // A group cm2intune created in an earlier run that stopped before all its members were added
+  // (killed, cut off): the tenant says who is missing. Without this, a resumed run would take the
+  // group as mapped by name and never add them.
+  for (const mapping of picture.groups) {
+    const own = read.ownGroups.get(mapping.collectionId);
+    if (!own || mapping.status !== 'mapped' || mapping.groups[0]?.id !== own) continue;
+    const present = new Set((await graph.listAll<{ userPrincipalName?: string }>(`/groups/${own}/members`, { query: { $select: 'id,userPrincipalName', $top: 999 }, signal }))
+      .map((m) => m.userPrincipalName?.toLowerCase()));
+    const missing = collectionUpns(read.model, mapping.collectionId).filter((upn) => !present.has(upn.toLowerCase()));
+    if (missing.length) steps.push(...memberSteps(graph, mapping.collectionId, mapping.groups[0].displayName, await userIdsByUpn(graph, missing, signal)));
   }
 
   // 2. Objects, dependencies first (the picture's order), with links to what they need.
@@ -212,6 +215,13 @@ export async function executeImport(session: MigrationSession, read: ImportRead,
 
 /** After a connection dropped mid-write: is the object there? Looked up by marker, never by name. */
 async function findByMarker(graph: GraphPort, step: Step, signal?: AbortSignal): Promise<string | null> {
+  if (step.action === 'addMembers') {
+    // Settled when every member the request adds is in the group now.
+    const group = step.request.path.split('/').pop()!;
+    const members = new Set((await graph.listAll<{ id: string }>(`/groups/${group}/members`, { query: { $select: 'id', $top: 999 }, signal })).map((m) => m.id));
+    const adding = (step.request.body as { 'members@odata.bind': string[] })['members@odata.bind'].map((url) => url.split('/').pop()!);
+    return adding.every((id) => members.has(id)) ? group : null;
+  }
   if (step.action === 'createGroup') {
     const nickname = (step.request.body as { mailNickname: string }).mailNickname;
     const [group] = await findGroups(graph, { mailNicknames: [nickname] }, signal);
@@ -221,6 +231,34 @@ async function findByMarker(graph: GraphPort, step: Step, signal?: AbortSignal):
   if (!resource) return null;
   const objects = await readTenantObjects(graph, signal);
   return objects.find((o) => o.resource === resource && parseMarker(o.description) === step.key)?.id ?? null;
+}
+
+function memberSteps(graph: GraphPort, collectionId: string, displayName: string, userIds: string[]): Step[] {
+  const key = GROUP_KEY(collectionId);
+  const steps: Step[] = [];
+  for (let n = 0; n * 20 < userIds.length; n++) {
+    const chunk = userIds.slice(n * 20, n * 20 + 20);
+    steps.push({
+      id: `members:${collectionId}:${n + 1}`,
+      key,
+      action: 'addMembers',
+      title: `Add ${chunk.length} member(s) to "${displayName}"`,
+      request: {
+        method: 'PATCH', path: `/groups/${placeholder(key)}`, version: 'v1.0',
+        body: { 'members@odata.bind': chunk.map((id) => `${graph.baseUrl.replace(/\/$/, '')}/v1.0/directoryObjects/${id}`) },
+      },
+      needs: [key],
+      verify: `the group's members include these ${chunk.length} users`,
+    });
+  }
+  return steps;
+}
+
+/** The UPNs of a collection's members (those that have one), as a created group gets them. */
+function collectionUpns(model: SiteModel, collectionId: string): string[] {
+  const upns = new Map(model.users.map((u) => [u.resourceId, u.upn]));
+  const collection = model.collections.find((c) => c.id === collectionId);
+  return (collection?.memberResourceIds ?? []).map((id) => upns.get(id)).filter((u): u is string => Boolean(u));
 }
 
 async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSignal): Promise<string[]> {
