@@ -12,9 +12,17 @@ import type { ScopeUse } from '../core/tenant';
 
 const isPlanUri = (uri: vscode.Uri) => uri.scheme === 'file' && uri.path.endsWith('.migration.json');
 
+let lastPlanEditor: vscode.Uri | undefined;
+
+/** Remembers the last plan shown in an editor, so a preview or the log in front doesn't switch plans. */
+export function notePlanEditor(editor: vscode.TextEditor | undefined): void {
+  if (editor && isPlanUri(editor.document.uri)) lastPlanEditor = editor.document.uri;
+}
+
 /**
  * The plan the view and the phase commands work on: the `cm2intune.plan` setting, else the
- * active editor's plan, else the first plan of the workspace (by path).
+ * plan in the active editor (or the last plan that was), else the first plan of the workspace
+ * (by path).
  */
 export async function currentPlan(): Promise<vscode.Uri | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -23,10 +31,10 @@ export async function currentPlan(): Promise<vscode.Uri | undefined> {
     if (/^([a-z]:)?[\\/]/i.test(setting)) return vscode.Uri.file(setting);
     if (folder) return vscode.Uri.joinPath(folder.uri, setting);
   }
-  const active = vscode.window.activeTextEditor?.document.uri;
-  if (active && isPlanUri(active)) return active;
-  const uris = await vscode.workspace.findFiles(PLAN_GLOB, '**/node_modules/**', 50);
-  return uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath))[0];
+  notePlanEditor(vscode.window.activeTextEditor);
+  const uris = (await vscode.workspace.findFiles(PLAN_GLOB, '**/node_modules/**', 50)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+  const last = lastPlanEditor?.toString();
+  return uris.find((u) => u.toString() === last) ?? uris[0];
 }
 
 /** The plan's text as the editor has it (unsaved edits included), else from disk. */

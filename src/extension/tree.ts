@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { PLAN_GLOB } from './diagnostics';
-import { currentPlan, needsPassword, parsePlan, planText, withSession } from './session';
+import { currentPlan, needsPassword, notePlanEditor, parsePlan, planText, withSession } from './session';
 import { readImportPicture } from '../core/phases/import';
 import type { GroupMapping, ItemState, MigrationPicture, PictureItem } from '../core/analysis';
 import type { MigrationPlan } from '../core/plan';
@@ -247,7 +247,10 @@ export function registerObjectsTree(ctx: Ctx): ObjectsTree {
     watcher,
     watcher.onDidCreate(tree.retarget),
     watcher.onDidDelete(tree.retarget),
-    vscode.window.onDidChangeActiveTextEditor(tree.retarget),
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      notePlanEditor(editor);
+      void tree.retarget();
+    }),
     vscode.workspace.onDidSaveTextDocument((doc) => isPlan(doc) && tree.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('cm2intune.plan') && tree.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(tree.refresh),

@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import { runTests } from '@vscode/test-electron';
+import { writeContosoSnapshot } from './site-snapshot';
 
 const ROOT = resolve(__dirname, '../..');
 const UPDATE_HOST = 'update.code.visualstudio.com';
@@ -41,6 +42,7 @@ async function main(): Promise<number> {
   rmSync(ws, { recursive: true, force: true });
   mkdirSync(join(e2e, 'logs'), { recursive: true });
   cpSync(join(ROOT, 'test/e2e/fixtures/ws'), ws, { recursive: true });
+  await writeContosoSnapshot(ws);
   rmSync(result, { force: true });
   try {
     await runTests({

@@ -54,7 +54,7 @@ start_server() {
   done
   echo "   code-server ($name) at $URL"
 }
-fresh_workspace() { rm -rf "$1"; mkdir -p "$1"; cp -r test/e2e/fixtures/ws/. "$1/"; }
+fresh_workspace() { rm -rf "$1"; mkdir -p "$1"; cp -r test/e2e/fixtures/ws/. "$1/"; node --import tsx test/e2e/site-snapshot.ts "$1"; }
 keep_vscode_logs() { rm -rf "$E2E/logs/vscode-$1"; [ -d "$2/logs" ] && cp -r "$2/logs" "$E2E/logs/vscode-$1"; return 0; }
 tsx() { node --import tsx "$@"; }
 

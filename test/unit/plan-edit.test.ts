@@ -88,6 +88,7 @@ describe('plan edits: include / exclude', () => {
     assert.equal(after.split('\n').filter((l) => l.trim().startsWith('//')).length, STARTER_PLAN.split('\n').filter((l) => l.trim().startsWith('//')).length);
     const back = apply(after, selectionEdits(after, wifi(), 'include'));
     assert.deepEqual(back.plan.import?.exclude, []);
+    assert.equal(back.after, STARTER_PLAN, 'exclude then include gives the very text back');
   });
 
   it('keeps tab indentation and CRLF line ends', () => {
@@ -130,6 +131,13 @@ describe('plan edits: removing list entries by hand', () => {
     assert.deepEqual(p.import?.exclude, [OTHER_ID]);
     assert.match(after, new RegExp(`"${OTHER_ID}" // kiosk, retired\\n    \\]`));
     assert.doesNotMatch(after, /for now/);
+  });
+
+  it('exclude then include on a multi-line "exclude": [] gives the same text back', () => {
+    const text = plan(`{\n    "exclude": []\n  }`);
+    const excluded = applyPlanEdits(text, selectionEdits(text, wifi(), 'exclude'));
+    assert.match(excluded, /"exclude": \[\n {6}"ScopeId_/);
+    assert.equal(applyPlanEdits(excluded, selectionEdits(excluded, wifi(), 'include')), text);
   });
 
   it('removes a middle entry of a one-line list', () => {

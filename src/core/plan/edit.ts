@@ -81,7 +81,9 @@ class Editor {
       if (i < items.length - 1) {
         this.cut(item.offset, items[i + 1].offset);
       } else if (i === 0) {
-        this.cut(item.offset, item.offset + item.length);
+        // the only entry: the list becomes [] again (with its comments, which were about it)
+        const list = this.arrayNode(path)!;
+        this.cut(list.offset + 1, list.offset + list.length - 1);
       } else {
         // the last of several: its line goes, and the comma before it (comments stay with theirs)
         const lineStart = this.text.lastIndexOf('\n', item.offset - 1) + 1;

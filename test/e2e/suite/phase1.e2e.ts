@@ -1,0 +1,178 @@
+// Phase 1 in a real extension host: the Site and Tenant tree on the Contoso site (a snapshot the
+// harness writes beside "contoso sandbox.migration.json") and the in-process sandbox tenant, the
+// item actions that edit the plan document, and the import command.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Cm2intuneApi } from '../../../src/extension/extension';
+import type { ImportResult } from '../../../src/extension/importCommand';
+import type { Node } from '../../../src/extension/tree';
+import { waitFor } from './wait';
+
+const EXTENSION_ID = 'cm2intune.cm2intune';
+const SANDBOX_PLAN = 'contoso sandbox.migration.json';
+const GUEST_MAC = 'ScopeId_7E3D2B1C-4F5A-4C1B-9D2E-5A6B7C8D9E0F/ConfigurationPolicy_646d8885-820d-4e0b-aa29-cbb4545dd1de';
+
+const folder = () => vscode.workspace.workspaceFolders![0].uri;
+const planUri = (name: string) => vscode.Uri.joinPath(folder(), name);
+
+async function api(): Promise<Cm2intuneApi> {
+  const ext = vscode.extensions.getExtension<Cm2intuneApi>(EXTENSION_ID)!;
+  return ext.activate();
+}
+
+/** Points the view at a plan through the setting, as a user with several plans would. */
+async function usePlan(name: string) {
+  await vscode.workspace.getConfiguration('cm2intune').update('plan', name, vscode.ConfigurationTarget.Workspace);
+}
+
+async function roots(): Promise<{ node: Node; item: vscode.TreeItem }[]> {
+  const tree = (await api()).objects;
+  return ((await tree.getChildren()) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) as vscode.TreeItem }));
+}
+
+async function children(rootLabel: string): Promise<{ node: Node; item: vscode.TreeItem }[]> {
+  const tree = (await api()).objects;
+  const root = (await roots()).find((r) => r.item.label === rootLabel);
+  assert.ok(root, `no root "${rootLabel}"; roots: ${(await roots()).map((r) => r.item.label).join(', ')}`);
+  return ((await tree.getChildren(root.node)) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) as vscode.TreeItem }));
+}
+
+const iconOf = (item: vscode.TreeItem) => (item.iconPath as vscode.ThemeIcon | undefined)?.id;
+const tooltipOf = (item: vscode.TreeItem) => (typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '');
+const row = <R extends { item: vscode.TreeItem }>(list: R[], label: string): R => {
+  const found = list.find((r) => r.item.label === label);
+  assert.ok(found, `no row "${label}"; rows: ${list.map((r) => r.item.label).join(', ')}`);
+  return found;
+};
+
+async function openPlan(name: string) {
+  const doc = await vscode.workspace.openTextDocument(planUri(name));
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return doc;
+}
+
+suite('phase 1: the Site and Tenant view, plan edits and the import command', () => {
+  suiteTeardown(() => usePlan(''));
+
+  test('a plan with errors shows one item naming the first error', async () => {
+    await usePlan('broken plan.migration.json');
+    const list = await roots();
+    assert.equal(list.length, 1, `roots: ${list.map((r) => r.item.label).join(', ')}`);
+    assert.match(String(list[0].item.label), /^broken plan\.migration\.json has \d+ errors?$/);
+    assert.match(String(list[0].item.description), /^line \d+: /);
+    assert.equal(iconOf(list[0].item), 'error');
+  });
+
+  test('a SQL site without a stored password offers to enter it instead of asking on its own', async () => {
+    await usePlan('contoso pilot.migration.json');
+    const list = await roots();
+    assert.equal(list.length, 1);
+    assert.equal(list[0].item.label, 'Enter the password for svc-cm-read on cm01.contoso.com');
+    assert.equal(list[0].item.command?.command, 'cm2intune.enterSitePassword');
+  });
+
+  test('roots by kind; items show name, counterpart or verdict, a state icon and the reasons', async () => {
+    await usePlan(SANDBOX_PLAN);
+    assert.deepEqual((await roots()).map((r) => r.item.label), [
+      'Compliance policies', 'Configuration items', 'Certificate profiles', 'Wi-Fi', 'VPN', 'E-mail', 'Apps', 'Collections → groups',
+    ]);
+    const wifi = await children('Wi-Fi');
+    assert.deepEqual(wifi.map((r) => r.item.label), ['Contoso-Corp Wi-Fi (Android)', 'Contoso-Corp Wi-Fi (iOS)', 'Contoso-Guest (iOS)', 'Contoso-Guest (macOS)', 'Contoso-Guest (Windows)']);
+    const guest = row(wifi, 'Contoso-Guest (macOS)').item;
+    assert.equal(guest.description, 'macOS · importable');
+    assert.equal(iconOf(guest), 'cloud-upload');
+    assert.equal(guest.contextValue, 'object.selected');
+    const corp = row(wifi, 'Contoso-Corp Wi-Fi (Android)').item;
+    assert.equal(corp.description, 'Android · partly importable');
+    assert.match(tooltipOf(corp), /\*\*Settings left out\*\*\n- /);
+
+    const pfx = row(await children('Certificate profiles'), 'Contoso User PFX (iOS)').item;
+    assert.equal(iconOf(pfx), 'error');
+    assert.match(String(pfx.description), /blocked/);
+    assert.match(tooltipOf(pfx), /\*\*Why\*\*/);
+
+    const collections = await children('Collections → groups');
+    assert.equal(row(collections, 'Contractors (group rule)').item.description, '→ Contractors');
+    assert.equal(row(collections, 'VIP Users').item.description, 'unmapped');
+    // counts on the roots once the picture is read
+    const wifiRoot = (await roots()).find((r) => r.item.label === 'Wi-Fi')!;
+    assert.equal(wifiRoot.item.description, '5');
+  });
+
+  test('"Exclude from import" edits the open plan document, "Include" takes it back, undo restores it', async () => {
+    await usePlan(SANDBOX_PLAN);
+    const doc = await openPlan(SANDBOX_PLAN);
+    const original = doc.getText();
+    const guest = row(await children('Wi-Fi'), 'Contoso-Guest (macOS)');
+    await vscode.commands.executeCommand('cm2intune.excludeFromImport', guest.node);
+    assert.ok(doc.isDirty, 'the document is edited, not the file');
+    const excluded = JSON.parse(doc.getText().replace(/^\s*\/\/.*$/gm, '')) as { import: { exclude: string[] } };
+    assert.deepEqual(excluded.import.exclude, [GUEST_MAC]);
+    assert.match(doc.getText(), /^ {2}\/\/ Phase 1 against the local sandbox tenant/m, 'comments stay');
+
+    // the tree follows the unsaved plan
+    const after = row(await children('Wi-Fi'), 'Contoso-Guest (macOS)');
+    assert.equal(after.item.contextValue, 'object.excluded');
+    assert.equal(iconOf(after.item), 'circle-slash');
+
+    await vscode.commands.executeCommand('cm2intune.includeInImport', after.node);
+    assert.equal(doc.getText(), original, 'include after exclude gives the original text back');
+
+    await vscode.commands.executeCommand('cm2intune.excludeFromImport', after.node);
+    assert.notEqual(doc.getText(), original);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('undo of the exclude', () => doc.getText() === original);
+    await vscode.commands.executeCommand('undo');
+    await vscode.commands.executeCommand('undo');
+    await waitFor('the plan back as saved', () => doc.getText() === original && !doc.isDirty);
+  });
+
+  test('"Map collection to group…" writes groups.map for the collection; undo restores it', async () => {
+    await usePlan(SANDBOX_PLAN);
+    const doc = await openPlan(SANDBOX_PLAN);
+    const original = doc.getText();
+    const collections = await children('Collections → groups');
+    const contractors = row(collections, 'Contractors (group rule)').node as Extract<Node, { kind: 'collection' }>;
+    const groupId = contractors.mapping.groups[0].id!;
+    const vip = row(collections, 'VIP Users').node;
+    await vscode.commands.executeCommand('cm2intune.mapCollection', vip, groupId);
+    const edited = JSON.parse(doc.getText().replace(/^\s*\/\/.*$/gm, '')) as { groups: { map: Record<string, unknown> } };
+    assert.deepEqual(edited.groups.map, { P010001D: [{ id: groupId }] });
+    const mapped = row(await children('Collections → groups'), 'VIP Users').item;
+    assert.equal(mapped.description, '→ Contractors');
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('the plan back as saved', () => doc.getText() === original && !doc.isDirty);
+  });
+
+  test('the import command imports into the sandbox; the tree shows imported; a second run has nothing to do', async function () {
+    this.timeout(180_000);
+    await usePlan(SANDBOX_PLAN);
+    const first = await vscode.commands.executeCommand<ImportResult>('cm2intune.import', { confirm: true });
+    assert.ok(first, 'the command returned no result (see the cm2intune log)');
+    assert.equal(first.failed, 0, first.message);
+    assert.equal(first.skipped, 0, first.message);
+    assert.ok(first.proposed > 30, `expected the Contoso objects and assignments, got ${first.proposed} steps`);
+    assert.equal(first.done, first.proposed);
+
+    const preview = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'cm2intune-preview');
+    assert.ok(preview, 'the preview document was shown');
+    assert.match(preview.getText(), /^# Import preview: contoso sandbox\.migration\.json/);
+    assert.match(preview.getText(), /Create Wi-Fi profile "Contoso-Guest" \(macOS\)|Create Wi-Fi profile "Contoso-Guest \(macOS\)"/);
+    assert.match(preview.getText(), /## Settings left out/);
+
+    const wifi = await children('Wi-Fi');
+    for (const r of wifi) {
+      assert.equal(iconOf(r.item), 'pass-filled', `${r.item.label}: ${r.item.description}`);
+      assert.match(String(r.item.description), /→ /);
+      assert.match(tooltipOf(r.item), /Intune: .*\(`[0-9a-f-]{36}`\)/);
+    }
+    const blocked = row(await children('Certificate profiles'), 'Contoso User PFX (iOS)').item;
+    assert.equal(iconOf(blocked), 'error', 'blocked objects stay blocked');
+
+    const second = await vscode.commands.executeCommand<ImportResult>('cm2intune.import', { confirm: true });
+    assert.equal(second?.proposed, 0);
+    assert.match(second!.message, /^Nothing to import: /);
+  });
+});
