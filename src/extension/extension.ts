@@ -1,7 +1,9 @@
 // The extension face: thin. Every piece of migration logic lives in src/core.
 import * as vscode from 'vscode';
+import { summarizePicture } from '../core/analysis/summary';
 import { registerCommands, UserCancelled } from './commands';
 import type { Ctx } from './ctx';
+import { showDashboard } from './dashboard';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
@@ -26,6 +28,12 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     'cm2intune.newPlan': newPlan,
     'cm2intune.refresh': () => tree.refresh(),
     'cm2intune.import': (c, arg) => importObjects(c, tree, previews, arg),
+    'cm2intune.showDashboard': async (c) => {
+      const plan = await currentPlan();
+      if (!plan) throw new Error('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
+      const loaded = await tree.picture(plan);
+      return showDashboard(c, summarizePicture(`${vscode.workspace.asRelativePath(plan)} — ${loaded.tenant}`, loaded.picture));
+    },
     'cm2intune.includeInImport': selectionAction('include', tree),
     'cm2intune.excludeFromImport': selectionAction('exclude', tree),
     'cm2intune.mapCollection': mapCollectionAction(tree),

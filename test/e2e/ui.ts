@@ -85,6 +85,21 @@ const steps: [string, (page: Page) => Promise<void>][] = [
     await treeRow(page, 'Contoso-Guest (macOS)').filter({ hasText: '→ Contoso-Guest (macOS)' }).waitFor({ timeout: 60_000 });
     await treeRow(page, 'Contoso User PFX (iOS)').filter({ hasText: 'blocked' }).waitFor({ timeout: T });
   }],
+
+  ['"cm2intune: Show migration dashboard" renders the picture in a webview', async (page) => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: T });
+    await input.fill('>cm2intune: Show migration dashboard');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show migration dashboard' }).first().waitFor({ timeout: T });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'Migration dashboard' }).waitFor({ timeout: T });
+    // A webview is an iframe holding the content iframe.
+    const content = page.frameLocator('iframe.webview.ready').frameLocator('iframe');
+    await content.locator('h2', { hasText: 'Objects by kind' }).waitFor({ timeout: 60_000 });
+    await content.locator('vscode-table-cell', { hasText: 'Wi-Fi profile' }).first().waitFor({ timeout: T });
+    await content.locator('vscode-table-cell', { hasText: 'Sales Team Users' }).first().waitFor({ timeout: T });
+  }],
 ];
 
 const treeRow = (page: Page, label: string) => page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
