@@ -10,6 +10,7 @@ type Bench = () => Promise<Record<string, number>>;
 const benches: Record<string, () => Promise<Bench>> = {
   siteRead: async () => (await import('./site-read')).benchSiteRead,
   pacer: async () => (await import('./graph-pacer')).benchPacer,
+  import: async () => (await import('./import')).benchImport,
 };
 
 async function main() {
