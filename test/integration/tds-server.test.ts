@@ -332,3 +332,53 @@ describe('TDS test server: timeouts, cancellation, closing, fixture checks', () 
     }
   });
 });
+
+describe('TDS test server: large results stream', () => {
+  const TOTAL = 300_000;
+  let dir: string;
+  let server: TdsTestServer;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tds-large-'));
+    const fixture = join(dir, 'large.sql');
+    writeFileSync(fixture, [
+      'CREATE TABLE v_R_User (ResourceID INT, User_Name0 NVARCHAR(64));',
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${TOTAL})`,
+      "INSERT INTO v_R_User (ResourceID, User_Name0) SELECT 16777216 + i, 'Zoë O''Brien ' || i FROM n;",
+    ].join('\n'));
+    server = await startTdsTestServer({ fixtureFiles: [fixture] });
+  });
+  after(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test(`${TOTAL} rows arrive whole and in order; a cancel mid-result stops it and the connection serves the next query`, async () => {
+    await withPool(server, { pool: { max: 1, min: 0 } }, async (p) => {
+      const all = await p.request().query<{ ResourceID: number; User_Name0: string }>('SELECT ResourceID, User_Name0 FROM v_R_User ORDER BY ResourceID');
+      assert.equal(all.recordset.length, TOTAL);
+      assert.deepEqual(all.rowsAffected, [TOTAL]);
+      assert.deepEqual(all.recordset[0], { ResourceID: 16777217, User_Name0: "Zoë O'Brien 1" });
+      assert.deepEqual(all.recordset[TOTAL - 1], { ResourceID: 16777216 + TOTAL, User_Name0: `Zoë O'Brien ${TOTAL}` });
+      assert.ok(all.recordset.every((r, i) => r.ResourceID === 16777217 + i), 'rows in order, none lost or repeated');
+
+      const loginsBefore = server.logins;
+      const streamed = p.request();
+      streamed.stream = true;
+      let received = 0;
+      const ended = new Promise<unknown>((resolve) => {
+        streamed.on('row', () => { if (++received === 1000) streamed.cancel(); });
+        streamed.on('error', resolve);
+        streamed.on('done', () => resolve(undefined));
+      });
+      streamed.query('SELECT ResourceID, User_Name0 FROM v_R_User ORDER BY ResourceID');
+      const error = await ended;
+      assert.equal((error as sql.RequestError | undefined)?.code, 'ECANCEL');
+      assert.ok(received >= 1000, `${received} rows before the cancel`);
+
+      const next = await p.request().input('id', sql.Int, 16777216 + 4242).query('SELECT User_Name0 FROM v_R_User WHERE ResourceID = @id');
+      assert.deepEqual(next.recordset, [{ User_Name0: "Zoë O'Brien 4242" }]);
+      assert.equal(server.logins, loginsBefore, 'the cancelled connection was reused, not replaced');
+    });
+  });
+});

@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import initSqlJs, { type Database, type SqlValue, type Statement } from 'sql.js';
 import { type Column, type Param, type SqlType, TdsError, parseDeclaredType, typeName } from './protocol';
 
-export interface ResultSet { columns: Column[]; rows: unknown[][] }
+/** An open statement: `next()` gives the following row, undefined at the end. */
+export interface Cursor { readonly columns: Column[]; next(): unknown[] | undefined; close(): void }
 
 const ERR = { SYNTAX: 102, INVALID_OBJECT: 208, INVALID_COLUMN: 207, UNSUPPORTED: 50000 } as const;
 const unsupported = (what: string) =>
@@ -249,8 +250,11 @@ export class SqliteEngine {
     return rows.map((r) => [String(r[1]), String(r[2] ?? '')]);
   }
 
-  /** Runs one SELECT statement (already split from its batch). */
-  query(statement: string, params: Param[]): ResultSet {
+  /**
+   * Starts one SELECT statement (already split from its batch): its column types now, its rows one
+   * at a time, so a large result is never held whole. Call `close()` when done (also on failure).
+   */
+  open(statement: string, params: Param[]): Cursor {
     const byName = new Map(params.map((p) => [p.name.toLowerCase(), p]));
     const plan = this.plan(statement, byName);
     const bind: Record<string, SqlValue> = {};
@@ -260,16 +264,21 @@ export class SqliteEngine {
       bind[`@${name}`] = toSqlite(p);
     }
     const stmt = this.prepare(plan.sql);
-    try {
-      stmt.bind(bind);
-      const rows: unknown[][] = [];
-      while (stmt.step()) rows.push(rowWithBigInts(stmt).map((v, i) => fromSqlite(v, plan.columns[i])));
-      return { columns: plan.columns, rows };
-    } catch (e) {
-      throw e instanceof TdsError ? e : sqliteError(e);
-    } finally {
-      stmt.free();
-    }
+    let open = true;
+    const close = () => { if (open) { open = false; stmt.free(); } };
+    try { stmt.bind(bind); } catch (e) { close(); throw sqliteError(e); }
+    return {
+      columns: plan.columns,
+      next: () => {
+        try {
+          if (!open || !stmt.step()) return undefined;
+          return rowWithBigInts(stmt).map((v, i) => fromSqlite(v, plan.columns[i]));
+        } catch (e) {
+          throw e instanceof TdsError ? e : sqliteError(e);
+        }
+      },
+      close,
+    };
   }
 
   private prepare(sql: string) {

@@ -258,17 +258,61 @@ export function row(columns: Column[], values: unknown[]): Buffer {
 
 // ---- packets ----
 
-/** Splits a message into packets of at most packetSize bytes. */
+/** Splits a whole message into packets of at most packetSize bytes. */
 export function packets(type: number, payload: Buffer, packetSize: number, spid: number): Buffer {
-  const room = packetSize - HEADER;
   const out: Buffer[] = [];
-  for (let off = 0, id = 1; ; off += room, id++) {
-    const chunk = payload.subarray(off, off + room);
-    const last = off + room >= payload.length;
-    const h = Buffer.alloc(HEADER);
-    h[0] = type; h[1] = last ? STATUS_EOM : 0; h.writeUInt16BE(chunk.length + HEADER, 2); h.writeUInt16BE(spid, 4); h[6] = id & 0xff;
-    out.push(h, chunk);
-    if (last) return Buffer.concat(out);
+  const writer = new PacketWriter(type, packetSize, spid, (bytes) => out.push(bytes));
+  writer.write(payload);
+  writer.end();
+  return out.length === 1 ? out[0] : Buffer.concat(out);
+}
+
+/**
+ * Frames one message into packets while its tokens are still being produced, so a result of a
+ * million rows never sits in memory whole: full packets go to `sink` in chunks of about 64 KB
+ * (one TLS write each); `end()` sends the rest, the last packet marked end-of-message.
+ */
+export class PacketWriter {
+  private packet: Buffer;
+  private used = HEADER;
+  private id = 1;
+  private ready: Buffer[] = [];
+  private readyBytes = 0;
+
+  constructor(private readonly type: number, private readonly packetSize: number, private readonly spid: number, private readonly sink: (bytes: Buffer) => void) {
+    this.packet = Buffer.allocUnsafe(packetSize);
+  }
+
+  write(token: Buffer): void {
+    for (let off = 0; off < token.length;) {
+      // A full packet is sent only once more data follows: the last one must carry EOM.
+      if (this.used === this.packetSize) this.seal(false);
+      const n = token.copy(this.packet, this.used, off);
+      this.used += n; off += n;
+    }
+  }
+
+  end(): void {
+    this.seal(true);
+    this.flush();
+  }
+
+  private seal(last: boolean): void {
+    const p = this.packet;
+    p[0] = this.type; p[1] = last ? STATUS_EOM : 0; p.writeUInt16BE(this.used, 2); p.writeUInt16BE(this.spid, 4); p[6] = this.id & 0xff; p[7] = 0;
+    this.ready.push(p.subarray(0, this.used));
+    this.readyBytes += this.used;
+    this.packet = Buffer.allocUnsafe(this.packetSize);
+    this.used = HEADER;
+    this.id++;
+    if (this.readyBytes >= 65_536) this.flush();
+  }
+
+  private flush(): void {
+    if (!this.ready.length) return;
+    const bytes = this.ready.length === 1 ? this.ready[0] : Buffer.concat(this.ready, this.readyBytes);
+    this.ready = []; this.readyBytes = 0;
+    this.sink(bytes);
   }
 }
 

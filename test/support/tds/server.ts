@@ -11,7 +11,7 @@ import {
   DONE_ATTN, DONE_COUNT, DONE_ERROR, DONE_FINAL, DONE_MORE, ENCRYPT, type Message, MessageReader, PACKET, PACKET_NAMES,
   STATUS_RESET_CONNECTION, TdsError, colMetadata, done, doneInProc, doneProc, envCollation, envDatabase, envPacketSize,
   envResetAck, errorToken, loginAck, packets, parseLogin7, parseRpc, parseSqlBatch, preloginEncryption, preloginReply,
-  procedureName, returnStatus, row, type Param,
+  PacketWriter, procedureName, returnStatus, row, type Param,
 } from './protocol';
 import { createTlsBridge, type TlsBridge } from './tls-prelogin';
 
@@ -171,7 +171,10 @@ class Connection {
           this.socket.write(packets(PACKET.PRELOGIN, bytes, this.packetSize, this.spid));
           if (last) { this.secured = true; this.phase = 'login'; }
         },
-        raw: (bytes) => { if (!this.socket.destroyed) this.socket.write(bytes); },
+        raw: (bytes, written) => {
+          if (this.socket.destroyed || this.socket.write(bytes)) written();
+          else this.socket.once('drain', written);
+        },
         cleartext: (bytes) => this.guard(() => { for (const msg of this.tlsReader.push(bytes)) this.onMessage(msg); }),
         error: (e) => { this.shared.log(`TLS failed: ${e.message}`); this.close(); },
       });
@@ -236,11 +239,28 @@ class Connection {
     this.queue = this.queue.then(work).catch((e) => { this.shared.log(`internal error: ${(e as Error)?.stack ?? e}`); this.close(); });
   }
 
+  /**
+   * Answers one request, streaming each result set row by row into packets. After each chunk it
+   * yields (waiting for the socket to drain if it is backed up), so an ATTENTION is read mid-result:
+   * the cancelled request stops and ends its message with a DONE (the acknowledgement follows as
+   * its own message, which is where tedious looks for it).
+   */
   private async request(m: Message): Promise<void> {
     const rpc = m.type === PACKET.RPC;
     const pending: Pending = { cancelled: false };
     this.current = pending;
-    const out: Buffer[] = m.status & STATUS_RESET_CONNECTION ? [envResetAck()] : [];
+    if (this.socket.destroyed || !this.bridge) return;
+    const bridge = this.bridge;
+    let backedUp = false, sent = false;
+    const out = new PacketWriter(PACKET.REPLY, this.packetSize, this.spid, (bytes) => {
+      sent = true;
+      if (!this.socket.destroyed && !bridge.write(bytes)) backedUp = true;
+    });
+    const drained = () => new Promise<void>((resolve) => {
+      pending.wake = resolve;
+      bridge.onDrain(resolve);
+    }).then(() => { backedUp = false; sent = false; pending.wake = undefined; });
+    if (m.status & STATUS_RESET_CONNECTION) out.write(envResetAck());
     try {
       const { sql, params } = rpc ? executeSqlCall(m.payload) : { sql: parseSqlBatch(m.payload), params: [] as Param[] };
       this.shared.statements.push(sql);
@@ -251,27 +271,41 @@ class Connection {
           pending.wake = () => { clearTimeout(timer); resolve(); };
         });
       }
-      if (pending.cancelled) return this.send(done(DONE_FINAL));
+      if (pending.cancelled) { out.write(done(DONE_FINAL)); return out.end(); }
       for (const statement of splitStatements(sql)) {
         const query = stripSetLines(statement);
         if (!query.trim()) continue;
-        const result = this.shared.engine.query(query, params);
-        out.push(colMetadata(result.columns), ...result.rows.map((r) => row(result.columns, r)));
-        out.push(rpc ? doneInProc(DONE_MORE | DONE_COUNT, result.rows.length) : done(DONE_MORE | DONE_COUNT, result.rows.length));
+        const cursor = this.shared.engine.open(query, params);
+        let count = 0;
+        try {
+          out.write(colMetadata(cursor.columns));
+          for (let values = cursor.next(); values; values = cursor.next()) {
+            out.write(row(cursor.columns, values));
+            count++;
+            // After each chunk sent, let the event loop read an ATTENTION and serve other connections.
+            if (backedUp) await drained();
+            else if (sent) { sent = false; await new Promise<void>((resolve) => setImmediate(resolve)); }
+            if (pending.cancelled) { out.write(done(DONE_FINAL)); return out.end(); }
+          }
+        } finally {
+          cursor.close();
+        }
+        out.write(rpc ? doneInProc(DONE_MORE | DONE_COUNT, count) : done(DONE_MORE | DONE_COUNT, count));
       }
-      if (rpc) out.push(returnStatus(0), doneProc(DONE_FINAL));
-      else out.push(done(DONE_FINAL));
+      if (rpc) out.write(Buffer.concat([returnStatus(0), doneProc(DONE_FINAL)]));
+      else out.write(done(DONE_FINAL));
     } catch (e) {
-      if (pending.cancelled) return this.send(done(DONE_FINAL));
+      if (pending.cancelled) { out.write(done(DONE_FINAL)); return out.end(); }
+      // Rows already sent stay sent (as with SQL Server); the error and a failed DONE close the message.
       const error = e instanceof TdsError ? e : new TdsError(`test server: ${(e as Error)?.message ?? e}`, 50000);
       if (error.message.startsWith('test server:')) this.shared.log(error.message);
-      out.push(errorToken(error, SERVER_NAME));
-      if (rpc) out.push(doneInProc(DONE_ERROR, 0), returnStatus(1), doneProc(DONE_ERROR));
-      else out.push(done(DONE_ERROR));
+      out.write(errorToken(error, SERVER_NAME));
+      if (rpc) out.write(Buffer.concat([doneInProc(DONE_ERROR, 0), returnStatus(1), doneProc(DONE_ERROR)]));
+      else out.write(done(DONE_ERROR));
     } finally {
       if (this.current === pending) this.current = undefined;
     }
-    this.send(Buffer.concat(out));
+    out.end();
   }
 
   private send(payload: Buffer, then?: () => void): void {

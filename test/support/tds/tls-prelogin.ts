@@ -16,16 +16,18 @@ export interface TlsBridge {
   handshake(bytes: Buffer): void;
   /** Raw bytes from the socket once the handshake is over (TLS records). */
   encrypted(bytes: Buffer): void;
-  /** Sends cleartext (TDS packets) through TLS; `then` runs once it is on its way to the socket. */
-  write(bytes: Buffer, then?: () => void): void;
+  /** Sends cleartext (TDS packets) through TLS; `then` runs once it is on its way to the socket. False: wait for `onDrain` before writing more. */
+  write(bytes: Buffer, then?: () => void): boolean;
+  /** Runs `fn` once what was written has gone on to the socket (the socket's own backpressure included). */
+  onDrain(fn: () => void): void;
   destroy(): void;
 }
 
 export interface TlsBridgeEvents {
   /** One server flight, to send as one PRELOGIN message. */
   flight(bytes: Buffer, last: boolean): void;
-  /** Encrypted bytes after the handshake, for the socket as they are. */
-  raw(bytes: Buffer): void;
+  /** Encrypted bytes after the handshake, for the socket as they are; `written` once the socket takes more. */
+  raw(bytes: Buffer, written: () => void): void;
   /** Decrypted bytes from the client (TDS packets). */
   cleartext(bytes: Buffer): void;
   error(error: Error): void;
@@ -71,9 +73,8 @@ export function createTlsBridge(context: tls.SecureContext, events: TlsBridgeEve
   const wire = new Duplex({
     read() {},
     write(chunk: Buffer, _encoding, callback) {
-      if (handshaking) { flight.push(chunk); scan(chunk); }
-      else events.raw(chunk);
-      callback();
+      if (handshaking) { flight.push(chunk); scan(chunk); callback(); }
+      else events.raw(chunk, () => callback()); // the socket's backpressure reaches the TLS socket's writers
     },
   });
   const socket = new tls.TLSSocket(wire as unknown as import('node:net').Socket, { isServer: true, secureContext: context });
@@ -84,7 +85,8 @@ export function createTlsBridge(context: tls.SecureContext, events: TlsBridgeEve
   return {
     handshake: (bytes) => { wire.push(bytes); },
     encrypted: (bytes) => { wire.push(bytes); },
-    write: (bytes, then) => { socket.write(bytes, () => then?.()); },
+    write: (bytes, then) => socket.write(bytes, () => then?.()),
+    onDrain: (fn) => { socket.once('drain', fn); },
     destroy: () => { socket.destroy(); wire.destroy(); },
   };
 }
