@@ -7,6 +7,9 @@ import type { Journal } from '../ledger/journal';
 import type { BatchRequest, BatchResult, GraphPort } from '../tenant/graph-port';
 import { fillIds, type Step } from './steps';
 
+/** $batch requests (of up to 20 steps) on the wire at once; the pacer limits the writes. */
+const MAX_BATCHES_IN_FLIGHT = 4;
+
 export type StepStatus = 'done' | 'failed' | 'skipped' | 'reconciled';
 
 export interface StepOutcome {
@@ -46,13 +49,23 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
     options.onProgress?.(outcome, outcomes.size, steps.length);
   };
 
+  // Pipelined: a step leaves as soon as the ids it needs exist, in $batch requests of up to 20,
+  // several in flight; the pacer, not the rounds, sets the pace. Waiting for a whole round of
+  // dependencies before starting the next would leave the write quota idle.
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
   let pending = steps.slice();
-  while (pending.length > 0) {
-    options.signal?.throwIfAborted();
+  for (;;) {
+    if (failure === undefined && options.signal?.aborted) failure = options.signal.reason;
+    if (failure !== undefined) {
+      await Promise.allSettled(inFlight);
+      throw failure;
+    }
     const ready: Step[] = [];
     const waiting: Step[] = [];
     for (const step of pending) {
-      const blocker = step.needs.find((key) => !ids.has(key) && (!producedBy.has(key) || outcomes.has(producedBy.get(key)!.id)));
+      const producerDone = (key: string) => outcomes.has(producedBy.get(key)!.id);
+      const blocker = step.needs.find((key) => !ids.has(key) && (!producedBy.has(key) || producerDone(key)));
       if (blocker) {
         const by = producedBy.get(blocker);
         settle({ step, status: 'skipped', message: by ? `needs "${by.title}", which did not complete` : `needs ${blocker}, which is not in Intune` });
@@ -62,11 +75,25 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
         waiting.push(step);
       }
     }
-    if (ready.length === 0) break;
-    pending = waiting;
+    while (ready.length > 0 && inFlight.size < MAX_BATCHES_IN_FLIGHT) {
+      const flight: Promise<void> = send(ready.splice(0, 20)).catch((error) => {
+        failure ??= error;
+      });
+      inFlight.add(flight);
+      void flight.finally(() => inFlight.delete(flight));
+    }
+    pending = [...ready, ...waiting];
+    if (inFlight.size === 0) break; // nothing on the wire and nothing can start
+    await Promise.race(inFlight);
+  }
+  for (const step of pending) {
+    if (!outcomes.has(step.id)) settle({ step, status: 'skipped', message: 'a step it needs did not complete' });
+  }
+  return steps.map((s) => outcomes.get(s.id)!);
 
-    journal.append(...ready.map((step) => ({ t: 'intent' as const, run, step: step.id, key: step.key, action: step.action, at: now() })));
-    const requests: BatchRequest[] = ready.map((step, index) => ({
+  async function send(chunk: Step[]) {
+    journal.append(...chunk.map((step) => ({ t: 'intent' as const, run, step: step.id, key: step.key, action: step.action, at: now() })));
+    const requests: BatchRequest[] = chunk.map((step, index) => ({
       id: String(index + 1),
       method: step.request.method,
       path: fillIds(step.request.path, ids) as string,
@@ -77,12 +104,8 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
       idempotent: step.action === 'assign',
     }));
     const results = await graph.batch(requests, { signal: options.signal });
-    for (const [index, step] of ready.entries()) await record(step, results[index]);
+    for (const [index, step] of chunk.entries()) await record(step, results[index]);
   }
-  for (const step of pending) {
-    if (!outcomes.has(step.id)) settle({ step, status: 'skipped', message: 'a step it needs did not complete' });
-  }
-  return steps.map((s) => outcomes.get(s.id)!);
 
   async function record(step: Step, result: BatchResult) {
     const creates = step.action === 'create' || step.action === 'createGroup';
