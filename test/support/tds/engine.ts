@@ -267,12 +267,16 @@ export class SqliteEngine {
     let open = true;
     const close = () => { if (open) { open = false; stmt.free(); } };
     try { stmt.bind(bind); } catch (e) { close(); throw sqliteError(e); }
+    // Exact 64-bit integers only where a BIGINT column needs them: BigInts for every value cost dearly on large results.
+    const bigInts = plan.columns.some((c) => c.type.kind === 'bigint');
     return {
       columns: plan.columns,
       next: () => {
         try {
           if (!open || !stmt.step()) return undefined;
-          return rowWithBigInts(stmt).map((v, i) => fromSqlite(v, plan.columns[i]));
+          const values: unknown[] = bigInts ? rowWithBigInts(stmt) : stmt.get();
+          for (let i = 0; i < values.length; i++) values[i] = fromSqlite(values[i], plan.columns[i]);
+          return values;
         } catch (e) {
           throw e instanceof TdsError ? e : sqliteError(e);
         }

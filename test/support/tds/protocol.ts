@@ -243,17 +243,47 @@ export function colMetadata(columns: Column[]): Buffer {
   return Buffer.concat(parts);
 }
 
+const SMALL_INT_RANGE: Record<string, [number, number]> = { tinyint: [0, 255], smallint: [-32768, 32767], int: [-2147483648, 2147483647] };
+/** Reused by every row(): large results encode millions of rows, mostly short text and INTs. */
+let scratch = Buffer.allocUnsafe(65_536);
+
+/** Makes room for n more bytes after the first `used` of the scratch buffer. */
+function room(used: number, n: number): void {
+  if (used + n <= scratch.length) return;
+  const bigger = Buffer.allocUnsafe(Math.max(2 * scratch.length, used + n));
+  scratch.copy(bigger, 0, 0, used);
+  scratch = bigger;
+}
+
 /** ROW, or NBCROW (null bitmap + the non-null values) when the row has NULLs, as SQL Server does. */
 export function row(columns: Column[], values: unknown[]): Buffer {
-  const hasNull = values.some((v) => v === null || v === undefined);
-  if (!hasNull) return Buffer.concat([u8(TOKEN.ROW), ...columns.map((c, i) => encodeValue(c, values[i]))]);
-  const bitmap = Buffer.alloc(Math.ceil(columns.length / 8));
-  const parts: Buffer[] = [];
-  columns.forEach((c, i) => {
-    if (values[i] === null || values[i] === undefined) bitmap[i >> 3] |= 1 << (i & 7);
-    else parts.push(encodeValue(c, values[i]));
-  });
-  return Buffer.concat([u8(TOKEN.NBCROW), bitmap, ...parts]);
+  let at = 0;
+  const nulls = values.some((v) => v === null || v === undefined);
+  const bitmapAt = 1, bitmapBytes = nulls ? Math.ceil(columns.length / 8) : 0;
+  room(at, 1 + bitmapBytes);
+  scratch[at++] = nulls ? TOKEN.NBCROW : TOKEN.ROW;
+  scratch.fill(0, at, at + bitmapBytes);
+  at += bitmapBytes;
+  for (let i = 0; i < columns.length; i++) {
+    const t = columns[i].type, v = values[i];
+    if (v === null || v === undefined) { scratch[bitmapAt + (i >> 3)] |= 1 << (i & 7); continue; }
+    // Fast paths for what fits for sure; anything else (and every misfit) goes through encodeValue.
+    if (t.kind === 'nvarchar' && t.length !== 'max' && typeof v === 'string' && v.length <= t.length) {
+      room(at, 2 + 2 * v.length);
+      scratch.writeUInt16LE(2 * v.length, at);
+      at += 2 + scratch.write(v, at + 2, 'utf16le');
+    } else if (t.kind in SMALL_INT_RANGE && typeof v === 'number' && Number.isInteger(v) && v >= SMALL_INT_RANGE[t.kind][0] && v <= SMALL_INT_RANGE[t.kind][1]) {
+      const size = INT_BYTES[t.kind];
+      room(at, 1 + size);
+      scratch[at++] = size;
+      at = scratch.writeIntLE(v, at, size);
+    } else {
+      const b = encodeValue(columns[i], v);
+      room(at, b.length);
+      at += b.copy(scratch, at);
+    }
+  }
+  return Buffer.from(scratch.subarray(0, at));
 }
 
 // ---- packets ----
