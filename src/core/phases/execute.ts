@@ -7,8 +7,11 @@ import type { Journal } from '../ledger/journal';
 import type { BatchRequest, BatchResult, GraphPort } from '../tenant/graph-port';
 import { fillIds, type Step } from './steps';
 
-/** $batch requests (of up to 20 steps) on the wire at once; the pacer limits the writes. */
-const MAX_BATCHES_IN_FLIGHT = 4;
+/**
+ * $batch requests (of up to 20 steps) in flight at once, most of them waiting in the pacer: more
+ * than Intune's 100 writes per window / 20, so a freed window is used in full.
+ */
+const MAX_BATCHES_IN_FLIGHT = 8;
 
 export type StepStatus = 'done' | 'failed' | 'skipped' | 'reconciled';
 

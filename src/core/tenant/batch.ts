@@ -113,6 +113,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
   const settle = (result: BatchResult) => final.set(result.id, result);
   const describe = (id: string) => `$batch ${id}: ${members.get(id)!.req.method} ${members.get(id)!.req.path}`;
 
+  let throttledMs = 0;
   for (let round = 0; ; round++) {
     // A request whose prerequisite ended badly cannot run any more.
     for (const [id, m] of members)
@@ -245,12 +246,16 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
     }
 
     if (retry.size === 0) continue;
-    if (round >= port.retry.maxRetries || signal?.aborted) {
+    const waits = [...retry.values()].map((r) => r.waitMs).filter((w): w is number => w !== undefined);
+    const waitMs = Math.min(port.retry.maxDelayMs, waits.length ? Math.max(...waits) : port.backoffMs(round));
+    // Throttling alone is waited out by time (maxThrottledMs); other failures by a count of rounds.
+    const onlyThrottled = [...retry.values()].every((r) => r.status === 429 || (r.status === 424 && r.code === 'FailedDependency'));
+    if (onlyThrottled) throttledMs += waitMs;
+    const exhausted = onlyThrottled ? throttledMs > port.retry.maxThrottledMs : round >= port.retry.maxRetries;
+    if (exhausted || signal?.aborted) {
       for (const [id, r] of retry) settle({ id, status: r.status, outcome: 'failed', code: r.code ?? (r.status === 429 ? 'TooManyRequests' : 'NetworkError'), message: signal?.aborted ? 'cancelled before retry' : `gave up after ${round + 1} attempts${r.message ? `: ${r.message}` : ''}`, requestId: r.requestId });
       continue;
     }
-    const waits = [...retry.values()].map((r) => r.waitMs).filter((w): w is number => w !== undefined);
-    const waitMs = Math.min(port.retry.maxDelayMs, waits.length ? Math.max(...waits) : port.backoffMs(round));
     // Throttled classes restart slowly after the wait, so the whole port eases off, not just this batch.
     const throttled = [...retry.values()].filter((r) => r.status === 429);
     if (throttled.some((r) => r.write)) port.pacer.throttled('write', waitMs);

@@ -21,6 +21,11 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Ceiling for one wait, also for a Retry-After (default 120 s). */
   maxDelayMs?: number;
+  /**
+   * A 429 means "not applied, come back later", so throttling is waited out by time, not by a
+   * count of attempts: a request gives up after this much time spent waiting on 429s (default 10 min).
+   */
+  maxThrottledMs?: number;
 }
 
 export interface GraphPortOptions {
@@ -187,7 +192,7 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   const rawLog = options.log ?? (() => {});
   const log: Log = (level, message) => rawLog(level, redact(message));
   const pacer = new Pacer(options.pacing, clock);
-  const retry: Required<RetryOptions> = { maxRetries: 6, baseDelayMs: 1000, maxDelayMs: 120_000, ...options.retry };
+  const retry: Required<RetryOptions> = { maxRetries: 6, baseDelayMs: 1000, maxDelayMs: 120_000, maxThrottledMs: 600_000, ...options.retry };
   const scopes = options.scopes ?? defaultScopes(options.cloud);
   const client = Client.initWithMiddleware({
     baseUrl: `${root}/`,
@@ -242,6 +247,7 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   async function execute(x: Exchange): Promise<RawResponse> {
     const kind: RequestClass = isWrite(x.method) ? 'write' : 'read';
     const what = `${x.method} /${x.version}${x.path}`;
+    let throttledMs = 0;
     for (let attempt = 0; ; attempt++) {
       const permit = await pacer.acquire(kind === 'write' ? { writes: 1 } : { reads: 1 }, x.signal);
       let response: RawResponse;
@@ -277,12 +283,14 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
         log('warn', `${what}: HTTP 504${rid}; outcome unknown, not resent.`);
         throw new GraphOutcomeUnknownError(x.method, x.path, `HTTP 504 gateway timeout${rid}`);
       }
-      if (!retryable || attempt >= retry.maxRetries) {
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), clock.now());
+      const wait = Math.min(retry.maxDelayMs, retryAfter ?? backoffMs(attempt));
+      const exhausted = response.status === 429 ? throttledMs + wait > retry.maxThrottledMs : attempt >= retry.maxRetries;
+      if (!retryable || exhausted) {
         log(response.status >= 500 || response.status === 429 ? 'error' : 'warn', `${what}: HTTP ${response.status} ${code}${rid}: ${message}`);
         throw new GraphRequestError(x.method, x.path, response.status, code, message, response.requestId);
       }
-      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), clock.now());
-      const wait = Math.min(retry.maxDelayMs, retryAfter ?? backoffMs(attempt));
+      if (response.status === 429) throttledMs += wait;
       // The service told us to slow down: hold back every request of this class, not just this one.
       // The next acquire() then waits out the pause; otherwise (503/504 without Retry-After) back off here.
       const pause = response.status === 429 || retryAfter !== undefined;
