@@ -1,6 +1,8 @@
 // Opening what a plan names: its site (read only), its tenant (real, or the sandbox started
 // in-process with its state kept beside the plan) and its journal. A run signed in to another
 // tenant than the plan's stops here, before anything is read or written.
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Journal, ledgerPathFor } from './ledger/journal';
 import { loadPlanFile, PlanReadError } from './plan';
@@ -34,6 +36,8 @@ export interface MigrationSession {
   tenantId: string;
   /** `sandbox` or the cloud name, for messages. */
   tenantLabel: string;
+  /** Opened for a preview, a status or the tree: nothing may be written, not even the journal. */
+  readOnly: boolean;
   journal: Journal;
   close(): Promise<void>;
 }
@@ -99,6 +103,7 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
     }
     const site = openSiteSource(plan.site, { planDir, password: options.password, log: (line) => log('info', line) });
     closers.push(() => site.close());
+    if (!options.readOnly) closers.push(lockJournal(ledgerPathFor(full), planFile));
     const journal = Journal.open(ledgerPathFor(full));
     closers.push(async () => journal.close());
     return {
@@ -109,6 +114,7 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
       graph,
       tenantId,
       tenantLabel,
+      readOnly: Boolean(options.readOnly),
       journal,
       close: async () => {
         for (const close of closers.reverse()) await close().catch(() => {});
@@ -117,5 +123,48 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
   } catch (error) {
     for (const close of closers.reverse()) await close().catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * One writing run per plan at a time (a CLI and an editor, or two terminals, would both create
+ * everything): `<ledger>.lock` holds the owner's pid. A lock left by a killed run is taken over.
+ */
+function lockJournal(ledger: string, planFile: string): () => Promise<void> {
+  const lock = `${ledger}.lock`;
+  const mine = JSON.stringify({ pid: process.pid, host: hostname() });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, mine, { flag: 'wx' });
+      return async () => {
+        try {
+          if (readFileSync(lock, 'utf8') === mine) unlinkSync(lock);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let owner: { pid?: number; host?: string } = {};
+      try {
+        owner = JSON.parse(readFileSync(lock, 'utf8'));
+      } catch {
+        // unreadable: treat as stale
+      }
+      if (owner.pid && owner.host === hostname() && isAlive(owner.pid)) {
+        throw new PlanError(`Another cm2intune run (process ${owner.pid}) is writing with ${planFile} right now: wait for it to finish. If it is gone, delete ${lock}.`);
+      }
+      unlinkSync(lock);
+    }
+  }
+  throw new PlanError(`Could not take ${lock}: delete it if no other cm2intune run is going on.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

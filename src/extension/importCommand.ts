@@ -126,7 +126,8 @@ async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri
 
     const n = countSteps(steps);
     const question = `Import into ${tenant}: create ${plural(n.objects, 'object')}, ${plural(n.assignments, 'assignment')} and ${plural(n.groups, 'group')} (${plural(steps.length, 'step')}, listed in the preview)?`;
-    const confirmed = args.confirm === true
+    // The test hook answers the modal only in an extension test host, never for other extensions.
+    const confirmed = (args.confirm === true && ctx.extension.extensionMode === vscode.ExtensionMode.Test)
       || (await vscode.window.showWarningMessage(question, { modal: true, detail: `Plan: ${name}. Steps already done are found again by their marker, never created twice.` }, 'Import')) === 'Import';
     if (!confirmed) throw new UserCancelled();
 

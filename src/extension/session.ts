@@ -94,7 +94,11 @@ export async function withSession<T>(ctx: Ctx, uri: vscode.Uri, use: ScopeUse, o
   const key = uri.toString();
   const previous = queues.get(key) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(async () => {
-    const parsed = parsePlan(await planText(uri), uri);
+    // Reading a site or a tenant runs what the plan names: only in a trusted workspace.
+    if (!vscode.workspace.isTrusted) throw new Error('cm2intune reads a site or a tenant only in a trusted workspace: trust this workspace first (Manage Workspace Trust).');
+    // The session connects to what the saved plan names, so the password is looked up for that
+    // server too, never for an unsaved edit of it.
+    const parsed = parsePlan(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'), uri);
     const site = 'plan' in parsed ? parsed.plan.site : undefined;
     const password = site?.source === 'sql' ? await sqlPassword(ctx, site, options.askPassword) : undefined;
     const session = await openSession(uri.fsPath, {

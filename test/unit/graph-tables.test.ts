@@ -49,7 +49,7 @@ test('API version table: beta only where v1.0 lacks the type', () => {
 });
 
 test('scopes per phase: least privilege, read-only variants, resource form per cloud', () => {
-  assert.deepEqual(scopesFor('import'), ['DeviceManagementApps.ReadWrite.All', 'DeviceManagementConfiguration.ReadWrite.All', 'DeviceManagementServiceConfig.ReadWrite.All', 'Group.Read.All']);
+  assert.deepEqual(scopesFor('import'), ['DeviceManagementApps.ReadWrite.All', 'DeviceManagementConfiguration.ReadWrite.All', 'DeviceManagementServiceConfig.ReadWrite.All', 'Group.Read.All', 'User.Read.All']);
   assert.ok(scopesFor('import', { createGroups: true }).includes('Group.ReadWrite.All'));
   assert.ok(!scopesFor('import', { createGroups: true }).includes('Group.Read.All'));
   for (const use of ['status', 'waves', 'authority'] as const) assert.ok(scopesFor(use).every((s) => !s.includes('ReadWrite')), use);

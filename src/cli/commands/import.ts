@@ -48,7 +48,7 @@ Exit codes: 0 done (or nothing to do), 1 a step failed, 2 bad usage or an unread
         return 0;
       }
       if (!values.yes) {
-        const ok = await io.confirm(`Run these ${steps.length} steps against tenant ${session.tenantId}?`);
+        const ok = await io.confirm(`Send these ${steps.length} requests to tenant ${session.tenantId}?`);
         if (!ok) throw new CliError('not confirmed: nothing was written. Add --yes to run without asking.', 2);
       }
       const started = Date.now();
@@ -82,7 +82,7 @@ function printVerdicts(read: ImportRead, io: CliIo) {
 
 function printSteps(steps: Step[], io: CliIo) {
   const by = (action: Step['action']) => steps.filter((s) => s.action === action).length;
-  io.out(`\nPreview: ${steps.length} steps — ${by('createGroup')} group(s) to create, ${by('addMembers')} membership update(s), ${by('create')} object(s) to create, ${by('assign')} assignment(s).`);
+  io.out(`\nPreview: ${steps.length} requests — ${by('createGroup')} group(s) to create, ${by('addMembers')} membership update(s) of up to 20 members, ${by('create')} object(s) to create, ${by('assign')} assignment(s):`);
   // Membership updates go 20 members a request; one line per group reads better.
   let n = 0;
   for (let i = 0; i < steps.length; i++) {

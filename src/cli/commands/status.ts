@@ -1,10 +1,17 @@
 // `cm2intune status`: the migration picture as a table — each ConfigMgr object, its state and
 // its Intune counterpart; the collection-to-group mapping; the findings.
 import { KIND_LABELS } from '../../core/analysis';
+import { PLATFORM_NAMES } from '../../core/translate/common';
 import { readImportPicture } from '../../core/phases/import';
 import { CliError, parseOptions, type Command } from '../cli';
 import { asCliError, openCliSession } from '../session';
 import { table } from '../terminal';
+
+const STATE_WORDS: Record<string, string> = {
+  notImported: 'not imported', importable: 'importable', partial: 'partly importable',
+  imported: 'imported', drifted: 'drifted', blocked: 'blocked',
+};
+const shorten = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 const usage = 'Usage: cm2intune status --plan <plan.migration.json> [--json]';
 
@@ -38,9 +45,17 @@ Options:
         }, null, 2));
         return 0;
       }
-      const rows = [['kind', 'platform', 'ConfigMgr object', 'state', 'Intune']];
+      const rows = [['kind', 'platform', 'ConfigMgr object', 'state', 'Intune, or why not']];
       for (const i of picture.items) {
-        rows.push([KIND_LABELS[i.translation.source.kind], i.translation.source.platform, i.translation.source.name, i.selected ? i.state : `${i.state} (not selected)`, i.counterpart ? `${i.counterpart.displayName} (${i.counterpart.id})` : '—']);
+        const v = i.translation.verdict;
+        const why = [...i.stateReasons, ...v.reasons][0] ?? (v.droppedSettings.length ? `${v.droppedSettings.length} setting(s) left out` : '');
+        rows.push([
+          KIND_LABELS[i.translation.source.kind],
+          PLATFORM_NAMES[i.translation.source.platform as keyof typeof PLATFORM_NAMES] ?? '—',
+          i.translation.source.name,
+          (STATE_WORDS[i.state] ?? i.state) + (i.selected ? '' : ' (not selected)'),
+          i.counterpart ? `${i.counterpart.displayName} (${i.counterpart.id})` : shorten(why, 90),
+        ]);
       }
       for (const line of table(rows)) io.out(line);
       io.out('');

@@ -46,6 +46,9 @@ export interface GroupMappingResult {
   findings: Finding[];
 }
 
+/** Mail nickname prefix of the groups cm2intune creates: `cm2intune-<collection id>`. */
+export const CREATED_GROUP_PREFIX = 'cm2intune-';
+
 export function mapCollections(site: SiteModel, plan: MigrationPlan, tenantGroups: TenantGroup[], collectionIds: Iterable<string>): GroupMappingResult {
   const findings: Finding[] = [];
   const byId = new Map(tenantGroups.map((g) => [lower(g.id), g]));
@@ -104,6 +107,14 @@ export function mapCollections(site: SiteModel, plan: MigrationPlan, tenantGroup
       mappings.push(problems.length
         ? { ...base, status: 'unmapped', groups: [], reason: `the plan maps it, but ${problems.join('; ')}` }
         : { ...base, status: 'mapped', groups, reason: 'mapped in the plan (groups.map)' });
+      continue;
+    }
+
+    // A group cm2intune created for this collection in an earlier run, found by its mail nickname
+    // (renamed or not): its own object, so never a second copy.
+    const own = tenantGroups.find((g) => lower(g.mailNickname ?? '') === lower(CREATED_GROUP_PREFIX + collection.id));
+    if (own) {
+      mappings.push({ ...base, status: 'mapped', groups: [{ id: own.id, displayName: own.displayName, via: 'created' }], reason: `cm2intune created "${own.displayName}" for it (mail nickname ${own.mailNickname})` });
       continue;
     }
 

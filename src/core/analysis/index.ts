@@ -1,5 +1,5 @@
 // The migration picture: pairing ConfigMgr <-> Intune, group mapping, selection findings.
 export * from './types';
 export { buildPicture } from './picture';
-export { mapCollections, singleAdGroup } from './groups';
+export { mapCollections, singleAdGroup, CREATED_GROUP_PREFIX } from './groups';
 export { exclusion, describe as describeObject, KIND_LABELS } from './selection';

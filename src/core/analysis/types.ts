@@ -9,6 +9,7 @@ export interface TenantGroup {
   id: string;
   displayName: string;
   onPremisesSecurityIdentifier: string | null;
+  mailNickname?: string | null;
 }
 
 export interface TenantObject {
@@ -22,7 +23,7 @@ export interface TenantObject {
 
 export type ItemState = 'notImported' | 'importable' | 'partial' | 'imported' | 'drifted' | 'blocked';
 
-export type GroupVia = 'plan' | 'sid' | 'name' | 'create';
+export type GroupVia = 'plan' | 'created' | 'sid' | 'name' | 'create';
 
 export interface MappedGroup {
   /** Absent for a group still to create. */

@@ -33,7 +33,7 @@ export interface ExecuteOptions {
    * its marker; for added members, the group once they are all in it; null if it didn't happen.
    * The step comes with its ids filled in.
    */
-  reconcile(step: Step): Promise<string | null>;
+  reconcile(step: Step, sentAt: number): Promise<string | null>;
   signal?: AbortSignal;
   onProgress?(outcome: StepOutcome, done: number, total: number): void;
   now?: () => Date;
@@ -106,11 +106,12 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
       // assign replaces the whole assignment set, so sending it twice is harmless
       idempotent: step.action === 'assign',
     }));
+    const sentAt = Date.now();
     const results = await graph.batch(requests, { signal: options.signal });
-    for (const [index, step] of chunk.entries()) await record(step, results[index]);
+    for (const [index, step] of chunk.entries()) await record(step, results[index], sentAt);
   }
 
-  async function record(step: Step, result: BatchResult) {
+  async function record(step: Step, result: BatchResult, sentAt: number) {
     const creates = step.action === 'create' || step.action === 'createGroup';
     if (result.outcome === 'ok') {
       const intuneId = creates ? (result.body as { id?: string } | undefined)?.id : undefined;
@@ -124,7 +125,7 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
     const members = step.action === 'addMembers';
     const repeatedMembers = members && result.status === 400 && /already exist/i.test(result.message ?? '');
     if ((result.outcome === 'unknown' && (creates || members)) || repeatedMembers) {
-      const found = await options.reconcile({ ...step, request: { ...step.request, path: fillIds(step.request.path, ids) as string, body: fillIds(step.request.body, ids) } });
+      const found = await options.reconcile({ ...step, request: { ...step.request, path: fillIds(step.request.path, ids) as string, body: fillIds(step.request.body, ids) } }, sentAt);
       journal.append({ t: 'reconciled', run, step: step.id, key: step.key, intuneId: found, at: now() });
       if (found) {
         if (creates) ids.set(step.key, found);

@@ -2,14 +2,14 @@
 // (this list IS the preview and the dry run), then execute them with the journal. A second run
 // after a complete one proposes nothing: every object is found by its marker, every assignment
 // is already there.
-import { describeObject, KIND_LABELS, singleAdGroup, type MigrationPicture, type PictureItem } from '../analysis';
+import { CREATED_GROUP_PREFIX, describeObject, KIND_LABELS, singleAdGroup, type MigrationPicture, type PictureItem } from '../analysis';
 import { buildPicture } from '../analysis/picture';
 import type { Finding } from '../findings';
 import type { MigrationSession } from '../session';
 import type { SiteModel } from '../site/model';
 import { parseSiteObjects } from '../site/sdm';
 import { bodyWithBinds, markerFor, parseMarker } from '../translate';
-import { resourcePath } from '../translate/common';
+import { PLATFORM_NAMES, resourcePath } from '../translate/common';
 import { findGroups, readTenantObjects, RESOURCE_PATHS, type TenantAssignment, type TenantObjectRecord } from '../tenant/read';
 import type { BatchRequest, GraphPort } from '../tenant/graph-port';
 import { executeSteps, type StepOutcome } from './execute';
@@ -28,7 +28,7 @@ export interface ImportRead {
 }
 
 const GROUP_KEY = (collectionId: string) => `group:${collectionId}`;
-const MAIL_NICKNAME = (collectionId: string) => `cm2intune-${collectionId}`;
+const MAIL_NICKNAME = (collectionId: string) => `${CREATED_GROUP_PREFIX}${collectionId}`;
 
 /** Reads site and tenant and builds the picture; settles unknown outcomes of earlier runs first. */
 export async function readImportPicture(session: MigrationSession, signal?: AbortSignal): Promise<ImportRead> {
@@ -72,15 +72,17 @@ export async function readImportPicture(session: MigrationSession, signal?: Abor
   }
   const ownGroups = new Map<string, string>();
   for (const g of groups) {
-    if (!g.mailNickname?.startsWith('cm2intune-')) continue;
-    ownGroups.set(g.mailNickname.slice('cm2intune-'.length), g.id);
-    byMarker.set(GROUP_KEY(g.mailNickname.slice('cm2intune-'.length)), g.id);
+    if (!g.mailNickname?.startsWith(CREATED_GROUP_PREFIX)) continue;
+    ownGroups.set(g.mailNickname.slice(CREATED_GROUP_PREFIX.length), g.id);
+    byMarker.set(GROUP_KEY(g.mailNickname.slice(CREATED_GROUP_PREFIX.length)), g.id);
   }
   for (const intent of state.unknown.values()) {
     const intuneId = intent.action === 'create' || intent.action === 'createGroup' ? byMarker.get(intent.key) ?? null : null;
     reconciled.push({ step: intent.step, key: intent.key, intuneId });
   }
-  if (reconciled.length) {
+  // Only a session that may write settles the journal: a preview, `status` or the tree must not
+  // mark the in-flight steps of a run going on elsewhere.
+  if (reconciled.length && !session.readOnly) {
     const at = new Date().toISOString();
     journal.append(...reconciled.map((r) => ({ t: 'reconciled' as const, run: 'reconcile', step: r.step, key: r.key, intuneId: r.intuneId, at })));
   }
@@ -163,7 +165,7 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
       id: `create:${key}`,
       key,
       action: 'create',
-      title: `Create ${KIND_LABELS[t.source.kind]} "${t.source.name}"${t.source.platform !== 'unknown' ? ` (${t.source.platform})` : ''}${item.state === 'partial' ? ` — partly: ${partlyWhy(t.verdict)}` : ''}`,
+      title: `Create ${KIND_LABELS[t.source.kind]} "${t.source.name}"${platformSuffix(t.source.platform)}${item.state === 'partial' ? ` — partly: ${partlyWhy(t.verdict)}` : ''}`,
       request: { method: 'POST', path: resourcePath(request.resource), version: request.apiVersion, body, odataType: request.odataType },
       needs: neededKeys(body),
       verify: `an object whose description ends with ${markerFor(key)}`,
@@ -178,7 +180,7 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
       id: `assign:${item.key}`,
       key: item.key,
       action: 'assign',
-      title: `Assign "${item.translation.source.name}" to ${targets} group target(s)`,
+      title: `Assign "${item.translation.source.name}"${platformSuffix(item.translation.source.platform)} to ${targets} group target(s)`,
       request: { method: 'POST', path: assign.path, version: assign.apiVersion, body: assign.body },
       needs: [...new Set([...neededKeys(assign.path), ...neededKeys(assign.body)])],
       verify: `GET ${assign.path.replace(/\/assign$/, '/assignments')} lists these targets`,
@@ -196,6 +198,7 @@ export interface ImportRun {
 
 export async function executeImport(session: MigrationSession, read: ImportRead, steps: Step[], options: { signal?: AbortSignal; onProgress?: (o: StepOutcome, done: number, total: number) => void } = {}): Promise<ImportRun> {
   const { graph } = session;
+  const tenantRead: TenantReadCache = {};
   const outcomes = await executeSteps(steps, {
     graph,
     journal: session.journal,
@@ -203,7 +206,7 @@ export async function executeImport(session: MigrationSession, read: ImportRead,
     ids: new Map(read.ids),
     signal: options.signal,
     onProgress: options.onProgress,
-    reconcile: (step) => findByMarker(graph, step, options.signal),
+    reconcile: (step, sentAt) => findByMarker(graph, step, sentAt, tenantRead, options.signal),
   });
   return {
     outcomes,
@@ -214,7 +217,13 @@ export async function executeImport(session: MigrationSession, read: ImportRead,
 }
 
 /** After a connection dropped mid-write: is the object there? Looked up by marker, never by name. */
-async function findByMarker(graph: GraphPort, step: Step, signal?: AbortSignal): Promise<string | null> {
+/** The last full read of the tenant's objects and when it started: one read settles a whole batch. */
+interface TenantReadCache {
+  startedAt?: number;
+  objects?: Promise<TenantObjectRecord[]>;
+}
+
+async function findByMarker(graph: GraphPort, step: Step, sentAt: number, cache: TenantReadCache, signal?: AbortSignal): Promise<string | null> {
   if (step.action === 'addMembers') {
     // Settled when every member the request adds is in the group now.
     const group = step.request.path.split('/').pop()!;
@@ -229,7 +238,12 @@ async function findByMarker(graph: GraphPort, step: Step, signal?: AbortSignal):
   }
   const resource = (Object.keys(RESOURCE_PATHS) as (keyof typeof RESOURCE_PATHS)[]).find((r) => RESOURCE_PATHS[r] === step.request.path);
   if (!resource) return null;
-  const objects = await readTenantObjects(graph, signal);
+  // A read that started after the write was sent sees it if it happened; reuse it for the rest.
+  if (!cache.objects || cache.startedAt! < sentAt) {
+    cache.startedAt = Date.now();
+    cache.objects = readTenantObjects(graph, signal);
+  }
+  const objects = await cache.objects;
   return objects.find((o) => o.resource === resource && parseMarker(o.description) === step.key)?.id ?? null;
 }
 
@@ -276,6 +290,11 @@ async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSign
   return ids;
 }
 
+/** ` (iOS)`, or nothing for an object without a platform (a web app). */
+export function platformSuffix(platform: string): string {
+  return platform in PLATFORM_NAMES ? ` (${PLATFORM_NAMES[platform as keyof typeof PLATFORM_NAMES]})` : '';
+}
+
 function partlyWhy(verdict: { droppedSettings: { name: string }[]; reasons: string[] }): string {
   const dropped = verdict.droppedSettings.length;
   if (dropped) return `${dropped} setting(s) left out`;
@@ -292,7 +311,9 @@ function assignmentsDiffer(item: PictureItem, tenantObjects: TenantObjectRecord[
   const current = tenantObjects.find((o) => o.id === item.counterpart!.id)?.assignments ?? [];
   const wanted = ((item.assign!.body.assignments ?? item.assign!.body.mobileAppAssignments) as TenantAssignment[]) ?? [];
   if (wanted.some((a) => a.target.groupId?.includes('{{id:'))) return true;
-  const norm = (list: TenantAssignment[]) => list.map((a) => `${a.intent ?? ''}|${a.target['@odata.type'].replace(/^#/, '')}|${a.target.groupId ?? ''}`.toLowerCase()).sort().join('\n');
+  // Only app assignments carry a meaningful intent; Graph reports profiles' as "apply".
+  const apps = item.translation.request?.resource === 'mobileApps';
+  const norm = (list: TenantAssignment[]) => list.map((a) => `${apps ? a.intent ?? '' : ''}|${a.target['@odata.type'].replace(/^#/, '')}|${a.target.groupId ?? ''}`.toLowerCase()).sort().join('\n');
   return norm(current) !== norm(wanted);
 }
 

@@ -113,7 +113,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
   const settle = (result: BatchResult) => final.set(result.id, result);
   const describe = (id: string) => `$batch ${id}: ${members.get(id)!.req.method} ${members.get(id)!.req.path}`;
 
-  let throttledMs = 0;
+  let throttledSince: number | undefined;
   for (let round = 0; ; round++) {
     // A request whose prerequisite ended badly cannot run any more.
     for (const [id, m] of members)
@@ -250,8 +250,8 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
     const waitMs = Math.min(port.retry.maxDelayMs, waits.length ? Math.max(...waits) : port.backoffMs(round));
     // Throttling alone is waited out by time (maxThrottledMs); other failures by a count of rounds.
     const onlyThrottled = [...retry.values()].every((r) => r.status === 429 || (r.status === 424 && r.code === 'FailedDependency'));
-    if (onlyThrottled) throttledMs += waitMs;
-    const exhausted = onlyThrottled ? throttledMs > port.retry.maxThrottledMs : round >= port.retry.maxRetries;
+    if (onlyThrottled) throttledSince ??= port.clock.now();
+    const exhausted = onlyThrottled ? port.clock.now() - throttledSince! + waitMs > port.retry.maxThrottledMs : round >= port.retry.maxRetries;
     if (exhausted || signal?.aborted) {
       for (const [id, r] of retry) settle({ id, status: r.status, outcome: 'failed', code: r.code ?? (r.status === 429 ? 'TooManyRequests' : 'NetworkError'), message: signal?.aborted ? 'cancelled before retry' : `gave up after ${round + 1} attempts${r.message ? `: ${r.message}` : ''}`, requestId: r.requestId });
       continue;

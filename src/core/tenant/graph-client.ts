@@ -247,7 +247,7 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   async function execute(x: Exchange): Promise<RawResponse> {
     const kind: RequestClass = isWrite(x.method) ? 'write' : 'read';
     const what = `${x.method} /${x.version}${x.path}`;
-    let throttledMs = 0;
+    let throttledSince: number | undefined;
     for (let attempt = 0; ; attempt++) {
       const permit = await pacer.acquire(kind === 'write' ? { writes: 1 } : { reads: 1 }, x.signal);
       let response: RawResponse;
@@ -285,12 +285,13 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
       }
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'), clock.now());
       const wait = Math.min(retry.maxDelayMs, retryAfter ?? backoffMs(attempt));
-      const exhausted = response.status === 429 ? throttledMs + wait > retry.maxThrottledMs : attempt >= retry.maxRetries;
+      // Elapsed time, not the sum of waits: pacer waits and Retry-After: 0 count too.
+      if (response.status === 429) throttledSince ??= clock.now();
+      const exhausted = response.status === 429 ? clock.now() - throttledSince! + wait > retry.maxThrottledMs : attempt >= retry.maxRetries;
       if (!retryable || exhausted) {
         log(response.status >= 500 || response.status === 429 ? 'error' : 'warn', `${what}: HTTP ${response.status} ${code}${rid}: ${message}`);
         throw new GraphRequestError(x.method, x.path, response.status, code, message, response.requestId);
       }
-      if (response.status === 429) throttledMs += wait;
       // The service told us to slow down: hold back every request of this class, not just this one.
       // The next acquire() then waits out the pause; otherwise (503/504 without Retry-After) back off here.
       const pause = response.status === 429 || retryAfter !== undefined;

@@ -28,10 +28,11 @@ interface PhaseScopes {
 }
 
 export const PHASE_SCOPES: Readonly<Record<ScopeUse, PhaseScopes>> = {
-  // Profiles, compliance, apps (+ assignments), terms and conditions; groups looked up for assignments.
+  // Profiles, compliance, apps (+ assignments), terms and conditions; groups looked up for
+  // assignments; users looked up by UPN for the members of groups cm2intune creates.
   import: {
-    write: [S.configWrite, S.appsWrite, S.serviceWrite, S.groupRead],
-    read: [S.configRead, S.appsRead, S.serviceRead, S.groupRead],
+    write: [S.configWrite, S.appsWrite, S.serviceWrite, S.groupRead, S.userRead],
+    read: [S.configRead, S.appsRead, S.serviceRead, S.groupRead, S.userRead],
   },
   // Fix-ups after import (SCEP URLs, assignments, T&C assignment), connectors, licenses, groups.
   prepare: {

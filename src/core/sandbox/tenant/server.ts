@@ -177,6 +177,10 @@ export class SandboxEngine {
     };
     const fail = (e: GraphError) => send(e.status, errorBody(e.status, e.code, e.message, requestId, clientRequestId), e.headers);
 
+    // Loopback only, also by name: a web page reaching 127.0.0.1 through DNS rebinding carries
+    // its own host name, and is refused.
+    const host = String(req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return fail(new GraphError(403, 'Forbidden', `The sandbox tenant answers loopback host names only, not "${host}".`));
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
     let body: unknown;
