@@ -148,6 +148,19 @@ describe('migration picture', () => {
     assert.deepEqual([sales.status, sales.groups[0].via], ['mapped', 'sid']);
   });
 
+  it('a deployment whose excluded collection maps to no group is not assigned at all, with a finding', () => {
+    const p = buildPicture(input({
+      tenant: { groups: groups.filter((g) => g.id !== 'g-contractors'), objects: [] },
+      plan: { ...basePlan, groups: { map: { P0100040: [{ id: 'g-sales' }] } } },
+    }));
+    const ci = itemOf(p, CI);
+    assert.equal(ci.assign, undefined, 'without the exclusion the assignment would reach the contractors');
+    assert.match(ci.assignmentNotes.join('\n'), /excludes collection "Contractors", which maps to no group/);
+    const finding = p.findings.find((f) => f.code === 'analysis/lost-exclusion');
+    assert.ok(finding);
+    assert.match(finding.message, /Collection "Contractors" \(P0100041\) is excluded from deployments .* map P0100041 in groups\.map/);
+  });
+
   it('groups to create appear as placeholders; assignments:false leaves them out', () => {
     const created = buildPicture(input({ tenant: { groups: [], objects: [] }, plan: { ...basePlan, groups: { createMissing: true } } }));
     const body = itemOf(created, WIFI).assign?.body as { assignments: { target: { groupId: string } }[] };

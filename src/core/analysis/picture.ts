@@ -186,6 +186,7 @@ function assign(items: Map<string, PictureItem>, site: SiteModel, mappingOf: Map
   const names = new Map<string, string>();
   for (const m of mappingOf.values()) m.groups.forEach((g) => names.set(g.id ?? placeholder(`group:${m.collectionId}`), g.displayName));
   const unmappedUse = new Map<string, string[]>();
+  const lostExclusions = new Map<string, string[]>();
 
   for (const item of items.values()) {
     if (!item.translation.request || item.deployments.length === 0) continue;
@@ -198,23 +199,34 @@ function assign(items: Map<string, PictureItem>, site: SiteModel, mappingOf: Map
         unmappedUse.set(d.collectionId, [...(unmappedUse.get(d.collectionId) ?? []), item.translation.source.name]);
         continue;
       }
-      for (const groupId of groupIds(m)) targets.push({ groupId, exclude: false, intent: d.intent });
-      for (const rule of site.collections.find((c) => c.id === d.collectionId)?.rules ?? []) {
-        if (rule.kind !== 'exclude') continue;
-        const ex = mappingOf.get(rule.collectionId)!;
-        if (ex.status === 'unmapped') {
-          item.assignmentNotes.push(`Collection "${d.collectionName}" excludes collection "${ex.collectionName}", which maps to no group, so the exclusion is lost: ${ex.reason}.`);
-          unmappedUse.set(ex.collectionId, [...(unmappedUse.get(ex.collectionId) ?? []), item.translation.source.name]);
-          continue;
+      // An exclusion that can't be carried over would let the assignment reach the users the
+      // admin deliberately left out: then the deployment is not carried over at all.
+      const excluded = (site.collections.find((c) => c.id === d.collectionId)?.rules ?? [])
+        .filter((rule): rule is Extract<typeof rule, { kind: 'exclude' }> => rule.kind === 'exclude')
+        .map((rule) => mappingOf.get(rule.collectionId)!);
+      const lost = excluded.filter((ex) => ex.status === 'unmapped');
+      if (lost.length) {
+        for (const ex of lost) {
+          item.assignmentNotes.push(`The deployment to collection "${d.collectionName}" is not carried over: it excludes collection "${ex.collectionName}", which maps to no group (${ex.reason}), and without the exclusion it would reach the users ConfigMgr leaves out.`);
+          lostExclusions.set(ex.collectionId, [...(lostExclusions.get(ex.collectionId) ?? []), `${item.translation.source.name} → ${d.collectionName}`]);
         }
-        for (const groupId of groupIds(ex)) targets.push({ groupId, exclude: true, intent: d.intent });
+        continue;
       }
+      for (const groupId of groupIds(m)) targets.push({ groupId, exclude: false, intent: d.intent });
+      for (const ex of excluded) for (const groupId of groupIds(ex)) targets.push({ groupId, exclude: true, intent: d.intent });
     }
     const request = assignRequest(item.translation, targets, names);
     if (request) {
       item.assign = request;
       item.assignmentNotes.push(...request.notes);
     }
+  }
+  for (const [collectionId, uses] of lostExclusions) {
+    const m = mappingOf.get(collectionId)!;
+    findings.push({
+      severity: 'warning', code: 'analysis/lost-exclusion', pointer: '/groups/map',
+      message: `Collection "${m.collectionName}" (${collectionId}) is excluded from deployments (${uses.slice(0, 3).join('; ')}${uses.length > 3 ? ` and ${uses.length - 3} more` : ''}) but maps to no Entra ID group, so those deployments are not assigned: map ${collectionId} in groups.map, or set groups.createMissing.`,
+    });
   }
   for (const [collectionId, users] of unmappedUse) {
     const m = mappingOf.get(collectionId)!;
