@@ -123,11 +123,15 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
     const key = GROUP_KEY(mapping.collectionId);
     if (mapping.status !== 'create' || !neededGroups.has(key)) continue;
     const displayName = mapping.groups[0]?.displayName ?? mapping.collectionName;
+    const members = await userIdsByUpn(graph, mapping.members ?? [], signal);
+    const notFound = members.unknown.length
+      ? ` — ${members.unknown.length} member(s) have no Entra ID account with their UPN and are left out (${members.unknown.slice(0, 3).join(', ')}${members.unknown.length > 3 ? ', …' : ''})`
+      : '';
     steps.push({
       id: `group:${mapping.collectionId}`,
       key,
       action: 'createGroup',
-      title: `Create security group "${displayName}" for collection ${mapping.collectionId}`,
+      title: `Create security group "${displayName}" for collection ${mapping.collectionId}${notFound}`,
       request: {
         method: 'POST', path: '/groups', version: 'v1.0',
         body: {
@@ -139,7 +143,7 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
       needs: [],
       verify: `a group with mailNickname ${MAIL_NICKNAME(mapping.collectionId)}`,
     });
-    steps.push(...memberSteps(graph, mapping.collectionId, displayName, await userIdsByUpn(graph, mapping.members ?? [], signal)));
+    steps.push(...memberSteps(graph, mapping.collectionId, displayName, members.ids));
   }
   // A group cm2intune created in an earlier run that stopped before all its members were added
   // (killed, cut off): the tenant says who is missing. Without this, a resumed run would take the
@@ -150,7 +154,7 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
     const present = new Set((await graph.listAll<{ userPrincipalName?: string }>(`/groups/${own}/members`, { query: { $select: 'id,userPrincipalName', $top: 999 }, signal }))
       .map((m) => m.userPrincipalName?.toLowerCase()));
     const missing = collectionUpns(read.model, mapping.collectionId).filter((upn) => !present.has(upn.toLowerCase()));
-    if (missing.length) steps.push(...memberSteps(graph, mapping.collectionId, mapping.groups[0].displayName, await userIdsByUpn(graph, missing, signal)));
+    if (missing.length) steps.push(...memberSteps(graph, mapping.collectionId, mapping.groups[0].displayName, (await userIdsByUpn(graph, missing, signal)).ids));
   }
 
   // 2. Objects, dependencies first (the picture's order), with links to what they need.
@@ -275,19 +279,24 @@ function collectionUpns(model: SiteModel, collectionId: string): string[] {
   return (collection?.memberResourceIds ?? []).map((id) => upns.get(id)).filter((u): u is string => Boolean(u));
 }
 
-async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSignal): Promise<string[]> {
+/** Entra ID user ids for these UPNs; `unknown` lists the UPNs no user has (not synced, renamed). */
+async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSignal): Promise<{ ids: string[]; unknown: string[] }> {
   const requests: BatchRequest[] = [];
   for (let i = 0; i < upns.length; i += 15) {
     const list = upns.slice(i, i + 15).map((u) => `'${u.replace(/'/g, "''")}'`).join(',');
     requests.push({ id: String(requests.length + 1), method: 'GET', path: `/users?$filter=${encodeURIComponent(`userPrincipalName in (${list})`)}&$select=id,userPrincipalName` });
   }
-  if (requests.length === 0) return [];
+  if (requests.length === 0) return { ids: [], unknown: [] };
   const ids: string[] = [];
+  const found = new Set<string>();
   for (const result of await graph.batch(requests, { signal })) {
     if (result.outcome !== 'ok') throw new Error(`Looking up group members failed: HTTP ${result.status} ${result.message ?? ''}`.trim());
-    for (const u of (result.body as { value: { id: string }[] }).value) ids.push(u.id);
+    for (const u of (result.body as { value: { id: string; userPrincipalName?: string }[] }).value) {
+      ids.push(u.id);
+      if (u.userPrincipalName) found.add(u.userPrincipalName.toLowerCase());
+    }
   }
-  return ids;
+  return { ids, unknown: upns.filter((u) => !found.has(u.toLowerCase())) };
 }
 
 /** ` (iOS)`, or nothing for an object without a platform (a web app). */
