@@ -6,7 +6,7 @@
 // reported as such, never resent.
 import { GraphClientError } from '@microsoft/microsoft-graph-client';
 import { apiVersionFor, type ApiVersion } from './api-versions';
-import { isAbortError } from './errors';
+import { graphError, isAbortError, parseRetryAfter } from './errors';
 import type { PortInternals, RawResponse } from './graph-client';
 import type { BatchRequest, BatchResult } from './graph-port';
 import type { Permit } from './pacer';
@@ -34,17 +34,10 @@ function header(headers: Record<string, string> | undefined, name: string): stri
   return key === undefined ? undefined : headers[key];
 }
 
+// Inner responses report no code/message as undefined rather than ''.
 function errorOf(body: unknown): { code?: string; message?: string; requestId?: string } {
-  const error = (body as { error?: { code?: string; message?: string; innerError?: Record<string, unknown> } } | undefined)?.error;
-  const rid = error?.innerError?.['request-id'];
-  return { code: error?.code, message: error?.message, requestId: typeof rid === 'string' ? rid : undefined };
-}
-
-function retryAfterMs(value: string | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const e = graphError(body);
+  return { code: e.code || undefined, message: e.message || undefined, requestId: e.requestId };
 }
 
 /** Validates ids and dependencies; returns connected components, prerequisites first. */
@@ -179,7 +172,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
       permit.done();
       const rid = outer.requestId ? ` request-id ${outer.requestId}` : '';
       if (outer.status === 429 || outer.status === 503) {
-        const waitMs = retryAfterMs(outer.headers.get('retry-after') ?? undefined, port.clock.now());
+        const waitMs = parseRetryAfter(outer.headers.get('retry-after'), port.clock.now());
         port.log('warn', `$batch (${chunk.ids.length} requests): HTTP ${outer.status}${rid}.`);
         for (const id of chunk.ids) retry.set(id, { status: outer.status, waitMs, write: members.get(id)!.write });
         continue;
@@ -212,7 +205,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
         if (r.status >= 200 && r.status < 300) settle({ id, status: r.status, outcome: 'ok', body: r.body, requestId });
         else if (r.status === 429 || r.status === 503) {
           port.log('warn', tag);
-          retry.set(id, { status: r.status, waitMs: retryAfterMs(header(r.headers, 'retry-after'), port.clock.now()), write: m.write, code: e.code, message: e.message, requestId });
+          retry.set(id, { status: r.status, waitMs: parseRetryAfter(header(r.headers, 'retry-after'), port.clock.now()), write: m.write, code: e.code, message: e.message, requestId });
         } else if (r.status === 504) {
           port.log('warn', tag);
           if (m.idempotent) retry.set(id, { status: 504, write: m.write, code: e.code, message: e.message, requestId });

@@ -43,3 +43,23 @@ export function isOutcomeUnknown(error: unknown): error is GraphOutcomeUnknownEr
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');
 }
+
+/** `Retry-After` in ms: seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Graph's error shape `{ error: { code, message, innerError: { request-id } } }`. */
+export function graphError(body: unknown): { code: string; message: string; requestId?: string } {
+  const error = (body as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | undefined)?.error;
+  const inner = error?.innerError;
+  return {
+    code: typeof error?.code === 'string' ? error.code : '',
+    message: typeof error?.message === 'string' ? error.message : typeof body === 'string' ? body.slice(0, 300) : '',
+    requestId: typeof inner?.['request-id'] === 'string' ? (inner['request-id'] as string) : undefined,
+  };
+}

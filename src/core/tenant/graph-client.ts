@@ -8,7 +8,7 @@ import { apiVersionFor, type ApiVersion } from './api-versions';
 import type { TokenSource } from './auth/token-source';
 import { runBatch } from './batch';
 import { cloudEndpoints } from './clouds';
-import { GraphOutcomeUnknownError, GraphRequestError, isAbortError } from './errors';
+import { GraphOutcomeUnknownError, GraphRequestError, graphError, isAbortError, parseRetryAfter } from './errors';
 import type { BatchRequest, BatchResult, GraphPort, Log, Method, PostOptions, RequestOptions } from './graph-port';
 import { abortError, Pacer, systemClock, type Clock, type PacingOptions, type RequestClass } from './pacer';
 import { describeError, redact } from './redact';
@@ -139,24 +139,6 @@ export function withQuery(path: string, query?: Record<string, string | number |
 }
 
 /** Seconds or HTTP date -> milliseconds; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function graphError(body: unknown): { code: string; message: string; requestId?: string } {
-  const error = (body as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | undefined)?.error;
-  const inner = error?.innerError;
-  return {
-    code: typeof error?.code === 'string' ? error.code : '',
-    message: typeof error?.message === 'string' ? error.message : typeof body === 'string' ? body.slice(0, 300) : '',
-    requestId: typeof inner?.['request-id'] === 'string' ? (inner['request-id'] as string) : undefined,
-  };
-}
-
 const isWrite = (method: Method) => method !== 'GET';
 
 interface Exchange {
