@@ -1,7 +1,8 @@
 // Opening a plan's session from the CLI: the SQL password from the environment or a hidden
 // prompt, MSAL sign-in for a real tenant, every failure as one CliError line.
 import { resolve } from 'node:path';
-import { PASSWORD_ENV, SiteSqlError, SnapshotError } from '../core/site';
+import { loginName, PASSWORD_ENV, SiteSqlError, SnapshotError } from '../core/site';
+import type { SqlSiteSource } from '../core/plan/types';
 import { openSession, PlanError, type MigrationSession } from '../core/session';
 import { loadPlanFile } from '../core/plan';
 import { tokenSourceFromEnv } from '../core/tenant/auth/msal';
@@ -11,17 +12,9 @@ import { promptPassword } from './terminal';
 
 export async function openCliSession(planArg: string, io: CliIo, use: ScopeUse, readOnly: boolean): Promise<MigrationSession> {
   const planFile = resolve(io.cwd, planArg);
-  let password: string | undefined;
   // An unreadable or invalid plan is reported by openSession below, in one line.
   const site = safePlanSite(planFile);
-  if (site?.source === 'sql') {
-    password = io.env[PASSWORD_ENV];
-    if (!password) {
-      const login = site.auth.type === 'ntlm' ? `${site.auth.domain}\\${site.auth.user}` : site.auth.user;
-      password = await promptPassword(`Password for ${login} on ${site.server}: `);
-      if (!password) throw new CliError(`no password for the site database: set ${PASSWORD_ENV} (there is no terminal to ask on).`);
-    }
-  }
+  const password = site?.source === 'sql' ? await sqlPassword(site, io) : undefined;
   try {
     return await openSession(planFile, {
       use,
@@ -38,6 +31,13 @@ export async function openCliSession(planArg: string, io: CliIo, use: ScopeUse, 
   } catch (error) {
     throw asCliError(error);
   }
+}
+
+/** The site database password: CM2INTUNE_SQL_PASSWORD, or asked on the terminal (not echoed). */
+export async function sqlPassword(site: SqlSiteSource, io: CliIo): Promise<string> {
+  const password = io.env[PASSWORD_ENV] || (await promptPassword(`Password for ${loginName(site)} on ${site.server}: `));
+  if (!password) throw new CliError(`no password for the site database: set ${PASSWORD_ENV} (there is no terminal to ask on).`);
+  return password;
 }
 
 function safePlanSite(planFile: string) {

@@ -9,6 +9,7 @@ import { UserCancelled } from './commands';
 import { openSession, type MigrationSession } from '../core/session';
 import { checkPlanText, PlanReadError, type MigrationPlan, type SqlSiteSource } from '../core/plan';
 import type { ScopeUse } from '../core/tenant';
+import { loginName } from '../core/site';
 
 const isPlanUri = (uri: vscode.Uri) => uri.scheme === 'file' && uri.path.endsWith('.migration.json');
 
@@ -61,7 +62,6 @@ export function parsePlan(text: string, uri: vscode.Uri): { plan: MigrationPlan 
 export const passwordKey = (site: SqlSiteSource) =>
   `cm2intune.sql:${site.server.toLowerCase()}:${site.port ?? 1433}/${site.database.toLowerCase()}/${site.auth.type === 'ntlm' ? `${site.auth.domain}\\` : ''}${site.auth.user}`.toLowerCase();
 
-const loginOf = (site: SqlSiteSource) => `${site.auth.type === 'ntlm' ? `${site.auth.domain}\\` : ''}${site.auth.user}`;
 
 /** The stored SQL password, or (when `ask`) a prompt whose answer is stored. Undefined: none. */
 export async function sqlPassword(ctx: Ctx, site: SqlSiteSource, ask: boolean): Promise<string | undefined> {
@@ -71,7 +71,7 @@ export async function sqlPassword(ctx: Ctx, site: SqlSiteSource, ask: boolean): 
   if (process.env.CM2INTUNE_SQL_PASSWORD) return undefined; // the core reads it
   if (!ask) return undefined;
   const entered = await vscode.window.showInputBox({
-    title: `Password for ${loginOf(site)} on ${site.server} (${site.database})`,
+    title: `Password for ${loginName(site)} on ${site.server} (${site.database})`,
     prompt: 'Read-only access to the ConfigMgr site database. Kept in VS Code\'s secret storage, never in the plan.',
     password: true,
     ignoreFocusOut: true,

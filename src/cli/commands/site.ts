@@ -7,7 +7,8 @@ import { openSiteSource, PASSWORD_ENV, SiteSqlError, SnapshotError, writeSnapsho
 import type { Platform, SiteModel } from '../../core/site/model';
 import { parseSiteObjects } from '../../core/site/sdm';
 import { CliError, parseOptions, type CliIo, type Command } from '../cli';
-import { promptPassword, table } from '../terminal';
+import { sqlPassword } from '../session';
+import { table } from '../terminal';
 
 const usage = `Usage: cm2intune site export --sql "<connection string>" -o <site.snapshot.json> [--ca <pem>] [--thumbprint <hex>] [--site-code <P01>]
        cm2intune site summary (--plan <plan> | --snapshot <file> | --sql "<connection string>") [--json]`;
@@ -66,15 +67,7 @@ export function parseConnectionString(text: string, extra: { ca?: string; thumbp
 }
 
 async function readSite(config: SiteSourceConfig, planDir: string, io: CliIo): Promise<SiteModel> {
-  let password: string | undefined;
-  if (config.source === 'sql') {
-    password = io.env[PASSWORD_ENV];
-    if (!password) {
-      const login = config.auth.type === 'ntlm' ? `${config.auth.domain}\\${config.auth.user}` : config.auth.user;
-      password = await promptPassword(`Password for ${login} on ${config.server}: `);
-      if (!password) throw new CliError(`no password for the site database: set ${PASSWORD_ENV} (no terminal to ask on).`);
-    }
-  }
+  const password = config.source === 'sql' ? await sqlPassword(config, io) : undefined;
   const source = openSiteSource(config, { planDir, password, log: (line) => io.err(line) });
   const controller = new AbortController();
   const onSigint = () => controller.abort();

@@ -13,6 +13,6 @@ export function openSiteSource(config: SiteSourceConfig, opts: { planDir: string
   return new SqlSiteSource(config, opts);
 }
 
-export { SqlSiteSource, SiteSqlError, PASSWORD_ENV } from './sql';
+export { SqlSiteSource, SiteSqlError, PASSWORD_ENV, loginName } from './sql';
 export { SnapshotSiteSource, SnapshotError, readSnapshotFile, writeSnapshotFile, parseSnapshot, snapshotOf } from './snapshot';
 export type { SiteSource } from './source';
