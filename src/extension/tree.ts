@@ -62,8 +62,18 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
   refresh = () => {
     this.loading = undefined;
     this.loaded = undefined;
+    this.rootNodes.clear();
     this.changed.fire(undefined);
   };
+
+  /** The same object for a root between refreshes, so it can be repainted alone. */
+  private readonly rootNodes = new Map<string, Node>();
+  private rootNode(root: RootId, plan: vscode.Uri): Node {
+    const key = `${plan.toString()}|${root}`;
+    let node = this.rootNodes.get(key);
+    if (!node) this.rootNodes.set(key, (node = { kind: 'root', root, plan }));
+    return node;
+  }
 
   /** Repaint when the plan the view follows changed (active editor, setting). */
   retarget = async () => {
@@ -83,11 +93,15 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
       }),
     ));
     this.loading = { plan: plan.toString(), picture };
-    // Once read, repaint the roots with their counts.
+    // Once read, repaint the roots with their counts: root by root, so a root being expanded
+    // meanwhile stays expanded (a whole-tree refresh would race with it). Only a new root (terms
+    // and conditions) needs the whole tree.
     picture.then((value) => {
       if (this.loading?.picture !== picture) return;
       this.loaded = value;
-      this.changed.fire(undefined);
+      const hasTerms = value.picture.items.some((i) => i.translation.source.kind === 'termsAndConditions');
+      if (hasTerms) return this.changed.fire(undefined);
+      for (const node of this.rootNodes.values()) if (node.kind === 'root' && node.plan.toString() === plan.toString()) this.changed.fire(node);
     }, () => undefined);
     return picture;
   }
@@ -148,7 +162,7 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
     }
     const settled = this.settled(plan);
     return ROOTS.filter((r) => r.id !== 'terms' || settled?.picture.items.some((i) => i.translation.source.kind === 'termsAndConditions'))
-      .map((r) => ({ kind: 'root', root: r.id, plan }));
+      .map((r) => this.rootNode(r.id, plan));
   }
 
   getTreeItem(node: Node): vscode.TreeItem {

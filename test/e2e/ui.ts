@@ -62,9 +62,8 @@ const steps: [string, (page: Page) => Promise<void>][] = [
   ['"Site and Tenant" shows the sandbox plan\'s objects by kind with their states', async (page) => {
     await page.locator('.part.panel .codicon-panel-close, .part.panel .action-label[aria-label^="Hide Panel"]').first().click({ timeout: 5_000 }).catch(() => undefined);
     await quickOpen(page, 'contoso sandbox.migration.json');
-    for (const kind of ['Wi-Fi', 'Certificate profiles']) {
-      await treeRow(page, kind).click({ timeout: T });
-    }
+    await expand(page, 'Wi-Fi', 'Contoso-Guest (macOS)');
+    await expand(page, 'Certificate profiles', 'Contoso User PFX (iOS)');
     await treeRow(page, 'Contoso-Guest (macOS)').filter({ hasText: 'importable' }).waitFor({ timeout: 60_000 });
     await treeRow(page, 'Contoso User PFX (iOS)').filter({ hasText: 'blocked' }).waitFor({ timeout: T });
   }],
@@ -82,7 +81,9 @@ const steps: [string, (page: Page) => Promise<void>][] = [
     await shot(page, 'import-confirmation');
     await dialog.locator('.monaco-button', { hasText: /^Import$/ }).click({ timeout: T });
     await page.locator('.notifications-toasts', { hasText: /Import into the sandbox tenant: \d+ of \d+ step\(s\) done\./ }).waitFor({ timeout: 120_000 });
+    await expand(page, 'Wi-Fi', 'Contoso-Guest (macOS)');
     await treeRow(page, 'Contoso-Guest (macOS)').filter({ hasText: '→ Contoso-Guest (macOS)' }).waitFor({ timeout: 60_000 });
+    await expand(page, 'Certificate profiles', 'Contoso User PFX (iOS)');
     await treeRow(page, 'Contoso User PFX (iOS)').filter({ hasText: 'blocked' }).waitFor({ timeout: T });
   }],
 
@@ -101,6 +102,21 @@ const steps: [string, (page: Page) => Promise<void>][] = [
     await content.locator('vscode-table-cell', { hasText: 'Sales Team Users' }).first().waitFor({ timeout: T });
   }],
 ];
+
+/**
+ * Expands a root of the view until `child` shows: a refresh of the view (the plan's picture read
+ * in, a plan saved) may land while the root is expanding, so the click is repeated until it holds.
+ */
+async function expand(page: Page, root: string, child: string) {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const row = treeRow(page, root);
+    if ((await row.getAttribute('aria-expanded', { timeout: T })) !== 'true') await row.click({ timeout: T });
+    const shown = await treeRow(page, child).waitFor({ timeout: 5_000 }).then(() => true, () => false);
+    if (shown) return;
+    if (Date.now() > until) throw new Error(`"${root}" did not show "${child}" within 60 s`);
+  }
+}
 
 const treeRow = (page: Page, label: string) => page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
 
