@@ -1,16 +1,14 @@
 // Shared by every kind: the verdict bookkeeping and the request envelope.
 import type { Platform, SiteObject } from '../site/model';
 import { apiVersionFor } from '../tenant/api-versions';
+import { RESOURCE_PATHS } from '../tenant/read';
 import { objectKey, withMarker } from './marker';
 import type { Dependency, IntuneResource, Translation, TranslationKind } from './types';
 
 export const KIOSK_REASON = "kiosk mode settings can't be imported (as in the Intune Data Importer)";
 
-const RESOURCE_PATH: Record<IntuneResource, string> = {
-  deviceConfigurations: '/deviceManagement/deviceConfigurations',
-  deviceCompliancePolicies: '/deviceManagement/deviceCompliancePolicies',
-  mobileApps: '/deviceAppManagement/mobileApps',
-};
+// One table of where each Intune resource lives, shared with the tenant reads.
+const RESOURCE_PATH = RESOURCE_PATHS;
 
 export const PLATFORM_NAMES: Record<Platform, string> = { ios: 'iOS', android: 'Android', windows: 'Windows', macos: 'macOS' };
 

@@ -1,10 +1,11 @@
 // What translation says about one ConfigMgr object: can it be created in Intune, what is lost on
 // the way and why, the exact Graph request, and which other objects must exist first.
 import type { Platform, SiteObjectKind } from '../site/model';
+import type { IntuneResource } from '../tenant/read';
 
 export type TranslationKind = SiteObjectKind | 'app' | 'termsAndConditions';
 export type VerdictStatus = 'importable' | 'partial' | 'notImportable';
-export type IntuneResource = 'deviceConfigurations' | 'deviceCompliancePolicies' | 'mobileApps';
+export type { IntuneResource };
 
 export interface DroppedSetting {
   name: string;
