@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main, processIo } from '../src/cli/main';
 import { PASSWORD_ENV } from '../src/core/site';
+import { CONTOSO_CA_FILE, contosoPlan } from '../test/support/contoso-plan';
 import { startTdsTestServer } from '../test/support/tds';
 
 const root = join(__dirname, '..');
@@ -18,21 +19,9 @@ async function demo(): Promise<number> {
   say('Starting the sample ConfigMgr site "Contoso" (SQL over TDS with TLS, loopback only)');
   const server = await startTdsTestServer({ fixtureFiles: [join(root, 'test/fixtures/contoso/contoso.sql')], log: () => {} });
   try {
-    writeFileSync(join(demoDir, 'contoso-sql-ca.pem'), server.caPem);
+    writeFileSync(join(demoDir, CONTOSO_CA_FILE), server.caPem);
     // The plan is the demo's own: rewritten each run because the site's port changes.
-    const plan = {
-      version: 1,
-      name: 'Contoso hybrid MDM to Intune standalone (demo)',
-      site: {
-        source: 'sql', server: 'localhost', port: server.port, database: server.database, siteCode: 'P01',
-        auth: { type: 'sql', user: server.user }, encryption: { caFile: 'contoso-sql-ca.pem' },
-      },
-      tenant: { sandbox: true },
-      subscriptionCollection: 'P0100014',
-      import: { kinds: ['compliance', 'configuration', 'certificate', 'wifi', 'vpn', 'email', 'app'], assignments: true },
-      groups: { createMissing: true },
-      prepare: { scepServerUrl: 'https://ndes.contoso.com/certsrv/mscep/mscep.dll' },
-    };
+    const plan = contosoPlan(server, { name: 'Contoso hybrid MDM to Intune standalone (demo)', tenant: { sandbox: true } });
     writeFileSync(planFile, `// Written by npm run demo: the sample site on this machine and the sandbox tenant.\n${JSON.stringify(plan, null, 2)}\n`);
     process.env[PASSWORD_ENV] = server.password;
     const io = { ...processIo, cwd: root };

@@ -2,6 +2,7 @@
 // verdict and a state, and the deployed collections with the groups they map to. Roots are
 // cheap (no read); the first expanded root reads site and tenant once, cached until refresh.
 import * as vscode from 'vscode';
+import { platformLabel } from '../core/translate/common';
 import type { Ctx } from './ctx';
 import { PLAN_GLOB } from './diagnostics';
 import { currentPlan, needsPassword, notePlanEditor, parsePlan, planText, withSession } from './session';
@@ -204,11 +205,10 @@ function rootSummary(items?: PictureItem[], groups?: GroupMapping[]): string {
   return `${list.length}${imported ? ` · ${imported} imported` : ''}`;
 }
 
-const PLATFORM: Record<string, string> = { ios: 'iOS', android: 'Android', windows: 'Windows', macos: 'macOS', unknown: '' };
 
 function objectItem(item: PictureItem): vscode.TreeItem {
   const t = item.translation;
-  const platform = PLATFORM[t.source.platform] ?? t.source.platform;
+  const platform = platformLabel(t.source.platform);
   const tree = new vscode.TreeItem(t.source.name, vscode.TreeItemCollapsibleState.None);
   tree.id = `object:${item.key}`;
   const state = STATE[item.state];

@@ -13,6 +13,7 @@ import { openSession } from '../../src/core/session';
 import { PASSWORD_ENV } from '../../src/core/site';
 import type { PacingOptions } from '../../src/core/tenant';
 import { repoRoot, type CliResult } from '../support/cli';
+import { CONTOSO_CA_FILE, contosoPlan } from '../support/contoso-plan';
 import { startTdsTestServer, type TdsTestServer } from '../support/tds';
 
 export const CONTOSO_SQL = join(__dirname, '../fixtures/contoso/contoso.sql');
@@ -36,22 +37,9 @@ export interface ImportWorld {
 export async function openWorld(site: TdsTestServer, sandboxOptions: SandboxOptions = { throttle: false }, planExtra: Record<string, unknown> = {}): Promise<ImportWorld> {
   const dir = mkdtempSync(join(tmpdir(), "cm2intune import O'Neil "));
   const sandbox = await startSandboxTenant(sandboxOptions);
-  writeFileSync(join(dir, 'contoso-sql-ca.pem'), site.caPem);
+  writeFileSync(join(dir, CONTOSO_CA_FILE), site.caPem);
   const planArg = 'contoso pilot.migration.json';
-  const plan = {
-    version: 1,
-    name: 'Contoso hybrid MDM to Intune standalone (import test)',
-    site: {
-      source: 'sql', server: 'localhost', port: site.port, database: site.database, siteCode: 'P01',
-      auth: { type: 'sql', user: site.user }, encryption: { caFile: 'contoso-sql-ca.pem' },
-    },
-    tenant: { sandbox: true, url: sandbox.url },
-    subscriptionCollection: 'P0100014',
-    import: { kinds: ['compliance', 'configuration', 'certificate', 'wifi', 'vpn', 'email', 'app'], assignments: true },
-    groups: { createMissing: true },
-    prepare: { scepServerUrl: 'https://ndes.contoso.com/certsrv/mscep/mscep.dll' },
-    ...planExtra,
-  };
+  const plan = contosoPlan(site, { name: 'Contoso hybrid MDM to Intune standalone (import test)', tenant: { sandbox: true, url: sandbox.url }, extra: planExtra });
   const planFile = join(dir, planArg);
   writeFileSync(planFile, `// written by the import tests\n${JSON.stringify(plan, null, 2)}\n`);
   return {

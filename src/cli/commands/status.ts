@@ -1,7 +1,7 @@
 // `cm2intune status`: the migration picture as a table — each ConfigMgr object, its state and
 // its Intune counterpart; the collection-to-group mapping; the findings.
 import { KIND_LABELS } from '../../core/analysis';
-import { PLATFORM_NAMES } from '../../core/translate/common';
+import { platformLabel } from '../../core/translate/common';
 import { readImportPicture } from '../../core/phases/import';
 import { CliError, parseOptions, type Command } from '../cli';
 import { asCliError, openCliSession } from '../session';
@@ -51,7 +51,7 @@ Options:
         const why = [...i.stateReasons, ...v.reasons][0] ?? (v.droppedSettings.length ? `${v.droppedSettings.length} setting(s) left out` : '');
         rows.push([
           KIND_LABELS[i.translation.source.kind],
-          PLATFORM_NAMES[i.translation.source.platform as keyof typeof PLATFORM_NAMES] ?? '—',
+          platformLabel(i.translation.source.platform) || '—',
           i.translation.source.name,
           (STATE_WORDS[i.state] ?? i.state) + (i.selected ? '' : ' (not selected)'),
           i.counterpart ? `${i.counterpart.displayName} (${i.counterpart.id})` : shorten(why, 90),

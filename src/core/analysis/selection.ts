@@ -2,6 +2,7 @@
 // of those kinds), minus `import.exclude`. Unique ids compare without revision, case-insensitively.
 import type { MigrationPlan, ObjectKindSelector } from '../plan/types';
 import { sameUniqueId, type Translation, type TranslationKind } from '../translate';
+import { platformLabel } from '../translate/common';
 
 const SELECTOR: Record<TranslationKind, ObjectKindSelector | null> = {
   configuration: 'configuration', compliance: 'compliance', trustedRoot: 'certificate', scep: 'certificate', pfx: 'certificate',
@@ -27,6 +28,6 @@ export function exclusion(t: Translation, plan: MigrationPlan): { why: string; p
 }
 
 export function describe(t: Translation): string {
-  const platform = { ios: 'iOS', android: 'Android', windows: 'Windows', macos: 'macOS', unknown: '' }[t.source.platform];
+  const platform = platformLabel(t.source.platform);
   return `${KIND_LABELS[t.source.kind]} "${t.source.name}"${platform ? ` (${platform})` : ''}`;
 }

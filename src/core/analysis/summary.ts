@@ -4,8 +4,6 @@ import type { Finding } from '../findings';
 import { KIND_LABELS } from './selection';
 import type { ItemState, MigrationPicture } from './types';
 
-export const STATES: ItemState[] = ['imported', 'importable', 'partial', 'drifted', 'blocked', 'notImported'];
-
 export interface DashboardModel {
   title: string;
   totals: Record<ItemState, number> & { all: number; selected: number };

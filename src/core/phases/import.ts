@@ -2,14 +2,13 @@
 // (this list IS the preview and the dry run), then execute them with the journal. A second run
 // after a complete one proposes nothing: every object is found by its marker, every assignment
 // is already there.
-import { CREATED_GROUP_PREFIX, describeObject, KIND_LABELS, singleAdGroup, type MigrationPicture, type PictureItem } from '../analysis';
+import { CREATED_GROUP_PREFIX, KIND_LABELS, singleAdGroup, type MigrationPicture, type PictureItem } from '../analysis';
 import { buildPicture } from '../analysis/picture';
-import type { Finding } from '../findings';
 import type { MigrationSession } from '../session';
 import type { SiteModel } from '../site/model';
 import { parseSiteObjects } from '../site/sdm';
 import { bodyWithBinds, markerFor, parseMarker } from '../translate';
-import { PLATFORM_NAMES, resourcePath } from '../translate/common';
+import { platformLabel, resourcePath } from '../translate/common';
 import { findGroups, readTenantObjects, RESOURCE_PATHS, type TenantAssignment, type TenantObjectRecord } from '../tenant/read';
 import type { BatchRequest, GraphPort } from '../tenant/graph-port';
 import { executeSteps, type StepOutcome } from './execute';
@@ -300,8 +299,9 @@ async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSign
 }
 
 /** ` (iOS)`, or nothing for an object without a platform (a web app). */
-export function platformSuffix(platform: string): string {
-  return platform in PLATFORM_NAMES ? ` (${PLATFORM_NAMES[platform as keyof typeof PLATFORM_NAMES]})` : '';
+function platformSuffix(platform: string): string {
+  const label = platformLabel(platform);
+  return label ? ` (${label})` : '';
 }
 
 function partlyWhy(verdict: { droppedSettings: { name: string }[]; reasons: string[] }): string {
@@ -326,9 +326,3 @@ function assignmentsDiffer(item: PictureItem, tenantObjects: TenantObjectRecord[
   return norm(current) !== norm(wanted);
 }
 
-/** One line per finding of the picture, for the CLI and the output channel. */
-export function describeFinding(f: Finding): string {
-  return `${f.severity}: ${f.message}`;
-}
-
-export { describeObject };

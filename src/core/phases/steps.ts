@@ -49,7 +49,3 @@ export function fillIds(body: unknown, ids: ReadonlyMap<string, string>): unknow
   return JSON.parse(text);
 }
 
-/** For previews: placeholders shown as `<id of NAME>`. */
-export function describeBody(body: unknown, names: ReadonlyMap<string, string>): unknown {
-  return JSON.parse(JSON.stringify(body ?? null).replace(PLACEHOLDER, (_, key: string) => `<id of ${names.get(key) ?? key}>`));
-}

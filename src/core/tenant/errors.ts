@@ -36,9 +36,6 @@ export class GraphOutcomeUnknownError extends Error {
   }
 }
 
-export function isOutcomeUnknown(error: unknown): error is GraphOutcomeUnknownError {
-  return error instanceof GraphOutcomeUnknownError;
-}
 
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');

@@ -2,7 +2,7 @@
 export type { GraphPort, BatchRequest, BatchResult, RequestOptions, PostOptions, Method, Log, LogLevel } from './graph-port';
 export { createGraphPort, type GraphPortOptions, type RetryOptions } from './graph-client';
 export { apiVersionFor, API_VERSION_RULES, type ApiVersion } from './api-versions';
-export { GraphRequestError, GraphOutcomeUnknownError, isOutcomeUnknown } from './errors';
+export { GraphRequestError, GraphOutcomeUnknownError } from './errors';
 export { Pacer, SlidingWindow, systemClock, INTUNE_WRITES, INTUNE_READS, type Clock, type Permit, type RateLimit, type PacingOptions } from './pacer';
 export { CLOUDS, cloudEndpoints, authorityFor } from './clouds';
 export { scopesFor, allScopes, qualifyScopes, defaultScopes, PHASE_SCOPES, type Phase, type ScopeUse } from './scopes';

@@ -12,6 +12,11 @@ const RESOURCE_PATH = RESOURCE_PATHS;
 
 export const PLATFORM_NAMES: Record<Platform, string> = { ios: 'iOS', android: 'Android', windows: 'Windows', macos: 'macOS' };
 
+/** `iOS`, or '' for an object without a platform (a web app): how every face names a platform. */
+export function platformLabel(platform: string): string {
+  return PLATFORM_NAMES[platform as Platform] ?? '';
+}
+
 /** Collects what a translation loses on the way; `finish` turns it into a verdict. */
 export class Draft {
   readonly reasons: string[] = [];
