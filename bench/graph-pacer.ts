@@ -9,7 +9,7 @@
 // applied: 0 means pacing, not retrying, kept us under the limit. A slot is reused one window after
 // its answer came back, so each request's latency is lost once per window: the ratio is about
 // window / (window + latency), which a 20 s Intune window makes ten times smaller than this 2 s one.
-import { startSandboxTenant } from '../src/core/sandbox/tenant';
+import { startSandboxTenant } from '../src/sandbox/tenant';
 import { createSandboxTokenSource } from '../src/core/tenant/auth/sandbox';
 import { createGraphPort } from '../src/core/tenant/graph-client';
 

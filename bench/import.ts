@@ -24,11 +24,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executeImport, proposeImport, readImportPicture } from '../src/core/phases/import';
 import { fillIds, type Step } from '../src/core/phases/steps';
-import { DEFAULT_SEED, startSandboxTenant, type SandboxSeed, type SandboxTenant } from '../src/core/sandbox/tenant';
+import { DEFAULT_SEED, startSandboxTenant, type SandboxSeed, type SandboxTenant } from '../src/sandbox/tenant';
 import { openSession, type MigrationSession } from '../src/core/session';
 import type { SiteModel } from '../src/core/site/model';
 import { markerFor } from '../src/core/translate';
-import { startTdsTestServer } from '../test/support/tds';
+import { startTdsTestServer } from '../src/sandbox/site/tds';
 
 const WINDOW = { limit: 100, windowMs: 5_000 };
 // A Graph write to Intune typically answers in a few hundred ms; 200 ms is on the fast side.
@@ -39,7 +39,7 @@ const READ_CLONES = 36;
 const NAIVE_WAIT_MS = 5_000;
 
 export async function benchImport(): Promise<Record<string, number>> {
-  const site = await startTdsTestServer({ fixtureFiles: [join(__dirname, '../test/fixtures/contoso/contoso.sql')], log: () => {} });
+  const site = await startTdsTestServer({ fixtureFiles: [join(__dirname, '../src/sandbox/site/contoso/contoso.sql')], log: () => {} });
   const dir = mkdtempSync(join(tmpdir(), 'cm2intune-bench-import-'));
   writeFileSync(join(dir, 'ca.pem'), site.caPem);
   const open: { close(): Promise<unknown> }[] = [];

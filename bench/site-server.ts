@@ -5,8 +5,8 @@
 // CA and load figures. Stops when stdin ends (the bench closed it, or died) or on SIGTERM, after
 // printing a second JSON line with its peak RSS.
 import { existsSync } from 'node:fs';
-import { generateLargeSite } from '../test/fixtures/contoso/generate';
-import { startTdsTestServer } from '../test/support/tds';
+import { generateLargeSite } from '../src/sandbox/site/contoso/generate';
+import { startTdsTestServer } from '../src/sandbox/site/tds';
 
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 const seconds = (since: bigint) => Number((Number(process.hrtime.bigint() - since) / 1e9).toFixed(2));

@@ -6,8 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main, processIo } from '../src/cli/main';
 import { PASSWORD_ENV } from '../src/core/site';
-import { CONTOSO_CA_FILE, contosoPlan } from '../test/support/contoso-plan';
-import { startTdsTestServer } from '../test/support/tds';
+import { CONTOSO_CA_FILE, contosoPlan } from '../src/sandbox/site/contoso/plan';
+import { startTdsTestServer } from '../src/sandbox/site/tds';
 
 const root = join(__dirname, '..');
 const demoDir = join(root, '.demo');
@@ -17,7 +17,7 @@ async function demo(): Promise<number> {
   mkdirSync(demoDir, { recursive: true });
   const say = (line: string) => processIo.out(`\n== ${line}`);
   say('Starting the sample ConfigMgr site "Contoso" (SQL over TDS with TLS, loopback only)');
-  const server = await startTdsTestServer({ fixtureFiles: [join(root, 'test/fixtures/contoso/contoso.sql')], log: () => {} });
+  const server = await startTdsTestServer({ fixtureFiles: [join(root, 'src/sandbox/site/contoso/contoso.sql')], log: () => {} });
   try {
     writeFileSync(join(demoDir, CONTOSO_CA_FILE), server.caPem);
     // The plan is the demo's own: rewritten each run because the site's port changes.

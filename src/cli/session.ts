@@ -20,6 +20,7 @@ export async function openCliSession(planArg: string, io: CliIo, use: ScopeUse, 
       use,
       readOnly,
       password,
+      startSandbox: async (options) => (await import('../sandbox')).startSandboxForPlan(options),
       log: (level, message) => {
         if (level === 'warn' || level === 'error' || io.env.CM2INTUNE_VERBOSE) io.err(`${level}: ${message}`);
       },

@@ -7,7 +7,6 @@ import { dirname, resolve } from 'node:path';
 import { Journal, ledgerPathFor } from './ledger/journal';
 import { loadPlanFile, PlanReadError } from './plan';
 import type { MigrationPlan } from './plan/types';
-import { startSandboxTenant, type SandboxTenant } from './sandbox/tenant';
 import { openSiteSource, type SiteSource } from './site';
 import { createGraphPort, createSandboxTokenSource, type GraphPort, type Log, type PacingOptions, type TokenSource } from './tenant';
 import { scopesFor, qualifyScopes, type ScopeUse } from './tenant/scopes';
@@ -25,7 +24,19 @@ export interface SessionOptions {
   tokenSource?(tenant: { id: string; cloud: Cloud; clientId?: string }, planDir: string): TokenSource;
   log?: Log;
   pacing?: PacingOptions;
+  /**
+   * Starts the sandbox tenant for a plan that names it without a URL. The faces pass it, loading
+   * the sandbox only then: the core never imports it (it is a rehearsal world, not product code).
+   */
+  startSandbox?: SandboxStarter;
 }
+
+/** A started sandbox tenant, as the core sees it. */
+export interface StartedSandbox {
+  url: string;
+  close(): Promise<void>;
+}
+export type SandboxStarter = (options: { persistPath: string }) => Promise<StartedSandbox>;
 
 export interface MigrationSession {
   planFile: string;
@@ -66,14 +77,15 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
   const log = options.log ?? (() => {});
   const closers: (() => Promise<void>)[] = [];
   try {
-    let sandbox: SandboxTenant | undefined;
+    let sandbox: StartedSandbox | undefined;
     let graph: GraphPort;
     let expectedTenant: string | undefined;
     let tenantLabel: string;
     if (plan.tenant.sandbox) {
       let url = plan.tenant.url;
       if (!url) {
-        sandbox = await startSandboxTenant({ persistPath: sandboxStatePath(full) });
+        if (!options.startSandbox) throw new PlanError(`${planFile} asks for the sandbox tenant, and this run cannot start it: give tenant.url of a running sandbox.`);
+        sandbox = await options.startSandbox({ persistPath: sandboxStatePath(full) });
         closers.push(() => sandbox!.close());
         url = sandbox.url;
         log('info', `Started the sandbox tenant (not Microsoft Graph) at ${url}, state in ${sandboxStatePath(planFile)}`);

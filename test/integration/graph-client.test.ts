@@ -1,9 +1,9 @@
-// The Graph port against the sandbox tenant (src/core/sandbox/tenant), throttled like Intune but
+// The Graph port against the sandbox tenant (src/sandbox/tenant), throttled like Intune but
 // with short windows: paging, $batch with inner 429 and 424, pacing, cancellation, a create lost
 // after commit, redaction.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandboxTenant, type SandboxTenant } from '../../src/core/sandbox/tenant';
+import { startSandboxTenant, type SandboxTenant } from '../../src/sandbox/tenant';
 import { createSandboxTokenSource, SANDBOX_TOKEN } from '../../src/core/tenant/auth/sandbox';
 import { GraphOutcomeUnknownError } from '../../src/core/tenant/errors';
 import { createGraphPort, type GraphPortOptions } from '../../src/core/tenant/graph-client';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readImportPicture, type ImportRead } from '../../src/core/phases/import';
 import { openSession } from '../../src/core/session';
-import type { TdsTestServer } from '../support/tds';
+import type { TdsTestServer } from '../../src/sandbox/site/tds';
 import { bundleCli, MARKER, normalise, openWorld, spawnCli, startContosoSite, type ImportWorld } from './import-world';
 
 type Verdict = 'importable' | 'partial' | 'notImportable';

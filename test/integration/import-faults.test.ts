@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { executeImport, proposeImport, readImportPicture } from '../../src/core/phases/import';
 import { openSession } from '../../src/core/session';
-import type { Fault } from '../../src/core/sandbox/tenant';
-import type { TdsTestServer } from '../support/tds';
+import type { Fault } from '../../src/sandbox/tenant';
+import type { TdsTestServer } from '../../src/sandbox/site/tds';
 import { FAST_PACING, importInProcess, normalise, openWorld, startContosoSite, type ImportWorld } from './import-world';
 
 describe('import: faults', () => {

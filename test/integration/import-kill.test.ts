@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { TdsTestServer } from '../support/tds';
+import type { TdsTestServer } from '../../src/sandbox/site/tds';
 import { bundleCli, importInProcess, normalise, openWorld, seededRandom, spawnCli, startContosoSite, waitFor, type ImportWorld } from './import-world';
 
 describe('import: kill -9 at random points, then resume', () => {

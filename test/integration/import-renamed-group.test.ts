@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openSession } from '../../src/core/session';
 import { proposeImport, readImportPicture } from '../../src/core/phases/import';
-import type { TdsTestServer } from '../support/tds';
+import type { TdsTestServer } from '../../src/sandbox/site/tds';
 import { importInProcess, openWorld, startContosoSite, type ImportWorld } from './import-world';
 
 let site: TdsTestServer;

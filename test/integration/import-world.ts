@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { executeImport, proposeImport, readImportPicture } from '../../src/core/phases/import';
-import { startSandboxTenant, type SandboxOptions, type SandboxState, type SandboxTenant } from '../../src/core/sandbox/tenant';
+import { startSandboxTenant, type SandboxOptions, type SandboxState, type SandboxTenant } from '../../src/sandbox/tenant';
 import { openSession } from '../../src/core/session';
 import { PASSWORD_ENV } from '../../src/core/site';
 import type { PacingOptions } from '../../src/core/tenant';
 import { repoRoot, type CliResult } from '../support/cli';
-import { CONTOSO_CA_FILE, contosoPlan } from '../support/contoso-plan';
-import { startTdsTestServer, type TdsTestServer } from '../support/tds';
+import { CONTOSO_CA_FILE, contosoPlan } from '../../src/sandbox/site/contoso/plan';
+import { startTdsTestServer, type TdsTestServer } from '../../src/sandbox/site/tds';
 
-export const CONTOSO_SQL = join(__dirname, '../fixtures/contoso/contoso.sql');
+export const CONTOSO_SQL = join(__dirname, '../../src/sandbox/site/contoso/contoso.sql');
 
 export function startContosoSite(): Promise<TdsTestServer> {
   return startTdsTestServer({ fixtureFiles: [CONTOSO_SQL], log: () => {} });

@@ -1,7 +1,7 @@
 // Contract of the sandbox tenant for $batch and Intune-style throttling, over HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SandboxTenant } from '../../src/core/sandbox/tenant/index';
+import type { SandboxTenant } from '../../src/sandbox/tenant/index';
 import { APP_TOKEN, client, compliance, fakeJwt, trustedRoot, waitFor, withSandbox } from './sandbox-helpers';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };

@@ -1,7 +1,7 @@
 // Contract of the sandbox tenant for directory objects (groups, users, devices, tenant), over HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SandboxTenant } from '../../src/core/sandbox/tenant/index';
+import type { SandboxTenant } from '../../src/sandbox/tenant/index';
 import { client, withSandbox } from './sandbox-helpers';
 
 const INTUNE_A = 'c1ec4a95-1f05-45b3-a911-aa3fa01094f5';

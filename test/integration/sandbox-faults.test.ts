@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SandboxTenant } from '../../src/core/sandbox/tenant/index';
+import type { SandboxTenant } from '../../src/sandbox/tenant/index';
 import { client, trustedRoot, withSandbox } from './sandbox-helpers';
 
 const CONFIGS = '/beta/deviceManagement/deviceConfigurations';

@@ -1,5 +1,5 @@
 // Shared by the sandbox-*.test.ts contract tests: plain fetch against a running sandbox tenant.
-import { startSandboxTenant, type SandboxOptions, type SandboxTenant } from '../../src/core/sandbox/tenant/index';
+import { startSandboxTenant, type SandboxOptions, type SandboxTenant } from '../../src/sandbox/tenant/index';
 
 export const APP_TOKEN = fakeJwt('11111111-2222-4333-8444-555555555555');
 

@@ -1,7 +1,7 @@
 // Contract of the sandbox tenant for Intune objects, over real HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SandboxTenant } from '../../src/core/sandbox/tenant/index';
+import type { SandboxTenant } from '../../src/sandbox/tenant/index';
 import { client, compliance, trustedRoot, withSandbox } from './sandbox-helpers';
 
 const CONFIGS = '/deviceManagement/deviceConfigurations';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startSandboxTenant, type SandboxTenant } from '../../src/core/sandbox/tenant';
+import { startSandboxTenant, type SandboxTenant } from '../../src/sandbox/tenant';
 import { openSession, PlanError } from '../../src/core/session';
 
 let sandbox: SandboxTenant;

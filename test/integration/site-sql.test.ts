@@ -1,5 +1,5 @@
 // The whole Contoso site read over the wire: real mssql/tedious against the TDS test server
-// (test/support/tds, TLS on, CA pinned), then checked against expected.json.
+// (src/sandbox/site/tds, TLS on, CA pinned), then checked against expected.json.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -12,7 +12,7 @@ import type { SiteModel } from '../../src/core/site/model';
 import { SqlConnection } from '../../src/core/site/sql/connection';
 import { expected } from '../fixtures/contoso/load';
 
-const CONTOSO_SQL = join(__dirname, '../fixtures/contoso/contoso.sql');
+const CONTOSO_SQL = join(__dirname, '../../src/sandbox/site/contoso/contoso.sql');
 const PASSWORD = "Pä55-w0rd 'Contoso'";
 
 interface TdsServer {
@@ -24,7 +24,7 @@ type Start = (o: { fixtureFiles: string[]; port?: number; user?: string; passwor
 let startTdsTestServer: Start | undefined;
 try {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  startTdsTestServer = require('../support/tds').startTdsTestServer as Start;
+  startTdsTestServer = require('../../src/sandbox/site/tds').startTdsTestServer as Start;
 } catch {
   startTdsTestServer = undefined;
 }
@@ -50,7 +50,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
-describe('SQL site reader over TDS', { skip: startTdsTestServer ? false : 'test/support/tds (the TDS test server) is not there yet' }, () => {
+describe('SQL site reader over TDS', { skip: startTdsTestServer ? false : 'src/sandbox/site/tds (the TDS test server) is not there yet' }, () => {
   let server: TdsServer;
   let dir: string;
   let model: SiteModel;

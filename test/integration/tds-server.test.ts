@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import sql from 'mssql';
-import { type TdsTestServer, startTdsTestServer } from '../support/tds/server';
+import { type TdsTestServer, startTdsTestServer } from '../../src/sandbox/site/tds/server';
 
 const TINY = join(__dirname, '../fixtures/tds/tiny.sql');
 

@@ -1,11 +1,11 @@
 // Checks a create body against the documented writable properties of its @odata.type, from the
-// table the sandbox tenant builds from microsoft-graph-docs (src/core/sandbox/tenant/graph-types.json).
+// table the sandbox tenant builds from microsoft-graph-docs (src/sandbox/tenant/graph-types.json).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Translation } from '../../src/core/translate';
 
-const FILE = join(__dirname, '../../src/core/sandbox/tenant/graph-types.json');
+const FILE = join(__dirname, '../../src/sandbox/tenant/graph-types.json');
 type Info = { abstract: boolean; writable: string[]; bindable: Record<string, boolean> };
 const types: Record<string, Record<string, Info>> | null = existsSync(FILE) ? JSON.parse(readFileSync(FILE, 'utf8')) : null;
 

@@ -8,7 +8,7 @@ import type { Fault, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } 
 
 export type { Fault, GraphObject, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } from './types';
 
-/** The Contoso seed (matches the sample ConfigMgr site in test/fixtures/contoso); bundled. */
+/** The Contoso seed (matches the sample ConfigMgr site in src/sandbox/site/contoso); bundled. */
 export const DEFAULT_SEED = contosoSeed as unknown as SandboxSeed;
 
 export interface SandboxTenant {

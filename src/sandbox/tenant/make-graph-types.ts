@@ -3,7 +3,7 @@
 // Graph version. Source: the resource pages of a microsoft-graph-docs checkout (the property
 // tables list inherited properties too). Re-run when a newer docs snapshot is wanted:
 //
-//   npx tsx src/core/sandbox/tenant/make-graph-types.ts <microsoft-graph-docs checkout>
+//   npx tsx src/sandbox/tenant/make-graph-types.ts <microsoft-graph-docs checkout>
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -83,7 +83,7 @@ function build(dir: string): Record<string, GraphTypeInfo> {
 if (require.main === module) {
   const docs = process.argv[2];
   if (!docs) {
-    console.error('usage: tsx src/core/sandbox/tenant/make-graph-types.ts <microsoft-graph-docs checkout>');
+    console.error('usage: tsx src/sandbox/tenant/make-graph-types.ts <microsoft-graph-docs checkout>');
     process.exit(2);
   }
   const types: GraphTypes = {

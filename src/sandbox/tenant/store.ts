@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Ajv from 'ajv';
-import seedSchema from '../../../../schemas/sandbox-seed.schema.json';
+import seedSchema from '../../../schemas/sandbox-seed.schema.json';
 import type { GraphObject, SandboxSeed, SandboxState } from './types';
 
 export const STATE_FORMAT = 'cm2intune-sandbox-state/1';

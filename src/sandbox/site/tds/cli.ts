@@ -21,7 +21,7 @@ Options:
   --help               this text
 
 Example:
-  npm run sql:test-server -- --fixture test/fixtures/contoso/contoso.sql --port 14330`;
+  npm run sql:test-server -- --fixture src/sandbox/site/contoso/contoso.sql --port 14330`;
 
 async function main(): Promise<number> {
   let args;

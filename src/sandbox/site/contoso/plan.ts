@@ -1,6 +1,6 @@
 // The plan that imports the Contoso sample site (served by the TDS test server, CA pinned) into a
 // sandbox tenant: used by `npm run demo` and by the import tests, so both run the same plan.
-import type { TdsTestServer } from './tds';
+import type { TdsTestServer } from '../tds';
 
 export const CONTOSO_CA_FILE = 'contoso-sql-ca.pem';
 

@@ -1,8 +1,8 @@
-// Builds contoso.seed.json from the sample ConfigMgr site (test/fixtures/contoso/generate.ts), so
+// Builds contoso.seed.json from the sample ConfigMgr site (src/sandbox/site/contoso/generate.ts), so
 // the tenant's users and groups line up with the site's: same UPNs, same AD group SIDs.
 // Deterministic: ids are derived from the SIDs. Re-run after the site generator changes:
 //
-//   npx tsx src/core/sandbox/tenant/seed/make-seed.ts
+//   npx tsx src/sandbox/tenant/seed/make-seed.ts
 //
 // What it adds on purpose (traps the product must handle):
 // - users without the INTUNE_A plan (every 9th), without usageLocation (every 13th), with the
@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSite } from '../../../../../test/fixtures/contoso/generate';
+import { buildSite } from '../../site/contoso/generate';
 import type { GraphObject, SandboxSeed } from '../types';
 
 export const TENANT_ID = '00000000-0000-4000-8000-000000000001';
