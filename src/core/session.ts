@@ -29,6 +29,8 @@ export interface SessionOptions {
    * the sandbox only then: the core never imports it (it is a rehearsal world, not product code).
    */
   startSandbox?: SandboxStarter;
+  /** Starts the sandbox world a plan names (its folder); loaded by the faces only then. */
+  startWorld?: WorldStarter;
 }
 
 /** A started sandbox tenant, as the core sees it. */
@@ -37,6 +39,20 @@ export interface StartedSandbox {
   close(): Promise<void>;
 }
 export type SandboxStarter = (options: { persistPath: string }) => Promise<StartedSandbox>;
+
+/** A started sandbox world (`cm2intune sandbox start`): its sample site over TDS and its tenant. */
+export interface StartedWorld {
+  site: { server: string; port: number; database: string; siteCode: string; user: string; password: string; caFile: string };
+  tenant: { url: string };
+  close(): Promise<void>;
+}
+export type WorldStarter = (options: { dir: string; log?: (line: string) => void }) => Promise<StartedWorld>;
+
+/** The world folder a plan names (site or tenant), absolute; undefined when it names none. */
+export function worldDirOf(plan: MigrationPlan, planDir: string): string | undefined {
+  const world = plan.site.source === 'sandbox' ? plan.site.world : plan.tenant.sandbox ? plan.tenant.world : undefined;
+  return world === undefined ? undefined : resolve(planDir, world);
+}
 
 export interface MigrationSession {
   planFile: string;
@@ -81,8 +97,16 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
     let graph: GraphPort;
     let expectedTenant: string | undefined;
     let tenantLabel: string;
+    let world: StartedWorld | undefined;
+    const worldDir = worldDirOf(plan, planDir);
+    if (worldDir) {
+      if (!options.startWorld) throw new PlanError(`${planFile} names the sandbox world in ${worldDir}, and this run cannot start it.`);
+      world = await options.startWorld({ dir: worldDir, log: (line) => log('info', line) });
+      closers.push(() => world!.close());
+      log('info', `Started the sandbox world in ${worldDir} (a rehearsal on this machine: not a real site, not Microsoft Graph)`);
+    }
     if (plan.tenant.sandbox) {
-      let url = plan.tenant.url;
+      let url = plan.tenant.world !== undefined ? world?.tenant.url : plan.tenant.url;
       if (!url) {
         if (!options.startSandbox) throw new PlanError(`${planFile} asks for the sandbox tenant, and this run cannot start it: give tenant.url of a running sandbox.`);
         sandbox = await options.startSandbox({ persistPath: sandboxStatePath(full) });
@@ -113,7 +137,13 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
     if (expectedTenant && expectedTenant.toLowerCase() !== tenantId.toLowerCase()) {
       throw new PlanError(`Signed in to tenant ${tenantId}, but ${planFile} is pinned to ${expectedTenant}: sign in to that tenant, or fix tenant.id in the plan. Nothing was read or written.`);
     }
-    const site = openSiteSource(plan.site, { planDir, password: options.password, log: (line) => log('info', line) });
+    const site =
+      plan.site.source === 'sandbox' && world
+        ? openSiteSource(
+            { source: 'sql', server: world.site.server, port: world.site.port, database: world.site.database, siteCode: world.site.siteCode, auth: { type: 'sql', user: world.site.user }, encryption: { caFile: world.site.caFile } },
+            { planDir, password: world.site.password, log: (line) => log('info', line) },
+          )
+        : openSiteSource(plan.site, { planDir, password: options.password, log: (line) => log('info', line) });
     closers.push(() => site.close());
     if (!options.readOnly) closers.push(lockJournal(ledgerPathFor(full), planFile));
     const journal = Journal.open(ledgerPathFor(full));

@@ -70,3 +70,17 @@ test('positions count UTF-16 columns on lines with non-Latin text', () => {
   assert.equal(finding.code, 'plan/file-not-found');
   assert.deepEqual(finding.range!.start, { line: 1, character: text.split('\n')[1].indexOf('"missing.json"') });
 });
+
+test('a plan that names a sandbox world: site and tenant of the same world load; a mismatch is an error at /site/world', () => {
+  const file = join(root, 'rehearsal', 'contoso.migration.json');
+  const good = checkPlanText(JSON.stringify({ version: 1, name: 'Rehearsal', site: { source: 'sandbox', world: '.' }, tenant: { sandbox: true, world: './' } }), file);
+  assert.deepEqual(good.findings, []);
+  assert.deepEqual(good.plan?.site, { source: 'sandbox', world: '.' });
+
+  const otherTenant = checkPlanText(JSON.stringify({ version: 1, name: 'Rehearsal', site: { source: 'sandbox', world: '.' }, tenant: { sandbox: true } }), file);
+  assert.deepEqual(otherTenant.findings.map((f) => [f.code, f.severity]), [['plan/sandbox-world-mismatch', 'error']]);
+  assert.match(otherTenant.findings[0].message, /"tenant": \{ "sandbox": true, "world": "\." \}/);
+
+  const noWorld = checkPlanText(JSON.stringify({ version: 1, name: 'Rehearsal', site: { source: 'sandbox' }, tenant: { sandbox: true } }), file);
+  assert.ok(noWorld.findings.some((f) => f.severity === 'error' && /world/.test(f.message)), JSON.stringify(noWorld.findings));
+});

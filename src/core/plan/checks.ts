@@ -81,6 +81,15 @@ function checkSite(plan: Json, ctx: CheckContext): Finding[] {
   if (site.source === 'snapshot') {
     fileAt('/site/path', site.path, 'Snapshot', 'write it with `cm2intune site export`, or fix the path (relative to the plan).');
   }
+  if (site.source === 'sandbox' && typeof site.world === 'string') {
+    // The sample site and the sandbox tenant are one world: a site of one world with another tenant
+    // would rehearse a migration that cannot happen.
+    const tenant = isObject(plan.tenant) ? plan.tenant : {};
+    if (tenant.sandbox !== true || typeof tenant.world !== 'string' || resolve(ctx.planDir, tenant.world) !== resolve(ctx.planDir, site.world)) {
+      out.push(finding(ctx, 'error', 'plan/sandbox-world-mismatch', '/site/world',
+        `The site is the sandbox world in "${site.world}", so the tenant must be that world's tenant: set "tenant": { "sandbox": true, "world": "${site.world}" }.`));
+    }
+  }
   if (site.source === 'sql' && isObject(site.encryption)) {
     const enc = site.encryption;
     fileAt('/site/encryption/caFile', enc.caFile, 'CA file', 'fix the path (relative to the plan) or pin the certificate with certificateThumbprint.');

@@ -33,10 +33,17 @@ export interface SnapshotSiteSource {
   path: string;
 }
 
-export type SiteSourceConfig = SqlSiteSource | SnapshotSiteSource;
+/** The sample site of a sandbox world (`cm2intune sandbox start`): a rehearsal, read over TDS like a real site. */
+export interface SandboxSiteSource {
+  source: 'sandbox';
+  /** Folder of the sandbox world, relative to the plan. */
+  world: string;
+}
+
+export type SiteSourceConfig = SqlSiteSource | SnapshotSiteSource | SandboxSiteSource;
 
 export type TenantConfig =
-  | { sandbox: true; id?: string; url?: string }
+  | { sandbox: true; id?: string; url?: string; /** Folder of the sandbox world, relative to the plan. */ world?: string }
   | { sandbox?: false; id: string; cloud?: Cloud; clientId?: string };
 
 export interface GroupRef {

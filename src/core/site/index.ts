@@ -10,6 +10,8 @@ export function openSiteSource(config: SiteSourceConfig, opts: { planDir: string
   if (config.source === 'snapshot') {
     return new SnapshotSiteSource(isAbsolute(config.path) ? config.path : resolve(opts.planDir, config.path));
   }
+  // The session starts a sandbox world and passes its site as a SQL source: reaching here is a bug.
+  if (config.source === 'sandbox') throw new Error('A sandbox world site is opened through its started world (openSession), not directly.');
   return new SqlSiteSource(config, opts);
 }
 
