@@ -91,14 +91,18 @@ export async function readImportSources(session: Pick<MigrationSession, 'site' |
   return { model, parsed, tenantObjects, groups, looked: { names, ids } };
 }
 
+/** Group names and ids the plan names that were not looked up when the sources were read. */
+export function missingPlanGroups(sources: ImportSources, plan: MigrationPlan): { names: string[]; ids: string[] } {
+  const refs = planGroupRefs(plan);
+  return { names: refs.names.filter((n) => !sources.looked.names.has(n)), ids: refs.ids.filter((i) => !sources.looked.ids.has(i)) };
+}
+
 /**
  * The sources with the groups an edited plan names that were not looked up yet; the same
  * object (no request) when there are none.
  */
 export async function withPlanGroups(graph: GraphPort, sources: ImportSources, plan: MigrationPlan, signal?: AbortSignal): Promise<ImportSources> {
-  const refs = planGroupRefs(plan);
-  const names = refs.names.filter((n) => !sources.looked.names.has(n));
-  const ids = refs.ids.filter((i) => !sources.looked.ids.has(i));
+  const { names, ids } = missingPlanGroups(sources, plan);
   if (names.length === 0 && ids.length === 0) return sources;
   const found = await findGroups(graph, { displayNames: names, ids }, signal);
   const known = new Set(sources.groups.map((g) => g.id));

@@ -145,7 +145,9 @@ export function importPreview(read: ImportRead, steps: Step[], names: { plan: st
   };
 }
 
-const label = (o: ObjectNote) => `${o.name}${o.platform ? ` (${o.platform})` : ''}`;
+/** ConfigMgr names often carry the platform already: `Contoso Root CA (iOS)`. */
+const withPlatform = (o: ObjectNote) => Boolean(o.platform) && !o.name.endsWith(`(${o.platform})`);
+const label = (o: ObjectNote) => `${o.name}${withPlatform(o) ? ` (${o.platform})` : ''}`;
 const lineText = (l: PreviewLine) => `${l.title}${l.requests > 1 ? ` (${l.requests} requests)` : ''}`;
 
 /** `Nothing to import: reason; reason.` */
@@ -163,10 +165,10 @@ export function previewToText(p: ImportPreview): string {
   if (p.reconciled.settled) lines.push(`  Settled ${p.reconciled.settled} step(s) left open by an earlier run (found in Intune: ${p.reconciled.found}).`);
   if (p.lines.length === 0) {
     lines.push(nothingToImportMessage(p));
-    return lines.join('\n') + '\n';
+  } else {
+    lines.push('', `Preview for ${p.tenant}: ${countsText(p.counts)}:`);
+    p.lines.forEach((l, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${lineText(l)}`));
   }
-  lines.push('', `Preview for ${p.tenant}: ${countsText(p.counts)}:`);
-  p.lines.forEach((l, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${lineText(l)}`));
   if (p.partial.length) {
     lines.push('', 'Settings left out:');
     for (const o of p.partial) lines.push(`  ${label(o)}:`, ...o.reasons.map((r) => `    - ${r}`));
@@ -183,16 +185,16 @@ export function previewToText(p: ImportPreview): string {
  * what changes inline rendering: the preview is also read as plain text in an editor tab.
  */
 export const mdText = (s: string) => s.replace(/[\\`*_[\]<>|]/g, '\\$&').replace(/^([#+-]|\d+\.)(\s)/, '\\$1$2');
-const mdLabel = (o: ObjectNote) => `**${mdText(o.name)}**${o.platform ? ` (${mdText(o.platform)})` : ''}`;
+const mdLabel = (o: ObjectNote) => `**${mdText(o.name)}**${withPlatform(o) ? ` (${mdText(o.platform)})` : ''}`;
 
 export function previewToMarkdown(p: ImportPreview): string {
   const lines = [`# Import preview: ${mdText(p.plan)}`, ''];
   if (p.lines.length === 0) {
-    lines.push(`Tenant: ${mdText(p.tenant)}.`, '', nothingToImportMessage(p).replace(/^Nothing to import:/, '**Nothing to import:**'));
+    lines.push(`Tenant: ${mdText(p.tenant)}.`, '', `**Nothing to import:** ${mdText(p.nothingReasons.join('; '))}.`);
   } else {
     lines.push(
       `Tenant: ${mdText(p.tenant)}. Nothing has been written yet: these ${plural(p.counts.requests, 'request')} run in this order after you confirm.`,
-      `${describeCounts(p.counts)} to create (${countsText(p.counts)}).`,
+      `To create: ${describeCounts(p.counts)} (${plural(p.counts.memberRequests, 'membership update')} of up to 20 members).`,
       '',
       '## Steps',
       '',
