@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { version } from '../../package.json';
 import { CancelledError, UserError } from '../core/errors';
-import type { CliIo } from './cli';
+import type { CliIo, Command } from './cli';
 import { commands } from './commands/index';
 
 /** Exit code of a run the user stopped (Ctrl+C, a "no" to the confirmation): not a failure. */
@@ -38,6 +38,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.out(command.help);
     return 0;
   }
+  return runCommand(command, rest, io);
+}
+
+/** Runs a command: a UserError is its one line and exit code, a cancel is quiet, anything else one line and 1. */
+export async function runCommand(command: Command, rest: string[], io: CliIo): Promise<number> {
+  const { name } = command;
   try {
     return await command.run(rest, io);
   } catch (error) {

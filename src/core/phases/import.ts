@@ -94,7 +94,12 @@ export async function readImportSources(session: Pick<MigrationSession, 'site' |
 /** Group names and ids the plan names that were not looked up when the sources were read. */
 export function missingPlanGroups(sources: ImportSources, plan: MigrationPlan): { names: string[]; ids: string[] } {
   const refs = planGroupRefs(plan);
-  return { names: refs.names.filter((n) => !sources.looked.names.has(n)), ids: refs.ids.filter((i) => !sources.looked.ids.has(i)) };
+  // An id is one group: known when it was read, whichever way it was found.
+  const read = new Set(sources.groups.map((g) => g.id.toLowerCase()));
+  return {
+    names: refs.names.filter((n) => !sources.looked.names.has(n)),
+    ids: refs.ids.filter((i) => !sources.looked.ids.has(i) && !read.has(i.toLowerCase())),
+  };
 }
 
 /**
