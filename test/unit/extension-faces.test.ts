@@ -112,3 +112,16 @@ describe('plan findings in the Problems panel', () => {
     plans.dispose();
   });
 });
+
+describe('the site database password variable', () => {
+  it('is read through its one name (PASSWORD_ENV), never spelled out in code that reads it', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const { join, relative } = await import('node:path');
+    const src = join(__dirname, '../../src');
+    const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
+    const READ = /env(\.CM2INTUNE_SQL_PASSWORD|\[\s*['"`]CM2INTUNE_SQL_PASSWORD)/;
+    const offenders = files(src).filter((f) => READ.test(readFileSync(f, 'utf8'))).map((f) => relative(src, f));
+    assert.deepEqual(offenders, []);
+    assert.match(readFileSync(join(src, 'extension/session.ts'), 'utf8'), /process\.env\[PASSWORD_ENV\]/);
+  });
+});

@@ -3,19 +3,14 @@
 // run, the status table, and the state and kind labels.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { KIND_LABELS, type ItemState, type MigrationPicture, type PictureItem } from '../analysis';
+import { KIND_LABELS, STATE_LABELS, type ItemState, type MigrationPicture, type PictureItem } from '../analysis';
 import type { Severity } from '../findings';
 import { platformLabel } from '../translate/common';
 import type { StepOutcome, StepStatus } from './execute';
 import type { ImportRead } from './import';
 import type { Step, StepAction } from './steps';
 
-export { KIND_LABELS };
-
-export const STATE_LABELS: Record<ItemState, string> = {
-  notImported: 'not imported', importable: 'importable', partial: 'partly importable',
-  imported: 'imported', drifted: 'drifted', blocked: 'blocked',
-};
+export { KIND_LABELS, STATE_LABELS };
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
