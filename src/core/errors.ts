@@ -16,5 +16,3 @@ export class CancelledError extends Error {
     this.name = 'CancelledError';
   }
 }
-
-export const isUserError = (error: unknown): error is UserError => error instanceof UserError;

@@ -2,6 +2,7 @@
 // from their context (`ctx.ui`); the extension-host tests replace it, so no command needs a
 // test-only argument.
 import * as vscode from 'vscode';
+import { CancelledError } from '../core/errors';
 
 export interface GroupChoice {
   id: string;
@@ -47,6 +48,10 @@ export const vscodeUi: Ui = {
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
         return await task((message, increment) => progress.report({ message, increment }), abort.signal);
+      } catch (error) {
+        // Cancelled by the person: whatever the task threw on the way out, it is not a failure.
+        if (abort.signal.aborted && !(error instanceof CancelledError)) throw new CancelledError(`${title}: cancelled`);
+        throw error;
       } finally {
         sub.dispose();
       }

@@ -2,7 +2,6 @@
 // editor's preview, the report file both faces write): the preview of the steps, the report of a
 // run, the status table, and the state and kind labels.
 import { writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { KIND_LABELS, STATE_LABELS, type ItemState, type MigrationPicture, type PictureItem } from '../analysis';
 import type { Severity } from '../findings';
 import { platformLabel } from '../translate/common';
@@ -289,9 +288,6 @@ export function writeImportReport(planFile: string, report: ImportReport): strin
   writeFileSync(file, reportToMarkdown(report));
   return file;
 }
-
-/** The report's title names the plan file, not its folder. */
-export const planName = (planFile: string) => basename(planFile);
 
 export interface StatusRow {
   kind: string;
