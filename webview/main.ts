@@ -10,10 +10,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { DashboardModel } from '../src/core/analysis/summary';
 
-const STATE_LABELS: [keyof DashboardModel['totals'], string][] = [
-  ['imported', 'Imported'], ['importable', 'Importable'], ['partial', 'Partly importable'],
-  ['drifted', 'Drifted'], ['blocked', 'Blocked'], ['notImported', 'Not imported'],
-];
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K | string, text?: string, attrs: Record<string, string> = {}): HTMLElement {
   const node = document.createElement(tag);
@@ -41,14 +38,16 @@ function render(model: DashboardModel) {
   root.replaceChildren();
   root.append(el('h1', model.title));
   const badges = el('p', undefined, { class: 'badges' });
-  for (const [state, label] of STATE_LABELS) {
+  // The states and their words come with the model, from the core.
+  const states = model.states.map(({ state, label }) => [state, capital(label)] as const);
+  for (const [state, label] of states) {
     const badge = el('span', undefined, { class: `state state-${state}` });
     badge.append(el('vscode-badge', String(model.totals[state])), document.createTextNode(` ${label}`));
     badges.append(badge);
   }
   root.append(badges, el('p', `${model.totals.all} ConfigMgr objects, ${model.totals.selected} selected by the plan.`));
   root.append(el('h2', 'Objects by kind'));
-  root.append(table(['Kind', ...STATE_LABELS.map(([, l]) => l), 'Total'], model.byKind.map((k) => [k.kind, ...STATE_LABELS.map(([s]) => String(k.counts[s as keyof typeof k.counts])), String(k.total)])));
+  root.append(table(['Kind', ...states.map(([, l]) => l), 'Total'], model.byKind.map((k) => [k.kind, ...states.map(([s]) => String(k.counts[s])), String(k.total)])));
   root.append(el('h2', 'Collections and Entra ID groups'));
   root.append(table(['Collection', 'Name', 'Mapping', 'Groups', 'Why'], model.groups.map((g) => [g.collectionId, g.collection, g.status, g.groups, g.reason])));
   if (model.findings.length) {

@@ -1,12 +1,13 @@
 // The CLI's small frame: a command is a name, a one-line summary, its help text and a run
-// function. Errors the user can fix are `CliError`s: one line, an exit code, never a stack.
+// function. Errors the user can fix are the core's `UserError`s: one line, an exit code, never a stack.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../core/errors';
 
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
-  /** Asks a yes/no question on the terminal; false when stdin is not a terminal. */
-  confirm(question: string): Promise<boolean>;
+  /** Asks a yes/no question on the terminal; undefined when there is no terminal to ask on. */
+  confirm(question: string): Promise<boolean | undefined>;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
 }
@@ -19,14 +20,7 @@ export interface Command {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
-/** Exit codes: 0 ok, 1 findings or a failed run, 2 bad usage or unreadable input. */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
-    super(message);
-  }
-}
-
-/** `parseArgs` with strict options and a CliError (not a TypeError) on bad usage. */
+/** `parseArgs` with strict options and a UserError (not a TypeError) on bad usage. */
 export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   argv: string[],
   options: T,
@@ -35,6 +29,6 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliError(`${(error as Error).message.replace(/\. To specify.*$/s, '')}\n${usage}`);
+    throw new UserError(`${(error as Error).message.replace(/\. To specify.*$/s, '')}\n${usage}`);
   }
 }

@@ -1,8 +1,11 @@
 import { createInterface } from 'node:readline/promises';
-import { CliError, type CliIo } from './cli';
+import { version } from '../../package.json';
+import { CancelledError, UserError } from '../core/errors';
+import type { CliIo, Command } from './cli';
 import { commands } from './commands/index';
 
-const version = '0.1.0';
+/** Exit code of a run the user stopped (Ctrl+C, a "no" to the confirmation): not a failure. */
+export const CANCELLED_EXIT = 130;
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 8);
@@ -35,10 +38,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.out(command.help);
     return 0;
   }
+  return runCommand(command, rest, io);
+}
+
+/** Runs a command: a UserError is its one line and exit code, a cancel is quiet, anything else one line and 1. */
+export async function runCommand(command: Command, rest: string[], io: CliIo): Promise<number> {
+  const { name } = command;
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof CliError) {
+    if (error instanceof CancelledError) {
+      io.err(`cm2intune ${name}: ${error.message}`);
+      return CANCELLED_EXIT;
+    }
+    if (error instanceof UserError) {
       io.err(`cm2intune ${name}: ${error.message}`);
       return error.exitCode;
     }
@@ -50,14 +63,23 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * The folder relative paths start from. `npm run cli` runs in the package folder, and INIT_CWD
+ * is where the user typed the command; anywhere else (the installed binary, another package's
+ * script) INIT_CWD is not ours to follow: the process's own folder is.
+ */
+export function workingFolder(env: NodeJS.ProcessEnv, cwd: string): string {
+  const ownScript = env.npm_lifecycle_event === 'cli' && env.npm_package_name === 'cm2intune';
+  return ownScript && env.INIT_CWD ? env.INIT_CWD : cwd;
+}
+
 export const processIo: CliIo = {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),
-  // `npm run cli` runs in the package folder; INIT_CWD is where the user typed the command.
-  cwd: process.env.INIT_CWD ?? process.cwd(),
+  cwd: workingFolder(process.env, process.cwd()),
   env: process.env,
   async confirm(question) {
-    if (!process.stdin.isTTY) return false;
+    if (!process.stdin.isTTY) return undefined;
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {
       return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());

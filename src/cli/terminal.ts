@@ -1,4 +1,4 @@
-// Terminal helpers shared by the commands: a hidden password prompt and aligned tables.
+// Terminal helpers shared by the commands: a hidden password prompt (tables are the core's `table`).
 
 /** Asks for the password without echoing it; undefined when there is no terminal. */
 export async function promptPassword(question: string): Promise<string | undefined> {
@@ -29,12 +29,5 @@ export async function promptPassword(question: string): Promise<string | undefin
     };
     stdin.on('data', onData);
   });
-}
-
-export function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
-  // Numbers right-aligned (and their header), words left-aligned.
-  const numeric = widths.map((_, i) => i > 0 && rows.slice(1).every((r) => /^\d+$/.test(r[i])));
-  return rows.map((r) => r.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd());
 }
 

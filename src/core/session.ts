@@ -4,6 +4,7 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { UserError } from './errors';
 import { Journal, ledgerPathFor } from './ledger/journal';
 import { loadPlanFile, PlanReadError } from './plan';
 import type { MigrationPlan } from './plan/types';
@@ -12,7 +13,12 @@ import { createGraphPort, createSandboxTokenSource, type GraphPort, type Log, ty
 import { scopesFor, qualifyScopes, type ScopeUse } from './tenant/scopes';
 import type { Cloud } from './plan/types';
 
-export class PlanError extends Error {}
+/** The plan can't be used as it is, or another run holds it: exit code 2. */
+export class PlanError extends UserError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
 
 export interface SessionOptions {
   /** What the session is for: decides the scopes asked for. */

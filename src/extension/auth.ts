@@ -4,6 +4,7 @@
 // `microsoft-sovereign-cloud` provider, whose environment is a user setting we check, not change.
 import * as vscode from 'vscode';
 import type { Cloud } from '../core/plan/types';
+import { UserError } from '../core/errors';
 import { cloudEndpoints } from '../core/tenant/clouds';
 import { describeError } from '../core/tenant/redact';
 import { qualifyScopes } from '../core/tenant/scopes';
@@ -20,7 +21,7 @@ function checkSovereignEnvironment(cloud: Cloud): void {
   if (!wanted) return;
   const actual = vscode.workspace.getConfiguration('microsoft-sovereign-cloud').get<string>('environment');
   if (actual !== wanted)
-    throw new Error(
+    throw new UserError(
       `The plan's tenant is in the ${cloudEndpoints(cloud).label} cloud: set "microsoft-sovereign-cloud.environment" to "${wanted}" in your settings` +
         (wanted === 'custom' ? ' and describe the DoD endpoints in "microsoft-sovereign-cloud.customEnvironment"' : '') +
         ` (it is ${actual ? `"${actual}"` : 'not set'}), then try again.`,
@@ -46,7 +47,7 @@ export function createVsCodeTokenSource(settings: VsCodeAuthSettings): TokenSour
         return result.accessToken;
       } catch (error) {
         if (signal?.aborted) throw error;
-        throw new Error(`Sign-in through VS Code (${provider}) failed: ${describeError(error)}. Check that app ${settings.clientId} has the redirect URIs from docs/sign-in.md.`);
+        throw new UserError(`Sign-in through VS Code (${provider}) failed: ${describeError(error)}. Check that app ${settings.clientId} has the redirect URIs from docs/sign-in.md.`);
       }
     },
   };

@@ -1,13 +1,9 @@
-// One wrapper for every command: errors become one readable message (details in the log),
-// cancellation is silent, and nothing throws into VS Code's generic error toast.
+// One wrapper for every command: a UserError becomes its one-line message, anything else too
+// (with the stack in the log), cancelling is quiet, and nothing throws into VS Code's generic
+// error toast.
 import * as vscode from 'vscode';
+import { CancelledError, UserError } from '../core/errors';
 import type { Ctx } from './ctx';
-
-export class UserCancelled extends Error {
-  constructor() {
-    super('cancelled');
-  }
-}
 
 export type CommandHandler = (ctx: Ctx, ...args: unknown[]) => unknown;
 
@@ -18,16 +14,14 @@ export function registerCommands(ctx: Ctx, handlers: Record<string, CommandHandl
         try {
           return await handler(ctx, ...args);
         } catch (error) {
-          if (error instanceof UserCancelled || error instanceof vscode.CancellationError) {
-            ctx.log.info(`${id}: cancelled`);
+          if (error instanceof CancelledError || error instanceof vscode.CancellationError) {
+            ctx.log.info(`${id}: ${error.message}`);
             return undefined;
           }
           const message = error instanceof Error ? error.message : String(error);
-          ctx.log.error(`${id}: ${message}`, error instanceof Error && error.stack ? error.stack : '');
-          // Not awaited: a command must never hang on a notification.
-          void vscode.window.showErrorMessage(message, 'Show log').then((choice) => {
-            if (choice) ctx.log.show(true);
-          });
+          if (error instanceof UserError) ctx.log.error(`${id}: ${message}`);
+          else ctx.log.error(`${id}: ${message}`, error instanceof Error && error.stack ? error.stack : '');
+          ctx.ui.error(message, () => ctx.log.show(true));
           return undefined;
         }
       }),

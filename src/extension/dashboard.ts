@@ -4,29 +4,29 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DashboardModel } from '../core/analysis/summary';
 import type { Ctx } from './ctx';
+import { DashboardFeed } from './dashboardFeed';
 
-let panel: vscode.WebviewPanel | undefined;
+let open: { panel: vscode.WebviewPanel; feed: DashboardFeed } | undefined;
 
 export function showDashboard(ctx: Ctx, model: DashboardModel): vscode.WebviewPanel {
   const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist');
-  if (!panel) {
-    panel = vscode.window.createWebviewPanel('cm2intune.dashboard', 'Migration dashboard', vscode.ViewColumn.Active, {
+  if (!open) {
+    const panel = vscode.window.createWebviewPanel('cm2intune.dashboard', 'Migration dashboard', vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [dist],
     });
-    panel.onDidDispose(() => (panel = undefined), undefined, ctx.subscriptions);
+    // The first message waits for the script to say it is listening: the feed answers that.
+    const feed = new DashboardFeed(panel.webview);
+    panel.onDidDispose(() => {
+      feed.dispose();
+      open = undefined;
+    }, undefined, ctx.subscriptions);
     panel.webview.html = html(panel.webview, vscode.Uri.joinPath(dist, 'webview.js'));
+    open = { panel, feed };
   }
-  const current = panel;
-  const post = () => void current.webview.postMessage({ type: 'picture', model });
-  // The first message waits for the script to say it is listening.
-  const ready = current.webview.onDidReceiveMessage((m: { type?: string }) => {
-    if (m?.type === 'ready') post();
-  });
-  ctx.subscriptions.push(ready);
-  post();
-  current.reveal();
-  return current;
+  open.feed.show(model);
+  open.panel.reveal();
+  return open.panel;
 }
 
 function html(webview: vscode.Webview, script: vscode.Uri): string {

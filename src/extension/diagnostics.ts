@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
 import { checkPlanText, PlanReadError } from '../core/plan';
 import type { Ctx } from './ctx';
+import { PlanFindings } from './planFindings';
 
 export const PLAN_GLOB = '**/*.migration.json';
 const isPlan = (doc: vscode.TextDocument) => doc.uri.scheme !== 'output' && doc.uri.path.endsWith('.migration.json');
@@ -37,35 +38,28 @@ export function productFindings(text: string, fsPath: string): Finding[] {
 
 export function registerPlanDiagnostics(ctx: Ctx): vscode.DiagnosticCollection {
   const collection = vscode.languages.createDiagnosticCollection('cm2intune');
-  const timers = new Map<string, NodeJS.Timeout>();
-  const check = (doc: vscode.TextDocument) => {
-    if (!isPlan(doc)) return;
-    collection.set(doc.uri, productFindings(doc.getText(), doc.uri.fsPath).map(toDiagnostic));
-  };
-  const later = (doc: vscode.TextDocument) => {
-    if (!isPlan(doc)) return;
-    const key = doc.uri.toString();
-    clearTimeout(timers.get(key));
-    const delay = vscode.workspace.getConfiguration('cm2intune').get<number>('diagnostics.debounceMs', 300);
-    timers.set(key, setTimeout(() => {
-      timers.delete(key);
-      check(doc);
-    }, delay));
-  };
+  const plans = new PlanFindings<vscode.Uri>({
+    check: (text, uri) => productFindings(text, uri.fsPath),
+    readFile: async (uri) => Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'),
+    set: (uri, findings) => collection.set(uri, findings.map(toDiagnostic)),
+    delete: (uri) => collection.delete(uri),
+    key: (uri) => uri.toString(),
+  });
+  const delay = () => vscode.workspace.getConfiguration('cm2intune').get<number>('diagnostics.debounceMs', 300);
   ctx.subscriptions.push(
     collection,
-    vscode.workspace.onDidOpenTextDocument(check),
-    vscode.workspace.onDidChangeTextDocument((e) => later(e.document)),
-    vscode.workspace.onDidCloseTextDocument((doc) => collection.delete(doc.uri)),
-    { dispose: () => timers.forEach(clearTimeout) },
+    vscode.workspace.onDidOpenTextDocument((doc) => isPlan(doc) && plans.opened(doc.uri, doc.getText())),
+    vscode.workspace.onDidChangeTextDocument(({ document: doc }) => isPlan(doc) && plans.changed(doc.uri, () => doc.getText(), delay())),
+    // A closed plan file keeps its findings from disk; another scheme (a diff's side) has no file.
+    vscode.workspace.onDidCloseTextDocument((doc) => isPlan(doc) && (doc.uri.scheme === 'file' ? void plans.closed(doc.uri) : collection.delete(doc.uri))),
+    plans,
   );
-  vscode.workspace.textDocuments.forEach(check);
+  for (const doc of vscode.workspace.textDocuments) if (isPlan(doc)) plans.opened(doc.uri, doc.getText());
   // Plans not open in an editor still show in the Problems panel.
   void vscode.workspace.findFiles(PLAN_GLOB, '**/node_modules/**', 50).then(async (uris) => {
     for (const uri of uris) {
       if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) continue;
-      const bytes = await vscode.workspace.fs.readFile(uri);
-      collection.set(uri, productFindings(Buffer.from(bytes).toString('utf8'), uri.fsPath).map(toDiagnostic));
+      await plans.fromDisk(uri);
     }
   });
   return collection;

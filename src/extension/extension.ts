@@ -1,24 +1,31 @@
 // The extension face: thin. Every piece of migration logic lives in src/core.
 import * as vscode from 'vscode';
 import { summarizePicture } from '../core/analysis/summary';
-import { registerCommands, UserCancelled } from './commands';
+import { UserError } from '../core/errors';
+import { registerCommands } from './commands';
 import type { Ctx } from './ctx';
 import { showDashboard } from './dashboard';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
+import { createPictureStore, planPicture } from './pictures';
 import { mapCollectionAction, selectionAction } from './planActions';
 import { currentPlan, parsePlan, passwordKey, planText, sqlPassword } from './session';
 import { registerObjectsTree, type ObjectsTree } from './tree';
+import { vscodeUi, type Ui } from './ui';
 
-/** What activate() hands back: the view's data provider, so extension-host tests read what the view shows. */
+/**
+ * What activate() hands back: the view's data provider, so extension-host tests read what the
+ * view shows, and (in a test or development host only) a way to answer the UI in place of a person.
+ */
 export interface Cm2intuneApi {
   objects: ObjectsTree;
+  replaceUi(ui: Partial<Ui>): { dispose(): void };
 }
 
 export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
   const log = vscode.window.createOutputChannel('cm2intune', { log: true });
-  const ctx: Ctx = { extension, log, subscriptions: extension.subscriptions };
+  const ctx: Ctx = { extension, log, subscriptions: extension.subscriptions, ui: vscodeUi, pictures: createPictureStore(() => ctx) };
   extension.subscriptions.push(log);
   registerPlanDiagnostics(ctx);
   const tree = registerObjectsTree(ctx);
@@ -26,12 +33,12 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
   extension.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews));
   registerCommands(ctx, {
     'cm2intune.newPlan': newPlan,
-    'cm2intune.refresh': () => tree.refresh(),
-    'cm2intune.import': (c, arg) => importObjects(c, tree, previews, arg),
+    'cm2intune.refresh': () => ctx.pictures.refresh(),
+    'cm2intune.import': (c, arg) => importObjects(c, previews, arg),
     'cm2intune.showDashboard': async (c) => {
       const plan = await currentPlan();
-      if (!plan) throw new Error('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
-      const loaded = await tree.picture(plan);
+      if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
+      const loaded = await planPicture(c, plan);
       return showDashboard(c, summarizePicture(`${vscode.workspace.asRelativePath(plan)} — ${loaded.tenant}`, loaded.picture));
     },
     'cm2intune.includeInImport': selectionAction('include', tree),
@@ -39,17 +46,25 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     'cm2intune.mapCollection': mapCollectionAction(tree),
     'cm2intune.enterSitePassword': async (c, target) => {
       const plan = target instanceof vscode.Uri ? target : await currentPlan();
-      if (!plan) throw new Error('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
+      if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
       const parsed = parsePlan(await planText(plan), plan);
-      if ('error' in parsed) throw new Error(`${vscode.workspace.asRelativePath(plan)}: ${parsed.error}`);
-      if (parsed.plan.site.source !== 'sql') throw new UserCancelled();
+      if ('error' in parsed) throw new UserError(`${vscode.workspace.asRelativePath(plan)}: ${parsed.error}`);
+      if (parsed.plan.site.source !== 'sql') throw new UserError(`${vscode.workspace.asRelativePath(plan)} reads its site from a snapshot file: there is no database password to enter.`);
       await c.extension.secrets.delete(passwordKey(parsed.plan.site));
       await sqlPassword(c, parsed.plan.site, true);
-      tree.refresh();
+      c.pictures.refresh(plan.toString());
     },
   });
   log.info('cm2intune activated');
-  return { objects: tree };
+  return {
+    objects: tree,
+    replaceUi(ui) {
+      if (extension.extensionMode === vscode.ExtensionMode.Production) throw new Error('replaceUi is for extension tests only.');
+      const original = ctx.ui;
+      ctx.ui = { ...original, ...ui };
+      return { dispose: () => void (ctx.ui = original) };
+    },
+  };
 }
 
 export function deactivate(): void {}

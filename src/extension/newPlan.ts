@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { STARTER_PLAN } from '../core/plan/starter';
 import type { Ctx } from './ctx';
-import { UserCancelled } from './commands';
+import { CancelledError } from '../core/errors';
 
 /**
  * "New migration plan": writes the starter plan into the first workspace folder under a free
@@ -9,22 +9,18 @@ import { UserCancelled } from './commands';
  * folder it asks where to save. An explicit target Uri may be passed (tests, other commands).
  */
 export async function newPlan(ctx: Ctx, target?: unknown): Promise<vscode.Uri> {
-  const uri = target instanceof vscode.Uri ? target : await chooseTarget();
+  const uri = target instanceof vscode.Uri ? target : await chooseTarget(ctx);
   await vscode.workspace.fs.writeFile(uri, Buffer.from(STARTER_PLAN, 'utf8'));
   ctx.log.info(`New migration plan: ${uri.fsPath}`);
   await vscode.window.showTextDocument(uri);
   return uri;
 }
 
-async function chooseTarget(): Promise<vscode.Uri> {
+async function chooseTarget(ctx: Ctx): Promise<vscode.Uri> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
-    const picked = await vscode.window.showSaveDialog({
-      title: 'Save the new migration plan',
-      filters: { 'Migration plan': ['migration.json'] },
-      defaultUri: vscode.Uri.file('cm2intune.migration.json'),
-    });
-    if (!picked) throw new UserCancelled();
+    const picked = await ctx.ui.saveLocation('Save the new migration plan', vscode.Uri.file('cm2intune.migration.json'), { 'Migration plan': ['migration.json'] });
+    if (!picked) throw new CancelledError('no location chosen for the new plan');
     return picked;
   }
   for (let n = 1; ; n++) {

@@ -5,11 +5,11 @@ import * as vscode from 'vscode';
 import { PLAN_GLOB } from './diagnostics';
 import { createVsCodeTokenSource } from './auth';
 import type { Ctx } from './ctx';
-import { UserCancelled } from './commands';
+import { CancelledError, UserError } from '../core/errors';
 import { openSession, type MigrationSession } from '../core/session';
 import { checkPlanText, PlanReadError, type MigrationPlan, type SqlSiteSource } from '../core/plan';
 import type { ScopeUse } from '../core/tenant';
-import { loginName } from '../core/site';
+import { loginName, PASSWORD_ENV } from '../core/site';
 
 const isPlanUri = (uri: vscode.Uri) => uri.scheme === 'file' && uri.path.endsWith('.migration.json');
 
@@ -68,21 +68,19 @@ export async function sqlPassword(ctx: Ctx, site: SqlSiteSource, ask: boolean): 
   const key = passwordKey(site);
   const stored = await ctx.extension.secrets.get(key);
   if (stored) return stored;
-  if (process.env.CM2INTUNE_SQL_PASSWORD) return undefined; // the core reads it
+  if (process.env[PASSWORD_ENV]) return undefined; // the core reads it
   if (!ask) return undefined;
-  const entered = await vscode.window.showInputBox({
-    title: `Password for ${loginName(site)} on ${site.server} (${site.database})`,
-    prompt: 'Read-only access to the ConfigMgr site database. Kept in VS Code\'s secret storage, never in the plan.',
-    password: true,
-    ignoreFocusOut: true,
-  });
-  if (!entered) throw new UserCancelled();
+  const entered = await ctx.ui.password(
+    `Password for ${loginName(site)} on ${site.server} (${site.database})`,
+    'Read-only access to the ConfigMgr site database. Kept in VS Code\'s secret storage, never in the plan.',
+  );
+  if (!entered) throw new CancelledError('no password entered');
   await ctx.extension.secrets.store(key, entered);
   return entered;
 }
 
 export const needsPassword = (ctx: Ctx, plan: MigrationPlan) =>
-  plan.site.source === 'sql' && !process.env.CM2INTUNE_SQL_PASSWORD ? ctx.extension.secrets.get(passwordKey(plan.site)).then((p) => !p) : Promise.resolve(false);
+  plan.site.source === 'sql' && !process.env[PASSWORD_ENV] ? ctx.extension.secrets.get(passwordKey(plan.site)).then((p) => !p) : Promise.resolve(false);
 
 const queues = new Map<string, Promise<unknown>>();
 
@@ -95,7 +93,7 @@ export async function withSession<T>(ctx: Ctx, uri: vscode.Uri, use: ScopeUse, o
   const previous = queues.get(key) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(async () => {
     // Reading a site or a tenant runs what the plan names: only in a trusted workspace.
-    if (!vscode.workspace.isTrusted) throw new Error('cm2intune reads a site or a tenant only in a trusted workspace: trust this workspace first (Manage Workspace Trust).');
+    if (!vscode.workspace.isTrusted) throw new UserError('cm2intune reads a site or a tenant only in a trusted workspace: trust this workspace first (Manage Workspace Trust).');
     // The session connects to what the saved plan names, so the password is looked up for that
     // server too, never for an unsaved edit of it.
     const parsed = parsePlan(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'), uri);
@@ -107,7 +105,7 @@ export async function withSession<T>(ctx: Ctx, uri: vscode.Uri, use: ScopeUse, o
       password,
       startSandbox: async (options) => (await import('../sandbox')).startSandboxForPlan(options),
       tokenSource: (tenant) => {
-        if (!tenant.clientId) throw new Error(`${vscode.workspace.asRelativePath(uri)} names tenant ${tenant.id} without "clientId": add the app registration's client id to "tenant" (see docs/sign-in.md).`);
+        if (!tenant.clientId) throw new UserError(`${vscode.workspace.asRelativePath(uri)} names tenant ${tenant.id} without "clientId": add the app registration's client id to "tenant" (see docs/sign-in.md).`);
         return createVsCodeTokenSource({ clientId: tenant.clientId, tenantId: tenant.id, cloud: tenant.cloud });
       },
       log: (level, message) => ctx.log[level](message),

@@ -1,13 +1,16 @@
 // The cm2intune view: the plan's ConfigMgr objects by kind, each with its Intune counterpart or
 // verdict and a state, and the deployed collections with the groups they map to. Roots are
-// cheap (no read); the first expanded root reads site and tenant once, cached until refresh.
+// cheap (no read); the first expanded root asks the picture store, which reads site and tenant
+// once; the tree only draws what it gets.
 import * as vscode from 'vscode';
 import { platformLabel } from '../core/translate/common';
 import type { Ctx } from './ctx';
 import { PLAN_GLOB } from './diagnostics';
-import { currentPlan, needsPassword, notePlanEditor, parsePlan, planText, withSession } from './session';
-import { readImportPicture } from '../core/phases/import';
-import type { GroupMapping, ItemState, MigrationPicture, PictureItem } from '../core/analysis';
+import { planPicture, type PlanPicture } from './pictures';
+import { currentPlan, needsPassword, notePlanEditor, parsePlan, planText } from './session';
+import { STATE_LABELS } from '../core/phases/render';
+import { loginName } from '../core/site';
+import type { GroupMapping, ItemState, PictureItem } from '../core/analysis';
 import type { MigrationPlan } from '../core/plan';
 import type { TranslationKind } from '../core/translate/types';
 
@@ -27,13 +30,13 @@ const ROOTS: { id: RootId; label: string; icon: string; kinds: TranslationKind[]
   { id: 'collections', label: 'Collections → groups', icon: 'organization', kinds: [] },
 ];
 
-const STATE: Record<ItemState, { icon: string; color?: string; label: string }> = {
-  notImported: { icon: 'circle-slash', color: 'disabledForeground', label: 'not imported' },
-  importable: { icon: 'cloud-upload', color: 'charts.blue', label: 'importable' },
-  partial: { icon: 'cloud-upload', color: 'charts.yellow', label: 'partly importable' },
-  imported: { icon: 'pass-filled', color: 'testing.iconPassed', label: 'imported' },
-  drifted: { icon: 'diff-modified', color: 'list.warningForeground', label: 'drifted' },
-  blocked: { icon: 'error', color: 'list.errorForeground', label: 'blocked' },
+const STATE_ICONS: Record<ItemState, { icon: string; color?: string }> = {
+  notImported: { icon: 'circle-slash', color: 'disabledForeground' },
+  importable: { icon: 'cloud-upload', color: 'charts.blue' },
+  partial: { icon: 'cloud-upload', color: 'charts.yellow' },
+  imported: { icon: 'pass-filled', color: 'testing.iconPassed' },
+  drifted: { icon: 'diff-modified', color: 'list.warningForeground' },
+  blocked: { icon: 'error', color: 'list.errorForeground' },
 };
 
 const icon = (id: string, color?: string) => new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
@@ -45,11 +48,7 @@ export type Node =
   | { kind: 'collection'; mapping: GroupMapping; plan: vscode.Uri }
   | { kind: 'message'; text: string; detail?: string; icon: string; command?: vscode.Command };
 
-interface Loaded {
-  plan: vscode.Uri;
-  picture: MigrationPicture;
-  tenant: string;
-}
+type Loaded = PlanPicture;
 
 export class ObjectsTree implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -59,7 +58,7 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
 
   constructor(private readonly ctx: Ctx) {}
 
-  /** Forget the picture and read again on the next expansion. */
+  /** Repaint: the picture is asked for again (the store reads only what the plan's change needs). */
   refresh = () => {
     this.loading = undefined;
     this.loaded = undefined;
@@ -82,17 +81,10 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
     if (next?.toString() !== this.target?.toString()) this.refresh();
   };
 
-  /** The picture of `plan`, read once per refresh (progress shows in the view). */
+  /** The picture of `plan` as edited, asked for once per repaint (progress shows in the view). */
   picture(plan: vscode.Uri): Promise<Loaded> {
     if (this.loading?.plan === plan.toString()) return this.loading.picture;
-    const picture: Promise<Loaded> = Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading site and tenant' }, () =>
-      withSession(this.ctx, plan, 'import', { readOnly: true, askPassword: false }, async (session) => {
-        // The tree follows the plan as edited (selection, group map), also before it is saved.
-        const parsed = parsePlan(await planText(plan), plan);
-        const read = await readImportPicture('plan' in parsed ? { ...session, plan: parsed.plan } : session);
-        return { plan, picture: read.picture, tenant: `${session.tenantLabel} ${session.tenantId}` };
-      }),
-    ));
+    const picture: Promise<Loaded> = Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading site and tenant' }, () => planPicture(this.ctx, plan)));
     this.loading = { plan: plan.toString(), picture };
     // Once read, repaint the roots with their counts: root by root, so a root being expanded
     // meanwhile stays expanded (a whole-tree refresh would race with it). Only a new root (terms
@@ -159,7 +151,7 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
     }
     if (await needsPassword(this.ctx, parsed.plan)) {
       const site = parsed.plan.site as Extract<MigrationPlan['site'], { source: 'sql' }>;
-      return [{ kind: 'message', text: `Enter the password for ${site.auth.user} on ${site.server}`, detail: 'Read-only access to the site database; kept in VS Code\'s secret storage.', icon: 'key', command: { command: 'cm2intune.enterSitePassword', title: 'Enter password', arguments: [plan] } }];
+      return [{ kind: 'message', text: `Enter the password for ${loginName(site)} on ${site.server}`, detail: 'Read-only access to the site database; kept in VS Code\'s secret storage.', icon: 'key', command: { command: 'cm2intune.enterSitePassword', title: 'Enter password', arguments: [plan] } }];
     }
     const settled = this.settled(plan);
     return ROOTS.filter((r) => r.id !== 'terms' || settled?.picture.items.some((i) => i.translation.source.kind === 'termsAndConditions'))
@@ -211,7 +203,7 @@ function objectItem(item: PictureItem): vscode.TreeItem {
   const platform = platformLabel(t.source.platform);
   const tree = new vscode.TreeItem(t.source.name, vscode.TreeItemCollapsibleState.None);
   tree.id = `object:${item.key}`;
-  const state = STATE[item.state];
+  const state = { ...STATE_ICONS[item.state], label: STATE_LABELS[item.state] };
   tree.iconPath = icon(state.icon, state.color);
   tree.description = [platform, item.counterpart ? `→ ${item.counterpart.displayName}` : state.label].filter(Boolean).join(' · ');
   // include/exclude offered where it changes something; terms and conditions are never imported
@@ -254,6 +246,8 @@ function readFailure(error: unknown): Node {
 
 export function registerObjectsTree(ctx: Ctx): ObjectsTree {
   const tree = new ObjectsTree(ctx);
+  // "Refresh", an import, a new password: the store read again, so the view draws again.
+  ctx.subscriptions.push(ctx.pictures.onDidRefresh(() => tree.refresh()));
   const watcher = vscode.workspace.createFileSystemWatcher(PLAN_GLOB);
   const isPlan = (doc: vscode.TextDocument) => doc.uri.path.endsWith('.migration.json');
   ctx.subscriptions.push(

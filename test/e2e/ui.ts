@@ -42,7 +42,7 @@ const steps: [string, (page: Page) => Promise<void>][] = [
     await page.locator('.part.editor .view-lines', { hasText: '"version": 1' }).first().waitFor({ timeout: T });
     if (!/"version": 1/.test(readFileSync(planFile, 'utf8'))) throw new Error(`${planFile} is not a starter plan`);
     // the view follows the plan in the editor: its SQL site needs a password, offered, not prompted
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Enter the password for svc-cm-read on cm01.contoso.com' }).waitFor({ timeout: T });
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Enter the password for CONTOSO\\svc-cm-read on cm01.contoso.com' }).waitFor({ timeout: T });
   }],
 
   ["the Problems panel lists the plan's finding", async (page) => {

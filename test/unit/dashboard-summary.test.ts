@@ -15,6 +15,7 @@ test('the dashboard counts objects per kind and state and carries the mapping an
   } as unknown as MigrationPicture;
   const model = summarizePicture('Contoso', picture);
   assert.equal(model.totals.all, 4);
+  assert.deepEqual(model.states.map((s) => `${s.state}:${s.label}`), ['imported:imported', 'importable:importable', 'partial:partly importable', 'drifted:drifted', 'blocked:blocked', 'notImported:not imported']);
   assert.equal(model.totals.selected, 3);
   assert.equal(model.totals.imported, 2);
   assert.deepEqual(model.byKind.map((k) => [k.kind, k.total, k.counts.imported, k.counts.blocked, k.counts.partial]), [

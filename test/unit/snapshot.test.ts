@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConnectionString } from '../../src/cli/commands/site';
-import { CliError } from '../../src/cli/cli';
+import { UserError } from '../../src/core/errors';
 import { openSiteSource, readSnapshotFile, SnapshotError, writeSnapshotFile } from '../../src/core/site';
 import type { SiteModel } from '../../src/core/site/model';
 import { expected, loadContosoModel } from '../fixtures/contoso/load';
@@ -89,7 +89,7 @@ describe('connection strings', () => {
   });
 
   it('refuses a password in the connection string and says where it goes instead', () => {
-    assert.throws(() => parseConnectionString('Server=x;Database=CM_P01;User Id=sa;Password=Secret1!'), (e: Error) => e instanceof CliError && /CM2INTUNE_SQL_PASSWORD/.test(e.message) && !e.message.includes('Secret1!'));
+    assert.throws(() => parseConnectionString('Server=x;Database=CM_P01;User Id=sa;Password=Secret1!'), (e: Error) => e instanceof UserError && /CM2INTUNE_SQL_PASSWORD/.test(e.message) && !e.message.includes('Secret1!'));
     assert.throws(() => parseConnectionString('Server=x;Database=Other;User Id=sa'), /--site-code/);
     assert.throws(() => parseConnectionString('Server=x,notaport;Database=CM_P01;User Id=sa'), /not a port number/);
   });

@@ -1,7 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { STARTER_PLAN } from '../../core/plan/starter';
-import { CliError, parseOptions, type Command } from '../cli';
+import { UserError } from '../../core/errors';
+import { parseOptions, type Command } from '../cli';
 
 const usage = 'Usage: cm2intune init [file] [--force]';
 
@@ -18,10 +19,10 @@ Options:
     const { values, positionals } = parseOptions(argv, { force: { type: 'boolean' } }, usage);
     const name = positionals[0] ?? 'cm2intune.migration.json';
     if (!name.endsWith('.migration.json')) {
-      throw new CliError(`"${name}": a plan file name ends in .migration.json, so editors apply the plan schema. Use e.g. "${name.replace(/\.json$/, '')}.migration.json".`);
+      throw new UserError(`"${name}": a plan file name ends in .migration.json, so editors apply the plan schema. Use e.g. "${name.replace(/\.json$/, '')}.migration.json".`);
     }
     const file = resolve(io.cwd, name);
-    if (existsSync(file) && !values.force) throw new CliError(`${name} already exists: choose another name or add --force.`);
+    if (existsSync(file) && !values.force) throw new UserError(`${name} already exists: choose another name or add --force.`);
     writeFileSync(file, STARTER_PLAN);
     io.out(`Wrote ${name}. Edit it, then run: cm2intune validate ${name}`);
     return 0;

@@ -3,12 +3,13 @@
 import { dirname, resolve } from 'node:path';
 import { loadPlanFile, PlanReadError } from '../../core/plan';
 import type { SiteSourceConfig, SqlSiteSource as SqlSiteConfig } from '../../core/plan/types';
-import { openSiteSource, PASSWORD_ENV, SiteSqlError, SnapshotError, writeSnapshotFile } from '../../core/site';
+import { openSiteSource, PASSWORD_ENV, writeSnapshotFile } from '../../core/site';
 import type { Platform, SiteModel } from '../../core/site/model';
 import { parseSiteObjects } from '../../core/site/sdm';
-import { CliError, parseOptions, type CliIo, type Command } from '../cli';
+import { UserError } from '../../core/errors';
+import { parseOptions, type CliIo, type Command } from '../cli';
 import { sqlPassword } from '../session';
-import { table } from '../terminal';
+import { table } from '../../core/phases/render';
 
 const usage = `Usage: cm2intune site export --sql "<connection string>" -o <site.snapshot.json> [--ca <pem>] [--thumbprint <hex>] [--site-code <P01>]
        cm2intune site summary (--plan <plan> | --snapshot <file> | --sql "<connection string>") [--json]`;
@@ -22,32 +23,32 @@ export function parseConnectionString(text: string, extra: { ca?: string; thumbp
   for (const part of text.split(';')) {
     if (!part.trim()) continue;
     const eq = part.indexOf('=');
-    if (eq < 0) throw new CliError(`connection string: '${part.trim()}' is not key=value.`);
+    if (eq < 0) throw new UserError(`connection string: '${part.trim()}' is not key=value.`);
     pairs.set(part.slice(0, eq).trim().toLowerCase().replace(/\s+/g, ' '), part.slice(eq + 1).trim());
   }
   const get = (...keys: string[]) => keys.map((k) => pairs.get(k)).find((v) => v !== undefined);
   if (get('password', 'pwd') !== undefined) {
-    throw new CliError(`connection string: leave the password out (it would end up in your shell history); set ${PASSWORD_ENV} or type it when asked.`);
+    throw new UserError(`connection string: leave the password out (it would end up in your shell history); set ${PASSWORD_ENV} or type it when asked.`);
   }
   const server = get('server', 'data source', 'address', 'addr');
   const database = get('database', 'initial catalog');
   const login = get('user id', 'uid', 'user');
-  if (!server || !database || !login) throw new CliError('connection string: Server, Database and User Id are required, e.g. "Server=cm01.contoso.com,1433;Database=CM_P01;User Id=CONTOSO\\svc-cm-read".');
+  if (!server || !database || !login) throw new UserError('connection string: Server, Database and User Id are required, e.g. "Server=cm01.contoso.com,1433;Database=CM_P01;User Id=CONTOSO\\svc-cm-read".');
   const [host, portText] = server.replace(/^tcp:/i, '').split(',');
   const port = portText ? Number(portText) : undefined;
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new CliError(`connection string: '${portText}' is not a port number.`);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UserError(`connection string: '${portText}' is not a port number.`);
   const flag = (value: string | undefined, name: string): boolean | undefined => {
     if (value === undefined) return undefined;
     if (/^(true|yes|1|mandatory|strict)$/i.test(value)) return true;
     if (/^(false|no|0|optional)$/i.test(value)) return false;
-    throw new CliError(`connection string: ${name}=${value} is neither true nor false.`);
+    throw new UserError(`connection string: ${name}=${value} is neither true nor false.`);
   };
   const encrypt = flag(get('encrypt'), 'Encrypt');
   const trust = flag(get('trustservercertificate', 'trust server certificate'), 'TrustServerCertificate');
   const timeout = get('connect timeout', 'connection timeout', 'timeout');
   const slash = login.indexOf('\\');
   const siteCode = extra.siteCode ?? /^CM_([A-Za-z0-9]{3})$/i.exec(database)?.[1]?.toUpperCase();
-  if (!siteCode) throw new CliError(`cannot tell the site code from database '${database}': add --site-code <P01>.`);
+  if (!siteCode) throw new UserError(`cannot tell the site code from database '${database}': add --site-code <P01>.`);
   return {
     source: 'sql',
     server: host.trim(),
@@ -73,10 +74,8 @@ async function readSite(config: SiteSourceConfig, planDir: string, io: CliIo): P
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
+    // SiteSqlError and SnapshotError are UserErrors: main() prints them in one line.
     return await source.read({ signal: controller.signal });
-  } catch (error) {
-    if (error instanceof SiteSqlError || error instanceof SnapshotError) throw new CliError(error.message, 1);
-    throw error;
   } finally {
     process.off('SIGINT', onSigint);
     await source.close();
@@ -177,16 +176,16 @@ Options:
   --json              summary as JSON`,
   async run(argv, io) {
     const [action, ...rest] = argv;
-    if (action !== 'export' && action !== 'summary') throw new CliError(`expected 'export' or 'summary'.\n${usage}`);
+    if (action !== 'export' && action !== 'summary') throw new UserError(`expected 'export' or 'summary'.\n${usage}`);
     const { values, positionals } = parseOptions(rest, {
       sql: { type: 'string' }, ca: { type: 'string' }, thumbprint: { type: 'string' }, 'site-code': { type: 'string' },
       plan: { type: 'string' }, snapshot: { type: 'string' }, out: { type: 'string', short: 'o' }, json: { type: 'boolean' },
     }, usage);
-    if (positionals.length) throw new CliError(`unexpected '${positionals[0]}'.\n${usage}`);
+    if (positionals.length) throw new UserError(`unexpected '${positionals[0]}'.\n${usage}`);
     const sqlConfig = () => parseConnectionString(values.sql!, { ca: values.ca, thumbprint: values.thumbprint, siteCode: values['site-code'] });
 
     if (action === 'export') {
-      if (!values.sql || !values.out) throw new CliError(`export needs --sql and -o.\n${usage}`);
+      if (!values.sql || !values.out) throw new UserError(`export needs --sql and -o.\n${usage}`);
       const model = await readSite(sqlConfig(), io.cwd, io);
       const out = resolve(io.cwd, values.out);
       await writeSnapshotFile(out, model);
@@ -196,7 +195,7 @@ Options:
     }
 
     const chosen = [values.plan, values.snapshot, values.sql].filter(Boolean).length;
-    if (chosen !== 1) throw new CliError(`summary needs exactly one of --plan, --snapshot or --sql.\n${usage}`);
+    if (chosen !== 1) throw new UserError(`summary needs exactly one of --plan, --snapshot or --sql.\n${usage}`);
     let config: SiteSourceConfig;
     let planDir = io.cwd;
     if (values.plan) {
@@ -205,12 +204,12 @@ Options:
       try {
         loaded = loadPlanFile(file);
       } catch (error) {
-        if (error instanceof PlanReadError) throw new CliError(PlanReadError.format(values.plan, error.reason, error.position));
+        if (error instanceof PlanReadError) throw new UserError(PlanReadError.format(values.plan, error.reason, error.position));
         throw error;
       }
       if (!loaded.plan) {
         const first = loaded.findings.find((f) => f.severity === 'error');
-        throw new CliError(`${values.plan} has errors (first: ${first?.message ?? 'unknown'}); run \`cm2intune validate ${values.plan}\`.`);
+        throw new UserError(`${values.plan} has errors (first: ${first?.message ?? 'unknown'}); run \`cm2intune validate ${values.plan}\`.`);
       }
       config = loaded.plan.site;
       planDir = dirname(file);

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Finding } from '../../core/findings';
 import { loadPlanFile, PlanReadError } from '../../core/plan';
-import { CliError, parseOptions, type Command } from '../cli';
+import { UserError } from '../../core/errors';
+import { parseOptions, type Command } from '../cli';
 
 const usage = 'Usage: cm2intune validate <plan.migration.json> [--json]';
 
@@ -19,13 +20,13 @@ Options:
 Exit codes: 0 no errors (warnings may be printed), 1 the plan has errors, 2 the file can't be read or isn't JSON.`,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, { json: { type: 'boolean' } }, usage);
-    if (positionals.length !== 1) throw new CliError(`expected one plan file.\n${usage}`);
+    if (positionals.length !== 1) throw new UserError(`expected one plan file.\n${usage}`);
     const file = positionals[0];
     let findings: Finding[];
     try {
       findings = loadPlanFile(resolve(io.cwd, file)).findings;
     } catch (error) {
-      if (error instanceof PlanReadError) throw new CliError(PlanReadError.format(file, error.reason, error.position), 2);
+      if (error instanceof PlanReadError) throw new UserError(PlanReadError.format(file, error.reason, error.position), 2);
       throw error;
     }
     if (values.json) {

@@ -3,6 +3,7 @@
 import type { MigrationPlan, ObjectKindSelector } from '../plan/types';
 import { sameUniqueId, type Translation, type TranslationKind } from '../translate';
 import { platformLabel } from '../translate/common';
+import type { ItemState } from './types';
 
 const SELECTOR: Record<TranslationKind, ObjectKindSelector | null> = {
   configuration: 'configuration', compliance: 'compliance', trustedRoot: 'certificate', scep: 'certificate', pfx: 'certificate',
@@ -13,6 +14,12 @@ export const KIND_LABELS: Record<TranslationKind, string> = {
   configuration: 'configuration item', compliance: 'compliance policy', trustedRoot: 'trusted root certificate profile',
   scep: 'SCEP certificate profile', pfx: 'PFX certificate profile', wifi: 'Wi-Fi profile', vpn: 'VPN profile', email: 'e-mail profile',
   app: 'app', termsAndConditions: 'terms and conditions',
+};
+
+/** An item's state in words, for every face (lower case: they stand inside sentences). */
+export const STATE_LABELS: Record<ItemState, string> = {
+  notImported: 'not imported', importable: 'importable', partial: 'partly importable',
+  imported: 'imported', drifted: 'drifted', blocked: 'blocked',
 };
 
 /** Why the plan leaves an object out, with the JSON pointer of the plan entry responsible; null = selected. */

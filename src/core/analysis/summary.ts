@@ -1,16 +1,20 @@
 // The migration picture, condensed for the dashboard: counts per kind and state, the
 // collection-to-group mapping and the findings. Plain data, so a webview can render it.
 import type { Finding } from '../findings';
-import { KIND_LABELS } from './selection';
+import { KIND_LABELS, STATE_LABELS } from './selection';
 import type { ItemState, MigrationPicture } from './types';
 
 export interface DashboardModel {
   title: string;
+  /** The states in the order the dashboard shows them, with their words. */
+  states: { state: ItemState; label: string }[];
   totals: Record<ItemState, number> & { all: number; selected: number };
   byKind: { kind: string; counts: Record<ItemState, number>; total: number }[];
   groups: { collectionId: string; collection: string; status: string; groups: string; reason: string }[];
   findings: Pick<Finding, 'severity' | 'message'>[];
 }
+
+const STATE_ORDER: ItemState[] = ['imported', 'importable', 'partial', 'drifted', 'blocked', 'notImported'];
 
 const zero = (): Record<ItemState, number> => ({ imported: 0, importable: 0, partial: 0, drifted: 0, blocked: 0, notImported: 0 });
 
@@ -28,6 +32,7 @@ export function summarizePicture(title: string, picture: MigrationPicture): Dash
   }
   return {
     title,
+    states: STATE_ORDER.map((state) => ({ state, label: STATE_LABELS[state] })),
     totals,
     byKind: [...kinds].map(([kind, row]) => ({ kind, ...row })).sort((a, b) => a.kind.localeCompare(b.kind)),
     groups: picture.groups.map((g) => ({

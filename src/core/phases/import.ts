@@ -9,7 +9,9 @@ import type { SiteModel } from '../site/model';
 import { parseSiteObjects } from '../site/sdm';
 import { bodyWithBinds, markerFor, parseMarker } from '../translate';
 import { platformLabel, resourcePath } from '../translate/common';
-import { findGroups, readTenantObjects, RESOURCE_PATHS, type TenantAssignment, type TenantObjectRecord } from '../tenant/read';
+import { findGroups, readTenantObjects, RESOURCE_PATHS, type TenantAssignment, type TenantGroupRecord, type TenantObjectRecord } from '../tenant/read';
+import type { Journal } from '../ledger/journal';
+import type { MigrationPlan } from '../plan/types';
 import type { BatchRequest, GraphPort } from '../tenant/graph-port';
 import { executeSteps, type StepOutcome } from './execute';
 import { neededKeys, placeholder, type Step } from './steps';
@@ -29,24 +31,28 @@ export interface ImportRead {
 const GROUP_KEY = (collectionId: string) => `group:${collectionId}`;
 const MAIL_NICKNAME = (collectionId: string) => `${CREATED_GROUP_PREFIX}${collectionId}`;
 
+/**
+ * What phase 1 reads from the site and the tenant. The plan's selection and group map are applied
+ * afterwards (analyseImport), so an edited plan is analysed again without reading again.
+ */
+export interface ImportSources {
+  model: SiteModel;
+  parsed: ReturnType<typeof parseSiteObjects>;
+  tenantObjects: TenantObjectRecord[];
+  groups: TenantGroupRecord[];
+  /** Group names and ids already looked up in the tenant (found or not). */
+  looked: { names: Set<string>; ids: Set<string> };
+}
+
 /** Reads site and tenant and builds the picture; settles unknown outcomes of earlier runs first. */
 export async function readImportPicture(session: MigrationSession, signal?: AbortSignal): Promise<ImportRead> {
-  const { graph, plan, journal } = session;
-  const [model, tenantObjects] = await Promise.all([session.site.read({ signal }), readTenantObjects(graph, signal)]);
-  const parsed = parseSiteObjects(model);
+  return analyseImport(await readImportSources(session, signal), session);
+}
 
-  // Groups that could match a collection: AD group SIDs and names, plan names/ids, collection
-  // names, and the groups cm2intune itself creates (by mail nickname).
-  const sids = new Set<string>();
+/** The group names and ids the plan's groups.map names. */
+export function planGroupRefs(plan: MigrationPlan): { names: string[]; ids: string[] } {
   const names = new Set<string>();
   const ids = new Set<string>();
-  for (const collection of model.collections) {
-    if (collection.type !== 'user') continue;
-    names.add(collection.name);
-    const ad = singleAdGroup(collection, model);
-    if (ad?.sid) sids.add(ad.sid);
-    if (ad) names.add(ad.name);
-  }
   for (const refs of Object.values(plan.groups?.map ?? {})) {
     for (const ref of refs) {
       if (typeof ref === 'string') names.add(ref);
@@ -54,12 +60,68 @@ export async function readImportPicture(session: MigrationSession, signal?: Abor
       else if (ref.name) names.add(ref.name);
     }
   }
+  return { names: [...names], ids: [...ids] };
+}
+
+export async function readImportSources(session: Pick<MigrationSession, 'site' | 'graph' | 'plan'>, signal?: AbortSignal): Promise<ImportSources> {
+  const { graph, plan } = session;
+  const [model, tenantObjects] = await Promise.all([session.site.read({ signal }), readTenantObjects(graph, signal)]);
+  const parsed = parseSiteObjects(model);
+
+  // Groups that could match a collection: AD group SIDs and names, plan names/ids, collection
+  // names, and the groups cm2intune itself creates (by mail nickname).
+  const sids = new Set<string>();
+  const names = new Set<string>();
+  for (const collection of model.collections) {
+    if (collection.type !== 'user') continue;
+    names.add(collection.name);
+    const ad = singleAdGroup(collection, model);
+    if (ad?.sid) sids.add(ad.sid);
+    if (ad) names.add(ad.name);
+  }
+  const refs = planGroupRefs(plan);
+  for (const name of refs.names) names.add(name);
+  const ids = new Set(refs.ids);
   const groups = await findGroups(graph, {
     sids: [...sids],
     displayNames: [...names],
     ids: [...ids],
     mailNicknames: model.collections.filter((c) => c.type === 'user').map((c) => MAIL_NICKNAME(c.id)),
   }, signal);
+  return { model, parsed, tenantObjects, groups, looked: { names, ids } };
+}
+
+/** Group names and ids the plan names that were not looked up when the sources were read. */
+export function missingPlanGroups(sources: ImportSources, plan: MigrationPlan): { names: string[]; ids: string[] } {
+  const refs = planGroupRefs(plan);
+  // An id is one group: known when it was read, whichever way it was found.
+  const read = new Set(sources.groups.map((g) => g.id.toLowerCase()));
+  return {
+    names: refs.names.filter((n) => !sources.looked.names.has(n)),
+    ids: refs.ids.filter((i) => !sources.looked.ids.has(i) && !read.has(i.toLowerCase())),
+  };
+}
+
+/**
+ * The sources with the groups an edited plan names that were not looked up yet; the same
+ * object (no request) when there are none.
+ */
+export async function withPlanGroups(graph: GraphPort, sources: ImportSources, plan: MigrationPlan, signal?: AbortSignal): Promise<ImportSources> {
+  const { names, ids } = missingPlanGroups(sources, plan);
+  if (names.length === 0 && ids.length === 0) return sources;
+  const found = await findGroups(graph, { displayNames: names, ids }, signal);
+  const known = new Set(sources.groups.map((g) => g.id));
+  return {
+    ...sources,
+    groups: [...sources.groups, ...found.filter((g) => !known.has(g.id))],
+    looked: { names: new Set([...sources.looked.names, ...names]), ids: new Set([...sources.looked.ids, ...ids]) },
+  };
+}
+
+/** The picture of the plan over what was read; settles unknown outcomes of earlier runs first. */
+export function analyseImport(sources: ImportSources, session: { plan: MigrationPlan; readOnly: boolean; journal: Pick<Journal, 'state' | 'append'> }): ImportRead {
+  const { plan, journal } = session;
+  const { model, parsed, tenantObjects, groups } = sources;
 
   // Unknown outcomes from a killed or cut-off run: the tenant decides what happened.
   const state = journal.state();

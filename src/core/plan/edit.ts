@@ -3,6 +3,7 @@
 // open document, so undo works and the plan stays the single truth.
 import { applyEdits, findNodeAtLocation, modify, parse, parseTree, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
 import { exclusion } from '../analysis/selection';
+import { UserError } from '../errors';
 import { sameUniqueId, stripRevision } from '../translate/marker';
 import type { Translation } from '../translate/types';
 import type { GroupRef, MigrationPlan } from './types';
@@ -15,7 +16,7 @@ export interface PlanTextEdit {
 }
 
 /** The edit can't be made: the message says what to change by hand. */
-export class PlanEditError extends Error {}
+export class PlanEditError extends UserError {}
 
 function formatting(text: string): FormattingOptions {
   const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';

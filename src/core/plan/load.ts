@@ -2,6 +2,7 @@
 // The result always carries every finding; `plan` is set only when nothing is an error.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { UserError } from '../errors';
 import type { Finding } from '../findings';
 import { semanticFindings } from './checks';
 import { PlanDocument } from './document';
@@ -16,13 +17,13 @@ export interface LoadedPlan {
 }
 
 /** Thrown when the file can't be read or isn't JSON at all: nothing to check. */
-export class PlanReadError extends Error {
+export class PlanReadError extends UserError {
   constructor(
     readonly file: string,
     readonly reason: string,
     readonly position?: { line: number; character: number },
   ) {
-    super(PlanReadError.format(file, reason, position));
+    super(PlanReadError.format(file, reason, position), 2);
   }
 
   /** `file:line:col: reason`, with the file named as the user named it. */

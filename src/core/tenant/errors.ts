@@ -2,9 +2,10 @@
 // tell "the service said no" (GraphRequestError, outcome 'failed') from "we cannot know whether
 // the write happened" (GraphOutcomeUnknownError, outcome 'unknown': reconcile by marker, never
 // blindly retry a create).
+import { UserError } from '../errors';
 import { redact } from './redact';
 
-export class GraphRequestError extends Error {
+export class GraphRequestError extends UserError {
   override readonly name = 'GraphRequestError';
   readonly outcome = 'failed' as const;
   constructor(
@@ -18,11 +19,11 @@ export class GraphRequestError extends Error {
     /** Graph `request-id` of the failed response, for a support ticket. */
     readonly requestId?: string,
   ) {
-    super(redact(`${method} ${path} failed: ${status ? `HTTP ${status}` : 'no response'}${code ? ` ${code}` : ''}${detail ? `: ${detail}` : ''}${requestId ? ` (request-id ${requestId})` : ''}`));
+    super(redact(`${method} ${path} failed: ${status ? `HTTP ${status}` : 'no response'}${code ? ` ${code}` : ''}${detail ? `: ${detail}` : ''}${requestId ? ` (request-id ${requestId})` : ''}`), 1);
   }
 }
 
-export class GraphOutcomeUnknownError extends Error {
+export class GraphOutcomeUnknownError extends UserError {
   override readonly name = 'GraphOutcomeUnknownError';
   readonly outcome = 'unknown' as const;
   constructor(
@@ -32,7 +33,7 @@ export class GraphOutcomeUnknownError extends Error {
     /** True when the caller cancelled while the request was on the wire. */
     readonly cancelled = false,
   ) {
-    super(redact(`${method} ${path}: outcome unknown (${reason}); it may or may not have been applied. Look for the object by its marker before trying again.`));
+    super(redact(`${method} ${path}: outcome unknown (${reason}); it may or may not have been applied. Look for the object by its marker before trying again.`), 1);
   }
 }
 

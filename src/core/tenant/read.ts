@@ -126,3 +126,13 @@ interface RawGroup {
   onPremisesSecurityIdentifier?: string | null;
   mailNickname?: string | null;
 }
+
+/**
+ * The tenant's groups whose name starts with `text` (all groups when empty), a page at a time as
+ * the caller pulls: a picker shows the first page at once and more on request.
+ */
+export function searchGroups(graph: GraphPort, text: string, signal?: AbortSignal): AsyncIterable<{ id: string; displayName: string }> {
+  const query: Record<string, string | number> = { $select: 'id,displayName', $top: 100 };
+  if (text.trim()) query.$filter = `startswith(displayName,${quote(text.trim())})`;
+  return graph.list<{ id: string; displayName: string }>('/groups', { query, signal });
+}

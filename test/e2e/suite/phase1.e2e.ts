@@ -1,11 +1,14 @@
 // Phase 1 in a real extension host: the Site and Tenant tree on the Contoso site (a snapshot the
 // harness writes beside "contoso sandbox.migration.json") and the in-process sandbox tenant, the
-// item actions that edit the plan document, and the import command.
+// item actions that edit the plan document, and the import command. Questions and pickers are
+// answered by replacing the extension's UI (the API's replaceUi), as a person would answer them.
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Cm2intuneApi } from '../../../src/extension/extension';
 import type { ImportResult } from '../../../src/extension/importCommand';
 import type { Node } from '../../../src/extension/tree';
+import type { GroupChoice, Ui } from '../../../src/extension/ui';
 import { waitFor } from './wait';
 
 const EXTENSION_ID = 'cm2intune.cm2intune';
@@ -45,6 +48,22 @@ const row = <R extends { item: vscode.TreeItem }>(list: R[], label: string): R =
   return found;
 };
 
+/** Runs `work` with the extension's UI answering as `ui` says; what it shows is recorded. */
+async function withUi<T>(ui: Partial<Ui>, work: (shown: { info: string[]; warn: string[]; error: string[] }) => PromiseLike<T>): Promise<T> {
+  const shown = { info: [] as string[], warn: [] as string[], error: [] as string[] };
+  const replaced = (await api()).replaceUi({
+    info: (m) => void shown.info.push(m),
+    warn: (m) => void shown.warn.push(m),
+    error: (m) => void shown.error.push(m),
+    ...ui,
+  });
+  try {
+    return await work(shown);
+  } finally {
+    replaced.dispose();
+  }
+}
+
 async function openPlan(name: string) {
   const doc = await vscode.workspace.openTextDocument(planUri(name));
   await vscode.window.showTextDocument(doc, { preview: false });
@@ -67,8 +86,17 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     await usePlan('contoso pilot.migration.json');
     const list = await roots();
     assert.equal(list.length, 1);
-    assert.equal(list[0].item.label, 'Enter the password for svc-cm-read on cm01.contoso.com');
+    // the login as SQL Server sees it: NTLM with its domain
+    assert.equal(list[0].item.label, 'Enter the password for CONTOSO\\svc-cm-read on cm01.contoso.com');
     assert.equal(list[0].item.command?.command, 'cm2intune.enterSitePassword');
+  });
+
+  test('"Enter the site database password" on a snapshot plan says why not, instead of failing silently', async () => {
+    await withUi({ password: async () => assert.fail('no password is asked for a snapshot site') }, async (shown) => {
+      await vscode.commands.executeCommand('cm2intune.enterSitePassword', planUri(SANDBOX_PLAN));
+      assert.equal(shown.error.length, 1, `errors: ${shown.error.join(' | ')}`);
+      assert.match(shown.error[0], /^contoso sandbox\.migration\.json reads its site from a snapshot file: there is no database password to enter\.$/);
+    });
   });
 
   test('roots by kind; items show name, counterpart or verdict, a state icon and the reasons', async () => {
@@ -136,7 +164,17 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     const contractors = row(collections, 'Contractors (group rule)').node as Extract<Node, { kind: 'collection' }>;
     const groupId = contractors.mapping.groups[0].id!;
     const vip = row(collections, 'VIP Users').node;
-    await vscode.commands.executeCommand('cm2intune.mapCollection', vip, groupId);
+    const titles: string[] = [];
+    // The picker searches the sandbox tenant as typed: "Contr" finds the Contractors group.
+    const pickGroup = async (title: string, search: (text: string) => AsyncIterable<GroupChoice>) => {
+      titles.push(title);
+      const found: GroupChoice[] = [];
+      for await (const g of search('Contr')) found.push(g);
+      assert.ok(found.every((g) => g.displayName.toLowerCase().startsWith('contr')), found.map((g) => g.displayName).join(', '));
+      return found.find((g) => g.id === groupId);
+    };
+    await withUi({ pickGroup }, () => vscode.commands.executeCommand('cm2intune.mapCollection', vip));
+    assert.deepEqual(titles, ['Map collection "VIP Users" (P010001D) to an Entra ID group']);
     const edited = JSON.parse(doc.getText().replace(/^\s*\/\/.*$/gm, '')) as { groups: { map: Record<string, unknown> } };
     assert.deepEqual(edited.groups.map, { P010001D: [{ id: groupId }] });
     const mapped = row(await children('Collections → groups'), 'VIP Users').item;
@@ -149,8 +187,20 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
   test('the import command imports into the sandbox; the tree shows imported; a second run has nothing to do', async function () {
     this.timeout(180_000);
     await usePlan(SANDBOX_PLAN);
-    const first = await vscode.commands.executeCommand<ImportResult>('cm2intune.import', { confirm: true });
+    // Answering "no" is not a failure: nothing is written and no error shows.
+    await withUi({ confirm: async () => false }, async (shown) => {
+      const declined = await vscode.commands.executeCommand<ImportResult>('cm2intune.import');
+      assert.equal(declined, undefined);
+      assert.deepEqual([shown.error, shown.warn], [[], []]);
+    });
+    const report = planUri(SANDBOX_PLAN).fsPath.replace(/\.json$/, '') + '.import-report.md';
+    assert.ok(!existsSync(report), 'no report before an import ran');
+
+    const questions: string[] = [];
+    const first = await withUi({ confirm: async (question) => (questions.push(question), true) }, () => vscode.commands.executeCommand<ImportResult>('cm2intune.import'));
     assert.ok(first, 'the command returned no result (see the cm2intune log)');
+    assert.equal(questions.length, 1);
+    assert.match(questions[0], /^Import into the sandbox tenant: create \d+ objects, \d+ assignments and \d+ groups? \(\d+ requests, listed in the preview\)\?$/);
     assert.equal(first.failed, 0, first.message);
     assert.equal(first.skipped, 0, first.message);
     assert.ok(first.proposed > 30, `expected the Contoso objects and assignments, got ${first.proposed} steps`);
@@ -161,6 +211,10 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     assert.match(preview.getText(), /^# Import preview: contoso sandbox\.migration\.json/);
     assert.match(preview.getText(), /Create Wi-Fi profile "Contoso-Guest" \(macOS\)|Create Wi-Fi profile "Contoso-Guest \(macOS\)"/);
     assert.match(preview.getText(), /## Settings left out/);
+    // the same report file the CLI writes, beside the plan
+    assert.equal(first.report, report);
+    assert.match(readFileSync(report, 'utf8'), /^# cm2intune import report — contoso sandbox\.migration\.json\n/);
+    assert.match(first.message, /^Import into the sandbox tenant: (\d+) of \1 step\(s\) done\.$/);
 
     const wifi = await children('Wi-Fi');
     for (const r of wifi) {
@@ -171,7 +225,7 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     const blocked = row(await children('Certificate profiles'), 'Contoso User PFX (iOS)').item;
     assert.equal(iconOf(blocked), 'error', 'blocked objects stay blocked');
 
-    const second = await vscode.commands.executeCommand<ImportResult>('cm2intune.import', { confirm: true });
+    const second = await withUi({ confirm: async () => assert.fail('nothing to confirm on a second run') }, () => vscode.commands.executeCommand<ImportResult>('cm2intune.import'));
     assert.equal(second?.proposed, 0);
     assert.match(second!.message, /^Nothing to import: /);
   });

@@ -3,6 +3,7 @@
 import Ajv from 'ajv';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import schema from '../../../../schemas/site-snapshot.schema.json';
+import { UserError } from '../../errors';
 import type { SiteModel } from '../model';
 import type { SiteSource } from '../source';
 
@@ -18,9 +19,9 @@ export interface SiteSnapshot {
 }
 
 /** A snapshot that cannot be read: the message names the file and the JSON pointer. */
-export class SnapshotError extends Error {
+export class SnapshotError extends UserError {
   constructor(readonly file: string, readonly pointer: string, reason: string) {
-    super(`${file}${pointer ? ` at ${pointer}` : ''}: ${reason}`);
+    super(`${file}${pointer ? ` at ${pointer}` : ''}: ${reason}`, 1);
     this.name = 'SnapshotError';
   }
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import sql from 'mssql';
+import { UserError } from '../../errors';
 import type { SqlSiteSource } from '../../plan/types';
 
 export const PASSWORD_ENV = 'CM2INTUNE_SQL_PASSWORD';
@@ -25,9 +26,9 @@ export interface SqlConnectOptions {
 }
 
 /** A user-fixable problem with the site database: the message is one line, safe to show. */
-export class SiteSqlError extends Error {
+export class SiteSqlError extends UserError {
   constructor(message: string, readonly code: string) {
-    super(message);
+    super(message, 1);
     this.name = 'SiteSqlError';
   }
 }

@@ -1,0 +1,96 @@
+// The picture of a plan, read once and kept: the site and the tenant are read when a plan is first
+// asked for (or after refresh), and an edit of the plan's selection or group map is analysed again
+// over what was read. Only groups the edited plan newly names are looked up; a change of the
+// plan's site or tenant reads everything again. The tree, the dashboard and the item commands
+// share one store, so none of them reads on its own. (An import reads afresh in its own session:
+// it must see the tenant as it is; afterwards the store is refreshed.)
+import type { LedgerState } from '../ledger/journal';
+import { analyseImport, missingPlanGroups, readImportSources, withPlanGroups, type ImportRead, type ImportSources } from './import';
+import type { MigrationPlan } from '../plan/types';
+import type { MigrationSession } from '../session';
+
+/** Runs `work` with an open, read-only session of the plan known by `key`. */
+export type OpenSession = <T>(key: string, work: (session: MigrationSession) => Promise<T>) => Promise<T>;
+
+interface Entry {
+  /** The plan's site and tenant, as read: a change means reading again. */
+  sourceConfig: string;
+  sources: Promise<{ sources: ImportSources; ledger: LedgerState; tenant: TenantNames }>;
+}
+
+export interface TenantNames {
+  tenantId: string;
+  tenantLabel: string;
+}
+
+export interface StoredPicture extends ImportRead, TenantNames {}
+
+export class PictureStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<(key: string | undefined) => void>();
+
+  constructor(private readonly open: OpenSession) {}
+
+  /**
+   * The picture of `plan` (as edited: it need not be saved). Reads site and tenant only when
+   * nothing was read for `key` yet, after refresh(), or when the plan now names another site or
+   * tenant.
+   */
+  async picture(key: string, plan: MigrationPlan, signal?: AbortSignal): Promise<StoredPicture> {
+    const sourceConfig = JSON.stringify([plan.site, plan.tenant]);
+    let entry = this.entries.get(key);
+    if (!entry || entry.sourceConfig !== sourceConfig) {
+      entry = {
+        sourceConfig,
+        sources: this.open(key, async (session) => ({
+          // The session reads what the saved plan names; the selection comes from `plan`.
+          sources: await readImportSources({ ...session, plan }, signal),
+          ledger: session.journal.state(),
+          tenant: { tenantId: session.tenantId, tenantLabel: session.tenantLabel },
+        })),
+      };
+      this.entries.set(key, entry);
+    }
+    const current = entry;
+    let read: Awaited<Entry['sources']>;
+    try {
+      read = await current.sources;
+      const sources = await this.withGroups(key, read.sources, plan, signal);
+      if (sources !== read.sources) {
+        // Kept, so the next edit that names the same group asks nothing.
+        read = { ...read, sources };
+        if (this.entries.get(key) === current) current.sources = Promise.resolve(read);
+      }
+    } catch (error) {
+      // A failed read is not kept: the next call tries again.
+      if (this.entries.get(key) === current) this.entries.delete(key);
+      throw error;
+    }
+    const ledger = read.ledger;
+    const picture = analyseImport(read.sources, {
+      plan,
+      readOnly: true,
+      journal: { state: () => ledger, append: () => { throw new Error('a stored picture never writes the journal'); } },
+    });
+    return { ...picture, ...read.tenant };
+  }
+
+  private async withGroups(key: string, sources: ImportSources, plan: MigrationPlan, signal?: AbortSignal): Promise<ImportSources> {
+    const missing = missingPlanGroups(sources, plan);
+    if (missing.names.length === 0 && missing.ids.length === 0) return sources; // no session at all
+    return this.open(key, (session) => withPlanGroups(session.graph, sources, plan, signal));
+  }
+
+  /** Forgets what was read (for `key`, or every plan): the next picture() reads again. */
+  refresh(key?: string): void {
+    if (key === undefined) this.entries.clear();
+    else this.entries.delete(key);
+    for (const listener of this.listeners) listener(key);
+  }
+
+  /** Called after refresh(), with its key. */
+  onDidRefresh(listener: (key: string | undefined) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+}

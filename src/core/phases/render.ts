@@ -1,0 +1,370 @@
+// What phase 1 shows a person, built once as data and rendered as text (the CLI) or Markdown (the
+// editor's preview, the report file both faces write): the preview of the steps, the report of a
+// run, the status table, and the state and kind labels.
+import { writeFileSync } from 'node:fs';
+import { KIND_LABELS, STATE_LABELS, type ItemState, type MigrationPicture, type PictureItem } from '../analysis';
+import type { Severity } from '../findings';
+import { platformLabel } from '../translate/common';
+import type { StepOutcome, StepStatus } from './execute';
+import type { ImportRead } from './import';
+import type { Step, StepAction } from './steps';
+
+export { KIND_LABELS, STATE_LABELS };
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export interface StepCounts {
+  /** Requests in all (each step is one). */
+  requests: number;
+  groups: number;
+  objects: number;
+  assignments: number;
+  /** Membership requests (up to 20 members each) and the members they add. */
+  memberRequests: number;
+  members: number;
+}
+
+const membersOf = (step: Step) => (step.request.body as { 'members@odata.bind'?: string[] })['members@odata.bind']?.length ?? 0;
+
+export function countSteps(steps: Step[]): StepCounts {
+  const by = (action: StepAction) => steps.filter((s) => s.action === action);
+  return {
+    requests: steps.length,
+    groups: by('createGroup').length,
+    objects: by('create').length,
+    assignments: by('assign').length,
+    memberRequests: by('addMembers').length,
+    members: by('addMembers').reduce((n, s) => n + membersOf(s), 0),
+  };
+}
+
+/** `3 objects, 5 assignments and 1 group`: what the steps create, for a question or a message. */
+export function describeCounts(n: StepCounts): string {
+  const parts = [plural(n.objects, 'object'), plural(n.assignments, 'assignment'), plural(n.groups, 'group')];
+  if (n.members) parts.push(`${plural(n.members, 'group member')}`);
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/** One line of the preview: a step, or a group's member additions together. */
+export interface PreviewLine {
+  action: StepAction;
+  title: string;
+  /** Requests this line stands for (more than 1 only for member additions). */
+  requests: number;
+}
+
+/** An object with what keeps it from being imported in full. */
+export interface ObjectNote {
+  name: string;
+  kind: string;
+  /** '' for objects without a platform (a web app). */
+  platform: string;
+  state: string;
+  reasons: string[];
+}
+
+export interface ImportPreview {
+  plan: string;
+  tenant: string;
+  counts: StepCounts;
+  lines: PreviewLine[];
+  /** The picture in numbers, of the objects the site holds and the plan selects. */
+  objects: { all: number; selected: number; imported: number; importable: number; partial: number; blocked: number };
+  /** Objects to create without some of their settings. */
+  partial: ObjectNote[];
+  /** Objects the plan selects that can't be imported. */
+  blocked: ObjectNote[];
+  findings: { severity: Severity; message: string }[];
+  /** Steps an earlier run left open, settled against the tenant now. */
+  reconciled: { settled: number; found: number };
+  /** Why there is nothing to import; empty when there are steps. */
+  nothingReasons: string[];
+}
+
+/** Member additions of one group, 20 members a request, read better as one line. */
+export function previewLines(steps: Step[]): PreviewLine[] {
+  const lines: PreviewLine[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    if (s.action !== 'addMembers') {
+      lines.push({ action: s.action, title: s.title, requests: 1 });
+      continue;
+    }
+    let j = i;
+    let members = 0;
+    while (j < steps.length && steps[j].action === 'addMembers' && steps[j].key === s.key) members += membersOf(steps[j++]);
+    lines.push({ action: 'addMembers', title: s.title.replace(/^Add \d+ member\(s\)/, `Add ${members} member(s)`), requests: j - i });
+    i = j - 1;
+  }
+  return lines;
+}
+
+const note = (item: PictureItem, reasons: string[]): ObjectNote => ({
+  name: item.translation.source.name,
+  kind: KIND_LABELS[item.translation.source.kind],
+  platform: platformLabel(item.translation.source.platform),
+  state: STATE_LABELS[item.state],
+  reasons,
+});
+
+/** Why nothing is proposed, when no step is: what is already there, and what the plan leaves out or can't import. */
+export function nothingToImportReasons(picture: MigrationPicture): string[] {
+  const selected = picture.items.filter((i) => i.selected);
+  const count = (state: ItemState) => selected.filter((i) => i.state === state).length;
+  const reasons = [`${plural(count('imported') + count('drifted'), 'selected object')} already in Intune with ${count('drifted') ? 'their assignments (drifted ones are left as they are)' : 'their assignments'}`];
+  if (count('blocked')) reasons.push(`${plural(count('blocked'), 'selected object')} can't be imported (blocked)`);
+  const left = picture.items.length - selected.length;
+  if (left) reasons.push(`${plural(left, 'object')} left out by the plan's import selection`);
+  return reasons;
+}
+
+export function importPreview(read: ImportRead, steps: Step[], names: { plan: string; tenant: string; nothingReasons?: string[] }): ImportPreview {
+  const { picture } = read;
+  const selected = picture.items.filter((i) => i.selected);
+  const count = (state: ItemState) => selected.filter((i) => i.state === state).length;
+  const creating = new Set(steps.filter((s) => s.action === 'create').map((s) => s.key));
+  return {
+    plan: names.plan,
+    tenant: names.tenant,
+    counts: countSteps(steps),
+    lines: previewLines(steps),
+    objects: { all: picture.items.length, selected: selected.length, imported: count('imported'), importable: count('importable'), partial: count('partial'), blocked: count('blocked') },
+    partial: picture.items
+      .filter((i) => creating.has(i.key) && i.translation.verdict.droppedSettings.length)
+      .map((i) => note(i, i.translation.verdict.droppedSettings.map((d) => `${d.name}: ${d.reason}`))),
+    blocked: selected.filter((i) => i.state === 'blocked').map((i) => note(i, [...i.stateReasons, ...i.translation.verdict.reasons])),
+    findings: picture.findings.map((f) => ({ severity: f.severity, message: f.message })),
+    reconciled: { settled: read.reconciled.length, found: read.reconciled.filter((r) => r.intuneId).length },
+    nothingReasons: steps.length ? [] : names.nothingReasons ?? nothingToImportReasons(picture),
+  };
+}
+
+/** ConfigMgr names often carry the platform already: `Contoso Root CA (iOS)`. */
+const withPlatform = (o: ObjectNote) => Boolean(o.platform) && !o.name.endsWith(`(${o.platform})`);
+const label = (o: ObjectNote) => `${o.name}${withPlatform(o) ? ` (${o.platform})` : ''}`;
+const lineText = (l: PreviewLine) => `${l.title}${l.requests > 1 ? ` (${l.requests} requests)` : ''}`;
+
+/** `Nothing to import: reason; reason.` */
+export const nothingToImportMessage = (p: ImportPreview) => `Nothing to import: ${p.nothingReasons.join('; ')}.`;
+
+/** The counts line of the preview: requests by kind. */
+function countsText(n: StepCounts): string {
+  return `${plural(n.requests, 'request')}: ${plural(n.groups, 'group')} to create, ${plural(n.memberRequests, 'membership update')} of up to 20 members, ${plural(n.objects, 'object')} to create, ${plural(n.assignments, 'assignment')}`;
+}
+
+export function previewToText(p: ImportPreview): string {
+  const o = p.objects;
+  const lines = [`${o.all} objects in the site, ${o.selected} selected by the plan: ${o.imported} already in Intune, ${o.importable} importable, ${o.partial} partly importable, ${o.blocked} blocked.`];
+  for (const f of p.findings) lines.push(`  ${f.severity}: ${f.message}`);
+  if (p.reconciled.settled) lines.push(`  Settled ${p.reconciled.settled} step(s) left open by an earlier run (found in Intune: ${p.reconciled.found}).`);
+  if (p.lines.length === 0) {
+    lines.push(nothingToImportMessage(p));
+  } else {
+    lines.push('', `Preview for ${p.tenant}: ${countsText(p.counts)}:`);
+    p.lines.forEach((l, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${lineText(l)}`));
+  }
+  if (p.partial.length) {
+    lines.push('', 'Settings left out:');
+    for (const o of p.partial) lines.push(`  ${label(o)}:`, ...o.reasons.map((r) => `    - ${r}`));
+  }
+  if (p.blocked.length) {
+    lines.push('', 'Selected but blocked (not imported):');
+    for (const o of p.blocked) lines.push(`  ${label(o)}: ${o.reasons.join('; ') || 'blocked'}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Markdown special characters in names and messages, escaped so a name shows as written. Only
+ * what changes inline rendering: the preview is also read as plain text in an editor tab.
+ */
+export const mdText = (s: string) => s.replace(/[\\`*_[\]<>|]/g, '\\$&').replace(/^([#+-]|\d+\.)(\s)/, '\\$1$2');
+const mdLabel = (o: ObjectNote) => `**${mdText(o.name)}**${withPlatform(o) ? ` (${mdText(o.platform)})` : ''}`;
+
+export function previewToMarkdown(p: ImportPreview): string {
+  const lines = [`# Import preview: ${mdText(p.plan)}`, ''];
+  if (p.lines.length === 0) {
+    lines.push(`Tenant: ${mdText(p.tenant)}.`, '', `**Nothing to import:** ${mdText(p.nothingReasons.join('; '))}.`);
+  } else {
+    lines.push(
+      `Tenant: ${mdText(p.tenant)}. Nothing has been written yet: these ${plural(p.counts.requests, 'request')} run in this order after you confirm.`,
+      `To create: ${describeCounts(p.counts)} (${plural(p.counts.memberRequests, 'membership update')} of up to 20 members).`,
+      '',
+      '## Steps',
+      '',
+      ...p.lines.map((l, i) => `${i + 1}. ${mdText(lineText(l))}`),
+    );
+  }
+  if (p.partial.length) {
+    lines.push('', '## Settings left out', '');
+    for (const o of p.partial) lines.push(`- ${mdLabel(o)}`, ...o.reasons.map((r) => `  - ${mdText(r)}`));
+  }
+  if (p.blocked.length) {
+    lines.push('', '## Selected but blocked', '');
+    for (const o of p.blocked) lines.push(`- ${mdLabel(o)}: ${mdText(o.reasons.join('; ') || 'blocked')}`);
+  }
+  const findings = p.findings.filter((f) => f.severity !== 'info');
+  if (findings.length) lines.push('', '## To know', '', ...findings.map((f) => `- ${f.severity}: ${mdText(f.message)}`));
+  return lines.join('\n') + '\n';
+}
+
+export interface ImportReport {
+  plan: string;
+  tenant: string;
+  /** ISO time the run ended. */
+  at: string;
+  seconds: number;
+  outcomes: { title: string; status: StepStatus; detail: string }[];
+  totals: { done: number; failed: number; skipped: number };
+  /** Objects not imported, or imported in part, and why. */
+  notImported: ObjectNote[];
+}
+
+export function importReport(read: ImportRead, outcomes: StepOutcome[], run: { plan: string; tenant: string; ms: number; at?: Date }): ImportReport {
+  const notImported: ObjectNote[] = [];
+  for (const item of read.picture.items) {
+    const v = item.translation.verdict;
+    if (v.status === 'importable' && item.selected) continue;
+    notImported.push({
+      ...note(item, item.selected ? [...v.reasons, ...v.droppedSettings.map((d) => `${d.name}: ${d.reason}`), ...item.stateReasons] : ['not selected by the plan']),
+      state: v.status,
+    });
+  }
+  return {
+    plan: run.plan,
+    tenant: run.tenant,
+    at: (run.at ?? new Date()).toISOString(),
+    seconds: run.ms / 1000,
+    outcomes: outcomes.map((o) => ({ title: o.step.title, status: o.status, detail: o.intuneId ?? o.message ?? '' })),
+    totals: {
+      done: outcomes.filter((o) => o.status === 'done' || o.status === 'reconciled').length,
+      failed: outcomes.filter((o) => o.status === 'failed').length,
+      skipped: outcomes.filter((o) => o.status === 'skipped').length,
+    },
+    notImported,
+  };
+}
+
+/** One line: `Import into <tenant>: 12 of 14 step(s) done, 1 failed, 1 skipped.` */
+export function reportSummary(r: ImportReport): string {
+  const t = r.totals;
+  return `Import into ${r.tenant}: ${t.done} of ${r.outcomes.length} step(s) done${t.failed ? `, ${t.failed} failed` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}.`;
+}
+
+/** How messages name a session's tenant: `the sandbox tenant`, `tenant <id> (<cloud>)`. */
+export const tenantName = (session: { tenantLabel: string; tenantId: string }) =>
+  session.tenantLabel === 'sandbox' ? 'the sandbox tenant' : `tenant ${session.tenantId} (${session.tenantLabel})`;
+
+const cell = (s: string) => mdText(s).replace(/\r?\n/g, ' ');
+
+export function reportToMarkdown(r: ImportReport): string {
+  const lines = [
+    `# cm2intune import report — ${mdText(r.plan)}`, '',
+    `${r.at}, ${r.seconds.toFixed(1)} s, ${mdText(r.tenant)}: ${r.totals.done} done, ${r.totals.failed} failed, ${r.totals.skipped} skipped.`, '',
+    '## Steps', '', '| # | Step | Outcome | Intune id / detail |', '|---|---|---|---|',
+  ];
+  r.outcomes.forEach((o, i) => lines.push(`| ${i + 1} | ${cell(o.title)} | ${o.status} | ${cell(o.detail)} |`));
+  lines.push('', '## Objects not imported or imported in part', '');
+  for (const o of r.notImported) lines.push(`- ${mdLabel(o)} (${o.state}): ${mdText(o.reasons.join('; '))}`);
+  return lines.join('\n') + '\n';
+}
+
+export function reportToText(r: ImportReport): string {
+  const lines = [`${reportSummary(r)} ${r.seconds.toFixed(1)} s.`, ''];
+  r.outcomes.forEach((o, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${o.status.padEnd(10)} ${o.title}${o.detail ? ` — ${o.detail}` : ''}`));
+  if (r.notImported.length) {
+    lines.push('', 'Not imported or imported in part:');
+    for (const o of r.notImported) lines.push(`  ${label(o)} (${o.state}): ${o.reasons.join('; ')}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `<plan>.import-report.md`, beside the plan. */
+export const reportPath = (planFile: string) => planFile.replace(/\.json$/i, '') + '.import-report.md';
+
+/** Writes the report beside the plan (the CLI and the editor write the same file); returns its path. */
+export function writeImportReport(planFile: string, report: ImportReport): string {
+  const file = reportPath(planFile);
+  writeFileSync(file, reportToMarkdown(report));
+  return file;
+}
+
+export interface StatusRow {
+  kind: string;
+  platform: string;
+  name: string;
+  state: ItemState;
+  selected: boolean;
+  /** The Intune counterpart (`name (id)`), else why not, else ''. */
+  intune: string;
+}
+
+export interface StatusView {
+  rows: StatusRow[];
+  groups: { collectionId: string; collection: string; mapping: string; detail: string }[];
+  counts: Record<ItemState, number> & { all: number };
+  findings: { severity: Severity; message: string }[];
+}
+
+export function statusView(picture: MigrationPicture): StatusView {
+  const counts = { notImported: 0, importable: 0, partial: 0, imported: 0, drifted: 0, blocked: 0, all: picture.items.length };
+  const rows = picture.items.map((i): StatusRow => {
+    counts[i.state]++;
+    const v = i.translation.verdict;
+    const why = [...i.stateReasons, ...v.reasons][0] ?? (v.droppedSettings.length ? `${v.droppedSettings.length} setting(s) left out` : '');
+    return {
+      kind: KIND_LABELS[i.translation.source.kind],
+      platform: platformLabel(i.translation.source.platform),
+      name: i.translation.source.name,
+      state: i.state,
+      selected: i.selected,
+      intune: i.counterpart ? `${i.counterpart.displayName} (${i.counterpart.id})` : why,
+    };
+  });
+  return {
+    rows,
+    groups: picture.groups.map((g) => ({
+      collectionId: g.collectionId,
+      collection: g.collectionName,
+      mapping: g.status,
+      detail: g.groups.length && g.status === 'mapped' ? g.groups.map((x) => `${x.displayName} (${x.via})`).join(', ') : g.reason,
+    })),
+    counts,
+    findings: picture.findings.map((f) => ({ severity: f.severity, message: f.message })),
+  };
+}
+
+const stateWords = (r: StatusRow) => STATE_LABELS[r.state] + (r.selected ? '' : ' (not selected)');
+const shorten = (text: string, max: number) => ([...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text);
+
+function countsLine(v: StatusView): string {
+  const c = v.counts;
+  return `${c.all} objects: ${c.imported} imported, ${c.importable} importable, ${c.partial} partly importable, ${c.drifted} drifted, ${c.blocked} blocked, ${c.notImported} not imported.`;
+}
+
+export function statusToText(v: StatusView): string {
+  const lines = table([['kind', 'platform', 'ConfigMgr object', 'state', 'Intune, or why not'], ...v.rows.map((r) => [r.kind, r.platform || '—', r.name, stateWords(r), shorten(r.intune, 90)])]);
+  lines.push('', ...table([['collection', 'name', 'mapping', 'Entra ID groups / reason'], ...v.groups.map((g) => [g.collectionId, g.collection, g.mapping, g.detail])]));
+  lines.push('', countsLine(v), ...v.findings.map((f) => `${f.severity}: ${f.message}`));
+  return lines.join('\n') + '\n';
+}
+
+export function statusToMarkdown(v: StatusView): string {
+  const lines = ['| Kind | Platform | ConfigMgr object | State | Intune, or why not |', '|---|---|---|---|---|'];
+  for (const r of v.rows) lines.push(`| ${cell(r.kind)} | ${cell(r.platform || '—')} | ${cell(r.name)} | ${stateWords(r)} | ${cell(r.intune)} |`);
+  lines.push('', '| Collection | Name | Mapping | Entra ID groups / reason |', '|---|---|---|---|');
+  for (const g of v.groups) lines.push(`| ${cell(g.collectionId)} | ${cell(g.collection)} | ${g.mapping} | ${cell(g.detail)} |`);
+  lines.push('', countsLine(v), ...v.findings.map((f) => `- ${f.severity}: ${mdText(f.message)}`));
+  return lines.join('\n') + '\n';
+}
+
+/** Aligned columns; numbers right-aligned (and their header), words left-aligned. Widths count characters, not UTF-16 units. */
+export function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...r[i]].length)));
+  const numeric = widths.map((_, i) => i > 0 && rows.slice(1).every((r) => /^\d+$/.test(r[i])));
+  const pad = (cell: string, i: number) => {
+    const fill = ' '.repeat(widths[i] - [...cell].length);
+    return numeric[i] ? fill + cell : cell + fill;
+  };
+  return rows.map((r) => r.map(pad).join('  ').trimEnd());
+}
