@@ -23,6 +23,8 @@ export async function openCliSession(planArg: string, io: CliIo, use: ScopeUse, 
       log: (level, message) => {
         if (level === 'warn' || level === 'error' || io.env.CM2INTUNE_VERBOSE) io.err(`${level}: ${message}`);
       },
+      // Loaded only for a plan that asks for the in-process sandbox tenant.
+      startSandbox: async (persistPath) => (await import('../core/sandbox/tenant')).startSandboxTenant({ persistPath }),
       tokenSource: (tenant, planDir) => {
         if (!tenant.clientId) throw new CliError(`${planArg}: tenant.clientId is missing: sign-in needs your app registration's Application (client) ID (docs/sign-in.md).`);
         return tokenSourceFromEnv({ tenantId: tenant.id, clientId: tenant.clientId, cloud: tenant.cloud, planDir, onDeviceCode: (m) => io.err(m) }, io.env);

@@ -7,7 +7,6 @@ import { dirname, resolve } from 'node:path';
 import { Journal, ledgerPathFor } from './ledger/journal';
 import { loadPlanFile, PlanReadError } from './plan';
 import type { MigrationPlan } from './plan/types';
-import { startSandboxTenant, type SandboxTenant } from './sandbox/tenant';
 import { openSiteSource, type SiteSource } from './site';
 import { createGraphPort, createSandboxTokenSource, type GraphPort, type Log, type PacingOptions, type TokenSource } from './tenant';
 import { scopesFor, qualifyScopes, type ScopeUse } from './tenant/scopes';
@@ -25,6 +24,11 @@ export interface SessionOptions {
   tokenSource?(tenant: { id: string; cloud: Cloud; clientId?: string }, planDir: string): TokenSource;
   log?: Log;
   pacing?: PacingOptions;
+  /**
+   * Starts the sandbox tenant in-process, for a sandbox plan without a `url`. The faces pass it:
+   * the sandbox is not part of the core, and is loaded only when a plan names it.
+   */
+  startSandbox?(persistPath: string): Promise<{ url: string; close(): Promise<void> }>;
 }
 
 export interface MigrationSession {
@@ -66,15 +70,15 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
   const log = options.log ?? (() => {});
   const closers: (() => Promise<void>)[] = [];
   try {
-    let sandbox: SandboxTenant | undefined;
     let graph: GraphPort;
     let expectedTenant: string | undefined;
     let tenantLabel: string;
     if (plan.tenant.sandbox) {
       let url = plan.tenant.url;
       if (!url) {
-        sandbox = await startSandboxTenant({ persistPath: sandboxStatePath(full) });
-        closers.push(() => sandbox!.close());
+        if (!options.startSandbox) throw new PlanError(`${planFile} asks for the sandbox tenant without a "url", and this run cannot start one: add the url of a running sandbox to "tenant".`);
+        const sandbox = await options.startSandbox(sandboxStatePath(full));
+        closers.push(() => sandbox.close());
         url = sandbox.url;
         log('info', `Started the sandbox tenant (not Microsoft Graph) at ${url}, state in ${sandboxStatePath(planFile)}`);
       }
@@ -116,13 +120,32 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
       tenantLabel,
       readOnly: Boolean(options.readOnly),
       journal,
-      close: async () => {
-        for (const close of closers.reverse()) await close().catch(() => {});
-      },
+      close: () => closeAll(closers),
     };
   } catch (error) {
-    for (const close of closers.reverse()) await close().catch(() => {});
+    // The opening error is the one to report; a failure to close what was half opened is logged.
+    await closeAll(closers).catch((closeError) => log('warn', `Closing after a failed start: ${closeError instanceof Error ? closeError.message : String(closeError)}`));
     throw error;
+  }
+}
+
+/**
+ * Closes what a session opened, last opened first (the list itself is left as it is, so a second
+ * call closes in the same order). Every closer runs; what failed is thrown once all have run.
+ */
+export async function closeAll(closers: readonly (() => Promise<void>)[]): Promise<void> {
+  const errors: unknown[] = [];
+  for (const close of [...closers].reverse()) {
+    try {
+      await close();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) {
+    const messages = errors.map((e) => (e instanceof Error ? e.message : String(e)));
+    throw new AggregateError(errors, `Closing the session failed ${errors.length} times: ${messages.join('; ')}`);
   }
 }
 

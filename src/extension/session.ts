@@ -110,6 +110,8 @@ export async function withSession<T>(ctx: Ctx, uri: vscode.Uri, use: ScopeUse, o
         return createVsCodeTokenSource({ clientId: tenant.clientId, tenantId: tenant.id, cloud: tenant.cloud });
       },
       log: (level, message) => ctx.log[level](message),
+      // Loaded only for a plan that asks for the in-process sandbox tenant.
+      startSandbox: async (persistPath) => (await import('../core/sandbox/tenant')).startSandboxTenant({ persistPath }),
     });
     try {
       return await work(session);
