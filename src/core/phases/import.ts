@@ -9,10 +9,12 @@ import type { SiteModel } from '../site/model';
 import { parseSiteObjects } from '../site/sdm';
 import { bodyWithBinds, markerFor, parseMarker } from '../translate';
 import { platformLabel, resourcePath } from '../translate/common';
-import { findGroups, readTenantObjects, RESOURCE_PATHS, type TenantAssignment, type TenantObjectRecord } from '../tenant/read';
+import { RESOURCE_PATHS } from '../tenant/api-versions';
+import { findGroups, readTenantObjects, type TenantAssignment, type TenantObjectRecord } from '../tenant/read';
 import type { BatchRequest, GraphPort } from '../tenant/graph-port';
 import { executeSteps, type StepOutcome } from './execute';
-import { neededKeys, placeholder, type Step } from './steps';
+import { neededKeys, placeholder } from '../placeholders';
+import type { Step } from './steps';
 
 export interface ImportRead {
   model: SiteModel;
