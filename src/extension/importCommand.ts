@@ -5,7 +5,7 @@ import { UserCancelled } from './commands';
 import type { Ctx } from './ctx';
 import { currentPlan, withSession } from './session';
 import type { ObjectsTree } from './tree';
-import { executeImport, proposeImport, readImportPicture, type ImportRead } from '../core/phases/import';
+import type { ImportRead } from '../core/phases/import';
 import type { Step } from '../core/phases/steps';
 
 export const PREVIEW_SCHEME = 'cm2intune-preview';
@@ -95,6 +95,7 @@ export async function importObjects(ctx: Ctx, tree: ObjectsTree, previews: Previ
 }
 
 async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri, name: string, args: ImportArgs): Promise<ImportResult> {
+  const { executeImport, proposeImport, readImportPicture } = await import('./core');
   return withSession(ctx, plan, 'import', { askPassword: true }, async (session) => {
     const tenant = `${session.tenantLabel === 'sandbox' ? 'the sandbox tenant' : `tenant ${session.tenantId} (${session.tenantLabel})`}`;
     const { read, steps } = await vscode.window.withProgress(

@@ -6,7 +6,6 @@ import { platformLabel } from '../core/translate/common';
 import type { Ctx } from './ctx';
 import { PLAN_GLOB } from './diagnostics';
 import { currentPlan, needsPassword, notePlanEditor, parsePlan, planText, withSession } from './session';
-import { readImportPicture } from '../core/phases/import';
 import type { GroupMapping, ItemState, MigrationPicture, PictureItem } from '../core/analysis';
 import type { MigrationPlan } from '../core/plan';
 import type { TranslationKind } from '../core/translate/types';
@@ -89,6 +88,7 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
       withSession(this.ctx, plan, 'import', { readOnly: true, askPassword: false }, async (session) => {
         // The tree follows the plan as edited (selection, group map), also before it is saved.
         const parsed = parsePlan(await planText(plan), plan);
+        const { readImportPicture } = await import('./core');
         const read = await readImportPicture('plan' in parsed ? { ...session, plan: parsed.plan } : session);
         return { plan, picture: read.picture, tenant: `${session.tenantLabel} ${session.tenantId}` };
       }),

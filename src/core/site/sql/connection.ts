@@ -7,8 +7,8 @@ import { isAbsolute, resolve } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import sql from 'mssql';
 import type { SqlSiteSource } from '../../plan/types';
+import { loginName, PASSWORD_ENV } from './login';
 
-export const PASSWORD_ENV = 'CM2INTUNE_SQL_PASSWORD';
 const DEFAULT_PORT = 1433;
 
 export interface SqlInput {
@@ -30,10 +30,6 @@ export class SiteSqlError extends Error {
     super(message);
     this.name = 'SiteSqlError';
   }
-}
-
-export function loginName(config: SqlSiteSource): string {
-  return config.auth.type === 'ntlm' ? `${config.auth.domain}\\${config.auth.user}` : config.auth.user;
 }
 
 export function sqlOrigin(config: SqlSiteSource): string {
