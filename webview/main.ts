@@ -9,11 +9,14 @@ import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { DashboardModel } from '../src/core/analysis/summary';
+import { STATE_CSS, STATES } from './states';
 
-const STATE_LABELS: [keyof DashboardModel['totals'], string][] = [
-  ['imported', 'Imported'], ['importable', 'Importable'], ['partial', 'Partly importable'],
-  ['drifted', 'Drifted'], ['blocked', 'Blocked'], ['notImported', 'Not imported'],
-];
+const STATE_LABELS = STATES.map((s) => [s.state, s.label] as const);
+
+// A constructed stylesheet, as the elements style themselves: the page's CSP allows no inline style.
+const stateSheet = new CSSStyleSheet();
+stateSheet.replaceSync(STATE_CSS);
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, stateSheet];
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K | string, text?: string, attrs: Record<string, string> = {}): HTMLElement {
   const node = document.createElement(tag);
