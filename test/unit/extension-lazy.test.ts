@@ -40,6 +40,13 @@ test('activating the built extension loads only dist/extension.js', () => {
   assert.deepEqual(report.api, ['objects'], 'activate() returned its API');
 });
 
+test('the lazy parts give what the extension takes from them', () => {
+  const core = require(join(out, 'extension-core.js')) as Record<string, unknown>;
+  for (const name of ['openSession', 'readImportPicture', 'proposeImport', 'executeImport']) assert.equal(typeof core[name], 'function', `extension-core.js exports ${name}`);
+  const sandbox = require(join(out, 'sandbox.js')) as Record<string, unknown>;
+  assert.equal(typeof sandbox.startSandboxTenant, 'function');
+});
+
 test('a static import of a lazy part fails the build, naming the file and the fix', async () => {
   const [main] = buildOptions({ outdir: out });
   const built = esbuild.build({

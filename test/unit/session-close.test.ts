@@ -1,8 +1,11 @@
 // Closing a session: last opened first, every time it is closed, and a failure to close is
 // reported instead of swallowed (a journal that did not close may not have reached the disk).
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { closeAll } from '../../src/core/session';
+import { closeAll, openSession, PlanError } from '../../src/core/session';
 
 function opened(names: string[], failing: Record<string, string> = {}) {
   const order: string[] = [];
@@ -33,4 +36,26 @@ test('several failures are reported together', async () => {
     assert.match(error.message, /failed 2 times: connection pool busy; server not running/);
     return true;
   });
+});
+
+// The sandbox tenant is not part of the core: the face that opens the session starts it.
+test('a sandbox plan without a url: the face starts the sandbox, with its state beside the plan', async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cm2intune-session-O'Brien "));
+  writeFileSync(join(dir, 'site.snapshot.json'), '{}');
+  const planFile = join(dir, 'pilot.migration.json');
+  writeFileSync(planFile, JSON.stringify({ version: 1, name: 'Pilot', site: { source: 'snapshot', path: 'site.snapshot.json' }, tenant: { sandbox: true } }));
+  await assert.rejects(openSession(planFile, { use: 'status', readOnly: true }), (e: Error) => e instanceof PlanError && /without a "url", and this run cannot start one/.test(e.message));
+  const started: string[] = [];
+  await assert.rejects(
+    openSession(planFile, {
+      use: 'status',
+      readOnly: true,
+      startSandbox: async (persistPath) => {
+        started.push(persistPath);
+        throw new Error('port in use');
+      },
+    }),
+    /port in use/,
+  );
+  assert.deepEqual(started, [join(dir, 'pilot.migration.sandbox.json')]);
 });
