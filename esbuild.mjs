@@ -1,33 +1,80 @@
-// Three bundles: the extension (vscode stays external), the CLI, and the dashboard webview.
-// `--production` minifies and drops source maps; `--watch` rebuilds on change.
+// The bundles: the extension (vscode stays external) with its lazily loaded parts, the CLI, and
+// the dashboard webview. `--production` minifies and drops source maps; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const production = process.argv.includes('--production');
-const watch = process.argv.includes('--watch');
+const root = dirname(fileURLToPath(import.meta.url));
 
-const common = {
-  bundle: true,
-  minify: production,
-  sourcemap: production ? false : 'linked',
-  logLevel: 'warning',
-  legalComments: 'none',
+/**
+ * Parts of the extension that activation must not load, each built as its own file beside
+ * dist/extension.js. The source reaches them only through `await import(...)`, which in these
+ * bundles becomes a `require` of the built file on first use. (esbuild's code splitting needs ESM
+ * output, and VS Code 1.96 loads extensions as CommonJS.)
+ */
+export const LAZY_CHUNKS = {
+  // opening a session, reading a site (mssql) or a tenant (the Graph client), running a phase
+  'src/extension/core.ts': 'extension-core.js',
+  // the sandbox world (src/sandbox), for a plan that asks for it
+  'src/sandbox/index.ts': 'sandbox.js',
 };
 
-// mainFields: jsonc-parser's `main` is a UMD build whose require('./impl/...') esbuild can't follow;
-// its `module` (ESM) build bundles cleanly.
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'] };
-
-const builds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-];
-if (existsSync('webview/main.ts')) {
-  builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'esm', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' });
+/** Makes a dynamic import of a lazy chunk an external `require('./<chunk>.js')`; a static one fails the build. */
+function lazyChunks(self) {
+  const sources = Object.keys(LAZY_CHUNKS).map((source) => resolve(root, source));
+  return {
+    name: 'lazy-chunks',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        const base = resolve(args.resolveDir, args.path);
+        const source = sources.find((s) => [base, `${base}.ts`, `${base}/index.ts`].includes(s));
+        if (!source || source === self) return undefined;
+        if (args.kind !== 'dynamic-import') {
+          return { errors: [{ text: `${args.importer} imports ${args.path} statically: use \`await import('${args.path}')\`, so it loads on first use and not at activation.` }] };
+        }
+        return { path: `./${LAZY_CHUNKS[Object.keys(LAZY_CHUNKS).find((k) => resolve(root, k) === source)]}`, external: true };
+      });
+    },
+  };
 }
 
-if (watch) {
-  for (const options of builds) await (await esbuild.context(options)).watch();
-} else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+/** Every build; `outdir` lets tests and the bench build elsewhere than dist/. */
+export function buildOptions({ production = false, outdir = 'dist', metafile = false } = {}) {
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    minify: production,
+    sourcemap: production ? false : 'linked',
+    logLevel: 'warning',
+    legalComments: 'none',
+    metafile,
+  };
+  // mainFields: jsonc-parser's `main` is a UMD build whose require('./impl/...') esbuild can't follow;
+  // its `module` (ESM) build bundles cleanly.
+  const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'] };
+  // `import()` of a lazy chunk becomes `require()`: the extension host resolves it like the bundle itself.
+  const extension = { ...node, external: ['vscode'], supported: { 'dynamic-import': false } };
+  return [
+    { ...extension, entryPoints: ['src/extension/extension.ts'], outfile: `${outdir}/extension.js`, plugins: [lazyChunks()] },
+    ...Object.entries(LAZY_CHUNKS).map(([source, out]) => ({ ...extension, entryPoints: [source], outfile: `${outdir}/${out}`, plugins: [lazyChunks(resolve(root, source))] })),
+    { ...node, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
+    { ...common, platform: 'browser', target: 'es2022', format: 'esm', entryPoints: ['webview/main.ts'], outfile: `${outdir}/webview.js` },
+  ];
+}
+
+async function main() {
+  const builds = buildOptions({ production: process.argv.includes('--production') });
+  if (process.argv.includes('--watch')) {
+    for (const options of builds) await (await esbuild.context(options)).watch();
+  } else {
+    await Promise.all(builds.map((options) => esbuild.build(options)));
+  }
+}
+
+// Run as `node esbuild.mjs`; imported (the bench, a test), it only gives its options. No top-level
+// await, so TypeScript tests can load it as CommonJS.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch(() => {
+    process.exitCode = 1; // esbuild has printed the errors
+  });
 }

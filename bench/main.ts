@@ -1,5 +1,6 @@
-// `npm run bench -- [--out file.json] [--only name,...]`: runs every benchmark and writes their
-// named figures as one JSON object. Speed and memory targets live here, never in timed tests.
+// `npm run bench -- [--out file.json] [--only name,...] [name ...]`: runs every benchmark (or the
+// named ones: `npm run bench -- extension vsix`) and writes their named figures as one JSON
+// object. Speed and memory targets live here, never in timed tests.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,14 +12,22 @@ const benches: Record<string, () => Promise<Bench>> = {
   siteRead: async () => (await import('./site-read')).benchSiteRead,
   pacer: async () => (await import('./graph-pacer')).benchPacer,
   import: async () => (await import('./import')).benchImport,
+  extension: async () => (await import('./extension')).benchExtension,
+  vsix: async () => (await import('./extension')).benchVsix,
 };
 
 async function main() {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, only: { type: 'string' } } });
-  const only = values.only?.split(',');
+  const { values, positionals } = parseArgs({ options: { out: { type: 'string' }, only: { type: 'string' } }, allowPositionals: true });
+  const only = [...(values.only?.split(',') ?? []), ...positionals];
+  const unknown = only.filter((name) => !(name in benches));
+  if (unknown.length) {
+    process.stderr.write(`no benchmark named ${unknown.join(', ')}: choose from ${Object.keys(benches).join(', ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const figures: Record<string, number | string> = { 'meta.node': process.version, 'meta.startedAt': new Date().toISOString() };
   for (const [name, load] of Object.entries(benches)) {
-    if (only && !only.includes(name)) continue;
+    if (only.length && !only.includes(name)) continue;
     process.stderr.write(`bench ${name} ...\n`);
     const started = Date.now();
     const result = await (await load())();

@@ -9,8 +9,14 @@ import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { DashboardModel } from '../src/core/analysis/summary';
+import { STATE_CSS } from './states';
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+// A constructed stylesheet, as the elements style themselves: the page's CSP allows no inline style.
+const stateSheet = new CSSStyleSheet();
+stateSheet.replaceSync(STATE_CSS);
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, stateSheet];
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K | string, text?: string, attrs: Record<string, string> = {}): HTMLElement {
   const node = document.createElement(tag);

@@ -164,13 +164,32 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
       tenantLabel,
       readOnly: Boolean(options.readOnly),
       journal,
-      close: async () => {
-        for (const close of closers.reverse()) await close().catch(() => {});
-      },
+      close: () => closeAll(closers),
     };
   } catch (error) {
-    for (const close of closers.reverse()) await close().catch(() => {});
+    // The opening error is the one to report; a failure to close what was half opened is logged.
+    await closeAll(closers).catch((closeError) => log('warn', `Closing after a failed start: ${closeError instanceof Error ? closeError.message : String(closeError)}`));
     throw error;
+  }
+}
+
+/**
+ * Closes what a session opened, last opened first (the list itself is left as it is, so a second
+ * call closes in the same order). Every closer runs; what failed is thrown once all have run.
+ */
+export async function closeAll(closers: readonly (() => Promise<void>)[]): Promise<void> {
+  const errors: unknown[] = [];
+  for (const close of [...closers].reverse()) {
+    try {
+      await close();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) {
+    const messages = errors.map((e) => (e instanceof Error ? e.message : String(e)));
+    throw new AggregateError(errors, `Closing the session failed ${errors.length} times: ${messages.join('; ')}`);
   }
 }
 

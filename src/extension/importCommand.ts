@@ -3,7 +3,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../core/errors';
-import { executeImport, proposeImport, readImportPicture } from '../core/phases/import';
 import { describeCounts, importPreview, importReport, nothingToImportMessage, previewToMarkdown, reportSummary, tenantName, writeImportReport } from '../core/phases/render';
 import type { Ctx } from './ctx';
 import { currentPlan, withSession } from './session';
@@ -53,6 +52,7 @@ export async function importObjects(ctx: Ctx, previews: PreviewDocuments, plan?:
 }
 
 async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri, name: string): Promise<ImportResult> {
+  const { executeImport, proposeImport, readImportPicture } = await import('./core');
   return withSession(ctx, plan, 'import', { askPassword: true }, async (session) => {
     const tenant = tenantName(session);
     const { read, steps } = await ctx.ui.progress(`cm2intune: reading ${name}'s site and tenant`, async (_report, signal) => {

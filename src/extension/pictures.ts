@@ -8,7 +8,10 @@ import type { Ctx } from './ctx';
 import { parsePlan, planText, withSession } from './session';
 
 export function createPictureStore(ctx: () => Ctx): PictureStore {
-  return new PictureStore((key, work) => withSession(ctx(), vscode.Uri.parse(key), 'import', { readOnly: true, askPassword: false }, work));
+  return new PictureStore(
+    (key, work) => withSession(ctx(), vscode.Uri.parse(key), 'import', { readOnly: true, askPassword: false }, work),
+    () => import('./core'),
+  );
 }
 
 export interface PlanPicture {

@@ -8,6 +8,7 @@ import { withSession } from './session';
 import type { Node, ObjectsTree } from './tree';
 import { groupMapEdits, PlanEditError, selectionEdits, type PlanTextEdit } from '../core/plan/edit';
 import { searchGroups } from '../core/tenant/read';
+import { selectionSubject } from '../core/analysis/selection';
 
 async function applyToPlan(plan: vscode.Uri, compute: (text: string) => PlanTextEdit[]): Promise<vscode.TextDocument> {
   const doc = await vscode.workspace.openTextDocument(plan);
@@ -37,7 +38,7 @@ function objectNode(arg: unknown): Extract<Node, { kind: 'object' }> {
 export function selectionAction(choice: 'include' | 'exclude', tree: ObjectsTree) {
   return async (ctx: Ctx, arg: unknown): Promise<vscode.TextDocument> => {
     const node = objectNode(arg);
-    const doc = await applyToPlan(node.plan, (text) => selectionEdits(text, node.item.translation, choice));
+    const doc = await applyToPlan(node.plan, (text) => selectionEdits(text, selectionSubject(node.item.translation), choice));
     ctx.log.info(`${vscode.workspace.asRelativePath(node.plan)}: ${choice} ${node.item.translation.source.uniqueId} ("${node.item.translation.source.name}")`);
     tree.refresh();
     return doc;

@@ -6,10 +6,10 @@ import { PLAN_GLOB } from './diagnostics';
 import { createVsCodeTokenSource } from './auth';
 import type { Ctx } from './ctx';
 import { CancelledError, UserError } from '../core/errors';
-import { openSession, type MigrationSession } from '../core/session';
+import type { MigrationSession } from '../core/session';
 import { checkPlanText, PlanReadError, type MigrationPlan, type SqlSiteSource } from '../core/plan';
 import type { ScopeUse } from '../core/tenant';
-import { loginName, PASSWORD_ENV } from '../core/site';
+import { loginName, PASSWORD_ENV } from '../core/site/sql/login';
 
 const isPlanUri = (uri: vscode.Uri) => uri.scheme === 'file' && uri.path.endsWith('.migration.json');
 
@@ -99,6 +99,7 @@ export async function withSession<T>(ctx: Ctx, uri: vscode.Uri, use: ScopeUse, o
     const parsed = parsePlan(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'), uri);
     const site = 'plan' in parsed ? parsed.plan.site : undefined;
     const password = site?.source === 'sql' ? await sqlPassword(ctx, site, options.askPassword) : undefined;
+    const { openSession } = await import('./core');
     const session = await openSession(uri.fsPath, {
       use,
       readOnly: options.readOnly,
@@ -109,6 +110,7 @@ export async function withSession<T>(ctx: Ctx, uri: vscode.Uri, use: ScopeUse, o
         return createVsCodeTokenSource({ clientId: tenant.clientId, tenantId: tenant.id, cloud: tenant.cloud });
       },
       log: (level, message) => ctx.log[level](message),
+      // Loaded only for a plan that asks for the in-process sandbox tenant.
     });
     try {
       return await work(session);

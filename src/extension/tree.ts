@@ -9,7 +9,7 @@ import { PLAN_GLOB } from './diagnostics';
 import { planPicture, type PlanPicture } from './pictures';
 import { currentPlan, needsPassword, notePlanEditor, parsePlan, planText } from './session';
 import { STATE_LABELS } from '../core/phases/render';
-import { loginName } from '../core/site';
+import { loginName } from '../core/site/sql/login';
 import type { GroupMapping, ItemState, PictureItem } from '../core/analysis';
 import type { MigrationPlan } from '../core/plan';
 import type { TranslationKind } from '../core/translate/types';

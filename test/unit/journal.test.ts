@@ -62,6 +62,25 @@ test('failures are kept per step until the step succeeds', () => {
   assert.equal(journal.state().failed.size, 0);
 });
 
+test('a reconciled step is no longer failed: a failure of an earlier run is not its outcome', () => {
+  const journal = Journal.open(tmp());
+  journal.append(
+    { t: 'intent', run: 'r1', step: 's1', key: 'k1', action: 'create', at },
+    { t: 'failed', run: 'r1', step: 's1', key: 'k1', status: 503, message: 'Service unavailable', at },
+    { t: 'intent', run: 'r1', step: 's2', key: 'k2', action: 'create', at },
+    { t: 'failed', run: 'r1', step: 's2', key: 'k2', status: 503, message: 'Service unavailable', at },
+    // r2 retried both and was killed before their outcomes; r3 settled them against the tenant
+    { t: 'intent', run: 'r2', step: 's1', key: 'k1', action: 'create', at },
+    { t: 'intent', run: 'r2', step: 's2', key: 'k2', action: 'create', at },
+    { t: 'reconciled', run: 'r3', step: 's1', key: 'k1', intuneId: 'found-1', at },
+    { t: 'reconciled', run: 'r3', step: 's2', key: 'k2', intuneId: null, at },
+  );
+  const state = journal.state();
+  assert.deepEqual([...state.failed.keys()], []);
+  assert.deepEqual([...state.created], [['k1', 'found-1']]);
+  assert.equal(state.unknown.size, 0);
+});
+
 test('the ledger sits beside the plan', () => {
   assert.equal(ledgerPathFor('/plans/contoso.migration.json'), '/plans/contoso.migration.ledger');
 });

@@ -8,13 +8,15 @@ import type { MigrationPlan } from '../../src/core/plan/types';
 import type { MigrationSession } from '../../src/core/session';
 import { CONTOSO_PLAN, contosoGroups, fakeSession, fakeTenant } from '../support/fake-session';
 
+const phaseOne = () => import('../../src/core/phases/import');
+
 async function world() {
   const { graph, reads } = fakeTenant(await contosoGroups());
   let sessions = 0;
   const store = new PictureStore(async (_key, work) => {
     sessions++;
     return work(fakeSession(CONTOSO_PLAN, graph, reads));
-  });
+  }, phaseOne);
   return { store, reads, sessions: () => sessions };
 }
 
@@ -102,7 +104,7 @@ describe('PictureStore', () => {
         throw new Error('Login failed for user svc-cm-read');
       }
       return work(fakeSession(CONTOSO_PLAN, graph, reads) as MigrationSession);
-    });
+    }, phaseOne);
     await assert.rejects(store.picture(KEY, CONTOSO_PLAN), /Login failed/);
     const [a, b] = await Promise.all([store.picture(KEY, CONTOSO_PLAN), store.picture(KEY, CONTOSO_PLAN)]);
     assert.equal(reads.site, 1, 'read once for both, after the failure');

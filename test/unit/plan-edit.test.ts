@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exclusion } from '../../src/core/analysis';
+import { selectionSubject } from '../../src/core/analysis';
 import { checkPlanText, type MigrationPlan } from '../../src/core/plan';
 import { applyPlanEdits, groupMapEdits, PlanEditError, selectionEdits } from '../../src/core/plan/edit';
+import { exclusion } from '../../src/core/plan/selection';
 import { STARTER_PLAN } from '../../src/core/plan/starter';
-import type { Translation } from '../../src/core/translate/types';
 
 const SCOPE = 'ScopeId_5F2C7E4A-1B3D-4E6F-8A9B-0C1D2E3F4A5B';
 const WIFI_ID = `${SCOPE}/WifiProfile_1A2B3C4D-5E6F-4A7B-8C9D-0E1F2A3B4C5D`;
 const OTHER_ID = `${SCOPE}/ConfigurationPolicy_9A8B7C6D-5E4F-4A3B-2C1D-0E9F8A7B6C5D`;
 const GROUP = '3b1f0c52-7d4e-4a8b-9c6d-2e5f1a0b9c8d';
 
-const wifi = (uniqueId = `${WIFI_ID}/4`): Pick<Translation, 'source'> => ({
-  source: { uniqueId, ciId: 16777301, kind: 'wifi', name: "Contoso Corp Wi-Fi (Zoë's floor)", platform: 'ios' },
-});
+const wifi = (uniqueId = `${WIFI_ID}/4`) =>
+  selectionSubject({ source: { uniqueId, ciId: 16777301, kind: 'wifi', name: "Contoso Corp Wi-Fi (Zoë's floor)", platform: 'ios' } });
 
 /** Applies the edits, checks the result is a plan without errors, and returns text and plan. */
 function apply(text: string, edits: ReturnType<typeof selectionEdits>) {
@@ -46,7 +45,7 @@ describe('plan edits: include / exclude', () => {
     assert.deepEqual(p.import?.exclude, [OTHER_ID, WIFI_ID], 'written without its revision');
     assert.match(after, /\/\/ Zoë's pilot – comments stay/);
     assert.match(after, /\/\/ the old kiosk policy/);
-    assert.deepEqual(exclusion(wifi() as Translation, p)?.pointer, '/import/exclude/1');
+    assert.deepEqual(exclusion(p, wifi())?.pointer, '/import/exclude/1');
     assert.deepEqual(selectionEdits(after, wifi(), 'exclude'), [], 'already excluded: nothing to do');
   });
 
@@ -60,7 +59,7 @@ describe('plan edits: include / exclude', () => {
     const text = plan(`{ "exclude": ["${WIFI_ID.toLowerCase()}/2", "${OTHER_ID}", "${WIFI_ID}"] }`);
     const { plan: p } = apply(text, selectionEdits(text, wifi(), 'include'));
     assert.deepEqual(p.import?.exclude, [OTHER_ID]);
-    assert.equal(exclusion(wifi() as Translation, p), null);
+    assert.equal(exclusion(p, wifi()), null);
   });
 
   it('with an import.include list: include appends to it, exclude removes from it', () => {
@@ -70,7 +69,7 @@ describe('plan edits: include / exclude', () => {
     const excluded = apply(included.after, selectionEdits(included.after, wifi(), 'exclude'));
     assert.deepEqual(excluded.plan.import?.include, [OTHER_ID]);
     assert.equal(excluded.plan.import?.exclude, undefined, 'leaving include is enough');
-    assert.equal(exclusion(wifi() as Translation, excluded.plan)?.pointer, '/import/include');
+    assert.equal(exclusion(excluded.plan, wifi())?.pointer, '/import/include');
   });
 
   it('include is empty when the plan selects the object already', () => {

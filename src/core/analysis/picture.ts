@@ -5,9 +5,10 @@ import {
   assignRequest, dependencyOrder, isTermsAndConditions, parseMarker, translateApp, translateObject, translateTermsAndConditions,
   type AssignTarget, type Translation,
 } from '../translate';
-import { placeholder } from '../phases/steps';
+import { placeholder } from '../placeholders';
 import { mapCollections } from './groups';
-import { describe, exclusion } from './selection';
+import { exclusion } from '../plan/selection';
+import { describe, selectionSubject } from './selection';
 import type { Counterpart, Deployment, GroupMapping, MigrationPicture, PictureInput, PictureItem, TenantObject } from './types';
 
 export function buildPicture(input: PictureInput): MigrationPicture {
@@ -86,7 +87,7 @@ function judge(
   items: Map<string, PictureItem>,
   findings: Finding[],
 ): PictureItem {
-  const out = exclusion(t, input.plan);
+  const out = exclusion(input.plan, selectionSubject(t));
   const item: PictureItem = { key: t.key, translation: t, selected: out === null, state: 'notImported', stateReasons: [], deployments: [], assignmentNotes: [] };
 
   const marked = byMarker.get(t.key) ?? [];
@@ -133,7 +134,7 @@ function judge(
       continue;
     }
     if (!d.selected && item.selected) {
-      const why = exclusion(d.translation, input.plan)!;
+      const why = exclusion(input.plan, selectionSubject(d.translation))!;
       item.stateReasons.push(`needs ${describe(d.translation)}, which the plan does not import (${why.why})`);
       findings.push({
         severity: 'error', code: 'analysis/missing-dependency', pointer: why.pointer,

@@ -1,7 +1,7 @@
-// Which objects the plan selects: `import.kinds` (omitted = all), `import.include` (omitted = all
-// of those kinds), minus `import.exclude`. Unique ids compare without revision, case-insensitively.
-import type { MigrationPlan, ObjectKindSelector } from '../plan/types';
-import { sameUniqueId, type Translation, type TranslationKind } from '../translate';
+// How the plan's selection (plan/selection.ts) sees each kind of object, and how messages name one.
+import type { ObjectKindSelector } from '../plan/types';
+import type { SelectionSubject } from '../plan/selection';
+import type { Translation, TranslationKind } from '../translate';
 import { platformLabel } from '../translate/common';
 import type { ItemState } from './types';
 
@@ -22,16 +22,9 @@ export const STATE_LABELS: Record<ItemState, string> = {
   imported: 'imported', drifted: 'drifted', blocked: 'blocked',
 };
 
-/** Why the plan leaves an object out, with the JSON pointer of the plan entry responsible; null = selected. */
-export function exclusion(t: Translation, plan: MigrationPlan): { why: string; pointer: string } | null {
-  const selector = SELECTOR[t.source.kind];
-  if (!selector) return { why: 'it is never imported', pointer: '/import' };
-  const imp = plan.import ?? {};
-  if (imp.kinds && !imp.kinds.includes(selector)) return { why: `its kind "${selector}" is not in import.kinds`, pointer: '/import/kinds' };
-  if (imp.include && !imp.include.some((id) => sameUniqueId(id, t.source.uniqueId))) return { why: 'it is not in import.include', pointer: '/import/include' };
-  const i = (imp.exclude ?? []).findIndex((id) => sameUniqueId(id, t.source.uniqueId));
-  if (i >= 0) return { why: 'it is excluded in import.exclude', pointer: `/import/exclude/${i}` };
-  return null;
+/** The object as the plan's selection sees it (terms and conditions are never imported). */
+export function selectionSubject(t: Pick<Translation, 'source'>): SelectionSubject {
+  return { uniqueId: t.source.uniqueId, name: t.source.name, selector: SELECTOR[t.source.kind] };
 }
 
 export function describe(t: Translation): string {

@@ -92,7 +92,9 @@ export function deriveState(entries: readonly JournalEntry[], damagedLines: numb
         if (e.intuneId) state.created.set(e.key, e.intuneId);
         break;
       case 'reconciled':
+        // The step's latest outcome: an earlier run's failure no longer describes it.
         state.unknown.delete(e.step);
+        state.failed.delete(e.step);
         if (e.intuneId) state.created.set(e.key, e.intuneId);
         break;
       case 'failed':

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Journal } from '../ledger/journal';
 import type { BatchRequest, BatchResult, GraphPort } from '../tenant/graph-port';
-import { fillIds, type Step } from './steps';
+import { fillIds } from '../placeholders';
+import type { Step } from './steps';
 
 /**
  * $batch requests (of up to 20 steps) in flight at once, most of them waiting in the pacer: more

@@ -9,12 +9,14 @@ import type { SiteModel } from '../site/model';
 import { parseSiteObjects } from '../site/sdm';
 import { bodyWithBinds, markerFor, parseMarker } from '../translate';
 import { platformLabel, resourcePath } from '../translate/common';
-import { findGroups, readTenantObjects, RESOURCE_PATHS, type TenantAssignment, type TenantGroupRecord, type TenantObjectRecord } from '../tenant/read';
+import { RESOURCE_PATHS } from '../tenant/api-versions';
+import { findGroups, readTenantObjects, type TenantAssignment, type TenantGroupRecord, type TenantObjectRecord } from '../tenant/read';
 import type { Journal } from '../ledger/journal';
 import type { MigrationPlan } from '../plan/types';
 import type { BatchRequest, GraphPort } from '../tenant/graph-port';
 import { executeSteps, type StepOutcome } from './execute';
-import { neededKeys, placeholder, type Step } from './steps';
+import { neededKeys, placeholder } from '../placeholders';
+import type { Step } from './steps';
 
 export interface ImportRead {
   model: SiteModel;

@@ -5,7 +5,8 @@
 // share one store, so none of them reads on its own. (An import reads afresh in its own session:
 // it must see the tenant as it is; afterwards the store is refreshed.)
 import type { LedgerState } from '../ledger/journal';
-import { analyseImport, missingPlanGroups, readImportSources, withPlanGroups, type ImportRead, type ImportSources } from './import';
+import type { ImportRead, ImportSources } from './import';
+import type * as importPhase from './import';
 import type { MigrationPlan } from '../plan/types';
 import type { MigrationSession } from '../session';
 
@@ -25,11 +26,24 @@ export interface TenantNames {
 
 export interface StoredPicture extends ImportRead, TenantNames {}
 
+/** What the store runs of phase 1, given in so that a face can load phase 1 on first use. */
+export type PictureReader = Pick<typeof importPhase, 'analyseImport' | 'missingPlanGroups' | 'readImportSources' | 'withPlanGroups'>;
+
 export class PictureStore {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<(key: string | undefined) => void>();
 
-  constructor(private readonly open: OpenSession) {}
+  /** One load for every caller: concurrent calls then resume in the order they came. */
+  private loaded?: Promise<PictureReader>;
+
+  constructor(
+    private readonly open: OpenSession,
+    private readonly load: () => Promise<PictureReader>,
+  ) {}
+
+  private reader(): Promise<PictureReader> {
+    return (this.loaded ??= this.load());
+  }
 
   /**
    * The picture of `plan` (as edited: it need not be saved). Reads site and tenant only when
@@ -38,6 +52,7 @@ export class PictureStore {
    */
   async picture(key: string, plan: MigrationPlan, signal?: AbortSignal): Promise<StoredPicture> {
     const sourceConfig = JSON.stringify([plan.site, plan.tenant]);
+    const { analyseImport, readImportSources } = await this.reader();
     let entry = this.entries.get(key);
     if (!entry || entry.sourceConfig !== sourceConfig) {
       entry = {
@@ -76,6 +91,7 @@ export class PictureStore {
   }
 
   private async withGroups(key: string, sources: ImportSources, plan: MigrationPlan, signal?: AbortSignal): Promise<ImportSources> {
+    const { missingPlanGroups, withPlanGroups } = await this.reader();
     const missing = missingPlanGroups(sources, plan);
     if (missing.names.length === 0 && missing.ids.length === 0) return sources; // no session at all
     return this.open(key, (session) => withPlanGroups(session.graph, sources, plan, signal));

@@ -22,30 +22,3 @@ export interface Step {
   /** How to tell afterwards that it happened. */
   verify: string;
 }
-
-const PLACEHOLDER = /\{\{id:([^}]+)\}\}/g;
-
-export function placeholder(key: string): string {
-  return `{{id:${key}}}`;
-}
-
-/** The keys a body refers to through placeholders. */
-export function neededKeys(body: unknown): string[] {
-  const keys = new Set<string>();
-  JSON.stringify(body ?? null).replace(PLACEHOLDER, (_, key: string) => {
-    keys.add(key);
-    return '';
-  });
-  return [...keys];
-}
-
-/** The body with every placeholder replaced by the Intune id of its key. */
-export function fillIds(body: unknown, ids: ReadonlyMap<string, string>): unknown {
-  const text = JSON.stringify(body ?? null).replace(PLACEHOLDER, (_, key: string) => {
-    const id = ids.get(key);
-    if (!id) throw new Error(`no Intune id for ${key}`);
-    return id;
-  });
-  return JSON.parse(text);
-}
-

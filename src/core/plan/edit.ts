@@ -2,10 +2,9 @@
 // text in, one text edit out, comments and layout kept. The extension applies the edit to the
 // open document, so undo works and the plan stays the single truth.
 import { applyEdits, findNodeAtLocation, modify, parse, parseTree, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
-import { exclusion } from '../analysis/selection';
 import { UserError } from '../errors';
-import { sameUniqueId, stripRevision } from '../translate/marker';
-import type { Translation } from '../translate/types';
+import { sameUniqueId, stripRevision } from '../unique-id';
+import { exclusion, type SelectionSubject } from './selection';
 import type { GroupRef, MigrationPlan } from './types';
 
 /** Replace `length` characters at `offset` with `content`. */
@@ -115,17 +114,16 @@ class Editor {
  * one, else adds it to `import.exclude`. Empty when the plan already does what is asked.
  * Unique ids are written without their revision.
  */
-export function selectionEdits(text: string, translation: Pick<Translation, 'source'>, choice: 'include' | 'exclude'): PlanTextEdit[] {
+export function selectionEdits(text: string, object: SelectionSubject, choice: 'include' | 'exclude'): PlanTextEdit[] {
   const { plan } = readPlan(text);
-  const t = translation as Translation;
-  const why = exclusion(t, plan);
-  const id = stripRevision(t.source.uniqueId);
+  const why = exclusion(plan, object);
+  const id = stripRevision(object.uniqueId);
   const edit = new Editor(text);
   if (choice === 'include') {
     if (!why) return [];
-    if (why.pointer === '/import') throw new PlanEditError(`"${t.source.name}" can't be imported: ${why.why}.`);
+    if (why.pointer === '/import') throw new PlanEditError(`"${object.name}" can't be imported: ${why.why}.`);
     if (why.pointer === '/import/kinds')
-      throw new PlanEditError(`"${t.source.name}" is left out because ${why.why}: add the kind to import.kinds (that selects every object of the kind), then exclude the ones you don't want.`);
+      throw new PlanEditError(`"${object.name}" is left out because ${why.why}: add the kind to import.kinds (that selects every object of the kind), then exclude the ones you don't want.`);
     edit.removeId(['import', 'exclude'], id);
     const include = edit.array(['import', 'include']);
     if (include && !include.some((x) => sameUniqueId(x, id))) edit.append(['import', 'include'], id);

@@ -1,13 +1,16 @@
 // Validates a plan against schemas/migration-plan.schema.json (the same file VS Code's JSON
 // service uses) and turns ajv's errors into findings a ConfigMgr admin can act on.
-import Ajv, { type ErrorObject } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject } from 'ajv';
 import schema from '../../../schemas/migration-plan.schema.json';
 import type { Finding } from '../findings';
 import { pointerToPath, type PlanDocument } from './document';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(value: unknown) {
-  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
+  // ajv is required on the first check, not when this module loads: setting ajv up is the
+  // largest part of loading the extension, and activation should not pay it (docs/architecture.md).
+  validator ??= new (require('ajv') as { default: typeof Ajv }).default({ allErrors: true, strict: false, verbose: true }).compile(schema);
   return validator(value) ? [] : (validator.errors ?? []);
 }
 

@@ -1,7 +1,18 @@
-// Which Graph API version each Intune/directory resource is called with. One table: callers
-// name the path (and the @odata.type when the version depends on it); the port picks the version.
+// Where the Intune objects cm2intune creates live, and which Graph API version each
+// Intune/directory resource is called with. A leaf of the tenant layer (it imports nothing):
+// translation builds requests from these tables, the tenant reads list them, the port picks the
+// version. Callers name the path (and the @odata.type when the version depends on it).
 // Prefer v1.0; use beta only where v1.0 lacks the type (profiles: Wi-Fi, VPN, EAS email, trusted
 // root, SCEP, PKCS, imported PFX; NDES connectors), see domain notes D.1-D.8.
+
+export type IntuneResource = 'deviceConfigurations' | 'deviceCompliancePolicies' | 'mobileApps';
+
+/** One table of where each Intune resource lives, shared by translation and the tenant reads. */
+export const RESOURCE_PATHS: Record<IntuneResource, string> = {
+  deviceConfigurations: '/deviceManagement/deviceConfigurations',
+  deviceCompliancePolicies: '/deviceManagement/deviceCompliancePolicies',
+  mobileApps: '/deviceAppManagement/mobileApps',
+};
 
 export type ApiVersion = 'v1.0' | 'beta';
 

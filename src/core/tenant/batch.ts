@@ -7,10 +7,10 @@
 import { GraphClientError } from '@microsoft/microsoft-graph-client';
 import { apiVersionFor, type ApiVersion } from './api-versions';
 import { graphError, isAbortError, parseRetryAfter } from './errors';
-import type { PortInternals, RawResponse } from './graph-client';
 import type { BatchRequest, BatchResult } from './graph-port';
 import type { Permit } from './pacer';
 import { describeError } from './redact';
+import type { PortInternals, RawResponse } from './transport';
 
 export const MAX_BATCH = 20;
 

@@ -13,20 +13,7 @@ import type { BatchRequest, BatchResult, GraphPort, Log, Method, PostOptions, Re
 import { abortError, Pacer, systemClock, type Clock, type PacingOptions, type RequestClass } from './pacer';
 import { describeError, redact } from './redact';
 import { defaultScopes } from './scopes';
-
-export interface RetryOptions {
-  /** Retries after 429/503/504/network errors, per request (default 6). */
-  maxRetries?: number;
-  /** First backoff delay when the service gave no Retry-After (default 1000 ms), doubled each time. */
-  baseDelayMs?: number;
-  /** Ceiling for one wait, also for a Retry-After (default 120 s). */
-  maxDelayMs?: number;
-  /**
-   * A 429 means "not applied, come back later", so throttling is waited out by time, not by a
-   * count of attempts: a request gives up after this much time spent waiting on 429s (default 10 min).
-   */
-  maxThrottledMs?: number;
-}
+import type { Exchange, PortInternals, RawResponse, RetryOptions } from './transport';
 
 export interface GraphPortOptions {
   /** Sandbox tenant root, e.g. http://127.0.0.1:4321 (no version). Overrides the cloud's Graph host. */
@@ -42,14 +29,6 @@ export interface GraphPortOptions {
   clock?: Clock;
   /** For jitter; injectable so tests are deterministic. */
   random?: () => number;
-}
-
-/** What one HTTP exchange gave back. */
-export interface RawResponse {
-  status: number;
-  headers: Headers;
-  body: unknown;
-  requestId?: string;
 }
 
 /** Marker in GraphClientError.customError: graph-client rethrows GraphClientErrors untouched. */
@@ -140,28 +119,6 @@ export function withQuery(path: string, query?: Record<string, string | number |
 
 /** Seconds or HTTP date -> milliseconds; undefined when absent or unreadable. */
 const isWrite = (method: Method) => method !== 'GET';
-
-interface Exchange {
-  method: Method;
-  version: ApiVersion;
-  /** Relative, with query. */
-  path: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-  idempotent: boolean;
-  signal?: AbortSignal;
-}
-
-export interface PortInternals {
-  readonly pacer: Pacer;
-  readonly clock: Clock;
-  readonly log: Log;
-  readonly retry: Required<RetryOptions>;
-  readonly random: () => number;
-  /** One HTTP exchange, no pacing or retry. Throws GraphClientError carrying a TransportFailure. */
-  sendOnce(exchange: Exchange): Promise<RawResponse>;
-  backoffMs(attempt: number): number;
-}
 
 export type GraphPortWithInternals = GraphPort & { readonly internals: PortInternals };
 

@@ -1,6 +1,7 @@
 // The tenant side: Graph port, clouds, scopes, sign-in ports.
 export type { GraphPort, BatchRequest, BatchResult, RequestOptions, PostOptions, Method, Log, LogLevel } from './graph-port';
-export { createGraphPort, type GraphPortOptions, type RetryOptions } from './graph-client';
+export { createGraphPort, type GraphPortOptions } from './graph-client';
+export type { RetryOptions } from './transport';
 export { apiVersionFor, API_VERSION_RULES, type ApiVersion } from './api-versions';
 export { GraphRequestError, GraphOutcomeUnknownError } from './errors';
 export { Pacer, SlidingWindow, systemClock, INTUNE_WRITES, INTUNE_READS, type Clock, type Permit, type RateLimit, type PacingOptions } from './pacer';

@@ -1,15 +1,8 @@
 // Reads what the migration picture needs from the tenant, in few calls: the three Intune object
 // lists (with their assignments expanded, so pairing and assignment checks need no call per
 // object) and only the groups that could match a collection, looked up by filter in $batch.
+import { RESOURCE_PATHS, type IntuneResource } from './api-versions';
 import type { BatchRequest, GraphPort } from './graph-port';
-
-export type IntuneResource = 'deviceConfigurations' | 'deviceCompliancePolicies' | 'mobileApps';
-
-export const RESOURCE_PATHS: Record<IntuneResource, string> = {
-  deviceConfigurations: '/deviceManagement/deviceConfigurations',
-  deviceCompliancePolicies: '/deviceManagement/deviceCompliancePolicies',
-  mobileApps: '/deviceAppManagement/mobileApps',
-};
 
 export interface TenantAssignment {
   intent?: string;

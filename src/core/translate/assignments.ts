@@ -4,7 +4,7 @@
 // intune-apps-mobileapp-assign.md, intune-shared-groupassignmenttarget.md /
 // exclusiongroupassignmenttarget.md.
 import type { AppIntent } from '../site/model';
-import { placeholder } from '../phases/steps';
+import { placeholder } from '../placeholders';
 import { apiVersionFor } from '../tenant/api-versions';
 import { resourcePath } from './common';
 import type { IntuneResource, Translation } from './types';

@@ -1,14 +1,10 @@
 // Shared by every kind: the verdict bookkeeping and the request envelope.
 import type { Platform, SiteObject } from '../site/model';
-import { apiVersionFor } from '../tenant/api-versions';
-import { RESOURCE_PATHS } from '../tenant/read';
+import { apiVersionFor, RESOURCE_PATHS } from '../tenant/api-versions';
 import { objectKey, withMarker } from './marker';
 import type { Dependency, IntuneResource, Translation, TranslationKind } from './types';
 
 export const KIOSK_REASON = "kiosk mode settings can't be imported (as in the Intune Data Importer)";
-
-// One table of where each Intune resource lives, shared with the tenant reads.
-const RESOURCE_PATH = RESOURCE_PATHS;
 
 export const PLATFORM_NAMES: Record<Platform, string> = { ios: 'iOS', android: 'Android', windows: 'Windows', macos: 'macOS' };
 
@@ -114,7 +110,7 @@ export function finish(
     const odataType = `#microsoft.graph.${create.odataType}`;
     translation.request = {
       resource: create.resource,
-      apiVersion: apiVersionFor(RESOURCE_PATH[create.resource], odataType),
+      apiVersion: apiVersionFor(RESOURCE_PATHS[create.resource], odataType),
       odataType,
       body: { '@odata.type': odataType, displayName: source.name, description: withMarker(source.description, draft.key), ...create.props },
     };
@@ -123,5 +119,5 @@ export function finish(
 }
 
 export function resourcePath(resource: IntuneResource): string {
-  return RESOURCE_PATH[resource];
+  return RESOURCE_PATHS[resource];
 }

@@ -9,7 +9,7 @@ import { translateVpn } from './vpn';
 import { translateWifi } from './wifi';
 
 export * from './types';
-export { markerFor, parseMarker, withMarker, objectKey, parseKey, stripRevision, sameUniqueId } from './marker';
+export { markerFor, parseMarker, withMarker, objectKey, parseKey } from './marker';
 export { translateApp, appKey } from './apps';
 export { translateTermsAndConditions, isTermsAndConditions, TERMS_REASON } from './terms';
 export { assignRequest, type AssignTarget, type AssignRequest } from './assignments';

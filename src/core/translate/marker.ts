@@ -6,18 +6,9 @@
 // does not orphan the Intune object, plus `#<platform>` (one ConfigMgr CI can be several Intune
 // objects, one per platform) or, for apps, `#<package kind>`.
 import type { Platform } from '../site/model';
+import { stripRevision } from '../unique-id';
 
 const MARKER = /\[cm2intune:([^\]\s]+)\]/g;
-
-/** `ScopeId_X/ConfigurationPolicy_Y/3` -> `ScopeId_X/ConfigurationPolicy_Y`. */
-export function stripRevision(uniqueId: string): string {
-  return uniqueId.replace(/\/\d+$/, '');
-}
-
-/** Case-insensitive, revision-free form for comparing unique ids (plan lists, ledger). */
-export function sameUniqueId(a: string, b: string): boolean {
-  return stripRevision(a).toLowerCase() === stripRevision(b).toLowerCase();
-}
 
 export function objectKey(uniqueId: string, variant: Platform | string): string {
   return `${stripRevision(uniqueId)}#${variant}`;

@@ -1,7 +1,7 @@
 // What translation says about one ConfigMgr object: can it be created in Intune, what is lost on
 // the way and why, the exact Graph request, and which other objects must exist first.
 import type { Platform, SiteObjectKind } from '../site/model';
-import type { IntuneResource } from '../tenant/read';
+import type { IntuneResource } from '../tenant/api-versions';
 
 export type TranslationKind = SiteObjectKind | 'app' | 'termsAndConditions';
 export type VerdictStatus = 'importable' | 'partial' | 'notImportable';

@@ -8,8 +8,8 @@ import type { TLSSocket } from 'node:tls';
 import sql from 'mssql';
 import { UserError } from '../../errors';
 import type { SqlSiteSource } from '../../plan/types';
+import { loginName, PASSWORD_ENV } from './login';
 
-export const PASSWORD_ENV = 'CM2INTUNE_SQL_PASSWORD';
 const DEFAULT_PORT = 1433;
 
 export interface SqlInput {
@@ -31,10 +31,6 @@ export class SiteSqlError extends UserError {
     super(message, 1);
     this.name = 'SiteSqlError';
   }
-}
-
-export function loginName(config: SqlSiteSource): string {
-  return config.auth.type === 'ntlm' ? `${config.auth.domain}\\${config.auth.user}` : config.auth.user;
 }
 
 export function sqlOrigin(config: SqlSiteSource): string {

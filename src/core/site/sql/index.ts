@@ -9,7 +9,8 @@ import { readCiAssignments, readConfigurationItems } from './configuration-items
 import { SiteSqlError, SqlConnection, sqlOrigin, type SqlConnectOptions } from './connection';
 import { readAffinities, readDevices, readUserGroups, readUsers } from './discovery';
 
-export { SiteSqlError, PASSWORD_ENV, loginName } from './connection';
+export { SiteSqlError } from './connection';
+export { PASSWORD_ENV, loginName } from './login';
 
 export class SqlSiteSource implements SiteSource {
   readonly origin: string;

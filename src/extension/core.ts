@@ -1,0 +1,6 @@
+// What the extension loads on first use, not at activation: opening a session (the site over
+// mssql, the tenant through the Graph client) and the phases. esbuild.mjs builds it as its own
+// file, dist/extension-core.js; the rest of the extension reaches it only by `await import('./core')`
+// (types may be imported directly: they leave nothing in the bundle).
+export { openSession } from '../core/session';
+export { executeImport, proposeImport, readImportPicture, analyseImport, missingPlanGroups, readImportSources, withPlanGroups } from '../core/phases/import';
