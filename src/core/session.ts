@@ -78,7 +78,7 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
         url = sandbox.url;
         log('info', `Started the sandbox tenant (not Microsoft Graph) at ${url}, state in ${sandboxStatePath(planFile)}`);
       }
-      graph = createGraphPort({ baseUrl: url, tokenSource: createSandboxTokenSource(), log, pacing: options.pacing });
+      graph = createGraphPort({ baseUrl: url, tokenSource: createSandboxTokenSource(), log, pacing: options.pacing, ...graphLimits(plan) });
       expectedTenant = plan.tenant.id;
       tenantLabel = 'sandbox';
     } else {
@@ -91,6 +91,7 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
         scopes: qualifyScopes(scopesFor(options.use, { readOnly: options.readOnly, createGroups: plan.groups?.createMissing }), cloud),
         log,
         pacing: options.pacing,
+        ...graphLimits(plan),
       });
       expectedTenant = plan.tenant.id;
       tenantLabel = cloud;
@@ -124,6 +125,12 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
     for (const close of closers.reverse()) await close().catch(() => {});
     throw error;
   }
+}
+
+/** The plan's `graph` options as the Graph port takes them (unset: the port's defaults). */
+function graphLimits(plan: MigrationPlan): { requestTimeoutMs?: number; maxPages?: number } {
+  const seconds = plan.graph?.requestTimeoutSeconds;
+  return { requestTimeoutMs: seconds === undefined ? undefined : seconds * 1000, maxPages: plan.graph?.maxPages };
 }
 
 /**

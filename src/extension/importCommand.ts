@@ -5,7 +5,7 @@ import { UserCancelled } from './commands';
 import type { Ctx } from './ctx';
 import { currentPlan, withSession } from './session';
 import type { ObjectsTree } from './tree';
-import { executeImport, proposeImport, readImportPicture, type ImportRead } from '../core/phases/import';
+import { executeImport, nothingToImportMessage, proposalNotes, proposeImport, readImportPicture, type ImportRead } from '../core/phases/import';
 import type { Step } from '../core/phases/steps';
 
 export const PREVIEW_SCHEME = 'cm2intune-preview';
@@ -113,8 +113,7 @@ async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri
     );
     for (const f of read.picture.findings) ctx.log[f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warn' : 'info'](`${name}: ${f.message}`);
     if (steps.length === 0) {
-      const imported = read.picture.items.filter((i) => i.state === 'imported' || i.state === 'drifted').length;
-      const message = `Nothing to import: ${plural(imported, 'object')} already in ${tenant}, and the plan selects nothing else that can be imported.`;
+      const message = nothingToImportMessage(proposalNotes(read, steps));
       ctx.log.info(message);
       void vscode.window.showInformationMessage(message);
       return { proposed: 0, done: 0, failed: 0, skipped: 0, message };

@@ -2,7 +2,7 @@
 // the journal beside the plan, and writes a report. A second run after a complete one has nothing to do.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { proposeImport, readImportPicture, executeImport, type ImportRead } from '../../core/phases/import';
+import { nothingToImportMessage, proposalNotes, proposeImport, readImportPicture, executeImport, type ImportRead } from '../../core/phases/import';
 import type { Step } from '../../core/phases/steps';
 import type { StepOutcome } from '../../core/phases/execute';
 import { CliError, parseOptions, type CliIo, type Command } from '../cli';
@@ -39,7 +39,7 @@ Exit codes: 0 done (or nothing to do), 1 a step failed, 2 bad usage or an unread
       printVerdicts(read, io);
       const steps = await proposeImport(read, session.graph, controller.signal);
       if (steps.length === 0) {
-        io.out('Nothing to import: every selected object is in Intune with its assignments.');
+        io.out(nothingToImportMessage(proposalNotes(read, steps)));
         return 0;
       }
       printSteps(steps, io);

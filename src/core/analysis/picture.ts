@@ -102,7 +102,9 @@ function judge(
     const id = input.ledger.get(t.key);
     counterpart = id ? byId.get(id) : undefined;
     via = 'ledger';
-    if (id && !counterpart) item.stateReasons.push(`the ledger says it was created as ${id}, but that object is no longer in Intune`);
+    // Deleted in Intune since cm2intune created it: judged like any object not in Intune, so the
+    // import proposes it again (and says so) instead of reporting it as there.
+    if (id && !counterpart) item.deletedFromIntune = id;
   }
 
   if (counterpart) {

@@ -9,8 +9,10 @@ import type { SiteModel } from '../site/model';
 import { parseSiteObjects } from '../site/sdm';
 import { bodyWithBinds, markerFor, parseMarker } from '../translate';
 import { platformLabel, resourcePath } from '../translate/common';
-import { findGroups, readTenantObjects, RESOURCE_PATHS, type TenantAssignment, type TenantObjectRecord } from '../tenant/read';
-import type { BatchRequest, GraphPort } from '../tenant/graph-port';
+import { findGroups, lookupItems, readTenantObjects, RESOURCE_PATHS, type TenantAssignment, type TenantObjectRecord } from '../tenant/read';
+import { GraphMalformedResponseError, GraphOutcomeUnknownError, GraphRequestError } from '../tenant/errors';
+import type { BatchRequest, GraphPort, RequestOptions } from '../tenant/graph-port';
+import { fieldsProblem, type FieldRule } from '../tenant/shape';
 import { executeSteps, type StepOutcome } from './execute';
 import { neededKeys, placeholder, type Step } from './steps';
 
@@ -32,7 +34,7 @@ const MAIL_NICKNAME = (collectionId: string) => `${CREATED_GROUP_PREFIX}${collec
 /** Reads site and tenant and builds the picture; settles unknown outcomes of earlier runs first. */
 export async function readImportPicture(session: MigrationSession, signal?: AbortSignal): Promise<ImportRead> {
   const { graph, plan, journal } = session;
-  const [model, tenantObjects] = await Promise.all([session.site.read({ signal }), readTenantObjects(graph, signal)]);
+  const [model, tenantObjects] = await Promise.all([session.site.read({ signal }), readTenantObjects(graph, signal).catch(tenantReadFailed)]);
   const parsed = parseSiteObjects(model);
 
   // Groups that could match a collection: AD group SIDs and names, plan names/ids, collection
@@ -59,7 +61,7 @@ export async function readImportPicture(session: MigrationSession, signal?: Abor
     displayNames: [...names],
     ids: [...ids],
     mailNicknames: model.collections.filter((c) => c.type === 'user').map((c) => MAIL_NICKNAME(c.id)),
-  }, signal);
+  }, signal).catch(tenantReadFailed);
 
   // Unknown outcomes from a killed or cut-off run: the tenant decides what happened.
   const state = journal.state();
@@ -103,9 +105,71 @@ export async function readImportPicture(session: MigrationSession, signal?: Abor
   return { model, picture, tenantObjects, ids: known, reconciled, ownGroups };
 }
 
+/**
+ * A tenant read that failed or came back malformed stops the run here, before anything is
+ * proposed: an unread tenant must never look like an empty one (everything created again) or a
+ * complete one ("nothing to import"). The error keeps its type, its message says so.
+ */
+function tenantReadFailed(error: unknown): never {
+  if (error instanceof GraphRequestError || error instanceof GraphOutcomeUnknownError) {
+    error.message = `Reading the tenant failed, so nothing was proposed and nothing written: ${error.message}`;
+  }
+  throw error;
+}
+
 /** Items the plan selects and that phase 1 creates (not yet in Intune, importable at least in part). */
 export const toCreate = (item: PictureItem) =>
   item.selected && !item.counterpart && !!item.translation.request && (item.state === 'importable' || item.state === 'partial');
+
+const RECREATE_WHY = (formerId: string) => `deleted from Intune since cm2intune created it (as ${formerId})`;
+
+/** Where a selected object stands in a proposal, and why: the truth behind "nothing to import". */
+export interface ProposalNote {
+  key: string;
+  /** The ConfigMgr name, with the platform when it has one. */
+  name: string;
+  /**
+   * inIntune: no step, it is in Intune with the assignments its deployments ask (drift, if any, in reasons);
+   * cannotImport: no step, it can't be imported (reasons say why);
+   * recreate: a step creates it again: cm2intune had created it, the tenant no longer has it.
+   */
+  standing: 'inIntune' | 'cannotImport' | 'recreate';
+  reasons: string[];
+}
+
+/** Per selected object that gets no step (or gets one to be created again), why. */
+export function proposalNotes(read: ImportRead, steps: Step[]): ProposalNote[] {
+  const proposed = new Set(steps.filter((s) => s.action === 'create' || s.action === 'assign').map((s) => s.key));
+  const notes: ProposalNote[] = [];
+  for (const item of read.picture.items) {
+    if (!item.selected) continue;
+    const t = item.translation;
+    const base = { key: item.key, name: `${t.source.name}${platformSuffix(t.source.platform)}` };
+    const deleted = item.deletedFromIntune ? [RECREATE_WHY(item.deletedFromIntune)] : [];
+    if (proposed.has(item.key)) {
+      if (deleted.length && !item.counterpart) notes.push({ ...base, standing: 'recreate', reasons: deleted });
+    } else if (item.counterpart) {
+      notes.push({ ...base, standing: 'inIntune', reasons: [...item.stateReasons, ...item.assignmentNotes] });
+    } else {
+      const why = [...deleted, ...item.stateReasons, ...t.verdict.reasons];
+      notes.push({ ...base, standing: 'cannotImport', reasons: why.length ? why : ['Intune has no counterpart for it'] });
+    }
+  }
+  return notes;
+}
+
+/** What a run with no step says: what is in Intune, and what is not and why. */
+export function nothingToImportMessage(notes: ProposalNote[]): string {
+  if (notes.length === 0) return 'Nothing to import: the plan selects no object of the site (import.kinds, include and exclude).';
+  const there = notes.filter((n) => n.standing === 'inIntune').length;
+  const cannot = notes.filter((n) => n.standing === 'cannotImport');
+  const parts = [there === 0 ? 'no selected object is in Intune' : there === 1 ? '1 selected object is in Intune with its assignments' : `${there} selected objects are in Intune with their assignments`];
+  if (cannot.length) {
+    const named = cannot.slice(0, 3).map((n) => `"${n.name}" (${n.reasons[0]})`).join(', ');
+    parts.push(`${cannot.length} can't be imported: ${named}${cannot.length > 3 ? `, and ${cannot.length - 3} more (see above)` : ''}`);
+  }
+  return `Nothing to import: ${parts.join('; ')}.`;
+}
 
 export async function proposeImport(read: ImportRead, graph: GraphPort, signal?: AbortSignal): Promise<Step[]> {
   const { picture } = read;
@@ -150,7 +214,7 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
   for (const mapping of picture.groups) {
     const own = read.ownGroups.get(mapping.collectionId);
     if (!own || mapping.status !== 'mapped' || mapping.groups[0]?.id !== own) continue;
-    const present = new Set((await graph.listAll<{ userPrincipalName?: string }>(`/groups/${own}/members`, { query: { $select: 'id,userPrincipalName', $top: 999 }, signal }))
+    const present = new Set((await listChecked<{ userPrincipalName?: string | null }>(graph, `/groups/${own}/members`, MEMBER_FIELDS, 'group member', { query: { $select: 'id,userPrincipalName', $top: 999 }, signal }))
       .map((m) => m.userPrincipalName?.toLowerCase()));
     const missing = collectionUpns(read.model, mapping.collectionId).filter((upn) => !present.has(upn.toLowerCase()));
     if (missing.length) steps.push(...memberSteps(graph, mapping.collectionId, mapping.groups[0].displayName, (await userIdsByUpn(graph, missing, signal)).ids));
@@ -168,7 +232,7 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
       id: `create:${key}`,
       key,
       action: 'create',
-      title: `Create ${KIND_LABELS[t.source.kind]} "${t.source.name}"${platformSuffix(t.source.platform)}${item.state === 'partial' ? ` — partly: ${partlyWhy(t.verdict)}` : ''}`,
+      title: `${item.deletedFromIntune ? 'Re-create' : 'Create'} ${KIND_LABELS[t.source.kind]} "${t.source.name}"${platformSuffix(t.source.platform)}${item.state === 'partial' ? ` — partly: ${partlyWhy(t.verdict)}` : ''}${item.deletedFromIntune ? ` — ${RECREATE_WHY(item.deletedFromIntune)}` : ''}`,
       request: { method: 'POST', path: resourcePath(request.resource), version: request.apiVersion, body, odataType: request.odataType },
       needs: neededKeys(body),
       verify: `an object whose description ends with ${markerFor(key)}`,
@@ -230,7 +294,7 @@ async function findByMarker(graph: GraphPort, step: Step, sentAt: number, cache:
   if (step.action === 'addMembers') {
     // Settled when every member the request adds is in the group now.
     const group = step.request.path.split('/').pop()!;
-    const members = new Set((await graph.listAll<{ id: string }>(`/groups/${group}/members`, { query: { $select: 'id', $top: 999 }, signal })).map((m) => m.id));
+    const members = new Set((await listChecked<{ id: string }>(graph, `/groups/${group}/members`, { id: 'string' }, 'group member', { query: { $select: 'id', $top: 999 }, signal })).map((m) => m.id));
     const adding = (step.request.body as { 'members@odata.bind': string[] })['members@odata.bind'].map((url) => url.split('/').pop()!);
     return adding.every((id) => members.has(id)) ? group : null;
   }
@@ -289,13 +353,22 @@ async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSign
   const ids: string[] = [];
   const found = new Set<string>();
   for (const result of await graph.batch(requests, { signal })) {
-    if (result.outcome !== 'ok') throw new Error(`Looking up group members failed: HTTP ${result.status} ${result.message ?? ''}`.trim());
-    for (const u of (result.body as { value: { id: string; userPrincipalName?: string }[] }).value) {
+    for (const u of lookupItems<{ id: string; userPrincipalName?: string | null }>(result, '/v1.0/users', MEMBER_FIELDS, 'user lookup for group members')) {
       ids.push(u.id);
       if (u.userPrincipalName) found.add(u.userPrincipalName.toLowerCase());
     }
   }
   return { ids, unknown: upns.filter((u) => !found.has(u.toLowerCase())) };
+}
+
+const MEMBER_FIELDS: Record<string, FieldRule> = { id: 'string', userPrincipalName: 'string?' };
+
+/** A list whose items must have the fields read from them; a list of anything else stops the run. */
+async function listChecked<T>(graph: GraphPort, path: string, fields: Record<string, FieldRule>, what: string, options: RequestOptions): Promise<T[]> {
+  const items = await graph.listAll<T>(path, options);
+  const problem = fieldsProblem(items, fields, what);
+  if (problem) throw new GraphMalformedResponseError('GET', path, 200, problem);
+  return items;
 }
 
 /** ` (iOS)`, or nothing for an object without a platform (a web app). */

@@ -8,11 +8,12 @@ import { apiVersionFor, type ApiVersion } from './api-versions';
 import type { TokenSource } from './auth/token-source';
 import { runBatch } from './batch';
 import { cloudEndpoints } from './clouds';
-import { GraphOutcomeUnknownError, GraphRequestError, graphError, isAbortError, parseRetryAfter } from './errors';
+import { GraphMalformedResponseError, GraphOutcomeUnknownError, GraphRequestError, graphError, isAbortError, parseRetryAfter } from './errors';
 import type { BatchRequest, BatchResult, GraphPort, Log, Method, PostOptions, RequestOptions } from './graph-port';
 import { abortError, Pacer, systemClock, type Clock, type PacingOptions, type RequestClass } from './pacer';
 import { describeError, redact } from './redact';
 import { defaultScopes } from './scopes';
+import { createdProblem, listProblem } from './shape';
 
 export interface RetryOptions {
   /** Retries after 429/503/504/network errors, per request (default 6). */
@@ -37,12 +38,24 @@ export interface GraphPortOptions {
   scopes?: string[];
   pacing?: PacingOptions;
   retry?: RetryOptions;
+  /**
+   * How long one HTTP exchange may take, answer body included (default 120 s; plan
+   * `graph.requestTimeoutSeconds`). Without it a held answer stalled a run for Node's 300 s.
+   */
+  requestTimeoutMs?: number;
+  /** How many pages one list may have before it stops (default 1000; plan `graph.maxPages`). */
+  maxPages?: number;
   log?: Log;
   fetch?: typeof fetch;
   clock?: Clock;
   /** For jitter; injectable so tests are deterministic. */
   random?: () => number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+// 1000 pages of up to 999 objects: far beyond any tenant's object lists; a next-page chain
+// longer than that is a service (or proxy) going round in circles.
+export const DEFAULT_MAX_PAGES = 1000;
 
 /** What one HTTP exchange gave back. */
 export interface RawResponse {
@@ -58,6 +71,8 @@ interface TransportFailure {
   /** True when the request cannot have reached the service (connection refused, DNS). */
   notSent: boolean;
   aborted: boolean;
+  /** No answer within the port's request timeout (the caller did not cancel). */
+  timedOut: boolean;
   auth: boolean;
   cause: unknown;
 }
@@ -75,7 +90,7 @@ function errorCode(error: unknown): string | undefined {
 
 function transportError(cause: unknown, flags: Partial<TransportFailure>): GraphClientError {
   const error = new GraphClientError('transport');
-  const failure: TransportFailure = { transport: true, notSent: false, aborted: false, auth: false, cause, ...flags };
+  const failure: TransportFailure = { transport: true, notSent: false, aborted: false, timedOut: false, auth: false, cause, ...flags };
   error.customError = failure;
   return error;
 }
@@ -158,6 +173,7 @@ export interface PortInternals {
   readonly log: Log;
   readonly retry: Required<RetryOptions>;
   readonly random: () => number;
+  readonly requestTimeoutMs: number;
   /** One HTTP exchange, no pacing or retry. Throws GraphClientError carrying a TransportFailure. */
   sendOnce(exchange: Exchange): Promise<RawResponse>;
   backoffMs(attempt: number): number;
@@ -176,6 +192,8 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   const pacer = new Pacer(options.pacing, clock);
   const retry: Required<RetryOptions> = { maxRetries: 6, baseDelayMs: 1000, maxDelayMs: 120_000, maxThrottledMs: 600_000, ...options.retry };
   const scopes = options.scopes ?? defaultScopes(options.cloud);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const client = Client.initWithMiddleware({
     baseUrl: `${root}/`,
     middleware: [new BearerMiddleware(origin, options.tokenSource, scopes), new FetchMiddleware(options.fetch ?? globalThis.fetch)],
@@ -186,9 +204,19 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     return Math.round(full / 2 + (random() * full) / 2);
   };
 
+  /** One exchange within the request timeout; a timeout is a transport failure of its own kind. */
   async function sendOnce(x: Exchange): Promise<RawResponse> {
-    let request = client.api(x.path).version(x.version).responseType(ResponseType.RAW).headers({ ...x.headers });
-    if (x.signal) request = request.option('signal', x.signal);
+    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    try {
+      return await exchange(x, x.signal ? AbortSignal.any([x.signal, timeout]) : timeout);
+    } catch (error) {
+      if (timeout.aborted && !x.signal?.aborted) throw transportError(new Error(`no answer within ${requestTimeoutMs / 1000} s`), { timedOut: true });
+      throw error;
+    }
+  }
+
+  async function exchange(x: Exchange, signal: AbortSignal): Promise<RawResponse> {
+    const request = client.api(x.path).version(x.version).responseType(ResponseType.RAW).headers({ ...x.headers }).option('signal', signal);
     let response: Response;
     switch (x.method) {
       case 'GET':
@@ -211,7 +239,7 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     try {
       text = await response.text();
     } catch (cause) {
-      throw transportError(cause, { aborted: Boolean(x.signal?.aborted) });
+      throw transportError(cause, { aborted: signal.aborted });
     }
     let body: unknown = undefined;
     if (text) {
@@ -230,6 +258,7 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     const kind: RequestClass = isWrite(x.method) ? 'write' : 'read';
     const what = `${x.method} /${x.version}${x.path}`;
     let throttledSince: number | undefined;
+    let timeouts = 0;
     for (let attempt = 0; ; attempt++) {
       const permit = await pacer.acquire(kind === 'write' ? { writes: 1 } : { reads: 1 }, x.signal);
       let response: RawResponse;
@@ -245,11 +274,15 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
           throw abortError(x.signal);
         }
         const reason = describeError(transport.cause);
+        const lost = transport.timedOut ? reason : `connection lost: ${reason}`;
         if (!x.idempotent && !transport.notSent) {
-          log('warn', `${what}: connection lost (${reason}); outcome unknown, not resent.`);
-          throw new GraphOutcomeUnknownError(x.method, x.path, `connection lost: ${reason}`);
+          log('warn', `${what}: ${lost}; outcome unknown, not resent.`);
+          throw new GraphOutcomeUnknownError(x.method, x.path, lost);
         }
-        if (attempt >= retry.maxRetries) throw new GraphRequestError(x.method, x.path, 0, 'NetworkError', reason);
+        // A service that held an answer for the whole timeout gets one more chance, not six:
+        // each try costs the full timeout.
+        if (transport.timedOut && ++timeouts >= 2) throw new GraphRequestError(x.method, x.path, 0, 'Timeout', `${reason}, twice (graph.requestTimeoutSeconds in the plan)`);
+        if (attempt >= retry.maxRetries) throw new GraphRequestError(x.method, x.path, 0, transport.timedOut ? 'Timeout' : 'NetworkError', reason);
         const wait = backoffMs(attempt);
         log('warn', `${what}: ${reason}; retry ${attempt + 1}/${retry.maxRetries} in ${(wait / 1000).toFixed(1)} s.`);
         await clock.sleep(wait, x.signal);
@@ -299,12 +332,16 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   async function* list<T>(path: string, options?: RequestOptions): AsyncIterable<T> {
     let next: { version: ApiVersion; path: string } | undefined = resolve(path, options);
     const seen = new Set<string>();
-    while (next) {
+    for (let pages = 1; next; pages++) {
       const page = await execute({ method: 'GET', ...next, headers: options?.headers, idempotent: true, signal: options?.signal });
-      const body = (page.body ?? {}) as { value?: T[]; '@odata.nextLink'?: string };
-      for (const item of body.value ?? []) yield item;
+      // A page that is not a list stops the read: taken as empty, it made an import create everything again.
+      const problem = listProblem({ status: page.status, contentType: page.headers.get('content-type'), body: page.body });
+      if (problem) throw new GraphMalformedResponseError('GET', `/${next.version}${next.path.split('?')[0]}`, page.status, problem, page.requestId);
+      const body = page.body as { value: T[]; '@odata.nextLink'?: string | null };
+      for (const item of body.value) yield item;
       const link = body['@odata.nextLink'];
       if (!link) break;
+      if (pages >= maxPages) throw new GraphRequestError('GET', path, page.status, 'TooManyPages', `the list goes on past ${maxPages} pages; stopped following its next-page links (graph.maxPages in the plan)`);
       if (seen.has(link)) throw new GraphRequestError('GET', path, page.status, 'NextLinkLoop', 'the service returned the same next-page link twice');
       seen.add(link);
       next = relativeLink(link);
@@ -324,7 +361,11 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
       return all;
     },
     async create<T>(path: string, body: unknown, options?: RequestOptions) {
-      const r = await execute({ method: 'POST', ...resolve(path, options, body), body, headers: options?.headers, idempotent: false, signal: options?.signal });
+      const target = resolve(path, options, body);
+      const r = await execute({ method: 'POST', ...target, body, headers: options?.headers, idempotent: false, signal: options?.signal });
+      // The write went through, but without a readable id nobody knows what was created.
+      const problem = createdProblem({ status: r.status, contentType: r.headers.get('content-type'), body: r.body });
+      if (problem) throw new GraphOutcomeUnknownError('POST', target.path, `the answer (HTTP ${r.status}) is not a created object: ${problem}`);
       return r.body as T;
     },
     async post<T>(path: string, body: unknown, options?: PostOptions) {
@@ -341,7 +382,7 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     batch(requests: BatchRequest[], batchOptions?: { signal?: AbortSignal }): Promise<BatchResult[]> {
       return runBatch(port.internals, requests, batchOptions?.signal);
     },
-    internals: { pacer, clock, log, retry, random, sendOnce, backoffMs },
+    internals: { pacer, clock, log, retry, random, requestTimeoutMs, sendOnce, backoffMs },
   };
   return port;
 }
