@@ -11,6 +11,8 @@ import { startSandboxTenant, type SandboxTenant } from './sandbox/tenant';
 import { openSiteSource, type SiteSource } from './site';
 import { createGraphPort, createSandboxTokenSource, type GraphPort, type Log, type PacingOptions, type TokenSource } from './tenant';
 import { scopesFor, qualifyScopes, type ScopeUse } from './tenant/scopes';
+import { GraphMalformedResponseError } from './tenant/errors';
+import { fieldsProblem } from './tenant/shape';
 import type { Cloud } from './plan/types';
 
 export class PlanError extends Error {}
@@ -97,6 +99,8 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
       tenantLabel = cloud;
     }
     const organization = await graph.listAll<{ id: string; displayName?: string }>('/organization', { query: { $select: 'id,displayName' } });
+    const malformed = fieldsProblem(organization, { id: 'string' }, 'organization');
+    if (malformed) throw new GraphMalformedResponseError('GET', '/v1.0/organization', 200, malformed);
     const tenantId = organization[0]?.id;
     if (!tenantId) throw new PlanError('The tenant did not say which organization it is (GET /organization returned nothing).');
     if (expectedTenant && expectedTenant.toLowerCase() !== tenantId.toLowerCase()) {

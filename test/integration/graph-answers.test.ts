@@ -85,16 +85,20 @@ for (const bad of MALFORMED_LISTS) {
   });
 }
 
-test('tenant reads check the fields they use: a numeric object id or a group without a name stops the read', async () => {
+test('tenant reads check the fields they use: a numeric object id, an assignment target without a type or a group without a name stops the read', async () => {
+  let assignmentsBroken = false;
   await withServer(
     (req, res) => {
-      if (req.url.includes('deviceCompliancePolicies')) return json(res, 200, { value: [{ id: 42, displayName: 'iOS Compliance – Corporate', description: null }] });
+      if (req.url.includes('deviceCompliancePolicies') && !assignmentsBroken) return json(res, 200, { value: [{ id: 42, displayName: 'iOS Compliance – Corporate', description: null }] });
+      if (req.url.includes('mobileApps') && assignmentsBroken) return json(res, 200, { value: [{ id: 'a1', displayName: 'Contoso Expenses', assignments: [{ intent: 'required', target: { groupId: 'g1' } }] }] });
       if (req.url.startsWith('/v1.0/$batch')) return json(res, 200, { responses: req.body.requests.map((r: { id: string }) => ({ id: r.id, status: 200, body: { value: [{ id: 'g1', displayName: null }] } })) });
       json(res, 200, { value: [] });
     },
     async (b) => {
       const p = port(b);
       await assert.rejects(readTenantObjects(p), (e: Error) => e instanceof GraphMalformedResponseError && /^GET \/beta\/deviceManagement\/deviceCompliancePolicies: .*object 1 has "id" as a number, not a string/.test(e.message));
+      assignmentsBroken = true;
+      await assert.rejects(readTenantObjects(p), (e: Error) => e instanceof GraphMalformedResponseError && /assignment target 1 has no "@odata\.type", not a string/.test(e.message));
       await assert.rejects(findGroups(p, { displayNames: ["O'Brien's Team"] }), (e: Error) => e instanceof GraphMalformedResponseError && /GET \/v1\.0\/groups: .*group lookup 1 has "displayName" as null, not a string/.test(e.message));
     },
   );

@@ -205,6 +205,19 @@ describe('import: tenant answers that cannot be trusted', () => {
       }
     });
 
+    it('an organization without a string id stops the run before the tenant pin is checked, with a clear error', { timeout: 60_000 }, async () => {
+      const [rule] = proxy.set({ name: 'numeric tenant id', method: 'GET', path: /^\/v1\.0\/organization/, times: 1, forward: true, reply: () => json({ value: [{ id: 7, displayName: 'Contoso' }] }) });
+      try {
+        const r = await cli('import', '--plan', w.planArg, '--dry-run');
+        assert.equal(rule.hits, 1);
+        assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
+        assert.match(r.stderr, /^cm2intune import: GET \/v1\.0\/organization: the answer \(HTTP 200\) is not what Graph sends: organization 1 has "id" as a number, not a string\. Nothing was read from it\.$/m);
+        assert.doesNotMatch(r.stderr, /toLowerCase|TypeError/);
+      } finally {
+        proxy.clear();
+      }
+    });
+
     it('a next-page chain past the plan\'s graph.maxPages stops with a clear error', { timeout: 60_000 }, async () => {
       let n = 0;
       const [rule] = proxy.set({ name: 'endless pages', method: 'GET', path: LISTS.mobileApps, times: Infinity, reply: (_u, url) => json({ value: [], '@odata.nextLink': `${url}/beta/deviceAppManagement/mobileApps?$skiptoken=${++n}` }) });

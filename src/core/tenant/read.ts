@@ -53,7 +53,10 @@ export async function readTenantObjects(graph: GraphPort, signal?: AbortSignal):
         signal,
       });
       // Pairing reads the id, the marker in the description and the assignments' targets.
-      const problem = fieldsProblem(items, OBJECT_FIELDS, 'object') ?? fieldsProblem(items.flatMap((o) => o.assignments ?? []), { target: 'object' }, 'assignment');
+      const assignments = () => items.flatMap((o) => o.assignments ?? []);
+      const problem = fieldsProblem(items, OBJECT_FIELDS, 'object')
+        ?? fieldsProblem(assignments(), { intent: 'string?', target: 'object' }, 'assignment')
+        ?? fieldsProblem(assignments().map((a) => a.target), { '@odata.type': 'string', groupId: 'string?' }, 'assignment target');
       if (problem) throw new GraphMalformedResponseError('GET', `/beta${RESOURCE_PATHS[resource]}`, 200, problem);
       return items.map((o): TenantObjectRecord => ({
         id: o.id,
