@@ -175,14 +175,21 @@ test('a held answer times out at the port\'s request timeout: a GET is tried onc
   );
 });
 
-test('a held $batch of creates is unknown after the timeout, never resent', async () => {
+test('a held $batch: creates are unknown after the timeout, never resent; lookups are tried once more, then fail as Timeout', async () => {
   await withServer(
     () => {},
     async (b, seen) => {
-      const results = await port(b, { requestTimeoutMs: 300 }).batch([{ id: '1', method: 'POST', path: '/groups', body: { displayName: 'Kiosk Operators' } }]);
+      const p = port(b, { requestTimeoutMs: 300 });
+      const results = await p.batch([{ id: '1', method: 'POST', path: '/groups', body: { displayName: 'Kiosk Operators' } }]);
       assert.deepEqual(results.map((r) => [r.outcome, r.code]), [['unknown', 'OutcomeUnknown']]);
       assert.match(results[0].message!, /no answer within 0\.3 s/);
       assert.equal(seen.length, 1);
+      const started = Date.now();
+      const lookups = await p.batch([{ id: 'f0', method: 'GET', path: "/groups?$filter=displayName eq 'Kiosk Operators'" }]);
+      assert.deepEqual(lookups.map((r) => [r.outcome, r.code]), [['failed', 'Timeout']]);
+      assert.match(lookups[0].message!, /no answer within 0\.3 s, twice \(graph\.requestTimeoutSeconds in the plan\)/);
+      assert.equal(seen.length, 3, 'the lookup was sent twice');
+      assert.ok(Date.now() - started < 3_000);
     },
   );
 });

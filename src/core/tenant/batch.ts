@@ -108,6 +108,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
   const describe = (id: string) => `$batch ${id}: ${members.get(id)!.req.method} ${members.get(id)!.req.path}`;
 
   let throttledSince: number | undefined;
+  let timeouts = 0;
   for (let round = 0; ; round++) {
     // A request whose prerequisite ended badly cannot run any more.
     for (const [id, m] of members)
@@ -162,6 +163,12 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
         } else if (t.aborted) {
           for (const id of chunk.ids)
             settle(members.get(id)!.idempotent || t.notSent ? { id, status: 0, outcome: 'failed', code: 'Cancelled', message: 'cancelled' } : { id, status: 0, outcome: 'unknown', code: 'OutcomeUnknown', message: 'cancelled while the batch was on the wire' });
+        } else if (t.timedOut && ++timeouts >= 2) {
+          // As for single requests: a held answer costs the whole timeout, so one more try, not six.
+          for (const id of chunk.ids)
+            settle(members.get(id)!.idempotent
+              ? { id, status: 0, outcome: 'failed', code: 'Timeout', message: `${reason}, twice (graph.requestTimeoutSeconds in the plan)` }
+              : { id, status: 0, outcome: 'unknown', code: 'OutcomeUnknown', message: `${reason}; it may or may not have been applied` });
         } else if (t.notSent) {
           for (const id of chunk.ids) retry.set(id, { status: 0, write: members.get(id)!.write, code: 'NetworkError', message: reason });
         } else {
