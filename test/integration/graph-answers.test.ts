@@ -219,3 +219,15 @@ test('a next-page chain longer than the page cap stops with an error instead of 
     },
   );
 });
+
+test('the request timeout starts once signed in: a slow sign-in (a device code prompt) is not the service\'s time', async () => {
+  await withServer(
+    (_req, res) => json(res, 200, { value: [{ id: 'org', displayName: 'Contoso' }] }),
+    async (b, seen) => {
+      const slowSignIn = { getToken: () => new Promise<string>((resolve) => setTimeout(() => resolve('token-after-prompt'), 600)), describe: () => 'device code (slow)' };
+      const org = await port(b, { requestTimeoutMs: 300, tokenSource: slowSignIn }).listAll<{ displayName: string }>('/organization');
+      assert.equal(org[0].displayName, 'Contoso');
+      assert.equal(seen.length, 1);
+    },
+  );
+});

@@ -132,12 +132,27 @@ class BearerMiddleware implements Middleware {
   }
 }
 
+/**
+ * One exchange's time limit. FetchMiddleware starts it once the bearer is there, so a sign-in
+ * prompt is not counted as the service's time; it covers the answer's body too.
+ */
+interface Deadline {
+  ms: number;
+  signal?: AbortSignal;
+}
+const DEADLINE = 'cm2intuneDeadline';
+
 class FetchMiddleware implements Middleware {
   constructor(private readonly fetchImpl: typeof fetch) {}
   async execute(context: Context): Promise<void> {
-    const signal = context.options?.signal ?? undefined;
+    const { [DEADLINE]: deadline, ...init } = (context.options ?? {}) as RequestInit & { [DEADLINE]?: Deadline };
+    let signal = init.signal ?? undefined;
+    if (deadline) {
+      deadline.signal = AbortSignal.timeout(deadline.ms);
+      signal = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+    }
     try {
-      context.response = await this.fetchImpl(context.request, context.options as RequestInit);
+      context.response = await this.fetchImpl(context.request, { ...init, signal });
     } catch (cause) {
       const code = errorCode(cause);
       throw transportError(cause, { aborted: Boolean(signal?.aborted) || isAbortError(cause), notSent: code !== undefined && NOT_SENT_CODES.has(code) });
@@ -206,17 +221,18 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
 
   /** One exchange within the request timeout; a timeout is a transport failure of its own kind. */
   async function sendOnce(x: Exchange): Promise<RawResponse> {
-    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    const deadline: Deadline = { ms: requestTimeoutMs };
     try {
-      return await exchange(x, x.signal ? AbortSignal.any([x.signal, timeout]) : timeout);
+      return await exchange(x, deadline);
     } catch (error) {
-      if (timeout.aborted && !x.signal?.aborted) throw transportError(new Error(`no answer within ${requestTimeoutMs / 1000} s`), { timedOut: true });
+      if (deadline.signal?.aborted && !x.signal?.aborted) throw transportError(new Error(`no answer within ${requestTimeoutMs / 1000} s`), { timedOut: true });
       throw error;
     }
   }
 
-  async function exchange(x: Exchange, signal: AbortSignal): Promise<RawResponse> {
-    const request = client.api(x.path).version(x.version).responseType(ResponseType.RAW).headers({ ...x.headers }).option('signal', signal);
+  async function exchange(x: Exchange, deadline: Deadline): Promise<RawResponse> {
+    let request = client.api(x.path).version(x.version).responseType(ResponseType.RAW).headers({ ...x.headers }).option(DEADLINE, deadline);
+    if (x.signal) request = request.option('signal', x.signal);
     let response: Response;
     switch (x.method) {
       case 'GET':
@@ -239,7 +255,7 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     try {
       text = await response.text();
     } catch (cause) {
-      throw transportError(cause, { aborted: signal.aborted });
+      throw transportError(cause, { aborted: Boolean(x.signal?.aborted) });
     }
     let body: unknown = undefined;
     if (text) {
