@@ -89,7 +89,7 @@ describe('migration picture', () => {
     const wifiItem = itemOf(p, WIFI);
     assert.equal(wifiItem.counterpart, undefined);
     // deleted in Intune since it was created: importable again, and the picture knows the old id
-    assert.deepEqual([wifiItem.state, wifiItem.deletedFromIntune, wifiItem.stateReasons], ['importable', 'i-gone', []]);
+    assert.deepEqual([wifiItem.state, wifiItem.deletedFromIntune, wifiItem.stateReasons], ['importable', 'i-gone', ['deleted from Intune since cm2intune created it (as i-gone)']]);
   });
 
   it('a wrong @odata.type behind the marker is drift', () => {

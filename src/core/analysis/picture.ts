@@ -49,6 +49,8 @@ export function buildPicture(input: PictureInput): MigrationPicture {
   for (const t of ordered) {
     if (items.has(t.key)) continue;
     const item = judge(t, input, byMarker, byId, items, findings);
+    // Noted once its state is decided: it explains the state, it does not block it.
+    if (item.deletedFromIntune) item.stateReasons.push(deletedFromIntuneNote(item.deletedFromIntune));
     items.set(t.key, item);
   }
 
@@ -75,6 +77,9 @@ export function buildPicture(input: PictureInput): MigrationPicture {
     findings,
   };
 }
+
+/** Why an object cm2intune had created is proposed again. */
+export const deletedFromIntuneNote = (formerId: string) => `deleted from Intune since cm2intune created it (as ${formerId})`;
 
 const bare = (odataType: string) => odataType.replace(/^#?microsoft\.graph\./i, '').toLowerCase();
 

@@ -3,7 +3,7 @@
 // after a complete one proposes nothing: every object is found by its marker, every assignment
 // is already there.
 import { CREATED_GROUP_PREFIX, KIND_LABELS, singleAdGroup, type MigrationPicture, type PictureItem } from '../analysis';
-import { buildPicture } from '../analysis/picture';
+import { buildPicture, deletedFromIntuneNote } from '../analysis/picture';
 import type { MigrationSession } from '../session';
 import type { SiteModel } from '../site/model';
 import { parseSiteObjects } from '../site/sdm';
@@ -121,8 +121,6 @@ function tenantReadFailed(error: unknown): never {
 export const toCreate = (item: PictureItem) =>
   item.selected && !item.counterpart && !!item.translation.request && (item.state === 'importable' || item.state === 'partial');
 
-const RECREATE_WHY = (formerId: string) => `deleted from Intune since cm2intune created it (as ${formerId})`;
-
 /** Where a selected object stands in a proposal, and why: the truth behind "nothing to import". */
 export interface ProposalNote {
   key: string;
@@ -145,13 +143,12 @@ export function proposalNotes(read: ImportRead, steps: Step[]): ProposalNote[] {
     if (!item.selected) continue;
     const t = item.translation;
     const base = { key: item.key, name: `${t.source.name}${platformSuffix(t.source.platform)}` };
-    const deleted = item.deletedFromIntune ? [RECREATE_WHY(item.deletedFromIntune)] : [];
     if (proposed.has(item.key)) {
-      if (deleted.length && !item.counterpart) notes.push({ ...base, standing: 'recreate', reasons: deleted });
+      if (item.deletedFromIntune) notes.push({ ...base, standing: 'recreate', reasons: [deletedFromIntuneNote(item.deletedFromIntune)] });
     } else if (item.counterpart) {
       notes.push({ ...base, standing: 'inIntune', reasons: [...item.stateReasons, ...item.assignmentNotes] });
     } else {
-      const why = [...deleted, ...item.stateReasons, ...t.verdict.reasons];
+      const why = [...item.stateReasons, ...t.verdict.reasons];
       notes.push({ ...base, standing: 'cannotImport', reasons: why.length ? why : ['Intune has no counterpart for it'] });
     }
   }
@@ -232,7 +229,7 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
       id: `create:${key}`,
       key,
       action: 'create',
-      title: `${item.deletedFromIntune ? 'Re-create' : 'Create'} ${KIND_LABELS[t.source.kind]} "${t.source.name}"${platformSuffix(t.source.platform)}${item.state === 'partial' ? ` — partly: ${partlyWhy(t.verdict)}` : ''}${item.deletedFromIntune ? ` — ${RECREATE_WHY(item.deletedFromIntune)}` : ''}`,
+      title: `${item.deletedFromIntune ? 'Re-create' : 'Create'} ${KIND_LABELS[t.source.kind]} "${t.source.name}"${platformSuffix(t.source.platform)}${item.state === 'partial' ? ` — partly: ${partlyWhy(t.verdict)}` : ''}${item.deletedFromIntune ? ` — ${deletedFromIntuneNote(item.deletedFromIntune)}` : ''}`,
       request: { method: 'POST', path: resourcePath(request.resource), version: request.apiVersion, body, odataType: request.odataType },
       needs: neededKeys(body),
       verify: `an object whose description ends with ${markerFor(key)}`,
