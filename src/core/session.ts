@@ -47,6 +47,12 @@ export interface MigrationSession {
 /** Where the in-process sandbox keeps its state for a plan: beside it. */
 export const sandboxStatePath = (planFile: string) => planFile.replace(/\.json$/i, '') + '.sandbox.json';
 
+/** The plan's `graph` options as the Graph port takes them (unset: the port's defaults). */
+function graphLimits(plan: MigrationPlan): { requestTimeoutMs?: number; maxPages?: number } {
+  const seconds = plan.graph?.requestTimeoutSeconds;
+  return { requestTimeoutMs: seconds === undefined ? undefined : seconds * 1000, maxPages: plan.graph?.maxPages };
+}
+
 export async function openSession(planFile: string, options: SessionOptions): Promise<MigrationSession> {
   const full = resolve(planFile);
   let plan: MigrationPlan | undefined;
@@ -129,12 +135,6 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
     for (const close of closers.reverse()) await close().catch(() => {});
     throw error;
   }
-}
-
-/** The plan's `graph` options as the Graph port takes them (unset: the port's defaults). */
-function graphLimits(plan: MigrationPlan): { requestTimeoutMs?: number; maxPages?: number } {
-  const seconds = plan.graph?.requestTimeoutSeconds;
-  return { requestTimeoutMs: seconds === undefined ? undefined : seconds * 1000, maxPages: plan.graph?.maxPages };
 }
 
 /**
