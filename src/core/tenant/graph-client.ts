@@ -188,7 +188,6 @@ export interface PortInternals {
   readonly log: Log;
   readonly retry: Required<RetryOptions>;
   readonly random: () => number;
-  readonly requestTimeoutMs: number;
   /** One HTTP exchange, no pacing or retry. Throws GraphClientError carrying a TransportFailure. */
   sendOnce(exchange: Exchange): Promise<RawResponse>;
   backoffMs(attempt: number): number;
@@ -398,7 +397,7 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     batch(requests: BatchRequest[], batchOptions?: { signal?: AbortSignal }): Promise<BatchResult[]> {
       return runBatch(port.internals, requests, batchOptions?.signal);
     },
-    internals: { pacer, clock, log, retry, random, requestTimeoutMs, sendOnce, backoffMs },
+    internals: { pacer, clock, log, retry, random, sendOnce, backoffMs },
   };
   return port;
 }
