@@ -257,7 +257,7 @@ describe('import: tenant answers that cannot be trusted', () => {
   });
 
   it('held answers time out at the plan\'s timeout; broken answers to writes are settled by marker, no duplicate', { timeout: 180_000 }, async () => {
-    const { w, proxy } = await world({ requestTimeoutSeconds: 2 });
+    const { w, proxy } = await world({ requestTimeoutSeconds: 3 });
     const rules = proxy.set(
       // a read held once: timed out, tried again
       { name: 'held read', method: 'GET', path: LISTS.deviceConfigurations, times: 1, reply: 'hold' },
@@ -277,7 +277,7 @@ describe('import: tenant answers that cannot be trusted', () => {
     assert.deepEqual(rules.map((r) => [r.name, r.hits]), rules.map((r) => [r.name, 1]), 'every fault hit');
     assert.deepEqual(run.outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped').map((o) => `${o.step.title}: ${o.message}`), []);
     assert.ok(run.outcomes.filter((o) => o.status === 'reconciled').length >= 3, 'the creates of the broken answers were settled by marker');
-    assert.ok(ms < 90_000, `two held answers cost about two timeouts of 2 s, not Node's 300 s each (${ms} ms)`);
+    assert.ok(ms < 90_000, `two held answers cost about two timeouts of 3 s, not Node's 300 s each (${ms} ms)`);
     const created = markers(w);
     assert.equal(new Set(created).size, created.length, `no duplicate: ${created.join(', ')}`);
     assert.deepEqual(created, steps.filter((s) => s.action === 'create').map((s) => s.key).sort());
