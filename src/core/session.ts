@@ -11,6 +11,8 @@ import type { MigrationPlan } from './plan/types';
 import { openSiteSource, type SiteSource } from './site';
 import { createGraphPort, createSandboxTokenSource, type GraphPort, type Log, type PacingOptions, type TokenSource } from './tenant';
 import { scopesFor, qualifyScopes, type ScopeUse } from './tenant/scopes';
+import { GraphMalformedResponseError } from './tenant/errors';
+import { fieldsProblem } from './tenant/shape';
 import type { Cloud } from './plan/types';
 
 /** The plan can't be used as it is, or another run holds it: exit code 2. */
@@ -78,6 +80,12 @@ export interface MigrationSession {
 /** Where the in-process sandbox keeps its state for a plan: beside it. */
 export const sandboxStatePath = (planFile: string) => planFile.replace(/\.json$/i, '') + '.sandbox.json';
 
+/** The plan's `graph` options as the Graph port takes them (unset: the port's defaults). */
+function graphLimits(plan: MigrationPlan): { requestTimeoutMs?: number; maxPages?: number } {
+  const seconds = plan.graph?.requestTimeoutSeconds;
+  return { requestTimeoutMs: seconds === undefined ? undefined : seconds * 1000, maxPages: plan.graph?.maxPages };
+}
+
 export async function openSession(planFile: string, options: SessionOptions): Promise<MigrationSession> {
   const full = resolve(planFile);
   let plan: MigrationPlan | undefined;
@@ -120,7 +128,7 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
         url = sandbox.url;
         log('info', `Started the sandbox tenant (not Microsoft Graph) at ${url}, state in ${sandboxStatePath(planFile)}`);
       }
-      graph = createGraphPort({ baseUrl: url, tokenSource: createSandboxTokenSource(), log, pacing: options.pacing });
+      graph = createGraphPort({ baseUrl: url, tokenSource: createSandboxTokenSource(), log, pacing: options.pacing, ...graphLimits(plan) });
       expectedTenant = plan.tenant.id;
       tenantLabel = 'sandbox';
     } else {
@@ -133,11 +141,14 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
         scopes: qualifyScopes(scopesFor(options.use, { readOnly: options.readOnly, createGroups: plan.groups?.createMissing }), cloud),
         log,
         pacing: options.pacing,
+        ...graphLimits(plan),
       });
       expectedTenant = plan.tenant.id;
       tenantLabel = cloud;
     }
     const organization = await graph.listAll<{ id: string; displayName?: string }>('/organization', { query: { $select: 'id,displayName' } });
+    const malformed = fieldsProblem(organization, { id: 'string' }, 'organization');
+    if (malformed) throw new GraphMalformedResponseError('GET', '/v1.0/organization', 200, malformed);
     const tenantId = organization[0]?.id;
     if (!tenantId) throw new PlanError('The tenant did not say which organization it is (GET /organization returned nothing).');
     if (expectedTenant && expectedTenant.toLowerCase() !== tenantId.toLowerCase()) {

@@ -196,7 +196,7 @@ describe('import: the sample site, clean', () => {
     const before = world.sandbox.stats();
     const r = await cli('import', '--plan', world.planArg, '--yes');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Nothing to import: 37 selected objects already in Intune with their assignments; 6 selected objects can't be imported \(blocked\)\./);
+    assert.match(r.stdout, /Nothing to import: 37 selected objects are in Intune with their assignments; 6 can't be imported: /);
     assert.match(r.stdout, /37 already in Intune, 0 importable, 0 partly importable, 6 blocked/);
     const after = world.sandbox.stats();
     assert.equal(after.writes, before.writes, 'no write');

@@ -84,7 +84,7 @@ describe('the import preview', () => {
     const none = importPreview(read, [], { plan: 'p.migration.json', tenant: 'the sandbox tenant' });
     assert.deepEqual(none.lines, []);
     assert.ok(none.nothingReasons.length >= 2, none.nothingReasons.join(' | '));
-    assert.match(previewToText(none), /\nNothing to import: 0 selected objects already in Intune with their assignments; \d+ selected objects can't be imported \(blocked\)\.\n\nSelected but blocked \(not imported\):\n/);
+    assert.match(previewToText(none), /\nNothing to import: no selected object is in Intune; \d+ can't be imported: "[^"]+" \(.+\), and \d+ more \(see above\)\.\n\nSelected but blocked \(not imported\):\n/);
     const given = importPreview(read, [], { plan: 'p.migration.json', tenant: 'the sandbox tenant', nothingReasons: ['the plan selects no kind', "group \"O'Neill\" is missing"] });
     assert.match(previewToText(given), /\nNothing to import: the plan selects no kind; group "O'Neill" is missing\.\n/);
     assert.match(previewToMarkdown(given), /\n\*\*Nothing to import:\*\* the plan selects no kind; group "O'Neill" is missing\.\n\n## Selected but blocked\n/);

@@ -50,6 +50,8 @@ export function buildPicture(input: PictureInput): MigrationPicture {
   for (const t of ordered) {
     if (items.has(t.key)) continue;
     const item = judge(t, input, byMarker, byId, items, findings);
+    // Noted once its state is decided: it explains the state, it does not block it.
+    if (item.deletedFromIntune) item.stateReasons.push(deletedFromIntuneNote(item.deletedFromIntune));
     items.set(t.key, item);
   }
 
@@ -77,6 +79,9 @@ export function buildPicture(input: PictureInput): MigrationPicture {
   };
 }
 
+/** Why an object cm2intune had created is proposed again. */
+export const deletedFromIntuneNote = (formerId: string) => `deleted from Intune since cm2intune created it (as ${formerId})`;
+
 const bare = (odataType: string) => odataType.replace(/^#?microsoft\.graph\./i, '').toLowerCase();
 
 function judge(
@@ -103,7 +108,9 @@ function judge(
     const id = input.ledger.get(t.key);
     counterpart = id ? byId.get(id) : undefined;
     via = 'ledger';
-    if (id && !counterpart) item.stateReasons.push(`the ledger says it was created as ${id}, but that object is no longer in Intune`);
+    // Deleted in Intune since cm2intune created it: judged like any object not in Intune, so the
+    // import proposes it again (and says so) instead of reporting it as there.
+    if (id && !counterpart) item.deletedFromIntune = id;
   }
 
   if (counterpart) {

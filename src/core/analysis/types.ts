@@ -68,6 +68,8 @@ export interface PictureItem {
   /** Why this state (drift details, missing dependencies, …); the verdict holds the rest. */
   stateReasons: string[];
   counterpart?: Counterpart;
+  /** The Intune id the ledger has for it when the tenant no longer has that object (nor its marker). */
+  deletedFromIntune?: string;
   deployments: Deployment[];
   /** The assign action for its deployments (when the plan imports assignments and groups are known). */
   assign?: AssignRequest;

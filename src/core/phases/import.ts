@@ -3,17 +3,19 @@
 // after a complete one proposes nothing: every object is found by its marker, every assignment
 // is already there.
 import { CREATED_GROUP_PREFIX, KIND_LABELS, singleAdGroup, type MigrationPicture, type PictureItem } from '../analysis';
-import { buildPicture } from '../analysis/picture';
+import { buildPicture, deletedFromIntuneNote } from '../analysis/picture';
 import type { MigrationSession } from '../session';
 import type { SiteModel } from '../site/model';
 import { parseSiteObjects } from '../site/sdm';
 import { bodyWithBinds, markerFor, parseMarker } from '../translate';
 import { platformLabel, resourcePath } from '../translate/common';
 import { RESOURCE_PATHS } from '../tenant/api-versions';
-import { findGroups, readTenantObjects, type TenantAssignment, type TenantGroupRecord, type TenantObjectRecord } from '../tenant/read';
+import { findGroups, lookupItems, readTenantObjects, type TenantAssignment, type TenantGroupRecord, type TenantObjectRecord } from '../tenant/read';
 import type { Journal } from '../ledger/journal';
 import type { MigrationPlan } from '../plan/types';
-import type { BatchRequest, GraphPort } from '../tenant/graph-port';
+import { GraphMalformedResponseError, GraphOutcomeUnknownError, GraphRequestError } from '../tenant/errors';
+import type { BatchRequest, GraphPort, RequestOptions } from '../tenant/graph-port';
+import { fieldsProblem, type FieldRule } from '../tenant/shape';
 import { executeSteps, type StepOutcome } from './execute';
 import { neededKeys, placeholder } from '../placeholders';
 import type { Step } from './steps';
@@ -67,7 +69,7 @@ export function planGroupRefs(plan: MigrationPlan): { names: string[]; ids: stri
 
 export async function readImportSources(session: Pick<MigrationSession, 'site' | 'graph' | 'plan'>, signal?: AbortSignal): Promise<ImportSources> {
   const { graph, plan } = session;
-  const [model, tenantObjects] = await Promise.all([session.site.read({ signal }), readTenantObjects(graph, signal)]);
+  const [model, tenantObjects] = await Promise.all([session.site.read({ signal }), readTenantObjects(graph, signal).catch(tenantReadFailed)]);
   const parsed = parseSiteObjects(model);
 
   // Groups that could match a collection: AD group SIDs and names, plan names/ids, collection
@@ -89,7 +91,7 @@ export async function readImportSources(session: Pick<MigrationSession, 'site' |
     displayNames: [...names],
     ids: [...ids],
     mailNicknames: model.collections.filter((c) => c.type === 'user').map((c) => MAIL_NICKNAME(c.id)),
-  }, signal);
+  }, signal).catch(tenantReadFailed);
   return { model, parsed, tenantObjects, groups, looked: { names, ids } };
 }
 
@@ -167,6 +169,18 @@ export function analyseImport(sources: ImportSources, session: { plan: Migration
   return { model, picture, tenantObjects, ids: known, reconciled, ownGroups };
 }
 
+/**
+ * A tenant read that failed or came back malformed stops the run here, before anything is
+ * proposed: an unread tenant must never look like an empty one (everything created again) or a
+ * complete one ("nothing to import"). The error keeps its type, its message says so.
+ */
+function tenantReadFailed(error: unknown): never {
+  if (error instanceof GraphRequestError || error instanceof GraphOutcomeUnknownError) {
+    error.message = `Reading the tenant failed, so nothing was proposed and nothing written: ${error.message}`;
+  }
+  throw error;
+}
+
 /** Items the plan selects and that phase 1 creates (not yet in Intune, importable at least in part). */
 export const toCreate = (item: PictureItem) =>
   item.selected && !item.counterpart && !!item.translation.request && (item.state === 'importable' || item.state === 'partial');
@@ -214,7 +228,7 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
   for (const mapping of picture.groups) {
     const own = read.ownGroups.get(mapping.collectionId);
     if (!own || mapping.status !== 'mapped' || mapping.groups[0]?.id !== own) continue;
-    const present = new Set((await graph.listAll<{ userPrincipalName?: string }>(`/groups/${own}/members`, { query: { $select: 'id,userPrincipalName', $top: 999 }, signal }))
+    const present = new Set((await listChecked<{ userPrincipalName?: string | null }>(graph, `/groups/${own}/members`, MEMBER_FIELDS, 'group member', { query: { $select: 'id,userPrincipalName', $top: 999 }, signal }))
       .map((m) => m.userPrincipalName?.toLowerCase()));
     const missing = collectionUpns(read.model, mapping.collectionId).filter((upn) => !present.has(upn.toLowerCase()));
     if (missing.length) steps.push(...memberSteps(graph, mapping.collectionId, mapping.groups[0].displayName, (await userIdsByUpn(graph, missing, signal)).ids));
@@ -232,7 +246,7 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
       id: `create:${key}`,
       key,
       action: 'create',
-      title: `Create ${KIND_LABELS[t.source.kind]} "${t.source.name}"${platformSuffix(t.source.platform)}${item.state === 'partial' ? ` — partly: ${partlyWhy(t.verdict)}` : ''}`,
+      title: `${item.deletedFromIntune ? 'Re-create' : 'Create'} ${KIND_LABELS[t.source.kind]} "${t.source.name}"${platformSuffix(t.source.platform)}${item.state === 'partial' ? ` — partly: ${partlyWhy(t.verdict)}` : ''}${item.deletedFromIntune ? ` — ${deletedFromIntuneNote(item.deletedFromIntune)}` : ''}`,
       request: { method: 'POST', path: resourcePath(request.resource), version: request.apiVersion, body, odataType: request.odataType },
       needs: neededKeys(body),
       verify: `an object whose description ends with ${markerFor(key)}`,
@@ -294,7 +308,7 @@ async function findByMarker(graph: GraphPort, step: Step, sentAt: number, cache:
   if (step.action === 'addMembers') {
     // Settled when every member the request adds is in the group now.
     const group = step.request.path.split('/').pop()!;
-    const members = new Set((await graph.listAll<{ id: string }>(`/groups/${group}/members`, { query: { $select: 'id', $top: 999 }, signal })).map((m) => m.id));
+    const members = new Set((await listChecked<{ id: string }>(graph, `/groups/${group}/members`, { id: 'string' }, 'group member', { query: { $select: 'id', $top: 999 }, signal })).map((m) => m.id));
     const adding = (step.request.body as { 'members@odata.bind': string[] })['members@odata.bind'].map((url) => url.split('/').pop()!);
     return adding.every((id) => members.has(id)) ? group : null;
   }
@@ -353,13 +367,22 @@ async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSign
   const ids: string[] = [];
   const found = new Set<string>();
   for (const result of await graph.batch(requests, { signal })) {
-    if (result.outcome !== 'ok') throw new Error(`Looking up group members failed: HTTP ${result.status} ${result.message ?? ''}`.trim());
-    for (const u of (result.body as { value: { id: string; userPrincipalName?: string }[] }).value) {
+    for (const u of lookupItems<{ id: string; userPrincipalName?: string | null }>(result, '/v1.0/users', MEMBER_FIELDS, 'user lookup for group members')) {
       ids.push(u.id);
       if (u.userPrincipalName) found.add(u.userPrincipalName.toLowerCase());
     }
   }
   return { ids, unknown: upns.filter((u) => !found.has(u.toLowerCase())) };
+}
+
+const MEMBER_FIELDS: Record<string, FieldRule> = { id: 'string', userPrincipalName: 'string?' };
+
+/** A list whose items must have the fields read from them; a list of anything else stops the run. */
+async function listChecked<T>(graph: GraphPort, path: string, fields: Record<string, FieldRule>, what: string, options: RequestOptions): Promise<T[]> {
+  const items = await graph.listAll<T>(path, options);
+  const problem = fieldsProblem(items, fields, what);
+  if (problem) throw new GraphMalformedResponseError('GET', path, 200, problem);
+  return items;
 }
 
 /** ` (iOS)`, or nothing for an object without a platform (a web app). */

@@ -3,6 +3,7 @@
 // run, the status table, and the state and kind labels.
 import { writeFileSync } from 'node:fs';
 import { KIND_LABELS, STATE_LABELS, type ItemState, type MigrationPicture, type PictureItem } from '../analysis';
+import { deletedFromIntuneNote } from '../analysis/picture';
 import type { Severity } from '../findings';
 import { platformLabel } from '../translate/common';
 import type { StepOutcome, StepStatus } from './execute';
@@ -107,15 +108,52 @@ const note = (item: PictureItem, reasons: string[]): ObjectNote => ({
   reasons,
 });
 
-/** Why nothing is proposed, when no step is: what is already there, and what the plan leaves out or can't import. */
-export function nothingToImportReasons(picture: MigrationPicture): string[] {
-  const selected = picture.items.filter((i) => i.selected);
-  const count = (state: ItemState) => selected.filter((i) => i.state === state).length;
-  const reasons = [`${plural(count('imported') + count('drifted'), 'selected object')} already in Intune with ${count('drifted') ? 'their assignments (drifted ones are left as they are)' : 'their assignments'}`];
-  if (count('blocked')) reasons.push(`${plural(count('blocked'), 'selected object')} can't be imported (blocked)`);
-  const left = picture.items.length - selected.length;
-  if (left) reasons.push(`${plural(left, 'object')} left out by the plan's import selection`);
-  return reasons;
+/** Where a selected object stands in a proposal, and why: the truth behind "nothing to import". */
+export interface ProposalNote {
+  key: string;
+  /** The ConfigMgr name, with the platform when it has one. */
+  name: string;
+  /**
+   * inIntune: no step, it is in Intune with the assignments its deployments ask (drift, if any, in reasons);
+   * cannotImport: no step, it can't be imported (reasons say why);
+   * recreate: a step creates it again: cm2intune had created it, the tenant no longer has it.
+   */
+  standing: 'inIntune' | 'cannotImport' | 'recreate';
+  reasons: string[];
+}
+
+/** Per selected object that gets no step (or gets one to be created again), why. */
+export function proposalNotes(read: ImportRead, steps: Step[]): ProposalNote[] {
+  const proposed = new Set(steps.filter((s) => s.action === 'create' || s.action === 'assign').map((s) => s.key));
+  const notes: ProposalNote[] = [];
+  for (const item of read.picture.items) {
+    if (!item.selected) continue;
+    const t = item.translation;
+    const platform = platformLabel(t.source.platform);
+    const base = { key: item.key, name: `${t.source.name}${platform ? ` (${platform})` : ''}` };
+    if (proposed.has(item.key)) {
+      if (item.deletedFromIntune) notes.push({ ...base, standing: 'recreate', reasons: [deletedFromIntuneNote(item.deletedFromIntune)] });
+    } else if (item.counterpart) {
+      notes.push({ ...base, standing: 'inIntune', reasons: [...item.stateReasons, ...item.assignmentNotes] });
+    } else {
+      const why = [...item.stateReasons, ...t.verdict.reasons];
+      notes.push({ ...base, standing: 'cannotImport', reasons: why.length ? why : ['Intune has no counterpart for it'] });
+    }
+  }
+  return notes;
+}
+
+/** Why a run proposes no step: what is in Intune, and what is not and why. */
+export function nothingToImportReasons(notes: ProposalNote[]): string[] {
+  if (notes.length === 0) return ['the plan selects no object of the site (import.kinds, include and exclude)'];
+  const there = notes.filter((n) => n.standing === 'inIntune').length;
+  const cannot = notes.filter((n) => n.standing === 'cannotImport');
+  const parts = [there === 0 ? 'no selected object is in Intune' : there === 1 ? '1 selected object is in Intune with its assignments' : `${there} selected objects are in Intune with their assignments`];
+  if (cannot.length) {
+    const named = cannot.slice(0, 3).map((n) => `"${n.name}" (${n.reasons[0]})`).join(', ');
+    parts.push(`${cannot.length} can't be imported: ${named}${cannot.length > 3 ? `, and ${cannot.length - 3} more (see above)` : ''}`);
+  }
+  return parts;
 }
 
 export function importPreview(read: ImportRead, steps: Step[], names: { plan: string; tenant: string; nothingReasons?: string[] }): ImportPreview {
@@ -135,7 +173,7 @@ export function importPreview(read: ImportRead, steps: Step[], names: { plan: st
     blocked: selected.filter((i) => i.state === 'blocked').map((i) => note(i, [...i.stateReasons, ...i.translation.verdict.reasons])),
     findings: picture.findings.map((f) => ({ severity: f.severity, message: f.message })),
     reconciled: { settled: read.reconciled.length, found: read.reconciled.filter((r) => r.intuneId).length },
-    nothingReasons: steps.length ? [] : names.nothingReasons ?? nothingToImportReasons(picture),
+    nothingReasons: steps.length ? [] : names.nothingReasons ?? nothingToImportReasons(proposalNotes(read, steps)),
   };
 }
 

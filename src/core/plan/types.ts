@@ -56,6 +56,13 @@ export interface MigrationPlan {
   name: string;
   site: SiteSourceConfig;
   tenant: TenantConfig;
+  /** How the Graph port behaves; defaults in tenant/graph-client.ts. */
+  graph?: {
+    /** One request's time limit, answer included (default 120). */
+    requestTimeoutSeconds?: number;
+    /** Pages one list may have (default 1000). */
+    maxPages?: number;
+  };
   subscriptionCollection?: string;
   import?: {
     kinds?: ObjectKindSelector[];

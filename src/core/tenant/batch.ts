@@ -11,6 +11,7 @@ import type { BatchRequest, BatchResult } from './graph-port';
 import type { Permit } from './pacer';
 import { describeError } from './redact';
 import type { PortInternals, RawResponse } from './transport';
+import { batchProblem, createdProblem } from './shape';
 
 export const MAX_BATCH = 20;
 
@@ -107,6 +108,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
   const describe = (id: string) => `$batch ${id}: ${members.get(id)!.req.method} ${members.get(id)!.req.path}`;
 
   let throttledSince: number | undefined;
+  let timeouts = 0;
   for (let round = 0; ; round++) {
     // A request whose prerequisite ended badly cannot run any more.
     for (const [id, m] of members)
@@ -153,7 +155,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
         outer = await port.sendOnce({ method: 'POST', version: chunk.version, path: '/$batch', body: { requests: wire }, idempotent: false, signal });
       } catch (error) {
         permit.done();
-        const t = error instanceof GraphClientError ? (error.customError as { transport?: boolean; notSent?: boolean; aborted?: boolean; auth?: boolean; cause?: unknown }) : undefined;
+        const t = error instanceof GraphClientError ? (error.customError as { transport?: boolean; notSent?: boolean; aborted?: boolean; timedOut?: boolean; auth?: boolean; cause?: unknown }) : undefined;
         if (!t?.transport) throw error;
         const reason = describeError(t.cause);
         if (t.auth && !t.aborted) {
@@ -161,11 +163,18 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
         } else if (t.aborted) {
           for (const id of chunk.ids)
             settle(members.get(id)!.idempotent || t.notSent ? { id, status: 0, outcome: 'failed', code: 'Cancelled', message: 'cancelled' } : { id, status: 0, outcome: 'unknown', code: 'OutcomeUnknown', message: 'cancelled while the batch was on the wire' });
+        } else if (t.timedOut && ++timeouts >= 2) {
+          // As for single requests: a held answer costs the whole timeout, so one more try, not six.
+          for (const id of chunk.ids)
+            settle(members.get(id)!.idempotent
+              ? { id, status: 0, outcome: 'failed', code: 'Timeout', message: `${reason}, twice (graph.requestTimeoutSeconds in the plan)` }
+              : { id, status: 0, outcome: 'unknown', code: 'OutcomeUnknown', message: `${reason}; it may or may not have been applied` });
         } else if (t.notSent) {
           for (const id of chunk.ids) retry.set(id, { status: 0, write: members.get(id)!.write, code: 'NetworkError', message: reason });
         } else {
-          port.log('warn', `$batch (${chunk.ids.length} requests): connection lost (${reason}).`);
-          lost(chunk.ids, `connection lost: ${reason}`);
+          const what = t.timedOut ? reason : `connection lost: ${reason}`;
+          port.log('warn', `$batch (${chunk.ids.length} requests): ${what}.`);
+          lost(chunk.ids, what);
         }
         continue;
       }
@@ -189,8 +198,20 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
         continue;
       }
 
+      // A 2xx that is not a $batch answer says nothing about the requests in it: writes may have
+      // happened (unknown), reads failed. Not retried: a broken answer is not throttling.
+      const shape = batchProblem({ status: outer.status, contentType: outer.headers.get('content-type'), body: outer.body });
+      if (shape) {
+        port.log('error', `$batch (${chunk.ids.length} requests): HTTP ${outer.status}${rid}: ${shape}.`);
+        const message = `the $batch answer (HTTP ${outer.status}${rid}) is not what Graph sends: ${shape}`;
+        for (const id of chunk.ids)
+          settle(members.get(id)!.idempotent
+            ? { id, status: outer.status, outcome: 'failed', code: 'MalformedResponse', message, requestId: outer.requestId }
+            : { id, status: outer.status, outcome: 'unknown', code: 'OutcomeUnknown', message: `${message}; it may or may not have been applied`, requestId: outer.requestId });
+        continue;
+      }
       const responses = new Map<string, InnerResponse>();
-      for (const r of ((outer.body as { responses?: InnerResponse[] } | undefined)?.responses ?? [])) if (r && chunk.ids.includes(String(r.id))) responses.set(String(r.id), r);
+      for (const r of (outer.body as { responses: InnerResponse[] }).responses) if (chunk.ids.includes(String(r.id))) responses.set(String(r.id), r);
       const dependents424: string[] = [];
       for (const id of chunk.ids) {
         const m = members.get(id)!;
@@ -202,7 +223,14 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
         const e = errorOf(r.body);
         const requestId = header(r.headers, 'request-id') ?? e.requestId;
         const tag = `${describe(id)} -> HTTP ${r.status}${e.code ? ` ${e.code}` : ''}${requestId ? ` request-id ${requestId}` : ''}`;
-        if (r.status >= 200 && r.status < 300) settle({ id, status: r.status, outcome: 'ok', body: r.body, requestId });
+        // 201 is a create's answer: without a string id nobody knows what was created.
+        const created = r.status === 201 ? createdProblem({ status: 201, contentType: header(r.headers, 'content-type'), body: r.body }) : undefined;
+        if (created) {
+          port.log('warn', `${tag}: ${created}`);
+          settle(m.idempotent
+            ? { id, status: 201, outcome: 'failed', code: 'MalformedResponse', message: `the answer is not a created object: ${created}`, requestId }
+            : { id, status: 201, outcome: 'unknown', code: 'OutcomeUnknown', message: `the answer is not a created object: ${created}; it may or may not have been applied`, requestId });
+        } else if (r.status >= 200 && r.status < 300) settle({ id, status: r.status, outcome: 'ok', body: r.body, requestId });
         else if (r.status === 429 || r.status === 503) {
           port.log('warn', tag);
           retry.set(id, { status: r.status, waitMs: parseRetryAfter(header(r.headers, 'retry-after'), port.clock.now()), write: m.write, code: e.code, message: e.message, requestId });

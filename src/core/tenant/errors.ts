@@ -23,6 +23,18 @@ export class GraphRequestError extends UserError {
   }
 }
 
+/**
+ * An answer whose shape is not what Graph sends (an HTML page, `{}`, `{"value":null}`, cut-off
+ * JSON, a created object without a string id): nothing is read from it, so a broken answer can
+ * never pass for an empty tenant. See shape.ts.
+ */
+export class GraphMalformedResponseError extends GraphRequestError {
+  constructor(method: string, path: string, status: number, problem: string, requestId?: string) {
+    super(method, path, status, 'MalformedResponse', problem, requestId);
+    this.message = redact(`${method} ${path}: the answer (HTTP ${status}) is not what Graph sends: ${problem}${requestId ? ` (request-id ${requestId})` : ''}. Nothing was read from it.`);
+  }
+}
+
 export class GraphOutcomeUnknownError extends UserError {
   override readonly name = 'GraphOutcomeUnknownError';
   readonly outcome = 'unknown' as const;

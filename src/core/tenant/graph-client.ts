@@ -8,12 +8,13 @@ import { apiVersionFor, type ApiVersion } from './api-versions';
 import type { TokenSource } from './auth/token-source';
 import { runBatch } from './batch';
 import { cloudEndpoints } from './clouds';
-import { GraphOutcomeUnknownError, GraphRequestError, graphError, isAbortError, parseRetryAfter } from './errors';
+import { GraphMalformedResponseError, GraphOutcomeUnknownError, GraphRequestError, graphError, isAbortError, parseRetryAfter } from './errors';
 import type { BatchRequest, BatchResult, GraphPort, Log, Method, PostOptions, RequestOptions } from './graph-port';
 import { abortError, Pacer, systemClock, type Clock, type PacingOptions, type RequestClass } from './pacer';
 import { describeError, redact } from './redact';
 import { defaultScopes } from './scopes';
 import type { Exchange, PortInternals, RawResponse, RetryOptions } from './transport';
+import { createdProblem, listProblem } from './shape';
 
 export interface GraphPortOptions {
   /** Sandbox tenant root, e.g. http://127.0.0.1:4321 (no version). Overrides the cloud's Graph host. */
@@ -24,6 +25,13 @@ export interface GraphPortOptions {
   scopes?: string[];
   pacing?: PacingOptions;
   retry?: RetryOptions;
+  /**
+   * How long one HTTP exchange may take, answer body included (default 120 s; plan
+   * `graph.requestTimeoutSeconds`). Without it a held answer stalled a run for Node's 300 s.
+   */
+  requestTimeoutMs?: number;
+  /** How many pages one list may have before it stops (default 1000; plan `graph.maxPages`). */
+  maxPages?: number;
   log?: Log;
   fetch?: typeof fetch;
   clock?: Clock;
@@ -31,12 +39,19 @@ export interface GraphPortOptions {
   random?: () => number;
 }
 
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+// 1000 pages of up to 999 objects: far beyond any tenant's object lists; a next-page chain
+// longer than that is a service (or proxy) going round in circles.
+export const DEFAULT_MAX_PAGES = 1000;
+
 /** Marker in GraphClientError.customError: graph-client rethrows GraphClientErrors untouched. */
 interface TransportFailure {
   transport: true;
   /** True when the request cannot have reached the service (connection refused, DNS). */
   notSent: boolean;
   aborted: boolean;
+  /** No answer within the port's request timeout (the caller did not cancel). */
+  timedOut: boolean;
   auth: boolean;
   cause: unknown;
 }
@@ -54,7 +69,7 @@ function errorCode(error: unknown): string | undefined {
 
 function transportError(cause: unknown, flags: Partial<TransportFailure>): GraphClientError {
   const error = new GraphClientError('transport');
-  const failure: TransportFailure = { transport: true, notSent: false, aborted: false, auth: false, cause, ...flags };
+  const failure: TransportFailure = { transport: true, notSent: false, aborted: false, timedOut: false, auth: false, cause, ...flags };
   error.customError = failure;
   return error;
 }
@@ -96,12 +111,27 @@ class BearerMiddleware implements Middleware {
   }
 }
 
+/**
+ * One exchange's time limit. FetchMiddleware starts it once the bearer is there, so a sign-in
+ * prompt is not counted as the service's time; it covers the answer's body too.
+ */
+interface Deadline {
+  ms: number;
+  signal?: AbortSignal;
+}
+const DEADLINE = 'cm2intuneDeadline';
+
 class FetchMiddleware implements Middleware {
   constructor(private readonly fetchImpl: typeof fetch) {}
   async execute(context: Context): Promise<void> {
-    const signal = context.options?.signal ?? undefined;
+    const { [DEADLINE]: deadline, ...init } = (context.options ?? {}) as RequestInit & { [DEADLINE]?: Deadline };
+    let signal = init.signal ?? undefined;
+    if (deadline) {
+      deadline.signal = AbortSignal.timeout(deadline.ms);
+      signal = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+    }
     try {
-      context.response = await this.fetchImpl(context.request, context.options as RequestInit);
+      context.response = await this.fetchImpl(context.request, { ...init, signal });
     } catch (cause) {
       const code = errorCode(cause);
       throw transportError(cause, { aborted: Boolean(signal?.aborted) || isAbortError(cause), notSent: code !== undefined && NOT_SENT_CODES.has(code) });
@@ -133,6 +163,8 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   const pacer = new Pacer(options.pacing, clock);
   const retry: Required<RetryOptions> = { maxRetries: 6, baseDelayMs: 1000, maxDelayMs: 120_000, maxThrottledMs: 600_000, ...options.retry };
   const scopes = options.scopes ?? defaultScopes(options.cloud);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const client = Client.initWithMiddleware({
     baseUrl: `${root}/`,
     middleware: [new BearerMiddleware(origin, options.tokenSource, scopes), new FetchMiddleware(options.fetch ?? globalThis.fetch)],
@@ -143,8 +175,19 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     return Math.round(full / 2 + (random() * full) / 2);
   };
 
+  /** One exchange within the request timeout; a timeout is a transport failure of its own kind. */
   async function sendOnce(x: Exchange): Promise<RawResponse> {
-    let request = client.api(x.path).version(x.version).responseType(ResponseType.RAW).headers({ ...x.headers });
+    const deadline: Deadline = { ms: requestTimeoutMs };
+    try {
+      return await exchange(x, deadline);
+    } catch (error) {
+      if (deadline.signal?.aborted && !x.signal?.aborted) throw transportError(new Error(`no answer within ${requestTimeoutMs / 1000} s`), { timedOut: true });
+      throw error;
+    }
+  }
+
+  async function exchange(x: Exchange, deadline: Deadline): Promise<RawResponse> {
+    let request = client.api(x.path).version(x.version).responseType(ResponseType.RAW).headers({ ...x.headers }).option(DEADLINE, deadline);
     if (x.signal) request = request.option('signal', x.signal);
     let response: Response;
     switch (x.method) {
@@ -187,6 +230,7 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     const kind: RequestClass = isWrite(x.method) ? 'write' : 'read';
     const what = `${x.method} /${x.version}${x.path}`;
     let throttledSince: number | undefined;
+    let timeouts = 0;
     for (let attempt = 0; ; attempt++) {
       const permit = await pacer.acquire(kind === 'write' ? { writes: 1 } : { reads: 1 }, x.signal);
       let response: RawResponse;
@@ -202,11 +246,15 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
           throw abortError(x.signal);
         }
         const reason = describeError(transport.cause);
+        const lost = transport.timedOut ? reason : `connection lost: ${reason}`;
         if (!x.idempotent && !transport.notSent) {
-          log('warn', `${what}: connection lost (${reason}); outcome unknown, not resent.`);
-          throw new GraphOutcomeUnknownError(x.method, x.path, `connection lost: ${reason}`);
+          log('warn', `${what}: ${lost}; outcome unknown, not resent.`);
+          throw new GraphOutcomeUnknownError(x.method, x.path, lost);
         }
-        if (attempt >= retry.maxRetries) throw new GraphRequestError(x.method, x.path, 0, 'NetworkError', reason);
+        // A service that held an answer for the whole timeout gets one more chance, not six:
+        // each try costs the full timeout.
+        if (transport.timedOut && ++timeouts >= 2) throw new GraphRequestError(x.method, x.path, 0, 'Timeout', `${reason}, twice (graph.requestTimeoutSeconds in the plan)`);
+        if (attempt >= retry.maxRetries) throw new GraphRequestError(x.method, x.path, 0, transport.timedOut ? 'Timeout' : 'NetworkError', reason);
         const wait = backoffMs(attempt);
         log('warn', `${what}: ${reason}; retry ${attempt + 1}/${retry.maxRetries} in ${(wait / 1000).toFixed(1)} s.`);
         await clock.sleep(wait, x.signal);
@@ -256,12 +304,16 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   async function* list<T>(path: string, options?: RequestOptions): AsyncIterable<T> {
     let next: { version: ApiVersion; path: string } | undefined = resolve(path, options);
     const seen = new Set<string>();
-    while (next) {
+    for (let pages = 1; next; pages++) {
       const page = await execute({ method: 'GET', ...next, headers: options?.headers, idempotent: true, signal: options?.signal });
-      const body = (page.body ?? {}) as { value?: T[]; '@odata.nextLink'?: string };
-      for (const item of body.value ?? []) yield item;
+      // A page that is not a list stops the read: taken as empty, it made an import create everything again.
+      const problem = listProblem({ status: page.status, contentType: page.headers.get('content-type'), body: page.body });
+      if (problem) throw new GraphMalformedResponseError('GET', `/${next.version}${next.path.split('?')[0]}`, page.status, problem, page.requestId);
+      const body = page.body as { value: T[]; '@odata.nextLink'?: string | null };
+      for (const item of body.value) yield item;
       const link = body['@odata.nextLink'];
       if (!link) break;
+      if (pages >= maxPages) throw new GraphRequestError('GET', path, page.status, 'TooManyPages', `the list goes on past ${maxPages} pages; stopped following its next-page links (graph.maxPages in the plan)`);
       if (seen.has(link)) throw new GraphRequestError('GET', path, page.status, 'NextLinkLoop', 'the service returned the same next-page link twice');
       seen.add(link);
       next = relativeLink(link);
@@ -281,7 +333,11 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
       return all;
     },
     async create<T>(path: string, body: unknown, options?: RequestOptions) {
-      const r = await execute({ method: 'POST', ...resolve(path, options, body), body, headers: options?.headers, idempotent: false, signal: options?.signal });
+      const target = resolve(path, options, body);
+      const r = await execute({ method: 'POST', ...target, body, headers: options?.headers, idempotent: false, signal: options?.signal });
+      // The write went through, but without a readable id nobody knows what was created.
+      const problem = createdProblem({ status: r.status, contentType: r.headers.get('content-type'), body: r.body });
+      if (problem) throw new GraphOutcomeUnknownError('POST', target.path, `the answer (HTTP ${r.status}) is not a created object: ${problem}`);
       return r.body as T;
     },
     async post<T>(path: string, body: unknown, options?: PostOptions) {

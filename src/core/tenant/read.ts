@@ -2,7 +2,9 @@
 // lists (with their assignments expanded, so pairing and assignment checks need no call per
 // object) and only the groups that could match a collection, looked up by filter in $batch.
 import { RESOURCE_PATHS, type IntuneResource } from './api-versions';
-import type { BatchRequest, GraphPort } from './graph-port';
+import { GraphMalformedResponseError, GraphRequestError } from './errors';
+import type { BatchRequest, BatchResult, GraphPort } from './graph-port';
+import { fieldsProblem, listProblem, type FieldRule } from './shape';
 
 export interface TenantAssignment {
   intent?: string;
@@ -43,6 +45,12 @@ export async function readTenantObjects(graph: GraphPort, signal?: AbortSignal):
         query: { $select: 'id,displayName,description', $expand: 'assignments', $top: 999 },
         signal,
       });
+      // Pairing reads the id, the marker in the description and the assignments' targets.
+      const assignments = () => items.flatMap((o) => o.assignments ?? []);
+      const problem = fieldsProblem(items, OBJECT_FIELDS, 'object')
+        ?? fieldsProblem(assignments(), { intent: 'string?', target: 'object' }, 'assignment')
+        ?? fieldsProblem(assignments().map((a) => a.target), { '@odata.type': 'string', groupId: 'string?' }, 'assignment target');
+      if (problem) throw new GraphMalformedResponseError('GET', `/beta${RESOURCE_PATHS[resource]}`, 200, problem);
       return items.map((o): TenantObjectRecord => ({
         id: o.id,
         resource,
@@ -54,6 +62,24 @@ export async function readTenantObjects(graph: GraphPort, signal?: AbortSignal):
     }),
   );
   return lists.flat();
+}
+
+const OBJECT_FIELDS: Record<string, FieldRule> = { id: 'string', '@odata.type': 'string?', displayName: 'string?', description: 'string?', assignments: 'array?' };
+const GROUP_FIELDS: Record<string, FieldRule> = { id: 'string', displayName: 'string', onPremisesSecurityIdentifier: 'string?', mailNickname: 'string?' };
+
+/**
+ * The items of a list read inside a $batch (group and user lookups), checked for the fields the
+ * product reads. A failed or malformed lookup stops the run: a group "not found" would be created.
+ */
+export function lookupItems<T>(result: BatchResult, path: string, fields: Record<string, FieldRule>, what: string): T[] {
+  if (result.outcome !== 'ok') {
+    if (result.code === 'MalformedResponse') throw new GraphMalformedResponseError('GET', path, result.status, result.message ?? 'not a $batch answer', result.requestId);
+    throw new GraphRequestError('GET', path, result.status, result.code ?? '', `${what} failed: ${result.message ?? result.outcome}`, result.requestId);
+  }
+  const answer = { status: result.status, body: result.body };
+  const problem = listProblem(answer) ?? fieldsProblem((result.body as { value: unknown[] }).value, fields, what);
+  if (problem) throw new GraphMalformedResponseError('GET', path, result.status, problem, result.requestId);
+  return (result.body as { value: T[] }).value;
 }
 
 export interface GroupQuery {
@@ -100,12 +126,9 @@ export async function findGroups(graph: GraphPort, query: GroupQuery, signal?: A
   const groups = new Map<string, TenantGroupRecord>();
   for (const [index, result] of results.entries()) {
     const prefixResult = filters[index] === PREFIX_FILTER;
-    if (result.outcome !== 'ok') {
-      if (result.status === 404) continue; // a group id in the plan that doesn't exist: the analysis reports it
-      throw new Error(`Reading groups failed: HTTP ${result.status} ${result.code ?? ''} ${result.message ?? ''}`.trim());
-    }
-    const body = result.body as { value?: RawGroup[] } & RawGroup;
-    for (const g of body.value ?? [body]) {
+    // a group id in the plan that doesn't exist: the analysis reports it
+    if (result.outcome !== 'ok' && result.status === 404) continue;
+    for (const g of lookupItems<RawGroup>(result, '/v1.0/groups', GROUP_FIELDS, 'group lookup')) {
       if (prefixResult && !nicknames.includes(g.mailNickname ?? '')) continue;
       groups.set(g.id, { id: g.id, displayName: g.displayName, onPremisesSecurityIdentifier: g.onPremisesSecurityIdentifier ?? null, mailNickname: g.mailNickname ?? null });
     }
