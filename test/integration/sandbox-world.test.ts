@@ -21,12 +21,19 @@ describe('sandbox world: the Intune service follows the subscription collection'
     removeDir(dir);
   });
 
-  it('starts hybrid: authority sccm, every user device under ConfigMgr, the site readable over TDS', async () => {
+  it('starts settled: authority sccm, subscription members\' devices hybrid, licensed non-members\' in Intune, the site readable over TDS', async () => {
     const org = await graph(world, 'GET', `/v1.0/organization/${world.tenant.tenantId}?$select=mobileDeviceManagementAuthority`);
     assert.equal(org.body.mobileDeviceManagementAuthority, 'sccm');
     const all = await graph(world, 'GET', '/v1.0/deviceManagement/managedDevices?$top=999');
     assert.ok(all.body.value.length > 400);
-    assert.ok(all.body.value.every((d: any) => d.managementAgent === HYBRID_AGENT));
+    const members = new Set(world.console.members(SUBSCRIPTION));
+    const agentOf = new Map(all.body.value.map((d: any) => [d.id, d.managementAgent]));
+    const devices = world.state().devices;
+    for (const d of devices.filter((x) => x.userResourceId !== null && members.has(x.userResourceId))) assert.equal(agentOf.get(d.managedDeviceId), HYBRID_AGENT);
+    assert.ok(devices.some((d) => d.userResourceId !== null && !members.has(d.userResourceId) && agentOf.get(d.managedDeviceId) === INTUNE_AGENT));
+    const pending = devices.filter((d) => d.pending || d.awaiting);
+    world.console.updateMembership(SUBSCRIPTION);
+    assert.deepEqual(world.state().devices.filter((d) => d.pending || d.awaiting), pending, 'an evaluation of the unchanged site schedules no move');
     const [sub] = await siteQuery(world, 'SELECT MemberCount FROM v_Collection WHERE CollectionID = \'P0100014\'');
     assert.equal(sub.MemberCount, world.console.members(SUBSCRIPTION).length);
     const mobile = await siteQuery(world, 'SELECT COUNT(*) AS n FROM v_CombinedDeviceResources WHERE ClientType = 3');

@@ -130,6 +130,10 @@ export function makeSeed(): SandboxSeed {
   const owner = new Map((rows.v_UsersPrimaryMachines as [number, number][]).map(([u, m]) => [m, u]));
   const guidOfDevice = new Map((rows.v_R_System as [number, number, string, string][]).map(([id, , , g]) => [id, g]));
   const managedDevices: GraphObject[] = [];
+  // The world starts settled: a licensed user outside the subscription collection already has
+  // their devices in Intune (mixed authority); everyone else's are hybrid.
+  const subscribed = new Set((rows.v_FullCollectionMembership as [string, number][]).filter(([c]) => c === 'P0100014').map(([, id]) => id));
+  const intunePlan = (u: GraphObject) => (u.assignedPlans as { servicePlanId: string; capabilityStatus: string }[]).some((p) => p.servicePlanId === INTUNE_A_PLAN && p.capabilityStatus === 'Enabled');
   for (const r of rows.v_CombinedDeviceResources) {
     const [machineId, name, os, deviceOwner, clientType, , , eas, imei, serial, lastActive] = r as [number, string, string, number, number, boolean, string | null, string | null, string | null, string, string];
     if (clientType !== 3) continue;
@@ -149,7 +153,7 @@ export function makeSeed(): SandboxSeed {
       emailAddress: user?.mail ?? '',
       operatingSystem: platform,
       osVersion: os.replace(/^\D+/, ''),
-      managementAgent: 'configurationManagerClientMdm',
+      managementAgent: user && !dem && !subscribed.has(ownerResource!) && intunePlan(user) ? 'mdm' : 'configurationManagerClientMdm',
       managementState: 'managed',
       managedDeviceOwnerType: deviceOwner === 2 ? 'personal' : 'company',
       deviceEnrollmentType: dem ? 'deviceEnrollmentManager' : user ? 'userEnrollment' : platform === 'iOS' || platform === 'macOS' ? 'appleBulkWithoutUser' : platform === 'Windows' ? 'windowsBulkUserless' : 'unknown',
