@@ -175,7 +175,7 @@ describe('sandbox world: restart, clock, licences', () => {
     }
   });
 
-  it('connectors: NDES (beta) healthy on another host and inactive on the site\'s own NDES host; Exchange connected; the site knows its roles', async () => {
+  it('connectors: NDES (beta) healthy on another host and inactive on the site\'s own NDES host; Exchange connected; states switchable; the site knows its roles', async () => {
     const world = await openWorld(dir);
     try {
       const ndes = (await graph(world, 'GET', '/beta/deviceManagement/ndesConnectors')).body.value as any[];
@@ -187,6 +187,15 @@ describe('sandbox world: restart, clock, licences', () => {
       assert.equal(exchange.serverName, siteExchange.ServerName);
       const [site] = await siteQuery(world, 'SELECT BuildNumber FROM v_Site');
       assert.equal(site.BuildNumber, 8853);
+      assert.equal((await admin(world, 'POST', 'world/connectors', { ndes: 'inactive', exchange: 'absent' })).status, 204);
+      assert.deepEqual((await graph(world, 'GET', '/beta/deviceManagement/ndesConnectors')).body.value.map((c: any) => c.state), ['inactive', 'inactive']);
+      assert.deepEqual((await graph(world, 'GET', '/v1.0/deviceManagement/exchangeConnectors')).body.value, []);
+      world.setConnectors({ ndes: 'absent', exchange: 'inactive' });
+      assert.deepEqual((await graph(world, 'GET', '/beta/deviceManagement/ndesConnectors')).body.value, []);
+      assert.equal((await graph(world, 'GET', '/v1.0/deviceManagement/exchangeConnectors')).body.value[0].status, 'disconnected');
+      const bad = await admin(world, 'POST', 'world/connectors', { ndes: 'broken' });
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.error.message, /healthy, inactive or absent/);
     } finally {
       await world.close();
     }

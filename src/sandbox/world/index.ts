@@ -9,7 +9,7 @@ import { generate } from 'selfsigned';
 import { CONTOSO_SQL } from '../site/contoso/generate';
 import { SqliteEngine } from '../site/tds/engine';
 import { startTdsTestServer, type TdsTestServer } from '../site/tds/server';
-import { startSandboxTenant, type SandboxTenant } from '../tenant/index';
+import { DEFAULT_SEED, startSandboxTenant, type SandboxTenant } from '../tenant/index';
 import { guidOf } from '../tenant/seed/make-seed';
 import type { GraphObject } from '../tenant/types';
 import { WorldClock, type ClockState } from './clock';
@@ -28,6 +28,7 @@ export const INTUNE_AGENT = 'mdm';
 
 export type Authority = 'configMgr' | 'intune';
 export type SubscriptionState = 'active' | 'authorityChanged' | 'removed';
+export type ConnectorState = 'healthy' | 'inactive' | 'absent';
 
 export interface WorldDevice {
   managedDeviceId: string;
@@ -97,6 +98,7 @@ export interface SandboxWorld {
   setSlowCheckIns(ms: number): void;
   /** The device checks in now (an offline one comes back online). */
   checkIn(managedDeviceId: string): void;
+  setConnectors(states: { ndes?: ConnectorState; exchange?: ConnectorState }): void;
   /** Runs whatever is due on the clock now (the world also does it on its own every tick). */
   settle(): void;
   state(): WorldState;
@@ -177,6 +179,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
     setMoveDelay: (ms) => w.setKnob('moveDelayMs', ms),
     setSlowCheckIns: (ms) => w.setKnob('slowCheckInMs', ms),
     checkIn: (id) => w.checkIn(id),
+    setConnectors: (states) => w.setConnectors(states),
     settle: () => w.tick(),
     state: () => w.snapshot(),
     close: async () => {
@@ -291,8 +294,9 @@ class World {
     this.tick();
     const now = this.clock.now();
     const members = this.subscriptionMembers();
-    if (this.state.subscription !== 'active') return this.saveWorld();
+    if (this.state.subscription !== 'active') return;
     const users = this.tenantUsers();
+    let changed = false;
     for (const d of this.state.devices) {
       if (d.removed || d.dem || d.userResourceId === null) continue;
       const user = users.get(d.userResourceId);
@@ -301,6 +305,7 @@ class World {
       const heading = d.awaiting?.to ?? d.pending?.to ?? d.authority;
       if (heading === desired) continue;
       delete d.awaiting;
+      changed = true;
       if (d.authority === desired) {
         delete d.pending; // changed back before the move happened
         continue;
@@ -308,7 +313,25 @@ class World {
       d.pending = { to: desired, at: now + this.state.moveDelayMs };
       this.log(now, `move to ${desired} scheduled for ${iso(d.pending.at)}`, d, user);
     }
-    this.saveWorld();
+    if (changed) this.saveWorld();
+  }
+
+  /** Connector states: healthy (as seeded), inactive, absent (none in the tenant). */
+  setConnectors(states: { ndes?: ConnectorState; exchange?: ConnectorState }): void {
+    for (const [k, v] of Object.entries(states)) {
+      if (k !== 'ndes' && k !== 'exchange') throw new ConsoleError(`Unknown connector '${k}': use ndes or exchange.`);
+      if (!['healthy', 'inactive', 'absent'].includes(String(v))) throw new ConsoleError(`A connector state is healthy, inactive or absent (got ${JSON.stringify(v)}).`);
+    }
+    this.tenant.update((state) => {
+      if (states.ndes) {
+        state.ndesConnectors = states.ndes === 'absent' ? [] : structuredClone(DEFAULT_SEED.ndesConnectors ?? []) as GraphObject[];
+        if (states.ndes === 'inactive') for (const c of state.ndesConnectors) c.state = 'inactive';
+      }
+      if (states.exchange) {
+        state.exchangeConnectors = states.exchange === 'absent' ? [] : structuredClone(DEFAULT_SEED.exchangeConnectors ?? []) as GraphObject[];
+        if (states.exchange === 'inactive') for (const c of state.exchangeConnectors) c.status = 'disconnected';
+      }
+    });
   }
 
   /** Runs what is due: scheduled moves, answers to notifications, regular check-ins. */
@@ -569,8 +592,12 @@ class World {
       this.checkIn(decodeURIComponent(m[1]));
       return { status: 204 };
     }
+    if (route === 'POST connectors') {
+      this.setConnectors(b as { ndes?: ConnectorState; exchange?: ConnectorState });
+      return { status: 204 };
+    }
     if (route === 'POST console') return { status: 200, body: { result: this.consoleCall(b) } };
-    throw new ConsoleError(`Unknown world endpoint ${method} /_sandbox/world/${sub}: use GET state|clock, POST clock/advance {"ms"}, clock/speed {"speed"}, knobs {"moveDelayMs","slowCheckInMs"}, wizard/change-authority, wizard/remove-subscription, devices/{id}/check-in, console {"method","args"}.`);
+    throw new ConsoleError(`Unknown world endpoint ${method} /_sandbox/world/${sub}: use GET state|clock, POST clock/advance {"ms"}, clock/speed {"speed"}, knobs {"moveDelayMs","slowCheckInMs"}, connectors {"ndes","exchange": healthy|inactive|absent}, wizard/change-authority, wizard/remove-subscription, devices/{id}/check-in, console {"method","args"}.`);
   }
 
   /** One SiteConsole call over HTTP: {"method":"addExcludeRule","args":["P0100014","P0100040"]}. */
