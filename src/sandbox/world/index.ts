@@ -213,11 +213,11 @@ class World {
       slowCheckInMs: 0,
       subscription: 'active',
       tenantPoliciesMigrated: false,
-      devices: this.initialDevices(),
+      devices: this.initialDevices(options.checkInIntervalMs === undefined ? 8 * HOUR : positiveMs(options.checkInIntervalMs, 'checkInIntervalMs')),
       events: [],
     };
     if (options.moveDelayMs !== undefined) this.state.moveDelayMs = checkMs(options.moveDelayMs, 'moveDelayMs');
-    if (options.checkInIntervalMs !== undefined) this.state.checkInIntervalMs = checkMs(options.checkInIntervalMs, 'checkInIntervalMs');
+    if (options.checkInIntervalMs !== undefined) this.state.checkInIntervalMs = positiveMs(options.checkInIntervalMs, 'checkInIntervalMs');
     if (firstStart) {
       this.console.reevaluate(); // the generated membership, now from the rules themselves
       this.siteDirty = true;
@@ -231,7 +231,7 @@ class World {
 
   // ---- first start: the devices the world follows ----
 
-  private initialDevices(): WorldDevice[] {
+  private initialDevices(interval: number): WorldDevice[] {
     const db = this.engine.database;
     const rows = (sql: string) => db.exec(sql)[0]?.values ?? [];
     const affinity = new Map(rows('SELECT MachineID, UserResourceID FROM v_UsersPrimaryMachines').map(([m, u]) => [Number(m), Number(u)]));
@@ -245,7 +245,6 @@ class World {
       const resourceId = bySmsGuid.get(d.id);
       if (resourceId === undefined) return; // a device the site does not know (not the world's)
       const isOnline = online.get(resourceId) ?? true;
-      const interval = this.stateOrDefault('checkInIntervalMs', 8 * HOUR);
       devices.push({
         managedDeviceId: d.id,
         resourceId,
@@ -259,10 +258,6 @@ class World {
       });
     });
     return devices;
-  }
-
-  private stateOrDefault<K extends keyof WorldState>(key: K, fallback: WorldState[K]): WorldState[K] {
-    return (this.state as WorldState | undefined)?.[key] ?? fallback;
   }
 
   // ---- the Intune service's rules ----
@@ -625,6 +620,11 @@ function deviceGuid(smsGuid: string): string {
 }
 
 const iso = (t: number) => new Date(t).toISOString();
+
+function positiveMs(v: unknown, what: string): number {
+  if (checkMs(v, what) === 0) throw new ConsoleError(`${what} must be more than 0 ms.`);
+  return v as number;
+}
 
 function checkMs(v: unknown, what: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConsoleError(`${what} must be a number of milliseconds, 0 or more (got ${JSON.stringify(v)}).`);
