@@ -89,7 +89,8 @@ describe('sandbox world: the Intune service follows the subscription collection'
     const demUser = demDevices[0].userResourceId!;
     const own = state.devices.filter((d) => d.userResourceId === demUser && !d.dem);
     assert.ok(own.length >= 1, 'the DEM user has a device of their own');
-    if (!world.console.members(SUBSCRIPTION).includes(demUser)) world.console.addDirectRule(SUBSCRIPTION, demUser);
+    assert.ok(world.console.members(SUBSCRIPTION).includes(demUser), 'the DEM is in the subscription collection, so all their devices start hybrid');
+    assert.ok([...demDevices, ...own].every((d) => d.authority === 'configMgr'));
     excludeWave(world, 'Wave – DEM', [demUser]);
     world.clock.advance(10 * MINUTE);
     const upn = world.console.getUser(demUser)!.upn!;
