@@ -129,7 +129,12 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
 
   // The site: its database image, login and certificate live in the folder (a local sandbox: the password is not a secret worth more).
   const firstStart = !existsSync(path('site'));
-  const engine = await SqliteEngine.load([fixture], firstStart ? undefined : new Uint8Array(readFileSync(path('site'))));
+  let engine: SqliteEngine;
+  try {
+    engine = await SqliteEngine.load([fixture], firstStart ? undefined : new Uint8Array(readFileSync(path('site'))));
+  } catch (e) {
+    throw new Error(`The site database ${firstStart ? `fixture ${fixture}` : path('site')} could not be loaded (${(e as Error).message}).${firstStart ? '' : ' Delete the sandbox folder to start a new world.'}`);
+  }
   if (!existsSync(path('login'))) writeAtomic(path('login'), JSON.stringify({ user: 'cm_reader', password: `Tds-${randomBytes(12).toString('base64url')}` }, null, 2));
   const login = readJson<{ user: string; password: string }>(path('login'), 'the site login');
   if (!existsSync(path('key')) || !existsSync(path('cert'))) {
@@ -159,7 +164,13 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
       afterWrite: () => world?.evaluate(),
     },
   });
-  const sql = await startTdsTestServer({ fixtureFiles: [fixture], engine, tls: tlsPems, user: login.user, password: login.password, port: options.sqlPort, log: () => {} });
+  let sql: TdsTestServer;
+  try {
+    sql = await startTdsTestServer({ fixtureFiles: [fixture], engine, tls: tlsPems, user: login.user, password: login.password, port: options.sqlPort, log: () => {} });
+  } catch (e) {
+    await tenant.close();
+    throw new Error(`The sample site's SQL server could not start${options.sqlPort ? ` on port ${options.sqlPort}` : ''}: ${(e as Error).message}`);
+  }
   try {
     world = new World(engine, tenant, path, options, firstStart);
   } catch (e) {
