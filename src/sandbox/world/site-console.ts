@@ -141,7 +141,9 @@ export class DatabaseSiteConsole implements SiteConsole {
     const groupsOf = new Map<string, number[]>();
     for (const r of this.all('SELECT ResourceID, User_Group_Name0 AS g FROM v_RA_User_UserGroupName')) {
       const key = String(r.g).toLowerCase();
-      groupsOf.set(key, [...(groupsOf.get(key) ?? []), Number(r.ResourceID)]);
+      const list = groupsOf.get(key);
+      if (list) list.push(Number(r.ResourceID));
+      else groupsOf.set(key, [Number(r.ResourceID)]);
     }
     const groupName = new Map(this.all('SELECT ResourceID, Name0 FROM v_R_UserGroup').map((r) => [Number(r.ResourceID), String(r.Name0).toLowerCase()]));
     const systems = this.all('SELECT ResourceID, Operating_System_Name_and0 AS os FROM v_R_System');
@@ -276,7 +278,14 @@ export class DatabaseSiteConsole implements SiteConsole {
     try {
       stmt.bind(params);
       const out: Row[] = [];
-      while (stmt.step()) out.push(stmt.getAsObject() as Row);
+      let names: string[] | undefined;
+      while (stmt.step()) {
+        names ??= stmt.getColumnNames();
+        const values = stmt.get();
+        const row: Row = {};
+        for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
+        out.push(row);
+      }
       return out;
     } finally {
       stmt.free();
@@ -308,7 +317,9 @@ function groupBy(rows: Row[]): Map<string, Row[]> {
   const out = new Map<string, Row[]>();
   for (const r of rows) {
     const key = String(r.CollectionID);
-    out.set(key, [...(out.get(key) ?? []), r]);
+    const list = out.get(key);
+    if (list) list.push(r);
+    else out.set(key, [r]);
   }
   return out;
 }
