@@ -82,6 +82,17 @@ describe('sandbox world: the Intune service follows the subscription collection'
     for (const d of await managedDevicesOf(world, user.upn)) if (online.includes(d.id)) assert.equal(d.managementAgent, INTUNE_AGENT);
   });
 
+  it("a user with Office 365's MDM plan but not Intune's is unlicensed for the move", async () => {
+    const o365 = candidates(world, { licensed: false }).find((c) => {
+      const u = world.tenantServer.peek().users.find((x) => x.userPrincipalName === c.upn)!;
+      return (u.assignedPlans as any[]).some((p) => p.servicePlanId === '882e1d05-acd1-4ccb-8708-6ee03664b117' && p.capabilityStatus === 'Enabled');
+    });
+    assert.ok(o365, 'the sample tenant has such a user in the subscription collection');
+    excludeWave(world, 'Wave – O365 only', [o365.resourceId]);
+    world.clock.advance(60 * MINUTE);
+    assert.ok((await agents(world, o365.upn)).every((a) => a === HYBRID_AGENT));
+  });
+
   it("a DEM's devices don't follow the DEM user; the user's own device does", async () => {
     const state = world.state();
     const demDevices = state.devices.filter((d) => d.dem);

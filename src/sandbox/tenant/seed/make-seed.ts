@@ -20,6 +20,9 @@ export const TENANT_ID = '00000000-0000-4000-8000-000000000001';
 export const INTUNE_A_PLAN = 'c1ec4a95-1f05-45b3-a911-aa3fa01094f5';
 const EMS_E3_SKU = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
 const INTUNE_A_SKU = '061f9ace-7d42-4136-88ac-31dc755f143f';
+// Office 365 E3: carries "Mobile Device Management for Office 365" (INTUNE_O365), which is not Intune (domain.md H.3.2).
+const O365_E3_SKU = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+const INTUNE_O365_PLAN = '882e1d05-acd1-4ccb-8708-6ee03664b117';
 const SYNCED_AT = '2019-06-01T08:00:00Z';
 
 export function guidOf(kind: string, key: string): string {
@@ -56,12 +59,13 @@ export function makeSeed(): SandboxSeed {
       onPremisesSamAccountName: sam,
       onPremisesDomainName: 'contoso.com',
       onPremisesSyncEnabled: true,
-      assignedLicenses: licensed ? [{ skuId: EMS_E3_SKU, disabledPlans: [] }] : [],
+      // Half of the users without Intune have Office 365 E3: a licence, but not the Intune plan (a trap).
+      assignedLicenses: licensed ? [{ skuId: EMS_E3_SKU, disabledPlans: [] }] : i % 2 === 0 ? [{ skuId: O365_E3_SKU, disabledPlans: [] }] : [],
       assignedPlans: licensed
         ? [
             { assignedDateTime: SYNCED_AT, capabilityStatus: planStatus, service: 'SCO', servicePlanId: INTUNE_A_PLAN },
           ]
-        : [],
+        : i % 2 === 0 ? [{ assignedDateTime: SYNCED_AT, capabilityStatus: 'Enabled', service: 'SCO', servicePlanId: INTUNE_O365_PLAN }] : [],
     };
     users.push(user);
     userIdByResource.set(resourceId, id);
@@ -179,7 +183,8 @@ export function makeSeed(): SandboxSeed {
       ],
     },
     subscribedSkus: [
-      { id: `${TENANT_ID}_${EMS_E3_SKU}`, skuId: EMS_E3_SKU, skuPartNumber: 'EMS', appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: users.filter((u) => (u.assignedLicenses as unknown[]).length).length, prepaidUnits: { enabled: 600, suspended: 0, warning: 0 }, servicePlans: [{ servicePlanId: INTUNE_A_PLAN, servicePlanName: 'INTUNE_A', provisioningStatus: 'Success', appliesTo: 'User' }] },
+      { id: `${TENANT_ID}_${EMS_E3_SKU}`, skuId: EMS_E3_SKU, skuPartNumber: 'EMS', appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: users.filter((u) => (u.assignedLicenses as { skuId: string }[]).some((l) => l.skuId === EMS_E3_SKU)).length, prepaidUnits: { enabled: 600, suspended: 0, warning: 0 }, servicePlans: [{ servicePlanId: INTUNE_A_PLAN, servicePlanName: 'INTUNE_A', provisioningStatus: 'Success', appliesTo: 'User' }] },
+      { id: `${TENANT_ID}_${O365_E3_SKU}`, skuId: O365_E3_SKU, skuPartNumber: 'ENTERPRISEPACK', appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: users.filter((u) => (u.assignedLicenses as { skuId: string }[]).some((l) => l.skuId === O365_E3_SKU)).length, prepaidUnits: { enabled: 100, suspended: 0, warning: 0 }, servicePlans: [{ servicePlanId: INTUNE_O365_PLAN, servicePlanName: 'INTUNE_O365', provisioningStatus: 'Success', appliesTo: 'User' }] },
       { id: `${TENANT_ID}_${INTUNE_A_SKU}`, skuId: INTUNE_A_SKU, skuPartNumber: 'INTUNE_A', appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: 0, prepaidUnits: { enabled: 25, suspended: 0, warning: 0 }, servicePlans: [{ servicePlanId: INTUNE_A_PLAN, servicePlanName: 'INTUNE_A', provisioningStatus: 'Success', appliesTo: 'User' }] },
     ],
     users,
