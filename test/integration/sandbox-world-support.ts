@@ -94,7 +94,7 @@ export function siteConfig(world: SandboxWorld): SqlSiteSource {
     source: 'sql', server: world.site.server, port: world.site.port, database: world.site.database, siteCode: world.site.siteCode,
     auth: { type: 'sql', user: world.site.user }, encryption: { caFile: world.site.caFile },
     connectTimeoutSeconds: 5, requestTimeoutSeconds: 30,
-  } as SqlSiteSource;
+  };
 }
 
 export async function siteQuery<T = any>(world: SandboxWorld, text: string): Promise<T[]> {

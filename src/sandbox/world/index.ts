@@ -117,7 +117,7 @@ function readJson<T>(path: string, what: string): T {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch (e) {
-    throw new Error(`${path} (${what}) could not be read as JSON (${(e as Error).message}). Delete the sandbox folder to start a new world.`);
+    throw new Error(`${path} (${what}) could not be read as JSON (${(e as Error).message}). Delete the sandbox folder to start a new world.`, { cause: e });
   }
 }
 
@@ -133,7 +133,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
   try {
     engine = await SqliteEngine.load([fixture], firstStart ? undefined : new Uint8Array(readFileSync(path('site'))));
   } catch (e) {
-    throw new Error(`The site database ${firstStart ? `fixture ${fixture}` : path('site')} could not be loaded (${(e as Error).message}).${firstStart ? '' : ' Delete the sandbox folder to start a new world.'}`);
+    throw new Error(`The site database ${firstStart ? `fixture ${fixture}` : path('site')} could not be loaded (${(e as Error).message}).${firstStart ? '' : ' Delete the sandbox folder to start a new world.'}`, { cause: e });
   }
   if (!existsSync(path('login'))) writeAtomic(path('login'), JSON.stringify({ user: 'cm_reader', password: `Tds-${randomBytes(12).toString('base64url')}` }, null, 2));
   const login = readJson<{ user: string; password: string }>(path('login'), 'the site login');
@@ -169,7 +169,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
     sql = await startTdsTestServer({ fixtureFiles: [fixture], engine, tls: tlsPems, user: login.user, password: login.password, port: options.sqlPort, log: () => {} });
   } catch (e) {
     await tenant.close();
-    throw new Error(`The sample site's SQL server could not start${options.sqlPort ? ` on port ${options.sqlPort}` : ''}: ${(e as Error).message}`);
+    throw new Error(`The sample site's SQL server could not start${options.sqlPort ? ` on port ${options.sqlPort}` : ''}: ${(e as Error).message}`, { cause: e });
   }
   try {
     world = new World(engine, tenant, path, options, firstStart);
@@ -330,11 +330,11 @@ class World {
     }
     this.tenant.update((state) => {
       if (states.ndes) {
-        state.ndesConnectors = states.ndes === 'absent' ? [] : structuredClone(DEFAULT_SEED.ndesConnectors ?? []) as GraphObject[];
+        state.ndesConnectors = states.ndes === 'absent' ? [] : structuredClone<GraphObject[]>(DEFAULT_SEED.ndesConnectors ?? []);
         if (states.ndes === 'inactive') for (const c of state.ndesConnectors) c.state = 'inactive';
       }
       if (states.exchange) {
-        state.exchangeConnectors = states.exchange === 'absent' ? [] : structuredClone(DEFAULT_SEED.exchangeConnectors ?? []) as GraphObject[];
+        state.exchangeConnectors = states.exchange === 'absent' ? [] : structuredClone<GraphObject[]>(DEFAULT_SEED.exchangeConnectors ?? []);
         if (states.exchange === 'inactive') for (const c of state.exchangeConnectors) c.status = 'disconnected';
       }
     });
@@ -599,7 +599,7 @@ class World {
       return { status: 204 };
     }
     if (route === 'POST connectors') {
-      this.setConnectors(b as { ndes?: ConnectorState; exchange?: ConnectorState });
+      this.setConnectors(b);
       return { status: 204 };
     }
     if (route === 'POST console') return { status: 200, body: { result: this.consoleCall(b) } };

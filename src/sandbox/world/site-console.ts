@@ -165,7 +165,6 @@ export class DatabaseSiteConsole implements SiteConsole {
       const isUser = Number(c.CollectionType) === USER;
       for (const q of queries.get(id) ?? []) {
         for (const m of evaluateWql(String(q.QueryExpression), isUser, { users, groupsOf, systems })) set.add(m);
-        void q;
       }
       for (const d of direct.get(id) ?? []) {
         if (Number(d.ResourceType) === 3) (groupsOf.get(groupName.get(Number(d.ResourceID)) ?? '') ?? []).forEach((m) => set.add(m));
