@@ -114,6 +114,36 @@ describe('sandbox world: restart, clock, licences', () => {
     }
   });
 
+  it('console changes while the site streams a result: the reader gets its rows, the database is saved once the result is done', async () => {
+    const world = await openWorld(dir);
+    try {
+      const users = world.console.members('SMS00002');
+      const wave = world.console.newCollection({ name: 'Wave – while reading', type: 'user', limitToCollectionId: 'SMS00002' });
+      let changes = 0;
+      let reading = true;
+      const read = siteQuery(world, 'SELECT m.CollectionID, m.ResourceID, c.Name FROM v_FullCollectionMembership m JOIN v_Collection c ON c.CollectionID = m.CollectionID').finally(() => {
+        reading = false;
+      });
+      while (reading && changes < 40) {
+        await new Promise((r) => setTimeout(r, 1));
+        world.console.addDirectRule(wave.collectionId, users[changes++]);
+      }
+      const rows = await read;
+      assert.ok(rows.length > 5000);
+      assert.ok(changes > 0);
+      await world.close();
+      const reopened = await openWorld(dir);
+      try {
+        assert.equal(reopened.console.members(wave.collectionId).length, changes, 'every change was saved, none lost to the busy reader');
+      } finally {
+        await reopened.close();
+      }
+    } catch (e) {
+      await world.close();
+      throw e;
+    }
+  });
+
   it('the clock speeds up over HTTP: a move happens in real milliseconds without advance', async () => {
     const world = await openWorld(dir);
     try {
