@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generate } from 'selfsigned';
-import { CONTOSO_SQL } from '../site/contoso/generate';
+import { CONTOSO_SQL, OFFLINE_BEFORE } from '../site/contoso/generate';
 import { SqliteEngine } from '../site/tds/engine';
 import { startTdsTestServer, type TdsTestServer } from '../site/tds/server';
 import { DEFAULT_SEED, startSandboxTenant, type SandboxTenant } from '../tenant/index';
@@ -251,7 +251,7 @@ class World {
     for (const [g, id] of guidToResource) bySmsGuid.set(deviceGuid(g), id);
     const start = this.clock.now();
     const devices: WorldDevice[] = [];
-    const online = new Map(rows('SELECT MachineID, LastActiveTime FROM v_CombinedDeviceResources').map(([m, t]) => [Number(m), String(t) >= '2019-08-01']));
+    const online = new Map(rows('SELECT MachineID, LastActiveTime FROM v_CombinedDeviceResources').map(([m, t]) => [Number(m), String(t) >= OFFLINE_BEFORE]));
     this.tenant.peek().managedDevices.forEach((d, i) => {
       const resourceId = bySmsGuid.get(d.id);
       if (resourceId === undefined) return; // a device the site does not know (not the world's)
