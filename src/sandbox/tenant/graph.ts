@@ -121,6 +121,7 @@ export class GraphHandler {
       if (m === 'GET') return { status: 200, body: this.withContext(req, match, this.project(match, obj, q(), req.version), true) };
       if (m === 'PATCH' && match.family) return this.updateIntune(req, match, obj);
       if (m === 'PATCH' && match.collection === 'groups') return this.updateGroup(req, obj);
+      if (m === 'PATCH' && match.collection === 'users') return this.updateUser(req, obj);
       if (m === 'DELETE' && (match.family || match.collection === 'groups')) return this.remove(match, obj);
       throw methodNotAllowed(m, req.path);
     }
@@ -157,6 +158,10 @@ export class GraphHandler {
       if (rest.length === 2 && m === 'GET') return this.list(req, match, this.members(obj).map(memberView), q(), `groups/${obj.id}/members`, true);
       if (rest.length === 3 && third === '$ref' && m === 'POST') return this.addMemberRef(req, obj);
       if (rest.length === 4 && fourth === '$ref' && m === 'DELETE') return this.removeMember(obj, third);
+    }
+    if (match.collection === 'users' && sub === 'assignLicense' && rest.length === 2) {
+      if (m !== 'POST') throw methodNotAllowed(m, req.path);
+      return this.assignLicense(req, obj);
     }
     if (match.collection === 'users' && sub === 'managedDevices' && rest.length === 2 && m === 'GET') {
       return this.list(req, RESOURCES.find((r) => r.collection === 'managedDevices')!, this.state().managedDevices.filter((d) => d.userId === obj.id), q(), `users/${obj.id}/managedDevices`);
@@ -461,6 +466,96 @@ export class GraphHandler {
     return { status: 204 };
   }
 
+  // ---- users: usage location and licences (docs/sandbox.md) ----
+
+  /** Only `usageLocation` (and `accountEnabled`) are writable here: a synced user's other properties are mastered on premises. */
+  private updateUser(req: GraphRequest, user: GraphObject): GraphResponse {
+    const body = req.body;
+    if (!isObject(body)) throw badRequest('The request body must be a JSON object.');
+    for (const [key, value] of Object.entries(body)) {
+      if (key === 'usageLocation') {
+        if (value !== null && (typeof value !== 'string' || !/^[A-Z]{2}$/.test(value))) throw badRequest(`Invalid value specified for property 'usageLocation' of resource 'User'. (${JSON.stringify(value)}: a two-letter ISO 3166 country code such as "US")`);
+      } else if (key === 'accountEnabled') {
+        if (typeof value !== 'boolean') throw badRequest("Invalid value specified for property 'accountEnabled' of resource 'User'.");
+      } else if (user.onPremisesSyncEnabled === true && USER_PROPS.includes(key as (typeof USER_PROPS)[number])) {
+        throw onPremMastered();
+      } else {
+        throw badRequest(`The sandbox tenant lets PATCH /users change only 'usageLocation' and 'accountEnabled' (not '${key}').`);
+      }
+    }
+    Object.assign(user, body);
+    return { status: 204 };
+  }
+
+  /**
+   * The service's rules as public sources describe them (domain.md H.3.2): both arrays required,
+   * a usage location first, seats counted per SKU; the unknown-SKU message is the sandbox's own.
+   */
+  private assignLicense(req: GraphRequest, user: GraphObject): GraphResponse {
+    const body = req.body;
+    const missing = ['addLicenses', 'removeLicenses'].filter((k) => !isObject(body) || !Array.isArray(body[k]));
+    if (missing.length) throw badRequest(`One or more parameters of the operation 'assignLicense' are missing from the request payload. The missing parameters are: ${missing.join(', ')}.`);
+    const { addLicenses, removeLicenses } = body as { addLicenses: unknown[]; removeLicenses: unknown[] };
+    const skus = this.state().subscribedSkus;
+    const skuOf = (id: unknown) => skus.find((s) => String(s.skuId).toLowerCase() === String(id).toLowerCase());
+    const assigned = structuredClone((user.assignedLicenses ?? []) as { skuId: string; disabledPlans: string[] }[]);
+    const adds = addLicenses.map((a) => {
+      if (!isObject(a) || typeof a.skuId !== 'string') throw badRequest('Each entry of addLicenses is {"skuId":"<guid>","disabledPlans":[]}.');
+      const sku = skuOf(a.skuId);
+      if (!sku) throw badRequest(`License ${a.skuId} does not correspond to a valid company License.`);
+      const disabled = Array.isArray(a.disabledPlans) ? a.disabledPlans.map(String) : [];
+      const plans = (sku.servicePlans ?? []) as { servicePlanId: string }[];
+      const unknownPlan = disabled.find((d) => !plans.some((p) => p.servicePlanId.toLowerCase() === d.toLowerCase()));
+      if (unknownPlan) throw badRequest(`Service plan ${unknownPlan} is not part of license ${String(sku.skuId)}.`);
+      return { sku, disabled };
+    });
+    const removes = removeLicenses.map((r) => {
+      const sku = skuOf(r);
+      if (!sku) throw badRequest(`License ${String(r)} does not correspond to a valid company License.`);
+      if (!assigned.some((l) => l.skuId.toLowerCase() === String(sku.skuId).toLowerCase())) throw badRequest(`User does not have a corresponding license ${String(sku.skuId)} to remove.`);
+      return sku;
+    });
+    if (adds.length && !user.usageLocation) throw badRequest('License assignment cannot be done for user with invalid usage location.');
+    for (const { sku } of adds) {
+      const has = assigned.some((l) => l.skuId.toLowerCase() === String(sku.skuId).toLowerCase());
+      const seats = (sku.prepaidUnits as { enabled?: number } | undefined)?.enabled ?? 0;
+      if (!has && Number(sku.consumedUnits ?? 0) >= seats) throw badRequest(`Subscription with SKU ${String(sku.skuId)} does not have any available licenses.`);
+    }
+    // Checked: apply. Plans of added SKUs become Enabled; plans only a removed SKU gave become Deleted (as Entra ID shows them).
+    const plans = structuredClone((user.assignedPlans ?? []) as { assignedDateTime: string; capabilityStatus: string; service: string; servicePlanId: string }[]);
+    const setPlan = (id: string, status: string, service: string) => {
+      const p = plans.find((x) => x.servicePlanId.toLowerCase() === id.toLowerCase());
+      if (p) Object.assign(p, { capabilityStatus: status, assignedDateTime: nowIso() });
+      else if (status === 'Enabled') plans.push({ assignedDateTime: nowIso(), capabilityStatus: status, service, servicePlanId: id });
+    };
+    for (const sku of removes) {
+      const i = assigned.findIndex((l) => l.skuId.toLowerCase() === String(sku.skuId).toLowerCase());
+      assigned.splice(i, 1);
+      sku.consumedUnits = Math.max(0, Number(sku.consumedUnits ?? 0) - 1);
+    }
+    const stillGiven = (planId: string) => assigned.some((l) => {
+      const sku = skuOf(l.skuId);
+      return ((sku?.servicePlans ?? []) as { servicePlanId: string }[]).some((p) => p.servicePlanId === planId) && !l.disabledPlans.includes(planId);
+    });
+    for (const sku of removes) for (const p of (sku.servicePlans ?? []) as { servicePlanId: string; servicePlanName: string }[]) if (!stillGiven(p.servicePlanId)) setPlan(p.servicePlanId, 'Deleted', serviceOf(p.servicePlanName));
+    for (const { sku, disabled } of adds) {
+      const existing = assigned.find((l) => l.skuId.toLowerCase() === String(sku.skuId).toLowerCase());
+      if (existing) existing.disabledPlans = disabled;
+      else {
+        assigned.push({ skuId: String(sku.skuId), disabledPlans: disabled });
+        sku.consumedUnits = Number(sku.consumedUnits ?? 0) + 1;
+      }
+      for (const p of (sku.servicePlans ?? []) as { servicePlanId: string; servicePlanName: string }[]) {
+        if (disabled.some((d) => d.toLowerCase() === p.servicePlanId.toLowerCase())) { if (!stillGiven(p.servicePlanId)) setPlan(p.servicePlanId, 'Deleted', serviceOf(p.servicePlanName)); }
+        else setPlan(p.servicePlanId, 'Enabled', serviceOf(p.servicePlanName));
+      }
+    }
+    user.assignedLicenses = assigned;
+    user.assignedPlans = plans;
+    const res = RESOURCES.find((r) => r.collection === 'users')!;
+    return { status: 200, body: this.withContext(req, res, this.project(res, user, parseQuery(new URLSearchParams()), req.version), true) };
+  }
+
   private addMemberRef(req: GraphRequest, group: GraphObject): GraphResponse {
     const body = req.body;
     if (!isObject(body) || typeof body['@odata.id'] !== 'string') throw badRequest('Body must be {"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}.');
@@ -476,6 +571,11 @@ export class GraphHandler {
     this.state().groupMembers[group.id] = current.filter((id) => id !== memberId);
     return { status: 204 };
   }
+}
+
+/** The `service` an assigned plan names (Intune's plans are "SCO"). */
+function serviceOf(planName: string): string {
+  return /^INTUNE/.test(planName) ? 'SCO' : /^EXCHANGE/.test(planName) ? 'exchange' : /^AAD/.test(planName) ? 'AADPremiumService' : planName;
 }
 
 function memberView(o: GraphObject): GraphObject {

@@ -2,10 +2,11 @@
 // the demo and the tests. See docs/sandbox-tenant.md.
 import type { Server } from 'node:http';
 import contosoSeed from './seed/contoso.seed.json';
-import { DEFAULT_THROTTLE, listen, SandboxEngine } from './server';
+import { DEFAULT_THROTTLE, listen, SandboxEngine, type TenantHooks } from './server';
 import { loadSeed, loadState, stateFromSeed } from './store';
 import type { Fault, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } from './types';
 
+export type { TenantHooks } from './server';
 export type { Fault, GraphObject, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } from './types';
 
 /** The Contoso seed (matches the sample ConfigMgr site in src/sandbox/site/contoso); bundled. */
@@ -19,6 +20,10 @@ export interface SandboxTenant {
   stats(): SandboxStats;
   /** A snapshot (deep copy) of everything the tenant holds, for assertions. */
   objects(): SandboxState;
+  /** The live state, read-only by convention (no copy): for the world's frequent reads. */
+  peek(): SandboxState;
+  /** Changes the state outside Graph and persists it (the world moving devices, the wizard). */
+  update(change: (state: SandboxState) => void): void;
   close(): Promise<void>;
 }
 
@@ -30,13 +35,15 @@ export interface SandboxOptions {
   persistPath?: string;
   /** Intune-style limits; default 100 writes and 2000 requests per 20 s per app. false: off. */
   throttle?: ThrottleOptions | false;
+  /** The sandbox world's admin endpoints and write hook (src/sandbox/world). */
+  hooks?: TenantHooks;
 }
 
 export async function startSandboxTenant(options: SandboxOptions = {}): Promise<SandboxTenant> {
   const seed = loadSeed(options.seed ?? DEFAULT_SEED);
   const state: SandboxState = (options.persistPath && loadState(options.persistPath)) || stateFromSeed(seed);
   const throttle = options.throttle === false ? false : { ...DEFAULT_THROTTLE, ...options.throttle };
-  const engine = new SandboxEngine({ state, seed, persistPath: options.persistPath, throttle });
+  const engine = new SandboxEngine({ state, seed, persistPath: options.persistPath, throttle, hooks: options.hooks });
   const server: Server = await listen(engine, options.port ?? 0);
   return {
     url: engine.url,
@@ -44,6 +51,8 @@ export async function startSandboxTenant(options: SandboxOptions = {}): Promise<
     faults: { inject: (f) => engine.inject(f), clear: () => engine.clearFaults() },
     stats: () => engine.stats(),
     objects: () => structuredClone(engine.state),
+    peek: () => engine.state,
+    update: (change) => engine.update(change),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));

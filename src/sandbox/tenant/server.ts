@@ -14,11 +14,20 @@ const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 const MAX_BODY = 20 * 1024 * 1024;
 const JSON_TYPE = 'application/json; odata.metadata=minimal; charset=utf-8';
 
+/** What a world around the tenant (src/sandbox/world) plugs in: its admin endpoints and a look at every applied write. */
+export interface TenantHooks {
+  /** `/_sandbox/world/<path>`; throws an Error whose message is the 400 answer. */
+  admin(method: string, path: string, body: unknown): { status: number; body?: unknown };
+  /** After a Graph write was applied (and persisted), e.g. a licence assigned. */
+  afterWrite?(): void;
+}
+
 export interface EngineOptions {
   state: SandboxState;
   seed: SandboxSeed;
   persistPath?: string;
   throttle: Required<ThrottleOptions> | false;
+  hooks?: TenantHooks;
 }
 
 type Outcome = GraphResponse & { applied: boolean; resetSocket: boolean };
@@ -55,6 +64,12 @@ export class SandboxEngine {
     this.counters = { requests: 0, writes: 0, throttled: 0, byStatus: {} };
     this.throttle.reset();
     this.clearFaults();
+    this.persist();
+  }
+
+  /** Changes the state outside Graph (the world) and persists it. */
+  update(change: (state: SandboxState) => void): void {
+    change(this.state);
     this.persist();
   }
 
@@ -225,7 +240,10 @@ export class SandboxEngine {
       if (e instanceof GraphError) return replyError(e);
       throw e;
     }
-    if (outcome.applied) this.persist();
+    if (outcome.applied) {
+      this.persist();
+      this.options.hooks?.afterWrite?.();
+    }
     if (outcome.resetSocket) {
       // The write is committed; the client sees a connection reset instead of the answer.
       this.count(0);
@@ -239,6 +257,15 @@ export class SandboxEngine {
   }
 
   private admin(method: string, what: string, body: unknown, send: (s: number, b?: unknown) => void, fail: (e: GraphError) => void): void {
+    if (what.startsWith('world/') && this.options.hooks) {
+      let answer: { status: number; body?: unknown };
+      try {
+        answer = this.options.hooks.admin(method, what.slice('world/'.length), body);
+      } catch (e) {
+        return fail(e instanceof GraphError ? e : badRequest((e as Error).message));
+      }
+      return send(answer.status, answer.body);
+    }
     if (what === 'stats' && method === 'GET') return send(200, this.stats());
     if (what === 'state' && method === 'GET') return send(200, this.state);
     if (what === 'reset' && method === 'POST') {

@@ -197,6 +197,8 @@ interface Plan { sql: string; paramNames: Set<string>; columns: Column[] }
 
 export class SqliteEngine {
   private readonly plans = new Map<string, Plan>();
+  /** Cursors still streaming; sql.js's export() frees every statement, so it waits for none. */
+  private openCursors = 0;
 
   private constructor(
     private readonly db: Database,
@@ -204,10 +206,14 @@ export class SqliteEngine {
     private readonly declared: Map<string, Map<string, SqlType>>,
   ) {}
 
-  static async load(fixtureFiles: string[]): Promise<SqliteEngine> {
+  /**
+   * Loads the fixture scripts; with `image` (a database saved by `exportImage()`), the data comes
+   * from the image and the scripts are read only for their `-- tds-type:` declarations.
+   */
+  static async load(fixtureFiles: string[], image?: Uint8Array): Promise<SqliteEngine> {
     if (fixtureFiles.length === 0) throw new Error('startTdsTestServer: give at least one fixture file (fixtureFiles).');
     const SQL = await initSqlJs();
-    const db = new SQL.Database();
+    const db = image ? new SQL.Database(image) : new SQL.Database();
     const declared = new Map<string, Map<string, SqlType>>();
     for (const file of fixtureFiles) {
       let text: string;
@@ -221,11 +227,28 @@ export class SqliteEngine {
         if (!declared.has(view)) declared.set(view, new Map());
         declared.get(view)!.set(m[2].replace(/^\[|\]$/g, '').toLowerCase(), t);
       });
+      if (image) continue;
       try { db.run(caseInsensitiveText(text)); } catch (e) { throw new Error(`The fixture ${file} does not load into SQLite: ${(e as Error).message}`); }
     }
     const engine = new SqliteEngine(db, declared);
     engine.checkSchema();
     return engine;
+  }
+
+  /** The sql.js database itself, for a caller that changes the data (the sandbox world's console). */
+  get database(): Database {
+    return this.db;
+  }
+
+  /** True while a result is being streamed (exportImage would cut it off). */
+  get busy(): boolean {
+    return this.openCursors > 0;
+  }
+
+  /** The whole database as an SQLite file image; call only when not `busy`. */
+  exportImage(): Uint8Array {
+    if (this.busy) throw new Error('SqliteEngine.exportImage: a result is still streaming; try again when the engine is not busy.');
+    return this.db.export();
   }
 
   /** Every column of every fixture table and view must have a SQL Server type: found now, not mid-test. */
@@ -265,7 +288,8 @@ export class SqliteEngine {
     }
     const stmt = this.prepare(plan.sql);
     let open = true;
-    const close = () => { if (open) { open = false; stmt.free(); } };
+    this.openCursors++;
+    const close = () => { if (open) { open = false; this.openCursors--; stmt.free(); } };
     try { stmt.bind(bind); } catch (e) { close(); throw sqliteError(e); }
     // Exact 64-bit integers only where a BIGINT column needs them: BigInts for every value cost dearly on large results.
     const bigInts = plan.columns.some((c) => c.type.kind === 'bigint');

@@ -36,6 +36,10 @@ export interface TdsTestServer {
 
 export interface TdsTestServerOptions {
   fixtureFiles: string[];
+  /** An engine already loaded (the sandbox world keeps and changes its database); fixtureFiles are then not read. */
+  engine?: SqliteEngine;
+  /** Key and certificate (PEM) to serve instead of a new self-signed pair, so a restarted server keeps its CA. */
+  tls?: { key: string; cert: string };
   port?: number;
   user?: string;
   password?: string;
@@ -64,8 +68,8 @@ interface Shared {
 }
 
 export async function startTdsTestServer(options: TdsTestServerOptions): Promise<TdsTestServer> {
-  const engine = await SqliteEngine.load(options.fixtureFiles);
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+  const engine = options.engine ?? await SqliteEngine.load(options.fixtureFiles);
+  const pems = options.tls ? { private: options.tls.key, cert: options.tls.cert } : await generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
     algorithm: 'sha256',
     notAfterDate: new Date(Date.now() + 7 * 86_400_000),

@@ -20,16 +20,19 @@ export const TENANT_ID = '00000000-0000-4000-8000-000000000001';
 export const INTUNE_A_PLAN = 'c1ec4a95-1f05-45b3-a911-aa3fa01094f5';
 const EMS_E3_SKU = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
 const INTUNE_A_SKU = '061f9ace-7d42-4136-88ac-31dc755f143f';
+// Office 365 E3: carries "Mobile Device Management for Office 365" (INTUNE_O365), which is not Intune (domain.md H.3.2).
+const O365_E3_SKU = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+const INTUNE_O365_PLAN = '882e1d05-acd1-4ccb-8708-6ee03664b117';
 const SYNCED_AT = '2019-06-01T08:00:00Z';
 
-function guidOf(kind: string, key: string): string {
+export function guidOf(kind: string, key: string): string {
   const h = createHash('sha256').update(`cm2intune-sandbox/${kind}/${key}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 const nickname = (name: string) => name.normalize('NFD').replace(/[^A-Za-z0-9]/g, '') || `group${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 
 export function makeSeed(): SandboxSeed {
-  const { rows } = buildSite({ users: 520 });
+  const { rows, world } = buildSite({ users: 520 });
   const users: GraphObject[] = [];
   const userIdByResource = new Map<number, string>();
   const userBySam = new Map<string, GraphObject>();
@@ -42,7 +45,7 @@ export function makeSeed(): SandboxSeed {
     const display = full ?? sam;
     const [givenName, ...rest] = display.split(' ');
     const planStatus = i % 31 === 30 ? 'Suspended' : 'Enabled';
-    const licensed = i % 9 !== 8;
+    const licensed = i % 9 !== 8 || resourceId === world.demUserId; // the DEM account is licensed (so only the DEM rule keeps its devices)
     const user: GraphObject = {
       id,
       displayName: display,
@@ -56,12 +59,13 @@ export function makeSeed(): SandboxSeed {
       onPremisesSamAccountName: sam,
       onPremisesDomainName: 'contoso.com',
       onPremisesSyncEnabled: true,
-      assignedLicenses: licensed ? [{ skuId: EMS_E3_SKU, disabledPlans: [] }] : [],
+      // Half of the users without Intune have Office 365 E3: a licence, but not the Intune plan (a trap).
+      assignedLicenses: licensed ? [{ skuId: EMS_E3_SKU, disabledPlans: [] }] : i % 2 === 0 ? [{ skuId: O365_E3_SKU, disabledPlans: [] }] : [],
       assignedPlans: licensed
         ? [
             { assignedDateTime: SYNCED_AT, capabilityStatus: planStatus, service: 'SCO', servicePlanId: INTUNE_A_PLAN },
           ]
-        : [],
+        : i % 2 === 0 ? [{ assignedDateTime: SYNCED_AT, capabilityStatus: 'Enabled', service: 'SCO', servicePlanId: INTUNE_O365_PLAN }] : [],
     };
     users.push(user);
     userIdByResource.set(resourceId, id);
@@ -124,31 +128,45 @@ export function makeSeed(): SandboxSeed {
     cloudGroup("Zoë's Mobile Pilot – Oslo", users.slice(10, 15).map((u) => u.id)),
   );
 
-  // Managed devices: the users' phones, tablets and PCs enrolled through hybrid MDM.
+  // Managed devices: the mobile devices enrolled through hybrid MDM (ConfigMgr's ClientType 3),
+  // managed by ConfigMgr's authority until the world moves them (docs/sandbox.md: the fields are
+  // an assumption, Graph never documented how a hybrid device looked). PCs run the ConfigMgr client.
   const owner = new Map((rows.v_UsersPrimaryMachines as [number, number][]).map(([u, m]) => [m, u]));
+  const guidOfDevice = new Map((rows.v_R_System as [number, number, string, string][]).map(([id, , , g]) => [id, g]));
   const managedDevices: GraphObject[] = [];
-  for (const r of rows.v_R_System) {
-    const [machineId, , name, smsGuid, , os] = r as [number, number, string, string, string | null, string];
-    const ownerId = userIdByResource.get(owner.get(machineId) ?? -1);
-    if (!ownerId) continue;
-    const user = users.find((u) => u.id === ownerId)!;
+  // The world starts settled: a licensed user outside the subscription collection already has
+  // their devices in Intune (mixed authority); everyone else's are hybrid.
+  const subscribed = new Set((rows.v_FullCollectionMembership as [string, number][]).filter(([c]) => c === 'P0100014').map(([, id]) => id));
+  const intunePlan = (u: GraphObject) => (u.assignedPlans as { servicePlanId: string; capabilityStatus: string }[]).some((p) => p.servicePlanId === INTUNE_A_PLAN && p.capabilityStatus === 'Enabled');
+  for (const r of rows.v_CombinedDeviceResources) {
+    const [machineId, name, os, deviceOwner, clientType, , , eas, imei, serial, lastActive] = r as [number, string, string, number, number, boolean, string | null, string | null, string | null, string, string];
+    if (clientType !== 3) continue;
+    const ownerResource = owner.get(machineId);
+    const ownerId = ownerResource === undefined ? undefined : userIdByResource.get(ownerResource);
+    if (ownerResource !== undefined && !ownerId) continue; // its user is not synced to Entra ID: it could not enroll
+    const user = ownerId ? users.find((u) => u.id === ownerId)! : undefined;
     const platform = /iOS/.test(os) ? 'iOS' : /Android/.test(os) ? 'Android' : /OS X/.test(os) ? 'macOS' : 'Windows';
-    if (platform === 'Windows') continue; // PCs run the ConfigMgr client; the tenant holds the MDM-enrolled devices
+    const dem = world.demDeviceIds.includes(machineId);
+    const smsGuid = guidOfDevice.get(machineId)!;
     managedDevices.push({
       id: guidOf('device', smsGuid),
       deviceName: name,
-      userId: ownerId,
-      userPrincipalName: user.userPrincipalName,
-      userDisplayName: user.displayName,
+      userId: user?.id ?? '',
+      userPrincipalName: user?.userPrincipalName ?? '',
+      userDisplayName: user?.displayName ?? '',
+      emailAddress: user?.mail ?? '',
       operatingSystem: platform,
       osVersion: os.replace(/^\D+/, ''),
-      managementAgent: 'mdm',
-      managedDeviceOwnerType: 'company',
-      deviceEnrollmentType: 'userEnrollment',
+      managementAgent: user && !dem && !subscribed.has(ownerResource!) && intunePlan(user) ? 'mdm' : 'configurationManagerClientMdm',
+      managementState: 'managed',
+      managedDeviceOwnerType: deviceOwner === 2 ? 'personal' : 'company',
+      deviceEnrollmentType: dem ? 'deviceEnrollmentManager' : user ? 'userEnrollment' : platform === 'iOS' || platform === 'macOS' ? 'appleBulkWithoutUser' : platform === 'Windows' ? 'windowsBulkUserless' : 'unknown',
       complianceState: 'compliant',
       enrolledDateTime: SYNCED_AT,
-      lastSyncDateTime: '2019-08-30T12:00:00Z',
-      serialNumber: smsGuid.replace(/[^A-F0-9]/g, '').slice(0, 12),
+      lastSyncDateTime: `${lastActive.replace(' ', 'T')}Z`,
+      serialNumber: serial,
+      imei: imei ?? '',
+      easDeviceId: eas ?? '',
       azureADDeviceId: guidOf('aad-device', smsGuid),
     });
   }
@@ -165,13 +183,18 @@ export function makeSeed(): SandboxSeed {
       ],
     },
     subscribedSkus: [
-      { id: `${TENANT_ID}_${EMS_E3_SKU}`, skuId: EMS_E3_SKU, skuPartNumber: 'EMS', appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: users.filter((u) => (u.assignedLicenses as unknown[]).length).length, prepaidUnits: { enabled: 600, suspended: 0, warning: 0 }, servicePlans: [{ servicePlanId: INTUNE_A_PLAN, servicePlanName: 'INTUNE_A', provisioningStatus: 'Success', appliesTo: 'User' }] },
+      { id: `${TENANT_ID}_${EMS_E3_SKU}`, skuId: EMS_E3_SKU, skuPartNumber: 'EMS', appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: users.filter((u) => (u.assignedLicenses as { skuId: string }[]).some((l) => l.skuId === EMS_E3_SKU)).length, prepaidUnits: { enabled: 600, suspended: 0, warning: 0 }, servicePlans: [{ servicePlanId: INTUNE_A_PLAN, servicePlanName: 'INTUNE_A', provisioningStatus: 'Success', appliesTo: 'User' }] },
+      { id: `${TENANT_ID}_${O365_E3_SKU}`, skuId: O365_E3_SKU, skuPartNumber: 'ENTERPRISEPACK', appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: users.filter((u) => (u.assignedLicenses as { skuId: string }[]).some((l) => l.skuId === O365_E3_SKU)).length, prepaidUnits: { enabled: 100, suspended: 0, warning: 0 }, servicePlans: [{ servicePlanId: INTUNE_O365_PLAN, servicePlanName: 'INTUNE_O365', provisioningStatus: 'Success', appliesTo: 'User' }] },
       { id: `${TENANT_ID}_${INTUNE_A_SKU}`, skuId: INTUNE_A_SKU, skuPartNumber: 'INTUNE_A', appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: 0, prepaidUnits: { enabled: 25, suspended: 0, warning: 0 }, servicePlans: [{ servicePlanId: INTUNE_A_PLAN, servicePlanName: 'INTUNE_A', provisioningStatus: 'Success', appliesTo: 'User' }] },
     ],
     users,
     groups,
     managedDevices,
-    ndesConnectors: [{ id: guidOf('ndes', 'ndes01'), displayName: 'NDES01.contoso.com', state: 'active', lastConnectionDateTime: '2019-08-30T11:55:00Z' }],
+    // Healthy on NDES02; an old, inactive one on NDES01, the host of ConfigMgr's certificate registration point (B.1: must differ).
+    ndesConnectors: [
+      { id: guidOf('ndes', 'ndes02'), displayName: 'NDES02.contoso.com', machineName: 'NDES02.contoso.com', state: 'active', lastConnectionDateTime: '2019-08-30T11:55:00Z', enrolledDateTime: '2019-07-01T09:00:00Z', connectorVersion: '6.1905.0.404', roleScopeTagIds: ['0'] },
+      { id: guidOf('ndes', 'ndes01'), displayName: 'NDES01.contoso.com', machineName: 'NDES01.contoso.com', state: 'inactive', lastConnectionDateTime: '2019-05-14T16:20:00Z', enrolledDateTime: '2019-05-14T15:00:00Z', connectorVersion: '6.1811.0.13', roleScopeTagIds: ['0'] },
+    ],
     exchangeConnectors: [{ id: guidOf('exchange', 'mail'), exchangeConnectorType: 'onPremises', status: 'connected', serverName: 'mail.contoso.com', connectorServerName: 'EXCON01', primarySmtpAddress: 'intune.connector@contoso.com', exchangeAlias: 'intuneconnector', exchangeOrganization: 'Contoso', version: '15.1.1713.5', lastSyncDateTime: '2019-08-30T11:00:00Z' }],
     // Hybrid T&C migrate to Intune by themselves: the product should assign it, not recreate it.
     termsAndConditions: [{ '@odata.type': '#microsoft.graph.termsAndConditions', id: guidOf('terms', 'contoso'), displayName: 'Contoso Terms of Use', description: 'Migrated from ConfigMgr', title: 'Contoso – Terms of Use', bodyText: 'Company devices are managed by Contoso IT. Don\'t store customer data outside managed apps.', acceptanceStatement: 'I accept the Contoso terms of use.', version: 1, createdDateTime: SYNCED_AT, lastModifiedDateTime: SYNCED_AT }],
