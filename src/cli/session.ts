@@ -21,6 +21,7 @@ export async function openCliSession(planArg: string, io: CliIo, use: ScopeUse, 
     readOnly,
     password,
     startSandbox: async (options) => (await import('../sandbox')).startSandboxForPlan(options),
+    startWorld: async (options) => (await import('../sandbox')).startWorldForPlan(options),
     log: (level, message) => {
       if (level === 'warn' || level === 'error' || io.env.CM2INTUNE_VERBOSE) io.err(`${level}: ${message}`);
     },

@@ -105,6 +105,7 @@ export async function withSession<T>(ctx: Ctx, uri: vscode.Uri, use: ScopeUse, o
       readOnly: options.readOnly,
       password,
       startSandbox: async (options) => (await import('../sandbox')).startSandboxForPlan(options),
+      startWorld: async (options) => (await import('../sandbox')).startWorldForPlan(options),
       tokenSource: (tenant) => {
         if (!tenant.clientId) throw new UserError(`${vscode.workspace.asRelativePath(uri)} names tenant ${tenant.id} without "clientId": add the app registration's client id to "tenant" (see docs/sign-in.md).`);
         return createVsCodeTokenSource({ clientId: tenant.clientId, tenantId: tenant.id, cloud: tenant.cloud });

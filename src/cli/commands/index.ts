@@ -2,8 +2,9 @@
 import type { Command } from '../cli';
 import { importCommand } from './import';
 import { init } from './init';
+import { sandbox } from './sandbox';
 import { site } from './site';
 import { status } from './status';
 import { validate } from './validate';
 
-export const commands: Command[] = [init, validate, site, importCommand, status];
+export const commands: Command[] = [init, validate, site, importCommand, status, sandbox];

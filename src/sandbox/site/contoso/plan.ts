@@ -20,3 +20,23 @@ export function contosoPlan(site: Pick<TdsTestServer, 'port' | 'database' | 'use
     ...options.extra,
   };
 }
+
+/** The plan `cm2intune sandbox start` writes into a world's folder: the sample site and tenant of that world. */
+export function worldPlan(name = 'Contoso rehearsal (sandbox world)') {
+  return {
+    version: 1,
+    name,
+    site: { source: 'sandbox', world: '.' },
+    tenant: { sandbox: true, world: '.' },
+    subscriptionCollection: 'P0100014',
+    import: { kinds: ['compliance', 'configuration', 'certificate', 'wifi', 'vpn', 'email', 'app'], assignments: true },
+    groups: { createMissing: true },
+    prepare: { scepServerUrl: 'https://ndes.contoso.com/certsrv/mscep/mscep.dll' },
+  };
+}
+
+export const WORLD_PLAN_FILE = 'contoso.migration.json';
+
+/** The plan file's text: a comment says what it points at, so an admin who opens it later knows. */
+export const worldPlanText = (name?: string) =>
+  `// Written by cm2intune sandbox start: the sample site "Contoso" and the sandbox tenant of the sandbox\n// world in this folder (a rehearsal on this machine: not a real site, not Microsoft Graph).\n// cm2intune starts the world from this folder whenever the plan is used.\n${JSON.stringify(worldPlan(name), null, 2)}\n`;
