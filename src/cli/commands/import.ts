@@ -101,11 +101,11 @@ function renderReport(planFile: string, read: ImportRead, outcomes: StepOutcome[
   const lines = [`# cm2intune import report — ${basename(planFile)}`, '', `${new Date().toISOString()}, ${(ms / 1000).toFixed(1)} s`, '', '## Steps', '', '| # | Step | Outcome | Intune id / detail |', '|---|---|---|---|'];
   outcomes.forEach((o, i) => lines.push(`| ${i + 1} | ${o.step.title.replace(/\|/g, '\\|')} | ${o.status} | ${(o.intuneId ?? o.message ?? '').replace(/\|/g, '\\|')} |`));
   lines.push('', '## Objects not imported or imported in part', '');
+  // The item's state and its reasons (each once) come from the picture: a blocked object reads blocked.
   for (const item of read.picture.items) {
-    const v = item.translation.verdict;
-    if (v.status === 'importable' && item.selected) continue;
-    const why = item.selected ? [...v.reasons, ...v.droppedSettings.map((d) => `${d.name}: ${d.reason}`), ...item.stateReasons] : ['not selected by the plan'];
-    lines.push(`- **${item.translation.source.name}** (${item.translation.source.platform}, ${v.status}): ${why.join('; ')}`);
+    if (item.selected && item.reasons.length === 0 && (item.state === 'importable' || item.state === 'imported')) continue;
+    const why = item.selected || item.stateReasons.length ? item.reasons : ['not selected by the plan'];
+    lines.push(`- **${item.translation.source.name}** (${item.translation.source.platform}, ${item.state}): ${why.join('; ')}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -1,5 +1,6 @@
 // Which objects the plan selects: `import.kinds` (omitted = all), `import.include` (omitted = all
-// of those kinds), minus `import.exclude`. Unique ids compare without revision, case-insensitively.
+// of those kinds), minus `import.exclude`, minus retired objects the plan does not list in
+// `import.includeRetired`. Unique ids compare without revision, case-insensitively.
 import type { MigrationPlan, ObjectKindSelector } from '../plan/types';
 import { sameUniqueId, type Translation, type TranslationKind } from '../translate';
 import { platformLabel } from '../translate/common';
@@ -15,8 +16,11 @@ export const KIND_LABELS: Record<TranslationKind, string> = {
   app: 'app', termsAndConditions: 'terms and conditions',
 };
 
-/** Why the plan leaves an object out, with the JSON pointer of the plan entry responsible; null = selected. */
-export function exclusion(t: Translation, plan: MigrationPlan): { why: string; pointer: string } | null {
+/**
+ * Why the plan leaves an object out, with the JSON pointer of the plan entry responsible; null =
+ * selected. `retired`: why ConfigMgr considers the object retired (analysis/retired.ts).
+ */
+export function exclusion(t: Translation, plan: MigrationPlan, retired: readonly string[] = []): { why: string; pointer: string } | null {
   const selector = SELECTOR[t.source.kind];
   if (!selector) return { why: 'it is never imported', pointer: '/import' };
   const imp = plan.import ?? {};
@@ -24,6 +28,9 @@ export function exclusion(t: Translation, plan: MigrationPlan): { why: string; p
   if (imp.include && !imp.include.some((id) => sameUniqueId(id, t.source.uniqueId))) return { why: 'it is not in import.include', pointer: '/import/include' };
   const i = (imp.exclude ?? []).findIndex((id) => sameUniqueId(id, t.source.uniqueId));
   if (i >= 0) return { why: 'it is excluded in import.exclude', pointer: `/import/exclude/${i}` };
+  if (retired.length && !(imp.includeRetired ?? []).some((id) => sameUniqueId(id, t.source.uniqueId))) {
+    return { why: `it is ${retired.join(', ')} in ConfigMgr, and retired objects are imported only when import.includeRetired lists them`, pointer: '/import/includeRetired' };
+  }
   return null;
 }
 
