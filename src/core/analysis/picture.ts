@@ -101,7 +101,8 @@ function judge(
   const retired = retiredOf(t);
   const out = exclusion(t, input.plan, retired);
   const item: PictureItem = { key: t.key, translation: t, selected: out === null, state: 'notImported', stateReasons: [], reasons: [], retired, deployments: [], assignmentNotes: [] };
-  if (out?.pointer === '/import/includeRetired') item.stateReasons.push(`not imported: ${out.why}`);
+  // A retired object left out says why (the admin did not choose this, the default did).
+  const retiredWhy = out?.pointer === '/import/includeRetired' ? `not imported: ${out.why}` : undefined;
 
   const marked = byMarker.get(t.key) ?? [];
   if (marked.length > 1) {
@@ -132,6 +133,7 @@ function judge(
 
   if (t.verdict.status === 'notImportable') {
     item.state = 'blocked';
+    if (retiredWhy) item.stateReasons.push(retiredWhy);
     return item;
   }
   // A dependency is satisfied when it is in Intune already or will be created in this run.
@@ -156,7 +158,9 @@ function judge(
       });
     }
   }
-  if (item.stateReasons.length) item.state = 'blocked';
+  const blocked = item.stateReasons.length > 0;
+  if (retiredWhy) item.stateReasons.push(retiredWhy);
+  if (blocked) item.state = 'blocked';
   else if (!item.selected) item.state = 'notImported';
   else item.state = t.verdict.status === 'partial' ? 'partial' : 'importable';
   return item;
