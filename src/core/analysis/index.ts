@@ -2,4 +2,4 @@
 export * from './types';
 export { buildPicture } from './picture';
 export { mapCollections, singleAdGroup, CREATED_GROUP_PREFIX } from './groups';
-export { exclusion, describe as describeObject, KIND_LABELS } from './selection';
+export { exclusion, describe as describeObject, KIND_LABELS, unknownSelectionIds } from './selection';

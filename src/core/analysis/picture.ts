@@ -8,7 +8,7 @@ import {
 import { placeholder } from '../phases/steps';
 import { mapCollections } from './groups';
 import { includesRetired, retiredIndex } from './retired';
-import { describe, exclusion } from './selection';
+import { describe, exclusion, unknownSelectionIds } from './selection';
 import type { Counterpart, Deployment, GroupMapping, MigrationPicture, PictureInput, PictureItem, TenantObject } from './types';
 
 export function buildPicture(input: PictureInput): MigrationPicture {
@@ -207,25 +207,16 @@ function reasonsOf(item: PictureItem): string[] {
 
 /** Plan entries naming an object the site does not have, or an includeRetired entry with nothing to opt in. */
 function selectionFindings(plan: PictureInput['plan'], translations: Translation[], retiredOf: (t: Translation) => string[], site: SiteModel): Finding[] {
-  const out: Finding[] = [];
-  const imp = plan.import ?? {};
-  const lists = { include: imp.include, exclude: imp.exclude, includeRetired: imp.includeRetired } as const;
-  for (const [list, ids] of Object.entries(lists)) {
-    (ids ?? []).forEach((id, i) => {
-      const matches = translations.filter((t) => sameUniqueId(t.source.uniqueId, id));
-      if (matches.length === 0) {
-        out.push({
-          severity: 'warning', code: 'analysis/unknown-id', pointer: `/import/${list}/${i}`,
-          message: `import.${list} names "${id}", which matches no object of the site (${site.origin}): check the ConfigMgr unique id (\`cm2intune site summary\` lists the objects), or remove it.`,
-        });
-      } else if (list === 'includeRetired' && matches.every((t) => retiredOf(t).length === 0) && !hasDisabledDeployment(site, matches[0])) {
-        out.push({
-          severity: 'warning', code: 'analysis/not-retired', pointer: `/import/${list}/${i}`,
-          message: `import.includeRetired names ${describe(matches[0])}, which is neither retired nor has a disabled deployment: the entry changes nothing; remove it.`,
-        });
-      }
-    });
-  }
+  const out: Finding[] = unknownSelectionIds(plan, site).map((u) => ({ severity: 'warning' as const, code: 'analysis/unknown-id', pointer: u.pointer, message: u.message }));
+  (plan.import?.includeRetired ?? []).forEach((id, i) => {
+    const matches = translations.filter((t) => sameUniqueId(t.source.uniqueId, id));
+    if (matches.length && matches.every((t) => retiredOf(t).length === 0) && !hasDisabledDeployment(site, matches[0])) {
+      out.push({
+        severity: 'warning', code: 'analysis/not-retired', pointer: `/import/includeRetired/${i}`,
+        message: `import.includeRetired names ${describe(matches[0])}, which is neither retired nor has a disabled deployment: the entry changes nothing; remove it.`,
+      });
+    }
+  });
   return out;
 }
 

@@ -2,6 +2,7 @@
 // of those kinds), minus `import.exclude`, minus retired objects the plan does not list in
 // `import.includeRetired`. Unique ids compare without revision, case-insensitively.
 import type { MigrationPlan, ObjectKindSelector } from '../plan/types';
+import type { SiteModel } from '../site/model';
 import { sameUniqueId, type Translation, type TranslationKind } from '../translate';
 import { platformLabel } from '../translate/common';
 
@@ -38,3 +39,22 @@ export function describe(t: Translation): string {
   const platform = platformLabel(t.source.platform);
   return `${KIND_LABELS[t.source.kind]} "${t.source.name}"${platform ? ` (${platform})` : ''}`;
 }
+
+export type SelectionList = 'include' | 'exclude' | 'includeRetired';
+
+/** Entries of import.include / exclude / includeRetired that name no configuration item or application of the site. */
+export function unknownSelectionIds(plan: MigrationPlan, site: SiteModel): { list: SelectionList; index: number; id: string; pointer: string; message: string }[] {
+  const known = [...site.configurationItems, ...site.applications].map((o) => o.uniqueId);
+  const out: ReturnType<typeof unknownSelectionIds> = [];
+  for (const list of ['include', 'exclude', 'includeRetired'] as const) {
+    (plan.import?.[list] ?? []).forEach((id, index) => {
+      if (known.some((k) => sameUniqueId(k, id))) return;
+      out.push({
+        list, index, id, pointer: `/import/${list}/${index}`,
+        message: `import.${list} names "${id}", which matches no object of the site (${site.origin}): check the ConfigMgr unique id (\`cm2intune site summary\` lists the objects), or remove it.`,
+      });
+    });
+  }
+  return out;
+}
+
