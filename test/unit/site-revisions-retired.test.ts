@@ -3,11 +3,15 @@
 // deployments), retired objects and disabled deployments stay out unless the plan opts in, and
 // each item's reasons are said once with a blocked object never shown as partial.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { buildPicture, type MigrationPicture } from '../../src/core/analysis';
 import type { MigrationPlan } from '../../src/core/plan/types';
 import type { SiteModel } from '../../src/core/site/model';
 import { parseSiteObjects } from '../../src/core/site/sdm';
+import { SnapshotSiteSource, writeSnapshotFile } from '../../src/core/site/snapshot';
 import { stripRevision } from '../../src/core/translate';
 import { expected, loadContosoModel } from '../fixtures/contoso/load';
 import { pfx, site, trustedRoot, uid, wifi } from '../support/site-objects';
@@ -69,6 +73,33 @@ describe('revisions: only the latest is read', () => {
     const mac = p.items.find((i) => i.translation.source.name === 'macOS – Password Policy')!;
     assert.deepEqual(mac.deployments.map((d) => d.baseline), ['macOS Baseline']);
     assert.ok(!p.findings.some((f) => f.code === 'analysis/duplicate-key'), p.findings.map((f) => f.message).join('\n'));
+  });
+});
+
+describe('revisions in a snapshot written before only the latest was read', () => {
+  it('keeps the latest revision of each object and follows what named an older one', async () => {
+    const model = await loadContosoModel();
+    const compliance = model.configurationItems.find((c) => c.name === 'iOS Compliance – Corporate')!;
+    const app = model.applications.find((a) => a.name === 'Microsoft Outlook')!;
+    const oldCompliance = { ...compliance, ciId: 1601, uniqueId: compliance.uniqueId.replace(/\/\d+$/, `/${compliance.version - 1}`), version: compliance.version - 1, name: 'iOS Compliance – Corporate (brouillon)' };
+    const oldApp = { ...app, ciId: 1602, uniqueId: app.uniqueId.replace(/\/\d+$/, '/0'), deploymentTypes: [] };
+    const old: SiteModel = {
+      ...model,
+      configurationItems: [oldCompliance, ...model.configurationItems],
+      applications: [oldApp, ...model.applications],
+      ciAssignments: [...model.ciAssignments, { assignmentId: 9001, uniqueId: '{OLD}', name: 'old revision deployment', collectionId: 'P0100014', ciIds: [oldCompliance.ciId], assignmentType: 8 }],
+      appAssignments: [...model.appAssignments, { assignmentId: 9002, name: "Outlook_Zoë's team", applicationCiId: oldApp.ciId, collectionId: 'P0100014', intent: 'available' }],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'cm2intune-revisions-'));
+    await writeSnapshotFile(join(dir, 'old.snapshot.json'), old);
+    const read = await new SnapshotSiteSource(join(dir, 'old.snapshot.json')).read();
+    assert.deepEqual(read.configurationItems.filter((c) => c.modelName === compliance.modelName).map((c) => c.ciId), [compliance.ciId]);
+    assert.deepEqual(read.applications.filter((a) => a.name === 'Microsoft Outlook').map((a) => a.ciId), [app.ciId]);
+    assert.deepEqual(read.ciAssignments.find((a) => a.assignmentId === 9001)!.ciIds, [compliance.ciId]);
+    assert.equal(read.appAssignments.find((a) => a.assignmentId === 9002)!.applicationCiId, app.ciId);
+    const p = picture(read);
+    assert.equal(p.items.filter((i) => i.translation.source.name.startsWith('iOS Compliance – Corporate')).length, 1);
+    assert.ok(!p.findings.some((f) => f.code === 'analysis/duplicate-key'));
   });
 });
 

@@ -29,7 +29,7 @@ export function buildPicture(input: PictureInput): MigrationPicture {
     if (first) {
       findings.push({
         severity: 'warning', code: 'analysis/duplicate-key', pointer: '',
-        message: `${describe(first)} and ${describe(t)} would carry the same marker [cm2intune:${t.key}]; only the first is paired with Intune. Give ConfigMgr one deployment type per kind and platform, or exclude one in import.exclude.`,
+        message: `${describe(first)} and ${describe(t)} would carry the same marker [cm2intune:${t.key}]; only the first is paired with Intune. They are the same ConfigMgr object (import.exclude would leave out both): give the application one deployment type per kind and platform in ConfigMgr.`,
       });
     } else seen.set(t.key, t);
   }
