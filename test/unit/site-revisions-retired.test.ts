@@ -146,6 +146,15 @@ describe('retired objects and disabled deployments', () => {
     }
   });
 
+  it('a deployment through an expired baseline is not carried over, and says why', () => {
+    const { name, member, collectionId } = expected.samples.retired.expiredBaseline;
+    assert.deepEqual(model.baselines.find((b) => b.name === name)?.retired, ['expired']);
+    const item = picture(model).items.find((i) => i.translation.source.name === member)!;
+    assert.ok(!item.deployments.some((d) => d.collectionId === collectionId), 'not through the expired baseline');
+    assert.ok(item.deployments.some((d) => d.baseline === 'Windows 10 Baseline'), 'its current baseline still deploys it');
+    assert.match(item.assignmentNotes.join('\n'), new RegExp(`through baseline "${name.replace(/[()]/g, '\\$&')}", which is expired in ConfigMgr, and is not carried over`));
+  });
+
   it('import.includeRetired opts an object in, with its disabled deployments', () => {
     const wifi = model.configurationItems.find((c) => c.ciId === expected.samples.retired.cis["Contoso-Guest (iOS) – ancien réseau d'Hélène"])!;
     const scanner = model.applications.find((a) => a.ciId === expected.samples.retired.app.ciId)!;

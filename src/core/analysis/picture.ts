@@ -62,7 +62,9 @@ export function buildPicture(input: PictureInput): MigrationPicture {
     const carry = includesRetired(plan, item.translation.source.uniqueId);
     item.deployments = all.filter((d) => d.enabled || carry).map(({ enabled: _, ...d }) => d);
     for (const d of all.filter((x) => !x.enabled && !carry)) {
-      item.assignmentNotes.push(`The deployment to collection "${d.collectionName}"${d.baseline ? ` (through baseline "${d.baseline}")` : ''} is disabled in ConfigMgr and is not carried over; list ${stripRevision(item.translation.source.uniqueId)} in import.includeRetired to carry it over.`);
+      const retiredBaseline = d.baseline ? site.baselines.find((b) => b.name === d.baseline)?.retired : undefined;
+      const what = retiredBaseline?.length ? `is made through baseline "${d.baseline}", which is ${retiredBaseline.join(', ')} in ConfigMgr,` : `${d.baseline ? `(through baseline "${d.baseline}") ` : ''}is disabled in ConfigMgr`;
+      item.assignmentNotes.push(`The deployment to collection "${d.collectionName}" ${what} and is not carried over; list ${stripRevision(item.translation.source.uniqueId)} in import.includeRetired to carry it over.`);
     }
   }
   const wanted = new Set<string>();
@@ -186,7 +188,8 @@ function deployments(t: Translation, site: SiteModel): (Deployment & { enabled: 
     const enabled = a.enabled !== false;
     if (a.ciIds.includes(t.source.ciId)) out.push({ collectionId: a.collectionId, collectionName: name(a.collectionId), enabled });
     for (const b of site.baselines) {
-      if (a.ciIds.includes(b.ciId) && b.memberCiIds.includes(t.source.ciId)) out.push({ collectionId: a.collectionId, collectionName: name(a.collectionId), baseline: b.name, enabled });
+      // A retired baseline's deployment is as good as disabled.
+      if (a.ciIds.includes(b.ciId) && b.memberCiIds.includes(t.source.ciId)) out.push({ collectionId: a.collectionId, collectionName: name(a.collectionId), baseline: b.name, enabled: enabled && !b.retired?.length });
     }
   }
   // The same collection twice (e.g. one deployment enabled, one disabled): the enabled one counts.

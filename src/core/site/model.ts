@@ -99,6 +99,8 @@ export interface Baseline {
   uniqueId: UniqueId;
   name: string;
   memberCiIds: number[];
+  /** Why the baseline itself is retired (expired, disabled, …): its deployments count as disabled. Absent = current. */
+  retired?: string[];
 }
 
 export interface CiAssignment {

@@ -92,7 +92,8 @@ export async function readConfigurationItems(db: SqlConnection, signal?: AbortSi
   for (const r of rows) {
     const name = names.get(r.CI_ID);
     if (r.CIType_ID === CI_TYPE.baseline) {
-      baselines.push({ ciId: r.CI_ID, uniqueId: r.CI_UniqueID, name: name?.name ?? '', memberCiIds: [] });
+      const retired = [r.IsExpired && 'expired', r.IsSuperseded && 'superseded', r.IsHidden && 'hidden in the console', r.IsEnabled === false && 'disabled'].filter((x): x is string => Boolean(x));
+      baselines.push({ ciId: r.CI_ID, uniqueId: r.CI_UniqueID, name: name?.name ?? '', memberCiIds: [], ...(retired.length ? { retired } : {}) });
       continue;
     }
     configurationItems.push({
