@@ -95,3 +95,23 @@ test('init writes a starter plan that validates clean, and refuses to overwrite'
   assert.equal(check.code, 0, check.stdout + check.stderr);
   assert.equal((await runCli(['init', 'plan.json'], { cwd: dir })).code, 2);
 });
+
+test('validate: with a snapshot site, plan ids that select nothing are warnings at their line', async () => {
+  const { writeSnapshotFile } = await import('../../src/core/site/snapshot');
+  const { loadContosoModel } = await import('../fixtures/contoso/load');
+  const dir = mkdtempSync(join(tmpdir(), 'cm2intune-cli-'));
+  const model = await loadContosoModel();
+  await writeSnapshotFile(join(dir, 'site.snapshot.json'), model);
+  const scanner = model.applications.find((a) => a.name === "Stéphane's Barcode Scanner")!;
+  const plan = {
+    version: 1, name: "Contoso – Zoë's rehearsal", site: { source: 'snapshot', path: 'site.snapshot.json' }, tenant: { sandbox: true },
+    import: { includeRetired: [scanner.uniqueId, 'ScopeId_7E3D2B1C-4F5A-4C1B-9D2E-5A6B7C8D9E0F/Application_00000000-0000-4000-a000-000000000000'] },
+  };
+  writeFileSync(join(dir, 'plan.migration.json'), JSON.stringify(plan, null, 2));
+  const r = await runCli(['validate', join(dir, 'plan.migration.json')]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, r.stdout);
+  assert.match(lines[0], /plan\.migration\.json:14:\d+: warning: import\.includeRetired names "ScopeId_7E3D.*Application_00000000-0000-4000-a000-000000000000", which matches no object of the site \(site\.snapshot\.json\)/);
+  noStack(r.stdout + r.stderr);
+});

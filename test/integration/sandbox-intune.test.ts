@@ -182,6 +182,36 @@ describe('sandbox tenant: Intune objects', () => {
     assert.equal((await g.get(`/v1.0${APPS}/${app.body.id}`)).body.isAssigned, true);
   });
 
+  it('apps: refuses what the Graph metadata refuses (read-only packageId, a minimum OS flag the version lacks)', async () => {
+    const android = (extra: Record<string, unknown>) => g.post(`/v1.0${APPS}`, {
+      '@odata.type': '#microsoft.graph.androidStoreApp', displayName: 'Contoso Expenses', publisher: 'Contoso Ltd.',
+      appStoreUrl: 'https://play.google.com/store/apps/details?id=com.contoso.expenses', minimumSupportedOperatingSystem: { v9_0: true }, ...extra,
+    });
+    assert.equal((await android({})).status, 201, 'Android 9.0 is a v1.0 flag');
+    const readOnly = await android({ packageId: 'com.contoso.expenses' });
+    assert.equal(readOnly.status, 400);
+    assert.match(readOnly.body.error.message, /'packageId' is read-only/);
+    const ios = (version: string, flag: string) => g.post(`/${version}${APPS}`, {
+      '@odata.type': '#microsoft.graph.iosStoreApp', displayName: 'Contoso Expenses', publisher: 'Contoso Ltd.', bundleId: 'com.contoso.expenses',
+      appStoreUrl: 'https://itunes.apple.com/us/app/x/id1', applicableDeviceType: { iPad: true, iPhoneAndIPod: true }, minimumSupportedOperatingSystem: { [flag]: true },
+    });
+    const v16 = await ios('v1.0', 'v16_0');
+    assert.equal(v16.status, 400, 'v1.0 iosMinimumOperatingSystem stops at v15_0');
+    assert.match(v16.body.error.message, /'v16_0' does not exist on type 'microsoft\.graph\.iosMinimumOperatingSystem'/);
+    assert.equal((await ios('beta', 'v16_0')).status, 201, 'beta has it');
+    assert.equal((await ios('v1.0', 'v15_0')).status, 201);
+  });
+
+  it('Wi-Fi: androidEnterpriseWiFiConfiguration takes trustedServerCertificateNames', async () => {
+    const created = await g.post(`/beta${CONFIGS}`, {
+      '@odata.type': '#microsoft.graph.androidEnterpriseWiFiConfiguration', displayName: 'Contoso-Corp Wi-Fi (Android)', networkName: 'Contoso-Corp', ssid: 'Contoso-Corp',
+      connectAutomatically: true, connectWhenNetworkNameIsHidden: false, wiFiSecurityType: 'wpa2Enterprise', eapType: 'peap', authenticationMethod: 'usernameAndPassword',
+      trustedServerCertificateNames: ['radius.contoso.com'],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.deepEqual(created.body.trustedServerCertificateNames, ['radius.contoso.com']);
+  });
+
   it('terms and conditions: seeded (migrated) object, assignments by POST', async () => {
     const list = await g.get('/v1.0/deviceManagement/termsAndConditions');
     assert.equal(list.body.value[0].displayName, 'Contoso Terms of Use');

@@ -56,7 +56,7 @@ describe('the import preview', () => {
     assert.match(text, / {2}\d+\. Create Wi-Fi profile "Contoso-Guest \(macOS\)" \(macOS\)\n/);
     // Unicode and apostrophes as written, nothing escaped in text
     assert.match(text, /"iOS – Kiosk iPads \(Reception\)"/);
-    assert.match(text, /\nSettings left out:\n(.*\n)* {2}Contoso-Corp Wi-Fi \(Android\):\n {4}- Trusted server name radius\.contoso\.com: /);
+    assert.match(text, /\nSettings left out:\n(.*\n)* {2}Contoso VPN \(iOS\):\n {4}- VPN server vpn2\.contoso\.com: Intune's iOS VPN profile takes one server\n/);
     assert.match(text, /\nSelected but blocked \(not imported\):\n {2}Contoso User PFX \(iOS\): PFX settings can't be imported.+\n(.*\n)* {2}Legacy import – broken digest \(iOS\): /);
     assert.ok(text.includes('(from \\\\cm01.contoso.com\\Sources$\\Apps\\'), 'a UNC path as written');
     assert.ok(!/\\[_*[\]<>|]/.test(text), 'no Markdown escapes in text');
@@ -68,7 +68,7 @@ describe('the import preview', () => {
     assert.match(md, /^# Import preview: contoso sandbox\.migration\.json\n\nTenant: the sandbox tenant\. Nothing has been written yet: these \d+ requests run in this order after you confirm\.\n/);
     assert.match(md, /\n## Steps\n\n1\. Create security group "/);
     assert.match(md, /\n\d+\. Create Wi-Fi profile "Contoso-Guest \(macOS\)" \(macOS\)\n/, 'brackets and dashes stay readable in the editor');
-    assert.match(md, /\n## Settings left out\n\n(.*\n)*- \*\*Contoso-Corp Wi-Fi \(Android\)\*\*\n {2}- Trusted server name radius\.contoso\.com: /);
+    assert.match(md, /\n## Settings left out\n\n(.*\n)*- \*\*Contoso VPN \(iOS\)\*\*\n {2}- VPN server vpn2\.contoso\.com: Intune's iOS VPN profile takes one server\n/);
     assert.match(md, /\n## Selected but blocked\n\n- \*\*Contoso User PFX \(iOS\)\*\*: PFX settings /);
     const lines = md.split('\n').filter((l) => /^\d+\. /.test(l));
     assert.equal(lines.length, preview().lines.length);
@@ -105,7 +105,7 @@ describe('the import report', () => {
     assert.equal(rows.length, steps.length);
     assert.equal(rows[1], `| 2 | ${mdText(steps[1].title)} | failed | HTTP 400 BadRequest: value \\| not valid |`);
     for (const row of rows) assert.equal(row.split(/(?<!\\)\|/).length, 6, `four cells: ${row}`);
-    assert.match(md, /\n- \*\*Contoso User PFX \(iOS\)\*\* \(notImportable\): PFX settings .+/);
+    assert.match(md, /\n- \*\*Contoso User PFX \(iOS\)\*\* \(blocked\): PFX settings .+/);
     const text = reportToText(report);
     assert.match(text, /^Import into the sandbox tenant: .* 3\.2 s\.\n/);
     assert.match(text, /\n {4}2\. failed {5}.* — HTTP 400 BadRequest: value \| not valid\n/);
@@ -139,7 +139,7 @@ describe('the status table', () => {
     assert.equal([...translator.slice(0, translator.indexOf('importable'))].length, column, 'and after Unicode and an apostrophe');
     assert.ok(lines.some((l) => /^P0100021 +O'Neill Project +mapped +O'Neill Project \(name\)$/.test(l)), 'collection with an apostrophe');
     assert.ok(lines.some((l) => /^P010001B +東京オフィス Users +/.test(l)) || !read.picture.groups.some((g) => g.collectionId === 'P010001B'));
-    assert.match(statusToText(view), new RegExp(`\\n${view.counts.all} objects: 0 imported, ${view.counts.importable} importable, ${view.counts.partial} partly importable, 0 drifted, ${view.counts.blocked} blocked, 0 not imported\\.\\n`));
+    assert.match(statusToText(view), new RegExp(`\\n${view.counts.all} objects: 0 imported, ${view.counts.importable} importable, ${view.counts.partial} partly importable, 0 drifted, ${view.counts.blocked} blocked, ${view.counts.notImported} not imported\\.\\n`));
   });
 
   it('as Markdown: one table row per object and per collection', () => {

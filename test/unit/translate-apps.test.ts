@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ConfigurationItem } from '../../src/core/site/model';
+import type { AppPackage, ConfigurationItem } from '../../src/core/site/model';
 import { assignRequest, dependencyOrder, isTermsAndConditions, markerFor, parseMarker, translateApp, translateObject, translateTermsAndConditions, withMarker } from '../../src/core/translate';
-import { assertDocumentedBody } from '../support/graph-types';
+import { ANDROID_VERSIONS, IOS_VERSIONS } from '../../src/core/translate/apps';
+import { assertDocumentedBody, complexTypeProperties } from '../support/graph-types';
 import { application, iosStorePackage, scep, trustedRoot, uid, wifi } from '../support/site-objects';
 
 describe('apps', () => {
@@ -20,10 +21,11 @@ describe('apps', () => {
     assertDocumentedBody(t);
   });
 
-  it('Google Play link -> androidStoreApp; web app -> webApp with the web clip note', () => {
+  it('Google Play link -> androidStoreApp without the read-only packageId; web app -> webApp with the web clip note', () => {
     const play = translateApp(application(), { kind: 'androidStore', appStoreUrl: 'https://play.google.com/store/apps/details?id=com.contoso.expenses', packageId: 'com.contoso.expenses', minimumOsVersion: '6.0' });
     assert.equal(play.request?.odataType, '#microsoft.graph.androidStoreApp');
-    assert.deepEqual(play.request?.body.minimumSupportedOperatingSystem, { v5_1: true });
+    assert.deepEqual(play.request?.body.minimumSupportedOperatingSystem, { v6_0: true });
+    assert.equal('packageId' in play.request!.body, false, 'Graph computes packageId; sending it is refused');
     assertDocumentedBody(play);
     const web = translateApp(application({ publisher: '' }), { kind: 'webApp', appUrl: 'https://intranet.contoso.com/é', useManagedBrowser: true });
     assert.equal(web.request?.odataType, '#microsoft.graph.webApp');
@@ -31,6 +33,23 @@ describe('apps', () => {
     assert.equal(web.request?.body.publisher, 'Unknown publisher');
     assert.match(web.verdict.notes.join(' '), /web clips/i);
     assertDocumentedBody(web);
+  });
+
+  it('minimum OS: the highest v1.0 flag not above the version, never rounded down past one that exists', () => {
+    const android = (v: string) => translateApp(application(), { kind: 'androidStore', appStoreUrl: 'https://play.google.com/store/apps/details?id=x.y', packageId: 'x.y', minimumOsVersion: v }).request!.body.minimumSupportedOperatingSystem;
+    const ios = (v: string) => translateApp(application(), { ...(iosStorePackage as Extract<AppPackage, { kind: 'iosStore' }>), minimumOsVersion: v }).request!.body.minimumSupportedOperatingSystem;
+    const cases: [unknown, unknown][] = [
+      [android('6.0'), { v6_0: true }], [android('7.1.2'), { v7_1: true }], [android('8.0'), { v8_0: true }], [android('8.1'), { v8_1: true }],
+      [android('9'), { v9_0: true }], [android('9.5'), { v9_0: true }], [android('5.1.1'), { v5_1: true }], [android('12.0'), { v11_0: true }],
+      [ios('15.4'), { v15_0: true }], [ios('17.0'), { v15_0: true }], [ios('12.1'), { v12_0: true }], [ios(''), { v8_0: true }],
+    ];
+    for (const [actual, expected] of cases) assert.deepEqual(actual, expected);
+    // Every flag the tables can produce exists in today's v1.0 metadata (when the sandbox's table is there).
+    for (const [type, versions] of [['androidMinimumOperatingSystem', ANDROID_VERSIONS], ['iosMinimumOperatingSystem', IOS_VERSIONS]] as const) {
+      const flags = complexTypeProperties('v1.0', type);
+      if (!flags) continue;
+      assert.deepEqual([...versions].map((v) => `v${v.replace(/\./g, '_')}`).sort(), [...flags].sort(), `${type}: cm2intune's table and the v1.0 metadata differ`);
+    }
   });
 
   it('LOB app: partly importable, the object without its content', () => {

@@ -97,8 +97,11 @@ describe('Wi-Fi profiles', () => {
     assert.equal(win.request?.odataType, '#microsoft.graph.windowsWifiEnterpriseEAPConfiguration');
     assert.equal(win.request?.body.wifiSecurityType, 'wpa2Enterprise');
     assertDocumentedBody(win);
-    const android = translateObject(wifi({ platform: 'android', security: 'wpa2Enterprise', eapType: 'eapTls', rootCertificates: [ROOT], identityCertificate: SCEP }));
+    const android = translateObject(wifi({ platform: 'android', security: 'wpa2Enterprise', eapType: 'eapTls', rootCertificates: [ROOT], identityCertificate: SCEP, trustedServerCertificateNames: ['radius.contoso.com', 'nps-02.contoso.com'] }));
     assert.equal(android.request?.odataType, '#microsoft.graph.androidEnterpriseWiFiConfiguration');
+    // androidEnterpriseWiFiConfiguration has the list too (beta metadata): carried over, nothing lost.
+    assert.deepEqual(android.request?.body.trustedServerCertificateNames, ['radius.contoso.com', 'nps-02.contoso.com']);
+    assert.equal(android.verdict.status, 'importable', android.verdict.reasons.join('; '));
     assert.deepEqual(android.dependencies.map((d) => d.bind), ['rootCertificateForServerValidation', 'identityCertificateForClientAuthentication']);
     assert.equal(android.dependencies[0].key, objectKey(ROOT, 'android'));
     assertDocumentedBody(android);

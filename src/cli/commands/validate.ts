@@ -1,6 +1,9 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { unknownSelectionIds } from '../../core/analysis';
 import type { Finding } from '../../core/findings';
-import { loadPlanFile, PlanReadError } from '../../core/plan';
+import { loadPlanFile, PlanReadError, type LoadedPlan } from '../../core/plan';
+import { readSnapshotFile } from '../../core/site/snapshot';
 import { UserError } from '../../core/errors';
 import { parseOptions, type Command } from '../cli';
 
@@ -12,7 +15,8 @@ export const validate: Command = {
   help: `${usage}
 
 Checks the plan against its schema and the product's own rules, and prints one line per
-finding: file:line:col: severity: message.
+finding: file:line:col: severity: message. When the plan reads the site from a snapshot, the ids
+in import.include, import.exclude and import.includeRetired are checked against it too.
 
 Options:
   --json   print the findings as JSON (an array of { severity, code, message, pointer, line, column })
@@ -24,7 +28,8 @@ Exit codes: 0 no errors (warnings may be printed), 1 the plan has errors, 2 the 
     const file = positionals[0];
     let findings: Finding[];
     try {
-      findings = loadPlanFile(resolve(io.cwd, file)).findings;
+      const loaded = loadPlanFile(resolve(io.cwd, file));
+      findings = [...loaded.findings, ...(await snapshotSelectionFindings(loaded))];
     } catch (error) {
       if (error instanceof PlanReadError) throw new UserError(PlanReadError.format(file, error.reason, error.position), 2);
       throw error;
@@ -52,3 +57,21 @@ export function formatFinding(file: string, f: Finding): string {
   const start = f.range?.start ?? { line: 0, character: 0 };
   return `${file}:${start.line + 1}:${start.character + 1}: ${f.severity}: ${f.message}`;
 }
+
+/** With a snapshot site, plan ids that select nothing (a live site is checked when it is read). */
+async function snapshotSelectionFindings(loaded: LoadedPlan): Promise<Finding[]> {
+  const site = loaded.plan?.site;
+  if (site?.source !== 'snapshot') return [];
+  const path = isAbsolute(site.path) ? site.path : resolve(dirname(resolve(loaded.file)), site.path);
+  if (!existsSync(path)) return []; // plan/file-not-found says so already
+  let model;
+  try {
+    model = (await readSnapshotFile(path)).site;
+  } catch {
+    return []; // an unreadable snapshot is reported where it is read; validate checks the plan
+  }
+  return unknownSelectionIds(loaded.plan!, { ...model, origin: site.path }).map((u) => ({
+    severity: 'warning' as const, code: 'analysis/unknown-id', pointer: u.pointer, message: u.message, range: loaded.document.rangeAt(u.pointer),
+  }));
+}
+

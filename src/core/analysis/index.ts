@@ -2,4 +2,4 @@
 export * from './types';
 export { buildPicture } from './picture';
 export { mapCollections, singleAdGroup, CREATED_GROUP_PREFIX } from './groups';
-export { selectionSubject, describe as describeObject, KIND_LABELS, STATE_LABELS } from './selection';
+export { selectionSubject, describe as describeObject, KIND_LABELS, STATE_LABELS, unknownSelectionIds } from './selection';

@@ -2,13 +2,15 @@
 import type { Finding } from '../findings';
 import type { SiteModel } from '../site/model';
 import {
-  assignRequest, dependencyOrder, isTermsAndConditions, parseMarker, translateApp, translateObject, translateTermsAndConditions,
+  assignRequest, dependencyOrder, isTermsAndConditions, KIOSK_REASON, parseMarker, translateApp, translateObject, translateTermsAndConditions,
   type AssignTarget, type Translation,
 } from '../translate';
 import { placeholder } from '../placeholders';
+import { sameUniqueId, stripRevision } from '../unique-id';
 import { mapCollections } from './groups';
 import { exclusion } from '../plan/selection';
-import { describe, selectionSubject } from './selection';
+import { includesRetired, retiredIndex } from './retired';
+import { describe, selectionSubject, unknownSelectionIds } from './selection';
 import type { Counterpart, Deployment, GroupMapping, MigrationPicture, PictureInput, PictureItem, TenantObject } from './types';
 
 export function buildPicture(input: PictureInput): MigrationPicture {
@@ -29,7 +31,7 @@ export function buildPicture(input: PictureInput): MigrationPicture {
     if (first) {
       findings.push({
         severity: 'warning', code: 'analysis/duplicate-key', pointer: '',
-        message: `${describe(first)} and ${describe(t)} would carry the same marker [cm2intune:${t.key}]; only the first is paired with Intune. Give ConfigMgr one deployment type per kind and platform, or exclude one in import.exclude.`,
+        message: `${describe(first)} and ${describe(t)} would carry the same marker [cm2intune:${t.key}]; only the first is paired with Intune. They are the same ConfigMgr object (import.exclude would leave out both): give the application one deployment type per kind and platform in ConfigMgr.`,
       });
     } else seen.set(t.key, t);
   }
@@ -46,18 +48,29 @@ export function buildPicture(input: PictureInput): MigrationPicture {
   }
   const byId = new Map(tenant.objects.map((o) => [o.id, o]));
 
+  const retiredOf = retiredIndex(site);
   const items = new Map<string, PictureItem>();
   for (const t of ordered) {
     if (items.has(t.key)) continue;
-    const item = judge(t, input, byMarker, byId, items, findings);
+    const item = judge(t, input, byMarker, byId, items, findings, retiredOf);
     // Noted once its state is decided: it explains the state, it does not block it.
     if (item.deletedFromIntune) item.stateReasons.push(deletedFromIntuneNote(item.deletedFromIntune));
     items.set(t.key, item);
   }
+  findings.push(...selectionFindings(plan, translations, retiredOf, site));
 
-  // 4. Deployments -> group mappings -> assign bodies.
-  const deploymentsOf = (t: Translation) => deployments(t, site);
-  for (const item of items.values()) item.deployments = deploymentsOf(item.translation);
+  // 4. Deployments -> group mappings -> assign bodies. A disabled deployment is carried over only
+  // for an object the plan lists in import.includeRetired.
+  for (const item of items.values()) {
+    const all = deployments(item.translation, site);
+    const carry = includesRetired(plan, item.translation.source.uniqueId);
+    item.deployments = all.filter((d) => d.enabled || carry).map(({ enabled: _, ...d }) => d);
+    for (const d of all.filter((x) => !x.enabled && !carry)) {
+      const retiredBaseline = d.baseline ? site.baselines.find((b) => b.name === d.baseline)?.retired : undefined;
+      const what = retiredBaseline?.length ? `is made through baseline "${d.baseline}", which is ${retiredBaseline.join(', ')} in ConfigMgr,` : `${d.baseline ? `(through baseline "${d.baseline}") ` : ''}is disabled in ConfigMgr`;
+      item.assignmentNotes.push(`The deployment to collection "${d.collectionName}" ${what} and is not carried over; list ${stripRevision(item.translation.source.uniqueId)} in import.includeRetired to carry it over.`);
+    }
+  }
   const wanted = new Set<string>();
   for (const item of items.values()) {
     for (const d of item.deployments) {
@@ -70,6 +83,7 @@ export function buildPicture(input: PictureInput): MigrationPicture {
   findings.push(...groupFindings);
   const mappingOf = new Map(mappings.map((m) => [m.collectionId, m]));
   if (plan.import?.assignments !== false) assign(items, site, mappingOf, findings);
+  for (const item of items.values()) item.reasons = reasonsOf(item);
 
   return {
     items: [...items.values()],
@@ -91,9 +105,13 @@ function judge(
   byId: Map<string, TenantObject>,
   items: Map<string, PictureItem>,
   findings: Finding[],
+  retiredOf: (t: Translation) => string[],
 ): PictureItem {
-  const out = exclusion(input.plan, selectionSubject(t));
-  const item: PictureItem = { key: t.key, translation: t, selected: out === null, state: 'notImported', stateReasons: [], deployments: [], assignmentNotes: [] };
+  const retired = retiredOf(t);
+  const out = exclusion(input.plan, selectionSubject(t), retired);
+  const item: PictureItem = { key: t.key, translation: t, selected: out === null, state: 'notImported', stateReasons: [], reasons: [], retired, deployments: [], assignmentNotes: [] };
+  // A retired object left out says why (the admin did not choose this, the default did).
+  const retiredWhy = out?.pointer === '/import/includeRetired' ? `not imported: ${out.why}` : undefined;
 
   const marked = byMarker.get(t.key) ?? [];
   if (marked.length > 1) {
@@ -126,6 +144,7 @@ function judge(
 
   if (t.verdict.status === 'notImportable') {
     item.state = 'blocked';
+    if (retiredWhy) item.stateReasons.push(retiredWhy);
     return item;
   }
   // A dependency is satisfied when it is in Intune already or will be created in this run.
@@ -141,7 +160,7 @@ function judge(
       continue;
     }
     if (!d.selected && item.selected) {
-      const why = exclusion(input.plan, selectionSubject(d.translation))!;
+      const why = exclusion(input.plan, selectionSubject(d.translation), d.retired)!;
       item.stateReasons.push(`needs ${describe(d.translation)}, which the plan does not import (${why.why})`);
       findings.push({
         severity: 'error', code: 'analysis/missing-dependency', pointer: why.pointer,
@@ -150,7 +169,9 @@ function judge(
       });
     }
   }
-  if (item.stateReasons.length) item.state = 'blocked';
+  const blocked = item.stateReasons.length > 0;
+  if (retiredWhy) item.stateReasons.push(retiredWhy);
+  if (blocked) item.state = 'blocked';
   else if (!item.selected) item.state = 'notImported';
   else item.state = t.verdict.status === 'partial' ? 'partial' : 'importable';
   return item;
@@ -160,23 +181,59 @@ function fixFor(pointer: string): string {
   if (pointer.startsWith('/import/exclude')) return 'remove it from import.exclude';
   if (pointer === '/import/kinds') return 'add its kind to import.kinds';
   if (pointer === '/import/include') return 'add its unique id to import.include';
+  if (pointer === '/import/includeRetired') return 'add its unique id to import.includeRetired';
   return 'change the import selection';
 }
 
-/** The collections an object is deployed to: directly, or through a configuration baseline. */
-function deployments(t: Translation, site: SiteModel): Deployment[] {
+/** The collections an object is deployed to: directly, or through a configuration baseline; `enabled` as ConfigMgr has the deployment. */
+function deployments(t: Translation, site: SiteModel): (Deployment & { enabled: boolean })[] {
   const name = (id: string) => site.collections.find((c) => c.id === id)?.name ?? id;
   if (t.source.kind === 'app') {
-    return site.appAssignments.filter((a) => a.applicationCiId === t.source.ciId).map((a) => ({ collectionId: a.collectionId, collectionName: name(a.collectionId), intent: a.intent }));
+    return site.appAssignments.filter((a) => a.applicationCiId === t.source.ciId)
+      .map((a) => ({ collectionId: a.collectionId, collectionName: name(a.collectionId), intent: a.intent, enabled: a.enabled !== false }));
   }
-  const out: Deployment[] = [];
+  const out: (Deployment & { enabled: boolean })[] = [];
   for (const a of site.ciAssignments) {
-    if (a.ciIds.includes(t.source.ciId)) out.push({ collectionId: a.collectionId, collectionName: name(a.collectionId) });
+    const enabled = a.enabled !== false;
+    if (a.ciIds.includes(t.source.ciId)) out.push({ collectionId: a.collectionId, collectionName: name(a.collectionId), enabled });
     for (const b of site.baselines) {
-      if (a.ciIds.includes(b.ciId) && b.memberCiIds.includes(t.source.ciId)) out.push({ collectionId: a.collectionId, collectionName: name(a.collectionId), baseline: b.name });
+      // A retired baseline's deployment is as good as disabled.
+      if (a.ciIds.includes(b.ciId) && b.memberCiIds.includes(t.source.ciId)) out.push({ collectionId: a.collectionId, collectionName: name(a.collectionId), baseline: b.name, enabled: enabled && !b.retired?.length });
     }
   }
-  return out.filter((d, i) => out.findIndex((x) => x.collectionId === d.collectionId && x.baseline === d.baseline) === i);
+  // The same collection twice (e.g. one deployment enabled, one disabled): the enabled one counts.
+  const same = (a: Deployment, b: Deployment) => a.collectionId === b.collectionId && a.baseline === b.baseline;
+  return out.filter((d, i) => out.findIndex((x) => same(x, d) && x.enabled === d.enabled) === i && (d.enabled || !out.some((x) => same(x, d) && x.enabled)));
+}
+
+/** Every reason for an item's outcome, each once, in the order a reader needs them. */
+function reasonsOf(item: PictureItem): string[] {
+  const v = item.translation.verdict;
+  const stated = new Set(v.reasons);
+  // A lost setting is already a reason of the verdict (kiosk settings as one line); the rest are said once here.
+  const dropped = v.droppedSettings
+    .filter((d) => !stated.has(`${d.name} is dropped: ${d.reason}`) && !(d.reason === KIOSK_REASON && v.reasons.some((r) => r.endsWith(KIOSK_REASON))))
+    .map((d) => `${d.name}: ${d.reason}`);
+  return [...new Set([...v.reasons, ...dropped, ...item.stateReasons])];
+}
+
+/** Plan entries naming an object the site does not have, or an includeRetired entry with nothing to opt in. */
+function selectionFindings(plan: PictureInput['plan'], translations: Translation[], retiredOf: (t: Translation) => string[], site: SiteModel): Finding[] {
+  const out: Finding[] = unknownSelectionIds(plan, site).map((u) => ({ severity: 'warning' as const, code: 'analysis/unknown-id', pointer: u.pointer, message: u.message }));
+  (plan.import?.includeRetired ?? []).forEach((id, i) => {
+    const matches = translations.filter((t) => sameUniqueId(t.source.uniqueId, id));
+    if (matches.length && matches.every((t) => retiredOf(t).length === 0) && !hasDisabledDeployment(site, matches[0])) {
+      out.push({
+        severity: 'warning', code: 'analysis/not-retired', pointer: `/import/includeRetired/${i}`,
+        message: `import.includeRetired names ${describe(matches[0])}, which is neither retired nor has a disabled deployment: the entry changes nothing; remove it.`,
+      });
+    }
+  });
+  return out;
+}
+
+function hasDisabledDeployment(site: SiteModel, t: Translation): boolean {
+  return deployments(t, site).some((d) => !d.enabled);
 }
 
 /**

@@ -1,5 +1,7 @@
 // How the plan's selection (plan/selection.ts) sees each kind of object, and how messages name one.
-import type { ObjectKindSelector } from '../plan/types';
+import type { MigrationPlan, ObjectKindSelector } from '../plan/types';
+import type { SiteModel } from '../site/model';
+import { sameUniqueId } from '../unique-id';
 import type { SelectionSubject } from '../plan/selection';
 import type { Translation, TranslationKind } from '../translate';
 import { platformLabel } from '../translate/common';
@@ -31,3 +33,22 @@ export function describe(t: Translation): string {
   const platform = platformLabel(t.source.platform);
   return `${KIND_LABELS[t.source.kind]} "${t.source.name}"${platform ? ` (${platform})` : ''}`;
 }
+
+export type SelectionList = 'include' | 'exclude' | 'includeRetired';
+
+/** Entries of import.include / exclude / includeRetired that name no configuration item or application of the site. */
+export function unknownSelectionIds(plan: MigrationPlan, site: SiteModel): { list: SelectionList; index: number; id: string; pointer: string; message: string }[] {
+  const known = [...site.configurationItems, ...site.applications].map((o) => o.uniqueId);
+  const out: ReturnType<typeof unknownSelectionIds> = [];
+  for (const list of ['include', 'exclude', 'includeRetired'] as const) {
+    (plan.import?.[list] ?? []).forEach((id, index) => {
+      if (known.some((k) => sameUniqueId(k, id))) return;
+      out.push({
+        list, index, id, pointer: `/import/${list}/${index}`,
+        message: `import.${list} names "${id}", which matches no object of the site (${site.origin}): check the ConfigMgr unique id (\`cm2intune site summary\` lists the objects), or remove it.`,
+      });
+    });
+  }
+  return out;
+}
+

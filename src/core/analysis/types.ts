@@ -65,8 +65,16 @@ export interface PictureItem {
   /** Chosen by the plan's import selection. */
   selected: boolean;
   state: ItemState;
-  /** Why this state (drift details, missing dependencies, …); the verdict holds the rest. */
+  /** Why this state (drift details, missing dependencies, retirement, …); the verdict holds the rest. */
   stateReasons: string[];
+  /**
+   * Every reason for what happens to this object, each once: the verdict's reasons, the settings
+   * left out, then the state's reasons. What a report or a preview shows next to `state` (a
+   * blocked object is `blocked` there, whatever its verdict alone would say).
+   */
+  reasons: string[];
+  /** Why ConfigMgr considers the object retired (expired, superseded, hidden, disabled); empty = current. */
+  retired: string[];
   counterpart?: Counterpart;
   /** The Intune id the ledger has for it when the tenant no longer has that object (nor its marker). */
   deletedFromIntune?: string;

@@ -170,7 +170,7 @@ export function importPreview(read: ImportRead, steps: Step[], names: { plan: st
     partial: picture.items
       .filter((i) => creating.has(i.key) && i.translation.verdict.droppedSettings.length)
       .map((i) => note(i, i.translation.verdict.droppedSettings.map((d) => `${d.name}: ${d.reason}`))),
-    blocked: selected.filter((i) => i.state === 'blocked').map((i) => note(i, [...i.stateReasons, ...i.translation.verdict.reasons])),
+    blocked: selected.filter((i) => i.state === 'blocked').map((i) => note(i, i.reasons)),
     findings: picture.findings.map((f) => ({ severity: f.severity, message: f.message })),
     reconciled: { settled: read.reconciled.length, found: read.reconciled.filter((r) => r.intuneId).length },
     nothingReasons: steps.length ? [] : names.nothingReasons ?? nothingToImportReasons(proposalNotes(read, steps)),
@@ -260,12 +260,12 @@ export interface ImportReport {
 
 export function importReport(read: ImportRead, outcomes: StepOutcome[], run: { plan: string; tenant: string; ms: number; at?: Date }): ImportReport {
   const notImported: ObjectNote[] = [];
+  // The item's state and its reasons (each once) come from the picture: a blocked object reads blocked.
   for (const item of read.picture.items) {
-    const v = item.translation.verdict;
-    if (v.status === 'importable' && item.selected) continue;
+    if (item.selected && item.reasons.length === 0 && (item.state === 'importable' || item.state === 'imported')) continue;
     notImported.push({
-      ...note(item, item.selected ? [...v.reasons, ...v.droppedSettings.map((d) => `${d.name}: ${d.reason}`), ...item.stateReasons] : ['not selected by the plan']),
-      state: v.status,
+      ...note(item, item.selected || item.stateReasons.length ? item.reasons : ['not selected by the plan']),
+      state: item.state,
     });
   }
   return {

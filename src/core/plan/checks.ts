@@ -109,12 +109,20 @@ function checkSelection(plan: Json, ctx: CheckContext): Finding[] {
   const selection = plan.import;
   if (!isObject(selection)) return [];
   const excluded = new Set(strings(selection.exclude).map((id) => id.toLowerCase()));
-  return strings(selection.include).flatMap((id, index) =>
-    excluded.has(id.toLowerCase())
-      ? [finding(ctx, 'error', 'plan/included-and-excluded', `/import/include/${index}`,
-          `"${id}" is both included and excluded: remove it from import.include or from import.exclude.`)]
-      : [],
-  );
+  return [
+    ...strings(selection.include).flatMap((id, index) =>
+      excluded.has(id.toLowerCase())
+        ? [finding(ctx, 'error', 'plan/included-and-excluded', `/import/include/${index}`,
+            `"${id}" is both included and excluded: remove it from import.include or from import.exclude.`)]
+        : [],
+    ),
+    ...strings(selection.includeRetired).flatMap((id, index) =>
+      excluded.has(id.toLowerCase())
+        ? [finding(ctx, 'error', 'plan/included-and-excluded', `/import/includeRetired/${index}`,
+            `"${id}" is in import.includeRetired and in import.exclude: remove it from one of them (exclude wins otherwise).`)]
+        : [],
+    ),
+  ];
 }
 
 function checkWaves(plan: Json, ctx: CheckContext): Finding[] {

@@ -68,6 +68,8 @@ export interface MigrationPlan {
     kinds?: ObjectKindSelector[];
     include?: string[];
     exclude?: string[];
+    /** Retired objects (expired, superseded, hidden, disabled) to import anyway, with their disabled deployments. */
+    includeRetired?: string[];
     assignments?: boolean;
   };
   groups?: {

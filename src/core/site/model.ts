@@ -86,6 +86,9 @@ export interface ConfigurationItem {
   version: number;
   isEnabled: boolean;
   isExpired: boolean;
+  /** Absent in snapshots written before these were read: taken as false. */
+  isSuperseded?: boolean;
+  isHidden?: boolean;
   dateLastModified: string; // ISO 8601
   /** `SDMPackageDigest` as XML text. */
   digest: string;
@@ -96,6 +99,8 @@ export interface Baseline {
   uniqueId: UniqueId;
   name: string;
   memberCiIds: number[];
+  /** Why the baseline itself is retired (expired, disabled, …): its deployments count as disabled. Absent = current. */
+  retired?: string[];
 }
 
 export interface CiAssignment {
@@ -106,6 +111,8 @@ export interface CiAssignment {
   /** CIs this deployment targets (`v_CIAssignmentToCI`): a baseline, a policy or a profile. */
   ciIds: number[];
   assignmentType: number; // 0 baseline, 8 policy (SMS_CIAssignmentBaseClass)
+  /** `AssignmentEnabled`; absent (older snapshots) = enabled. */
+  enabled?: boolean;
 }
 
 export interface Application {
@@ -115,6 +122,10 @@ export interface Application {
   publisher: string;
   description: string;
   isSuperseded: boolean;
+  /** Retired in the console (`IsExpired`), hidden, disabled; absent (older snapshots) = false, false, true. */
+  isExpired?: boolean;
+  isHidden?: boolean;
+  isEnabled?: boolean;
   deploymentTypes: DeploymentType[];
 }
 
@@ -135,6 +146,8 @@ export interface AppAssignment {
   applicationCiId: number;
   collectionId: string;
   intent: AppIntent;
+  /** `AssignmentEnabled`; absent (older snapshots) = enabled. */
+  enabled?: boolean;
 }
 
 // ---- The typed reading of a digest (produced by site/sdm, consumed by translate/) ----

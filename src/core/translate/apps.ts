@@ -13,8 +13,10 @@ const PLATFORM_OF: Record<AppPackage['kind'], Platform | 'unknown'> = {
   windowsStore: 'windows', windowsAppx: 'windows', windowsMobileMsi: 'windows', webApp: 'unknown', unsupported: 'unknown',
 };
 
-const IOS_VERSIONS = ['8.0', '9.0', '10.0', '11.0', '12.0', '13.0', '14.0'];
-const ANDROID_VERSIONS = ['4.0', '4.0.3', '4.1', '4.2', '4.3', '4.4', '5.0', '5.1', '10.0', '11.0'];
+// The flags of iosMinimumOperatingSystem and androidMinimumOperatingSystem in v1.0 (store and LOB
+// apps are created in v1.0), from msgraph-metadata's v1.0-Prod.csdl of 2026-08-03.
+export const IOS_VERSIONS = ['8.0', '9.0', '10.0', '11.0', '12.0', '13.0', '14.0', '15.0'];
+export const ANDROID_VERSIONS = ['4.0', '4.0.3', '4.1', '4.2', '4.3', '4.4', '5.0', '5.1', '6.0', '7.0', '7.1', '8.0', '8.1', '9.0', '10.0', '11.0'];
 
 /** The highest documented flag not above `version` (Graph has one boolean per OS version). */
 export function minimumOs(version: string, known: string[]): Record<string, boolean> {
@@ -57,7 +59,8 @@ export function translateApp(application: Application, pkg: AppPackage): Transla
     case 'androidStore':
       return finish(source, draft, {
         resource: 'mobileApps', odataType: 'androidStoreApp',
-        props: { ...base, appStoreUrl: pkg.appStoreUrl, packageId: pkg.packageId, minimumSupportedOperatingSystem: minimumOs(pkg.minimumOsVersion, ANDROID_VERSIONS) },
+        // packageId is read-only (Core.Computed in the metadata): Intune takes it from the store URL.
+        props: { ...base, appStoreUrl: pkg.appStoreUrl, minimumSupportedOperatingSystem: minimumOs(pkg.minimumOsVersion, ANDROID_VERSIONS) },
       });
     case 'iosLob':
       lob(pkg.fileName, pkg.contentLocation);

@@ -98,6 +98,8 @@ export function finish(
       if (d.reason !== KIOSK_REASON && !d.reason.startsWith('does not apply to')) reasons.push(`${d.name} is dropped: ${d.reason}`);
     }
   }
+  // The same reason twice (two settings lost for the same cause) is said once.
+  reasons.splice(0, reasons.length, ...new Set(reasons));
   const blocked = draft.blockers.length > 0 || !create;
   const status = blocked ? 'notImportable' : draft.hasLosses ? 'partial' : 'importable';
   const translation: Translation = {

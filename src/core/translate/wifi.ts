@@ -1,7 +1,8 @@
 // Wi-Fi profiles (beta only). Property names: microsoft-graph-docs beta resources
 // intune-deviceconfig-{ios,macos}{,enterprise}wificonfiguration.md,
 // -android{,enterprise}wificonfiguration.md, -windowswificonfiguration.md,
-// -windowswifienterpriseeapconfiguration.md; enums wifisecuritytype, androidwifisecuritytype
+// -windowswifienterpriseeapconfiguration.md, checked against msgraph-metadata's beta type
+// mappings of 2026-08-04 (src/sandbox/tenant/graph-types.json); enums wifisecuritytype, androidwifisecuritytype
 // (open, wpaEnterprise, wpa2Enterprise only), eaptype, androideaptype, wifiauthenticationmethod.
 import type { WifiObject } from '../site/model';
 import { Draft, finish, PLATFORM_NAMES, readCommon, sourceOf } from './common';
@@ -65,9 +66,8 @@ function enterpriseProps(obj: WifiObject, draft: Draft, props: Record<string, un
   props.eapType = eapType;
   const certificateAuth = eapType === 'eapTls';
   props.authenticationMethod = certificateAuth ? 'certificate' : 'usernameAndPassword';
-  // Android's type has no trusted server name list.
-  if (obj.platform !== 'android') props.trustedServerCertificateNames = obj.trustedServerCertificateNames;
-  else for (const name of obj.trustedServerCertificateNames) draft.drop(`Trusted server name ${name}`, "Intune's Android Wi-Fi profile has no list of trusted server names");
+  // Every enterprise type has the list, androidEnterpriseWiFiConfiguration included (beta metadata).
+  props.trustedServerCertificateNames = obj.trustedServerCertificateNames;
 
   if (obj.rootCertificates.length === 0) draft.block('an enterprise Wi-Fi profile needs a trusted root certificate profile for server validation, and none is linked');
   if (manyRoots) {

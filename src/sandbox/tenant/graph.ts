@@ -6,8 +6,10 @@ import graphTypesJson from './graph-types.json';
 import { applySelect, badRequest, checkFilter, encodeSkipToken, GraphError, matches, parseQuery, unsupported, type FilterRules, type Query } from './odata';
 import type { CollectionName, GraphObject, GraphVersion, SandboxState } from './types';
 
-interface GraphTypeInfo { root: string; abstract: boolean; writable: string[]; readOnly: string[]; bindable: Record<string, boolean> }
+interface GraphTypeInfo { root: string; abstract: boolean; writable: string[]; readOnly: string[]; bindable: Record<string, boolean>; complex?: Record<string, string> }
 const GRAPH_TYPES = graphTypesJson as unknown as Record<GraphVersion, Record<string, GraphTypeInfo>>;
+/** Complex type -> its properties, per version (e.g. which `v…` flags an app's minimum OS takes). */
+const GRAPH_COMPLEX = (graphTypesJson as unknown as { complex: Record<GraphVersion, Record<string, string[]>> }).complex;
 
 export interface GraphRequest {
   method: string;
@@ -289,6 +291,12 @@ export class GraphHandler {
       }
       if (info.readOnly.includes(key)) throw badRequest(`The property '${key}' is read-only on type 'microsoft.graph.${name}' and cannot be set by the client.`);
       if (!info.writable.includes(key)) throw badRequest(`The property '${key}' does not exist on type 'microsoft.graph.${name}'. Make sure to only use property names that are defined by the type.`);
+      const complexType = info.complex?.[key];
+      const complexProps = complexType ? GRAPH_COMPLEX[req.version][complexType] : undefined;
+      if (complexProps && isObject(value) && value['@odata.type'] === undefined) {
+        const unknown = Object.keys(value).find((k) => !complexProps.includes(k));
+        if (unknown) throw badRequest(`The property '${unknown}' does not exist on type 'microsoft.graph.${complexType}'. Make sure to only use property names that are defined by the type.`);
+      }
       props[key] = value;
     }
     if (!existing && res.collection === 'deviceCompliancePolicies') checkBlockAction(scheduled ?? []);

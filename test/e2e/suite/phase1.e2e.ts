@@ -105,14 +105,17 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
       'Compliance policies', 'Configuration items', 'Certificate profiles', 'Wi-Fi', 'VPN', 'E-mail', 'Apps', 'Collections → groups',
     ]);
     const wifi = await children('Wi-Fi');
-    assert.deepEqual(wifi.map((r) => r.item.label), ['Contoso-Corp Wi-Fi (Android)', 'Contoso-Corp Wi-Fi (iOS)', 'Contoso-Guest (iOS)', 'Contoso-Guest (macOS)', 'Contoso-Guest (Windows)']);
+    assert.deepEqual(wifi.map((r) => r.item.label), ['Contoso-Corp Wi-Fi (Android)', 'Contoso-Corp Wi-Fi (iOS)', 'Contoso-Guest (iOS)', "Contoso-Guest (iOS) – ancien réseau d'Hélène", 'Contoso-Guest (macOS)', 'Contoso-Guest (Windows)']);
     const guest = row(wifi, 'Contoso-Guest (macOS)').item;
     assert.equal(guest.description, 'macOS · importable');
     assert.equal(iconOf(guest), 'cloud-upload');
     assert.equal(guest.contextValue, 'object.selected');
-    const corp = row(wifi, 'Contoso-Corp Wi-Fi (Android)').item;
-    assert.equal(corp.description, 'Android · partly importable');
-    assert.match(tooltipOf(corp), /\*\*Settings left out\*\*\n- /);
+    const retired = row(wifi, "Contoso-Guest (iOS) – ancien réseau d'Hélène").item;
+    assert.equal(retired.description, 'iOS · not imported', 'an expired profile is left out by default');
+    assert.match(tooltipOf(retired), /expired in ConfigMgr/);
+    const vpn = row(await children('VPN'), 'Contoso VPN (iOS)').item;
+    assert.equal(vpn.description, 'iOS · partly importable');
+    assert.match(tooltipOf(vpn), /\*\*Settings left out\*\*\n- /);
 
     const pfx = row(await children('Certificate profiles'), 'Contoso User PFX (iOS)').item;
     assert.equal(iconOf(pfx), 'error');
@@ -124,7 +127,7 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     assert.equal(row(collections, 'VIP Users').item.description, 'unmapped');
     // counts on the roots once the picture is read
     const wifiRoot = (await roots()).find((r) => r.item.label === 'Wi-Fi')!;
-    assert.equal(wifiRoot.item.description, '5');
+    assert.equal(wifiRoot.item.description, '6');
   });
 
   test('"Exclude from import" edits the open plan document, "Include" takes it back, undo restores it', async () => {

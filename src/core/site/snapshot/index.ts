@@ -5,6 +5,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import schema from '../../../../schemas/site-snapshot.schema.json';
 import { UserError } from '../../errors';
 import type { SiteModel } from '../model';
+import { latestRevisions } from '../revisions';
 import type { SiteSource } from '../source';
 
 export const SNAPSHOT_FORMAT = 'cm2intune-site-snapshot';
@@ -73,7 +74,7 @@ export class SnapshotSiteSource implements SiteSource {
   async read(options: { signal?: AbortSignal } = {}): Promise<SiteModel> {
     options.signal?.throwIfAborted();
     const snapshot = await readSnapshotFile(this.origin);
-    return { ...snapshot.site, origin: this.origin };
+    return latestRevisions({ ...snapshot.site, origin: this.origin });
   }
 
   async close(): Promise<void> {}

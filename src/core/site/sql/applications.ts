@@ -1,7 +1,8 @@
 // Applications, deployment types and app deployments. Views: v_ConfigurationItems (CIType_ID 10
 // = application, 21 = deployment type, with their digests), v_LocalizedCIProperties (names),
 // v_CIRelation (application -> deployment types), v_ApplicationAssignment (deployments: offer
-// type, install/uninstall) and v_CIAssignmentToCI (deployment -> application CI). Publisher and
+// type, install/uninstall, enabled) and v_CIAssignmentToCI (deployment -> application CI). Only the
+// latest revision of an application and of a deployment type is read (IsLatest). Publisher and
 // technology are read from the digests, where the product needs them anyway.
 import sql from 'mssql';
 import type { AppAssignment, AppIntent, Application } from '../model';
@@ -24,6 +25,9 @@ export async function readApplications(db: SqlConnection, signal?: AbortSignal):
       publisher: readAppPublisher(app.SDMPackageDigest ?? ''),
       description: names.get(app.CI_ID)?.description ?? '',
       isSuperseded: app.IsSuperseded ?? false,
+      isExpired: app.IsExpired ?? false,
+      isHidden: app.IsHidden ?? false,
+      isEnabled: app.IsEnabled ?? true,
       deploymentTypes: (relations.get(app.CI_ID) ?? []).flatMap((id) => {
         const dt = dts.get(id);
         if (!dt) return [];
@@ -37,14 +41,14 @@ const OFFER_REQUIRED = 0;
 const DESIRED_UNINSTALL = 2;
 
 export async function readAppAssignments(db: SqlConnection, signal?: AbortSignal): Promise<AppAssignment[]> {
-  const rows = await db.query<{ AssignmentID: number; AssignmentName: string | null; CollectionID: string; OfferTypeID: number | null; DesiredConfigType: number | null }>(
+  const rows = await db.query<{ AssignmentID: number; AssignmentName: string | null; CollectionID: string; OfferTypeID: number | null; DesiredConfigType: number | null; AssignmentEnabled: boolean | null }>(
     'v_ApplicationAssignment',
-    'SELECT AssignmentID, AssignmentName, CollectionID, OfferTypeID, DesiredConfigType FROM v_ApplicationAssignment ORDER BY AssignmentID',
+    'SELECT AssignmentID, AssignmentName, CollectionID, OfferTypeID, DesiredConfigType, AssignmentEnabled FROM v_ApplicationAssignment ORDER BY AssignmentID',
     [], signal);
   const targets = await readAssignmentTargets(db, [{ name: 'application', type: sql.Int, value: ASSIGNMENT_TYPE.application }], signal);
   return rows.flatMap((a): AppAssignment[] => {
     const intent: AppIntent = a.DesiredConfigType === DESIRED_UNINSTALL ? 'uninstall' : a.OfferTypeID === OFFER_REQUIRED ? 'required' : 'available';
     // One row per application CI the deployment targets (normally exactly one).
-    return (targets.get(a.AssignmentID) ?? []).map((ciId) => ({ assignmentId: a.AssignmentID, name: a.AssignmentName ?? '', applicationCiId: ciId, collectionId: a.CollectionID, intent }));
+    return (targets.get(a.AssignmentID) ?? []).map((ciId) => ({ assignmentId: a.AssignmentID, name: a.AssignmentName ?? '', applicationCiId: ciId, collectionId: a.CollectionID, intent, enabled: a.AssignmentEnabled ?? true }));
   });
 }

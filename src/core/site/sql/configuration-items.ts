@@ -1,5 +1,8 @@
 // Configuration items, baselines and their deployments: v_ConfigurationItems (+ SDMPackageDigest),
 // v_LocalizedCIProperties, v_CIRelation, v_CIAssignment, v_CIAssignmentToCI.
+// ConfigMgr keeps older revisions of a CI as rows of their own (another CI_ID, same ModelName,
+// IsLatest = 0): only the latest is read, and a relation or deployment that names an older
+// revision is followed to the latest one of the same ModelName (docs/site-database.md).
 import sql from 'mssql';
 import type { Baseline, CiAssignment, ConfigurationItem } from '../model';
 import type { SqlConnection, SqlInput } from './connection';
@@ -14,7 +17,7 @@ const ENGLISH = 1033;
 
 export interface CiRow {
   CI_ID: number; CI_UniqueID: string; ModelName: string | null; CIType_ID: number; CIVersion: number | null;
-  IsEnabled: boolean | null; IsExpired: boolean | null; IsSuperseded: boolean | null; DateLastModified: Date | string | null; SDMPackageDigest: string | null;
+  IsEnabled: boolean | null; IsExpired: boolean | null; IsSuperseded: boolean | null; IsHidden: boolean | null; DateLastModified: Date | string | null; SDMPackageDigest: string | null;
 }
 
 export interface LocalizedName { name: string; description: string }
@@ -27,17 +30,23 @@ const typeInputs = (types: readonly number[]): { list: string; inputs: SqlInput[
 export async function readCiRows(db: SqlConnection, types: readonly number[], signal?: AbortSignal): Promise<CiRow[]> {
   const { list, inputs } = typeInputs(types);
   return db.query<CiRow>('v_ConfigurationItems',
-    'SELECT CI_ID, CI_UniqueID, ModelName, CIType_ID, CIVersion, IsEnabled, IsExpired, IsSuperseded, DateLastModified, SDMPackageDigest ' +
-      `FROM v_ConfigurationItems WHERE CIType_ID IN (${list}) ORDER BY CI_ID`,
+    'SELECT CI_ID, CI_UniqueID, ModelName, CIType_ID, CIVersion, IsEnabled, IsExpired, IsSuperseded, IsHidden, DateLastModified, SDMPackageDigest ' +
+      `FROM v_ConfigurationItems WHERE CIType_ID IN (${list}) AND IsLatest = 1 ORDER BY CI_ID`,
     inputs, signal);
 }
+
+/** A CI_ID column followed to the latest revision of its CI (itself when it is the latest, or unknown). */
+const LATEST_JOIN = (column: string) =>
+  `LEFT JOIN v_ConfigurationItems old_rev ON old_rev.CI_ID = ${column} AND old_rev.IsLatest = 0 ` +
+  'LEFT JOIN v_ConfigurationItems latest_rev ON latest_rev.ModelName = old_rev.ModelName AND latest_rev.IsLatest = 1 ';
+const LATEST_OF = (column: string) => `CAST(COALESCE(latest_rev.CI_ID, ${column}) AS INT)`;
 
 /** Display names in English (LocaleID 1033), else the first locale there is. */
 export async function readLocalizedNames(db: SqlConnection, types: readonly number[], signal?: AbortSignal): Promise<Map<number, LocalizedName>> {
   const { list, inputs } = typeInputs(types);
   const rows = await db.query<{ CI_ID: number; LocaleID: number; DisplayName: string | null; Description: string | null }>('v_LocalizedCIProperties',
     'SELECT p.CI_ID, p.LocaleID, p.DisplayName, p.Description FROM v_LocalizedCIProperties p ' +
-      `WHERE p.CI_ID IN (SELECT ci.CI_ID FROM v_ConfigurationItems ci WHERE ci.CIType_ID IN (${list})) ORDER BY p.CI_ID, p.LocaleID`,
+      `WHERE p.CI_ID IN (SELECT ci.CI_ID FROM v_ConfigurationItems ci WHERE ci.CIType_ID IN (${list}) AND ci.IsLatest = 1) ORDER BY p.CI_ID, p.LocaleID`,
     inputs, signal);
   const names = new Map<number, LocalizedName & { locale: number }>();
   for (const r of rows) {
@@ -53,8 +62,8 @@ export async function readLocalizedNames(db: SqlConnection, types: readonly numb
 export async function readRelations(db: SqlConnection, fromTypes: readonly number[], signal?: AbortSignal): Promise<Map<number, number[]>> {
   const { list, inputs } = typeInputs(fromTypes);
   const rows = await db.query<{ FromCIID: number; ToCIID: number }>('v_CIRelation',
-    'SELECT r.FromCIID, r.ToCIID FROM v_CIRelation r ' +
-      `WHERE r.FromCIID IN (SELECT ci.CI_ID FROM v_ConfigurationItems ci WHERE ci.CIType_ID IN (${list})) ORDER BY r.FromCIID, r.ToCIID`,
+    `SELECT r.FromCIID, ${LATEST_OF('r.ToCIID')} AS ToCIID FROM v_CIRelation r ${LATEST_JOIN('r.ToCIID')}` +
+      `WHERE r.FromCIID IN (SELECT ci.CI_ID FROM v_ConfigurationItems ci WHERE ci.CIType_ID IN (${list}) AND ci.IsLatest = 1) ORDER BY r.FromCIID, ${LATEST_OF('r.ToCIID')}`,
     inputs, signal);
   const map = new Map<number, number[]>();
   for (const r of rows) {
@@ -83,7 +92,8 @@ export async function readConfigurationItems(db: SqlConnection, signal?: AbortSi
   for (const r of rows) {
     const name = names.get(r.CI_ID);
     if (r.CIType_ID === CI_TYPE.baseline) {
-      baselines.push({ ciId: r.CI_ID, uniqueId: r.CI_UniqueID, name: name?.name ?? '', memberCiIds: [] });
+      const retired = [r.IsExpired && 'expired', r.IsSuperseded && 'superseded', r.IsHidden && 'hidden in the console', r.IsEnabled === false && 'disabled'].filter((x): x is string => Boolean(x));
+      baselines.push({ ciId: r.CI_ID, uniqueId: r.CI_UniqueID, name: name?.name ?? '', memberCiIds: [], ...(retired.length ? { retired } : {}) });
       continue;
     }
     configurationItems.push({
@@ -96,6 +106,8 @@ export async function readConfigurationItems(db: SqlConnection, signal?: AbortSi
       version: r.CIVersion ?? 0,
       isEnabled: r.IsEnabled ?? true,
       isExpired: r.IsExpired ?? false,
+      isSuperseded: r.IsSuperseded ?? false,
+      isHidden: r.IsHidden ?? false,
       dateLastModified: isoDate(r.DateLastModified),
       digest: r.SDMPackageDigest ?? '',
     });
@@ -110,8 +122,8 @@ export async function readCiAssignments(db: SqlConnection, signal?: AbortSignal)
     { name: 'baseline', type: sql.Int, value: ASSIGNMENT_TYPE.baseline },
     { name: 'policy', type: sql.Int, value: ASSIGNMENT_TYPE.policy },
   ];
-  const rows = await db.query<{ AssignmentID: number; Assignment_UniqueID: string | null; AssignmentName: string | null; CollectionID: string; AssignmentType: number }>('v_CIAssignment',
-    'SELECT AssignmentID, Assignment_UniqueID, AssignmentName, CollectionID, AssignmentType FROM v_CIAssignment ' +
+  const rows = await db.query<{ AssignmentID: number; Assignment_UniqueID: string | null; AssignmentName: string | null; CollectionID: string; AssignmentType: number; AssignmentEnabled: boolean | null }>('v_CIAssignment',
+    'SELECT AssignmentID, Assignment_UniqueID, AssignmentName, CollectionID, AssignmentType, AssignmentEnabled FROM v_CIAssignment ' +
       'WHERE AssignmentType IN (@baseline, @policy) ORDER BY AssignmentID',
     inputs, signal);
   const targets = await readAssignmentTargets(db, inputs, signal);
@@ -122,19 +134,22 @@ export async function readCiAssignments(db: SqlConnection, signal?: AbortSignal)
     collectionId: a.CollectionID,
     ciIds: targets.get(a.AssignmentID) ?? [],
     assignmentType: a.AssignmentType,
+    enabled: a.AssignmentEnabled ?? true,
   }));
 }
 
 /** AssignmentID -> CI_IDs (v_CIAssignmentToCI) for assignments of the given types (inputs named by type). */
 export async function readAssignmentTargets(db: SqlConnection, typeInputsByName: SqlInput[], signal?: AbortSignal): Promise<Map<number, number[]>> {
   const rows = await db.query<{ AssignmentID: number; CI_ID: number }>('v_CIAssignmentToCI',
-    'SELECT t.AssignmentID, t.CI_ID FROM v_CIAssignmentToCI t JOIN v_CIAssignment a ON a.AssignmentID = t.AssignmentID ' +
-      `WHERE a.AssignmentType IN (${typeInputsByName.map((i) => `@${i.name}`).join(', ')}) ORDER BY t.AssignmentID, t.CI_ID`,
+    `SELECT t.AssignmentID, ${LATEST_OF('t.CI_ID')} AS CI_ID FROM v_CIAssignmentToCI t JOIN v_CIAssignment a ON a.AssignmentID = t.AssignmentID ${LATEST_JOIN('t.CI_ID')}` +
+      `WHERE a.AssignmentType IN (${typeInputsByName.map((i) => `@${i.name}`).join(', ')}) ORDER BY t.AssignmentID, ${LATEST_OF('t.CI_ID')}`,
     typeInputsByName, signal);
   const map = new Map<number, number[]>();
   for (const r of rows) {
     const list = map.get(r.AssignmentID);
-    if (list) list.push(r.CI_ID);
+    if (list) {
+      if (!list.includes(r.CI_ID)) list.push(r.CI_ID);
+    }
     else map.set(r.AssignmentID, [r.CI_ID]);
   }
   return map;
