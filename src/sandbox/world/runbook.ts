@@ -133,11 +133,12 @@ const comparisonOps = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'contains', '
 const allowedChainOps = new Set(['-and', '-or', '+', '-', ',']);
 
 function comparisonOp(text: string): { op: string; caseSensitive: boolean } | undefined {
-  const match = /^-([ic]?)([a-z]+)$/i.exec(text);
-  if (!match) return undefined;
-  const op = match[2]!.toLowerCase();
-  if (!comparisonOps.has(op)) return undefined;
-  return { op, caseSensitive: match[1]!.toLowerCase() === 'c' };
+  const word = text.toLowerCase().replace(/^-/, '');
+  if (comparisonOps.has(word)) return { op: word, caseSensitive: false };
+  // -ieq / -ceq: explicitly case-insensitive / case-sensitive (-contains itself starts with a c).
+  const op = word.slice(1);
+  if ((word.startsWith('i') || word.startsWith('c')) && comparisonOps.has(op)) return { op, caseSensitive: word.startsWith('c') };
+  return undefined;
 }
 
 const refusedVariables = new Set(['_', 'psitem', 'args', 'input', 'this', 'psscriptroot', 'pscommandpath', 'host', 'psversiontable', 'myinvocation', 'psboundparameters', 'error', 'lastexitcode', '?', '^', '$', 'executioncontext', 'pwd']);
@@ -1027,6 +1028,8 @@ class Interpreter {
     const spec = cmdletSpec(commandName(node)!)!;
     const args = bindArguments(node, spec);
     const values = new Map<string, Value>();
+    // The module path was checked as one of the known forms; $env: is not simulated.
+    if (spec.name === 'Import-Module') return this.run(node, spec, values);
     for (const [name, { value }] of args.named) values.set(name, value ? this.argument(value) : true);
     const positional = args.positional.map((value) => this.argument(value));
     if (spec.positional && positional.length > 0) values.set(spec.positional, positional.length === 1 ? positional[0]! : positional);
