@@ -585,7 +585,7 @@ function bindArguments(node: Node, spec: CmdletSpec): BoundArgs {
       const match = /^-([A-Za-z][\w]*)(:?)/.exec(element.text);
       const written = match?.[1] ?? element.text;
       if (/^(whatif|confirm)$/i.test(written)) {
-        throw new Refused(element, `-${written} is outside the runbook subset: the hybrid-era module does not honour it reliably; use the runbook's own -DryRun switch${written.toLowerCase() === 'confirm' ? ' (and -Force on Remove-*)' : ''}`);
+        throw new Refused(element, `-${written} is outside the runbook subset: the hybrid-era module does not honour it reliably; use the runbook's own dry-run switch (-DryRun)${written.toLowerCase() === 'confirm' ? ' (and -Force on Remove-*)' : ''}`);
       }
       const name = canonicalParam(spec, written);
       if (!name) throw new Refused(element, `${spec.name} has no parameter -${written} (in the runbook subset)`);
@@ -601,6 +601,7 @@ function bindArguments(node: Node, spec: CmdletSpec): BoundArgs {
       if (element.text === ':' && pending) pending.colon = true;
       continue;
     }
+    if (unwrap(element).text.startsWith('@') && unwrap(element).type === 'variable') throw new Refused(element, `splatting (${element.text}) is outside the runbook subset`);
     if (pending) take(element);
     else positional.push(element);
   }
