@@ -90,7 +90,11 @@ describe('runbook: a wave applied as the SMS Provider would', () => {
   it('with the dry-run switch nothing changes and the transcript says what it would do', async () => {
     const { site } = siteWithSubscriptionCollection();
     const before = site.snapshot();
-    const dry = await applied(waveRunbook(wavePlan), site, { dryRunSwitch: true });
+    const logged: string[] = [];
+    const result = await applyRunbook(waveRunbook(wavePlan), site, { dryRunSwitch: true, log: (entry) => logged.push(`${entry.line} ${entry.effect}`) });
+    const dry = result as RunbookTranscript;
+    assert.equal(dry.outcome, 'completed', JSON.stringify(result));
+    assert.deepEqual(logged, dry.entries.map((entry) => `${entry.line} ${entry.effect}`), 'the log sees each entry as it happens');
     assert.equal(dry.dryRun, true);
     assert.equal(dry.changes, 0);
     assert.deepEqual(site.writes, []);
