@@ -219,6 +219,12 @@ foreach ($id in $ids) { if ($id -eq ${waveIds[1]}) { continue }; if ($id -eq ${w
     ]);
   });
 
+  it('comments between the parts of an if/elseif/else are accepted', async () => {
+    const text = "param([switch]$DryRun)\nif ($DryRun) { Write-Host 'a' } # one\nelseif ($true) # two\n{ Write-Host 'b' } # three\nelse # four\n{ Write-Host 'c' }\n";
+    const result = await applied(text, new MemoryConsole({ users: sampleUsers }));
+    assert.deepEqual(result.entries.map((entry) => `${entry.line} ${entry.detail}`), ['4 b']);
+  });
+
   it('a dry run asked of a runbook without a dry-run switch is refused', async () => {
     const site = new MemoryConsole({ users: sampleUsers });
     const result = await applyRunbook("Write-Host 'x'\n", site, { dryRunSwitch: true });

@@ -271,11 +271,11 @@ class Validator {
         for (const clause of child.namedChildren) {
           for (const part of clause.namedChildren) {
             if (part.type === 'pipeline') this.pipeline(part);
-            else this.block(part, loops);
+            else if (part.type !== 'comment') this.block(part, loops);
           }
         }
       } else if (child.type === 'else_clause') {
-        for (const part of child.namedChildren) this.block(part, loops);
+        for (const part of child.namedChildren) if (part.type !== 'comment') this.block(part, loops);
       } else if (child.type !== 'comment') throw new Refused(child, `${describe(child)} in an if statement is outside the runbook subset`);
     }
   }
