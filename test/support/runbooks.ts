@@ -36,6 +36,8 @@ ${users.map((user) => `  ${user.resourceId}  # ${user.name}`).join('\n')}
 Import-Module (Join-Path $env:SMS_ADMIN_UI_PATH '..\\ConfigurationManager.psd1')
 Push-Location "$($SiteCode):"
 Write-Host "cm2intune wave $WaveName on site $SiteCode (dry run: $DryRun)"
+Write-Host "ConfigurationManager module $((Get-Module ConfigurationManager).Version), site build $((Get-CMSite).BuildNumber)"
+if ((Get-CMSite).BuildNumber -ge 8913) { throw "Site $SiteCode is 1910 or later: the hybrid subscription cmdlets are gone" }
 
 $subscription = Get-CMIntuneSubscription
 if ($null -eq $subscription) { throw "Site $SiteCode has no Intune subscription: nothing to migrate" }

@@ -71,6 +71,16 @@ describe('runbook: a wave applied as the SMS Provider would', () => {
     assert.ok(first.entries.some((entry) => entry.effect === 'output' && entry.detail === `'cm2intune wave ${wave}' has 4 members`));
   });
 
+  it('prints the module version and the site build first, and a 1910 site stops it before any change', async () => {
+    const { site } = siteWithSubscriptionCollection();
+    const dry = await applied(waveRunbook(wavePlan), site, { dryRunSwitch: true });
+    assert.ok(dry.entries.some((entry) => entry.detail === 'ConfigurationManager module 5.00.8853.1000, site build 8853'), JSON.stringify(dry.entries.slice(0, 5)));
+    const late = (await applyRunbook(waveRunbook(wavePlan), site, { siteBuildNumber: 8913 })) as RunbookTranscript;
+    assert.equal(late.outcome, 'failed');
+    assert.match(late.failure!.message, /1910 or later/);
+    assert.deepEqual(site.writes, []);
+  });
+
   it('applied twice: the second run changes nothing and the site is identical', async () => {
     const { site } = siteWithSubscriptionCollection();
     const text = waveRunbook(wavePlan);

@@ -45,6 +45,9 @@ const specs: CmdletSpec[] = [
   { name: 'Write-Verbose', params: { Message: 'value' }, positional: 'Message', required: ['Message'], cm: false, changes: false },
   { name: 'Write-Warning', params: { Message: 'value' }, positional: 'Message', required: ['Message'], cm: false, changes: false },
   { name: 'Out-Null', params: {}, cm: false, changes: false },
+  // The runbook prints the module version and the site build first (domain reference H.1).
+  { name: 'Get-Module', params: { Name: 'value' }, positional: 'Name', required: ['Name'], cm: false, changes: false },
+  { name: 'Get-CMSite', params: { SiteCode: 'value' }, cm: true, changes: false },
   {
     name: 'New-CMSchedule',
     params: { RecurInterval: 'value', RecurCount: 'value' },

@@ -48,7 +48,12 @@ export interface ApplyOptions {
   dryRunSwitch?: boolean;
   /** Called with each transcript entry as it happens. */
   log?: (entry: TranscriptEntry) => void;
+  /** What `(Get-CMSite).BuildNumber` reports: 8853 (1906, the last hybrid-capable version) unless given. */
+  siteBuildNumber?: number;
 }
+
+/** The hybrid-era console the runbook meets unless told otherwise: ConfigMgr 1906. */
+const defaultBuildNumber = 8853;
 
 export interface ParsedRunbook {
   text: string;
@@ -1089,6 +1094,20 @@ class Interpreter {
         return [];
       case 'Write-Output':
         return enumerate(args.get('InputObject') ?? null);
+      case 'Get-Module': {
+        const loaded = this.moduleLoaded && text('Name').toLowerCase() === 'configurationmanager';
+        this.record(node, spec.name, 'read', loaded ? `ConfigurationManager ${this.moduleVersion()}` : `${text('Name')} not loaded`);
+        return loaded ? [new PsObject('PSModuleInfo', { Name: 'ConfigurationManager', Version: this.moduleVersion() })] : [];
+      }
+      case 'Get-CMSite': {
+        if (args.has('SiteCode') && text('SiteCode').toUpperCase() !== site.siteCode.toUpperCase()) {
+          this.record(node, spec.name, 'read', `no site ${text('SiteCode')}`);
+          return [];
+        }
+        const build = this.options.siteBuildNumber ?? defaultBuildNumber;
+        this.record(node, spec.name, 'read', `site ${site.siteCode}, build ${build}`);
+        return [new PsObject('SMS_Site', { SiteCode: site.siteCode, BuildNumber: build, Version: `5.00.${build}.1000` })];
+      }
       case 'New-CMSchedule':
         return [new PsObject('SMS_ST_RecurInterval', { RecurInterval: text('RecurInterval'), RecurCount: Number(text('RecurCount')) })];
       case 'Get-CMCollection':
@@ -1210,6 +1229,11 @@ class Interpreter {
       default:
         throw new Stop(node, `internal: ${spec.name} is listed but not simulated`);
     }
+  }
+
+  /** The console's module version: 5.00.<build>.1000 stands in for the real one (not confirmed). */
+  private moduleVersion(): string {
+    return `5.00.${this.options.siteBuildNumber ?? defaultBuildNumber}.1000`;
   }
 
   private resolveLocation(path: string): Location {
