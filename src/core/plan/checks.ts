@@ -1,8 +1,8 @@
 // The product's own checks on a plan: what a schema can't say. Each works on the raw parsed
 // value defensively, so it still reports while the schema finds other errors.
-import { isAbsolute, resolve } from 'node:path';
 import type { Finding } from '../findings';
 import type { PlanDocument } from './document';
+import { planPath } from './files';
 
 export interface CheckContext {
   doc: PlanDocument;
@@ -73,7 +73,12 @@ function checkSite(plan: Json, ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
   const fileAt = (pointer: string, path: unknown, what: string, fix: string) => {
     if (typeof path !== 'string' || path === '') return;
-    const full = isAbsolute(path) ? path : resolve(ctx.planDir, path);
+    const { full, leavesFolder } = planPath(ctx.planDir, path);
+    if (leavesFolder) {
+      out.push(finding(ctx, 'error', 'plan/path-leaves-plan-folder', pointer,
+        `${what} "${path}" leads out of the plan's folder (to ${full}): a relative path stays inside the folder the plan is in. Move the file there, or write its absolute path if it is meant to live elsewhere.`));
+      return;
+    }
     if (!ctx.exists(full)) {
       out.push(finding(ctx, 'error', 'plan/file-not-found', pointer, `${what} "${path}" does not exist (looked for ${full}): ${fix}`));
     }

@@ -1,10 +1,11 @@
 // Loading a plan: parse with positions, check the schema, then the product's own checks.
 // The result always carries every finding; `plan` is set only when nothing is an error.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Finding } from '../findings';
 import { semanticFindings } from './checks';
 import { PlanDocument } from './document';
+import { megabytes, PLAN_FILE_LIMIT_BYTES, PlanFileError, readRegularFileSync } from './files';
 import { schemaFindings } from './schema';
 import type { MigrationPlan } from './types';
 
@@ -32,6 +33,10 @@ export class PlanReadError extends Error {
 }
 
 export function checkPlanText(text: string, file: string, exists: (path: string) => boolean = existsSync): LoadedPlan {
+  // The editor hands over text it read itself: the same limit as for a file.
+  if (text.length > PLAN_FILE_LIMIT_BYTES) {
+    throw new PlanReadError(file, `the plan is over the ${megabytes(PLAN_FILE_LIMIT_BYTES)} a plan may have; no real plan is that large, so check the file.`);
+  }
   const document = new PlanDocument(text);
   if (document.syntaxProblems.length > 0 || !document.root) {
     const first = document.syntaxProblems[0];
@@ -58,13 +63,12 @@ export function checkPlanText(text: string, file: string, exists: (path: string)
 export function loadPlanFile(file: string): LoadedPlan {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFileSync(file, PLAN_FILE_LIMIT_BYTES, 'plan');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a plan file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new PlanReadError(file, `can't read the plan: ${why}.`);
+    if (error instanceof PlanFileError) throw new PlanReadError(file, error.reason);
+    throw error;
   }
-  return checkPlanText(text.replace(/^\uFEFF/, ''), file);
+  return checkPlanText(text, file);
 }
 
 function nodeValue(doc: PlanDocument): unknown {
