@@ -36,21 +36,34 @@ function finding(ctx: CheckContext, severity: Finding['severity'], code: string,
 
 const SECRET_KEY = /^(pass(word)?|pwd|secret|client_?secret|token|access_?token|credentials?)$/i;
 
-// A secret anywhere in a plan is an error of its own: plans get committed and shared.
-function checkSecrets(value: unknown, pointer: string, ctx: CheckContext): Finding[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => checkSecrets(v, `${pointer}/${i}`, ctx));
-  if (!isObject(value)) return [];
-  return Object.entries(value).flatMap(([key, v]) => {
-    const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (!SECRET_KEY.test(key)) return checkSecrets(v, at, ctx);
-    return [{
-      severity: 'error' as const,
-      code: 'plan/secret-in-plan',
-      message: `"${key}" can't be in a plan: plans are shared and committed, secrets never go in them. Remove it; the SQL password comes from CM2INTUNE_SQL_PASSWORD or a prompt, tenant credentials from sign-in.`,
-      pointer: at,
-      range: ctx.doc.rangeAt(pointer, { key }),
-    }];
-  });
+// A secret anywhere in a plan is an error of its own: plans get committed and shared. Iterative,
+// in document order, so no nesting can overflow the stack.
+function checkSecrets(root: unknown, rootPointer: string, ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  const stack: [unknown, string][] = [[root, rootPointer]];
+  while (stack.length) {
+    const [value, pointer] = stack.pop()!;
+    const next: [unknown, string][] = [];
+    if (Array.isArray(value)) value.forEach((v, i) => next.push([v, `${pointer}/${i}`]));
+    else if (isObject(value)) {
+      for (const [key, v] of Object.entries(value)) {
+        const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        if (!SECRET_KEY.test(key)) {
+          next.push([v, at]);
+          continue;
+        }
+        out.push({
+          severity: 'error' as const,
+          code: 'plan/secret-in-plan',
+          message: `"${key}" can't be in a plan: plans are shared and committed, secrets never go in them. Remove it; the SQL password comes from CM2INTUNE_SQL_PASSWORD or a prompt, tenant credentials from sign-in.`,
+          pointer: at,
+          range: ctx.doc.rangeAt(pointer, { key }),
+        });
+      }
+    }
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+  }
+  return out;
 }
 
 function checkTenant(plan: Json, ctx: CheckContext): Finding[] {
