@@ -3,7 +3,7 @@
 // ever quotes what the file holds.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import { loadPlanFile, PlanReadError } from '../../src/core/plan';
 import { PLAN_FILE_LIMIT_BYTES, SNAPSHOT_FILE_LIMIT_BYTES } from '../../src/core/plan/files';
 import { openSiteSource, SnapshotError } from '../../src/core/site';
 import { poolConfig, SiteSqlError } from '../../src/core/site/sql/connection';
+import { repoRoot, runCli } from '../support/cli';
 
 // What /etc/shadow holds: a hash no message may ever show.
 const SECRET = 'root:$6$Zq9x$SECRET-HASH-4f1a2b:19700:0:99999:7:::';
@@ -99,5 +100,12 @@ describe('files a plan names', () => {
     const config = (caFile: string) => ({ source: 'sql' as const, server: 'cm01', database: 'CM_P01', siteCode: 'P01', auth: { type: 'sql' as const, user: 'r' }, encryption: { caFile } });
     assert.throws(() => poolConfig(config('/dev/zero'), { planDir, password: 'x' }, {}), (e: Error) => e instanceof SiteSqlError && /encryption\.caFile \/dev\/zero: can't read the CA file: it is not a regular file/.test(e.message));
     assert.throws(() => poolConfig(config('../secret.txt'), { planDir, password: 'x' }, {}), (e: Error) => e instanceof SiteSqlError && /leads out of the plan's folder/.test(e.message) && !leaks(e.message));
+  });
+
+  it('a file named on the command line is read from where the user ran it, even above that folder', async () => {
+    copyFileSync(join(repoRoot, 'samples/fabrikam.snapshot.json'), join(top, 'fabrikam.snapshot.json'));
+    const r = await runCli(['site', 'summary', '--snapshot', '../fabrikam.snapshot.json', '--json'], { cwd: planDir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).siteCode, 'FAB');
   });
 });
