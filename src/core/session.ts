@@ -185,8 +185,18 @@ function linkLock(lock: string, content: string): boolean {
     linkSync(temp, lock);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A file system without hard links (FAT, some shares): exclusive create. A reader may then
+    // see the file empty for an instant, which the grace rule for unreadable locks covers.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
+    try {
+      writeFileSync(lock, content, { flag: 'wx' });
+      return true;
+    } catch (fallback) {
+      if ((fallback as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw fallback;
+    }
   } finally {
     try {
       unlinkSync(temp);

@@ -41,26 +41,34 @@ test('a lock left by a process that is gone is taken over', async () => {
   assert.equal(existsSync(lock), false);
 });
 
-test('of two processes taking the lock at the same moment, exactly one wins, 30 times over', async () => {
+test('of two processes taking the lock at the same moment, exactly one holds it, 30 times over', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cm2intune-lock-race-'));
   const rounds = 30;
   const step = 250;
   // Both racers start their spin loops well after both processes are up.
   const start = Date.now() + 8_000;
   const racer = () => promisify(execFile)(process.execPath, ['--import', 'tsx', join(__dirname, '../support/lock-racer.ts'), dir, String(rounds), String(start), String(step)], { cwd: join(__dirname, '../..') });
+  type Try = { round: number; won: boolean; held?: number; released?: number; message?: string };
   try {
     const outputs = await Promise.all([racer(), racer()]);
-    const [a, b] = outputs.map((o) => o.stdout.trim().split('\n').map((line) => JSON.parse(line) as { round: number; won: boolean; late: number; message?: string }));
+    const [a, b] = outputs.map((o) => o.stdout.trim().split('\n').map((line) => JSON.parse(line) as Try));
     assert.equal(a.length, rounds);
     assert.equal(b.length, rounds);
+    let contended = 0;
     for (let round = 0; round < rounds; round++) {
-      // A racer more than half a round late (a very loaded machine) no longer races: not judged.
-      assert.ok(a[round].late < step / 2 && b[round].late < step / 2, `round ${round}: a racer started too late to race (${a[round].late} ms, ${b[round].late} ms)`);
-      const winners = [a[round], b[round]].filter((r) => r.won).length;
-      assert.equal(winners, 1, `round ${round}: ${winners} processes held the lock (${JSON.stringify([a[round], b[round]])})`);
-      const loser = a[round].won ? b[round] : a[round];
+      const [x, y] = [a[round], b[round]];
+      if (x.won && y.won) {
+        // Only possible when one racer was held up past the other's whole hold (a loaded
+        // machine): then they held it one after the other, never at the same time.
+        assert.ok(x.released! <= y.held! || y.released! <= x.held!, `round ${round}: both processes held the lock at once (${JSON.stringify([x, y])})`);
+        continue;
+      }
+      assert.ok(x.won || y.won, `round ${round}: nobody got the lock (${JSON.stringify([x, y])})`);
+      contended++;
+      const loser = x.won ? y : x;
       assert.match(loser.message!, new RegExp(`^Another cm2intune run \\(process \\d+\\) is writing with round-${round}\\.migration\\.json right now: wait for it to finish\\.`));
     }
+    assert.ok(contended >= rounds / 2, `only ${contended} of ${rounds} rounds were a real race (a very loaded machine?)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
