@@ -1,7 +1,8 @@
 // Opening what a plan names: its site (read only), its tenant (real, or the sandbox started
 // in-process with its state kept beside the plan) and its journal. A run signed in to another
 // tenant than the plan's stops here, before anything is read or written.
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { UserError } from './errors';
@@ -206,14 +207,19 @@ export async function closeAll(closers: readonly (() => Promise<void>)[]): Promi
 
 /**
  * One writing run per plan at a time (a CLI and an editor, or two terminals, would both create
- * everything): `<ledger>.lock` holds the owner's pid. A lock left by a killed run is taken over.
+ * everything): `<ledger>.lock` holds the owner's pid and host. The rule (docs/cli.md):
+ * - taken atomically: the complete file is written under a private name, then hard-linked to the
+ *   lock name, which fails if the lock exists; nobody ever sees a half-written lock;
+ * - a lock whose owner is alive, or on another host (whose pids we can't check), is never removed;
+ * - a lock whose owner on this host is gone is moved aside (rename is atomic) and taken over;
+ * - a lock that can't be read is removed only when it names no live pid and is older than
+ *   LOCK_GRACE_MS; otherwise the run stops and says how to check and delete it by hand.
  */
-function lockJournal(ledger: string, planFile: string): () => Promise<void> {
+export function lockJournal(ledger: string, planFile: string): () => Promise<void> {
   const lock = `${ledger}.lock`;
   const mine = JSON.stringify({ pid: process.pid, host: hostname() });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lock, mine, { flag: 'wx' });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (linkLock(lock, mine)) {
       return async () => {
         try {
           if (readFileSync(lock, 'utf8') === mine) unlinkSync(lock);
@@ -221,21 +227,96 @@ function lockJournal(ledger: string, planFile: string): () => Promise<void> {
           // already gone
         }
       };
+    }
+    let seen: string;
+    let age: number;
+    try {
+      seen = readFileSync(lock, 'utf8');
+      age = Date.now() - statSync(lock).mtimeMs;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let owner: { pid?: number; host?: string } = {};
-      try {
-        owner = JSON.parse(readFileSync(lock, 'utf8'));
-      } catch {
-        // unreadable: treat as stale
-      }
-      if (owner.pid && owner.host === hostname() && isAlive(owner.pid)) {
-        throw new PlanError(`Another cm2intune run (process ${owner.pid}) is writing with ${planFile} right now: wait for it to finish. If it is gone, delete ${lock}.`);
-      }
-      unlinkSync(lock);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile: try again
+      throw new PlanError(`Can't read ${lock} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): if no other cm2intune run is writing with ${planFile}, delete it.`);
+    }
+    const owner = parseLock(seen);
+    if (owner.pid !== undefined && owner.host === hostname() && isAlive(owner.pid)) {
+      throw new PlanError(`Another cm2intune run (process ${owner.pid}) is writing with ${planFile} right now: wait for it to finish. If it is gone, delete ${lock}.`);
+    }
+    if (owner.host !== undefined && owner.host !== hostname()) {
+      throw new PlanError(`Another cm2intune run on ${owner.host} (process ${owner.pid ?? 'unknown'}) holds ${lock}: wait for it to finish. If it is gone, delete ${lock}.`);
+    }
+    if (!owner.complete && (age < LOCK_GRACE_MS || (owner.pid !== undefined && isAlive(owner.pid)))) {
+      throw new PlanError(`${lock} can't be read as a lock (it names no owner cm2intune can check): another run may be starting. If no other cm2intune run is writing with ${planFile}, delete it.`);
+    }
+    takeOverStale(lock, seen);
+  }
+  throw new PlanError(`Could not take ${lock}: other runs keep taking it. Delete it if no other cm2intune run is going on.`);
+}
+
+/** A garbled lock younger than this may belong to a run we can't identify: left alone. */
+const LOCK_GRACE_MS = 60_000;
+
+/** Exclusive create of a complete file: write it under a private name, then link() it into place. */
+function linkLock(lock: string, content: string): boolean {
+  const temp = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, content, { flag: 'wx' });
+  try {
+    linkSync(temp, lock);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A file system without hard links (FAT, some shares): exclusive create. A reader may then
+    // see the file empty for an instant, which the grace rule for unreadable locks covers.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
+    try {
+      writeFileSync(lock, content, { flag: 'wx' });
+      return true;
+    } catch (fallback) {
+      if ((fallback as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw fallback;
+    }
+  } finally {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // a temp file left behind is harmless
     }
   }
-  throw new PlanError(`Could not take ${lock}: delete it if no other cm2intune run is going on.`);
+}
+
+function parseLock(text: string): { pid?: number; host?: string; complete: boolean } {
+  try {
+    const value = JSON.parse(text) as { pid?: unknown; host?: unknown };
+    if (Number.isInteger(value.pid) && (value.pid as number) > 0 && typeof value.host === 'string') {
+      return { pid: value.pid as number, host: value.host, complete: true };
+    }
+  } catch {
+    // garbled: look for a pid below
+  }
+  const pid = Number(/"pid"\s*:\s*(\d+)/.exec(text)?.[1]);
+  return { pid: pid > 0 ? pid : undefined, complete: false };
+}
+
+/**
+ * Moves the stale lock aside (atomic), so of two runs taking over only one removes it. If what
+ * was moved is not what was judged stale (a new owner linked it in between), it is put back.
+ */
+function takeOverStale(lock: string, judged: string): void {
+  const aside = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+  try {
+    renameSync(lock, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // another run took it over first
+    throw error;
+  }
+  if (readFileSync(aside, 'utf8') !== judged) {
+    try {
+      linkSync(aside, lock);
+    } catch {
+      // someone holds it now: that run goes on, this one tries again and is refused
+    }
+  }
+  unlinkSync(aside);
 }
 
 function isAlive(pid: number): boolean {

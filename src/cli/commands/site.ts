@@ -182,7 +182,9 @@ Options:
       plan: { type: 'string' }, snapshot: { type: 'string' }, out: { type: 'string', short: 'o' }, json: { type: 'boolean' },
     }, usage);
     if (positionals.length) throw new UserError(`unexpected '${positionals[0]}'.\n${usage}`);
-    const sqlConfig = () => parseConnectionString(values.sql!, { ca: values.ca, thumbprint: values.thumbprint, siteCode: values['site-code'] });
+    // Files named on the command line are where the user says, from where they ran it (absolute:
+    // the plan-folder rule for relative paths is for plans).
+    const sqlConfig = () => parseConnectionString(values.sql!, { ca: values.ca && resolve(io.cwd, values.ca), thumbprint: values.thumbprint, siteCode: values['site-code'] });
 
     if (action === 'export') {
       if (!values.sql || !values.out) throw new UserError(`export needs --sql and -o.\n${usage}`);
@@ -214,7 +216,7 @@ Options:
       config = loaded.plan.site;
       planDir = dirname(file);
     } else if (values.snapshot) {
-      config = { source: 'snapshot', path: values.snapshot };
+      config = { source: 'snapshot', path: resolve(io.cwd, values.snapshot) };
     } else {
       config = sqlConfig();
     }

@@ -1,8 +1,9 @@
 // The product's own checks on a plan: what a schema can't say. Each works on the raw parsed
 // value defensively, so it still reports while the schema finds other errors.
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Finding } from '../findings';
 import type { PlanDocument } from './document';
+import { planPath } from './files';
 
 export interface CheckContext {
   doc: PlanDocument;
@@ -36,21 +37,34 @@ function finding(ctx: CheckContext, severity: Finding['severity'], code: string,
 
 const SECRET_KEY = /^(pass(word)?|pwd|secret|client_?secret|token|access_?token|credentials?)$/i;
 
-// A secret anywhere in a plan is an error of its own: plans get committed and shared.
-function checkSecrets(value: unknown, pointer: string, ctx: CheckContext): Finding[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => checkSecrets(v, `${pointer}/${i}`, ctx));
-  if (!isObject(value)) return [];
-  return Object.entries(value).flatMap(([key, v]) => {
-    const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    if (!SECRET_KEY.test(key)) return checkSecrets(v, at, ctx);
-    return [{
-      severity: 'error' as const,
-      code: 'plan/secret-in-plan',
-      message: `"${key}" can't be in a plan: plans are shared and committed, secrets never go in them. Remove it; the SQL password comes from CM2INTUNE_SQL_PASSWORD or a prompt, tenant credentials from sign-in.`,
-      pointer: at,
-      range: ctx.doc.rangeAt(pointer, { key }),
-    }];
-  });
+// A secret anywhere in a plan is an error of its own: plans get committed and shared. Iterative,
+// in document order, so no nesting can overflow the stack.
+function checkSecrets(root: unknown, rootPointer: string, ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  const stack: [unknown, string][] = [[root, rootPointer]];
+  while (stack.length) {
+    const [value, pointer] = stack.pop()!;
+    const next: [unknown, string][] = [];
+    if (Array.isArray(value)) value.forEach((v, i) => next.push([v, `${pointer}/${i}`]));
+    else if (isObject(value)) {
+      for (const [key, v] of Object.entries(value)) {
+        const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        if (!SECRET_KEY.test(key)) {
+          next.push([v, at]);
+          continue;
+        }
+        out.push({
+          severity: 'error' as const,
+          code: 'plan/secret-in-plan',
+          message: `"${key}" can't be in a plan: plans are shared and committed, secrets never go in them. Remove it; the SQL password comes from CM2INTUNE_SQL_PASSWORD or a prompt, tenant credentials from sign-in.`,
+          pointer: at,
+          range: ctx.doc.rangeAt(pointer, { key }),
+        });
+      }
+    }
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+  }
+  return out;
 }
 
 function checkTenant(plan: Json, ctx: CheckContext): Finding[] {
@@ -73,7 +87,12 @@ function checkSite(plan: Json, ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
   const fileAt = (pointer: string, path: unknown, what: string, fix: string) => {
     if (typeof path !== 'string' || path === '') return;
-    const full = isAbsolute(path) ? path : resolve(ctx.planDir, path);
+    const { full, leavesFolder } = planPath(ctx.planDir, path);
+    if (leavesFolder) {
+      out.push(finding(ctx, 'error', 'plan/path-leaves-plan-folder', pointer,
+        `${what} "${path}" leads out of the plan's folder (to ${full}): a relative path stays inside the folder the plan is in. Move the file there, or write its absolute path if it is meant to live elsewhere.`));
+      return;
+    }
     if (!ctx.exists(full)) {
       out.push(finding(ctx, 'error', 'plan/file-not-found', pointer, `${what} "${path}" does not exist (looked for ${full}): ${fix}`));
     }

@@ -1,5 +1,5 @@
 // A plan's text with positions: JSON pointers -> ranges, offsets -> line/character.
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Range } from '../findings';
 
 export interface SyntaxProblem {
@@ -9,6 +9,8 @@ export interface SyntaxProblem {
 
 export class PlanDocument {
   private readonly lineStarts: number[] = [0];
+  /** JSON pointer -> node, built once on first use: a lookup per finding stays O(1). */
+  private pointers: Map<string, Node> | undefined;
   readonly root: Node | undefined;
   readonly syntaxProblems: SyntaxProblem[];
 
@@ -40,9 +42,10 @@ export class PlanDocument {
   /** The node at a JSON pointer, or the deepest existing ancestor. */
   nodeAt(pointer: string): Node | undefined {
     if (!this.root) return undefined;
+    const index = (this.pointers ??= indexPointers(this.root));
     const path = pointerToPath(pointer);
     for (let depth = path.length; depth >= 0; depth--) {
-      const node = findNodeAtLocation(this.root, path.slice(0, depth));
+      const node = index.get(pathToPointer(path.slice(0, depth)));
       if (node) return node;
     }
     return this.root;
@@ -53,8 +56,8 @@ export class PlanDocument {
     const node = this.nodeAt(pointer);
     if (!node) return this.rangeOf(0, 0);
     if (options.key !== undefined && node.type === 'object') {
-      const property = node.children?.find((p) => p.children?.[0]?.value === options.key);
-      const keyNode = property?.children?.[0];
+      const value = this.pointers!.get(`${pathToPointer(pointerToPath(pointer))}${pathToPointer([options.key])}`);
+      const keyNode = value?.parent?.type === 'property' && value.parent.parent === node ? value.parent.children?.[0] : undefined;
       if (keyNode) return this.rangeOf(keyNode.offset, keyNode.length);
     }
     // A property's value: point at `"name": value` start for objects/arrays to keep ranges short.
@@ -65,6 +68,30 @@ export class PlanDocument {
     if (node.type === 'object' || node.type === 'array') return this.rangeOf(node.offset, 1);
     return this.rangeOf(node.offset, node.length);
   }
+}
+
+/**
+ * Every value's pointer, in one iterative walk (a plan nested thousands deep must not overflow the
+ * stack). A repeated key keeps its first value, as jsonc-parser's lookup did.
+ */
+function indexPointers(root: Node): Map<string, Node> {
+  const index = new Map<string, Node>();
+  const stack: [Node, string][] = [[root, '']];
+  while (stack.length) {
+    const [node, pointer] = stack.pop()!;
+    if (index.has(pointer)) continue;
+    index.set(pointer, node);
+    const children = node.children ?? [];
+    // Pushed in reverse, so the first of two repeated keys is indexed first.
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (node.type === 'array') stack.push([child, `${pointer}/${i}`]);
+      else if (node.type === 'object' && child.type === 'property' && child.children?.[1]) {
+        stack.push([child.children[1], pointer + pathToPointer([String(child.children[0].value)])]);
+      }
+    }
+  }
+  return index;
 }
 
 export function pointerToPath(pointer: string): (string | number)[] {

@@ -1,11 +1,12 @@
 // Loading a plan: parse with positions, check the schema, then the product's own checks.
 // The result always carries every finding; `plan` is set only when nothing is an error.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors';
 import type { Finding } from '../findings';
 import { semanticFindings } from './checks';
 import { PlanDocument } from './document';
+import { megabytes, PLAN_FILE_LIMIT_BYTES, PlanFileError, readRegularFileSync } from './files';
 import { schemaFindings } from './schema';
 import type { MigrationPlan } from './types';
 
@@ -33,6 +34,16 @@ export class PlanReadError extends UserError {
 }
 
 export function checkPlanText(text: string, file: string, exists: (path: string) => boolean = existsSync): LoadedPlan {
+  // The editor hands over text it read itself: the same limit as for a file.
+  if (text.length > PLAN_FILE_LIMIT_BYTES) {
+    throw new PlanReadError(file, `the plan is over the ${megabytes(PLAN_FILE_LIMIT_BYTES)} a plan may have; no real plan is that large, so check the file.`);
+  }
+  const tooDeep = beyondDepth(text, PLAN_DEPTH_LIMIT);
+  if (tooDeep >= 0) {
+    const before = text.slice(0, tooDeep);
+    const at = { line: before.split('\n').length - 1, character: tooDeep - (before.lastIndexOf('\n') + 1) };
+    throw new PlanReadError(file, `values are nested more than ${PLAN_DEPTH_LIMIT} deep here; a plan nests about 5 deep, so this is not a plan cm2intune reads. Check the file.`, at);
+  }
   const document = new PlanDocument(text);
   if (document.syntaxProblems.length > 0 || !document.root) {
     const first = document.syntaxProblems[0];
@@ -59,26 +70,60 @@ export function checkPlanText(text: string, file: string, exists: (path: string)
 export function loadPlanFile(file: string): LoadedPlan {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFileSync(file, PLAN_FILE_LIMIT_BYTES, 'plan');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a plan file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new PlanReadError(file, `can't read the plan: ${why}.`);
+    if (error instanceof PlanFileError) throw new PlanReadError(file, error.reason);
+    throw error;
   }
-  return checkPlanText(text.replace(/^\uFEFF/, ''), file);
+  return checkPlanText(text, file);
+}
+
+/** Deeper than any plan: beyond it the parser's recursion would overflow the stack. */
+export const PLAN_DEPTH_LIMIT = 100;
+
+/** Offset of the first `{` or `[` that opens level `limit + 1`, or -1; strings and comments skipped. */
+function beyondDepth(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === '{' || c === '[') {
+      if (++depth > limit) return i;
+    } else if (c === '}' || c === ']') depth--;
+  }
+  return -1;
 }
 
 function nodeValue(doc: PlanDocument): unknown {
-  // jsonc-parser's tree -> plain value (comments dropped), without re-parsing the text.
-  const toValue = (node: NonNullable<PlanDocument['root']>): unknown => {
-    switch (node.type) {
-      case 'object':
-        return Object.fromEntries((node.children ?? []).map((p) => [p.children![0].value, p.children![1] ? toValue(p.children![1]) : undefined]));
-      case 'array':
-        return (node.children ?? []).map(toValue);
-      default:
-        return node.value;
+  // jsonc-parser's tree -> plain value (comments dropped), without re-parsing the text; iterative.
+  type Node = NonNullable<PlanDocument['root']>;
+  const scalar = (node: Node): unknown => (node.type === 'object' ? {} : node.type === 'array' ? [] : node.value);
+  const root = scalar(doc.root!);
+  const stack: [Node, unknown][] = [[doc.root!, root]];
+  while (stack.length) {
+    const [node, value] = stack.pop()!;
+    if (node.type === 'object') {
+      for (const p of node.children ?? []) {
+        const child = p.children![1];
+        const v = child ? scalar(child) : undefined;
+        // defineProperty, as Object.fromEntries did: a "__proto__" key stays a plain property.
+        Object.defineProperty(value, String(p.children![0].value), { value: v, enumerable: true, writable: true, configurable: true });
+        if (child) stack.push([child, v]);
+      }
+    } else if (node.type === 'array') {
+      for (const child of node.children ?? []) {
+        const v = scalar(child);
+        (value as unknown[]).push(v);
+        stack.push([child, v]);
+      }
     }
-  };
-  return toValue(doc.root!);
+  }
+  return root;
 }

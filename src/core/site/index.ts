@@ -1,6 +1,6 @@
 // Opening a site source from the plan's `site` object: SQL (the live site database) or a
 // snapshot file written by `cm2intune site export`.
-import { isAbsolute, resolve } from 'node:path';
+import { planPath } from '../plan/files';
 import type { SiteSourceConfig } from '../plan/types';
 import { SnapshotSiteSource } from './snapshot';
 import type { SiteSource } from './source';
@@ -8,7 +8,8 @@ import { SqlSiteSource } from './sql';
 
 export function openSiteSource(config: SiteSourceConfig, opts: { planDir: string; password?: string; log?: (line: string) => void }): SiteSource {
   if (config.source === 'snapshot') {
-    return new SnapshotSiteSource(isAbsolute(config.path) ? config.path : resolve(opts.planDir, config.path));
+    // Where the path leads is checked when the file is read, so the error comes from read().
+    return new SnapshotSiteSource(planPath(opts.planDir, config.path).full, { planDir: opts.planDir, path: config.path });
   }
   // The session starts a sandbox world and passes its site as a SQL source: reaching here is a bug.
   if (config.source === 'sandbox') throw new Error('A sandbox world site is opened through its started world (openSession), not directly.');

@@ -92,6 +92,8 @@ export interface ConfigurationItem {
   dateLastModified: string; // ISO 8601
   /** `SDMPackageDigest` as XML text. */
   digest: string;
+  /** What the reader could not take from the row (e.g. a NULL CI_UniqueID): the object is listed, never importable. */
+  problems?: string[];
 }
 
 export interface Baseline {
@@ -127,6 +129,8 @@ export interface Application {
   isHidden?: boolean;
   isEnabled?: boolean;
   deploymentTypes: DeploymentType[];
+  /** As for ConfigurationItem: each of its packages is listed as not importable, with these. */
+  problems?: string[];
 }
 
 export interface DeploymentType {

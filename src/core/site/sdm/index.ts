@@ -29,11 +29,29 @@ export interface ParsedSite {
 export function parseSiteObjects(model: SiteModel): ParsedSite {
   const byModelName = new Map<string, UniqueId>();
   for (const ci of model.configurationItems) if (ci.modelName) byModelName.set(ci.modelName.toLowerCase(), ci.uniqueId);
-  const objects = model.configurationItems.flatMap((ci) => parseConfigurationItem(ci, (ref) => byModelName.get(ref.toLowerCase()) ?? null));
+  const resolve: Resolve = (ref) => byModelName.get(ref.toLowerCase()) ?? null;
+  // One object's bad data is a problem on that object; the others are read all the same.
+  const objects = model.configurationItems.flatMap((ci) => {
+    try {
+      return parseConfigurationItem(ci, resolve);
+    } catch (error) {
+      return [refused(ci, [`reading it failed unexpectedly (${(error as Error).message}); please report this`])];
+    }
+  });
   const apps = model.applications.flatMap((application) =>
-    application.deploymentTypes.map((deploymentType) => ({ application, deploymentType, package: parseDeploymentType(deploymentType.digest, deploymentType.technology) })),
+    application.deploymentTypes.map((deploymentType) => ({ application, deploymentType, package: readPackage(application, deploymentType) })),
   );
   return { objects, apps };
+}
+
+function readPackage(application: Application, deploymentType: DeploymentType): AppPackage {
+  const technology = deploymentType.technology;
+  if (application.problems?.length) return { kind: 'unsupported', technology, reason: `the ConfigMgr data of this application can't be read safely: ${application.problems.join('; ')}` };
+  try {
+    return parseDeploymentType(deploymentType.digest, technology);
+  } catch (error) {
+    return { kind: 'unsupported', technology, reason: `reading its deployment type failed unexpectedly (${(error as Error).message}); please report this` };
+  }
 }
 
 const CI_ELEMENTS = ['OperatingSystem', 'ConfigurationItem', 'BusinessPolicy', 'CompliancePolicy', 'ConfigurationPolicy', 'Application'];
@@ -55,6 +73,7 @@ type Resolve = (modelName: string) => UniqueId | null;
 
 /** One CI -> one SiteObject per platform it applies to. Baselines and app CIs yield nothing. */
 export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve): SiteObject[] {
+  if (ci.problems?.length) return [refused(ci, ci.problems)];
   let root: XmlNode | undefined;
   try {
     const doc = parseDigestXml(ci.digest);
@@ -69,11 +88,11 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
     }
   } catch (error) {
     if (!(error instanceof DigestError)) throw error;
-    return [refused(ci, error.message)];
+    return [refused(ci, [error.message])];
   }
   if (child(root, 'Baseline')) return [];
   const found = CI_ELEMENTS.map((name) => [name, child(root, name)] as const).find(([, node]) => node);
-  if (!found) return [refused(ci, 'the digest holds no configuration item element (OperatingSystem, ConfigurationItem, CompliancePolicy or ConfigurationPolicy)')];
+  if (!found) return [refused(ci, ['the digest holds no configuration item element (OperatingSystem, ConfigurationItem, CompliancePolicy or ConfigurationPolicy)'])];
   const [element, node] = found as [string, XmlNode];
   const settingsNode = child(node, 'Settings');
   const payload = elements(settingsNode).find(([name]) => PAYLOADS[name]);
@@ -268,13 +287,13 @@ function mapSettings(values: RawSetting[], platform: Platform, kind: CatalogKind
 const FALLBACK_PLATFORM: Platform = 'windows';
 
 /** Kind and platform guessed from the raw text (plain substring tests; nothing is parsed or expanded). */
-function refused(ci: ConfigurationItem, reason: string): SiteObject {
+function refused(ci: ConfigurationItem, reasons: string[]): SiteObject {
   const raw = ci.digest;
   const kind: SiteObjectKind = /<(\w+:)?CompliancePolicy\b/.test(raw) ? 'compliance'
     : (Object.entries(PAYLOADS).find(([name]) => new RegExp(`<(\\w+:)?${name}\\b`).test(raw))?.[1] ?? 'configuration');
   const rule = /RuleId="([^"]*)"/.exec(raw)?.[1];
   const platform = (rule && platformOfRule(rule)) || FALLBACK_PLATFORM;
-  const base = { ciId: ci.ciId, uniqueId: ci.uniqueId, name: ci.name, description: ci.description, platform, problems: [reason], unknownSettings: [] };
+  const base = { ciId: ci.ciId, uniqueId: ci.uniqueId, name: ci.name, description: ci.description, platform, problems: reasons, unknownSettings: [] };
   switch (kind) {
     case 'configuration': return { ...base, kind, settings: {}, kioskMode: null, omaSettings: [], appleProfile: null };
     case 'compliance': return { ...base, kind, settings: {} };

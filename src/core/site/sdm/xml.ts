@@ -29,6 +29,15 @@ const REPEATED = new Set([
   'OperatingSystemReference', 'File',
 ]);
 
+/** Nesting depth a digest may have: ConfigMgr's digests nest about 12 deep. */
+export const DIGEST_DEPTH_LIMIT = 100;
+/**
+ * Characters one digest may have. Hybrid-MDM digests are a few KB (an embedded Apple profile or
+ * certificate some hundred KB); beyond this the digest is refused unread, so one absurd object
+ * costs bounded time and memory.
+ */
+export const DIGEST_SIZE_LIMIT = 8 * 1024 * 1024;
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
@@ -39,6 +48,7 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   ignoreDeclaration: true,
+  maxNestedTags: DIGEST_DEPTH_LIMIT,
   textNodeName: '#text',
   isArray: (name, _path, _leaf, isAttribute) => !isAttribute && REPEATED.has(name),
   tagValueProcessor: (_name, value) => decodeXmlText(value),
@@ -47,6 +57,9 @@ const parser = new XMLParser({
 
 /** Parses a digest; throws DigestError with a message fit for `problems`. */
 export function parseDigestXml(xml: string): XmlNode {
+  if (xml.length > DIGEST_SIZE_LIMIT) {
+    throw new DigestError(`the digest is ${(xml.length / 1048576).toFixed(1)} M characters, over the ${DIGEST_SIZE_LIMIT / 1048576} M a digest may have (ConfigMgr's are a few KB); refused unread`);
+  }
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
     throw new DigestError('the digest declares a DTD or entities (<!DOCTYPE>/<!ENTITY>), which a ConfigMgr digest never needs; refused unread (possible XXE attempt)');
   }
@@ -54,7 +67,52 @@ export function parseDigestXml(xml: string): XmlNode {
   if (valid !== true) {
     throw new DigestError(`the digest is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
   }
-  return parser.parse(xml) as XmlNode;
+  try {
+    return parser.parse(xml) as XmlNode;
+  } catch (error) {
+    // Whatever the parser refuses is this digest's problem, not the whole site read's.
+    if (/nested tags/i.test((error as Error).message)) {
+      throw new DigestError(`the digest nests elements ${nestingDepth(xml)} deep, deeper than the ${DIGEST_DEPTH_LIMIT} cm2intune reads (ConfigMgr's nest about 12); refused`);
+    }
+    throw new DigestError(`the digest could not be parsed (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Deepest element nesting of well-formed XML, in one pass: `<x` opens, `</` and `/>` close;
+ * comments, CDATA, processing instructions and quoted attribute values are skipped.
+ */
+export function nestingDepth(xml: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = xml.indexOf('<'); i !== -1 && i < xml.length; i = xml.indexOf('<', i)) {
+    const next = xml[i + 1];
+    if (next === '!') {
+      const close = xml.startsWith('<!--', i) ? xml.indexOf('-->', i + 4) : xml.startsWith('<![CDATA[', i) ? xml.indexOf(']]>', i + 9) : xml.indexOf('>', i);
+      if (close === -1) break;
+      i = close + 1;
+    } else if (next === '?') {
+      const close = xml.indexOf('?>', i + 2);
+      if (close === -1) break;
+      i = close + 2;
+    } else if (next === '/') {
+      depth--;
+      i += 2;
+    } else {
+      let j = i + 1;
+      let quote = '';
+      for (; j < xml.length; j++) {
+        const c = xml[j];
+        if (quote) {
+          if (c === quote) quote = '';
+        } else if (c === '"' || c === "'") quote = c;
+        else if (c === '>') break;
+      }
+      if (xml[j - 1] !== '/') deepest = Math.max(deepest, ++depth);
+      i = j + 1;
+    }
+  }
+  return deepest;
 }
 
 // Small accessors over the parsed tree.

@@ -1,7 +1,8 @@
 // Site snapshots: the SiteModel as a JSON file (`cm2intune site export`), checked against
 // schemas/site-snapshot.schema.json on every read.
 import Ajv from 'ajv';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
+import { PlanFileError, readRegularFile, resolvePlanFile, SNAPSHOT_FILE_LIMIT_BYTES } from '../../plan/files';
 import schema from '../../../../schemas/site-snapshot.schema.json';
 import { UserError } from '../../errors';
 import type { SiteModel } from '../model';
@@ -34,7 +35,10 @@ export function parseSnapshot(text: string, file: string): SiteSnapshot {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new SnapshotError(file, '', `not valid JSON (${(error as Error).message}); write it again with \`cm2intune site export\`.`);
+    // JSON.parse quotes the text around the fault; the file may be anything (a key file named by
+    // mistake), so only the place is kept.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new SnapshotError(file, '', `not valid JSON${at ? ` (at character ${Number(at) + 1})` : ''}, so not a site snapshot; check the path, or write it again with \`cm2intune site export\`.`);
   }
   validator ??= new Ajv({ allErrors: false, strict: false }).compile(schema);
   if (!validator(value)) {
@@ -49,10 +53,10 @@ export function parseSnapshot(text: string, file: string): SiteSnapshot {
 export async function readSnapshotFile(file: string): Promise<SiteSnapshot> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularFile(file, SNAPSHOT_FILE_LIMIT_BYTES, 'snapshot');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SnapshotError(file, '', code === 'ENOENT' ? 'no such file; write one with `cm2intune site export`, or fix the path.' : `cannot read it (${code ?? (error as Error).message}).`);
+    if (!(error instanceof PlanFileError)) throw error;
+    throw new SnapshotError(file, '', error.code === 'ENOENT' ? 'no such file; write one with `cm2intune site export`, or fix the path.' : error.reason);
   }
   return parseSnapshot(text, file);
 }
@@ -69,10 +73,19 @@ export async function writeSnapshotFile(file: string, model: SiteModel, exported
 }
 
 export class SnapshotSiteSource implements SiteSource {
-  constructor(readonly origin: string) {}
+  /** `named`: the path as a plan wrote it, checked not to leave the plan's folder. */
+  constructor(readonly origin: string, private readonly named?: { planDir: string; path: string }) {}
 
   async read(options: { signal?: AbortSignal } = {}): Promise<SiteModel> {
     options.signal?.throwIfAborted();
+    if (this.named) {
+      try {
+        resolvePlanFile(this.named.planDir, this.named.path, 'site.path');
+      } catch (error) {
+        if (error instanceof PlanFileError) throw new SnapshotError(this.origin, '', error.reason);
+        throw error;
+      }
+    }
     const snapshot = await readSnapshotFile(this.origin);
     return latestRevisions({ ...snapshot.site, origin: this.origin });
   }

@@ -8,7 +8,7 @@ import sql from 'mssql';
 import type { AppAssignment, AppIntent, Application } from '../model';
 import { readAppPublisher, readDeploymentTechnology } from '../sdm/apps';
 import type { SqlConnection } from './connection';
-import { ASSIGNMENT_TYPE, CI_TYPE, readAssignmentTargets, readCiRows, readLocalizedNames, readRelations } from './configuration-items';
+import { ASSIGNMENT_TYPE, CI_TYPE, readAssignmentTargets, readCiRows, readLocalizedNames, readRelations, uniqueIdOf } from './configuration-items';
 
 export async function readApplications(db: SqlConnection, signal?: AbortSignal): Promise<Application[]> {
   const types = [CI_TYPE.appModel, CI_TYPE.deploymentType];
@@ -18,23 +18,27 @@ export async function readApplications(db: SqlConnection, signal?: AbortSignal):
   const dts = new Map(rows.filter((r) => r.CIType_ID === CI_TYPE.deploymentType).map((r) => [r.CI_ID, r]));
   return rows
     .filter((r) => r.CIType_ID === CI_TYPE.appModel)
-    .map((app): Application => ({
-      ciId: app.CI_ID,
-      uniqueId: app.CI_UniqueID,
-      name: names.get(app.CI_ID)?.name ?? '',
-      publisher: readAppPublisher(app.SDMPackageDigest ?? ''),
-      description: names.get(app.CI_ID)?.description ?? '',
-      isSuperseded: app.IsSuperseded ?? false,
-      isExpired: app.IsExpired ?? false,
-      isHidden: app.IsHidden ?? false,
-      isEnabled: app.IsEnabled ?? true,
-      deploymentTypes: (relations.get(app.CI_ID) ?? []).flatMap((id) => {
-        const dt = dts.get(id);
-        if (!dt) return [];
-        const digest = dt.SDMPackageDigest ?? '';
-        return [{ ciId: dt.CI_ID, uniqueId: dt.CI_UniqueID, name: names.get(dt.CI_ID)?.name ?? '', technology: readDeploymentTechnology(digest), digest }];
-      }),
-    }));
+    .map((app): Application => {
+      const problems: string[] = [];
+      return {
+        ciId: app.CI_ID,
+        uniqueId: uniqueIdOf(app, problems),
+        name: names.get(app.CI_ID)?.name ?? '',
+        publisher: readAppPublisher(app.SDMPackageDigest ?? ''),
+        description: names.get(app.CI_ID)?.description ?? '',
+        isSuperseded: app.IsSuperseded ?? false,
+        isExpired: app.IsExpired ?? false,
+        isHidden: app.IsHidden ?? false,
+        isEnabled: app.IsEnabled ?? true,
+        deploymentTypes: (relations.get(app.CI_ID) ?? []).flatMap((id) => {
+          const dt = dts.get(id);
+          if (!dt) return [];
+          const digest = dt.SDMPackageDigest ?? '';
+          return [{ ciId: dt.CI_ID, uniqueId: dt.CI_UniqueID ?? '', name: names.get(dt.CI_ID)?.name ?? '', technology: readDeploymentTechnology(digest), digest }];
+        }),
+        ...(problems.length ? { problems } : {}),
+      };
+    });
 }
 
 const OFFER_REQUIRED = 0;

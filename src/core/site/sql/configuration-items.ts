@@ -16,7 +16,7 @@ export const ASSIGNMENT_TYPE = { baseline: 0, application: 2, policy: 8 } as con
 const ENGLISH = 1033;
 
 export interface CiRow {
-  CI_ID: number; CI_UniqueID: string; ModelName: string | null; CIType_ID: number; CIVersion: number | null;
+  CI_ID: number; CI_UniqueID: string | null; ModelName: string | null; CIType_ID: number; CIVersion: number | null;
   IsEnabled: boolean | null; IsExpired: boolean | null; IsSuperseded: boolean | null; IsHidden: boolean | null; DateLastModified: Date | string | null; SDMPackageDigest: string | null;
 }
 
@@ -75,6 +75,16 @@ export async function readRelations(db: SqlConnection, fromTypes: readonly numbe
   return map;
 }
 
+/**
+ * A row's unique id, or a stand-in named after its CI_ID when ConfigMgr gave none: the object is
+ * still listed (with the problem saying why it can't be imported), the rest of the site is read.
+ */
+export function uniqueIdOf(row: Pick<CiRow, 'CI_ID' | 'CI_UniqueID'>, problems: string[]): string {
+  if (typeof row.CI_UniqueID === 'string' && row.CI_UniqueID.trim() !== '') return row.CI_UniqueID;
+  problems.push(`ConfigMgr gives it no CI_UniqueID (v_ConfigurationItems, CI_ID ${row.CI_ID}), and cm2intune finds its Intune object again by that id; listed as CI_ID_${row.CI_ID}`);
+  return `CI_ID_${row.CI_ID}`;
+}
+
 export function isoDate(value: Date | string | null): string {
   if (value === null) return '';
   if (value instanceof Date) return value.toISOString();
@@ -93,12 +103,13 @@ export async function readConfigurationItems(db: SqlConnection, signal?: AbortSi
     const name = names.get(r.CI_ID);
     if (r.CIType_ID === CI_TYPE.baseline) {
       const retired = [r.IsExpired && 'expired', r.IsSuperseded && 'superseded', r.IsHidden && 'hidden in the console', r.IsEnabled === false && 'disabled'].filter((x): x is string => Boolean(x));
-      baselines.push({ ciId: r.CI_ID, uniqueId: r.CI_UniqueID, name: name?.name ?? '', memberCiIds: [], ...(retired.length ? { retired } : {}) });
+      baselines.push({ ciId: r.CI_ID, uniqueId: r.CI_UniqueID ?? '', name: name?.name ?? '', memberCiIds: [], ...(retired.length ? { retired } : {}) });
       continue;
     }
+    const problems: string[] = [];
     configurationItems.push({
       ciId: r.CI_ID,
-      uniqueId: r.CI_UniqueID,
+      uniqueId: uniqueIdOf(r, problems),
       modelName: r.ModelName ?? '',
       ciTypeId: r.CIType_ID,
       name: name?.name ?? '',
@@ -110,6 +121,7 @@ export async function readConfigurationItems(db: SqlConnection, signal?: AbortSi
       isHidden: r.IsHidden ?? false,
       dateLastModified: isoDate(r.DateLastModified),
       digest: r.SDMPackageDigest ?? '',
+      ...(problems.length ? { problems } : {}),
     });
   }
   const known = new Set(configurationItems.map((c) => c.ciId));

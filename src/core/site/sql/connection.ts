@@ -2,11 +2,10 @@
 // CA or certificate thumbprint, timeouts, cancellation, and errors in one line that name the
 // server and the login (never the password).
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import sql from 'mssql';
 import { UserError } from '../../errors';
+import { CA_FILE_LIMIT_BYTES, PlanFileError, readRegularFileSync, resolvePlanFile } from '../../plan/files';
 import type { SqlSiteSource } from '../../plan/types';
 import { loginName, PASSWORD_ENV } from './login';
 
@@ -61,11 +60,11 @@ export function poolConfig(config: SqlSiteSource, opts: SqlConnectOptions, pinFa
   }
   let ca: string | undefined;
   if (enc.caFile) {
-    const path = isAbsolute(enc.caFile) ? enc.caFile : resolve(opts.planDir, enc.caFile);
     try {
-      ca = readFileSync(path, 'utf8');
+      ca = readRegularFileSync(resolvePlanFile(opts.planDir, enc.caFile, 'encryption.caFile'), CA_FILE_LIMIT_BYTES, 'CA file');
     } catch (error) {
-      throw new SiteSqlError(`Cannot read the CA file ${path} (encryption.caFile): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'ECONFIG');
+      if (error instanceof PlanFileError) throw new SiteSqlError(`encryption.caFile ${error.message}`, 'ECONFIG');
+      throw error;
     }
   }
   if (enc.trustServerCertificate && !thumbprint) {

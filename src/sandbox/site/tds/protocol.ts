@@ -40,6 +40,9 @@ export type SqlType =
   | { kind: 'nvarchar'; length: number | 'max' }
   | { kind: 'datetime2'; scale: number };
 
+/** Largest PLP chunk the server sends: a long value goes out as many chunks, not one. */
+const PLP_CHUNK = 8000;
+
 export function typeName(t: SqlType): string {
   if (t.kind === 'nvarchar') return `NVARCHAR(${t.length === 'max' ? 'MAX' : t.length})`;
   if (t.kind === 'datetime2') return `DATETIME2(${t.scale})`;
@@ -208,8 +211,15 @@ function encodeValue(column: Column, value: unknown): Buffer {
         if (text.length > t.length) throw misfit(column, value, `${text.length} characters, longer than the declared length`);
         return Buffer.concat([u16(bytes.length), bytes]);
       }
-      // PLP: total length, one chunk, terminator
-      return bytes.length ? Buffer.concat([i64(BigInt(bytes.length)), u32(bytes.length), bytes, u32(0)]) : Buffer.concat([i64(0n), u32(0)]);
+      // PLP: total length, chunks, terminator. Chunks of at most PLP_CHUNK bytes: tedious copies a
+      // partly received chunk once per packet, so one huge chunk would cost the client quadratic time.
+      const chunks: Buffer[] = [i64(BigInt(bytes.length))];
+      for (let at = 0; at < bytes.length; at += PLP_CHUNK) {
+        const chunk = bytes.subarray(at, at + PLP_CHUNK);
+        chunks.push(u32(chunk.length), chunk);
+      }
+      chunks.push(u32(0));
+      return Buffer.concat(chunks);
     }
     case 'datetime2': case 'datetime': case 'date': {
       const w = typeof value === 'string' ? parseWallClock(value) : undefined;
