@@ -8,6 +8,7 @@ import { showDashboard } from './dashboard';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
+import { openSampleMigration } from './sampleMigration';
 import { createPictureStore, planPicture } from './pictures';
 import { mapCollectionAction, selectionAction } from './planActions';
 import { currentPlan, parsePlan, passwordKey, planText, sqlPassword } from './session';
@@ -33,6 +34,7 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
   extension.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews));
   registerCommands(ctx, {
     'cm2intune.newPlan': newPlan,
+    'cm2intune.openSampleMigration': openSampleMigration,
     'cm2intune.refresh': () => ctx.pictures.refresh(),
     'cm2intune.import': (c, arg) => importObjects(c, previews, arg),
     'cm2intune.showDashboard': async (c) => {

@@ -30,11 +30,11 @@ const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const dtDigest = `<AppMgmtDigest xmlns="http://schemas.microsoft.com/SystemCenterConfigurationManager/2009/AppMgmtDigest"><DeploymentType AuthoringScopeId="${SCOPE}" LogicalName="DeploymentType_x" Version="1"><Technology>WebApp</Technology><Installer Technology="WebApp"><InstallAction><Args><Arg Name="PackageUri">https://portal.contoso.com</Arg></Args></InstallAction></Installer></DeploymentType></AppMgmtDigest>`;
 
 const BAD_ROWS = `
-INSERT INTO v_ConfigurationItems (CI_ID, CI_UniqueID, ModelName, SDMPackage_ID, CIType_ID, CIVersion, IsHidden, IsEnabled, IsExpired, IsSuperseded, SourceSite, DateCreated, DateLastModified, CreatedBy, LastModifiedBy, SDMPackageDigest) VALUES
-(16779001, '${SCOPE}/OperatingSystem_deep/1', '${SCOPE}/OperatingSystem_deep', 779001, 3, 1, 0, 1, 0, 0, 'P01', '2019-01-01 00:00:00', '2019-01-01 00:00:00', 'CONTOSO\\cmadmin', 'CONTOSO\\cmadmin', ${sqlText(deepDigest)}),
-(16779002, NULL, '${SCOPE}/OperatingSystem_noid', 779002, 3, 1, 0, 1, 0, 0, 'P01', '2019-01-01 00:00:00', '2019-01-01 00:00:00', 'CONTOSO\\cmadmin', 'CONTOSO\\cmadmin', ${sqlText(passcodeDigest('OperatingSystem_noid'))}),
-(16779003, NULL, '${SCOPE}/Application_noid', 779003, 10, 1, 0, 1, 0, 0, 'P01', '2019-01-01 00:00:00', '2019-01-01 00:00:00', 'CONTOSO\\cmadmin', 'CONTOSO\\cmadmin', NULL),
-(16779004, '${SCOPE}/DeploymentType_x/1', '${SCOPE}/DeploymentType_x', 779004, 21, 1, 0, 1, 0, 0, 'P01', '2019-01-01 00:00:00', '2019-01-01 00:00:00', 'CONTOSO\\cmadmin', 'CONTOSO\\cmadmin', ${sqlText(dtDigest)});
+INSERT INTO v_ConfigurationItems (CI_ID, CI_UniqueID, ModelName, SDMPackage_ID, CIType_ID, CIVersion, IsHidden, IsEnabled, IsExpired, IsSuperseded, SourceSite, DateCreated, DateLastModified, CreatedBy, LastModifiedBy, SDMPackageDigest, IsLatest) VALUES
+(16779001, '${SCOPE}/OperatingSystem_deep/1', '${SCOPE}/OperatingSystem_deep', 779001, 3, 1, 0, 1, 0, 0, 'P01', '2019-01-01 00:00:00', '2019-01-01 00:00:00', 'CONTOSO\\cmadmin', 'CONTOSO\\cmadmin', ${sqlText(deepDigest)}, 1),
+(16779002, NULL, '${SCOPE}/OperatingSystem_noid', 779002, 3, 1, 0, 1, 0, 0, 'P01', '2019-01-01 00:00:00', '2019-01-01 00:00:00', 'CONTOSO\\cmadmin', 'CONTOSO\\cmadmin', ${sqlText(passcodeDigest('OperatingSystem_noid'))}, 1),
+(16779003, NULL, '${SCOPE}/Application_noid', 779003, 10, 1, 0, 1, 0, 0, 'P01', '2019-01-01 00:00:00', '2019-01-01 00:00:00', 'CONTOSO\\cmadmin', 'CONTOSO\\cmadmin', NULL, 1),
+(16779004, '${SCOPE}/DeploymentType_x/1', '${SCOPE}/DeploymentType_x', 779004, 21, 1, 0, 1, 0, 0, 'P01', '2019-01-01 00:00:00', '2019-01-01 00:00:00', 'CONTOSO\\cmadmin', 'CONTOSO\\cmadmin', ${sqlText(dtDigest)}, 1);
 INSERT INTO v_LocalizedCIProperties (CI_ID, LocaleID, DisplayName, Description) VALUES
 (16779001, 1033, 'iOS – nested too deep', ''), (16779002, 1033, 'iOS – no unique id', ''), (16779003, 1033, 'Portal (no unique id)', ''), (16779004, 1033, 'Portal web app', '');
 INSERT INTO v_CIRelation (FromCIID, ToCIID, RelationType) VALUES (16779003, 16779004, 2);

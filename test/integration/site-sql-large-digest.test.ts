@@ -26,7 +26,7 @@ describe('a large digest over the wire', () => {
     const body = '<Custom Name="Vendor setting" Value="1"/>'.repeat(Math.ceil(chars / 41));
     const digest = `<DesiredConfigurationDigest xmlns="${DC}"><OperatingSystem AuthoringScopeId="ScopeId_T" LogicalName="OperatingSystem_big" Version="1"><Settings>${body}</Settings></OperatingSystem></DesiredConfigurationDigest>`;
     const fixture = join(dir, `site-${chars}.sql`);
-    writeFileSync(fixture, `${tables}\nINSERT INTO v_ConfigurationItems (CI_ID, CI_UniqueID, ModelName, CIType_ID, SDMPackageDigest) VALUES (16777301, 'ScopeId_T/OperatingSystem_big/1', 'ScopeId_T/OperatingSystem_big', 3, '${digest}');\n`);
+    writeFileSync(fixture, `${tables}\nINSERT INTO v_ConfigurationItems (CI_ID, CI_UniqueID, ModelName, CIType_ID, SDMPackageDigest, IsLatest) VALUES (16777301, 'ScopeId_T/OperatingSystem_big/1', 'ScopeId_T/OperatingSystem_big', 3, '${digest}', 1);\n`);
     const server = await startTdsTestServer({ fixtureFiles: [fixture], log: () => {} });
     writeFileSync(join(dir, 'ca.pem'), server.caPem);
     const source = openSiteSource(
