@@ -2,7 +2,7 @@
 // the tenant's users and groups line up with the site's: same UPNs, same AD group SIDs.
 // Deterministic: ids are derived from the SIDs. Re-run after the site generator changes:
 //
-//   npx tsx src/sandbox/tenant/seed/make-seed.ts
+//   npx tsx scripts/make-seed.ts
 //
 // What it adds on purpose (traps the product must handle):
 // - users without the INTUNE_A plan (every 9th), without usageLocation (every 13th), with the
@@ -11,8 +11,6 @@
 // - "Marketing" exists twice: the synced CONTOSO group and a FABRIKAM group of the same name
 //   with another SID; plus cloud-only groups; the terms and conditions migrated with hybrid MDM.
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildSite } from '../../site/contoso/generate';
 import type { GraphObject, SandboxSeed } from '../types';
 
@@ -199,14 +197,4 @@ export function makeSeed(): SandboxSeed {
     // Hybrid T&C migrate to Intune by themselves: the product should assign it, not recreate it.
     termsAndConditions: [{ '@odata.type': '#microsoft.graph.termsAndConditions', id: guidOf('terms', 'contoso'), displayName: 'Contoso Terms of Use', description: 'Migrated from ConfigMgr', title: 'Contoso – Terms of Use', bodyText: 'Company devices are managed by Contoso IT. Don\'t store customer data outside managed apps.', acceptanceStatement: 'I accept the Contoso terms of use.', version: 1, createdDateTime: SYNCED_AT, lastModifiedDateTime: SYNCED_AT }],
   };
-}
-
-if (require.main === module) {
-  const target = join(__dirname, 'contoso.seed.json');
-  // One object per line: compact, yet a change shows up as a readable diff.
-  const seed: Record<string, unknown> = { $schema: '../../../../../schemas/sandbox-seed.schema.json', ...makeSeed() };
-  const lines = Object.entries(seed).map(([key, value]) =>
-    Array.isArray(value) ? `${JSON.stringify(key)}: [\n${value.map((v) => '  ' + JSON.stringify(v)).join(',\n')}\n]` : `${JSON.stringify(key)}: ${JSON.stringify(value)}`);
-  writeFileSync(target, `{\n${lines.join(',\n')}\n}\n`);
-  console.log(`wrote ${target}`);
 }
