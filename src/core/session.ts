@@ -14,7 +14,7 @@ import { createGraphPort, createSandboxTokenSource, type GraphPort, type Log, ty
 import { scopesFor, qualifyScopes, type ScopeUse } from './tenant/scopes';
 import { GraphMalformedResponseError } from './tenant/errors';
 import { fieldsProblem } from './tenant/shape';
-import type { Cloud } from './plan/types';
+import type { Cloud, SqlSiteSource } from './plan/types';
 
 /** The plan can't be used as it is, or another run holds it: exit code 2. */
 export class PlanError extends UserError {
@@ -56,6 +56,12 @@ export interface StartedWorld {
   close(): Promise<void>;
 }
 export type WorldStarter = (options: { dir: string; log?: (line: string) => void }) => Promise<StartedWorld>;
+
+/** The SQL site source of a started world's sample site (read over TDS like any site, its CA pinned). */
+export function worldSiteSource(world: StartedWorld): SqlSiteSource {
+  const { server, port, database, siteCode, user, caFile } = world.site;
+  return { source: 'sql', server, port, database, siteCode, auth: { type: 'sql', user }, encryption: { caFile } };
+}
 
 /** The world folder a plan names (site or tenant), absolute; undefined when it names none. */
 export function worldDirOf(plan: MigrationPlan, planDir: string): string | undefined {
@@ -157,10 +163,7 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
     }
     const site =
       plan.site.source === 'sandbox' && world
-        ? openSiteSource(
-            { source: 'sql', server: world.site.server, port: world.site.port, database: world.site.database, siteCode: world.site.siteCode, auth: { type: 'sql', user: world.site.user }, encryption: { caFile: world.site.caFile } },
-            { planDir, password: world.site.password, log: (line) => log('info', line) },
-          )
+        ? openSiteSource(worldSiteSource(world), { planDir, password: world.site.password, log: (line) => log('info', line) })
         : openSiteSource(plan.site, { planDir, password: options.password, log: (line) => log('info', line) });
     closers.push(() => site.close());
     if (!options.readOnly) closers.push(lockJournal(ledgerPathFor(full), planFile));

@@ -7,6 +7,7 @@ import { openSiteSource, PASSWORD_ENV, writeSnapshotFile } from '../../core/site
 import type { Platform, SiteModel } from '../../core/site/model';
 import { parseSiteObjects } from '../../core/site/sdm';
 import { UserError } from '../../core/errors';
+import { worldSiteSource } from '../../core/session';
 import { parseOptions, type CliIo, type Command } from '../cli';
 import { sqlPassword } from '../session';
 import { table } from '../../core/phases/render';
@@ -67,8 +68,17 @@ export function parseConnectionString(text: string, extra: { ca?: string; thumbp
   };
 }
 
-async function readSite(config: SiteSourceConfig, planDir: string, io: CliIo): Promise<SiteModel> {
-  const password = config.source === 'sql' ? await sqlPassword(config, io) : undefined;
+async function readSite(config: SiteSourceConfig, planDir: string, io: CliIo, worldPassword?: string): Promise<SiteModel> {
+  if (config.source === 'sandbox') {
+    // The sample site of a sandbox world: joined or started from its folder, read over TDS like any site.
+    const world = await (await import('../../sandbox')).startWorldForPlan({ dir: resolve(planDir, config.world), log: (line) => io.err(line) });
+    try {
+      return await readSite(worldSiteSource(world), planDir, io, world.site.password);
+    } finally {
+      await world.close();
+    }
+  }
+  const password = config.source === 'sql' ? (worldPassword ?? (await sqlPassword(config, io))) : undefined;
   const source = openSiteSource(config, { planDir, password, log: (line) => io.err(line) });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
