@@ -4,13 +4,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-type Bench = () => Promise<Record<string, number>>;
+type Bench = () => Promise<Record<string, number | string>>;
 
 // Loaded lazily so one benchmark's heavy setup doesn't weigh on another's memory figures.
 const benches: Record<string, () => Promise<Bench>> = {
   siteRead: async () => (await import('./site-read')).benchSiteRead,
   pacer: async () => (await import('./graph-pacer')).benchPacer,
   import: async () => (await import('./import')).benchImport,
+  // Read from the latest full `npm run test:faults` run, not run here.
+  faults: async () => () => import('./faults').then((m) => m.benchFaults()),
 };
 
 async function main() {

@@ -20,6 +20,11 @@ export type ProxyFault =
   | { kind: 'reset-after' }
   | { kind: 'hold'; ms: number }
   | { kind: '429-storm'; retryAfterSeconds?: number }
+  /**
+   * One inner answer replaced. 429 and 503 say "not done": the proxy keeps that request (and what
+   * depends on it, answered 424) from the sandbox. 500 and 504 say "don't know": the request is
+   * applied and its answer lost, as when a front end gives up on a back end that committed.
+   */
   | { kind: 'inner-status'; status: 429 | 500 | 503 | 504; retryAfterSeconds?: number }
   | { kind: 'inner-missing' };
 
@@ -37,6 +42,8 @@ export interface FaultProxy {
   readonly url: string;
   /** Requests (inner $batch ones included) a rule hit, by fault label. */
   hits(): Record<string, number>;
+  /** Every request seen (method and path; inner $batch requests too), for choosing targets. */
+  requests(): string[];
   add(rule: ProxyRule): void;
   clear(): void;
   close(): Promise<void>;
@@ -56,7 +63,20 @@ interface InnerReq {
   id: string;
   method: string;
   url: string;
+  dependsOn?: string[];
 }
+
+type InnerStatus = Extract<ProxyFault, { kind: 'inner-status' }>;
+const anyForwarded = (inner: InnerReq[], withheld: Set<string>, failed: Set<string>) => inner.length === 0 || inner.some((r) => !withheld.has(String(r.id)) && !failed.has(String(r.id)));
+const ERROR_CODES: Record<number, string> = { 429: 'TooManyRequests', 500: 'InternalServerError', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
+
+function innerError(f: InnerStatus, id: string) {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (f.retryAfterSeconds !== undefined) headers['Retry-After'] = String(f.retryAfterSeconds);
+  return { id, status: f.status, headers, body: { error: { code: ERROR_CODES[f.status], message: `fault proxy: inner ${f.status}` } } };
+}
+
+const notApplied = (f: ProxyFault | undefined) => f?.kind === 'inner-status' && (f.status === 429 || f.status === 503);
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const rules: Live[] = [];
@@ -64,9 +84,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
   const held = new Set<NodeJS.Timeout>();
   let self = '';
+  const seen: string[] = [];
 
   /** The rule (if any) that hits this request; counts the match either way. */
   const take = (method: string, path: string, topLevel: boolean): ProxyFault | undefined => {
+    if (seen.length < 100_000) seen.push(`${method} ${path}`);
     for (const r of rules) {
       if (r.hit >= r.count) continue;
       if (r.method && r.method !== method) continue;
@@ -170,7 +192,23 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
       return reply(res, 429, headers, JSON.stringify({ error: { code: 'TooManyRequests', message: 'Too many requests (fault proxy storm).' } }));
     }
-    const real = await forward(req, body);
+    // Inner requests answered "not done" never reach the sandbox, nor what depends on them.
+    const withheld = new Set(inner.filter((r) => notApplied(innerFaults.get(String(r.id)))).map((r) => String(r.id)));
+    const failedDependency = new Set<string>();
+    let forwardBody = body;
+    if (withheld.size) {
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const r of inner) {
+          const id = String(r.id);
+          if (withheld.has(id) || failedDependency.has(id)) continue;
+          if ((r.dependsOn ?? []).some((d) => withheld.has(String(d)) || failedDependency.has(String(d)))) (failedDependency.add(id), (grew = true));
+        }
+      }
+      const rest = inner.filter((r) => !withheld.has(String(r.id)) && !failedDependency.has(String(r.id)));
+      forwardBody = Buffer.from(JSON.stringify({ requests: rest }));
+    }
+    const real = anyForwarded(inner, withheld, failedDependency) ? await forward(req, forwardBody) : { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"responses":[]}') };
     if (fault?.kind === 'reset-after') return reset(req);
     if (fault?.kind === 'hold') {
       await new Promise<void>((resolve) => {
@@ -193,15 +231,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         return reply(res, real.status, real.headers, real.body);
       }
       const responses = [];
+      for (const id of withheld) responses.push(innerError(innerFaults.get(id) as InnerStatus, id));
+      for (const id of failedDependency) responses.push({ id, status: 424, headers: { 'Content-Type': 'application/json' }, body: { error: { code: 'FailedDependency', message: 'fault proxy: a request this one depends on failed' } } });
       for (const r of parsed.responses ?? []) {
         const f = innerFaults.get(String(r.id));
         if (!f) responses.push(r);
         else if (f.kind === 'inner-missing') continue;
-        else if (f.kind === 'inner-status') {
-          const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-          if (f.retryAfterSeconds !== undefined) headers['Retry-After'] = String(f.retryAfterSeconds);
-          responses.push({ id: r.id, status: f.status, headers, body: { error: { code: f.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: `fault proxy: inner ${f.status}` } } });
-        } else if (f.kind === 'body') {
+        else if (f.kind === 'inner-status') responses.push(innerError(f, r.id));
+        else if (f.kind === 'body') {
           // The inner item says 200 but its body is of the wrong shape.
           const real = JSON.stringify(r.body ?? null);
           const wrong = misshape(f.shape, real, new URL(`${path.replace(/\/\$batch.*$/, '')}${innerUrl.get(String(r.id)) ?? ''}`, self).href);
@@ -234,6 +271,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return {
     url: self,
     hits: () => ({ ...hits }),
+    requests: () => [...seen],
     add: (rule) => rules.push({ ...rule, seen: 0, hit: 0 }),
     clear: () => {
       rules.length = 0;

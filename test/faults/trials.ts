@@ -162,7 +162,16 @@ export function compareStates(actual: State, expected: State): { duplicates: num
   return { duplicates, divergences, duplicateNames };
 }
 
-/** The end of every trial: a clean final run to completion, a dry run that proposes nothing, the tenant compared. */
+async function proposedSteps(ctx: TrialContext, w: ImportWorld): Promise<string[]> {
+  const session = await openSession(w.planFile, { use: 'import', readOnly: true, password: ctx.site.password, pacing: FAST_PACING });
+  try {
+    return (await proposeImport(await readImportPicture(session), session.graph)).map((s) => s.title);
+  } finally {
+    await session.close();
+  }
+}
+
+/** The end of every trial: a clean final run to completion, a further run that would propose nothing, the tenant compared. */
 async function finish(ctx: TrialContext, w: ImportWorld, result: TrialResult, runs: Run[]): Promise<void> {
   const final = await cli(ctx, w, 'the final clean run', importArgs(w));
   runs.push(final);
@@ -170,9 +179,9 @@ async function finish(ctx: TrialContext, w: ImportWorld, result: TrialResult, ru
   else if (final.code !== 0 || !/Import: \d+ done, 0 failed, 0 skipped|Nothing to import/.test(final.stdout)) {
     result.problems.push(`divergence: the final clean run did not complete (exit ${final.code ?? final.signal}): ${tail(final.stdout + '\n' + final.stderr)}`);
   } else {
-    const dry = await cli(ctx, w, 'the dry run after the final run', ['import', '--plan', w.planArg, '--dry-run']);
-    runs.push(dry);
-    if (!/Nothing to import/.test(dry.stdout)) result.problems.push(`divergence: a dry run after the final run still proposes steps: ${tail(dry.stdout)}`);
+    // What a further run would propose, read in this process (a CLI start costs more than the read).
+    const steps = await proposedSteps(ctx, w).catch((e: Error) => [`(the read failed: ${e.message})`]);
+    if (steps.length) result.problems.push(`divergence: a further run after the final run still proposes ${steps.length} step(s): ${steps.slice(0, 3).join('; ')}`);
   }
   for (const run of runs) result.crashes += crashesOf(run, result.problems);
   const { duplicates, divergences, duplicateNames } = compareStates(normalise(w.sandbox.objects()), ctx.reference.state);
@@ -180,7 +189,7 @@ async function finish(ctx: TrialContext, w: ImportWorld, result: TrialResult, ru
   if (duplicateNames.length) result.problems.push(`duplicates: ${duplicateNames.slice(0, 8).join('; ')}${duplicateNames.length > 8 ? ` (+${duplicateNames.length - 8})` : ''}`);
   for (const d of divergences.slice(0, 8)) result.problems.push(`divergence: ${d}`);
   if (divergences.length > 8) result.problems.push(`divergence: … ${divergences.length - 8} more`);
-  result.divergences += divergences.length + result.problems.filter((p) => p.startsWith('divergence: the final') || p.startsWith('divergence: a dry run')).length;
+  result.divergences += divergences.length + result.problems.filter((p) => p.startsWith('divergence: the final') || p.startsWith('divergence: a further run')).length;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -198,7 +207,7 @@ export const KILL_POINTS = ['read', 'burst', 'pause', 'resume'] as const;
 export type KillPoint = (typeof KILL_POINTS)[number];
 
 /** SIGKILL at a random point of one of the four kinds, then the final run. */
-export async function killTrial(ctx: TrialContext, id: string, seed: number, point?: KillPoint): Promise<TrialResult> {
+export async function killTrial(ctx: TrialContext, id: string, seed: number, point?: KillPoint, options: { pauseSpreadMs?: number } = {}): Promise<TrialResult> {
   const random = seededRandom(seed);
   const kind = point ?? pick(random, KILL_POINTS);
   const started = Date.now();
@@ -215,7 +224,7 @@ export async function killTrial(ctx: TrialContext, id: string, seed: number, poi
       stop = async (exited) => (await waitFor('reads', () => (w.sandbox.stats().requests >= at ? true : exited() ? false : undefined), RUN_DEADLINE_MS, 1).catch(() => false)) && !exited();
     } else if (kind === 'pause' && writes > 100) {
       // The pacer has sent 100 writes and waits for the window (20 s) to move on.
-      const extra = between(random, 0, Number(process.env.FAULTS_PAUSE_SPREAD_MS ?? 19_000));
+      const extra = between(random, 0, options.pauseSpreadMs ?? 19_000);
       result.what = `kill in the throttle pause, ${extra} ms after write 100`;
       stop = atWrites(w, 100, extra);
     } else {
@@ -248,6 +257,7 @@ export async function killTrial(ctx: TrialContext, id: string, seed: number, poi
 
 /** The proxy faults a fault trial draws from, each with where it may hit. */
 interface FaultPlan {
+  name: string;
   fault: ProxyFault;
   targets: { method?: string; pathIncludes?: string }[];
   count: [number, number];
@@ -255,7 +265,10 @@ interface FaultPlan {
 
 const READS = [
   { method: 'GET', pathIncludes: 'deviceConfigurations' }, { method: 'GET', pathIncludes: 'deviceCompliancePolicies' },
-  { method: 'GET', pathIncludes: 'mobileApps' }, { method: 'GET', pathIncludes: '/groups' }, { method: 'GET', pathIncludes: '/users' },
+  { method: 'GET', pathIncludes: 'mobileApps' }, { method: 'GET', pathIncludes: '/groups' }, { method: 'GET', pathIncludes: '/members' },
+  { method: 'GET', pathIncludes: 'organization' },
+  // Users are looked up only while groups are still to be filled: a miss on a complete tenant.
+  { method: 'GET', pathIncludes: '/users' },
 ];
 const WRITES = [
   { method: 'POST', pathIncludes: 'deviceConfigurations' }, { method: 'POST', pathIncludes: 'deviceCompliancePolicies' },
@@ -265,38 +278,53 @@ const WRITES = [
 const ANY = [...READS, ...WRITES, { pathIncludes: '$batch' }, {}];
 
 export const FAULT_PLANS: FaultPlan[] = [
-  ...(['html', 'empty-object', 'value-null', 'truncated'] as const).map((shape): FaultPlan => ({ fault: { kind: 'body', shape }, targets: [...READS, { method: 'POST', pathIncludes: '$batch' }], count: [1, 3] })),
+  ...(['html', 'empty-object', 'value-null', 'truncated'] as const).map((shape): FaultPlan => ({ name: `read-${shape}`, fault: { kind: 'body', shape }, targets: [...READS, { method: 'POST', pathIncludes: '$batch' }], count: [1, 3] })),
   // Every page of the list says "next: me" for as long as the client follows.
-  { fault: { kind: 'body', shape: 'nextlink-loop' }, targets: READS, count: [100_000, 100_000] },
-  { fault: { kind: 'body', shape: 'html' }, targets: WRITES, count: [1, 2] },
-  { fault: { kind: 'body', shape: 'truncated' }, targets: WRITES, count: [1, 2] },
-  { fault: { kind: 'body', shape: 'numeric-id' }, targets: [...WRITES.slice(0, 4), ...READS.slice(0, 4)], count: [1, 3] },
-  { fault: { kind: 'body', shape: 'batch-no-responses' }, targets: [{ method: 'POST', pathIncludes: '$batch' }, ...WRITES.slice(0, 4), ...READS.slice(3, 4)], count: [1, 2] },
-  { fault: { kind: 'reset-before' }, targets: ANY, count: [1, 3] },
-  { fault: { kind: 'reset-after' }, targets: ANY, count: [1, 3] },
-  { fault: { kind: 'hold', ms: HOLD_MS }, targets: ANY, count: [1, 1] },
-  { fault: { kind: '429-storm', retryAfterSeconds: 1 }, targets: [{}, ...WRITES], count: [5, 30] },
-  { fault: { kind: '429-storm' }, targets: [{}, ...WRITES], count: [5, 20] },
-  { fault: { kind: 'inner-status', status: 429, retryAfterSeconds: 1 }, targets: [...WRITES, ...READS], count: [1, 10] },
-  { fault: { kind: 'inner-status', status: 500 }, targets: [...WRITES, ...READS], count: [1, 3] },
-  { fault: { kind: 'inner-status', status: 503 }, targets: [...WRITES, ...READS], count: [1, 3] },
-  { fault: { kind: 'inner-status', status: 504 }, targets: WRITES, count: [1, 3] },
-  { fault: { kind: 'inner-missing' }, targets: [...WRITES, ...READS], count: [1, 3] },
-  ...(['html', 'value-null', 'truncated', 'empty-object'] as const).map((shape): FaultPlan => ({ fault: { kind: 'body', shape }, targets: [...READS.slice(0, 4), ...WRITES.slice(0, 4)], count: [1, 2] })),
+  { name: 'nextlink-loop', fault: { kind: 'body', shape: 'nextlink-loop' }, targets: READS, count: [100_000, 100_000] },
+  { name: 'write-html', fault: { kind: 'body', shape: 'html' }, targets: WRITES, count: [1, 2] },
+  { name: 'write-truncated', fault: { kind: 'body', shape: 'truncated' }, targets: WRITES, count: [1, 2] },
+  { name: 'numeric-id', fault: { kind: 'body', shape: 'numeric-id' }, targets: [...WRITES.slice(0, 4), ...READS.slice(0, 4)], count: [1, 3] },
+  { name: 'batch-no-responses', fault: { kind: 'body', shape: 'batch-no-responses' }, targets: [{ method: 'POST', pathIncludes: '$batch' }, ...WRITES.slice(0, 4), ...READS.slice(3, 4)], count: [1, 2] },
+  { name: 'reset-before', fault: { kind: 'reset-before' }, targets: ANY, count: [1, 3] },
+  { name: 'reset-after', fault: { kind: 'reset-after' }, targets: ANY, count: [1, 3] },
+  { name: 'hold', fault: { kind: 'hold', ms: HOLD_MS }, targets: ANY, count: [1, 1] },
+  { name: 'storm-retry-after', fault: { kind: '429-storm', retryAfterSeconds: 1 }, targets: [{}, ...WRITES], count: [5, 30] },
+  { name: 'storm-no-retry-after', fault: { kind: '429-storm' }, targets: [{}, ...WRITES], count: [5, 20] },
+  { name: 'inner-429', fault: { kind: 'inner-status', status: 429, retryAfterSeconds: 1 }, targets: [...WRITES, ...READS], count: [1, 10] },
+  { name: 'inner-500', fault: { kind: 'inner-status', status: 500 }, targets: [...WRITES, ...READS], count: [1, 3] },
+  { name: 'inner-503', fault: { kind: 'inner-status', status: 503 }, targets: [...WRITES, ...READS], count: [1, 3] },
+  { name: 'inner-504', fault: { kind: 'inner-status', status: 504 }, targets: WRITES, count: [1, 3] },
+  { name: 'inner-missing', fault: { kind: 'inner-missing' }, targets: [...WRITES, ...READS], count: [1, 3] },
+  ...(['html', 'value-null', 'truncated', 'empty-object'] as const).map((shape): FaultPlan => ({ name: `any-${shape}`, fault: { kind: 'body', shape }, targets: [...READS.slice(0, 4), ...WRITES.slice(0, 4)], count: [1, 2] })),
 ];
 
 export type Prefill = 'empty' | 'partial' | 'complete';
 
 /** One proxy fault (seeded: which, where, how many, after how many matches) on a run, then the final run. */
-export async function faultTrial(ctx: TrialContext, id: string, seed: number, choice?: { plan?: number; prefill?: Prefill; target?: number }): Promise<TrialResult> {
+export interface FaultChoice {
+  /** A FAULT_PLANS name; the rest, when not given, drawn from the seed. */
+  plan?: string;
+  prefill?: Prefill;
+  target?: { method?: string; pathIncludes?: string };
+  count?: number;
+  after?: number;
+  deadlineMs?: number;
+}
+
+export async function faultTrial(ctx: TrialContext, id: string, seed: number, choice: FaultChoice = {}): Promise<TrialResult> {
+  const deadlineMs = choice.deadlineMs ?? RUN_DEADLINE_MS;
   const random = seededRandom(seed);
-  const planIndex = choice?.plan ?? Math.floor(random() * FAULT_PLANS.length);
-  const plan = FAULT_PLANS[planIndex];
-  const target = plan.targets[choice?.target ?? Math.floor(random() * plan.targets.length)];
-  const prefill: Prefill = choice?.prefill ?? pick(random, ['empty', 'partial', 'complete'] as const);
-  const count = between(random, plan.count[0], plan.count[1]);
+  const drawn = Math.floor(random() * FAULT_PLANS.length);
+  const plan = choice.plan ? FAULT_PLANS.find((p) => p.name === choice.plan) : FAULT_PLANS[drawn];
+  if (!plan) throw new Error(`no fault plan named ${choice.plan}: ${FAULT_PLANS.map((p) => p.name).join(', ')}`);
+  const drawnTarget = plan.targets[Math.floor(random() * plan.targets.length)];
+  const target = choice.target ?? drawnTarget;
+  const drawnPrefill = pick(random, ['empty', 'partial', 'complete'] as const);
+  const prefill: Prefill = choice.prefill ?? drawnPrefill;
+  const count = choice.count ?? between(random, plan.count[0], plan.count[1]);
   // Most faults hit the first match: some requests (a policy list read) are made once a run.
-  const after = random() < 0.7 ? 0 : between(random, 1, 3);
+  const drawnAfter = random() < 0.7 ? 0 : between(random, 1, 3);
+  const after = choice.after ?? drawnAfter;
   const started = Date.now();
   const result: TrialResult = { id, family: 'fault', seed, what: '', faults: 0, duplicates: 0, divergences: 0, crashes: 0, problems: [], ms: 0 };
   // The plan's tenant url is the proxy's: every run of the trial goes through it.
@@ -311,15 +339,15 @@ export async function faultTrial(ctx: TrialContext, id: string, seed: number, ch
     if (prefill === 'complete') await importInProcess(w.planFile, ctx.site.password);
     else if (prefill === 'partial') runs.push(await cli(ctx, w, 'the prefill run (killed)', importArgs(w), atWrites(w, between(random, 1, Math.min(99, ctx.reference.writes - 1)))));
     const rule: ProxyRule = { fault: plan.fault, ...target, after, count };
-    result.what = `${faultLabel(plan.fault)} ×${count} on ${target.method ?? 'any'} ${target.pathIncludes ?? '(any path)'} after ${after} match(es), tenant ${prefill} (plan ${planIndex})`;
+    result.what = `${faultLabel(plan.fault)} ×${count} on ${target.method ?? 'any'} ${target.pathIncludes ?? '(any path)'} after ${after} match(es), tenant ${prefill} (${plan.name})`;
     proxy.add(rule);
-    const faulted = await cli(ctx, w, 'the run under the fault', importArgs(w));
+    const faulted = await cli(ctx, w, 'the run under the fault', importArgs(w), undefined, deadlineMs);
     runs.push(faulted);
     const hits = Object.values(proxy.hits()).reduce((a, b) => a + b, 0);
     result.faults = hits;
     result.missed = hits === 0;
-    result.what += `: hit ${hits} request(s), run ended ${faulted.hung ? `hung (killed after ${RUN_DEADLINE_MS} ms)` : `exit ${faulted.code}`}`;
-    if (faulted.hung) result.problems.push(`divergence: the run under the fault hung for ${RUN_DEADLINE_MS} ms (no per-request timeout or page cap?): ${tail(faulted.stderr)}`);
+    result.what += `: hit ${hits} request(s), run ended ${faulted.hung ? `hung (killed after ${deadlineMs} ms)` : `exit ${faulted.code}`}`;
+    if (faulted.hung) result.problems.push(`divergence: the run under the fault hung for ${deadlineMs} ms (no per-request timeout or page cap?): ${tail(faulted.stderr)}`);
     // Exit 0 while the fault cost a step is a run that says it did what it did not.
     if (faulted.code === 0 && /Import: \d+ done, [1-9]/.test(faulted.stdout)) result.problems.push(`divergence: exit 0 although steps failed: ${tail(faulted.stdout)}`);
     proxy.clear();
@@ -340,21 +368,27 @@ export type ConcurrentVariant = (typeof CONCURRENT_VARIANTS)[number];
  * Two imports of one plan at once. One must run, the other stop with the lock message (exit 2)
  * or, if it started after the first ended, find nothing or the rest to do; never both writing.
  */
-export async function concurrentTrial(ctx: TrialContext, id: string, seed: number, variant?: ConcurrentVariant): Promise<TrialResult> {
+export async function concurrentTrial(ctx: TrialContext, id: string, seed: number, variant?: ConcurrentVariant, options: { afterKill?: boolean } = {}): Promise<TrialResult> {
   const random = seededRandom(seed);
   const kind = variant ?? pick(random, CONCURRENT_VARIANTS);
+  // Half the pairs are two users re-running an import that was killed half way.
+  const afterKill = options.afterKill ?? random() < 0.5;
   const started = Date.now();
   const result: TrialResult = { id, family: 'concurrent', seed, what: '', faults: 1, duplicates: 0, divergences: 0, crashes: 0, problems: [], ms: 0 };
   const w = await openWorld(ctx.site);
   const runs: Run[] = [];
   try {
+    if (afterKill) {
+      const killed = await cli(ctx, w, 'the run killed before the pair', importArgs(w), atWrites(w, between(random, 20, Math.min(90, ctx.reference.writes - 1))));
+      runs.push(killed);
+    }
     let delay: () => Promise<void> = async () => {};
     if (kind === 'stale-lock') {
       // A lock left by a killed run (a pid that is gone): both runs see it stale at once.
       writeFileSync(w.planFile.replace(/\.json$/, '.ledger.lock'), JSON.stringify({ pid: 2 ** 22 + between(random, 1, 9999), host: hostname() }));
       result.what = 'two runs at once racing to take over a stale lock';
     } else if (kind === 'staggered') {
-      const at = between(random, 1, 60);
+      const at = w.sandbox.stats().writes + between(random, 1, 40);
       result.what = `a second run started when the first reached ${at} writes`;
       delay = async () => void (await atWrites(w, at)(() => false));
     } else result.what = 'two runs started together';
@@ -365,7 +399,7 @@ export async function concurrentTrial(ctx: TrialContext, id: string, seed: numbe
     runs.push(ra, rb);
     const refused = [ra, rb].filter((r) => r.code === 2 && /Another cm2intune run \(process \d+\) is writing/.test(r.stderr));
     const ran = [ra, rb].filter((r) => r.code === 0 && /Import: \d+ done|Nothing to import/.test(r.stdout));
-    result.what += `: A exit ${ra.code}, B exit ${rb.code}`;
+    result.what += `${afterKill ? ' after a killed run' : ''}: A exit ${ra.code}, B exit ${rb.code}`;
     if (ran.length === 2 && kind !== 'staggered') result.problems.push('divergence: both runs wrote (the lock let both in)');
     if (refused.length === 2) result.problems.push('divergence: both runs were refused (nobody held the lock)');
     if (ran.length === 2 && kind !== 'staggered') result.divergences++;
