@@ -107,5 +107,3 @@ describe('fault suite (reduced)', { concurrency: 2 }, () => {
     }
   }
 });
-  }
-});
