@@ -10,7 +10,7 @@
 // - concurrent: two imports of one plan at once (together, staggered, racing for a stale lock).
 // Everything random comes from the trial's seed: `npm run test:faults -- --only <id> --seed <s>`
 // replays one trial.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { TdsTestServer } from '../support/tds';
 import { executeImport, proposeImport, readImportPicture } from '../../src/core/phases/import';
@@ -333,7 +333,7 @@ export async function faultTrial(ctx: TrialContext, id: string, seed: number, ch
   const runs: Run[] = [];
   try {
     proxy = await startFaultProxy(w.sandbox.url);
-    const text = (await import('node:fs')).readFileSync(w.planFile, 'utf8').replace(JSON.stringify(w.sandbox.url), JSON.stringify(proxy.url));
+    const text = readFileSync(w.planFile, 'utf8').replace(JSON.stringify(w.sandbox.url), JSON.stringify(proxy.url));
     writeFileSync(w.planFile, text);
     // A complete prefill runs in this process (fast pacing): only what follows needs the CLI.
     if (prefill === 'complete') await importInProcess(w.planFile, ctx.site.password);
