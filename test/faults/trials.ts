@@ -309,6 +309,8 @@ export interface FaultChoice {
   count?: number;
   after?: number;
   deadlineMs?: number;
+  /** For `hold`: how long (default HOLD_MS, past any sensible per-request timeout). */
+  holdMs?: number;
 }
 
 export async function faultTrial(ctx: TrialContext, id: string, seed: number, choice: FaultChoice = {}): Promise<TrialResult> {
@@ -338,8 +340,9 @@ export async function faultTrial(ctx: TrialContext, id: string, seed: number, ch
     // A complete prefill runs in this process (fast pacing): only what follows needs the CLI.
     if (prefill === 'complete') await importInProcess(w.planFile, ctx.site.password);
     else if (prefill === 'partial') runs.push(await cli(ctx, w, 'the prefill run (killed)', importArgs(w), atWrites(w, between(random, 1, Math.min(99, ctx.reference.writes - 1)))));
-    const rule: ProxyRule = { fault: plan.fault, ...target, after, count };
-    result.what = `${faultLabel(plan.fault)} ×${count} on ${target.method ?? 'any'} ${target.pathIncludes ?? '(any path)'} after ${after} match(es), tenant ${prefill} (${plan.name})`;
+    const fault: ProxyFault = plan.fault.kind === 'hold' && choice.holdMs !== undefined ? { kind: 'hold', ms: choice.holdMs } : plan.fault;
+    const rule: ProxyRule = { fault, ...target, after, count };
+    result.what = `${faultLabel(fault)} ×${count} on ${target.method ?? 'any'} ${target.pathIncludes ?? '(any path)'} after ${after} match(es), tenant ${prefill} (${plan.name})`;
     proxy.add(rule);
     const faulted = await cli(ctx, w, 'the run under the fault', importArgs(w), undefined, deadlineMs);
     runs.push(faulted);
