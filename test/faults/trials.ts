@@ -309,6 +309,8 @@ export interface FaultChoice {
   count?: number;
   after?: number;
   deadlineMs?: number;
+  /** For a partial prefill: kill it once the sandbox has taken this many writes (default drawn, 1–99). */
+  prefillWrites?: number;
   /** For `hold`: how long (default HOLD_MS, past any sensible per-request timeout). */
   holdMs?: number;
 }
@@ -339,10 +341,14 @@ export async function faultTrial(ctx: TrialContext, id: string, seed: number, ch
     writeFileSync(w.planFile, text);
     // A complete prefill runs in this process (fast pacing): only what follows needs the CLI.
     if (prefill === 'complete') await importInProcess(w.planFile, ctx.site.password);
-    else if (prefill === 'partial') runs.push(await cli(ctx, w, 'the prefill run (killed)', importArgs(w), atWrites(w, between(random, 1, Math.min(99, ctx.reference.writes - 1)))));
+    else if (prefill === 'partial') {
+      const drawnWrites = between(random, 1, Math.min(99, ctx.reference.writes - 1));
+      runs.push(await cli(ctx, w, 'the prefill run (killed)', importArgs(w), atWrites(w, choice.prefillWrites ?? drawnWrites)));
+      result.what = `prefill killed at ${w.sandbox.stats().writes} writes; `;
+    }
     const fault: ProxyFault = plan.fault.kind === 'hold' && choice.holdMs !== undefined ? { kind: 'hold', ms: choice.holdMs } : plan.fault;
     const rule: ProxyRule = { fault, ...target, after, count };
-    result.what = `${faultLabel(fault)} ×${count} on ${target.method ?? 'any'} ${target.pathIncludes ?? '(any path)'} after ${after} match(es), tenant ${prefill} (${plan.name})`;
+    result.what += `${faultLabel(fault)} ×${count} on ${target.method ?? 'any'} ${target.pathIncludes ?? '(any path)'} after ${after} match(es), tenant ${prefill} (${plan.name})`;
     proxy.add(rule);
     const faulted = await cli(ctx, w, 'the run under the fault', importArgs(w), undefined, deadlineMs);
     runs.push(faulted);
