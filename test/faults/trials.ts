@@ -276,6 +276,8 @@ const WRITES = [
   { method: 'PATCH', pathIncludes: '/groups/' },
 ];
 const ANY = [...READS, ...WRITES, { pathIncludes: '$batch' }, {}];
+// The reads that travel inside a $batch (the Intune lists and the organization are plain GETs).
+const BATCHED_READS = [{ method: 'GET', pathIncludes: '/groups' }, { method: 'GET', pathIncludes: '/members' }, { method: 'GET', pathIncludes: '/users' }];
 
 export const FAULT_PLANS: FaultPlan[] = [
   ...(['html', 'empty-object', 'value-null', 'truncated'] as const).map((shape): FaultPlan => ({ name: `read-${shape}`, fault: { kind: 'body', shape }, targets: [...READS, { method: 'POST', pathIncludes: '$batch' }], count: [1, 3] })),
@@ -290,11 +292,11 @@ export const FAULT_PLANS: FaultPlan[] = [
   { name: 'hold', fault: { kind: 'hold', ms: HOLD_MS }, targets: ANY, count: [1, 1] },
   { name: 'storm-retry-after', fault: { kind: '429-storm', retryAfterSeconds: 1 }, targets: [{}, ...WRITES], count: [5, 30] },
   { name: 'storm-no-retry-after', fault: { kind: '429-storm' }, targets: [{}, ...WRITES], count: [5, 20] },
-  { name: 'inner-429', fault: { kind: 'inner-status', status: 429, retryAfterSeconds: 1 }, targets: [...WRITES, ...READS], count: [1, 10] },
-  { name: 'inner-500', fault: { kind: 'inner-status', status: 500 }, targets: [...WRITES, ...READS], count: [1, 3] },
-  { name: 'inner-503', fault: { kind: 'inner-status', status: 503 }, targets: [...WRITES, ...READS], count: [1, 3] },
+  { name: 'inner-429', fault: { kind: 'inner-status', status: 429, retryAfterSeconds: 1 }, targets: [...WRITES, ...BATCHED_READS], count: [1, 10] },
+  { name: 'inner-500', fault: { kind: 'inner-status', status: 500 }, targets: [...WRITES, ...BATCHED_READS], count: [1, 3] },
+  { name: 'inner-503', fault: { kind: 'inner-status', status: 503 }, targets: [...WRITES, ...BATCHED_READS], count: [1, 3] },
   { name: 'inner-504', fault: { kind: 'inner-status', status: 504 }, targets: WRITES, count: [1, 3] },
-  { name: 'inner-missing', fault: { kind: 'inner-missing' }, targets: [...WRITES, ...READS], count: [1, 3] },
+  { name: 'inner-missing', fault: { kind: 'inner-missing' }, targets: [...WRITES, ...BATCHED_READS], count: [1, 3] },
   ...(['html', 'value-null', 'truncated', 'empty-object'] as const).map((shape): FaultPlan => ({ name: `any-${shape}`, fault: { kind: 'body', shape }, targets: [...READS.slice(0, 4), ...WRITES.slice(0, 4)], count: [1, 2] })),
 ];
 
@@ -328,7 +330,9 @@ export async function faultTrial(ctx: TrialContext, id: string, seed: number, ch
   const count = choice.count ?? between(random, plan.count[0], plan.count[1]);
   // Most faults hit the first match: some requests (a policy list read) are made once a run.
   const drawnAfter = random() < 0.7 ? 0 : between(random, 1, 3);
-  const after = choice.after ?? drawnAfter;
+  // A list of Intune objects or the organization is read once a run: only the first match can hit.
+  const repeated = target.method !== 'GET' || /groups|members|users/.test(target.pathIncludes ?? '');
+  const after = choice.after ?? (repeated ? drawnAfter : 0);
   const started = Date.now();
   const result: TrialResult = { id, family: 'fault', seed, what: '', faults: 0, duplicates: 0, divergences: 0, crashes: 0, problems: [], ms: 0 };
   // The plan's tenant url is the proxy's: every run of the trial goes through it.
