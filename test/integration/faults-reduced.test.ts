@@ -40,8 +40,8 @@ const POST_CONFIGS = { method: 'POST', pathIncludes: 'deviceConfigurations' };
 const FAULTS: { id: string; seed?: number; choice: FaultChoice }[] = [
   { id: 'fault-read-html', choice: { plan: 'read-html', prefill: 'complete', target: GET_CONFIGS, count: 1, after: 0 } },
   { id: 'fault-read-empty-object', choice: { plan: 'read-empty-object', prefill: 'complete', target: GET_CONFIGS, count: 1, after: 0 } },
-  // Killed once the apps exist (34+ writes): the resume reads their list as `{}`.
-  { id: 'fault-read-empty-object-partial', seed: 1_247_038_380, choice: { plan: 'read-empty-object', prefill: 'partial', prefillWrites: 45, target: { method: 'GET', pathIncludes: 'mobileApps' }, count: 3, after: 0 } },
+  // Killed in the app creates (~34 writes): the resume reads the apps' list as `{}`.
+  { id: 'fault-read-empty-object-partial', seed: 1_247_038_380, choice: { plan: 'read-empty-object', prefill: 'partial', prefillWrites: 30, target: { method: 'GET', pathIncludes: 'mobileApps' }, count: 3, after: 0 } },
   { id: 'fault-read-value-null', choice: { plan: 'read-value-null', prefill: 'complete', target: { method: 'GET', pathIncludes: 'mobileApps' }, count: 1, after: 0 } },
   { id: 'fault-read-truncated', choice: { plan: 'read-truncated', prefill: 'complete', target: { method: 'GET', pathIncludes: 'deviceCompliancePolicies' }, count: 1, after: 0 } },
   { id: 'fault-nextlink-loop', choice: { plan: 'nextlink-loop', prefill: 'complete', target: GET_CONFIGS, after: 0, deadlineMs: 45_000 } },
