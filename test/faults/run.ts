@@ -11,15 +11,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot } from '../support/cli';
 import { bundleCli } from '../integration/import-world';
 import { contosoModel, fuzz, type FuzzFigures } from './fuzz';
-import { addTrial, describeTrial, emptyFigures, openBench, pool, trialSeed, type Figures } from './suite';
-import { concurrentTrial, faultTrial, killTrial, type TrialResult } from './trials';
+import { addTrial, describeTrial, emptyFigures, FULL, openBench, pool, RESULTS_DIR, trialSeed, type Figures } from './suite';
+import { concurrentTrial, faultTrial, killLiveRuns, killTrial, type TrialResult } from './trials';
 
-/** The issue's floor for a full run. */
-export const FULL = { kill: 300, faults: 100, concurrent: 20, fuzz: 10_000, tds: 40 };
-export const RESULTS_DIR = join(repoRoot, '.bench/faults');
 
 export interface FaultRunFile {
   format: 'cm2intune-fault-run/1';
@@ -70,9 +66,12 @@ async function main() {
       trials.push({ id, family, run: (ctx) => (family === 'kill' ? killTrial(ctx, id, s) : family === 'fault' ? faultTrial(ctx, id, s) : concurrentTrial(ctx, id, s)) });
     }
   };
-  add('kill', only ? Math.max(counts.kill, 10_000) : counts.kill);
-  add('fault', only ? Math.max(counts.faults, 10_000) : counts.faults);
-  add('concurrent', only ? Math.max(counts.concurrent, 10_000) : counts.concurrent);
+  // A replay runs only what it names: --only trials, or --fuzz-case cases.
+  if (!fuzzOnly) {
+    add('kill', only ? Math.max(counts.kill, 10_000) : counts.kill);
+    add('fault', only ? Math.max(counts.faults, 10_000) : counts.faults);
+    add('concurrent', only ? Math.max(counts.concurrent, 10_000) : counts.concurrent);
+  }
 
   if (trials.length) {
     const bench = await openBench();
@@ -125,7 +124,17 @@ async function main() {
   process.exitCode = f.failedTrials + f.failedCases > 0 || (!replay && f.faultRuns < counts.faults) ? 1 : 0;
 }
 
-main().catch((error) => {
-  process.stderr.write(`fault suite failed to run: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exitCode = 2;
-});
+// Only as a program: importing this file must never start a full run.
+if (require.main === module) {
+  // Interrupted: no CLI run of a trial may outlive the runner.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killLiveRuns();
+      process.exit(130);
+    });
+  }
+  main().catch((error) => {
+    process.stderr.write(`fault suite failed to run: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 2;
+  });
+}

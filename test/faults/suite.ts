@@ -4,9 +4,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repoRoot } from '../support/cli';
 import type { TdsTestServer } from '../support/tds';
 import { bundleCli, seededRandom, startContosoSite } from '../integration/import-world';
 import { cleanReference, type TrialContext, type TrialResult } from './trials';
+
+/** The issue's floor for a full run. */
+export const FULL = { kill: 300, faults: 100, concurrent: 20, fuzz: 10_000, tds: 40 };
+/** Where runs write their figures (`full.json`, `partial.json`, `reduced.json`) and failing fuzz inputs. */
+export const RESULTS_DIR = join(repoRoot, '.bench/faults');
 
 export interface Figures {
   trials: number;

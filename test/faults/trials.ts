@@ -70,9 +70,18 @@ interface Run {
   hung: boolean;
 }
 
+const live = new Set<import('node:child_process').ChildProcess>();
+
+/** Kills every CLI run a trial still has going (the runner calls it when it is interrupted). */
+export function killLiveRuns(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
+
 /** The CLI on the world's plan; killed when `stop` resolves true (or at the deadline: then `hung`). */
 async function cli(ctx: TrialContext, w: ImportWorld, label: string, args: string[], stop?: (exited: () => boolean) => Promise<boolean>, deadlineMs = RUN_DEADLINE_MS): Promise<Run> {
   const { child, result } = spawnCli([...args], { cwd: w.dir, env: w.env, bundle: ctx.bundle });
+  live.add(child);
+  void result.finally(() => live.delete(child)).catch(() => {});
   let exited = false;
   let killedByUs = false;
   let hung = false;

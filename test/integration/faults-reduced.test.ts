@@ -11,8 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { contosoModel, fuzz, type FuzzFailure, type FuzzFigures } from '../../test/faults/fuzz';
-import { RESULTS_DIR } from '../../test/faults/run';
-import { addTrial, describeTrial, emptyFigures, openBench, type Bench } from '../../test/faults/suite';
+import { addTrial, describeTrial, emptyFigures, openBench, RESULTS_DIR, type Bench } from '../../test/faults/suite';
 import { concurrentTrial, faultTrial, killTrial, type FaultChoice, type TrialResult } from '../../test/faults/trials';
 
 /** Trials that fail until an issue-17 fix lands (id -> the fix): they run as `todo`. */
