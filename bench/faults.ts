@@ -9,7 +9,7 @@ export const FULL_RUN_FILE = join(__dirname, '../.bench/faults/full.json');
 const OLD_DAYS = 7;
 
 export async function benchFaults(file = FULL_RUN_FILE, now = Date.now()): Promise<Record<string, number | string>> {
-  if (!existsSync(file)) return { 'faults.note': `no full fault run: ${file} is missing; run \`npm run test:faults\` (about 1.5 h on 2 cores).` };
+  if (!existsSync(file)) return { 'faults.note': `no full fault run: ${file} is missing; run \`npm run test:faults\` (about an hour on 2 cores).` };
   let run: { format?: string; full?: boolean; seed?: number; finishedAt?: string; elapsedMs?: number; figures?: Record<string, number> };
   try {
     run = JSON.parse(readFileSync(file, 'utf8'));
