@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-type Bench = () => Promise<Record<string, number>>;
+type Bench = () => Promise<Record<string, number | string>>;
 
 // Loaded lazily so one benchmark's heavy setup doesn't weigh on another's memory figures.
 const benches: Record<string, () => Promise<Bench>> = {
@@ -14,6 +14,8 @@ const benches: Record<string, () => Promise<Bench>> = {
   import: async () => (await import('./import')).benchImport,
   extension: async () => (await import('./extension')).benchExtension,
   vsix: async () => (await import('./extension')).benchVsix,
+  // Read from the latest full `npm run test:faults` run, not run here.
+  faults: async () => () => import('./faults').then((m) => m.benchFaults()),
 };
 
 async function main() {
