@@ -3,7 +3,8 @@
 // (fuzz.ts) without losing the rest of the run.
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CliError, type CliIo } from '../../src/cli/cli';
+import type { CliIo } from '../../src/cli/cli';
+import { UserError } from '../../src/core/errors';
 import { validate } from '../../src/cli/commands/validate';
 import type { SiteModel } from '../../src/core/site/model';
 import { parseSiteObjects } from '../../src/core/site/sdm';
@@ -34,7 +35,7 @@ async function run(job: FuzzJob): Promise<Omit<FuzzAnswer, 'ms'>> {
     try {
       return { code: await validate.run([job.file], io), output };
     } catch (error) {
-      if (error instanceof CliError) return { code: error.exitCode, output: output + error.message };
+      if (error instanceof UserError) return { code: error.exitCode, output: output + error.message };
       return { code: 1, output, unexpected: describe(error) };
     }
   }

@@ -20,8 +20,8 @@ import { parseSiteObjects } from '../../src/core/site/sdm';
 import { openSiteSource } from '../../src/core/site';
 import { snapshotOf } from '../../src/core/site/snapshot';
 import { repoRoot } from '../support/cli';
-import { CONTOSO_CA_FILE, contosoPlan } from '../support/contoso-plan';
-import { startTdsTestServer, type TdsTestServer } from '../support/tds';
+import { CONTOSO_CA_FILE, contosoPlan } from '../../src/sandbox/site/contoso/plan';
+import { startTdsTestServer, type TdsTestServer } from '../../src/sandbox/site/tds';
 import { CONTOSO_SQL, seededRandom, spawnCli } from '../integration/import-world';
 import type { FuzzAnswer, FuzzJob } from './fuzz-worker';
 

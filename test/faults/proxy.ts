@@ -1,5 +1,5 @@
 // A loopback HTTP proxy in front of the sandbox tenant that breaks answers the way real networks
-// and real Graph front ends do. The sandbox's own faults (src/core/sandbox/tenant) are Graph-shaped
+// and real Graph front ends do. The sandbox's own faults (src/sandbox/tenant) are Graph-shaped
 // errors; these are the answers that are not: 200s whose body is not what was asked for, cut
 // connections on either side of the forward, answers held back, 429 storms with and without
 // Retry-After, and single inner items of a $batch going wrong while the envelope says 200.

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../support/cli';
-import type { TdsTestServer } from '../support/tds';
+import type { TdsTestServer } from '../../src/sandbox/site/tds';
 import { bundleCli, seededRandom, startContosoSite } from '../integration/import-world';
 import { cleanReference, type TrialContext, type TrialResult } from './trials';
 

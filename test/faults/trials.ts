@@ -12,7 +12,7 @@
 // replays one trial.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { TdsTestServer } from '../support/tds';
+import type { TdsTestServer } from '../../src/sandbox/site/tds';
 import { executeImport, proposeImport, readImportPicture } from '../../src/core/phases/import';
 import { openSession } from '../../src/core/session';
 import { FAST_PACING, importInProcess, normalise, openWorld, seededRandom, spawnCli, waitFor, type ImportWorld } from '../integration/import-world';

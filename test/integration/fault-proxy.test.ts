@@ -3,7 +3,7 @@
 // are wrong the suite's zeros mean nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startSandboxTenant, type SandboxTenant } from '../../src/core/sandbox/tenant';
+import { startSandboxTenant, type SandboxTenant } from '../../src/sandbox/tenant';
 import { startFaultProxy, type FaultProxy } from '../faults/proxy';
 import { compareStates } from '../faults/trials';
 import { normalise } from './import-world';

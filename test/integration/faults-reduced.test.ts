@@ -15,16 +15,9 @@ import { addTrial, describeTrial, emptyFigures, openBench, RESULTS_DIR, type Ben
 import { concurrentTrial, faultTrial, killTrial, type FaultChoice, type TrialResult } from '../../test/faults/trials';
 
 /** Trials that fail until an issue-17 fix lands (id -> the fix): they run as `todo`. */
-const KNOWN_DEFECTS: Record<string, string> = {
-  'fault-read-empty-object-partial': 'issue 17: a malformed 200 (`{}` for a list) is read as an empty tenant, so creates are sent again',
-  'fault-nextlink-loop-groups': 'issue 17: no page cap (a group lookup whose next page is itself ends as "not found": groups created twice, assignments to the wrong groups)',
-};
+const KNOWN_DEFECTS: Record<string, string> = {};
 /** Fuzz failures that wait for an issue-17 fix, by kind and reason; any other failure fails the test. */
-const KNOWN_FUZZ: { kinds: string[]; reason: RegExp; fix: string }[] = [
-  { kinds: ['digest', 'app-digest'], reason: /Maximum nested tags exceeded|Cannot read properties of (null|undefined)|is not a function/, fix: 'one bad object stopping the site read' },
-  { kinds: ['digest', 'app-digest'], reason: /^took \d+ ms/, fix: 'quadratic digest parsing' },
-  { kinds: ['plan'], reason: /^took \d+ ms|Maximum call stack/, fix: 'deep plans' },
-];
+const KNOWN_FUZZ: { kinds: string[]; reason: RegExp; fix: string }[] = [];
 const known = (kind: string, reason: string) => KNOWN_FUZZ.find((k) => k.kinds.includes(kind) && k.reason.test(reason.replace(/^unexpected: /, '')));
 
 const KILLS = [

@@ -32,7 +32,7 @@ const model = (title: string) => ({ title }) as DashboardModel;
 describe('the dashboard feed', () => {
   it('posts each shown model, answers "ready" once with the latest, and leaves no listener behind', () => {
     const page = fakeWebview();
-    const feed = new DashboardFeed(page.webview as never);
+    const feed = new DashboardFeed(page.webview);
     feed.show(model('Contoso – first'));
     feed.show(model('Contoso – second'));
     feed.show(model("Zoë's plan"));
@@ -48,7 +48,7 @@ describe('the dashboard feed', () => {
 
   it('says nothing on "ready" before a model is shown', () => {
     const page = fakeWebview();
-    new DashboardFeed(page.webview as never);
+    new DashboardFeed(page.webview);
     page.say({ type: 'ready' });
     assert.deepEqual(page.posted, []);
   });

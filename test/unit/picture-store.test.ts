@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PictureStore } from '../../src/core/phases/picture-store';
 import type { MigrationPlan } from '../../src/core/plan/types';
-import type { MigrationSession } from '../../src/core/session';
 import { CONTOSO_PLAN, contosoGroups, fakeSession, fakeTenant } from '../support/fake-session';
 
 const phaseOne = () => import('../../src/core/phases/import');
@@ -103,7 +102,7 @@ describe('PictureStore', () => {
         fail = false;
         throw new Error('Login failed for user svc-cm-read');
       }
-      return work(fakeSession(CONTOSO_PLAN, graph, reads) as MigrationSession);
+      return work(fakeSession(CONTOSO_PLAN, graph, reads));
     }, phaseOne);
     await assert.rejects(store.picture(KEY, CONTOSO_PLAN), /Login failed/);
     const [a, b] = await Promise.all([store.picture(KEY, CONTOSO_PLAN), store.picture(KEY, CONTOSO_PLAN)]);

@@ -49,7 +49,7 @@ describe('runbook refusals: validated whole before anything runs', () => {
       const text = `${prefix}${line}\nWrite-Host 'after'\n`;
       const result = await applyRunbook(text, site);
       assert.equal(result.outcome, 'refused', JSON.stringify(result));
-      const refusal = result as RunbookRefused;
+      const refusal = result;
       assert.equal(refusal.line, refusedLine, JSON.stringify(refusal));
       assert.ok(refusal.column >= 1);
       assert.equal(refusal.text, line.length > 120 ? refusal.text : line);
@@ -80,7 +80,7 @@ describe('runbook: bounded work on a 10,000-line runbook', () => {
     ];
     const ids = sampleUsers.map((user) => user.resourceId);
     for (let i = body.length; i < lines; i++) {
-      const id = ids[Math.floor(i / 4) % ids.length]!;
+      const id = ids[Math.floor(i / 4) % ids.length];
       // Each user's check-and-add is repeated: the check sees the rule added earlier.
       if (i % 4 === 0) body.push(`if ($rules -notcontains ${id}) { Add-CMUserCollectionDirectMembershipRule -CollectionId $w.CollectionID -ResourceId ${id}; $rules = $rules + @(${id}) }`);
       else if (i % 4 === 1) body.push(`# user ${id}: "O'Brien" – Zoë`);

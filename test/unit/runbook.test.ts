@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyRunbook, checkRunbook, type RunbookRefused, type RunbookTranscript } from '../../src/sandbox/world/runbook';
+import { applyRunbook, checkRunbook, type RunbookTranscript } from '../../src/sandbox/world/runbook';
 import { MemoryConsole, sampleUsers } from '../support/memory-console';
 import { undoRunbook, waveRunbook, type WaveUser } from '../support/runbooks';
 
@@ -37,12 +37,12 @@ describe('runbook: the real PowerShell grammar', () => {
     const text = "param([switch]$DryRun)\nSet-Location 'P01:'\nif ($DryRun {\n  Write-Host 'x'\n}\n";
     const errors = await checkRunbook(text);
     assert.ok(errors.length > 0);
-    assert.equal(errors[0]!.line, 3);
-    assert.ok(errors[0]!.column >= 1 && errors[0]!.column <= 13, `column ${errors[0]!.column}`);
+    assert.equal(errors[0].line, 3);
+    assert.ok(errors[0].column >= 1 && errors[0].column <= 13, `column ${errors[0].column}`);
     const result = await applyRunbook(text, new MemoryConsole({ users: sampleUsers }));
     assert.equal(result.outcome, 'refused');
-    assert.equal((result as RunbookRefused).line, 3);
-    assert.match((result as RunbookRefused).reason, /syntax error/);
+    assert.equal((result).line, 3);
+    assert.match((result).reason, /syntax error/);
   });
 
   it('columns count characters, not UTF-8 bytes, after non-ASCII text', async () => {
@@ -67,7 +67,7 @@ describe('runbook: a wave applied as the SMS Provider would', () => {
     assert.equal(first.changes, 6);
     const adds = first.entries.filter((entry) => entry.command === 'Add-CMUserCollectionDirectMembershipRule');
     assert.deepEqual(adds.map((entry) => entry.effect), ['changed', 'changed', 'changed', 'changed']);
-    assert.ok(adds.every((entry) => entry.line === adds[0]!.line), 'each call carries its source line');
+    assert.ok(adds.every((entry) => entry.line === adds[0].line), 'each call carries its source line');
     assert.ok(first.entries.some((entry) => entry.effect === 'output' && entry.detail === `'cm2intune wave ${wave}' has 4 members`));
   });
 
@@ -160,7 +160,7 @@ describe('runbook: running faithfully', () => {
     const result = (await applyRunbook(text, site)) as RunbookTranscript;
     assert.equal(result.outcome, 'failed');
     assert.equal(result.failure?.line, 7);
-    assert.match(result.failure!.message, /already exists/);
+    assert.match(result.failure.message, /already exists/);
     assert.deepEqual(site.getRules(subscriptionId).exclude, [], 'line 8 never ran');
   });
 
@@ -182,10 +182,10 @@ describe('runbook: running faithfully', () => {
     const noDrive = (await applyRunbook(`${header}Get-CMUserCollection -Id 'SMS00002'\n`, site)) as RunbookTranscript;
     assert.equal(noDrive.outcome, 'failed');
     assert.equal(noDrive.failure?.line, 4);
-    assert.match(noDrive.failure!.message, /Set-Location 'P01:'/);
+    assert.match(noDrive.failure.message, /Set-Location 'P01:'/);
     const noModule = (await applyRunbook("$ErrorActionPreference = 'Stop'\nSet-Location 'P01:'\n", site)) as RunbookTranscript;
     assert.equal(noModule.failure?.line, 2);
-    assert.match(noModule.failure!.message, /drive/);
+    assert.match(noModule.failure.message, /drive/);
   });
 
   it('throw stops the runbook with its message and line', async () => {
@@ -239,6 +239,6 @@ foreach ($id in $ids) { if ($id -eq ${waveIds[1]}) { continue }; if ($id -eq ${w
     const site = new MemoryConsole({ users: sampleUsers });
     const result = await applyRunbook("Write-Host 'x'\n", site, { dryRunSwitch: true });
     assert.equal(result.outcome, 'refused');
-    assert.match((result as RunbookRefused).reason, /\[switch\]\$DryRun/);
+    assert.match((result).reason, /\[switch\]\$DryRun/);
   });
 });

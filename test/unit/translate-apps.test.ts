@@ -25,7 +25,7 @@ describe('apps', () => {
     const play = translateApp(application(), { kind: 'androidStore', appStoreUrl: 'https://play.google.com/store/apps/details?id=com.contoso.expenses', packageId: 'com.contoso.expenses', minimumOsVersion: '6.0' });
     assert.equal(play.request?.odataType, '#microsoft.graph.androidStoreApp');
     assert.deepEqual(play.request?.body.minimumSupportedOperatingSystem, { v6_0: true });
-    assert.equal('packageId' in play.request!.body, false, 'Graph computes packageId; sending it is refused');
+    assert.equal('packageId' in play.request.body, false, 'Graph computes packageId; sending it is refused');
     assertDocumentedBody(play);
     const web = translateApp(application({ publisher: '' }), { kind: 'webApp', appUrl: 'https://intranet.contoso.com/é', useManagedBrowser: true });
     assert.equal(web.request?.odataType, '#microsoft.graph.webApp');
@@ -136,6 +136,6 @@ describe('assign bodies', () => {
     assert.deepEqual(req?.body, {
       mobileAppAssignments: [{ '@odata.type': '#microsoft.graph.mobileAppAssignment', intent: 'required', target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: 'g1' } }],
     });
-    assert.match(req!.notes[0], /Sales Users.*required/);
+    assert.match(req.notes[0], /Sales Users.*required/);
   });
 });

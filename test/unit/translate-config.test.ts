@@ -126,7 +126,7 @@ describe('compliance policies', () => {
     assert.equal(t.request?.odataType, '#microsoft.graph.iosCompliancePolicy');
     assert.equal(t.request?.resource, 'deviceCompliancePolicies');
     assert.equal(t.request?.apiVersion, 'v1.0');
-    const body = t.request!.body;
+    const body = t.request.body;
     assert.equal(body.passcodeRequired, true);
     assert.equal(body.securityBlockJailbrokenDevices, true);
     assert.equal(body.osMinimumVersion, '12.0');

@@ -26,7 +26,7 @@ describe('certificate profiles', () => {
     assert.equal(t.verdict.status, 'importable');
     assert.equal(t.request?.odataType, '#microsoft.graph.iosScepCertificateProfile');
     assert.deepEqual(t.dependencies, [{ uniqueId: ROOT, key: objectKey(ROOT, 'ios'), bind: 'rootCertificate' }]);
-    const body = t.request!.body;
+    const body = t.request.body;
     assert.deepEqual(body.scepServerUrls, ['https://ndes.contoso.com/certsrv/mscep/mscep.dll']);
     assert.equal(body.keySize, 'size2048');
     assert.equal(body.keyUsage, 'digitalSignature,keyEncipherment');
@@ -147,7 +147,7 @@ describe('e-mail profiles', () => {
     const t = translateObject(email({ authenticationMethod: 'certificate', identityCertificate: SCEP, usernameSource: 'samAccountName' }));
     assert.equal(t.request?.odataType, '#microsoft.graph.iosEasEmailProfileConfiguration');
     assert.equal(t.request?.body.usernameAADSource, 'samAccountName');
-    assert.equal('usernameSource' in t.request!.body, false);
+    assert.equal('usernameSource' in t.request.body, false);
     assert.equal(t.request?.body.easServices, 'email,calendars,contacts');
     assert.deepEqual(t.dependencies.map((d) => d.bind), ['identityCertificate']);
     assertDocumentedBody(t);

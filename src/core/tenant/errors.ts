@@ -70,6 +70,6 @@ export function graphError(body: unknown): { code: string; message: string; requ
   return {
     code: typeof error?.code === 'string' ? error.code : '',
     message: typeof error?.message === 'string' ? error.message : typeof body === 'string' ? body.slice(0, 300) : '',
-    requestId: typeof inner?.['request-id'] === 'string' ? (inner['request-id'] as string) : undefined,
+    requestId: typeof inner?.['request-id'] === 'string' ? (inner['request-id']) : undefined,
   };
 }

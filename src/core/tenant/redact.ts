@@ -43,7 +43,7 @@ export function describeError(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 4; depth++) {
-    if (current instanceof Error || (typeof current === 'object' && 'message' in (current as object))) {
+    if (current instanceof Error || (typeof current === 'object' && 'message' in (current))) {
       const e = current as { name?: string; message?: unknown; code?: unknown; errorCode?: unknown; cause?: unknown };
       const code = typeof e.code === 'string' ? e.code : typeof e.errorCode === 'string' ? e.errorCode : '';
       const head = [e.name && e.name !== 'Error' ? e.name : '', code].filter(Boolean).join(' ');

@@ -278,7 +278,7 @@ export class GraphHandler {
           const id = idFromReference(url);
           const target = id && this.state().deviceConfigurations.find((c) => c.id === id);
           if (!target) throw badRequest(`The reference '${String(url)}' in "${key}" does not point to an existing device configuration in this tenant.`);
-          return id!;
+          return id;
         });
         binds[nav] = many ? ids : ids[0];
         continue;
@@ -331,7 +331,7 @@ export class GraphHandler {
   private remove(res: Resource, obj: GraphObject): GraphResponse {
     const state = this.state();
     if (res.collection === 'groups' && obj.onPremisesSyncEnabled === true) throw onPremMastered();
-    (state[res.collection] as GraphObject[]).splice(state[res.collection].indexOf(obj), 1);
+    (state[res.collection]).splice(state[res.collection].indexOf(obj), 1);
     delete state.assignments[obj.id];
     delete state.bindings[obj.id];
     delete state.scheduledActions[obj.id];
@@ -589,7 +589,7 @@ function serviceOf(planName: string): string {
 function memberView(o: GraphObject): GraphObject {
   const isUser = 'userPrincipalName' in o;
   const view = isUser ? { id: o.id, displayName: o.displayName, userPrincipalName: o.userPrincipalName, mail: o.mail ?? null } : { id: o.id, displayName: o.displayName };
-  return { '@odata.type': isUser ? '#microsoft.graph.user' : '#microsoft.graph.group', ...view } as GraphObject;
+  return { '@odata.type': isUser ? '#microsoft.graph.user' : '#microsoft.graph.group', ...view };
 }
 
 function checkBlockAction(rules: unknown[]): void {

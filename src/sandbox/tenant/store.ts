@@ -36,7 +36,7 @@ function intune(objects: Partial<GraphObject>[] | undefined, withVersion: boolea
       lastModifiedDateTime: now(),
       ...(withVersion ? { version: 1 } : {}),
       ...rest,
-    } as GraphObject;
+    };
   });
 }
 
@@ -50,7 +50,7 @@ export function stateFromSeed(seed: SandboxSeed): SandboxState {
       mobileDeviceManagementAuthority: 'sccm',
       verifiedDomains: [],
       ...seed.organization,
-    } as GraphObject],
+    }],
     subscribedSkus: structuredClone(seed.subscribedSkus ?? []),
     users: structuredClone(seed.users ?? []),
     groups: [],
@@ -68,7 +68,7 @@ export function stateFromSeed(seed: SandboxSeed): SandboxState {
   };
   for (const g of seed.groups ?? []) {
     const { members, ...group } = structuredClone(g);
-    state.groups.push(group as GraphObject);
+    state.groups.push(group);
     state.groupMembers[group.id] = members ?? [];
   }
   // Seeded objects may carry their assignments inline (not Graph's shape, a seed convenience).

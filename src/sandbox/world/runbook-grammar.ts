@@ -43,7 +43,7 @@ export function syntaxErrors(tree: Tree): SyntaxError[] {
     }
     if (!node.hasError) continue;
     const children = node.children;
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
   return errors;
 }

@@ -456,10 +456,10 @@ class Validator {
       if (value) this.expression(value);
     }
     if (args.positional.length > 0) {
-      if (!spec.positional) throw new Refused(args.positional[0]!, `${spec.name} takes named parameters only here (a positional argument ${firstLine(args.positional[0]!.text)})`);
-      if (args.named.has(spec.positional)) throw new Refused(args.positional[0]!, `${spec.name}: -${spec.positional} is given twice`);
+      if (!spec.positional) throw new Refused(args.positional[0], `${spec.name} takes named parameters only here (a positional argument ${firstLine(args.positional[0].text)})`);
+      if (args.named.has(spec.positional)) throw new Refused(args.positional[0], `${spec.name}: -${spec.positional} is given twice`);
       const multiple = spec.name.startsWith('Write-');
-      if (args.positional.length > 1 && !multiple) throw new Refused(args.positional[1]!, `${spec.name} takes one positional argument`);
+      if (args.positional.length > 1 && !multiple) throw new Refused(args.positional[1], `${spec.name} takes one positional argument`);
       for (const positional of args.positional) this.expression(positional);
     }
     const present = new Set(args.named.keys());
@@ -498,7 +498,7 @@ class Validator {
     const literal = target ? literalText(target) : undefined;
     if (literal === undefined) return; // computed: checked when it runs
     const drive = /^([A-Za-z0-9]+):\\?$/.exec(literal);
-    if (drive && drive[1]!.length > 1 && drive[1]!.toUpperCase() !== this.siteCode.toUpperCase()) {
+    if (drive && drive[1].length > 1 && drive[1].toUpperCase() !== this.siteCode.toUpperCase()) {
       throw new Refused(node, `this console's site code is ${this.siteCode}; the runbook sets the location to ${literal}`);
     }
   }
@@ -651,7 +651,7 @@ function truthy(value: Value): boolean {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0;
   if (typeof value === 'string') return value.length > 0;
-  if (Array.isArray(value)) return value.length === 0 ? false : value.length === 1 ? truthy(value[0]!) : true;
+  if (Array.isArray(value)) return value.length === 0 ? false : value.length === 1 ? truthy(value[0]) : true;
   return true;
 }
 
@@ -814,7 +814,7 @@ class Interpreter {
         if (spec?.changes) this.record(current, spec.name, 'skipped', why);
       }
       const children = current.namedChildren;
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
   }
 
@@ -834,7 +834,7 @@ class Interpreter {
     let taken = -1;
     let output: Value[] = [];
     for (let i = 0; i < branches.length; i++) {
-      const branch = branches[i]!;
+      const branch = branches[i];
       if (branch.condition === null || truthy(this.value(branch.condition))) {
         taken = i;
         output = this.block(branch.body);
@@ -849,14 +849,14 @@ class Interpreter {
 
   private foreachStatement(node: Node): Value[] {
     const [variable, source, body] = node.namedChildren.filter((child) => child.type !== 'comment');
-    const items = enumerate(this.value(source!));
-    const name = variableName(variable!).toLowerCase();
+    const items = enumerate(this.value(source));
+    const name = variableName(variable).toLowerCase();
     const output: Value[] = [];
-    if (items.length === 0) this.skipped(body!, `not run: the foreach on line ${node.startPosition.row + 1} has nothing to iterate`);
+    if (items.length === 0) this.skipped(body, `not run: the foreach on line ${node.startPosition.row + 1} has nothing to iterate`);
     for (const item of items) {
       this.variables.set(name, item);
       try {
-        output.push(...this.block(body!));
+        output.push(...this.block(body));
       } catch (error) {
         if (!(error instanceof LoopControl)) throw error;
         if (error.kind === 'break') break;
@@ -875,7 +875,7 @@ class Interpreter {
       return [];
     }
     const stages = inner.namedChildren.filter((child) => child.type !== 'comment');
-    const first = stages[0]!;
+    const first = stages[0];
     const output = first.type === 'command' ? this.command(first) : enumerate(this.expression(first));
     return stages.length > 1 ? [] : output; // the only later stage is Out-Null
   }
@@ -885,14 +885,14 @@ class Interpreter {
     if (node.type === 'pipeline') {
       const inner = node.namedChildren.find((child) => child.type !== 'comment')!;
       const stages = inner.namedChildren.filter((child) => child.type !== 'comment');
-      if (inner.type === 'pipeline_chain' && stages.length === 1 && stages[0]!.type !== 'command') return this.expression(stages[0]!);
+      if (inner.type === 'pipeline_chain' && stages.length === 1 && stages[0].type !== 'command') return this.expression(stages[0]);
       return collect(this.pipeline(node));
     }
     return this.expression(node);
   }
 
   private assignment(node: Node): void {
-    const target = unwrap(node.namedChildren[0]!);
+    const target = unwrap(node.namedChildren[0]);
     const value = this.value(node.childForFieldName('value')!);
     const name = variableName(target).toLowerCase();
     if (name === 'null') return;
@@ -911,7 +911,7 @@ class Interpreter {
     switch (type) {
       case 'unary_expression':
       case 'integer_literal':
-        return this.expression(node.namedChildren[0]!);
+        return this.expression(node.namedChildren[0]);
       case 'decimal_integer_literal':
         return Number.parseInt(node.text.replace(/[lL]$/, ''), 10);
       case 'hexadecimal_integer_literal':
@@ -921,7 +921,7 @@ class Interpreter {
       case 'generic_token':
         return node.text;
       case 'string_literal':
-        return this.expression(node.namedChildren[0]!);
+        return this.expression(node.namedChildren[0]);
       case 'verbatim_string_characters':
         return verbatim(node.text);
       case 'expandable_string_literal':
@@ -930,7 +930,7 @@ class Interpreter {
         return this.variables.get(variableName(node).toLowerCase()) ?? null;
       case 'expression_with_unary_operator': {
         const operator = node.child(0)!.text.toLowerCase();
-        const operand = this.expression(node.namedChildren[0]!);
+        const operand = this.expression(node.namedChildren[0]);
         if (operator === '-') return -Number(toText(operand));
         return !truthy(operand);
       }
@@ -938,13 +938,13 @@ class Interpreter {
         return this.member(node);
       case 'element_access': {
         const [target, index] = node.namedChildren;
-        const collection = this.expression(target!);
-        const at = Number(toText(this.expression(index!)));
+        const collection = this.expression(target);
+        const at = Number(toText(this.expression(index)));
         const items = enumerate(collection);
         return items[at < 0 ? items.length + at : at] ?? null;
       }
       case 'parenthesized_expression':
-        return this.value(node.namedChildren[0]!);
+        return this.value(node.namedChildren[0]);
       case 'array_expression':
       case 'sub_expression': {
         const output: Value[] = [];
@@ -976,8 +976,8 @@ class Interpreter {
 
   private member(node: Node): Value {
     const [targetNode, memberNode] = node.namedChildren;
-    const target = this.expression(targetNode!);
-    const name = memberNode!.text;
+    const target = this.expression(targetNode);
+    const name = memberNode.text;
     const lower = name.toLowerCase();
     if (Array.isArray(target)) {
       if (lower === 'count' || lower === 'length') return target.length;
@@ -1004,13 +1004,13 @@ class Interpreter {
     const children = node.children.filter((child) => child.type !== 'comment');
     if (node.type === 'array_literal_expression') {
       const operands = children.filter((child) => !isOperator(child));
-      if (operands.length === 1) return this.expression(operands[0]!);
+      if (operands.length === 1) return this.expression(operands[0]);
       return operands.map((operand) => this.expression(operand));
     }
-    let value = this.expression(children[0]!);
+    let value = this.expression(children[0]);
     for (let i = 1; i + 1 < children.length; i += 2) {
-      const operator = children[i]!.text.toLowerCase();
-      const operand = children[i + 1]!;
+      const operator = children[i].text.toLowerCase();
+      const operand = children[i + 1];
       if (operator === '-and') {
         value = truthy(value) && truthy(this.expression(operand));
         continue;
@@ -1239,7 +1239,7 @@ class Interpreter {
   private resolveLocation(path: string): Location {
     const drive = /^([A-Za-z0-9]+):\\?(.*)$/.exec(path);
     if (!drive) throw new ConsoleError(`Set-Location ${path}: only drive roots are simulated`);
-    const name = drive[1]!;
+    const name = drive[1];
     if (name.length === 1 && !this.moduleLoaded) return { drive: 'filesystem', path };
     if (name.toUpperCase() === this.console.siteCode.toUpperCase()) {
       if (!this.moduleLoaded) throw new ConsoleError(`Cannot find drive. A drive with the name '${name}' does not exist (import the ConfigurationManager module first)`);

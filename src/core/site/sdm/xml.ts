@@ -120,7 +120,7 @@ export function child(node: XmlValue | undefined, name: string): XmlNode | undef
   if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
   const value = node[name];
   if (Array.isArray(value)) return value[0] as XmlNode | undefined;
-  return typeof value === 'object' ? (value as XmlNode) : typeof value === 'string' ? { '#text': value } : undefined;
+  return typeof value === 'object' ? (value) : typeof value === 'string' ? { '#text': value } : undefined;
 }
 
 export function children(node: XmlValue | undefined, name: string): XmlNode[] {

@@ -345,7 +345,7 @@ export class SqliteEngine {
     const viewsInQuery = [...this.declared.keys()].filter((v) => new RegExp(`(^|[^\\w$#])\\[?${v.replace(/[$#]/g, '\\$&')}\\]?([^\\w$#]|$)`, 'i').test(t.sql));
     return info.map(([name, declaredType], i) => {
       const fromView = viewsInQuery.map((v) => this.declared.get(v)!.get(name.toLowerCase())).filter((x): x is SqlType => Boolean(x));
-      const expr = aligned ? stripAlias(items![i]) : undefined;
+      const expr = aligned ? stripAlias(items[i]) : undefined;
       let type: SqlType | string;
       if (expr !== undefined && !COLUMN_REF.test(expr)) {
         const fromSubquery = /^\(\s*select\b/i.test(expr) ? parseDeclaredType(declaredType) : undefined;

@@ -77,7 +77,7 @@ export function createTlsBridge(context: tls.SecureContext, events: TlsBridgeEve
       else events.raw(chunk, () => callback()); // the socket's backpressure reaches the TLS socket's writers
     },
   });
-  const socket = new tls.TLSSocket(wire as unknown as import('node:net').Socket, { isServer: true, secureContext: context });
+  const socket = new tls.TLSSocket(wire, { isServer: true, secureContext: context });
   socket.on('data', (b: Buffer) => events.cleartext(b));
   socket.on('error', (e) => events.error(e));
   wire.on('error', (e) => events.error(e));
