@@ -185,7 +185,7 @@ async function finish(ctx: TrialContext, w: ImportWorld, result: TrialResult, ru
   const final = await cli(ctx, w, 'the final clean run', importArgs(w));
   runs.push(final);
   if (final.hung) result.problems.push(`divergence: the final clean run did not finish in ${RUN_DEADLINE_MS} ms: ${tail(final.stderr)}`);
-  else if (final.code !== 0 || !/Import: \d+ done, 0 failed, 0 skipped|Nothing to import/.test(final.stdout)) {
+  else if (final.code !== 0 || !/Import into .*: (\d+) of \1 step\(s\) done\.|Nothing to import/.test(final.stdout)) {
     result.problems.push(`divergence: the final clean run did not complete (exit ${final.code ?? final.signal}): ${tail(final.stdout + '\n' + final.stderr)}`);
   } else {
     // What a further run would propose, read in this process (a CLI start costs more than the read).
@@ -212,6 +212,28 @@ const atWrites = (w: ImportWorld, writes: number, extraMs = 0) => async (exited:
   return reached && !exited();
 };
 
+/**
+ * The throttle pause: the pacer stops once Intune's window is full, which is near write 100 but
+ * not exactly (a $batch waits for all its slots), so it is found by watching: writes stop coming
+ * for `quietMs` after at least `minWrites`. Then `extraMs` later, inside the pause, kill.
+ */
+const atPause = (w: ImportWorld, minWrites: number, extraMs = 0, quietMs = 1_500) => async (exited: () => boolean) => {
+  let last = -1;
+  let since = Date.now();
+  const reached = await waitFor('the throttle pause', () => {
+    if (exited()) return false;
+    const now = w.sandbox.stats().writes;
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+      return undefined;
+    }
+    return now >= minWrites && Date.now() - since >= quietMs ? true : undefined;
+  }, RUN_DEADLINE_MS, 20).catch(() => false);
+  if (reached && extraMs) await sleep(extraMs);
+  return reached && !exited();
+};
+
 export const KILL_POINTS = ['read', 'burst', 'pause', 'resume'] as const;
 export type KillPoint = (typeof KILL_POINTS)[number];
 
@@ -225,7 +247,9 @@ export async function killTrial(ctx: TrialContext, id: string, seed: number, poi
   const w = await openWorld(ctx.site);
   const runs: Run[] = [];
   try {
-    const burstEnd = Math.min(100, writes) - 1;
+    // Writes stop a little before 100 when a $batch waits for all its slots: a burst kill point is
+    // chosen well inside the first window, so the run is still writing when it comes.
+    const burstEnd = Math.max(1, Math.floor(Math.min(100, writes) * 0.6));
     let stop: (exited: () => boolean) => Promise<boolean>;
     if (kind === 'read') {
       const at = between(random, 1, Math.max(1, readRequests));
@@ -233,9 +257,9 @@ export async function killTrial(ctx: TrialContext, id: string, seed: number, poi
       stop = async (exited) => (await waitFor('reads', () => (w.sandbox.stats().requests >= at ? true : exited() ? false : undefined), RUN_DEADLINE_MS, 1).catch(() => false)) && !exited();
     } else if (kind === 'pause' && writes > 100) {
       // The pacer has sent 100 writes and waits for the window (20 s) to move on.
-      const extra = between(random, 0, options.pauseSpreadMs ?? 19_000);
-      result.what = `kill in the throttle pause, ${extra} ms after write 100`;
-      stop = atWrites(w, 100, extra);
+      const extra = between(random, 0, options.pauseSpreadMs ?? 17_000);
+      result.what = `kill in the throttle pause, ${extra} ms after it was seen (1.5 s without a write)`;
+      stop = atPause(w, 60, extra);
     } else {
       const at = between(random, 1, Math.max(1, burstEnd));
       const extra = between(random, 0, 20);
@@ -371,7 +395,7 @@ export async function faultTrial(ctx: TrialContext, id: string, seed: number, ch
     result.what += `: hit ${hits} request(s), run ended ${faulted.hung ? `hung (killed after ${deadlineMs} ms)` : `exit ${faulted.code}`}`;
     if (faulted.hung) result.problems.push(`divergence: the run under the fault hung for ${deadlineMs} ms (no per-request timeout or page cap?): ${tail(faulted.stderr)}`);
     // Exit 0 while the fault cost a step is a run that says it did what it did not.
-    if (faulted.code === 0 && /Import: \d+ done, [1-9]/.test(faulted.stdout)) result.problems.push(`divergence: exit 0 although steps failed: ${tail(faulted.stdout)}`);
+    if (faulted.code === 0 && /step\(s\) done, [1-9]\d* failed/.test(faulted.stdout)) result.problems.push(`divergence: exit 0 although steps failed: ${tail(faulted.stdout)}`);
     proxy.clear();
     await finish(ctx, w, result, runs);
     if (result.problems.some((p) => p.startsWith('divergence: the run under') || p.startsWith('divergence: exit 0'))) result.divergences++;
@@ -420,7 +444,7 @@ export async function concurrentTrial(ctx: TrialContext, id: string, seed: numbe
     const [ra, rb] = await Promise.all([a, b]);
     runs.push(ra, rb);
     const refused = [ra, rb].filter((r) => r.code === 2 && /Another cm2intune run \(process \d+\) is writing/.test(r.stderr));
-    const ran = [ra, rb].filter((r) => r.code === 0 && /Import: \d+ done|Nothing to import/.test(r.stdout));
+    const ran = [ra, rb].filter((r) => r.code === 0 && /Import into .*step\(s\) done|Nothing to import/.test(r.stdout));
     result.what += `${afterKill ? ' after a killed run' : ''}: A exit ${ra.code}, B exit ${rb.code}`;
     if (ran.length === 2 && kind !== 'staggered') result.problems.push('divergence: both runs wrote (the lock let both in)');
     if (refused.length === 2) result.problems.push('divergence: both runs were refused (nobody held the lock)');

@@ -10,7 +10,7 @@ import { parseSiteObjects } from '../site/sdm';
 import { bodyWithBinds, markerFor, parseMarker } from '../translate';
 import { platformLabel, resourcePath } from '../translate/common';
 import { RESOURCE_PATHS } from '../tenant/api-versions';
-import { findGroups, lookupItems, readTenantObjects, type TenantAssignment, type TenantGroupRecord, type TenantObjectRecord } from '../tenant/read';
+import { findGroups, lookupAll, readTenantObjects, type TenantAssignment, type TenantGroupRecord, type TenantObjectRecord } from '../tenant/read';
 import type { Journal } from '../ledger/journal';
 import type { MigrationPlan } from '../plan/types';
 import { GraphMalformedResponseError, GraphOutcomeUnknownError, GraphRequestError } from '../tenant/errors';
@@ -367,7 +367,7 @@ async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSign
   const ids: string[] = [];
   const found = new Set<string>();
   for (const result of await graph.batch(requests, { signal })) {
-    for (const u of lookupItems<{ id: string; userPrincipalName?: string | null }>(result, '/v1.0/users', MEMBER_FIELDS, 'user lookup for group members')) {
+    for (const u of await lookupAll<{ id: string; userPrincipalName?: string | null }>(graph, result, '/v1.0/users', MEMBER_FIELDS, 'user lookup for group members', signal)) {
       ids.push(u.id);
       if (u.userPrincipalName) found.add(u.userPrincipalName.toLowerCase());
     }

@@ -289,6 +289,8 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   }
 
   function resolve(path: string, options: RequestOptions | undefined, body?: unknown): { version: ApiVersion; path: string } {
+    // A next-page link from an answer read elsewhere (a list inside $batch) is followed like list()'s own.
+    if (path.startsWith(`${root}/`)) return relativeLink(path);
     const odataType = options?.odataType ?? ((body as Record<string, unknown> | undefined)?.['@odata.type'] as string | undefined);
     const version = options?.version ?? apiVersionFor(path, typeof odataType === 'string' ? odataType : undefined);
     return { version, path: withQuery(path, options?.query) };

@@ -82,6 +82,22 @@ export function lookupItems<T>(result: BatchResult, path: string, fields: Record
   return (result.body as { value: T[] }).value;
 }
 
+/**
+ * All items of a list read inside a $batch: the first page from the batch, the rest by following
+ * its next-page link (with the port's page cap and loop check). A lookup cut short at its first
+ * page would miss groups that exist, and those would be created again.
+ */
+export async function lookupAll<T>(graph: GraphPort, result: BatchResult, path: string, fields: Record<string, FieldRule>, what: string, signal?: AbortSignal): Promise<T[]> {
+  const items = lookupItems<T>(result, path, fields, what);
+  const link = (result.body as { '@odata.nextLink'?: unknown })['@odata.nextLink'];
+  if (link === undefined || link === null) return items;
+  if (typeof link !== 'string') throw new GraphMalformedResponseError('GET', path, result.status, 'its @odata.nextLink is not a link', result.requestId);
+  const rest = await graph.listAll<T>(link, { signal });
+  const problem = fieldsProblem(rest, fields, what);
+  if (problem) throw new GraphMalformedResponseError('GET', path, result.status, problem, result.requestId);
+  return [...items, ...rest];
+}
+
 export interface GroupQuery {
   sids?: string[];
   displayNames?: string[];
@@ -128,7 +144,7 @@ export async function findGroups(graph: GraphPort, query: GroupQuery, signal?: A
     const prefixResult = filters[index] === PREFIX_FILTER;
     // a group id in the plan that doesn't exist: the analysis reports it
     if (result.outcome !== 'ok' && result.status === 404) continue;
-    for (const g of lookupItems<RawGroup>(result, '/v1.0/groups', GROUP_FIELDS, 'group lookup')) {
+    for (const g of await lookupAll<RawGroup>(graph, result, '/v1.0/groups', GROUP_FIELDS, 'group lookup', signal)) {
       if (prefixResult && !nicknames.includes(g.mailNickname ?? '')) continue;
       groups.set(g.id, { id: g.id, displayName: g.displayName, onPremisesSecurityIdentifier: g.onPremisesSecurityIdentifier ?? null, mailNickname: g.mailNickname ?? null });
     }
