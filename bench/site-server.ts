@@ -33,8 +33,8 @@ async function main(file: string | undefined): Promise<void> {
     // maxRSS is in KiB
     process.stdout.write(`${JSON.stringify({ peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`, () => process.exit(0));
   };
-  process.stdin.on('end', stop).on('error', stop).resume();
-  process.once('SIGTERM', stop);
+  process.stdin.on('end', () => void stop()).on('error', () => void stop()).resume();
+  process.once('SIGTERM', () => void stop());
 }
 
 main(process.argv[2]).catch((e) => {

@@ -46,7 +46,7 @@ function html(webview: vscode.Webview, script: vscode.Uri): string {
 </head>
 <body>
 <div id="root"><p>Reading the site and the tenant…</p></div>
-<script type="module" nonce="${nonce}" src="${webview.asWebviewUri(script)}"></script>
+<script type="module" nonce="${nonce}" src="${webview.asWebviewUri(script).toString()}"></script>
 </body>
 </html>`;
 }

@@ -44,11 +44,11 @@ function lockOwner(dir: string): number | undefined {
   const lock = join(dir, LOCK);
   let pid: number;
   try {
-    pid = Number(JSON.parse(readFileSync(lock, 'utf8')).pid);
+    pid = Number((JSON.parse(readFileSync(lock, 'utf8')) as { pid?: unknown }).pid);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     // A lock is linked into place complete, so an unreadable one was not written by us: leave it.
-    throw new Error(`${lock} is not a sandbox world lock: delete it if no cm2intune sandbox runs from ${dir}.`);
+    throw new Error(`${lock} is not a sandbox world lock: delete it if no cm2intune sandbox runs from ${dir}.`, { cause: error });
   }
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) return pid;
   try {

@@ -68,6 +68,7 @@ async function run(job: FuzzJob): Promise<Omit<FuzzAnswer, 'ms'>> {
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error)).replace(/\s+/g, ' ');
 const baseParsed = parseSiteObjects(base);
 
+// eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches and reports everything itself
 parentPort!.on('message', async (job: FuzzJob) => {
   const started = performance.now();
   const answer = await run(job);

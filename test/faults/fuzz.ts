@@ -86,7 +86,7 @@ function set(root: Json, path: PathStep[], value: Json | undefined): Json {
   const last = path[path.length - 1];
   if (value === undefined) {
     if (Array.isArray(parent)) parent.splice(last as number, 1);
-    else delete (parent as Record<string, Json>)[last as string];
+    else delete (parent)[last as string];
   } else (parent as Record<string, Json>)[last as string] = value;
   return root;
 }
@@ -404,7 +404,7 @@ export async function fuzz(model: SiteModel, options: FuzzOptions): Promise<Fuzz
       let input: string | undefined;
       if (kind === 'plan') {
         const base = pick(r, seeds);
-        const root = { v: structuredClone(base.v) as Json } as { v: Json; deep?: { depth: number; kind: string } };
+        const root = { v: structuredClone<Json>(base.v) } as { v: Json; deep?: { depth: number; kind: string } };
         const changes = Array.from({ length: int(r, 1, 3) }, () => mutateJson(r, root));
         let text = serialise(root, r);
         if (r() < 0.25) {

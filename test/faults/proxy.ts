@@ -202,7 +202,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         for (const r of inner) {
           const id = String(r.id);
           if (withheld.has(id) || failedDependency.has(id)) continue;
-          if ((r.dependsOn ?? []).some((d) => withheld.has(String(d)) || failedDependency.has(String(d)))) (failedDependency.add(id), (grew = true));
+          if ((r.dependsOn ?? []).some((d) => withheld.has(String(d)) || failedDependency.has(String(d)))) {
+            failedDependency.add(id);
+            grew = true;
+          }
         }
       }
       const rest = inner.filter((r) => !withheld.has(String(r.id)) && !failedDependency.has(String(r.id)));

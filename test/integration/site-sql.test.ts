@@ -23,7 +23,7 @@ type Start = (o: { fixtureFiles: string[]; port?: number; user?: string; passwor
 
 let startTdsTestServer: Start | undefined;
 try {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   startTdsTestServer = require('../../src/sandbox/site/tds').startTdsTestServer as Start;
 } catch {
   startTdsTestServer = undefined;

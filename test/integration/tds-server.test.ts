@@ -371,7 +371,7 @@ describe('TDS test server: large results stream', () => {
         streamed.on('error', resolve);
         streamed.on('done', () => resolve(undefined));
       });
-      streamed.query('SELECT ResourceID, User_Name0 FROM v_R_User ORDER BY ResourceID');
+      void streamed.query('SELECT ResourceID, User_Name0 FROM v_R_User ORDER BY ResourceID');
       const error = await ended;
       assert.equal((error as sql.RequestError | undefined)?.code, 'ECANCEL');
       assert.ok(received >= 1000, `${received} rows before the cancel`);

@@ -63,6 +63,7 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
     if (failure === undefined && options.signal?.aborted) failure = options.signal.reason;
     if (failure !== undefined) {
       await Promise.allSettled(inFlight);
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- what failed (a step's error, an abort reason) goes on unchanged
       throw failure;
     }
     const ready: Step[] = [];

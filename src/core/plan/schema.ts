@@ -10,6 +10,7 @@ let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(value: unknown) {
   // ajv is required on the first check, not when this module loads: setting ajv up is the
   // largest part of loading the extension, and activation should not pay it (docs/architecture.md).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a require() runs only here; an import would run at load
   validator ??= new (require('ajv') as { default: typeof Ajv }).default({ allErrors: true, strict: false, verbose: true }).compile(schema);
   return validator(value) ? [] : (validator.errors ?? []);
 }
@@ -60,7 +61,8 @@ function isNoise(e: ErrorObject): boolean {
 function toFinding(e: ErrorObject, doc: PlanDocument): Finding {
   const pointer = e.instancePath;
   const where = placeName(pointer);
-  const params = e.params as Record<string, unknown>;
+  // ajv's params: strings and numbers for the keywords below, except enum's list of values.
+  const params = e.params as Record<string, string | number> & { allowedValues?: unknown[] };
   const schemaOf = e.parentSchema as { patternErrorMessage?: string } | undefined;
   const at = (message: string, key?: string): Finding => ({
     severity: 'error',
@@ -83,7 +85,7 @@ function toFinding(e: ErrorObject, doc: PlanDocument): Finding {
       return at(`${where} has an unknown property '${key}': remove it or check its spelling${allowed ? ` (allowed: ${allowed})` : ''}.`, key);
     }
     case 'enum':
-      return at(`${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; found ${JSON.stringify(e.data)}.`);
+      return at(`${where} must be one of ${(params.allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}; found ${JSON.stringify(e.data)}.`);
     case 'const':
       return at(`${where} must be ${JSON.stringify(params.allowedValue)}; found ${JSON.stringify(e.data)}.`);
     case 'type':

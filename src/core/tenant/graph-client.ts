@@ -91,7 +91,9 @@ class BearerMiddleware implements Middleware {
     this.next = next;
   }
   async execute(context: Context): Promise<void> {
-    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    // RequestInfo is a DOM type this Node project does not load: a URL string or a Request.
+    const request = context.request as string | { url: string };
+    const url = typeof request === 'string' ? request : request.url;
     const options = (context.options ??= {});
     const headers = (options.headers ??= {}) as Record<string, string>;
     delete headers.Authorization;
@@ -131,7 +133,7 @@ class FetchMiddleware implements Middleware {
       signal = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
     }
     try {
-      context.response = await this.fetchImpl(context.request, { ...init, signal });
+      context.response = await this.fetchImpl(context.request as Parameters<typeof fetch>[0], { ...init, signal });
     } catch (cause) {
       const code = errorCode(cause);
       throw transportError(cause, { aborted: Boolean(signal?.aborted) || isAbortError(cause), notSent: code !== undefined && NOT_SENT_CODES.has(code) });
@@ -192,19 +194,19 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     let response: Response;
     switch (x.method) {
       case 'GET':
-        response = await request.get();
+        response = (await request.get()) as Response;
         break;
       case 'POST':
-        response = await request.post(x.body);
+        response = (await request.post(x.body)) as Response;
         break;
       case 'PATCH':
-        response = await request.patch(x.body);
+        response = (await request.patch(x.body)) as Response;
         break;
       case 'PUT':
-        response = await request.put(x.body);
+        response = (await request.put(x.body)) as Response;
         break;
       case 'DELETE':
-        response = await request.delete();
+        response = (await request.delete()) as Response;
         break;
     }
     let text: string;

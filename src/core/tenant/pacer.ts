@@ -16,7 +16,7 @@ export interface Clock {
 }
 
 export function abortError(signal?: AbortSignal): Error {
-  const reason = signal?.reason;
+  const reason: unknown = signal?.reason;
   if (reason instanceof Error) return reason;
   const error = new Error('The operation was cancelled.');
   error.name = 'AbortError';

@@ -47,10 +47,10 @@ export function describeError(error: unknown): string {
       const e = current as { name?: string; message?: unknown; code?: unknown; errorCode?: unknown; cause?: unknown };
       const code = typeof e.code === 'string' ? e.code : typeof e.errorCode === 'string' ? e.errorCode : '';
       const head = [e.name && e.name !== 'Error' ? e.name : '', code].filter(Boolean).join(' ');
-      parts.push(`${head ? `${head}: ` : ''}${String(e.message ?? '')}`);
+      parts.push(`${head ? `${head}: ` : ''}${typeof e.message === 'string' ? e.message : ''}`);
       current = e.cause;
     } else {
-      parts.push(String(current));
+      parts.push(typeof current === 'object' ? (JSON.stringify(current) ?? '') : `${current as string | number | boolean}`);
       break;
     }
   }

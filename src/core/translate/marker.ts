@@ -5,12 +5,12 @@
 // The key is the CI unique id WITHOUT its trailing revision (`/7`), so editing the CI in ConfigMgr
 // does not orphan the Intune object, plus `#<platform>` (one ConfigMgr CI can be several Intune
 // objects, one per platform) or, for apps, `#<package kind>`.
-import type { Platform } from '../site/model';
 import { stripRevision } from '../unique-id';
 
 const MARKER = /\[cm2intune:([^\]\s]+)\]/g;
 
-export function objectKey(uniqueId: string, variant: Platform | string): string {
+/** `variant`: the platform, or an app's package kind. */
+export function objectKey(uniqueId: string, variant: string): string {
   return `${stripRevision(uniqueId)}#${variant}`;
 }
 

@@ -78,7 +78,7 @@ const MAIL_NICKNAME = /^[\x21-\x7e]{1,64}$/;
 const MAIL_NICKNAME_FORBIDDEN = /[@()\\[\]";:.<>,\s]/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const typeName = (v: unknown) => String(v ?? '').replace(/^#/, '').replace(/^microsoft\.graph\./, '');
+const typeName = (v: unknown) => (typeof v === 'string' ? v : '').replace(/^#/, '').replace(/^microsoft\.graph\./, '');
 const nowIso = () => new Date().toISOString();
 
 /** Splits `a/b('x')/c` into [a, b, x, c] (Graph accepts both key forms). */
@@ -253,7 +253,7 @@ export class GraphHandler {
     let info: GraphTypeInfo;
     if (existing) {
       if (body['@odata.type'] !== undefined && typeName(body['@odata.type']) !== typeName(existing['@odata.type'])) {
-        throw badRequest(`The @odata.type '${String(body['@odata.type'])}' does not match the object's type '${String(existing['@odata.type'])}': the type of an object cannot be changed.`);
+        throw badRequest(`The @odata.type ${JSON.stringify(body['@odata.type'])} does not match the object's type ${JSON.stringify(existing['@odata.type'])}: the type of an object cannot be changed.`);
       }
       // Without @odata.type Graph reads a PATCH as the base type: derived properties are unknown.
       ({ name, info } = this.typeInfo(res, req.version, body['@odata.type'] ?? res.family));
@@ -345,7 +345,7 @@ export class GraphHandler {
     const keys = ASSIGNMENT_KEYS[kind.type];
     const allowed = req.version === 'beta' ? [...keys.base, ...keys.beta] : keys.base;
     for (const key of Object.keys(raw)) if (!allowed.includes(key)) throw badRequest(`The property '${key}' does not exist on type 'microsoft.graph.${kind.type}' (${where}).`);
-    if (raw['@odata.type'] !== undefined && typeName(raw['@odata.type']) !== kind.type) throw badRequest(`${where}: "@odata.type" must be "#microsoft.graph.${kind.type}", not "${String(raw['@odata.type'])}".`);
+    if (raw['@odata.type'] !== undefined && typeName(raw['@odata.type']) !== kind.type) throw badRequest(`${where}: "@odata.type" must be "#microsoft.graph.${kind.type}", not ${JSON.stringify(raw['@odata.type'])}.`);
     if (kind.type === 'mobileAppAssignment' && !INTENTS.includes(String(raw.intent))) throw badRequest(`${where}: "intent" must be one of ${INTENTS.join(', ')} (got ${JSON.stringify(raw.intent)}).`);
     const target = raw.target;
     if (!isObject(target)) throw badRequest(`${where}: "target" is required.`);

@@ -156,7 +156,7 @@ export function matches(node: FilterNode, obj: Record<string, unknown>): boolean
   switch (node.op) {
     case 'and': return matches(node.left, obj) && matches(node.right, obj);
     case 'or': return matches(node.left, obj) || matches(node.right, obj);
-    case 'isof': return String(obj['@odata.type'] ?? '').replace(/^#?microsoft\.graph\./, '') === node.type;
+    case 'isof': return (typeof obj['@odata.type'] === 'string' ? obj['@odata.type'] : '').replace(/^#?microsoft\.graph\./, '') === node.type;
     case 'eq': return fold(obj[node.prop] ?? null) === fold(node.value);
     case 'ne': return fold(obj[node.prop] ?? null) !== fold(node.value);
     case 'in': return node.values.some((v) => fold(obj[node.prop] ?? null) === fold(v));

@@ -15,7 +15,7 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
   try {
     parsed = JSON.parse(readFileSync(seed, 'utf8'));
   } catch (e) {
-    throw new Error(`Sandbox seed ${seed} could not be read as JSON (${(e as Error).message}). Pass a file that follows schemas/sandbox-seed.schema.json.`);
+    throw new Error(`Sandbox seed ${seed} could not be read as JSON (${(e as Error).message}). Pass a file that follows schemas/sandbox-seed.schema.json.`, { cause: e });
   }
   const validate = new Ajv({ allErrors: true, strict: false }).compile(seedSchema);
   if (!validate(parsed)) {

@@ -16,7 +16,7 @@ async function api(): Promise<Cm2intuneApi> {
 
 async function roots(): Promise<{ node: Node; item: vscode.TreeItem }[]> {
   const tree = (await api()).objects;
-  return ((await tree.getChildren()) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) as vscode.TreeItem }));
+  return ((await tree.getChildren()) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
 }
 
 suite('the sample migration (sandbox world)', () => {

@@ -29,7 +29,7 @@ export function fileCachePlugin(path: string): ICachePlugin {
       try {
         context.tokenCache.deserialize(await readFile(path, 'utf8'));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read the token cache ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}. Delete it to sign in again.`);
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read the token cache ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}. Delete it to sign in again.`, { cause: error });
       }
     },
     async afterCacheAccess(context: TokenCacheContext) {

@@ -164,7 +164,7 @@ export function tokenSourceFromEnv(settings: DeviceCodeSettings, env: NodeJS.Pro
     try {
       pem = readFileSync(certPath, 'utf8');
     } catch (error) {
-      throw new Error(`Cannot read CM2INTUNE_CLIENT_CERT_PATH ${certPath}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+      throw new Error(`Cannot read CM2INTUNE_CLIENT_CERT_PATH ${certPath}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`, { cause: error });
     }
     return createClientCredentialsTokenSource({ ...settings, certificatePem: pem, thumbprint: env.CM2INTUNE_CLIENT_CERT_THUMBPRINT });
   }

@@ -217,7 +217,7 @@ export class SqliteEngine {
     const declared = new Map<string, Map<string, SqlType>>();
     for (const file of fixtureFiles) {
       let text: string;
-      try { text = readFileSync(file, 'utf8'); } catch (e) { throw new Error(`Cannot read the fixture ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
+      try { text = readFileSync(file, 'utf8'); } catch (e) { throw new Error(`Cannot read the fixture ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e }); }
       text.split('\n').forEach((line, i) => {
         const m = /^\s*--\s*tds-type:\s*(\S+?)\.(\S+)\s+(.+?)\s*$/i.exec(line);
         if (!m) return;
@@ -228,7 +228,7 @@ export class SqliteEngine {
         declared.get(view)!.set(m[2].replace(/^\[|\]$/g, '').toLowerCase(), t);
       });
       if (image) continue;
-      try { db.run(caseInsensitiveText(text)); } catch (e) { throw new Error(`The fixture ${file} does not load into SQLite: ${(e as Error).message}`); }
+      try { db.run(caseInsensitiveText(text)); } catch (e) { throw new Error(`The fixture ${file} does not load into SQLite: ${(e as Error).message}`, { cause: e }); }
     }
     const engine = new SqliteEngine(db, declared);
     engine.checkSchema();

@@ -79,7 +79,7 @@ export function createTlsBridge(context: tls.SecureContext, events: TlsBridgeEve
   });
   const socket = new tls.TLSSocket(wire, { isServer: true, secureContext: context });
   socket.on('data', (b: Buffer) => events.cleartext(b));
-  socket.on('error', (e) => events.error(e));
+  socket.on('error', (e: Error) => events.error(e));
   wire.on('error', (e) => events.error(e));
 
   return {
