@@ -9,14 +9,16 @@ export const FULL_RUN_FILE = join(__dirname, '../.bench/faults/full.json');
 const OLD_DAYS = 7;
 
 export async function benchFaults(file = FULL_RUN_FILE, now = Date.now()): Promise<Record<string, number | string>> {
-  if (!existsSync(file)) return { 'faults.note': `no full fault run: ${file} is missing; run \`npm run test:faults\` (about an hour on 2 cores).` };
+  if (!existsSync(file))
+    return { 'faults.note': `no full fault run: ${file} is missing; run \`npm run test:faults\` (about an hour on 2 cores).` };
   let run: { format?: string; full?: boolean; seed?: number; finishedAt?: string; elapsedMs?: number; figures?: Record<string, number> };
   try {
     run = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     return { 'faults.note': `${file} is not readable JSON (${(error as Error).message}); run \`npm run test:faults\` again.` };
   }
-  if (run.format !== 'cm2intune-fault-run/1' || !run.figures) return { 'faults.note': `${file} is not a fault run file; run \`npm run test:faults\` again.` };
+  if (run.format !== 'cm2intune-fault-run/1' || !run.figures)
+    return { 'faults.note': `${file} is not a fault run file; run \`npm run test:faults\` again.` };
   const f = run.figures;
   const finished = Date.parse(run.finishedAt ?? '') || statSync(file).mtimeMs;
   const ageDays = (now - finished) / 86_400_000;
@@ -37,6 +39,8 @@ export async function benchFaults(file = FULL_RUN_FILE, now = Date.now()): Promi
     'faults.finishedAt': new Date(finished).toISOString(),
     'faults.ageDays': Number(ageDays.toFixed(1)),
   };
-  if (ageDays > OLD_DAYS) figures['faults.note'] = `the latest full fault run is ${Math.floor(ageDays)} days old (${new Date(finished).toISOString()}); run \`npm run test:faults\` again.`;
+  if (ageDays > OLD_DAYS)
+    figures['faults.note'] =
+      `the latest full fault run is ${Math.floor(ageDays)} days old (${new Date(finished).toISOString()}); run \`npm run test:faults\` again.`;
   return figures;
 }

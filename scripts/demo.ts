@@ -16,11 +16,14 @@ const planArg = relative(root, planFile);
 async function demo(): Promise<number> {
   mkdirSync(demoDir, { recursive: true });
   const say = (line: string) => processIo.out(`\n== ${line}`);
-  say('Starting the sandbox world in .demo/: the sample ConfigMgr site "Contoso" (SQL over TDS with TLS, loopback only) and the sandbox tenant (not Microsoft Graph)');
+  say(
+    'Starting the sandbox world in .demo/: the sample ConfigMgr site "Contoso" (SQL over TDS with TLS, loopback only) and the sandbox tenant (not Microsoft Graph)',
+  );
   const world = await openSandboxWorld({ dir: demoDir });
   try {
     // An older demo left a plan that named a port of the site; the world's plan names the folder.
-    if (!existsSync(planFile) || !readFileSync(planFile, 'utf8').includes('"world"')) writeFileSync(planFile, worldPlanText('Contoso hybrid MDM to Intune standalone (demo)'));
+    if (!existsSync(planFile) || !readFileSync(planFile, 'utf8').includes('"world"'))
+      writeFileSync(planFile, worldPlanText('Contoso hybrid MDM to Intune standalone (demo)'));
     const io = { ...processIo, cwd: root };
 
     say('Phase 1: preview and import into the sandbox tenant');

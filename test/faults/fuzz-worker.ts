@@ -31,7 +31,13 @@ const base = JSON.parse(readFileSync(modelFile, 'utf8')) as SiteModel;
 async function run(job: FuzzJob): Promise<Omit<FuzzAnswer, 'ms'>> {
   if (job.kind === 'plan') {
     let output = '';
-    const io: CliIo = { out: (l) => (output += l + '\n'), err: (l) => (output += l + '\n'), cwd: job.dir, env: {}, confirm: async () => false };
+    const io: CliIo = {
+      out: (l) => (output += l + '\n'),
+      err: (l) => (output += l + '\n'),
+      cwd: job.dir,
+      env: {},
+      confirm: async () => false,
+    };
     try {
       return { code: await validate.run([job.file], io), output };
     } catch (error) {
@@ -43,11 +49,18 @@ async function run(job: FuzzJob): Promise<Omit<FuzzAnswer, 'ms'>> {
     let model: SiteModel;
     if (job.kind === 'snapshot') model = parseSnapshot(job.text, 'fuzz.snapshot.json').site;
     else if (job.kind === 'digest') {
-      model = { ...base, configurationItems: base.configurationItems.map((ci, i) => (i === job.ci ? { ...ci, digest: job.digest as string } : ci)) };
+      model = {
+        ...base,
+        configurationItems: base.configurationItems.map((ci, i) => (i === job.ci ? { ...ci, digest: job.digest as string } : ci)),
+      };
     } else {
       model = {
         ...base,
-        applications: base.applications.map((a, i) => (i === job.app ? { ...a, deploymentTypes: a.deploymentTypes.map((d, j) => (j === 0 ? { ...d, digest: job.digest as string } : d)) } : a)),
+        applications: base.applications.map((a, i) =>
+          i === job.app
+            ? { ...a, deploymentTypes: a.deploymentTypes.map((d, j) => (j === 0 ? { ...d, digest: job.digest as string } : d)) }
+            : a,
+        ),
       };
     }
     const parsed = parseSiteObjects(model);
@@ -57,7 +70,8 @@ async function run(job: FuzzJob): Promise<Omit<FuzzAnswer, 'ms'>> {
     const expected = new Set(baseParsed.objects.map((o) => o.ciId));
     if (job.kind === 'digest') expected.delete(base.configurationItems[job.ci].ciId);
     const lost = [...expected].filter((id) => !seen.has(id));
-    if (job.kind !== 'snapshot' && lost.length) return { code: 1, output: '', unexpected: `${lost.length} of ${others} other CIs were lost` };
+    if (job.kind !== 'snapshot' && lost.length)
+      return { code: 1, output: '', unexpected: `${lost.length} of ${others} other CIs were lost` };
     return { code: 0, output: `${parsed.objects.length} objects, ${parsed.apps.length} packages` };
   } catch (error) {
     if (error instanceof SnapshotError) return { code: 2, output: error.message };
@@ -65,7 +79,8 @@ async function run(job: FuzzJob): Promise<Omit<FuzzAnswer, 'ms'>> {
   }
 }
 
-const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error)).replace(/\s+/g, ' ');
+const describe = (error: unknown) =>
+  (error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : String(error)).replace(/\s+/g, ' ');
 const baseParsed = parseSiteObjects(base);
 
 // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches and reports everything itself

@@ -60,11 +60,53 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type PathStep = string | number;
 
 const HOSTILE_PATHS = [
-  '../../../../etc/passwd', '..\\..\\windows\\system32\\config\\sam', '/dev/zero', '/proc/self/environ', 'C:\\', '\\\\server\\share\\ca.pem',
-  '//server/share/x', 'a\u0000b.pem', '', ' ', '.', '..', '~/.ssh/id_rsa', 'file:///etc/hosts', 'x'.repeat(5000), 'con', 'NUL:', 'ca.pem/'.repeat(200),
+  '../../../../etc/passwd',
+  '..\\..\\windows\\system32\\config\\sam',
+  '/dev/zero',
+  '/proc/self/environ',
+  'C:\\',
+  '\\\\server\\share\\ca.pem',
+  '//server/share/x',
+  'a\u0000b.pem',
+  '',
+  ' ',
+  '.',
+  '..',
+  '~/.ssh/id_rsa',
+  'file:///etc/hosts',
+  'x'.repeat(5000),
+  'con',
+  'NUL:',
+  'ca.pem/'.repeat(200),
 ];
-const ODD_STRINGS = ['\ud800', '\u202egnp.exe', '\ufeff', '\u0000', 'Ω≈ç√∫', "O'Brien\"; DROP TABLE x;--", '{{id:x}}', '[cm2intune:x#ios]', '%s%n', '\r\n', '$(id)'];
-const UNKNOWN_KEYS = ['version', 'name', 'site', 'tenant', 'waves', 'import', 'groups', 'prepare', 'subscriptionCollection', '__proto__', 'constructor', 'zzz', ''];
+const ODD_STRINGS = [
+  '\ud800',
+  '\u202egnp.exe',
+  '\ufeff',
+  '\u0000',
+  'Ω≈ç√∫',
+  'O\'Brien"; DROP TABLE x;--',
+  '{{id:x}}',
+  '[cm2intune:x#ios]',
+  '%s%n',
+  '\r\n',
+  '$(id)',
+];
+const UNKNOWN_KEYS = [
+  'version',
+  'name',
+  'site',
+  'tenant',
+  'waves',
+  'import',
+  'groups',
+  'prepare',
+  'subscriptionCollection',
+  '__proto__',
+  'constructor',
+  'zzz',
+  '',
+];
 
 function paths(value: Json, at: PathStep[] = [], out: PathStep[][] = [], limit = 5000): PathStep[][] {
   if (out.length >= limit) return out;
@@ -86,7 +128,7 @@ function set(root: Json, path: PathStep[], value: Json | undefined): Json {
   const last = path[path.length - 1];
   if (value === undefined) {
     if (Array.isArray(parent)) parent.splice(last as number, 1);
-    else delete (parent)[last as string];
+    else delete parent[last as string];
   } else (parent as Record<string, Json>)[last as string] = value;
   return root;
 }
@@ -193,7 +235,10 @@ function mutateText(r: R, text: string): { text: string; what: string } {
       return { text: text.replace(/\}\s*$/, ',}'), what: 'trailing comma' };
     case 5: {
       const at = int(r, 0, text.length);
-      return { text: text.slice(0, at) + pick(r, ['\u0000', '"', '{', ']', '\\', '\ud800', '/*']) + text.slice(at), what: `odd character at ${at}` };
+      return {
+        text: text.slice(0, at) + pick(r, ['\u0000', '"', '{', ']', '\\', '\ud800', '/*']) + text.slice(at),
+        what: `odd character at ${at}`,
+      };
     }
     case 6:
       return { text: text.repeat(2), what: 'two documents' };
@@ -207,7 +252,7 @@ function mutateText(r: R, text: string): { text: string; what: string } {
 function startTags(xml: string): { at: number; end: number; name: string }[] {
   const out: { at: number; end: number; name: string }[] = [];
   const re = /<([A-Za-z_][\w.:-]*)([^<>]*?)(\/?)>/g;
-  for (let m; (m = re.exec(xml)) && out.length < 5000; ) out.push({ at: m.index, end: m.index + m[0].length - (m[3] ? 2 : 1), name: m[1] });
+  for (let m; (m = re.exec(xml)) && out.length < 5000;) out.push({ at: m.index, end: m.index + m[0].length - (m[3] ? 2 : 1), name: m[1] });
   return out;
 }
 
@@ -219,12 +264,18 @@ function mutateDigest(r: R, xml: string): { digest: unknown; what: string } {
   switch (int(r, 0, 13)) {
     case 0: {
       const depth = pick(r, [100, 1000, 10_000, 50_000]);
-      return { digest: xml.slice(0, rootEnd) + '<x>'.repeat(depth) + '</x>'.repeat(depth) + xml.slice(rootEnd), what: `${depth} nested elements` };
+      return {
+        digest: xml.slice(0, rootEnd) + '<x>'.repeat(depth) + '</x>'.repeat(depth) + xml.slice(rootEnd),
+        what: `${depth} nested elements`,
+      };
     }
     case 1: {
       if (!tag) return { digest: xml, what: 'no tag' };
       const size = pick(r, [100_000, 1_000_000, 4_000_000]);
-      return { digest: xml.slice(0, tag.end) + ` Huge="${'v'.repeat(size)}"` + xml.slice(tag.end), what: `<${tag.name}> gets an attribute of ${size} characters` };
+      return {
+        digest: xml.slice(0, tag.end) + ` Huge="${'v'.repeat(size)}"` + xml.slice(tag.end),
+        what: `<${tag.name}> gets an attribute of ${size} characters`,
+      };
     }
     case 2: {
       const size = pick(r, [100_000, 2_000_000]);
@@ -240,7 +291,10 @@ function mutateDigest(r: R, xml: string): { digest: unknown; what: string } {
     case 4: {
       const bad = pick(r, ['NaN', '-1', '99999999999999999999999', '', '1e400', 'true', '0x10', ' ']);
       let count = 0;
-      return { digest: xml.replace(/="(\d+)"/g, (whole) => (r() < 0.5 ? (count++, `="${bad}"`) : whole)), what: `${count} numeric attributes = ${JSON.stringify(bad)}` };
+      return {
+        digest: xml.replace(/="(\d+)"/g, (whole) => (r() < 0.5 ? (count++, `="${bad}"`) : whole)),
+        what: `${count} numeric attributes = ${JSON.stringify(bad)}`,
+      };
     }
     case 5: {
       if (!tag) return { digest: xml, what: 'no tag' };
@@ -258,7 +312,10 @@ function mutateDigest(r: R, xml: string): { digest: unknown; what: string } {
       return { digest: xml.slice(0, at) + junk + xml.slice(at), what: `${JSON.stringify(junk)} inserted` };
     }
     case 8:
-      return { digest: `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>${xml.replace(/<\?xml[^>]*\?>/, '')}`, what: 'DTD with entities' };
+      return {
+        digest: `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>${xml.replace(/<\?xml[^>]*\?>/, '')}`,
+        what: 'DTD with entities',
+      };
     case 9: {
       const ref = pick(r, ['&#x110000;', '&#0;', '&#xD800;', '&amp;amp;', '&#99999999999;', '&unknown;', '&#x;']);
       return { digest: xml.replace(/>([^<>]{1,50})</, (_w, t: string) => `>${t}${ref}<`), what: `character reference ${ref}` };
@@ -268,7 +325,12 @@ function mutateDigest(r: R, xml: string): { digest: unknown; what: string } {
       return { digest: value, what: `digest = ${JSON.stringify(value)}` };
     }
     case 11:
-      return { digest: xml.replace(/xmlns="[^"]*"/, 'xmlns="urn:other"').replace(/DesiredConfigurationDigest/g, r() < 0.5 ? 'DesiredConfigurationDigest' : 'Digest'), what: 'other namespace or root' };
+      return {
+        digest: xml
+          .replace(/xmlns="[^"]*"/, 'xmlns="urn:other"')
+          .replace(/DesiredConfigurationDigest/g, r() < 0.5 ? 'DesiredConfigurationDigest' : 'Digest'),
+        what: 'other namespace or root',
+      };
     case 12: {
       if (!tag) return { digest: xml, what: 'no tag' };
       const n = pick(r, [1_000, 10_000]);
@@ -278,7 +340,8 @@ function mutateDigest(r: R, xml: string): { digest: unknown; what: string } {
     default: {
       // An element in the wrong place: a payload inside a rule, a setting at the root.
       if (tags.length < 3) return { digest: xml, what: 'too few tags' };
-      const from = pick(r, tags), to = pick(r, tags);
+      const from = pick(r, tags),
+        to = pick(r, tags);
       const close = new RegExp(`</${from.name.replace(/[.]/g, '\\.')}>`).exec(xml.slice(from.at));
       const end = close ? from.at + close.index + close[0].length : xml.indexOf('>', from.at) + 1;
       const piece = xml.slice(from.at, end);
@@ -298,7 +361,17 @@ interface Pool {
 /** The worker, bundled as the CLI is (tsx's loader does not reach into worker threads). */
 async function bundleWorker(dir: string): Promise<string> {
   const outfile = join(dir, 'fuzz-worker.js');
-  await build({ entryPoints: [join(__dirname, 'fuzz-worker.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], logLevel: 'warning', absWorkingDir: repoRoot });
+  await build({
+    entryPoints: [join(__dirname, 'fuzz-worker.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    logLevel: 'warning',
+    absWorkingDir: repoRoot,
+  });
   return outfile;
 }
 
@@ -340,8 +413,12 @@ function workerPool(script: string, modelFile: string): Pool {
 function planSeeds(): { name: string; v: Json }[] {
   const out: { name: string; v: Json }[] = [];
   const files = [
-    ...readdirSync(join(repoRoot, 'samples')).filter((f) => f.endsWith('.migration.json')).map((f) => join(repoRoot, 'samples', f)),
-    ...readdirSync(join(repoRoot, 'test/fixtures/plans/broken')).filter((f) => f.endsWith('.json')).map((f) => join(repoRoot, 'test/fixtures/plans/broken', f)),
+    ...readdirSync(join(repoRoot, 'samples'))
+      .filter((f) => f.endsWith('.migration.json'))
+      .map((f) => join(repoRoot, 'samples', f)),
+    ...readdirSync(join(repoRoot, 'test/fixtures/plans/broken'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(repoRoot, 'test/fixtures/plans/broken', f)),
   ];
   for (const f of files) {
     try {
@@ -353,7 +430,8 @@ function planSeeds(): { name: string; v: Json }[] {
   return out;
 }
 
-export const caseSeed = (runSeed: number, index: number) => Math.floor(seededRandom((runSeed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0)() * 2 ** 31);
+export const caseSeed = (runSeed: number, index: number) =>
+  Math.floor(seededRandom((runSeed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0)() * 2 ** 31);
 
 /** Which kind case `index` is (the mix: 45% plans, 40% digests, 5% app digests, 10% snapshots). */
 const kindOf = (seed: number): FuzzJob['kind'] => {
@@ -389,7 +467,13 @@ export async function fuzz(model: SiteModel, options: FuzzOptions): Promise<Fuzz
     options.onFailure?.(f);
     if (options.saveDir && input !== undefined && figures.failures.length <= 50 && input.length < 8_000_000) {
       mkdirSync(options.saveDir, { recursive: true });
-      writeFileSync(join(options.saveDir, `case-${f.index}-seed-${f.seed}.${f.kind === 'plan' ? 'migration.json' : f.kind === 'snapshot' ? 'snapshot.json' : 'xml'}`), input);
+      writeFileSync(
+        join(
+          options.saveDir,
+          `case-${f.index}-seed-${f.seed}.${f.kind === 'plan' ? 'migration.json' : f.kind === 'snapshot' ? 'snapshot.json' : 'xml'}`,
+        ),
+        input,
+      );
     }
   };
   try {
@@ -488,7 +572,11 @@ export async function fuzz(model: SiteModel, options: FuzzOptions): Promise<Fuzz
         const out = res.stdout + res.stderr;
         if (res.signal || res.code === null || ![0, 1, 2].includes(res.code)) {
           figures.crashes++;
-          fail({ ...base, kind: 'plan (CLI)', reason: `the CLI ended with ${res.signal ?? `exit ${res.code}`} after ${Date.now() - started} ms: ${out.slice(-300)}` });
+          fail({
+            ...base,
+            kind: 'plan (CLI)',
+            reason: `the CLI ended with ${res.signal ?? `exit ${res.code}`} after ${Date.now() - started} ms: ${out.slice(-300)}`,
+          });
         } else if (STACK.test(out)) {
           figures.crashes++;
           fail({ ...base, kind: 'plan (CLI)', reason: `stack trace: ${out.slice(out.search(STACK), 300)}` });
@@ -524,13 +612,26 @@ async function fuzzOverTds(model: SiteModel, options: FuzzOptions, figures: Fuzz
       if (changed.some((c) => c.ci === ci)) continue;
       const m = mutateDigest(r, model.configurationItems[ci].digest);
       // Small enough for one SQL literal; NULL for a non-string digest.
-      const digest = typeof m.digest === 'string' && m.digest.length <= 2_000_000 ? sql(m.digest) : typeof m.digest === 'string' ? sql(m.digest.slice(0, 2_000_000)) : 'NULL';
+      const digest =
+        typeof m.digest === 'string' && m.digest.length <= 2_000_000
+          ? sql(m.digest)
+          : typeof m.digest === 'string'
+            ? sql(m.digest.slice(0, 2_000_000))
+            : 'NULL';
       updates.push(`UPDATE v_ConfigurationItems SET SDMPackageDigest = ${digest} WHERE CI_ID = ${model.configurationItems[ci].ciId};`);
       changed.push({ ci, what: `CI ${model.configurationItems[ci].ciId}: ${m.what}` });
     }
     writeFileSync(join(dir, 'mutations.sql'), updates.join('\n') + '\n');
     let site: TdsTestServer | undefined;
-    const base = { index: k, seed, kind: 'digest (TDS)', mutation: changed.map((c) => c.what).join('; ').slice(0, 400) };
+    const base = {
+      index: k,
+      seed,
+      kind: 'digest (TDS)',
+      mutation: changed
+        .map((c) => c.what)
+        .join('; ')
+        .slice(0, 400),
+    };
     try {
       site = await startTdsTestServer({ fixtureFiles: [CONTOSO_SQL, join(dir, 'mutations.sql')], log: () => {} });
       writeFileSync(join(dir, CONTOSO_CA_FILE), site.caPem);

@@ -50,9 +50,18 @@ export interface FaultProxy {
 }
 
 export const faultLabel = (f: ProxyFault) =>
-  f.kind === 'body' ? `body:${f.shape}` : f.kind === '429-storm' ? `429-storm${f.retryAfterSeconds === undefined ? ' (no Retry-After)' : ` (Retry-After ${f.retryAfterSeconds})`}` : f.kind === 'inner-status' ? `inner-${f.status}` : f.kind === 'hold' ? `hold ${f.ms} ms` : f.kind;
+  f.kind === 'body'
+    ? `body:${f.shape}`
+    : f.kind === '429-storm'
+      ? `429-storm${f.retryAfterSeconds === undefined ? ' (no Retry-After)' : ` (Retry-After ${f.retryAfterSeconds})`}`
+      : f.kind === 'inner-status'
+        ? `inner-${f.status}`
+        : f.kind === 'hold'
+          ? `hold ${f.ms} ms`
+          : f.kind;
 
-const HTML_PAGE = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The upstream server returned an invalid response.</p></body></html>';
+const HTML_PAGE =
+  '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The upstream server returned an invalid response.</p></body></html>';
 
 interface Live extends ProxyRule {
   seen: number;
@@ -67,8 +76,14 @@ interface InnerReq {
 }
 
 type InnerStatus = Extract<ProxyFault, { kind: 'inner-status' }>;
-const anyForwarded = (inner: InnerReq[], withheld: Set<string>, failed: Set<string>) => inner.length === 0 || inner.some((r) => !withheld.has(String(r.id)) && !failed.has(String(r.id)));
-const ERROR_CODES: Record<number, string> = { 429: 'TooManyRequests', 500: 'InternalServerError', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
+const anyForwarded = (inner: InnerReq[], withheld: Set<string>, failed: Set<string>) =>
+  inner.length === 0 || inner.some((r) => !withheld.has(String(r.id)) && !failed.has(String(r.id)));
+const ERROR_CODES: Record<number, string> = {
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
 
 function innerError(f: InnerStatus, id: string) {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
@@ -106,7 +121,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     return undefined;
   };
 
-  const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> =>
+  const forward = (
+    req: IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> =>
     new Promise((resolve, reject) => {
       const url = new URL(req.url ?? '/', target);
       const headers = { ...req.headers, host: url.host };
@@ -114,7 +132,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const out = httpRequest(url, { method: req.method, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers as Record<string, string | string[]>, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 502,
+            headers: res.headers as Record<string, string | string[]>,
+            body: Buffer.concat(chunks),
+          }),
+        );
         res.on('error', reject);
       });
       out.on('error', reject);
@@ -137,12 +161,18 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const misshape = (shape: BodyShape, real: string, pageUrl: string): { type: string; body: string } => {
     switch (shape) {
       // A list whose next page is itself: only a page cap ends the read.
-      case 'nextlink-loop': return { type: 'application/json', body: JSON.stringify({ value: [], '@odata.nextLink': pageUrl }) };
-      case 'html': return { type: 'text/html', body: HTML_PAGE };
-      case 'empty-object': return { type: 'application/json', body: '{}' };
-      case 'value-null': return { type: 'application/json', body: '{"value":null}' };
-      case 'truncated': return { type: 'application/json', body: real.slice(0, Math.max(1, Math.floor(real.length / 2))) };
-      case 'batch-no-responses': return { type: 'application/json', body: '{"@odata.context":"$batch"}' };
+      case 'nextlink-loop':
+        return { type: 'application/json', body: JSON.stringify({ value: [], '@odata.nextLink': pageUrl }) };
+      case 'html':
+        return { type: 'text/html', body: HTML_PAGE };
+      case 'empty-object':
+        return { type: 'application/json', body: '{}' };
+      case 'value-null':
+        return { type: 'application/json', body: '{"value":null}' };
+      case 'truncated':
+        return { type: 'application/json', body: real.slice(0, Math.max(1, Math.floor(real.length / 2))) };
+      case 'batch-no-responses':
+        return { type: 'application/json', body: '{"@odata.context":"$batch"}' };
       case 'numeric-id': {
         // Every "id" the answer holds becomes a number (a front end that coerces ids).
         let n = 1000;
@@ -170,7 +200,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     let inner: InnerReq[] = [];
     if (isBatch) {
       try {
-        inner = ((JSON.parse(body.toString('utf8')) as { requests?: InnerReq[] }).requests ?? []).filter((r) => r && typeof r.url === 'string');
+        inner = ((JSON.parse(body.toString('utf8')) as { requests?: InnerReq[] }).requests ?? []).filter(
+          (r) => r && typeof r.url === 'string',
+        );
       } catch {
         inner = [];
       }
@@ -182,7 +214,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     for (const r of fault ? [] : inner) {
       const f = take(String(r.method ?? 'GET').toUpperCase(), r.url, false);
       if (!f) continue;
-      const wholeExchange = f.kind === 'reset-before' || f.kind === 'reset-after' || f.kind === 'hold' || f.kind === '429-storm' || (f.kind === 'body' && f.shape === 'batch-no-responses');
+      const wholeExchange =
+        f.kind === 'reset-before' ||
+        f.kind === 'reset-after' ||
+        f.kind === 'hold' ||
+        f.kind === '429-storm' ||
+        (f.kind === 'body' && f.shape === 'batch-no-responses');
       if (wholeExchange) fault ??= f;
       else innerFaults.set(String(r.id), f);
     }
@@ -190,14 +227,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     if (fault?.kind === '429-storm') {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
-      return reply(res, 429, headers, JSON.stringify({ error: { code: 'TooManyRequests', message: 'Too many requests (fault proxy storm).' } }));
+      return reply(
+        res,
+        429,
+        headers,
+        JSON.stringify({ error: { code: 'TooManyRequests', message: 'Too many requests (fault proxy storm).' } }),
+      );
     }
     // Inner requests answered "not done" never reach the sandbox, nor what depends on them.
     const withheld = new Set(inner.filter((r) => notApplied(innerFaults.get(String(r.id)))).map((r) => String(r.id)));
     const failedDependency = new Set<string>();
     let forwardBody = body;
     if (withheld.size) {
-      for (let grew = true; grew; ) {
+      for (let grew = true; grew;) {
         grew = false;
         for (const r of inner) {
           const id = String(r.id);
@@ -211,7 +253,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const rest = inner.filter((r) => !withheld.has(String(r.id)) && !failedDependency.has(String(r.id)));
       forwardBody = Buffer.from(JSON.stringify({ requests: rest }));
     }
-    const real = anyForwarded(inner, withheld, failedDependency) ? await forward(req, forwardBody) : { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"responses":[]}') };
+    const real = anyForwarded(inner, withheld, failedDependency)
+      ? await forward(req, forwardBody)
+      : { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"responses":[]}') };
     if (fault?.kind === 'reset-after') return reset(req);
     if (fault?.kind === 'hold') {
       await new Promise<void>((resolve) => {
@@ -235,7 +279,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       }
       const responses = [];
       for (const id of withheld) responses.push(innerError(innerFaults.get(id) as InnerStatus, id));
-      for (const id of failedDependency) responses.push({ id, status: 424, headers: { 'Content-Type': 'application/json' }, body: { error: { code: 'FailedDependency', message: 'fault proxy: a request this one depends on failed' } } });
+      for (const id of failedDependency)
+        responses.push({
+          id,
+          status: 424,
+          headers: { 'Content-Type': 'application/json' },
+          body: { error: { code: 'FailedDependency', message: 'fault proxy: a request this one depends on failed' } },
+        });
       for (const r of parsed.responses ?? []) {
         const f = innerFaults.get(String(r.id));
         if (!f) responses.push(r);
@@ -244,14 +294,23 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         else if (f.kind === 'body') {
           // The inner item says 200 but its body is of the wrong shape.
           const real = JSON.stringify(r.body ?? null);
-          const wrong = misshape(f.shape, real, new URL(`${path.replace(/\/\$batch.*$/, '')}${innerUrl.get(String(r.id)) ?? ''}`, self).href);
+          const wrong = misshape(
+            f.shape,
+            real,
+            new URL(`${path.replace(/\/\$batch.*$/, '')}${innerUrl.get(String(r.id)) ?? ''}`, self).href,
+          );
           let value: unknown = wrong.body;
           try {
             value = JSON.parse(wrong.body);
           } catch {
             /* html and truncated stay strings: that is the fault */
           }
-          responses.push({ ...r, status: r.status >= 300 ? r.status : 200, headers: { ...(r.headers ?? {}), 'Content-Type': wrong.type }, body: value });
+          responses.push({
+            ...r,
+            status: r.status >= 300 ? r.status : 200,
+            headers: { ...(r.headers ?? {}), 'Content-Type': wrong.type },
+            body: value,
+          });
         } else responses.push(r);
       }
       return reply(res, 200, { ...real.headers, 'content-type': 'application/json' }, JSON.stringify({ ...parsed, responses }));

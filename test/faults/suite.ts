@@ -31,7 +31,20 @@ export interface Figures {
   failedCases: number;
 }
 
-export const emptyFigures = (): Figures => ({ trials: 0, killTrials: 0, faultRuns: 0, faultMisses: 0, concurrentRuns: 0, faults: 0, fuzzCases: 0, duplicates: 0, divergences: 0, crashes: 0, failedTrials: 0, failedCases: 0 });
+export const emptyFigures = (): Figures => ({
+  trials: 0,
+  killTrials: 0,
+  faultRuns: 0,
+  faultMisses: 0,
+  concurrentRuns: 0,
+  faults: 0,
+  fuzzCases: 0,
+  duplicates: 0,
+  divergences: 0,
+  crashes: 0,
+  failedTrials: 0,
+  failedCases: 0,
+});
 
 export function addTrial(f: Figures, r: TrialResult): void {
   f.trials++;
@@ -39,8 +52,7 @@ export function addTrial(f: Figures, r: TrialResult): void {
   else if (r.family === 'fault') {
     if (r.missed) f.faultMisses++;
     else f.faultRuns++;
-  }
-  else f.concurrentRuns++;
+  } else f.concurrentRuns++;
   f.faults += r.faults;
   f.duplicates += r.duplicates;
   f.divergences += r.divergences;
@@ -68,7 +80,8 @@ export async function openBench(): Promise<Bench> {
     const bundle = await bundleCli(scratch);
     const reference = await cleanReference(site);
     return {
-      site, ctx: { site, bundle, reference },
+      site,
+      ctx: { site, bundle, reference },
       close: async () => {
         await site.close();
         rmSync(scratch, { recursive: true, force: true });
@@ -88,15 +101,22 @@ export function trialSeed(runSeed: number, family: string, index: number): numbe
 }
 
 /** Runs `jobs` at a time; results in order. */
-export async function pool<T>(count: number, jobs: number, work: (i: number) => Promise<T>, onDone?: (r: T, i: number) => void): Promise<T[]> {
+export async function pool<T>(
+  count: number,
+  jobs: number,
+  work: (i: number) => Promise<T>,
+  onDone?: (r: T, i: number) => void,
+): Promise<T[]> {
   const out: T[] = new Array(count);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(jobs, count) }, async () => {
-    while (next < count) {
-      const i = next++;
-      out[i] = await work(i);
-      onDone?.(out[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await work(i);
+        onDone?.(out[i], i);
+      }
+    }),
+  );
   return out;
 }

@@ -15,7 +15,16 @@ import { hostname } from 'node:os';
 import type { TdsTestServer } from '../../src/sandbox/site/tds';
 import { executeImport, proposeImport, readImportPicture } from '../../src/core/phases/import';
 import { openSession } from '../../src/core/session';
-import { FAST_PACING, importInProcess, normalise, openWorld, seededRandom, spawnCli, waitFor, type ImportWorld } from '../integration/import-world';
+import {
+  FAST_PACING,
+  importInProcess,
+  normalise,
+  openWorld,
+  seededRandom,
+  spawnCli,
+  waitFor,
+  type ImportWorld,
+} from '../integration/import-world';
 import { faultLabel, startFaultProxy, type FaultProxy, type ProxyFault, type ProxyRule } from './proxy';
 
 export type Family = 'kill' | 'fault' | 'concurrent';
@@ -78,7 +87,14 @@ export function killLiveRuns(): void {
 }
 
 /** The CLI on the world's plan; killed when `stop` resolves true (or at the deadline: then `hung`). */
-async function cli(ctx: TrialContext, w: ImportWorld, label: string, args: string[], stop?: (exited: () => boolean) => Promise<boolean>, deadlineMs = RUN_DEADLINE_MS): Promise<Run> {
+async function cli(
+  ctx: TrialContext,
+  w: ImportWorld,
+  label: string,
+  args: string[],
+  stop?: (exited: () => boolean) => Promise<boolean>,
+  deadlineMs = RUN_DEADLINE_MS,
+): Promise<Run> {
   const { child, result } = spawnCli([...args], { cwd: w.dir, env: w.env, bundle: ctx.bundle });
   live.add(child);
   void result.finally(() => live.delete(child)).catch(() => {});
@@ -96,7 +112,15 @@ async function cli(ctx: TrialContext, w: ImportWorld, label: string, args: strin
       child.kill('SIGKILL');
     }
     const r = await result;
-    return { label, code: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr, killedByUs: killedByUs && r.signal === 'SIGKILL', hung };
+    return {
+      label,
+      code: r.code,
+      signal: r.signal,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      killedByUs: killedByUs && r.signal === 'SIGKILL',
+      hung,
+    };
   } finally {
     clearTimeout(deadline);
   }
@@ -135,7 +159,8 @@ export function compareStates(actual: State, expected: State): { duplicates: num
     return m;
   };
   const compareLists = <T>(what: string, a: T[], e: T[], key: (x: T) => string, inner: (x: T, y: T, name: string) => void) => {
-    const ca = count(a, key), ce = count(e, key);
+    const ca = count(a, key),
+      ce = count(e, key);
     for (const [k, xs] of ca) {
       const want = ce.get(k)?.length ?? 0;
       if (want === 0) divergences.push(`${what} ${k} is in the tenant but not after a clean run`);
@@ -148,7 +173,8 @@ export function compareStates(actual: State, expected: State): { duplicates: num
     for (const [k] of ce) if (!ca.has(k)) divergences.push(`${what} ${k} is missing`);
   };
   const compareSets = (what: string, a: string[], e: string[]) => {
-    const ca = count(a, (x) => x), ce = count(e, (x) => x);
+    const ca = count(a, (x) => x),
+      ce = count(e, (x) => x);
     for (const [k, xs] of ca) {
       const want = ce.get(k)?.length ?? 0;
       if (want === 0) divergences.push(`${what}: extra ${k}`);
@@ -159,15 +185,34 @@ export function compareStates(actual: State, expected: State): { duplicates: num
     }
     for (const [k] of ce) if (!ca.has(k)) divergences.push(`${what}: missing ${k}`);
   };
-  compareLists('object', actual.objects, expected.objects, (o) => `${o.marker ?? `(no marker) ${o.displayName}`}|${o.type}`, (x, y, k) => {
-    if (x.displayName !== y.displayName) divergences.push(`object ${k}: named "${x.displayName}", not "${y.displayName}"`);
-    if (JSON.stringify(x.binds) !== JSON.stringify(y.binds)) divergences.push(`object ${k}: binds ${JSON.stringify(x.binds)}, not ${JSON.stringify(y.binds)}`);
-    compareSets(`object ${k} assignments`, x.assignments, y.assignments);
-  });
-  compareLists('group', actual.groups, expected.groups, (g) => `${g.displayName}|${g.mailNickname}`, (x, y, k) => compareSets(`group ${k} members`, x.members, y.members));
-  compareLists('terms', actual.terms, expected.terms, (t) => t.displayName, (x, y, k) => {
-    if (x.assignments !== y.assignments) divergences.push(`terms ${k}: ${x.assignments} assignments, not ${y.assignments}`);
-  });
+  compareLists(
+    'object',
+    actual.objects,
+    expected.objects,
+    (o) => `${o.marker ?? `(no marker) ${o.displayName}`}|${o.type}`,
+    (x, y, k) => {
+      if (x.displayName !== y.displayName) divergences.push(`object ${k}: named "${x.displayName}", not "${y.displayName}"`);
+      if (JSON.stringify(x.binds) !== JSON.stringify(y.binds))
+        divergences.push(`object ${k}: binds ${JSON.stringify(x.binds)}, not ${JSON.stringify(y.binds)}`);
+      compareSets(`object ${k} assignments`, x.assignments, y.assignments);
+    },
+  );
+  compareLists(
+    'group',
+    actual.groups,
+    expected.groups,
+    (g) => `${g.displayName}|${g.mailNickname}`,
+    (x, y, k) => compareSets(`group ${k} members`, x.members, y.members),
+  );
+  compareLists(
+    'terms',
+    actual.terms,
+    expected.terms,
+    (t) => t.displayName,
+    (x, y, k) => {
+      if (x.assignments !== y.assignments) divergences.push(`terms ${k}: ${x.assignments} assignments, not ${y.assignments}`);
+    },
+  );
   return { duplicates, divergences, duplicateNames };
 }
 
@@ -186,19 +231,29 @@ async function finish(ctx: TrialContext, w: ImportWorld, result: TrialResult, ru
   runs.push(final);
   if (final.hung) result.problems.push(`divergence: the final clean run did not finish in ${RUN_DEADLINE_MS} ms: ${tail(final.stderr)}`);
   else if (final.code !== 0 || !/Import into .*: (\d+) of \1 step\(s\) done\.|Nothing to import/.test(final.stdout)) {
-    result.problems.push(`divergence: the final clean run did not complete (exit ${final.code ?? final.signal}): ${tail(final.stdout + '\n' + final.stderr)}`);
+    result.problems.push(
+      `divergence: the final clean run did not complete (exit ${final.code ?? final.signal}): ${tail(final.stdout + '\n' + final.stderr)}`,
+    );
   } else {
     // What a further run would propose, read in this process (a CLI start costs more than the read).
     const steps = await proposedSteps(ctx, w).catch((e: Error) => [`(the read failed: ${e.message})`]);
-    if (steps.length) result.problems.push(`divergence: a further run after the final run still proposes ${steps.length} step(s): ${steps.slice(0, 3).join('; ')}`);
+    if (steps.length)
+      result.problems.push(
+        `divergence: a further run after the final run still proposes ${steps.length} step(s): ${steps.slice(0, 3).join('; ')}`,
+      );
   }
   for (const run of runs) result.crashes += crashesOf(run, result.problems);
   const { duplicates, divergences, duplicateNames } = compareStates(normalise(w.sandbox.objects()), ctx.reference.state);
   result.duplicates += duplicates;
-  if (duplicateNames.length) result.problems.push(`duplicates: ${duplicateNames.slice(0, 8).join('; ')}${duplicateNames.length > 8 ? ` (+${duplicateNames.length - 8})` : ''}`);
+  if (duplicateNames.length)
+    result.problems.push(
+      `duplicates: ${duplicateNames.slice(0, 8).join('; ')}${duplicateNames.length > 8 ? ` (+${duplicateNames.length - 8})` : ''}`,
+    );
   for (const d of divergences.slice(0, 8)) result.problems.push(`divergence: ${d}`);
   if (divergences.length > 8) result.problems.push(`divergence: … ${divergences.length - 8} more`);
-  result.divergences += divergences.length + result.problems.filter((p) => p.startsWith('divergence: the final') || p.startsWith('divergence: a further run')).length;
+  result.divergences +=
+    divergences.length +
+    result.problems.filter((p) => p.startsWith('divergence: the final') || p.startsWith('divergence: a further run')).length;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -206,44 +261,75 @@ const pick = <T>(random: () => number, list: readonly T[]): T => list[Math.floor
 const between = (random: () => number, lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 
 /** Resolves true once the sandbox has taken `writes` writes (or the run ended by itself: false). */
-const atWrites = (w: ImportWorld, writes: number, extraMs = 0) => async (exited: () => boolean) => {
-  const reached = await waitFor(`${writes} writes`, () => (w.sandbox.stats().writes >= writes ? true : exited() ? false : undefined), RUN_DEADLINE_MS, 2).catch(() => false);
-  if (reached && extraMs) await sleep(extraMs);
-  return reached && !exited();
-};
+const atWrites =
+  (w: ImportWorld, writes: number, extraMs = 0) =>
+  async (exited: () => boolean) => {
+    const reached = await waitFor(
+      `${writes} writes`,
+      () => (w.sandbox.stats().writes >= writes ? true : exited() ? false : undefined),
+      RUN_DEADLINE_MS,
+      2,
+    ).catch(() => false);
+    if (reached && extraMs) await sleep(extraMs);
+    return reached && !exited();
+  };
 
 /**
  * The throttle pause: the pacer stops once Intune's window is full, which is near write 100 but
  * not exactly (a $batch waits for all its slots), so it is found by watching: writes stop coming
  * for `quietMs` after at least `minWrites`. Then `extraMs` later, inside the pause, kill.
  */
-const atPause = (w: ImportWorld, minWrites: number, extraMs = 0, quietMs = 1_500) => async (exited: () => boolean) => {
-  let last = -1;
-  let since = Date.now();
-  const reached = await waitFor('the throttle pause', () => {
-    if (exited()) return false;
-    const now = w.sandbox.stats().writes;
-    if (now !== last) {
-      last = now;
-      since = Date.now();
-      return undefined;
-    }
-    return now >= minWrites && Date.now() - since >= quietMs ? true : undefined;
-  }, RUN_DEADLINE_MS, 20).catch(() => false);
-  if (reached && extraMs) await sleep(extraMs);
-  return reached && !exited();
-};
+const atPause =
+  (w: ImportWorld, minWrites: number, extraMs = 0, quietMs = 1_500) =>
+  async (exited: () => boolean) => {
+    let last = -1;
+    let since = Date.now();
+    const reached = await waitFor(
+      'the throttle pause',
+      () => {
+        if (exited()) return false;
+        const now = w.sandbox.stats().writes;
+        if (now !== last) {
+          last = now;
+          since = Date.now();
+          return undefined;
+        }
+        return now >= minWrites && Date.now() - since >= quietMs ? true : undefined;
+      },
+      RUN_DEADLINE_MS,
+      20,
+    ).catch(() => false);
+    if (reached && extraMs) await sleep(extraMs);
+    return reached && !exited();
+  };
 
 export const KILL_POINTS = ['read', 'burst', 'pause', 'resume'] as const;
 export type KillPoint = (typeof KILL_POINTS)[number];
 
 /** SIGKILL at a random point of one of the four kinds, then the final run. */
-export async function killTrial(ctx: TrialContext, id: string, seed: number, point?: KillPoint, options: { pauseSpreadMs?: number } = {}): Promise<TrialResult> {
+export async function killTrial(
+  ctx: TrialContext,
+  id: string,
+  seed: number,
+  point?: KillPoint,
+  options: { pauseSpreadMs?: number } = {},
+): Promise<TrialResult> {
   const random = seededRandom(seed);
   const kind = point ?? pick(random, KILL_POINTS);
   const started = Date.now();
   const { writes, readRequests } = ctx.reference;
-  const result: TrialResult = { id, family: 'kill', seed, what: '', faults: 0, duplicates: 0, divergences: 0, crashes: 0, problems: [], ms: 0 };
+  const result: TrialResult = {
+    id,
+    family: 'kill',
+    seed,
+    what: '',
+    faults: 0,
+    duplicates: 0,
+    divergences: 0,
+    crashes: 0,
+    problems: [],
+    ms: 0,
+  };
   const w = await openWorld(ctx.site);
   const runs: Run[] = [];
   try {
@@ -254,7 +340,10 @@ export async function killTrial(ctx: TrialContext, id: string, seed: number, poi
     if (kind === 'read') {
       const at = between(random, 1, Math.max(1, readRequests));
       result.what = `kill during the reads, at request ${at} of ${readRequests}`;
-      stop = async (exited) => (await waitFor('reads', () => (w.sandbox.stats().requests >= at ? true : exited() ? false : undefined), RUN_DEADLINE_MS, 1).catch(() => false)) && !exited();
+      stop = async (exited) =>
+        (await waitFor('reads', () => (w.sandbox.stats().requests >= at ? true : exited() ? false : undefined), RUN_DEADLINE_MS, 1).catch(
+          () => false,
+        )) && !exited();
     } else if (kind === 'pause' && writes > 100) {
       // The pacer has sent 100 writes and waits for the window (20 s) to move on.
       const extra = between(random, 0, options.pauseSpreadMs ?? 17_000);
@@ -268,13 +357,18 @@ export async function killTrial(ctx: TrialContext, id: string, seed: number, poi
     }
     const first = await cli(ctx, w, 'the killed run', importArgs(w), stop);
     runs.push(first);
-    if (!first.killedByUs) result.problems.push(`not killed: the run ended by itself first (exit ${first.code}) — the kill point was not reached: ${tail(first.stdout + first.stderr)}`);
+    if (!first.killedByUs)
+      result.problems.push(
+        `not killed: the run ended by itself first (exit ${first.code}) — the kill point was not reached: ${tail(first.stdout + first.stderr)}`,
+      );
     else result.faults++;
     result.what += ` (killed at ${w.sandbox.stats().writes} writes)`;
     if (kind === 'resume') {
       const now = w.sandbox.stats().writes;
       const extra = between(random, 0, 400);
-      result.what = `kill in a write burst, then the resume killed ${extra} ms after its first write` + result.what.slice(result.what.indexOf(' (killed'));
+      result.what =
+        `kill in a write burst, then the resume killed ${extra} ms after its first write` +
+        result.what.slice(result.what.indexOf(' (killed'));
       const second = await cli(ctx, w, 'the killed resume', importArgs(w), atWrites(w, now + 1, extra));
       runs.push(second);
       if (second.killedByUs) result.faults++;
@@ -297,40 +391,75 @@ interface FaultPlan {
 }
 
 const READS = [
-  { method: 'GET', pathIncludes: 'deviceConfigurations' }, { method: 'GET', pathIncludes: 'deviceCompliancePolicies' },
-  { method: 'GET', pathIncludes: 'mobileApps' }, { method: 'GET', pathIncludes: '/groups' }, { method: 'GET', pathIncludes: '/members' },
+  { method: 'GET', pathIncludes: 'deviceConfigurations' },
+  { method: 'GET', pathIncludes: 'deviceCompliancePolicies' },
+  { method: 'GET', pathIncludes: 'mobileApps' },
+  { method: 'GET', pathIncludes: '/groups' },
+  { method: 'GET', pathIncludes: '/members' },
   { method: 'GET', pathIncludes: 'organization' },
   // Users are looked up only while groups are still to be filled: a miss on a complete tenant.
   { method: 'GET', pathIncludes: '/users' },
 ];
 const WRITES = [
-  { method: 'POST', pathIncludes: 'deviceConfigurations' }, { method: 'POST', pathIncludes: 'deviceCompliancePolicies' },
-  { method: 'POST', pathIncludes: 'mobileApps' }, { method: 'POST', pathIncludes: '/groups' }, { method: 'POST', pathIncludes: '/assign' },
+  { method: 'POST', pathIncludes: 'deviceConfigurations' },
+  { method: 'POST', pathIncludes: 'deviceCompliancePolicies' },
+  { method: 'POST', pathIncludes: 'mobileApps' },
+  { method: 'POST', pathIncludes: '/groups' },
+  { method: 'POST', pathIncludes: '/assign' },
   { method: 'PATCH', pathIncludes: '/groups/' },
 ];
 const ANY = [...READS, ...WRITES, { pathIncludes: '$batch' }, {}];
 // The reads that travel inside a $batch (the Intune lists and the organization are plain GETs).
-const BATCHED_READS = [{ method: 'GET', pathIncludes: '/groups' }, { method: 'GET', pathIncludes: '/members' }, { method: 'GET', pathIncludes: '/users' }];
+const BATCHED_READS = [
+  { method: 'GET', pathIncludes: '/groups' },
+  { method: 'GET', pathIncludes: '/members' },
+  { method: 'GET', pathIncludes: '/users' },
+];
 
 export const FAULT_PLANS: FaultPlan[] = [
-  ...(['html', 'empty-object', 'value-null', 'truncated'] as const).map((shape): FaultPlan => ({ name: `read-${shape}`, fault: { kind: 'body', shape }, targets: [...READS, { method: 'POST', pathIncludes: '$batch' }], count: [1, 3] })),
+  ...(['html', 'empty-object', 'value-null', 'truncated'] as const).map((shape): FaultPlan => ({
+    name: `read-${shape}`,
+    fault: { kind: 'body', shape },
+    targets: [...READS, { method: 'POST', pathIncludes: '$batch' }],
+    count: [1, 3],
+  })),
   // Every page of the list says "next: me" for as long as the client follows.
   { name: 'nextlink-loop', fault: { kind: 'body', shape: 'nextlink-loop' }, targets: READS, count: [100_000, 100_000] },
   { name: 'write-html', fault: { kind: 'body', shape: 'html' }, targets: WRITES, count: [1, 2] },
   { name: 'write-truncated', fault: { kind: 'body', shape: 'truncated' }, targets: WRITES, count: [1, 2] },
-  { name: 'numeric-id', fault: { kind: 'body', shape: 'numeric-id' }, targets: [...WRITES.slice(0, 4), ...READS.slice(0, 4)], count: [1, 3] },
-  { name: 'batch-no-responses', fault: { kind: 'body', shape: 'batch-no-responses' }, targets: [{ method: 'POST', pathIncludes: '$batch' }, ...WRITES.slice(0, 4), ...READS.slice(3, 4)], count: [1, 2] },
+  {
+    name: 'numeric-id',
+    fault: { kind: 'body', shape: 'numeric-id' },
+    targets: [...WRITES.slice(0, 4), ...READS.slice(0, 4)],
+    count: [1, 3],
+  },
+  {
+    name: 'batch-no-responses',
+    fault: { kind: 'body', shape: 'batch-no-responses' },
+    targets: [{ method: 'POST', pathIncludes: '$batch' }, ...WRITES.slice(0, 4), ...READS.slice(3, 4)],
+    count: [1, 2],
+  },
   { name: 'reset-before', fault: { kind: 'reset-before' }, targets: ANY, count: [1, 3] },
   { name: 'reset-after', fault: { kind: 'reset-after' }, targets: ANY, count: [1, 3] },
   { name: 'hold', fault: { kind: 'hold', ms: HOLD_MS }, targets: ANY, count: [1, 1] },
   { name: 'storm-retry-after', fault: { kind: '429-storm', retryAfterSeconds: 1 }, targets: [{}, ...WRITES], count: [5, 30] },
   { name: 'storm-no-retry-after', fault: { kind: '429-storm' }, targets: [{}, ...WRITES], count: [5, 20] },
-  { name: 'inner-429', fault: { kind: 'inner-status', status: 429, retryAfterSeconds: 1 }, targets: [...WRITES, ...BATCHED_READS], count: [1, 10] },
+  {
+    name: 'inner-429',
+    fault: { kind: 'inner-status', status: 429, retryAfterSeconds: 1 },
+    targets: [...WRITES, ...BATCHED_READS],
+    count: [1, 10],
+  },
   { name: 'inner-500', fault: { kind: 'inner-status', status: 500 }, targets: [...WRITES, ...BATCHED_READS], count: [1, 3] },
   { name: 'inner-503', fault: { kind: 'inner-status', status: 503 }, targets: [...WRITES, ...BATCHED_READS], count: [1, 3] },
   { name: 'inner-504', fault: { kind: 'inner-status', status: 504 }, targets: WRITES, count: [1, 3] },
   { name: 'inner-missing', fault: { kind: 'inner-missing' }, targets: [...WRITES, ...BATCHED_READS], count: [1, 3] },
-  ...(['html', 'value-null', 'truncated', 'empty-object'] as const).map((shape): FaultPlan => ({ name: `any-${shape}`, fault: { kind: 'body', shape }, targets: [...READS.slice(0, 4), ...WRITES.slice(0, 4)], count: [1, 2] })),
+  ...(['html', 'value-null', 'truncated', 'empty-object'] as const).map((shape): FaultPlan => ({
+    name: `any-${shape}`,
+    fault: { kind: 'body', shape },
+    targets: [...READS.slice(0, 4), ...WRITES.slice(0, 4)],
+    count: [1, 2],
+  })),
 ];
 
 export type Prefill = 'empty' | 'partial' | 'complete';
@@ -367,7 +496,18 @@ export async function faultTrial(ctx: TrialContext, id: string, seed: number, ch
   const repeated = target.method !== 'GET' || /groups|members|users/.test(target.pathIncludes ?? '');
   const after = choice.after ?? (repeated ? drawnAfter : 0);
   const started = Date.now();
-  const result: TrialResult = { id, family: 'fault', seed, what: '', faults: 0, duplicates: 0, divergences: 0, crashes: 0, problems: [], ms: 0 };
+  const result: TrialResult = {
+    id,
+    family: 'fault',
+    seed,
+    what: '',
+    faults: 0,
+    duplicates: 0,
+    divergences: 0,
+    crashes: 0,
+    problems: [],
+    ms: 0,
+  };
   // The plan's tenant url is the proxy's: every run of the trial goes through it.
   let proxy: FaultProxy | undefined;
   const w = await openWorld(ctx.site, { throttle: false });
@@ -393,9 +533,13 @@ export async function faultTrial(ctx: TrialContext, id: string, seed: number, ch
     result.faults = hits;
     result.missed = hits === 0;
     result.what += `: hit ${hits} request(s), run ended ${faulted.hung ? `hung (killed after ${deadlineMs} ms)` : `exit ${faulted.code}`}`;
-    if (faulted.hung) result.problems.push(`divergence: the run under the fault hung for ${deadlineMs} ms (no per-request timeout or page cap?): ${tail(faulted.stderr)}`);
+    if (faulted.hung)
+      result.problems.push(
+        `divergence: the run under the fault hung for ${deadlineMs} ms (no per-request timeout or page cap?): ${tail(faulted.stderr)}`,
+      );
     // Exit 0 while the fault cost a step is a run that says it did what it did not.
-    if (faulted.code === 0 && /step\(s\) done, [1-9]\d* failed/.test(faulted.stdout)) result.problems.push(`divergence: exit 0 although steps failed: ${tail(faulted.stdout)}`);
+    if (faulted.code === 0 && /step\(s\) done, [1-9]\d* failed/.test(faulted.stdout))
+      result.problems.push(`divergence: exit 0 although steps failed: ${tail(faulted.stdout)}`);
     proxy.clear();
     await finish(ctx, w, result, runs);
     if (result.problems.some((p) => p.startsWith('divergence: the run under') || p.startsWith('divergence: exit 0'))) result.divergences++;
@@ -414,24 +558,50 @@ export type ConcurrentVariant = (typeof CONCURRENT_VARIANTS)[number];
  * Two imports of one plan at once. One must run, the other stop with the lock message (exit 2)
  * or, if it started after the first ended, find nothing or the rest to do; never both writing.
  */
-export async function concurrentTrial(ctx: TrialContext, id: string, seed: number, variant?: ConcurrentVariant, options: { afterKill?: boolean } = {}): Promise<TrialResult> {
+export async function concurrentTrial(
+  ctx: TrialContext,
+  id: string,
+  seed: number,
+  variant?: ConcurrentVariant,
+  options: { afterKill?: boolean } = {},
+): Promise<TrialResult> {
   const random = seededRandom(seed);
   const kind = variant ?? pick(random, CONCURRENT_VARIANTS);
   // Half the pairs are two users re-running an import that was killed half way.
   const afterKill = options.afterKill ?? random() < 0.5;
   const started = Date.now();
-  const result: TrialResult = { id, family: 'concurrent', seed, what: '', faults: 1, duplicates: 0, divergences: 0, crashes: 0, problems: [], ms: 0 };
+  const result: TrialResult = {
+    id,
+    family: 'concurrent',
+    seed,
+    what: '',
+    faults: 1,
+    duplicates: 0,
+    divergences: 0,
+    crashes: 0,
+    problems: [],
+    ms: 0,
+  };
   const w = await openWorld(ctx.site);
   const runs: Run[] = [];
   try {
     if (afterKill) {
-      const killed = await cli(ctx, w, 'the run killed before the pair', importArgs(w), atWrites(w, between(random, 20, Math.min(90, ctx.reference.writes - 1))));
+      const killed = await cli(
+        ctx,
+        w,
+        'the run killed before the pair',
+        importArgs(w),
+        atWrites(w, between(random, 20, Math.min(90, ctx.reference.writes - 1))),
+      );
       runs.push(killed);
     }
     let delay: () => Promise<void> = async () => {};
     if (kind === 'stale-lock') {
       // A lock left by a killed run (a pid that is gone): both runs see it stale at once.
-      writeFileSync(w.planFile.replace(/\.json$/, '.ledger.lock'), JSON.stringify({ pid: 2 ** 22 + between(random, 1, 9999), host: hostname() }));
+      writeFileSync(
+        w.planFile.replace(/\.json$/, '.ledger.lock'),
+        JSON.stringify({ pid: 2 ** 22 + between(random, 1, 9999), host: hostname() }),
+      );
       result.what = 'two runs at once racing to take over a stale lock';
     } else if (kind === 'staggered') {
       const at = w.sandbox.stats().writes + between(random, 1, 40);
@@ -472,7 +642,8 @@ export async function cleanReference(site: TdsTestServer): Promise<Reference> {
       const steps = await proposeImport(read, session.graph);
       readRequests = w.sandbox.stats().requests;
       const run = await executeImport(session, read, steps);
-      if (run.failed + run.skipped > 0) throw new Error(`the clean reference run had ${run.failed} failed and ${run.skipped} skipped steps`);
+      if (run.failed + run.skipped > 0)
+        throw new Error(`the clean reference run had ${run.failed} failed and ${run.skipped} skipped steps`);
     } finally {
       await session.close();
     }

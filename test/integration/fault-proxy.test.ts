@@ -40,8 +40,14 @@ describe('fault proxy', () => {
       [{ kind: 'body', shape: 'empty-object' }, (t) => assert.equal(t, '{}')],
       [{ kind: 'body', shape: 'value-null' }, (t) => assert.equal(t, '{"value":null}')],
       [{ kind: 'body', shape: 'truncated' }, (t) => assert.throws(() => JSON.parse(t))],
-      [{ kind: 'body', shape: 'numeric-id' }, (t) => assert.equal(typeof (JSON.parse(t) as { value: { id: unknown }[] }).value[0].id, 'number')],
-      [{ kind: 'body', shape: 'nextlink-loop' }, (t) => assert.equal((JSON.parse(t) as Record<string, string>)['@odata.nextLink'], `${proxy.url}${CONFIGS}`)],
+      [
+        { kind: 'body', shape: 'numeric-id' },
+        (t) => assert.equal(typeof (JSON.parse(t) as { value: { id: unknown }[] }).value[0].id, 'number'),
+      ],
+      [
+        { kind: 'body', shape: 'nextlink-loop' },
+        (t) => assert.equal((JSON.parse(t) as Record<string, string>)['@odata.nextLink'], `${proxy.url}${CONFIGS}`),
+      ],
     ];
     for (const [fault, check] of cases) {
       proxy.add({ fault, method: 'GET', pathIncludes: 'deviceConfigurations', after: 1, count: 1 });
@@ -79,10 +85,19 @@ describe('fault proxy', () => {
   it('inner $batch faults: 429 withheld (and its dependant 424), 504 applied, a missing answer, no responses at all', async () => {
     const before = configs();
     const batch = (names: string[], dependsOn?: boolean) => ({
-      requests: names.map((n, i) => ({ id: String(i + 1), method: 'POST', url: '/deviceManagement/deviceConfigurations', headers: { 'Content-Type': 'application/json' }, body: trustedRoot(n), ...(dependsOn && i > 0 ? { dependsOn: [String(i)] } : {}) })),
+      requests: names.map((n, i) => ({
+        id: String(i + 1),
+        method: 'POST',
+        url: '/deviceManagement/deviceConfigurations',
+        headers: { 'Content-Type': 'application/json' },
+        body: trustedRoot(n),
+        ...(dependsOn && i > 0 ? { dependsOn: [String(i)] } : {}),
+      })),
     });
     proxy.add({ fault: { kind: 'inner-status', status: 429, retryAfterSeconds: 2 }, pathIncludes: 'deviceConfigurations', count: 1 });
-    const throttled = (await (await post('/beta/$batch', batch(['Inner A', 'Inner B'], true))).json()) as { responses: { id: string; status: number; headers?: Record<string, string> }[] };
+    const throttled = (await (await post('/beta/$batch', batch(['Inner A', 'Inner B'], true))).json()) as {
+      responses: { id: string; status: number; headers?: Record<string, string> }[];
+    };
     const byId = new Map(throttled.responses.map((r) => [r.id, r]));
     assert.equal(byId.get('1')!.status, 429);
     assert.equal(byId.get('1')!.headers!['Retry-After'], '2');
@@ -90,13 +105,21 @@ describe('fault proxy', () => {
     assert.equal(configs(), before, 'a 429 and what depends on it never reach the sandbox');
 
     proxy.add({ fault: { kind: 'inner-status', status: 504 }, pathIncludes: 'deviceConfigurations', after: 1, count: 1 });
-    const unknown = (await (await post('/beta/$batch', batch(['Inner C', 'Inner D']))).json()) as { responses: { id: string; status: number }[] };
-    assert.deepEqual(unknown.responses.map((r) => [r.id, r.status]).sort(), [['1', 201], ['2', 504]]);
+    const unknown = (await (await post('/beta/$batch', batch(['Inner C', 'Inner D']))).json()) as {
+      responses: { id: string; status: number }[];
+    };
+    assert.deepEqual(unknown.responses.map((r) => [r.id, r.status]).sort(), [
+      ['1', 201],
+      ['2', 504],
+    ]);
     assert.equal(configs(), before + 2, 'a 504 was applied');
 
     proxy.add({ fault: { kind: 'inner-missing' }, pathIncludes: 'deviceConfigurations', count: 1 });
     const missing = (await (await post('/beta/$batch', batch(['Inner E', 'Inner F']))).json()) as { responses: { id: string }[] };
-    assert.deepEqual(missing.responses.map((r) => r.id), ['2']);
+    assert.deepEqual(
+      missing.responses.map((r) => r.id),
+      ['2'],
+    );
 
     proxy.add({ fault: { kind: 'body', shape: 'batch-no-responses' }, pathIncludes: '$batch', count: 1 });
     const none = (await (await post('/beta/$batch', batch(['Inner G']))).json()) as Record<string, unknown>;

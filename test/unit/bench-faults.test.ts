@@ -9,8 +9,24 @@ import { benchFaults } from '../../bench/faults';
 
 const dir = mkdtempSync(join(tmpdir(), 'cm2intune-bench-faults-'));
 const run = (finishedAt: string) => ({
-  format: 'cm2intune-fault-run/1', full: true, seed: 42, finishedAt, elapsedMs: 90 * 60_000,
-  figures: { trials: 420, killTrials: 300, faultRuns: 100, concurrentRuns: 20, faults: 812, fuzzCases: 10_040, duplicates: 0, divergences: 0, crashes: 0, failedTrials: 0, failedCases: 0 },
+  format: 'cm2intune-fault-run/1',
+  full: true,
+  seed: 42,
+  finishedAt,
+  elapsedMs: 90 * 60_000,
+  figures: {
+    trials: 420,
+    killTrials: 300,
+    faultRuns: 100,
+    concurrentRuns: 20,
+    faults: 812,
+    fuzzCases: 10_040,
+    duplicates: 0,
+    divergences: 0,
+    crashes: 0,
+    failedTrials: 0,
+    failedCases: 0,
+  },
 });
 
 test('the figures of the latest full run', async () => {

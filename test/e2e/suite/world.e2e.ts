@@ -30,22 +30,31 @@ suite('the sample migration (sandbox world)', () => {
     const text = readFileSync(plan.fsPath, 'utf8');
     assert.match(text, /"source": "sandbox"/);
     assert.match(text, /"world": "\."/);
-    for (const f of ['world.json', 'site.sqlite', 'tenant.json']) assert.ok(existsSync(vscode.Uri.joinPath(dir(), f).fsPath), `${f} in the world's folder`);
+    for (const f of ['world.json', 'site.sqlite', 'tenant.json'])
+      assert.ok(existsSync(vscode.Uri.joinPath(dir(), f).fsPath), `${f} in the world's folder`);
     assert.ok(!existsSync(vscode.Uri.joinPath(dir(), 'world.running.json').fsPath), 'the world is stopped once the plan is written');
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, plan.fsPath, 'the plan is open');
 
-    await vscode.workspace.getConfiguration('cm2intune').update('plan', 'rehearsal world/contoso.migration.json', vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('cm2intune')
+      .update('plan', 'rehearsal world/contoso.migration.json', vscode.ConfigurationTarget.Workspace);
     // Polled, not timed: the first read starts the world from its folder (site over TDS, tenant).
     let labels: { node: Node; item: vscode.TreeItem }[] = [];
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
       labels = await roots();
       if (labels.some((x) => x.item.label === 'Wi-Fi')) break;
     }
-    assert.ok(labels.some((x) => x.item.label === 'Wi-Fi'), `the tree shows the sample site's kinds: ${labels.map((r) => `${String(r.item.label)} ${String(r.item.description ?? '')}`).join(' | ')}`);
+    assert.ok(
+      labels.some((x) => x.item.label === 'Wi-Fi'),
+      `the tree shows the sample site's kinds: ${labels.map((r) => `${String(r.item.label)} ${String(r.item.description ?? '')}`).join(' | ')}`,
+    );
     const wifi = labels.find((r) => r.item.label === 'Wi-Fi')!;
     const tree = (await api()).objects;
     const items = (await tree.getChildren(wifi.node)) ?? [];
     assert.ok(items.length >= 5, `Wi-Fi profiles of the sample site: ${items.length}`);
-    assert.ok(!labels.some((r) => /error|failed/i.test(String(r.item.label))), `no error item: ${labels.map((r) => r.item.label).join(', ')}`);
+    assert.ok(
+      !labels.some((r) => /error|failed/i.test(String(r.item.label))),
+      `no error item: ${labels.map((r) => r.item.label).join(', ')}`,
+    );
   });
 });
