@@ -60,6 +60,9 @@ export function buildOptions({ production = false, outdir = 'dist', metafile = f
   // its `module` (ESM) build bundles cleanly.
   // alias: tedious requires @azure/identity for Azure AD logins to SQL, which cm2intune never uses
   // (src/stubs/azure-identity.ts says why); the stand-in keeps 430 KB out of every bundle.
+  // external: the PowerShell grammar (the simulated console's runbooks) loads its WebAssembly from
+  // its own package, so it is required from node_modules where the package is installed (the CLI,
+  // the repository), never bundled; the .vsix does not carry it (the editor applies no runbook).
   const node = {
     ...common,
     platform: 'node',
@@ -67,9 +70,10 @@ export function buildOptions({ production = false, outdir = 'dist', metafile = f
     format: 'cjs',
     mainFields: ['module', 'main'],
     alias: { '@azure/identity': './src/stubs/azure-identity.ts' },
+    external: ['web-tree-sitter', 'tree-sitter-powershell'],
   };
   // `import()` of a lazy chunk becomes `require()`: the extension host resolves it like the bundle itself.
-  const extension = { ...node, external: ['vscode'], supported: { 'dynamic-import': false } };
+  const extension = { ...node, external: [...node.external, 'vscode'], supported: { 'dynamic-import': false } };
   return [
     { ...extension, entryPoints: ['src/extension/extension.ts'], outfile: `${outdir}/extension.js`, plugins: [lazyChunks()] },
     ...Object.entries(LAZY_CHUNKS).map(([source, out]) => ({

@@ -17,7 +17,7 @@ const JSON_TYPE = 'application/json; odata.metadata=minimal; charset=utf-8';
 /** What a world around the tenant (src/sandbox/world) plugs in: its admin endpoints and a look at every applied write. */
 export interface TenantHooks {
   /** `/_sandbox/world/<path>`; throws an Error whose message is the 400 answer. */
-  admin(method: string, path: string, body: unknown): { status: number; body?: unknown };
+  admin(method: string, path: string, body: unknown): { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
   /** After a Graph write was applied (and persisted), e.g. a licence assigned. */
   afterWrite?(): void;
 }
@@ -304,13 +304,17 @@ export class SandboxEngine {
 
   private admin(method: string, what: string, body: unknown, send: (s: number, b?: unknown) => void, fail: (e: GraphError) => void): void {
     if (what.startsWith('world/') && this.options.hooks) {
-      let answer: { status: number; body?: unknown };
-      try {
-        answer = this.options.hooks.admin(method, what.slice('world/'.length), body);
-      } catch (e) {
-        return fail(e instanceof GraphError ? e : badRequest((e as Error).message));
-      }
-      return send(answer.status, answer.body);
+      const hooks = this.options.hooks;
+      // A world call may take a while (a runbook): answered when it is done, refused as a 400.
+      void (async () => {
+        try {
+          const answer = await hooks.admin(method, what.slice('world/'.length), body);
+          send(answer.status, answer.body);
+        } catch (e) {
+          fail(e instanceof GraphError ? e : badRequest((e as Error).message));
+        }
+      })();
+      return;
     }
     if (what === 'stats' && method === 'GET') return send(200, this.stats());
     if (what === 'state' && method === 'GET') return send(200, this.state);

@@ -649,11 +649,12 @@ class World {
 
   // ---- /_sandbox/world/… ----
 
-  admin(method: string, sub: string, body: unknown): { status: number; body?: unknown } {
+  admin(method: string, sub: string, body: unknown): { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }> {
     const b = (body ?? {}) as Record<string, unknown>;
     const route = `${method} ${sub.replace(/\/+$/, '')}`;
     let m: RegExpExecArray | null;
     if (route === 'GET state') return { status: 200, body: this.snapshot() };
+    if (route === 'POST runbook') return this.runbook(b);
     if (route === 'GET clock') return { status: 200, body: { now: iso(this.clock.now()), speed: this.clock.speed } };
     if (route === 'POST clock/advance') {
       this.advance(Number(b.ms));
@@ -688,8 +689,30 @@ class World {
     }
     if (route === 'POST console') return { status: 200, body: { result: this.consoleCall(b) } };
     throw new ConsoleError(
-      `Unknown world endpoint ${method} /_sandbox/world/${sub}: use GET state|clock, POST clock/advance {"ms"}, clock/speed {"speed"}, knobs {"moveDelayMs","slowCheckInMs"}, connectors {"ndes","exchange": healthy|inactive|absent}, wizard/change-authority, wizard/remove-subscription, devices/{id}/check-in, console {"method","args"}.`,
+      `Unknown world endpoint ${method} /_sandbox/world/${sub}: use GET state|clock, POST clock/advance {"ms"}, clock/speed {"speed"}, knobs {"moveDelayMs","slowCheckInMs"}, connectors {"ndes","exchange": healthy|inactive|absent}, wizard/change-authority, wizard/remove-subscription, devices/{id}/check-in, console {"method","args"}, runbook {"script","dryRun"}.`,
     );
+  }
+
+  /**
+   * A runbook of ConfigurationManager cmdlets, applied to the site as the console would
+   * (runbook.ts): {"script": "<text>", "dryRun": false}. The transcript comes back; a script
+   * outside the console's subset is refused whole (400, with its line) and changes nothing.
+   */
+  private async runbook(b: Record<string, unknown>): Promise<{ status: number; body?: unknown }> {
+    if (typeof b.script !== 'string') throw new ConsoleError('Send {"script": "<the runbook text>", "dryRun": false}.');
+    // Loaded on first use: the PowerShell grammar (WebAssembly) is needed only here.
+    const { applyRunbook } = await import('./runbook');
+    const result = await applyRunbook(b.script, this.console, { dryRunSwitch: b.dryRun === true });
+    if (result.outcome === 'refused') {
+      return {
+        status: 400,
+        body: {
+          error: { code: 'RunbookRefused', message: `line ${result.line}, column ${result.column}: ${result.reason}` },
+          refused: result,
+        },
+      };
+    }
+    return { status: 200, body: result };
   }
 
   /** One SiteConsole call over HTTP: {"method":"addExcludeRule","args":["P0100014","P0100040"]}. */
