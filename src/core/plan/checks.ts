@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import type { Finding } from '../findings';
 import type { PlanDocument } from './document';
+import { stripRevision } from '../unique-id';
 import { planPath } from './files';
 
 export interface CheckContext {
@@ -167,10 +168,12 @@ function checkSite(plan: Json, ctx: CheckContext): Finding[] {
 function checkSelection(plan: Json, ctx: CheckContext): Finding[] {
   const selection = plan.import;
   if (!isObject(selection)) return [];
-  const excluded = new Set(strings(selection.exclude).map((id) => id.toLowerCase()));
+  // Compared as the import compares them: without case and without the revision (sameUniqueId).
+  const key = (id: string) => stripRevision(id).toLowerCase();
+  const excluded = new Set(strings(selection.exclude).map(key));
   return [
     ...strings(selection.include).flatMap((id, index) =>
-      excluded.has(id.toLowerCase())
+      excluded.has(key(id))
         ? [
             finding(
               ctx,
@@ -183,7 +186,7 @@ function checkSelection(plan: Json, ctx: CheckContext): Finding[] {
         : [],
     ),
     ...strings(selection.includeRetired).flatMap((id, index) =>
-      excluded.has(id.toLowerCase())
+      excluded.has(key(id))
         ? [
             finding(
               ctx,
