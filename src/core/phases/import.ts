@@ -403,7 +403,7 @@ function assignTargets(body: Record<string, unknown>): number {
 }
 
 /** Whether the tenant's assignments of an imported object differ from what the deployments ask. */
-function assignmentsDiffer(item: PictureItem, tenantObjects: TenantObjectRecord[]): boolean {
+export function assignmentsDiffer(item: PictureItem, tenantObjects: TenantObjectRecord[]): boolean {
   const current = tenantObjects.find((o) => o.id === item.counterpart!.id)?.assignments ?? [];
   const wanted = ((item.assign!.body.assignments ?? item.assign!.body.mobileAppAssignments) as TenantAssignment[]) ?? [];
   if (wanted.some((a) => a.target.groupId?.includes('{{id:'))) return true;
