@@ -197,7 +197,8 @@ function importedObjectsCheck(s: PrepareSources): ReadinessCheck {
 
 function groupsCheck(s: PrepareSources): ReadinessCheck {
   const { picture, tenantObjects } = s.read;
-  const deployed = new Set(picture.items.filter((i) => i.selected).flatMap((i) => i.deployments.map((d) => d.collectionId)));
+  // Only deployments of objects that are (or will be) in Intune need a group.
+  const deployed = new Set(picture.items.filter((i) => i.selected && (i.counterpart || toCreate(i))).flatMap((i) => i.deployments.map((d) => d.collectionId)));
   const mappings = picture.groups.filter((m) => deployed.has(m.collectionId));
   const unmapped = mappings.filter((m) => m.status === 'unmapped');
   const toCreateGroups = mappings.filter((m) => m.status === 'create');
