@@ -302,21 +302,38 @@ function licenceCheck(s: PrepareSources, plan: MigrationPlan, steps: Step[]): Re
 /** Whether the plan imports profiles of these kinds (selected, in Intune or to be created). */
 const imports = (s: PrepareSources, kinds: string[]) => s.read.picture.items.filter((i) => i.selected && kinds.includes(i.translation.source.kind) && (i.counterpart || toCreate(i)));
 
+/** The role whose host Intune's NDES connector must not share (domain B.1). */
+export const CERTIFICATE_REGISTRATION_POINT = 'SMS Certificate Registration Point';
+
+/** `NDES01.contoso.com` and `ndes01` name the same host. */
+const sameHost = (a: string, b: string) => {
+  const [x, y] = [lower(a), lower(b)];
+  return x === y || x.split('.')[0] === y.split('.')[0];
+};
+
 function ndesCheck(s: PrepareSources, plan: MigrationPlan): ReadinessCheck {
   const title = 'NDES certificate connector';
   const certificates = imports(s, ['scep', 'pfx']);
   const required = plan.prepare?.requireNdesConnector ?? certificates.length > 0;
-  const active = s.ndes.filter((c) => lower(c.state) === 'active');
   const host = (c: NdesConnectorRecord) => c.machineName ?? c.displayName;
+  const crpHosts = (s.read.model.siteSystems ?? []).filter((r) => r.roleName === CERTIFICATE_REGISTRATION_POINT).map((r) => r.serverName);
+  const onCrp = (c: NdesConnectorRecord) => crpHosts.some((h) => sameHost(h, host(c)));
+  const active = s.ndes.filter((c) => lower(c.state) === 'active');
+  const usable = active.filter((c) => !onCrp(c));
   const evidence = [
     `${certificates.length} SCEP/PFX profile(s) imported`,
     `${s.ndes.length} connector(s): ${s.ndes.map((c) => `${host(c)} ${c.state}`).join(', ') || 'none'}`,
+    crpHosts.length ? `ConfigMgr's certificate registration point: ${crpHosts.join(', ')}` : "ConfigMgr's certificate registration point: not found in the site",
   ];
+  for (const c of s.ndes.filter(onCrp)) evidence.push(`${host(c)} is ConfigMgr's certificate registration point host: Intune's connector must run on another server`);
+  const instructions = "Install the Intune Certificate Connector on an NDES server that is not ConfigMgr's certificate registration point, sign it in to this tenant and check that it is active.";
   if (!required) return check('ndes-connector', title, 'ok', 'not needed: no SCEP or PFX profile is imported', evidence);
-  if (active.length) return check('ndes-connector', title, 'ok', `active on ${active.map(host).join(', ')}`, evidence);
-  return check('ndes-connector', title, 'blocking', s.ndes.length ? 'no NDES connector is active' : 'no NDES connector is installed', evidence, {
-    instructions: 'Install (or restart) the Intune Certificate Connector on an NDES server that is not ConfigMgr\'s certificate registration point, and sign it in to this tenant.',
-  });
+  if (usable.length === 0) {
+    const summary = active.length ? `the only active NDES connector runs on ConfigMgr's certificate registration point (${active.map(host).join(', ')})` : s.ndes.length ? 'no NDES connector is active' : 'no NDES connector is installed';
+    return check('ndes-connector', title, 'blocking', summary, evidence, { instructions });
+  }
+  if (usable.length < active.length) return check('ndes-connector', title, 'warning', `active on ${usable.map(host).join(', ')}; another active one runs on ConfigMgr's certificate registration point`, evidence, { instructions: 'Remove the connector on the certificate registration point host.' });
+  return check('ndes-connector', title, 'ok', `active on ${usable.map(host).join(', ')}`, evidence);
 }
 
 function exchangeCheck(s: PrepareSources, plan: MigrationPlan): ReadinessCheck {

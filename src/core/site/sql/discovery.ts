@@ -1,6 +1,6 @@
 // Discovery data: users (v_R_User + v_RA_User_UserGroupName), user groups (v_R_UserGroup),
 // devices (v_R_System) and user-device affinity (v_UsersPrimaryMachines).
-import type { Affinity, Device, User, UserGroup } from '../model';
+import type { Affinity, Device, SiteSystem, User, UserGroup } from '../model';
 import type { SqlConnection } from './connection';
 
 export async function readUsers(db: SqlConnection, signal?: AbortSignal): Promise<User[]> {
@@ -59,4 +59,11 @@ export async function readAffinities(db: SqlConnection, signal?: AbortSignal): P
   const rows = await db.query<{ UserResourceID: number; MachineID: number }>(
     'v_UsersPrimaryMachines', 'SELECT UserResourceID, MachineID FROM v_UsersPrimaryMachines ORDER BY UserResourceID, MachineID', [], signal);
   return rows.map((a) => ({ userResourceId: a.UserResourceID, deviceResourceId: a.MachineID }));
+}
+
+/** Site system roles (`v_SystemResourceList`): phase 2 needs the certificate registration point's host. */
+export async function readSiteSystems(db: SqlConnection, signal?: AbortSignal): Promise<SiteSystem[]> {
+  const rows = await db.query<{ ServerName: string | null; RoleName: string | null }>(
+    'v_SystemResourceList', 'SELECT ServerName, RoleName FROM v_SystemResourceList ORDER BY ServerName, RoleName', [], signal);
+  return rows.filter((r) => r.ServerName && r.RoleName).map((r) => ({ serverName: r.ServerName!, roleName: r.RoleName! }));
 }

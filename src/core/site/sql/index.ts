@@ -7,7 +7,7 @@ import { readApplications, readAppAssignments } from './applications';
 import { readCollections } from './collections';
 import { readCiAssignments, readConfigurationItems } from './configuration-items';
 import { SiteSqlError, SqlConnection, sqlOrigin, type SqlConnectOptions } from './connection';
-import { readAffinities, readDevices, readUserGroups, readUsers } from './discovery';
+import { readAffinities, readDevices, readSiteSystems, readUserGroups, readUsers } from './discovery';
 
 export { SiteSqlError } from './connection';
 export { PASSWORD_ENV, loginName } from './login';
@@ -43,7 +43,7 @@ export class SqlSiteSource implements SiteSource {
       throw error;
     });
     try {
-      const [collections, users, userGroups, devices, affinities, cis, ciAssignments, applications, appAssignments] = await Promise.all([
+      const [collections, users, userGroups, devices, affinities, cis, ciAssignments, applications, appAssignments, siteSystems] = await Promise.all([
         run(readCollections(db, both)),
         run(readUsers(db, both)),
         run(readUserGroups(db, both)),
@@ -53,6 +53,7 @@ export class SqlSiteSource implements SiteSource {
         run(readCiAssignments(db, both)),
         run(readApplications(db, both)),
         run(readAppAssignments(db, both)),
+        run(readSiteSystems(db, both)),
       ]);
       return {
         siteCode: this.config.siteCode,
@@ -60,7 +61,7 @@ export class SqlSiteSource implements SiteSource {
         collections, users, userGroups, devices, affinities,
         configurationItems: cis.configurationItems,
         baselines: cis.baselines,
-        ciAssignments, applications, appAssignments,
+        ciAssignments, applications, appAssignments, siteSystems,
       };
     } catch (error) {
       // Report the first real failure, not the cancellations it caused in its siblings.
