@@ -46,7 +46,7 @@ function sources(m: SiteModel, users: TenantUserLicence[], over: Partial<Prepare
     ],
     ndes: [{ id: 'n2', displayName: 'NDES02.contoso.com', machineName: 'NDES02.contoso.com', state: 'active' }],
     exchange: [{ id: 'x', status: 'connected', serverName: 'mail.contoso.com' }],
-    authority: 'sccm', tenantId: 't', scepProfiles: [],
+    authority: 'sccm', tenantId: 't', scepProfiles: [], groupMembers: [], userIds: new Map(), baseUrl: 'https://graph.test',
     ...over,
   };
 }
@@ -138,5 +138,23 @@ describe('prepare checks (pure)', () => {
     const fine = assessReadiness(sources(model([1]), [tenantUser(1, { licensed: true })], { scepProfiles: [{ ...profile, urls: [url] }] }, plan), plan);
     assert.equal(fine.steps.length, 0);
     assert.equal(stateOf(fine, 'scep-url'), 'ok');
+  });
+
+  it('groups: members that differ from the collection are shown; a group cm2intune created is filled, a synced one is not', () => {
+    const m = model([1, 2, 3]);
+    const users = [1, 2, 3].map((n) => tenantUser(n, { licensed: true }));
+    const group = (own: boolean) => ({ collectionId: 'P0100014', groupId: 'g1', groupName: 'Intune Users', own, upns: ['user1@contoso.com', 'user9@contoso.com'] });
+    const synced = assessReadiness(sources(m, users, { groupMembers: [group(false)] }), PLAN);
+    const check = synced.checks.find((c) => c.id === 'groups')!;
+    assert.equal(check.state, 'warning');
+    assert.ok(check.evidence.some((e) => /2 member\(s\) missing \(user2@contoso.com, user3@contoso.com\), 1 not in the collection \(user9@contoso.com\)/.test(e)), check.evidence.join('\n'));
+    assert.equal(synced.steps.length, 0, 'a synced group follows AD: no fix');
+    const own = assessReadiness(sources(m, users, { groupMembers: [group(true)], userIds: new Map([['user2@contoso.com', 'id-2'], ['user3@contoso.com', 'id-3']]) }), PLAN);
+    assert.equal(own.steps.length, 1);
+    assert.equal(own.steps[0].action, 'addMembers');
+    assert.equal(own.steps[0].request.path, '/groups/g1');
+    assert.deepEqual((own.steps[0].request.body as Record<string, string[]>)['members@odata.bind'], ['https://graph.test/v1.0/directoryObjects/id-2', 'https://graph.test/v1.0/directoryObjects/id-3']);
+    const same = assessReadiness(sources(m, users, { groupMembers: [{ ...group(true), upns: ['user1@contoso.com', 'user2@contoso.com', 'user3@contoso.com'] }] }), PLAN);
+    assert.equal(same.checks.find((c) => c.id === 'groups')!.state, 'ok');
   });
 });

@@ -328,7 +328,7 @@ async function findByMarker(graph: GraphPort, step: Step, sentAt: number, cache:
   return objects.find((o) => o.resource === resource && parseMarker(o.description) === step.key)?.id ?? null;
 }
 
-function memberSteps(graph: GraphPort, collectionId: string, displayName: string, userIds: string[]): Step[] {
+export function memberSteps(graph: Pick<GraphPort, 'baseUrl'>, collectionId: string, displayName: string, userIds: string[]): Step[] {
   const key = GROUP_KEY(collectionId);
   const steps: Step[] = [];
   for (let n = 0; n * 20 < userIds.length; n++) {
@@ -350,7 +350,7 @@ function memberSteps(graph: GraphPort, collectionId: string, displayName: string
 }
 
 /** The UPNs of a collection's members (those that have one), as a created group gets them. */
-function collectionUpns(model: SiteModel, collectionId: string): string[] {
+export function collectionUpns(model: SiteModel, collectionId: string): string[] {
   const upns = new Map(model.users.map((u) => [u.resourceId, u.upn]));
   const collection = model.collections.find((c) => c.id === collectionId);
   return (collection?.memberResourceIds ?? []).map((id) => upns.get(id)).filter((u): u is string => Boolean(u));
@@ -375,10 +375,10 @@ async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSign
   return { ids, unknown: upns.filter((u) => !found.has(u.toLowerCase())) };
 }
 
-const MEMBER_FIELDS: Record<string, FieldRule> = { id: 'string', userPrincipalName: 'string?' };
+export const MEMBER_FIELDS: Record<string, FieldRule> = { id: 'string', userPrincipalName: 'string?' };
 
 /** A list whose items must have the fields read from them; a list of anything else stops the run. */
-async function listChecked<T>(graph: GraphPort, path: string, fields: Record<string, FieldRule>, what: string, options: RequestOptions): Promise<T[]> {
+export async function listChecked<T>(graph: GraphPort, path: string, fields: Record<string, FieldRule>, what: string, options: RequestOptions): Promise<T[]> {
   const items = await graph.listAll<T>(path, options);
   const problem = fieldsProblem(items, fields, what);
   if (problem) throw new GraphMalformedResponseError('GET', path, 200, problem);

@@ -13,7 +13,7 @@ import {
   type ExchangeConnectorRecord, type NdesConnectorRecord, type TenantSku, type TenantUserLicence,
 } from '../tenant/readiness';
 import { executeSteps, type StepOutcome } from './execute';
-import { assignmentsDiffer, readImportPicture, toCreate, type ImportRead } from './import';
+import { assignmentsDiffer, collectionUpns, listChecked, MEMBER_FIELDS, memberSteps, readImportPicture, toCreate, type ImportRead } from './import';
 import type { Step } from './steps';
 import { UserError } from '../errors';
 
@@ -72,6 +72,21 @@ export interface PrepareSources {
   tenantId: string;
   /** Imported SCEP profiles (found by marker) and their server URLs as Intune has them. */
   scepProfiles: ScepProfileRecord[];
+  /** The members (UPNs) of each group a deployed collection maps to. */
+  groupMembers: GroupMembersRecord[];
+  /** Entra ID ids of the collection members missing from groups cm2intune created, by lower-case UPN. */
+  userIds: Map<string, string>;
+  /** The Graph base URL, for member binds (`…/v1.0/directoryObjects/{id}`). */
+  baseUrl: string;
+}
+
+export interface GroupMembersRecord {
+  collectionId: string;
+  groupId: string;
+  groupName: string;
+  /** A group cm2intune created for the collection (it may fill it). */
+  own: boolean;
+  upns: string[];
 }
 
 const FIRST = 5;
@@ -130,7 +145,22 @@ export async function readPrepareSources(session: MigrationSession, options: { w
     readMdmAuthority(graph, signal),
   ]);
   const scepProfiles = await readScepProfiles(graph, read, signal);
-  return { read, subjects, users, skus, ndes, exchange, authority, tenantId: session.tenantId, scepProfiles };
+  const groupMembers: GroupMembersRecord[] = [];
+  for (const m of deployedMappings(read)) {
+    const group = m.groups[0];
+    if (m.status !== 'mapped' || !group?.id) continue;
+    const members = await listChecked<{ userPrincipalName?: string | null }>(graph, `/groups/${group.id}/members`, MEMBER_FIELDS, 'group member', { query: { $select: 'id,userPrincipalName', $top: 999 }, signal });
+    groupMembers.push({ collectionId: m.collectionId, groupId: group.id, groupName: group.displayName, own: read.ownGroups.get(m.collectionId) === group.id, upns: members.flatMap((x) => (x.userPrincipalName ? [lower(x.userPrincipalName)] : [])) });
+  }
+  const missingFromOwn = groupMembers.filter((g) => g.own).flatMap((g) => collectionUpns(read.model, g.collectionId).filter((u) => !g.upns.includes(lower(u))));
+  const userIds = new Map((await findUsers(graph, { sids: [], upns: missingFromOwn }, signal)).map((u) => [lower(u.userPrincipalName), u.id]));
+  return { read, subjects, users, skus, ndes, exchange, authority, tenantId: session.tenantId, scepProfiles, groupMembers, userIds, baseUrl: graph.baseUrl };
+}
+
+/** The group mappings of the collections that objects in Intune (or about to be) are deployed to. */
+function deployedMappings(read: ImportRead) {
+  const deployed = new Set(read.picture.items.filter((i) => i.selected && (i.counterpart || toCreate(i))).flatMap((i) => i.deployments.map((d) => d.collectionId)));
+  return read.picture.groups.filter((m) => deployed.has(m.collectionId));
 }
 
 async function readScepProfiles(graph: GraphPort, read: ImportRead, signal?: AbortSignal): Promise<ScepProfileRecord[]> {
@@ -149,7 +179,7 @@ export function assessReadiness(sources: PrepareSources, plan: MigrationPlan, op
   const checks: ReadinessCheck[] = [
     tenantCheck(sources),
     importedObjectsCheck(sources),
-    groupsCheck(sources),
+    groupsCheck(sources, steps),
     licenceCheck(sources, plan, steps),
     ndesCheck(sources, plan),
     exchangeCheck(sources, plan),
@@ -195,11 +225,10 @@ function importedObjectsCheck(s: PrepareSources): ReadinessCheck {
   return check('imported-objects', 'Imported objects', 'ok', `${imported.length} selected object(s) in Intune`, evidence);
 }
 
-function groupsCheck(s: PrepareSources): ReadinessCheck {
+function groupsCheck(s: PrepareSources, steps: Step[]): ReadinessCheck {
   const { picture, tenantObjects } = s.read;
   // Only deployments of objects that are (or will be) in Intune need a group.
-  const deployed = new Set(picture.items.filter((i) => i.selected && (i.counterpart || toCreate(i))).flatMap((i) => i.deployments.map((d) => d.collectionId)));
-  const mappings = picture.groups.filter((m) => deployed.has(m.collectionId));
+  const mappings = deployedMappings(s.read);
   const unmapped = mappings.filter((m) => m.status === 'unmapped');
   const toCreateGroups = mappings.filter((m) => m.status === 'create');
   const missingAssignments = picture.items.filter((i) => i.selected && i.counterpart && i.assign && assignmentsDiffer(i, tenantObjects));
@@ -207,6 +236,25 @@ function groupsCheck(s: PrepareSources): ReadinessCheck {
   for (const m of unmapped) evidence.push(`collection "${m.collectionName}" (${m.collectionId}) has no group: ${m.reason}`);
   if (toCreateGroups.length) evidence.push(`${toCreateGroups.length} group(s) to create: ${firstNames(toCreateGroups.map((m) => m.collectionName))}`);
   if (missingAssignments.length) evidence.push(`${missingAssignments.length} imported object(s) lack assignments: ${firstNames(missingAssignments.map((i) => i.translation.source.name))}`);
+  // Members: the group should hold the collection's effective members (those with a UPN).
+  const fixSteps: string[] = [];
+  let differing = 0;
+  for (const g of s.groupMembers) {
+    const wanted = collectionUpns(s.read.model, g.collectionId);
+    const wantedSet = new Set(wanted.map(lower));
+    const missing = wanted.filter((u) => !g.upns.includes(lower(u)));
+    const extra = g.upns.filter((u) => !wantedSet.has(u));
+    if (missing.length === 0 && extra.length === 0) continue;
+    differing++;
+    evidence.push(`group "${g.groupName}" for collection ${g.collectionId}: ${missing.length} member(s) missing${missing.length ? ` (${firstNames(missing)})` : ''}, ${extra.length} not in the collection${extra.length ? ` (${firstNames(extra)})` : ''}`);
+    if (g.own && missing.length) {
+      const ids = missing.flatMap((u) => s.userIds.get(lower(u)) ?? []);
+      // The group exists: its id stands in for the placeholder the member steps need.
+      const memberFix = memberSteps({ baseUrl: s.baseUrl }, g.collectionId, g.groupName, ids).map((step) => ({ ...step, needs: [], request: { ...step.request, path: `/groups/${g.groupId}` } }));
+      steps.push(...memberFix);
+      fixSteps.push(...memberFix.map((x) => x.id));
+    }
+  }
   if (unmapped.length) {
     return check('groups', 'Groups and assignments', 'blocking', `${unmapped.length} deployed collection(s) have no group`, evidence, {
       instructions: 'Map each collection to an Entra ID group in the plan (groups.map), or let cm2intune create them (groups.createMissing), then run `cm2intune import`.',
@@ -217,7 +265,13 @@ function groupsCheck(s: PrepareSources): ReadinessCheck {
       instructions: 'Run `cm2intune import`: it creates the missing groups and adds the missing assignments.',
     });
   }
-  return check('groups', 'Groups and assignments', 'ok', `every deployed collection has a group and every imported object its assignments`, evidence);
+  if (differing) {
+    return check('groups', 'Groups and assignments', 'warning', `${differing} group(s) differ from their collection's members`, evidence, {
+      fixSteps,
+      instructions: 'Groups synced from Active Directory follow AD: change the AD group, or map the collection to another group. cm2intune fills the groups it created (--fix).',
+    });
+  }
+  return check('groups', 'Groups and assignments', 'ok', `every deployed collection has a group with its members, and every imported object its assignments`, evidence);
 }
 
 /** The SKU the plan lets cm2intune assign (`prepare.assignLicenseSku`: skuId or part number). */
