@@ -93,6 +93,8 @@ describe('cm2intune prepare on the sandbox world', () => {
     assert.equal(state(up.json, 'ndes-connector'), 'ok');
     assert.equal(state(up.json, 'exchange-connector'), 'ok');
     assert.equal(state(up.json, 'tenant'), 'ok');
+    // The world's terms moved to Intune with the tenant, unassigned: a warning, not a block.
+    assert.equal(state(up.json, 'terms'), 'warning');
   });
 
   it('SCEP URL: an imported profile pointing elsewhere gets the plan\'s URL with --fix', async () => {

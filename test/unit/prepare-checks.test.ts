@@ -46,7 +46,7 @@ function sources(m: SiteModel, users: TenantUserLicence[], over: Partial<Prepare
     ],
     ndes: [{ id: 'n2', displayName: 'NDES02.contoso.com', machineName: 'NDES02.contoso.com', state: 'active' }],
     exchange: [{ id: 'x', status: 'connected', serverName: 'mail.contoso.com' }],
-    authority: 'sccm', tenantId: 't', scepProfiles: [], groupMembers: [], userIds: new Map(), baseUrl: 'https://graph.test',
+    authority: 'sccm', tenantId: 't', scepProfiles: [], groupMembers: [], userIds: new Map(), baseUrl: 'https://graph.test', terms: [], termsGroupMembers: new Map(),
     ...over,
   };
 }
@@ -156,5 +156,19 @@ describe('prepare checks (pure)', () => {
     assert.deepEqual((own.steps[0].request.body as Record<string, string[]>)['members@odata.bind'], ['https://graph.test/v1.0/directoryObjects/id-2', 'https://graph.test/v1.0/directoryObjects/id-3']);
     const same = assessReadiness(sources(m, users, { groupMembers: [{ ...group(true), upns: ['user1@contoso.com', 'user2@contoso.com', 'user3@contoso.com'] }] }), PLAN);
     assert.equal(same.checks.find((c) => c.id === 'groups')!.state, 'ok');
+  });
+
+  it('terms: a warning naming the users no terms policy is assigned to; ok once a group covering them has it', () => {
+    const m = model([1, 2]);
+    const users = [1, 2].map((n) => tenantUser(n, { licensed: true }));
+    const terms = [{ id: 't1', displayName: 'Contoso Terms of Use', groupIds: [] as string[], allUsers: false }];
+    const unassigned = assessReadiness(sources(m, users, { terms }), PLAN).checks.find((c) => c.id === 'terms')!;
+    assert.equal(unassigned.state, 'warning');
+    assert.ok(unassigned.evidence.some((e) => /2 user\(s\) no terms policy is assigned to: user1@contoso.com, user2@contoso.com/.test(e)));
+    const half = assessReadiness(sources(m, users, { terms: [{ ...terms[0], groupIds: ['g1'] }], termsGroupMembers: new Map([['g1', ['user1@contoso.com']]]) }), PLAN).checks.find((c) => c.id === 'terms')!;
+    assert.ok(half.evidence.some((e) => /1 user\(s\) .*: user2@contoso.com$/.test(e)));
+    const all = assessReadiness(sources(m, users, { terms: [{ ...terms[0], groupIds: ['g1'] }], termsGroupMembers: new Map([['g1', ['user1@contoso.com', 'user2@contoso.com']]]) }), PLAN);
+    assert.equal(all.checks.find((c) => c.id === 'terms')!.state, 'ok');
+    assert.equal(assessReadiness(sources(m, users), PLAN).checks.find((c) => c.id === 'terms')!.state, 'ok', 'none anywhere');
   });
 });

@@ -9,8 +9,8 @@ import type { SiteModel, User } from '../site/model';
 import type { MigrationPlan } from '../plan/types';
 import type { GraphPort } from '../tenant/graph-port';
 import {
-  findUsers, hasIntunePlan, INTUNE_SERVICE_PLAN, readExchangeConnectors, readMdmAuthority, readNdesConnectors, readScepUrls, readSkus,
-  type ExchangeConnectorRecord, type NdesConnectorRecord, type TenantSku, type TenantUserLicence,
+  findUsers, hasIntunePlan, INTUNE_SERVICE_PLAN, readExchangeConnectors, readMdmAuthority, readNdesConnectors, readScepUrls, readSkus, readTerms,
+  type ExchangeConnectorRecord, type NdesConnectorRecord, type TenantSku, type TenantUserLicence, type TermsRecord,
 } from '../tenant/readiness';
 import { executeSteps, type StepOutcome } from './execute';
 import { assignmentsDiffer, collectionUpns, listChecked, MEMBER_FIELDS, memberSteps, readImportPicture, toCreate, type ImportRead } from './import';
@@ -19,7 +19,7 @@ import { UserError } from '../errors';
 
 export type CheckState = 'ok' | 'warning' | 'blocking';
 
-export type CheckId = 'tenant' | 'imported-objects' | 'groups' | 'licences' | 'ndes-connector' | 'exchange-connector' | 'scep-url';
+export type CheckId = 'tenant' | 'imported-objects' | 'groups' | 'licences' | 'ndes-connector' | 'exchange-connector' | 'scep-url' | 'terms';
 
 export interface ReadinessCheck {
   id: CheckId;
@@ -78,6 +78,10 @@ export interface PrepareSources {
   userIds: Map<string, string>;
   /** The Graph base URL, for member binds (`…/v1.0/directoryObjects/{id}`). */
   baseUrl: string;
+  /** The tenant's terms-and-conditions policies (hybrid ones moved to Intune with the tenant). */
+  terms: TermsRecord[];
+  /** Members (lower-case UPNs) of the groups the terms are assigned to, by group id. */
+  termsGroupMembers: Map<string, string[]>;
 }
 
 export interface GroupMembersRecord {
@@ -154,7 +158,14 @@ export async function readPrepareSources(session: MigrationSession, options: { w
   }
   const missingFromOwn = groupMembers.filter((g) => g.own).flatMap((g) => collectionUpns(read.model, g.collectionId).filter((u) => !g.upns.includes(lower(u))));
   const userIds = new Map((await findUsers(graph, { sids: [], upns: missingFromOwn }, signal)).map((u) => [lower(u.userPrincipalName), u.id]));
-  return { read, subjects, users, skus, ndes, exchange, authority, tenantId: session.tenantId, scepProfiles, groupMembers, userIds, baseUrl: graph.baseUrl };
+  const terms = await readTerms(graph, signal);
+  const termsGroupMembers = new Map<string, string[]>();
+  for (const id of new Set(terms.flatMap((t) => t.groupIds))) {
+    // direct members: a user in a nested group is reported as not covered (a warning, not a block)
+    const members = await listChecked<{ userPrincipalName?: string | null }>(graph, `/groups/${id}/members`, MEMBER_FIELDS, 'group member', { query: { $select: 'id,userPrincipalName', $top: 999 }, signal });
+    termsGroupMembers.set(id, members.flatMap((x) => (x.userPrincipalName ? [lower(x.userPrincipalName)] : [])));
+  }
+  return { read, subjects, users, skus, ndes, exchange, authority, tenantId: session.tenantId, scepProfiles, groupMembers, userIds, baseUrl: graph.baseUrl, terms, termsGroupMembers };
 }
 
 /** The group mappings of the collections that objects in Intune (or about to be) are deployed to. */
@@ -184,6 +195,7 @@ export function assessReadiness(sources: PrepareSources, plan: MigrationPlan, op
     ndesCheck(sources, plan),
     exchangeCheck(sources, plan),
     scepUrlCheck(sources, plan, steps),
+    termsCheck(sources),
   ];
   return { wave: options.wave, checks, steps, blocking: checks.filter((c) => c.state === 'blocking').length };
 }
@@ -426,6 +438,22 @@ function scepUrlCheck(s: PrepareSources, plan: MigrationPlan, steps: Step[]): Re
   }));
   steps.push(...fixSteps);
   return check('scep-url', title, 'warning', `${stale.length} imported SCEP profile(s) don't point to ${url}`, [...evidence, ...stale.map((p) => `"${p.name}": ${p.urls.join(', ') || '(none)'}`)], { fixSteps: fixSteps.map((x) => x.id) });
+}
+
+function termsCheck(s: PrepareSources): ReadinessCheck {
+  const title = 'Terms and conditions';
+  const onSite = s.read.picture.items.filter((i) => i.translation.source.kind === 'termsAndConditions');
+  const evidence = [`${onSite.length} on the site, ${s.terms.length} in the tenant: ${s.terms.map((t) => `"${t.displayName}"`).join(', ') || 'none'}`];
+  if (onSite.length === 0 && s.terms.length === 0) return check('terms', title, 'ok', 'none on the site or in the tenant', evidence);
+  const covered = (subject: PrepareSubject) => s.terms.some((t) => t.allUsers || t.groupIds.some((g) => (s.termsGroupMembers.get(g) ?? []).includes(lower(subject.upn ?? subject.label))));
+  const uncovered = s.subjects.filter((x) => !covered(x));
+  if (uncovered.length === 0) return check('terms', title, 'ok', `assigned to a group that covers all ${s.subjects.length} user(s)`, evidence);
+  evidence.push(`${uncovered.length} user(s) no terms policy is assigned to: ${firstNames(uncovered.map((x) => x.label))}`);
+  return check('terms', title, 'warning', s.terms.length ? `the terms are not assigned to ${uncovered.length} of the users` : 'the site has terms and conditions, and the tenant has none yet', evidence, {
+    instructions: s.terms.length
+      ? 'Assign the terms and conditions (Intune admin center > Tenant administration > Terms and conditions) to a group that holds the users who move: they migrated with the tenant, unassigned.'
+      : 'The terms move to Intune with the tenant (mixed authority or the authority change); assign them then.',
+  });
 }
 
 export interface PrepareRun {

@@ -135,3 +135,30 @@ export async function readScepUrls(graph: GraphPort, id: string, odataType: stri
   }
   return (urls as string[] | undefined) ?? [];
 }
+
+export interface TermsRecord {
+  id: string;
+  displayName: string;
+  /** Group ids it is assigned to; `all` when it targets all (licensed) users. */
+  groupIds: string[];
+  allUsers: boolean;
+}
+
+/** The tenant's terms-and-conditions policies and whom they are assigned to. */
+export async function readTerms(graph: GraphPort, signal?: AbortSignal): Promise<TermsRecord[]> {
+  const path = '/deviceManagement/termsAndConditions';
+  const items = await graph.listAll<{ id: string; displayName?: string | null; assignments?: { target: { '@odata.type': string; groupId?: string | null } }[] }>(path, { query: { $expand: 'assignments' }, signal });
+  const assignments = items.flatMap((t) => t.assignments ?? []);
+  malformed(`/v1.0${path}`, fieldsProblem(items, { id: 'string', displayName: 'string?', assignments: 'array?' }, 'terms and conditions')
+    ?? fieldsProblem(assignments, { target: 'object' }, 'terms assignment')
+    ?? fieldsProblem(assignments.map((a) => a.target), { '@odata.type': 'string', groupId: 'string?' }, 'terms assignment target'));
+  return items.map((t) => {
+    const targets = (t.assignments ?? []).map((a) => a.target);
+    return {
+      id: t.id,
+      displayName: t.displayName ?? '',
+      groupIds: targets.flatMap((x) => (x.groupId && /groupAssignmentTarget$/i.test(x['@odata.type']) && !/exclusion/i.test(x['@odata.type']) ? [x.groupId] : [])),
+      allUsers: targets.some((x) => /allLicensedUsersAssignmentTarget$/i.test(x['@odata.type'])),
+    };
+  });
+}
