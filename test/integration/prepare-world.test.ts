@@ -105,7 +105,9 @@ describe('cm2intune prepare on the sandbox world', () => {
     const scepFixes = before.json.fixes.filter((f) => f.id.startsWith('scep-url:'));
     assert.ok(scepFixes.length > 0);
     assert.ok(scepFixes.every((f) => f.request.body.scepServerUrls[0] === url));
-    await cli('prepare', '--plan', planFile, '--fix', '--yes');
+    // --json with fixes that run: one document, the table after them.
+    const fixedJson = await checks('--fix', '--yes');
+    assert.equal(state(fixedJson.json, 'scep-url'), 'ok');
     const afterFix = await checks();
     assert.equal(state(afterFix.json, 'scep-url'), 'ok');
     assert.deepEqual(afterFix.json.fixes.filter((f) => f.id.startsWith('scep-url:')), []);
@@ -139,6 +141,7 @@ describe('cm2intune prepare on the sandbox world', () => {
     const a = skusAfter.find((s: any) => s.skuPartNumber === 'INTUNE_A');
     assert.ok(a.consumedUnits <= a.prepaidUnits.enabled);
     const second = await checks('--fix', '--dry-run');
+    assert.equal(second.json.ready, false, 'users without a seat still block');
     assert.deepEqual(second.json.fixes, [], 'a second --fix proposes nothing');
     const again = await cli('prepare', '--plan', planFile, '--fix', '--yes');
     assert.match(again.out, /Nothing to fix/);

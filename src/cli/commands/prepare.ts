@@ -47,7 +47,9 @@ unreadable plan, 130 stopped by you.`,
       let readiness = assessReadiness(await readPrepareSources(session, { wave, signal: controller.signal }), session.plan, { wave });
       const context = { plan: basename(session.planFile), tenant };
       const show = () => io.out(values.json ? JSON.stringify(readinessToJson(readiness), null, 2) : readinessToText(readiness, context).trimEnd());
-      show();
+      // --json prints one document: the table after the fixes when they run, else the table now.
+      const runsFixes = fixing && readiness.steps.length > 0;
+      if (!(values.json && runsFixes)) show();
       if (!values.fix || readiness.steps.length === 0) {
         if (values.fix && !values.json) io.out('Nothing to fix.');
         return readiness.blocking ? 1 : 0;
@@ -67,8 +69,10 @@ unreadable plan, 130 stopped by you.`,
       });
       // What the fixes changed, read again: the table after them is the truth, not the plan of them.
       readiness = assessReadiness(await readPrepareSources(session, { wave, signal: controller.signal }), session.plan, { wave });
-      io.out('');
-      io.out(`After the fixes (${run.done} done, ${run.failed} failed):`);
+      if (!values.json) {
+        io.out('');
+        io.out(`After the fixes (${run.done} done, ${run.failed} failed):`);
+      }
       show();
       return run.failed || readiness.blocking ? 1 : 0;
     } catch (error) {
