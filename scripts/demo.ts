@@ -11,7 +11,13 @@ import { main, processIo } from '../src/cli/main';
 import { openSandboxWorld, WORLD_PLAN_FILE, worldPlan, type OpenedWorld } from '../src/sandbox';
 
 /** Three unlicensed users (with a usage location) and two licensed ones of the sample site. */
-const PILOT = ['jose.odegard@contoso.com', 'sofia.lindqvist@contoso.com', 'annamaria.dubois@contoso.com', 'bjorn.fernandez@contoso.com', 'sofia.garcia@contoso.com'];
+const PILOT = [
+  'jose.odegard@contoso.com',
+  'sofia.lindqvist@contoso.com',
+  'annamaria.dubois@contoso.com',
+  'bjorn.fernandez@contoso.com',
+  'sofia.garcia@contoso.com',
+];
 
 /** The world's plan with a pilot wave and the licence phase 2 may assign (INTUNE_A: 25 seats). */
 function demoPlanText(): string {
@@ -28,12 +34,17 @@ function demoPlanText(): string {
 async function stageNdes(opened: OpenedWorld, state: 'wrong' | 'healthy'): Promise<void> {
   if (opened.world) {
     if (state === 'healthy') opened.world.setConnectors({ ndes: 'healthy' });
-    else opened.world.tenantServer.update((t) => {
-      t.ndesConnectors = t.ndesConnectors.filter((c) => /ndes01/i.test(String(c.machineName))).map((c) => ({ ...c, state: 'active' }));
-    });
+    else
+      opened.world.tenantServer.update((t) => {
+        t.ndesConnectors = t.ndesConnectors.filter((c) => /ndes01/i.test(String(c.machineName))).map((c) => ({ ...c, state: 'active' }));
+      });
     return;
   }
-  await fetch(`${opened.tenant.url}/_sandbox/world/connectors`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ndes: state === 'healthy' ? 'healthy' : 'inactive' }) });
+  await fetch(`${opened.tenant.url}/_sandbox/world/connectors`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ndes: state === 'healthy' ? 'healthy' : 'inactive' }),
+  });
 }
 
 const root = join(__dirname, '..');
@@ -44,11 +55,18 @@ const planArg = relative(root, planFile);
 async function demo(): Promise<number> {
   mkdirSync(demoDir, { recursive: true });
   const say = (line: string) => processIo.out(`\n== ${line}`);
-  say('Starting the sandbox world in .demo/: the sample ConfigMgr site "Contoso" (SQL over TDS with TLS, loopback only) and the sandbox tenant (not Microsoft Graph)');
+  say(
+    'Starting the sandbox world in .demo/: the sample ConfigMgr site "Contoso" (SQL over TDS with TLS, loopback only) and the sandbox tenant (not Microsoft Graph)',
+  );
   const world = await openSandboxWorld({ dir: demoDir });
   try {
     // An older demo left a plan that named a port of the site; the world's plan names the folder.
-    if (!existsSync(planFile) || !readFileSync(planFile, 'utf8').includes('"world"') || !readFileSync(planFile, 'utf8').includes('"assignLicenseSku"')) writeFileSync(planFile, demoPlanText());
+    if (
+      !existsSync(planFile) ||
+      !readFileSync(planFile, 'utf8').includes('"world"') ||
+      !readFileSync(planFile, 'utf8').includes('"assignLicenseSku"')
+    )
+      writeFileSync(planFile, demoPlanText());
     const io = { ...processIo, cwd: root };
 
     say('Phase 1: preview and import into the sandbox tenant');

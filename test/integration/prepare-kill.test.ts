@@ -14,7 +14,15 @@ import { importInProcess, openWorld, spawnCli, startContosoSite, waitFor, type I
 /** Who holds which licence and how many seats each SKU uses: what the fixes change. */
 function licences(state: SandboxState) {
   return {
-    users: Object.fromEntries(state.users.map((u) => [String(u.userPrincipalName), ((u.assignedLicenses ?? []) as { skuId: string }[]).map((l) => l.skuId).sort().join(',')])),
+    users: Object.fromEntries(
+      state.users.map((u) => [
+        String(u.userPrincipalName),
+        ((u.assignedLicenses ?? []) as { skuId: string }[])
+          .map((l) => l.skuId)
+          .sort()
+          .join(','),
+      ]),
+    ),
     seats: Object.fromEntries(state.subscribedSkus.map((s) => [String(s.skuPartNumber), Number(s.consumedUnits)])),
   };
 }
@@ -31,7 +39,11 @@ describe('prepare --fix: kill -9 during the fixes, then resume', () => {
   });
 
   async function prepared(): Promise<ImportWorld> {
-    const w = await openWorld(site, { throttle: false }, { prepare: { scepServerUrl: 'https://ndes.contoso.com/certsrv/mscep/mscep.dll', assignLicenseSku: 'INTUNE_A' } });
+    const w = await openWorld(
+      site,
+      { throttle: false },
+      { prepare: { scepServerUrl: 'https://ndes.contoso.com/certsrv/mscep/mscep.dll', assignLicenseSku: 'INTUNE_A' } },
+    );
     worlds.push(w);
     const imported = await importInProcess(w.planFile, site.password);
     assert.equal(imported.run.failed, 0);
@@ -47,13 +59,24 @@ describe('prepare --fix: kill -9 during the fixes, then resume', () => {
 
     const w = await prepared();
     const ledger = ledgerPathFor(w.planFile);
-    const journal = () => { try { return readFileSync(ledger, 'utf8'); } catch { return ''; } };
+    const journal = () => {
+      try {
+        return readFileSync(ledger, 'utf8');
+      } catch {
+        return '';
+      }
+    };
     const imported = journal().length;
     w.sandbox.faults.inject({ kind: 'latency', ms: 1500 });
     const { child, result } = fix(w);
     let exited = false;
     void result.then(() => (exited = true));
-    await waitFor('the fixes\' intents in the journal', () => (/"t":"intent".*"action":"assignLicense"/.test(journal()) || exited ? true : undefined), 60_000, 2);
+    await waitFor(
+      "the fixes' intents in the journal",
+      () => (/"t":"intent".*"action":"assignLicense"/.test(journal()) || exited ? true : undefined),
+      60_000,
+      2,
+    );
     child.kill('SIGKILL');
     const killed = await result;
     assert.equal(killed.signal, 'SIGKILL', 'killed before it finished');

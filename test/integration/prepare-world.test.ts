@@ -10,8 +10,16 @@ import type { CliIo } from '../../src/cli/cli';
 import type { SandboxWorld } from '../../src/sandbox/world/index';
 import { graph, isLicensed, openWorld, removeDir, tempDir } from './sandbox-world-support';
 
-interface Run { code: number; out: string; err: string }
-interface JsonCheck { id: string; state: string; evidence: string[] }
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+interface JsonCheck {
+  id: string;
+  state: string;
+  evidence: string[];
+}
 
 describe('cm2intune prepare on the sandbox world', () => {
   let dir: string;
@@ -20,8 +28,17 @@ describe('cm2intune prepare on the sandbox world', () => {
 
   function writePlan(extra: Record<string, unknown> = {}, prepare: Record<string, unknown> = {}) {
     const plan = {
-      version: 1, name: 'prepare test',
-      site: { source: 'sql', server: 'localhost', port: world.site.port, database: world.site.database, siteCode: 'P01', auth: { type: 'sql', user: world.site.user }, encryption: { caFile: world.site.caFile } },
+      version: 1,
+      name: 'prepare test',
+      site: {
+        source: 'sql',
+        server: 'localhost',
+        port: world.site.port,
+        database: world.site.database,
+        siteCode: 'P01',
+        auth: { type: 'sql', user: world.site.user },
+        encryption: { caFile: world.site.caFile },
+      },
       tenant: { sandbox: true, url: world.tenant.url },
       subscriptionCollection: 'P0100014',
       import: { kinds: ['compliance', 'configuration', 'certificate', 'wifi', 'vpn', 'email', 'app'], assignments: true },
@@ -35,12 +52,23 @@ describe('cm2intune prepare on the sandbox world', () => {
   async function cli(...args: string[]): Promise<Run> {
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), cwd: dir, env: { CM2INTUNE_SQL_PASSWORD: world.site.password }, confirm: async () => true };
+    const io: CliIo = {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      cwd: dir,
+      env: { CM2INTUNE_SQL_PASSWORD: world.site.password },
+      confirm: async () => true,
+    };
     const code = await main(args, io);
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
 
-  async function checks(...args: string[]): Promise<{ code: number; json: { ready: boolean; checks: JsonCheck[]; fixes: { id: string; title: string; request: { path: string; body: any } }[] } }> {
+  async function checks(
+    ...args: string[]
+  ): Promise<{
+    code: number;
+    json: { ready: boolean; checks: JsonCheck[]; fixes: { id: string; title: string; request: { path: string; body: any } }[] };
+  }> {
     const run = await cli('prepare', '--plan', planFile, '--json', ...args);
     return { code: run.code, json: JSON.parse(run.out) };
   }
@@ -66,9 +94,17 @@ describe('cm2intune prepare on the sandbox world', () => {
 
   it('passes a wave of licensed users and fails one with an unlicensed user, naming them', async () => {
     const all = await users();
-    const licensed = all.filter((u) => isLicensed(u) && u.usageLocation).slice(0, 2).map((u) => u.userPrincipalName);
+    const licensed = all
+      .filter((u) => isLicensed(u) && u.usageLocation)
+      .slice(0, 2)
+      .map((u) => u.userPrincipalName);
     const unlicensed = all.find((u) => !isLicensed(u) && u.usageLocation).userPrincipalName;
-    writePlan({ waves: [{ name: 'Pilot', users: licensed }, { name: 'Second', users: [unlicensed] }] });
+    writePlan({
+      waves: [
+        { name: 'Pilot', users: licensed },
+        { name: 'Second', users: [unlicensed] },
+      ],
+    });
     const pilot = await checks('--wave', 'Pilot');
     assert.equal(state(pilot.json, 'licences'), 'ok');
     const second = await checks('--wave', 'Second');
@@ -97,7 +133,7 @@ describe('cm2intune prepare on the sandbox world', () => {
     assert.equal(state(up.json, 'terms'), 'warning');
   });
 
-  it('SCEP URL: an imported profile pointing elsewhere gets the plan\'s URL with --fix', async () => {
+  it("SCEP URL: an imported profile pointing elsewhere gets the plan's URL with --fix", async () => {
     const url = 'https://ndes-intune.contoso.com/certsrv/mscep/mscep.dll';
     writePlan({}, { scepServerUrl: url });
     const before = await checks();
@@ -110,7 +146,10 @@ describe('cm2intune prepare on the sandbox world', () => {
     assert.equal(state(fixedJson.json, 'scep-url'), 'ok');
     const afterFix = await checks();
     assert.equal(state(afterFix.json, 'scep-url'), 'ok');
-    assert.deepEqual(afterFix.json.fixes.filter((f) => f.id.startsWith('scep-url:')), []);
+    assert.deepEqual(
+      afterFix.json.fixes.filter((f) => f.id.startsWith('scep-url:')),
+      [],
+    );
   });
 
   it('licence fix: never more seats than are free, only users of the plan, and a second --fix proposes nothing', async () => {
@@ -126,7 +165,10 @@ describe('cm2intune prepare on the sandbox world', () => {
     const unlicensed = (await users()).find((u) => !isLicensed(u) && u.usageLocation).userPrincipalName;
     writePlan({ waves: [{ name: 'One', users: [unlicensed] }] }, { assignLicenseSku: 'INTUNE_A' });
     const one = await checks('--wave', 'One', '--fix', '--dry-run');
-    assert.deepEqual(one.json.fixes.filter((f) => f.id.startsWith('licence:')).map((f) => f.title), [`Assign INTUNE_A to ${unlicensed}`]);
+    assert.deepEqual(
+      one.json.fixes.filter((f) => f.id.startsWith('licence:')).map((f) => f.title),
+      [`Assign INTUNE_A to ${unlicensed}`],
+    );
     writePlan({}, { assignLicenseSku: 'INTUNE_A' });
     const beforeUsers = new Map((await users()).map((u) => [u.id, JSON.stringify(u.assignedLicenses)]));
     const targets = new Set(licenceFixes.map((f) => f.request.path.split('/')[2]));
@@ -135,7 +177,12 @@ describe('cm2intune prepare on the sandbox world', () => {
     const afterUsers = await users();
     for (const u of afterUsers) {
       if (targets.has(u.id)) assert.ok(isLicensed(u), `${u.userPrincipalName} was assigned the licence`);
-      else assert.equal(JSON.stringify(u.assignedLicenses), beforeUsers.get(u.id), `${u.userPrincipalName} is not in the fix and was not touched`);
+      else
+        assert.equal(
+          JSON.stringify(u.assignedLicenses),
+          beforeUsers.get(u.id),
+          `${u.userPrincipalName} is not in the fix and was not touched`,
+        );
     }
     const skusAfter = (await graph(world, 'GET', '/v1.0/subscribedSkus')).body.value;
     const a = skusAfter.find((s: any) => s.skuPartNumber === 'INTUNE_A');

@@ -30,9 +30,18 @@ Options:
 Exit codes: 0 ready (nothing blocks), 1 something blocks or a fix failed, 2 bad usage or an
 unreadable plan, 130 stopped by you.`,
   async run(argv, io) {
-    const { values } = parseOptions(argv, {
-      plan: { type: 'string' }, wave: { type: 'string' }, json: { type: 'boolean' }, fix: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, yes: { type: 'boolean' },
-    }, usage);
+    const { values } = parseOptions(
+      argv,
+      {
+        plan: { type: 'string' },
+        wave: { type: 'string' },
+        json: { type: 'boolean' },
+        fix: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        yes: { type: 'boolean' },
+      },
+      usage,
+    );
     if (!values.plan) throw new UserError(`--plan is required.\n${usage}`);
     if ((values['dry-run'] || values.yes) && !values.fix) throw new UserError(`--dry-run and --yes go with --fix.\n${usage}`);
     const fixing = Boolean(values.fix) && !values['dry-run'];
@@ -46,7 +55,8 @@ unreadable plan, 130 stopped by you.`,
       io.err(`Reading ${session.site.origin} and ${tenant} ...`);
       let readiness = assessReadiness(await readPrepareSources(session, { wave, signal: controller.signal }), session.plan, { wave });
       const context = { plan: basename(session.planFile), tenant };
-      const show = () => io.out(values.json ? JSON.stringify(readinessToJson(readiness), null, 2) : readinessToText(readiness, context).trimEnd());
+      const show = () =>
+        io.out(values.json ? JSON.stringify(readinessToJson(readiness), null, 2) : readinessToText(readiness, context).trimEnd());
       // --json prints one document: the table after the fixes when they run, else the table now.
       const runsFixes = fixing && readiness.steps.length > 0;
       if (!(values.json && runsFixes)) show();
@@ -60,12 +70,14 @@ unreadable plan, 130 stopped by you.`,
       }
       if (!values.yes) {
         const answer = await io.confirm(`Send these ${readiness.steps.length} requests to ${tenant}?`);
-        if (answer === undefined) throw new UserError('there is no terminal to ask on: add --yes to run without asking. Nothing was written.', 2);
+        if (answer === undefined)
+          throw new UserError('there is no terminal to ask on: add --yes to run without asking. Nothing was written.', 2);
         if (!answer) throw new CancelledError('not confirmed: nothing was written. Add --yes to run without asking.');
       }
       const run = await executeFixes(session, readiness.steps, {
         signal: controller.signal,
-        onProgress: (o, done, total) => io.err(`[${done}/${total}] ${o.status.padEnd(10)} ${o.step.title}${o.message ? ` — ${o.message}` : ''}`),
+        onProgress: (o, done, total) =>
+          io.err(`[${done}/${total}] ${o.status.padEnd(10)} ${o.step.title}${o.message ? ` — ${o.message}` : ''}`),
       });
       // What the fixes changed, read again: the table after them is the truth, not the plan of them.
       readiness = assessReadiness(await readPrepareSources(session, { wave, signal: controller.signal }), session.plan, { wave });
@@ -76,7 +88,8 @@ unreadable plan, 130 stopped by you.`,
       show();
       return run.failed || readiness.blocking ? 1 : 0;
     } catch (error) {
-      if (controller.signal.aborted) throw new CancelledError('cancelled. Fixes already sent are in the journal; run the command again to resume.');
+      if (controller.signal.aborted)
+        throw new CancelledError('cancelled. Fixes already sent are in the journal; run the command again to resume.');
       throw error;
     } finally {
       process.off('SIGINT', onSigint);

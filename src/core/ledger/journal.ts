@@ -25,22 +25,28 @@ export interface LedgerState {
 export class Journal {
   private fd: number | undefined;
 
-  private constructor(readonly path: string, private readonly entryList: JournalEntry[], readonly damagedLines: number[]) {}
+  private constructor(
+    readonly path: string,
+    private readonly entryList: JournalEntry[],
+    readonly damagedLines: number[],
+  ) {}
 
   static open(path: string): Journal {
     const entries: JournalEntry[] = [];
     const damaged: number[] = [];
     if (existsSync(path)) {
-      readFileSync(path, 'utf8').split('\n').forEach((line, index) => {
-        if (line.trim() === '') return;
-        try {
-          entries.push(JSON.parse(line) as JournalEntry);
-        } catch {
-          // Only the last line can be torn (append-only); its request was never sent, since
-          // requests leave only after their intent is synced.
-          damaged.push(index + 1);
-        }
-      });
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .forEach((line, index) => {
+          if (line.trim() === '') return;
+          try {
+            entries.push(JSON.parse(line) as JournalEntry);
+          } catch {
+            // Only the last line can be torn (append-only); its request was never sent, since
+            // requests leave only after their intent is synced.
+            damaged.push(index + 1);
+          }
+        });
     }
     return new Journal(path, entries, damaged);
   }

@@ -41,7 +41,14 @@ export interface ExchangeConnectorRecord {
   serverName: string | null;
 }
 
-const USER_FIELDS: Record<string, FieldRule> = { id: 'string', userPrincipalName: 'string', onPremisesSecurityIdentifier: 'string?', usageLocation: 'string?', assignedPlans: 'array?', assignedLicenses: 'array?' };
+const USER_FIELDS: Record<string, FieldRule> = {
+  id: 'string',
+  userPrincipalName: 'string',
+  onPremisesSecurityIdentifier: 'string?',
+  usageLocation: 'string?',
+  assignedPlans: 'array?',
+  assignedLicenses: 'array?',
+};
 const USER_SELECT = 'id,userPrincipalName,onPremisesSecurityIdentifier,usageLocation,assignedPlans,assignedLicenses';
 const IN_CHUNK = 15;
 const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -51,11 +58,21 @@ function malformed(path: string, problem: string | undefined): void {
 }
 
 /** Users found by on-premises SID or by UPN (15 values per `in` filter, all in one $batch). */
-export async function findUsers(graph: GraphPort, query: { sids: string[]; upns: string[] }, signal?: AbortSignal): Promise<TenantUserLicence[]> {
+export async function findUsers(
+  graph: GraphPort,
+  query: { sids: string[]; upns: string[] },
+  signal?: AbortSignal,
+): Promise<TenantUserLicence[]> {
   const filters: string[] = [];
   const chunks = (property: string, values: string[]) => {
     const unique = [...new Set(values)];
-    for (let i = 0; i < unique.length; i += IN_CHUNK) filters.push(`${property} in (${unique.slice(i, i + IN_CHUNK).map(quote).join(',')})`);
+    for (let i = 0; i < unique.length; i += IN_CHUNK)
+      filters.push(
+        `${property} in (${unique
+          .slice(i, i + IN_CHUNK)
+          .map(quote)
+          .join(',')})`,
+      );
   };
   chunks('onPremisesSecurityIdentifier', query.sids);
   chunks('userPrincipalName', query.upns);
@@ -64,13 +81,24 @@ export async function findUsers(graph: GraphPort, query: { sids: string[]; upns:
   // $batch takes 20 requests at a time
   for (let start = 0; start < filters.length; start += 20) {
     const requests: BatchRequest[] = filters.slice(start, start + 20).map((filter, i) => ({
-      id: `u${start + i}`, method: 'GET' as const, path: `/users?$filter=${encodeURIComponent(filter)}&$select=${USER_SELECT}&$top=999`,
+      id: `u${start + i}`,
+      method: 'GET' as const,
+      path: `/users?$filter=${encodeURIComponent(filter)}&$select=${USER_SELECT}&$top=999`,
     }));
     for (const result of await graph.batch(requests, { signal })) {
-      const items = lookupItems<Partial<TenantUserLicence> & { id: string; userPrincipalName: string }>(result, '/v1.0/users', USER_FIELDS, 'user lookup');
+      const items = lookupItems<Partial<TenantUserLicence> & { id: string; userPrincipalName: string }>(
+        result,
+        '/v1.0/users',
+        USER_FIELDS,
+        'user lookup',
+      );
       const plans = items.flatMap((u) => u.assignedPlans ?? []);
       const licences = items.flatMap((u) => u.assignedLicenses ?? []);
-      malformed('/v1.0/users', fieldsProblem(plans, { servicePlanId: 'string', capabilityStatus: 'string' }, 'assigned plan') ?? fieldsProblem(licences, { skuId: 'string', disabledPlans: 'array?' }, 'assigned licence'));
+      malformed(
+        '/v1.0/users',
+        fieldsProblem(plans, { servicePlanId: 'string', capabilityStatus: 'string' }, 'assigned plan') ??
+          fieldsProblem(licences, { skuId: 'string', disabledPlans: 'array?' }, 'assigned licence'),
+      );
       for (const u of items) {
         users.set(u.id, {
           id: u.id,
@@ -92,9 +120,26 @@ export function hasIntunePlan(user: Pick<TenantUserLicence, 'assignedPlans'>): b
 }
 
 export async function readSkus(graph: GraphPort, signal?: AbortSignal): Promise<TenantSku[]> {
-  const items = await graph.listAll<{ skuId: string; skuPartNumber: string; consumedUnits: number; prepaidUnits: { enabled?: number }; servicePlans?: { servicePlanId: string }[] }>('/subscribedSkus', { signal });
-  malformed('/v1.0/subscribedSkus', fieldsProblem(items, { skuId: 'string', skuPartNumber: 'string', consumedUnits: 'number', prepaidUnits: 'object', servicePlans: 'array?' }, 'SKU')
-    ?? fieldsProblem(items.flatMap((s) => s.servicePlans ?? []), { servicePlanId: 'string' }, 'service plan'));
+  const items = await graph.listAll<{
+    skuId: string;
+    skuPartNumber: string;
+    consumedUnits: number;
+    prepaidUnits: { enabled?: number };
+    servicePlans?: { servicePlanId: string }[];
+  }>('/subscribedSkus', { signal });
+  malformed(
+    '/v1.0/subscribedSkus',
+    fieldsProblem(
+      items,
+      { skuId: 'string', skuPartNumber: 'string', consumedUnits: 'number', prepaidUnits: 'object', servicePlans: 'array?' },
+      'SKU',
+    ) ??
+      fieldsProblem(
+        items.flatMap((s) => s.servicePlans ?? []),
+        { servicePlanId: 'string' },
+        'service plan',
+      ),
+  );
   return items.map((s) => ({
     skuId: s.skuId,
     skuPartNumber: s.skuPartNumber,
@@ -106,8 +151,13 @@ export async function readSkus(graph: GraphPort, signal?: AbortSignal): Promise<
 
 export async function readNdesConnectors(graph: GraphPort, signal?: AbortSignal): Promise<NdesConnectorRecord[]> {
   const path = '/deviceManagement/ndesConnectors';
-  const items = await graph.listAll<{ id: string; displayName?: string | null; machineName?: string | null; state: string }>(path, { signal });
-  malformed(`/beta${path}`, fieldsProblem(items, { id: 'string', displayName: 'string?', machineName: 'string?', state: 'string' }, 'NDES connector'));
+  const items = await graph.listAll<{ id: string; displayName?: string | null; machineName?: string | null; state: string }>(path, {
+    signal,
+  });
+  malformed(
+    `/beta${path}`,
+    fieldsProblem(items, { id: 'string', displayName: 'string?', machineName: 'string?', state: 'string' }, 'NDES connector'),
+  );
   return items.map((c) => ({ id: c.id, displayName: c.displayName ?? '', machineName: c.machineName ?? null, state: c.state }));
 }
 
@@ -120,8 +170,15 @@ export async function readExchangeConnectors(graph: GraphPort, signal?: AbortSig
 
 /** The organisation's MDM authority (`sccm` while hybrid MDM lasts); read with $select (H.3.5). */
 export async function readMdmAuthority(graph: GraphPort, signal?: AbortSignal): Promise<string> {
-  const items = await graph.listAll<{ id: string; mobileDeviceManagementAuthority?: string | null }>('/organization', { query: { $select: 'id,mobileDeviceManagementAuthority' }, signal });
-  malformed('/v1.0/organization', fieldsProblem(items, { id: 'string', mobileDeviceManagementAuthority: 'string?' }, 'organization') ?? (items.length === 1 ? undefined : `expected one organization, got ${items.length}`));
+  const items = await graph.listAll<{ id: string; mobileDeviceManagementAuthority?: string | null }>('/organization', {
+    query: { $select: 'id,mobileDeviceManagementAuthority' },
+    signal,
+  });
+  malformed(
+    '/v1.0/organization',
+    fieldsProblem(items, { id: 'string', mobileDeviceManagementAuthority: 'string?' }, 'organization') ??
+      (items.length === 1 ? undefined : `expected one organization, got ${items.length}`),
+  );
   return items[0].mobileDeviceManagementAuthority ?? 'unknown';
 }
 
@@ -147,17 +204,30 @@ export interface TermsRecord {
 /** The tenant's terms-and-conditions policies and whom they are assigned to. */
 export async function readTerms(graph: GraphPort, signal?: AbortSignal): Promise<TermsRecord[]> {
   const path = '/deviceManagement/termsAndConditions';
-  const items = await graph.listAll<{ id: string; displayName?: string | null; assignments?: { target: { '@odata.type': string; groupId?: string | null } }[] }>(path, { query: { $expand: 'assignments' }, signal });
+  const items = await graph.listAll<{
+    id: string;
+    displayName?: string | null;
+    assignments?: { target: { '@odata.type': string; groupId?: string | null } }[];
+  }>(path, { query: { $expand: 'assignments' }, signal });
   const assignments = items.flatMap((t) => t.assignments ?? []);
-  malformed(`/v1.0${path}`, fieldsProblem(items, { id: 'string', displayName: 'string?', assignments: 'array?' }, 'terms and conditions')
-    ?? fieldsProblem(assignments, { target: 'object' }, 'terms assignment')
-    ?? fieldsProblem(assignments.map((a) => a.target), { '@odata.type': 'string', groupId: 'string?' }, 'terms assignment target'));
+  malformed(
+    `/v1.0${path}`,
+    fieldsProblem(items, { id: 'string', displayName: 'string?', assignments: 'array?' }, 'terms and conditions') ??
+      fieldsProblem(assignments, { target: 'object' }, 'terms assignment') ??
+      fieldsProblem(
+        assignments.map((a) => a.target),
+        { '@odata.type': 'string', groupId: 'string?' },
+        'terms assignment target',
+      ),
+  );
   return items.map((t) => {
     const targets = (t.assignments ?? []).map((a) => a.target);
     return {
       id: t.id,
       displayName: t.displayName ?? '',
-      groupIds: targets.flatMap((x) => (x.groupId && /groupAssignmentTarget$/i.test(x['@odata.type']) && !/exclusion/i.test(x['@odata.type']) ? [x.groupId] : [])),
+      groupIds: targets.flatMap((x) =>
+        x.groupId && /groupAssignmentTarget$/i.test(x['@odata.type']) && !/exclusion/i.test(x['@odata.type']) ? [x.groupId] : [],
+      ),
       allUsers: targets.some((x) => /allLicensedUsersAssignmentTarget$/i.test(x['@odata.type'])),
     };
   });

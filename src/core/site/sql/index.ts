@@ -38,30 +38,39 @@ export class SqlSiteSource implements SiteSource {
     // The families run side by side on the pool; the first failure cancels the rest.
     const failed = new AbortController();
     const both = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
-    const run = <T>(p: Promise<T>) => p.catch((error) => {
-      failed.abort();
-      throw error;
-    });
+    const run = <T>(p: Promise<T>) =>
+      p.catch((error) => {
+        failed.abort();
+        throw error;
+      });
     try {
-      const [collections, users, userGroups, devices, affinities, cis, ciAssignments, applications, appAssignments, siteSystems] = await Promise.all([
-        run(readCollections(db, both)),
-        run(readUsers(db, both)),
-        run(readUserGroups(db, both)),
-        run(readDevices(db, both)),
-        run(readAffinities(db, both)),
-        run(readConfigurationItems(db, both)),
-        run(readCiAssignments(db, both)),
-        run(readApplications(db, both)),
-        run(readAppAssignments(db, both)),
-        run(readSiteSystems(db, both)),
-      ]);
+      const [collections, users, userGroups, devices, affinities, cis, ciAssignments, applications, appAssignments, siteSystems] =
+        await Promise.all([
+          run(readCollections(db, both)),
+          run(readUsers(db, both)),
+          run(readUserGroups(db, both)),
+          run(readDevices(db, both)),
+          run(readAffinities(db, both)),
+          run(readConfigurationItems(db, both)),
+          run(readCiAssignments(db, both)),
+          run(readApplications(db, both)),
+          run(readAppAssignments(db, both)),
+          run(readSiteSystems(db, both)),
+        ]);
       return {
         siteCode: this.config.siteCode,
         origin: this.origin,
-        collections, users, userGroups, devices, affinities,
+        collections,
+        users,
+        userGroups,
+        devices,
+        affinities,
         configurationItems: cis.configurationItems,
         baselines: cis.baselines,
-        ciAssignments, applications, appAssignments, siteSystems,
+        ciAssignments,
+        applications,
+        appAssignments,
+        siteSystems,
       };
     } catch (error) {
       // Report the first real failure, not the cancellations it caused in its siblings.
