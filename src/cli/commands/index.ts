@@ -2,9 +2,10 @@
 import type { Command } from '../cli';
 import { importCommand } from './import';
 import { init } from './init';
+import { prepareCommand } from './prepare';
 import { sandbox } from './sandbox';
 import { site } from './site';
 import { status } from './status';
 import { validate } from './validate';
 
-export const commands: Command[] = [init, validate, site, importCommand, status, sandbox];
+export const commands: Command[] = [init, validate, site, importCommand, prepareCommand, status, sandbox];

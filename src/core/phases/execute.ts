@@ -109,8 +109,9 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
       body: fillIds(step.request.body, ids),
       version: step.request.version,
       odataType: step.request.odataType,
-      // assign replaces the whole assignment set, so sending it twice is harmless
-      idempotent: step.action === 'assign',
+      // assign replaces the whole assignment set, a PATCH sets the same values and a licence
+      // already held takes no second seat: sending any of them twice is harmless
+      idempotent: step.action === 'assign' || step.action === 'update' || step.action === 'assignLicense',
     }));
     const sentAt = Date.now();
     const results = await graph.batch(requests, { signal: options.signal });

@@ -391,7 +391,7 @@ async function findByMarker(
   return objects.find((o) => o.resource === resource && parseMarker(o.description) === step.key)?.id ?? null;
 }
 
-function memberSteps(graph: GraphPort, collectionId: string, displayName: string, userIds: string[]): Step[] {
+export function memberSteps(graph: Pick<GraphPort, 'baseUrl'>, collectionId: string, displayName: string, userIds: string[]): Step[] {
   const key = GROUP_KEY(collectionId);
   const steps: Step[] = [];
   for (let n = 0; n * 20 < userIds.length; n++) {
@@ -415,7 +415,7 @@ function memberSteps(graph: GraphPort, collectionId: string, displayName: string
 }
 
 /** The UPNs of a collection's members (those that have one), as a created group gets them. */
-function collectionUpns(model: SiteModel, collectionId: string): string[] {
+export function collectionUpns(model: SiteModel, collectionId: string): string[] {
   const upns = new Map(model.users.map((u) => [u.resourceId, u.upn]));
   const collection = model.collections.find((c) => c.id === collectionId);
   return (collection?.memberResourceIds ?? []).map((id) => upns.get(id)).filter((u): u is string => Boolean(u));
@@ -454,10 +454,10 @@ async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSign
   return { ids, unknown: upns.filter((u) => !found.has(u.toLowerCase())) };
 }
 
-const MEMBER_FIELDS: Record<string, FieldRule> = { id: 'string', userPrincipalName: 'string?' };
+export const MEMBER_FIELDS: Record<string, FieldRule> = { id: 'string', userPrincipalName: 'string?' };
 
 /** A list whose items must have the fields read from them; a list of anything else stops the run. */
-async function listChecked<T>(
+export async function listChecked<T>(
   graph: GraphPort,
   path: string,
   fields: Record<string, FieldRule>,
@@ -488,7 +488,7 @@ function assignTargets(body: Record<string, unknown>): number {
 }
 
 /** Whether the tenant's assignments of an imported object differ from what the deployments ask. */
-function assignmentsDiffer(item: PictureItem, tenantObjects: TenantObjectRecord[]): boolean {
+export function assignmentsDiffer(item: PictureItem, tenantObjects: TenantObjectRecord[]): boolean {
   const current = tenantObjects.find((o) => o.id === item.counterpart!.id)?.assignments ?? [];
   const wanted = ((item.assign!.body.assignments ?? item.assign!.body.mobileAppAssignments) as TenantAssignment[]) ?? [];
   if (wanted.some((a) => a.target.groupId?.includes('{{id:'))) return true;

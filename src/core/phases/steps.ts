@@ -3,10 +3,11 @@
 // the report are all views of the same list.
 import type { ApiVersion, Method } from '../tenant/graph-port';
 
-export type StepAction = 'createGroup' | 'addMembers' | 'create' | 'assign';
+/** Phase 1 creates groups, members, objects and assignments; phase 2's fixes assign licences and update objects. */
+export type StepAction = 'createGroup' | 'addMembers' | 'create' | 'assign' | 'assignLicense' | 'update';
 
 export interface Step {
-  /** Stable across runs: `create:<key>`, `assign:<key>`, `group:<collection>`, `members:<collection>:<n>`. */
+  /** Stable across runs: `create:<key>`, `assign:<key>`, `group:<collection>`, `members:<collection>:<n>`, `licence:<user id>`, `scep-url:<id>`. */
   id: string;
   /** The source the step acts for: a CI unique id or `group:<collectionId>`. */
   key: string;

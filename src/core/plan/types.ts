@@ -81,6 +81,8 @@ export interface MigrationPlan {
     checkLicenses?: boolean;
     requireExchangeConnector?: boolean;
     requireNdesConnector?: boolean;
+    /** The SKU (skuId or part number, e.g. EMS) `prepare --fix` may assign to unlicensed users; unset: it assigns none. */
+    assignLicenseSku?: string;
   };
   waves?: { name: string; users: string[]; collectionName?: string }[];
 }

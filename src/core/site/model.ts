@@ -23,6 +23,14 @@ export interface SiteModel {
   ciAssignments: CiAssignment[];
   applications: Application[];
   appAssignments: AppAssignment[];
+  /** Site system roles (`v_SystemResourceList`); absent in snapshots exported before it was read. */
+  siteSystems?: SiteSystem[];
+}
+
+/** A site system role on a server: `SMS Certificate Registration Point` on `NDES01.contoso.com`. */
+export interface SiteSystem {
+  serverName: string;
+  roleName: string;
 }
 
 export type CollectionType = 'user' | 'device' | 'other';

@@ -18,6 +18,7 @@ const S = {
   groupWrite: 'Group.ReadWrite.All',
   userRead: 'User.Read.All',
   orgRead: 'Organization.Read.All',
+  licenceWrite: 'LicenseAssignment.ReadWrite.All',
 } as const;
 
 interface PhaseScopes {
@@ -34,9 +35,10 @@ export const PHASE_SCOPES: Readonly<Record<ScopeUse, PhaseScopes>> = {
     write: [S.configWrite, S.appsWrite, S.serviceWrite, S.groupRead, S.userRead],
     read: [S.configRead, S.appsRead, S.serviceRead, S.groupRead, S.userRead],
   },
-  // Fix-ups after import (SCEP URLs, assignments, T&C assignment), connectors, licenses, groups.
+  // Fix-ups after import (SCEP URLs, assignments, T&C assignment), connectors, licenses, groups;
+  // assignLicense needs LicenseAssignment.ReadWrite.All (domain H.3.2).
   prepare: {
-    write: [S.configWrite, S.appsWrite, S.serviceWrite, S.groupRead, S.userRead, S.orgRead],
+    write: [S.configWrite, S.appsWrite, S.serviceWrite, S.groupRead, S.userRead, S.orgRead, S.licenceWrite],
     read: [S.configRead, S.appsRead, S.serviceRead, S.groupRead, S.userRead, S.orgRead],
   },
   // Waves change ConfigMgr collections through a runbook; Graph only verifies users, licenses, devices.

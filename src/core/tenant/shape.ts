@@ -77,15 +77,26 @@ export function batchProblem(answer: Answer): string | undefined {
   return undefined;
 }
 
-/** `string`: a non-empty string; `string?`: a string, null or absent; `array?`: an array or absent; `object`: an object. */
-export type FieldRule = 'string' | 'string?' | 'array?' | 'object';
+/**
+ * `string`: a non-empty string; `string?`: a string, null or absent; `array?`: an array or absent;
+ * `object`: an object; `object?`: an object, null or absent; `number`: a finite number.
+ */
+export type FieldRule = 'string' | 'string?' | 'array?' | 'object' | 'object?' | 'number';
 
-const RULE_WORDS: Record<FieldRule, string> = { string: 'a string', 'string?': 'a string', 'array?': 'an array', object: 'an object' };
+const RULE_WORDS: Record<FieldRule, string> = {
+  string: 'a string',
+  'string?': 'a string',
+  'array?': 'an array',
+  object: 'an object',
+  'object?': 'an object',
+  number: 'a number',
+};
 
 function fits(value: unknown, rule: FieldRule): boolean {
   if (rule.endsWith('?') && (value === undefined || value === null)) return true;
   if (rule === 'array?') return Array.isArray(value);
-  if (rule === 'object') return isObject(value);
+  if (rule === 'object' || rule === 'object?') return isObject(value);
+  if (rule === 'number') return typeof value === 'number' && Number.isFinite(value);
   return typeof value === 'string' && (rule === 'string?' || value !== '');
 }
 

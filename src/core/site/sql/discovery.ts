@@ -1,6 +1,6 @@
 // Discovery data: users (v_R_User + v_RA_User_UserGroupName), user groups (v_R_UserGroup),
 // devices (v_R_System) and user-device affinity (v_UsersPrimaryMachines).
-import type { Affinity, Device, User, UserGroup } from '../model';
+import type { Affinity, Device, SiteSystem, User, UserGroup } from '../model';
 import type { SqlConnection } from './connection';
 
 export async function readUsers(db: SqlConnection, signal?: AbortSignal): Promise<User[]> {
@@ -87,4 +87,15 @@ export async function readAffinities(db: SqlConnection, signal?: AbortSignal): P
     signal,
   );
   return rows.map((a) => ({ userResourceId: a.UserResourceID, deviceResourceId: a.MachineID }));
+}
+
+/** Site system roles (`v_SystemResourceList`): phase 2 needs the certificate registration point's host. */
+export async function readSiteSystems(db: SqlConnection, signal?: AbortSignal): Promise<SiteSystem[]> {
+  const rows = await db.query<{ ServerName: string | null; RoleName: string | null }>(
+    'v_SystemResourceList',
+    'SELECT ServerName, RoleName FROM v_SystemResourceList ORDER BY ServerName, RoleName',
+    [],
+    signal,
+  );
+  return rows.filter((r) => r.ServerName && r.RoleName).map((r) => ({ serverName: r.ServerName!, roleName: r.RoleName! }));
 }
