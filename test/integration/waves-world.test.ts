@@ -206,7 +206,7 @@ describe('phase 3: All Users as the subscription collection', () => {
     assert.ok(first.entries.some((e) => e.command.startsWith('Set-CMIntuneSubscription') && e.effect === 'changed'));
     const replacement = world.console.getCollection({ name: 'cm2intune Intune hybrid users' })!;
     assert.equal(world.console.getSubscriptionCollectionId(), replacement.collectionId);
-    assert.deepEqual(world.console.getRules(replacement.collectionId).exclude, [world.console.getCollection({ name: 'cm2intune wave Pilot' })!.collectionId]);
+    assert.deepEqual(world.console.getRules(replacement.collectionId).exclude, [world.console.getCollection({ name: 'cm2intune wave - Pilot' })!.collectionId]);
     assert.equal((await applied(text, world)).changes, 0);
     const side = siteSideOf((await readSite(world)).collections, 'SMS00002', wave, pre.users);
     assert.equal(side.subscriptionCollectionId, replacement.collectionId);

@@ -12,15 +12,22 @@ export const REPLACEMENT_COLLECTION = 'cm2intune Intune hybrid users';
 /** Intune's service plan (INTUNE_A); a user needs it Enabled for the service to take their devices. */
 export const INTUNE_A_SERVICE_PLAN = 'c1ec4a95-1f05-45b3-a911-aa3fa01094f5';
 
+export type PreflightCheckId = 'resolved-site' | 'resolved-entra' | 'licensed' | 'not-in-earlier-wave' | 'not-dem';
+
 export interface PlanWave {
   name: string;
   users: string[];
   collectionName?: string;
+  /** Checks that don't block this wave (the admin looked at them). */
+  preflightOverride?: PreflightCheckId[];
+  verifyTimeoutMinutes?: number;
 }
 
-/** The ConfigMgr user collection a wave gets: the plan's `collectionName`, else `cm2intune wave <name>`. */
+export const DEFAULT_VERIFY_TIMEOUT_MINUTES = 60;
+
+/** The ConfigMgr user collection a wave gets: the plan's `collectionName`, else `cm2intune wave - <name>`. */
 export function waveCollectionName(wave: PlanWave): string {
-  return wave.collectionName ?? `cm2intune wave ${wave.name}`;
+  return wave.collectionName ?? `cm2intune wave - ${wave.name}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -101,9 +108,9 @@ const FOLLOW_ADVICE: Record<Exclude<DeviceFollow, 'follows'>, string> = {
 // Preflight
 
 export interface PreflightCheck {
-  id: 'resolved-site' | 'resolved-entra' | 'licensed' | 'not-in-earlier-wave' | 'not-dem' | 'devices';
+  id: PreflightCheckId | 'devices';
   ok: boolean;
-  /** Blocking unless the plan overrides it; `devices` only informs. */
+  /** Blocking unless the plan overrides it (`preflightOverride`); `devices` only informs. */
   blocking: boolean;
   message: string;
 }
@@ -175,6 +182,8 @@ export function preflightWave(input: PreflightInput): Preflight {
   checks.push({ id: 'devices', blocking: false, ok: true,
     message: `${devices.length} devices, ${devices.length - wontFollow.length} follow their users${wontFollow.length ? `; ${wontFollow.length} won't: ${wontFollow.map((w) => w.device.deviceName).join(', ')}` : ''}.` });
 
+  const overridden = new Set<string>(wave.preflightOverride ?? []);
+  for (const check of checks) if (overridden.has(check.id) && !check.ok) { check.blocking = false; check.message += ' (overridden by the plan: preflightOverride)'; }
   return { wave: wave.name, ok: checks.every((c) => c.ok || !c.blocking), users: resolved, checks, wontFollow };
 }
 

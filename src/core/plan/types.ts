@@ -82,5 +82,13 @@ export interface MigrationPlan {
     requireExchangeConnector?: boolean;
     requireNdesConnector?: boolean;
   };
-  waves?: { name: string; users: string[]; collectionName?: string }[];
+  waves?: {
+    name: string;
+    users: string[];
+    collectionName?: string;
+    /** Preflight checks that do not block this wave (phases/waves.ts `PreflightCheck['id']`). */
+    preflightOverride?: ('resolved-site' | 'resolved-entra' | 'licensed' | 'not-in-earlier-wave' | 'not-dem')[];
+    /** `wave verify --watch` gives up after this long (default 60). */
+    verifyTimeoutMinutes?: number;
+  }[];
 }
