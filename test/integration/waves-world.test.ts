@@ -47,13 +47,13 @@ async function applied(text: string, world: SandboxWorld): Promise<RunbookTransc
 }
 
 /** Verification as the CLI does it: both sides read fresh. */
-async function verify(world: SandboxWorld, plan: { subscriptionCollection: string }, wave: PlanWave, appliedAt?: string): Promise<WaveVerification> {
+async function verify(world: SandboxWorld, plan: { subscriptionCollection: string }, wave: PlanWave): Promise<WaveVerification> {
   const site = await readSite(world);
   const pre = preflightWave({ plan: { waves: [wave] }, wave: wave.name, siteUsers: site.users, entraUsers: await entraUsers(world), devices: [] });
   return verifyWave({
-    wave, users: pre.users, entraUsers: await entraUsers(world), devices: await tenantDevices(world), appliedAt,
+    // "After the change" and "now" come from the site and the tenant (the world's clock), as in the CLI.
+    wave, users: pre.users, entraUsers: await entraUsers(world), devices: await tenantDevices(world),
     site: siteSideOf(site.collections, plan.subscriptionCollection, wave, pre.users),
-    now: new Date(world.clock.now()).toISOString(),
   });
 }
 
@@ -91,13 +91,12 @@ describe('phase 3 on the sandbox world', () => {
     assert.equal(dry.outcome, 'completed');
     assert.equal(dry.changes, 0, 'the dry run changes nothing');
 
-    const appliedAt = new Date(world.clock.now()).toISOString();
     const first = await applied(text, world);
     assert.ok(first.changes >= 5, `first run changes: ${first.changes}`);
     const second = await applied(text, world);
     assert.equal(second.changes, 0, JSON.stringify(second.entries.filter((e) => e.effect === 'changed')));
 
-    const moving = await verify(world, plan, wave, appliedAt);
+    const moving = await verify(world, plan, wave);
     assert.equal(moving.site.applied, true);
     assert.equal(moving.site.excludeRule, true);
     assert.deepEqual(moving.site.stillInSubscription, []);
@@ -107,7 +106,7 @@ describe('phase 3 on the sandbox world', () => {
 
     world.clock.advance(6 * MINUTE);
     world.settle();
-    const done = await verify(world, plan, wave, appliedAt);
+    const done = await verify(world, plan, wave);
     assert.equal(done.state, 'verified', renderVerification(done));
     assert.equal(done.moved, done.expected);
   });
@@ -152,22 +151,44 @@ describe('phase 3 on the sandbox world', () => {
     assert.equal(pre.checks.find((c) => c.id === 'not-dem')!.ok, false, 'a DEM blocks preflight unless overridden');
     assert.ok(pre.wontFollow.some((w) => w.device.deviceName.startsWith('RECEPTION-IPAD') && w.why === 'dem'));
 
-    const appliedAt = new Date(world.clock.now()).toISOString();
     await applied(waveRunbook({ siteCode: world.site.siteCode, wave, subscriptionCollection: SUBSCRIPTION, users: pre.users }), world);
     world.clock.advance(6 * MINUTE);
     world.settle();
-    const v = await verify(world, plan, wave, appliedAt);
+    const v = await verify(world, plan, wave);
     // A bulk-enrolled (userless) device a wave user signed in to shows their UPN but follows nobody.
     const userless: ManagedDevice = { ...v.devices.length ? all.find((d) => d.userPrincipalName === licensed[6]!.upn)! : all[0]!, id: 'userless-1', deviceName: 'SHARED-IPAD-01', deviceEnrollmentType: 'appleBulkWithoutUser', managementAgent: 'configurationManagerClientMdm' };
     const site2 = await readSite(world);
-    const v2 = verifyWave({ wave, users: pre.users, entraUsers: await entraUsers(world), devices: [...await tenantDevices(world), userless], appliedAt,
-      site: siteSideOf(site2.collections, SUBSCRIPTION, wave, pre.users), now: new Date(world.clock.now()).toISOString() });
+    const v2 = verifyWave({ wave, users: pre.users, entraUsers: await entraUsers(world), devices: [...await tenantDevices(world), userless],
+      site: siteSideOf(site2.collections, SUBSCRIPTION, wave, pre.users) });
     assert.equal(v.state, 'verified', renderVerification(v));
     assert.equal(v2.state, 'verified', renderVerification(v2));
     const named = v2.devices.filter((d) => d.state === 'wontFollow').map((d) => d.deviceName).sort();
     assert.deepEqual(named, ['RECEPTION-IPAD-01', 'RECEPTION-IPAD-02', 'RECEPTION-IPAD-03', 'SHARED-IPAD-01']);
     assert.match(renderVerification(v2), /SHARED-IPAD-01 .*no user affinity/);
     assert.match(renderVerification(v2), /RECEPTION-IPAD-01 .*device enrollment manager/);
+  });
+
+  it('--watch reads at its pace until the time is up, then names the device that did not move and why (offline)', async () => {
+    const offline = candidates(world, { licensed: true, offline: true })[0]!;
+    const wave: PlanWave = { name: 'Offline', users: [offline.upn] };
+    const site = await readSite(world);
+    const pre = preflightWave({ plan: { waves: [wave] }, wave: wave.name, siteUsers: site.users, entraUsers: await entraUsers(world), devices: [] });
+    await applied(waveRunbook({ siteCode: world.site.siteCode, wave, subscriptionCollection: SUBSCRIPTION, users: pre.users }), world);
+    let simulated = 0;
+    const seen: string[] = [];
+    const result = await watchWave(() => verify(world, plan, wave), {
+      timeoutMs: 30 * MINUTE, intervalMs: 10 * MINUTE,
+      now: () => simulated,
+      sleep: async (ms) => { simulated += ms; world.clock.advance(ms); world.settle(); },
+      progress: (v) => seen.push(`${v.moved}/${v.expected}`),
+    });
+    assert.equal(result.timedOut, true);
+    assert.equal(seen.length, 4, `reads at 0, 10, 20 and 30 min (the deadline): ${seen.join(' ')}`);
+    const offlineIds = new Set(offline.devices.filter((d) => d.checkInIntervalMs === null).map((d) => d.managedDeviceId));
+    assert.ok(offlineIds.size > 0);
+    assert.deepEqual(new Set(result.notMoved.map((d) => d.id)), offlineIds, 'exactly the offline devices did not move');
+    for (const d of result.notMoved) assert.match(d.reason!, /^offline since 2019-/);
+    assert.equal(result.final.moved, result.final.expected - offlineIds.size);
   });
 
   it('verification of a wave whose runbook was never applied says so at once, with --watch too', async () => {

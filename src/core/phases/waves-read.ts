@@ -85,11 +85,11 @@ export async function readWave(session: MigrationSession, waveName: string, sign
   const resolvedUpns = preflightWave({ plan: session.plan, wave: wave.name, siteUsers: site.users, entraUsers: [], devices: [] }).users.map((u) => u.upn).filter((u): u is string => !!u);
   const tenant = await readWaveTenant(session.graph, resolvedUpns, signal);
   const preflight = preflightWave({ plan: session.plan, wave: wave.name, siteUsers: site.users, entraUsers: tenant.entraUsers, devices: tenant.devices });
-  // A device moved by this wave synced after its runbook was written (the runbook runs after that).
-  const written = waveEvents(session.journal, wave.name).filter((e) => e.event === 'runbook').at(-1);
+  // "After the change" is the site's own time (the wave collection's LastChangeTime), "now" the
+  // tenant's newest sync: this machine's clock is neither (and a sandbox world keeps its own).
   const verification = verifyWave({
-    wave, users: preflight.users, entraUsers: tenant.entraUsers, devices: tenant.devices, appliedAt: written?.at,
-    site: siteSideOf(site.collections, subscription, wave, preflight.users), now: new Date().toISOString(),
+    wave, users: preflight.users, entraUsers: tenant.entraUsers, devices: tenant.devices,
+    site: siteSideOf(site.collections, subscription, wave, preflight.users),
   });
   return { wave, preflight, verification };
 }

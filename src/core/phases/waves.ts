@@ -3,6 +3,7 @@
 // verification on both sides. The product never changes the site itself (domain.md §F.1): the
 // runbook is text. Everything here is plain data in, data out; reading the site and Graph is the
 // caller's (the faces), so the same functions serve the CLI, VS Code and the tests.
+import { UserError } from '../errors';
 import type { Collection, User } from '../site/model';
 
 /** All Users: a default collection, which takes no exclude rules (domain.md §B.2). */
@@ -138,7 +139,7 @@ export function findWave(plan: { waves?: PlanWave[] }, name: string): { wave: Pl
   const index = waves.findIndex((w) => w.name.trim().toLowerCase() === name.trim().toLowerCase());
   if (index < 0) {
     const known = waves.map((w) => `"${w.name}"`).join(', ') || 'none';
-    throw new Error(`The plan has no wave "${name}" (waves: ${known}). Name one of them, or add it under "waves" in the plan.`);
+    throw new UserError(`The plan has no wave "${name}" (waves: ${known}). Name one of them, or add it under "waves" in the plan.`);
   }
   return { wave: waves[index]!, index };
 }
@@ -205,13 +206,13 @@ const quote = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ').replace(/#>/g, '# >');
 
 function checkSiteCode(siteCode: string): void {
-  if (!/^[A-Za-z0-9]{3}$/.test(siteCode)) throw new Error(`"${siteCode}" is not a ConfigMgr site code (three letters or digits): correct site.siteCode in the plan.`);
+  if (!/^[A-Za-z0-9]{3}$/.test(siteCode)) throw new UserError(`"${siteCode}" is not a ConfigMgr site code (three letters or digits): correct site.siteCode in the plan.`);
 }
 
 export function waveRunbook(input: RunbookInput): string {
   const { siteCode, wave, users } = input;
   checkSiteCode(siteCode);
-  if (!users.length) throw new Error(`Wave "${wave.name}" has no user found on the site: nothing to put in a runbook.`);
+  if (!users.length) throw new UserError(`Wave "${wave.name}" has no user found on the site: nothing to put in a runbook.`);
   const collection = waveCollectionName(wave);
   const expected = input.subscriptionCollection ?? '';
   return `#Requires -Version 5.1
@@ -386,6 +387,8 @@ export interface SiteSide {
   /** The subscription collection the change was made on (the replacement after the All Users procedure). */
   subscriptionCollectionId: string;
   waveCollectionId: string | null;
+  /** When the wave collection's rules last changed (`v_Collection.LastChangeTime`): devices moved by the wave synced after it. */
+  changedAt?: string;
   excludeRule: boolean;
   /** Wave users still in the subscription collection's effective membership. */
   stillInSubscription: number[];
@@ -401,12 +404,12 @@ export function siteSideOf(collections: Collection[], subscriptionCollection: st
   const subscription = subscriptionCollection === ALL_USERS
     ? byName(REPLACEMENT_COLLECTION) ?? collections.find((c) => c.id === ALL_USERS)
     : collections.find((c) => c.id === subscriptionCollection);
-  if (!subscription) throw new Error(`The subscription collection ${subscriptionCollection} is not on the site: correct subscriptionCollection in the plan.`);
+  if (!subscription) throw new UserError(`The subscription collection ${subscriptionCollection} is not on the site: correct subscriptionCollection in the plan.`);
   const waveCollection = byName(waveCollectionName(wave)) ?? null;
   const excludeRule = !!waveCollection && subscription.rules.some((r) => r.kind === 'exclude' && r.collectionId === waveCollection.id);
   const members = new Set(subscription.memberResourceIds);
   const stillInSubscription = users.map((u) => u.resourceId).filter((id) => members.has(id));
-  return { subscriptionCollectionId: subscription.id, waveCollectionId: waveCollection?.id ?? null, excludeRule, stillInSubscription, applied: excludeRule && stillInSubscription.length === 0 };
+  return { subscriptionCollectionId: subscription.id, waveCollectionId: waveCollection?.id ?? null, changedAt: waveCollection?.lastChangeTime, excludeRule, stillInSubscription, applied: excludeRule && stillInSubscription.length === 0 };
 }
 
 export type DeviceState = 'intune' | 'waiting' | 'wontFollow';
@@ -441,10 +444,13 @@ export interface VerifyInput {
   entraUsers: EntraUser[];
   /** The tenant's managed devices (any: the wave's are picked by UPN, case-insensitively). */
   devices: ManagedDevice[];
-  /** When the runbook was applied (ISO): a moved device has synced after it. Unknown: any sync counts. */
+  /** When the change was made (ISO): a moved device has synced after it. Default the site's `changedAt`; unknown: any sync counts. */
   appliedAt?: string;
-  /** Now (ISO), for "offline since". */
-  now: string;
+  /**
+   * Now (ISO), for "offline since". Default: the later of the site's change and the newest sync,
+   * so a site and tenant whose clocks differ from this machine's (a sandbox world) still compare.
+   */
+  now?: string;
 }
 
 /**
@@ -462,7 +468,9 @@ export function isManagedByIntune(device: ManagedDevice, since?: string): boolea
 export function verifyWave(input: VerifyInput): WaveVerification {
   const upns = new Map(input.users.filter((u) => u.upn).map((u) => [u.upn!.toLowerCase(), u]));
   const entra = new Map(input.entraUsers.map((u) => [u.userPrincipalName.toLowerCase(), u]));
-  const now = Date.parse(input.now);
+  const since = input.appliedAt ?? input.site.changedAt;
+  const now = input.now ? Date.parse(input.now)
+    : Math.max(0, ...[input.site.changedAt ?? '', ...input.devices.map((d) => d.lastSyncDateTime)].map(Date.parse).filter(Number.isFinite));
   const devices: DeviceVerdict[] = [];
   for (const d of input.devices) {
     const upn = d.userPrincipalName?.toLowerCase();
@@ -470,7 +478,7 @@ export function verifyWave(input: VerifyInput): WaveVerification {
     const base = { id: d.id, deviceName: d.deviceName, user: d.userPrincipalName };
     const follow = followOf(d);
     if (follow !== 'follows') { devices.push({ ...base, state: 'wontFollow', reason: FOLLOW_ADVICE[follow] }); continue; }
-    if (isManagedByIntune(d, input.appliedAt)) { devices.push({ ...base, state: 'intune' }); continue; }
+    if (isManagedByIntune(d, since)) { devices.push({ ...base, state: 'intune' }); continue; }
     const user = entra.get(upn);
     const last = Date.parse(d.lastSyncDateTime);
     const reason = !input.site.applied ? 'the runbook has not been applied on the site'

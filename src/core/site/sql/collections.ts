@@ -9,9 +9,9 @@ const RELATION_INCLUDE = 2;
 const RELATION_EXCLUDE = 3;
 
 export async function readCollections(db: SqlConnection, signal?: AbortSignal): Promise<Collection[]> {
-  const collections = await db.query<{ CollectionID: string; Name: string; CollectionType: number; MemberCount: number | null; LimitToCollectionID: string | null }>(
+  const collections = await db.query<{ CollectionID: string; Name: string; CollectionType: number; MemberCount: number | null; LimitToCollectionID: string | null; LastChangeTime: Date | null }>(
     'v_Collection',
-    'SELECT CollectionID, Name, CollectionType, MemberCount, LimitToCollectionID FROM v_Collection ORDER BY CollectionID',
+    'SELECT CollectionID, Name, CollectionType, MemberCount, LimitToCollectionID, LastChangeTime FROM v_Collection ORDER BY CollectionID',
     [], signal);
   const queries = await db.query<{ CollectionID: string; QueryID: number; RuleName: string | null; QueryExpression: string | null }>(
     'v_CollectionRuleQuery',
@@ -42,6 +42,8 @@ export async function readCollections(db: SqlConnection, signal?: AbortSignal): 
       rules: [],
       memberResourceIds: [],
     };
+    // Phase 3 verifies against it: a device moved by a wave synced after its collection's rules changed.
+    if (row.LastChangeTime instanceof Date && !Number.isNaN(row.LastChangeTime.getTime())) c.lastChangeTime = row.LastChangeTime.toISOString();
     byId.set(c.id, c);
     return c;
   });
