@@ -31,7 +31,13 @@ function lazyChunks(self) {
         const source = sources.find((s) => [base, `${base}.ts`, `${base}/index.ts`].includes(s));
         if (!source || source === self) return undefined;
         if (args.kind !== 'dynamic-import') {
-          return { errors: [{ text: `${args.importer} imports ${args.path} statically: use \`await import('${args.path}')\`, so it loads on first use and not at activation.` }] };
+          return {
+            errors: [
+              {
+                text: `${args.importer} imports ${args.path} statically: use \`await import('${args.path}')\`, so it loads on first use and not at activation.`,
+              },
+            ],
+          };
         }
         return { path: `./${LAZY_CHUNKS[Object.keys(LAZY_CHUNKS).find((k) => resolve(root, k) === source)]}`, external: true };
       });
@@ -54,12 +60,24 @@ export function buildOptions({ production = false, outdir = 'dist', metafile = f
   // its `module` (ESM) build bundles cleanly.
   // alias: tedious requires @azure/identity for Azure AD logins to SQL, which cm2intune never uses
   // (src/stubs/azure-identity.ts says why); the stand-in keeps 430 KB out of every bundle.
-  const node = { ...common, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], alias: { '@azure/identity': './src/stubs/azure-identity.ts' } };
+  const node = {
+    ...common,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    alias: { '@azure/identity': './src/stubs/azure-identity.ts' },
+  };
   // `import()` of a lazy chunk becomes `require()`: the extension host resolves it like the bundle itself.
   const extension = { ...node, external: ['vscode'], supported: { 'dynamic-import': false } };
   return [
     { ...extension, entryPoints: ['src/extension/extension.ts'], outfile: `${outdir}/extension.js`, plugins: [lazyChunks()] },
-    ...Object.entries(LAZY_CHUNKS).map(([source, out]) => ({ ...extension, entryPoints: [source], outfile: `${outdir}/${out}`, plugins: [lazyChunks(resolve(root, source))] })),
+    ...Object.entries(LAZY_CHUNKS).map(([source, out]) => ({
+      ...extension,
+      entryPoints: [source],
+      outfile: `${outdir}/${out}`,
+      plugins: [lazyChunks(resolve(root, source))],
+    })),
     { ...node, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
     { ...common, platform: 'browser', target: 'es2022', format: 'esm', entryPoints: ['webview/main.ts'], outfile: `${outdir}/webview.js` },
   ];

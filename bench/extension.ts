@@ -16,7 +16,8 @@ const repo = resolve(__dirname, '..');
 
 function run(command: string, args: string[]): string {
   const result = spawnSync(command, args, { cwd: repo, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
   return result.stdout;
 }
 
@@ -31,12 +32,17 @@ export async function benchExtension({ runs = 7 } = {}): Promise<Record<string, 
   const out = mkdtempSync(join(tmpdir(), 'cm2intune-bench-ext-'));
   try {
     // The extension and its lazy parts, minified as they ship.
-    const builds = buildOptions({ production: true, outdir: out }).filter((b) => /^(extension|extension-core|sandbox)\.js$/.test(basename(String(b.outfile))));
+    const builds = buildOptions({ production: true, outdir: out }).filter((b) =>
+      /^(extension|extension-core|sandbox)\.js$/.test(basename(String(b.outfile))),
+    );
     await Promise.all(builds.map((options) => esbuild.build(options)));
     const bundle = join(out, 'extension.js');
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const report = JSON.parse(run(process.execPath, [join(repo, 'bench/activate-extension.cjs'), bundle])) as { ms: number; afterSettling: string[] };
+      const report = JSON.parse(run(process.execPath, [join(repo, 'bench/activate-extension.cjs'), bundle])) as {
+        ms: number;
+        afterSettling: string[];
+      };
       const extra = report.afterSettling.filter((f) => f !== 'extension.js');
       if (extra.length) throw new Error(`activation loaded ${extra.join(', ')}: it must load only extension.js`);
       times.push(report.ms);

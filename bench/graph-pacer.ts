@@ -18,12 +18,25 @@ export async function benchPacer({ limit = 40, windowMs = 2_000, windows = 6 } =
   const tenant = await startSandboxTenant({ throttle: { writesPerWindow: limit, windowMs } });
   try {
     const port = createGraphPort({ baseUrl: tenant.url, tokenSource: createSandboxTokenSource(), pacing: { writes: { limit, windowMs } } });
-    const group = (name: string, nick: string) => ({ displayName: name, mailEnabled: false, mailNickname: nick, securityEnabled: true, groupTypes: [] });
+    const group = (name: string, nick: string) => ({
+      displayName: name,
+      mailEnabled: false,
+      mailNickname: nick,
+      securityEnabled: true,
+      groupTypes: [],
+    });
     // Sign-in, first connection and JIT warm-up are not pacing: one read before the clock starts.
     await port.get('/organization');
     const started = Date.now();
     const singles = Array.from({ length: writes / 2 }, (_, i) => port.create('/groups', group(`Bench single ${i}`, `bs${i}`)));
-    const batched = port.batch(Array.from({ length: writes / 2 }, (_, i) => ({ id: `b${i}`, method: 'POST' as const, path: '/groups', body: group(`Bench batch ${i}`, `bb${i}`) })));
+    const batched = port.batch(
+      Array.from({ length: writes / 2 }, (_, i) => ({
+        id: `b${i}`,
+        method: 'POST' as const,
+        path: '/groups',
+        body: group(`Bench batch ${i}`, `bb${i}`),
+      })),
+    );
     const [results] = await Promise.all([batched, ...singles]);
     const elapsed = Date.now() - started;
     const failed = results.filter((r) => r.outcome !== 'ok').length;

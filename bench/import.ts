@@ -47,18 +47,35 @@ export async function benchImport(): Promise<Record<string, number>> {
   try {
     const planFor = (sandbox: SandboxTenant, name: string) => {
       const file = join(dir, `${name}.migration.json`);
-      writeFileSync(file, JSON.stringify({
-        version: 1, name: `bench ${name}`,
-        site: { source: 'sql', server: 'localhost', port: site.port, database: site.database, siteCode: 'P01', auth: { type: 'sql', user: site.user }, encryption: { caFile: 'ca.pem' } },
-        tenant: { sandbox: true, url: sandbox.url },
-        subscriptionCollection: 'P0100014',
-        import: { kinds: ['compliance', 'configuration', 'certificate', 'wifi', 'vpn', 'email', 'app'], assignments: true },
-        groups: { createMissing: true },
-        prepare: { scepServerUrl: 'https://ndes.contoso.com/certsrv/mscep/mscep.dll' },
-      }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          version: 1,
+          name: `bench ${name}`,
+          site: {
+            source: 'sql',
+            server: 'localhost',
+            port: site.port,
+            database: site.database,
+            siteCode: 'P01',
+            auth: { type: 'sql', user: site.user },
+            encryption: { caFile: 'ca.pem' },
+          },
+          tenant: { sandbox: true, url: sandbox.url },
+          subscriptionCollection: 'P0100014',
+          import: { kinds: ['compliance', 'configuration', 'certificate', 'wifi', 'vpn', 'email', 'app'], assignments: true },
+          groups: { createMissing: true },
+          prepare: { scepServerUrl: 'https://ndes.contoso.com/certsrv/mscep/mscep.dll' },
+        }),
+      );
       return file;
     };
-    const sessionOn = async (sandbox: SandboxTenant, name: string, clones: number, pacing = { writes: WINDOW }): Promise<MigrationSession> => {
+    const sessionOn = async (
+      sandbox: SandboxTenant,
+      name: string,
+      clones: number,
+      pacing = { writes: WINDOW },
+    ): Promise<MigrationSession> => {
       const session = await openSession(planFor(sandbox, name), { use: 'import', password: site.password, pacing });
       open.push(session);
       const real = session.site;
@@ -82,7 +99,8 @@ export async function benchImport(): Promise<Record<string, number>> {
     const oursMs = Date.now() - started;
     const after = ours.stats();
     ours.faults.clear();
-    if (run.failed + run.skipped > 0) throw new Error(`our import had ${run.failed} failed and ${run.skipped} skipped steps; the figures would be meaningless.`);
+    if (run.failed + run.skipped > 0)
+      throw new Error(`our import had ${run.failed} failed and ${run.skipped} skipped steps; the figures would be meaningless.`);
     const writes = after.writes - before.writes;
 
     // Naive, same steps, fresh sandbox.
@@ -135,20 +153,34 @@ function enlarge(model: SiteModel, clones: number): SiteModel {
   const extra = [];
   for (let k = 1; k <= clones; k++) {
     for (const ci of model.configurationItems) {
-      const guid = (g: string) => `${g.slice(0, 24)}${(k * 7919 + parseInt(g.slice(24, 36), 16)).toString(16).padStart(12, '0').slice(-12)}`;
-      const swap = (s: string) => s.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?!.*[0-9a-f]{8}-[0-9a-f]{4}-)/i, guid);
-      extra.push({ ...ci, ciId: ci.ciId + k * 1_000_000, uniqueId: swap(ci.uniqueId), modelName: ci.modelName ? swap(ci.modelName) : ci.modelName, name: `${ci.name} #${k}` });
+      const guid = (g: string) =>
+        `${g.slice(0, 24)}${(k * 7919 + parseInt(g.slice(24, 36), 16)).toString(16).padStart(12, '0').slice(-12)}`;
+      const swap = (s: string) =>
+        s.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?!.*[0-9a-f]{8}-[0-9a-f]{4}-)/i, guid);
+      extra.push({
+        ...ci,
+        ciId: ci.ciId + k * 1_000_000,
+        uniqueId: swap(ci.uniqueId),
+        modelName: ci.modelName ? swap(ci.modelName) : ci.modelName,
+        name: `${ci.name} #${k}`,
+      });
     }
   }
   return { ...model, configurationItems: [...model.configurationItems, ...extra] };
 }
 
 /** The Contoso seed plus one object per translation, each with its marker, as a finished import leaves them. */
-function seedWith(translations: { key: string; source: { name: string }; request?: { resource: string; odataType: string } }[]): SandboxSeed {
+function seedWith(
+  translations: { key: string; source: { name: string }; request?: { resource: string; odataType: string } }[],
+): SandboxSeed {
   const seed = structuredClone(DEFAULT_SEED) as SandboxSeed & Record<string, Partial<Record<string, unknown>>[]>;
   for (const t of translations) {
     const list = (seed[t.request!.resource] ??= []);
-    list.push({ '@odata.type': t.request!.odataType, displayName: t.source.name, description: `Imported from ConfigMgr by cm2intune. ${markerFor(t.key)}` });
+    list.push({
+      '@odata.type': t.request!.odataType,
+      displayName: t.source.name,
+      description: `Imported from ConfigMgr by cm2intune. ${markerFor(t.key)}`,
+    });
   }
   return seed;
 }

@@ -17,7 +17,16 @@ const CIS = 10_000;
 const SERVER_READY_MS = 5 * 60_000;
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 
-interface Ready { port: number; user: string; password: string; database: string; caPem: string; generateSeconds: number; loadSeconds: number; rssMb: number }
+interface Ready {
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  caPem: string;
+  generateSeconds: number;
+  loadSeconds: number;
+  rssMb: number;
+}
 type Child = ChildProcessByStdio<Writable, Readable, null>;
 
 /** Starts bench/site-server.ts and waits for its first line (the connection details). */
@@ -32,8 +41,14 @@ async function startServer(sqlFile: string): Promise<{ child: Child; ready: Read
     // Settling (never rejecting) so that the losers of the race leave no unhandled rejection behind.
     const first = await Promise.race([
       lines.next(),
-      new Promise<string>((settle) => child.once('exit', (code, signal) => settle(`the site server exited (${signal ?? code}) before it was ready; see its messages above`))),
-      new Promise<string>((settle) => { timer = setTimeout(() => settle(`the site server was not ready within ${SERVER_READY_MS / 1000} s`), SERVER_READY_MS); }),
+      new Promise<string>((settle) =>
+        child.once('exit', (code, signal) =>
+          settle(`the site server exited (${signal ?? code}) before it was ready; see its messages above`),
+        ),
+      ),
+      new Promise<string>((settle) => {
+        timer = setTimeout(() => settle(`the site server was not ready within ${SERVER_READY_MS / 1000} s`), SERVER_READY_MS);
+      }),
     ]);
     if (typeof first === 'string') throw new Error(first);
     if (first.done) throw new Error('the site server closed its output before it was ready');
@@ -63,7 +78,16 @@ export async function benchSiteRead(): Promise<Record<string, number>> {
   try {
     writeFileSync(join(dir, 'ca.pem'), ready.caPem);
     const source = openSiteSource(
-      { source: 'sql', server: 'localhost', port: ready.port, database: ready.database, siteCode: 'P01', auth: { type: 'sql', user: ready.user }, encryption: { caFile: 'ca.pem' }, requestTimeoutSeconds: 600 },
+      {
+        source: 'sql',
+        server: 'localhost',
+        port: ready.port,
+        database: ready.database,
+        siteCode: 'P01',
+        auth: { type: 'sql', user: ready.user },
+        encryption: { caFile: 'ca.pem' },
+        requestTimeoutSeconds: 600,
+      },
       { planDir: dir, password: ready.password },
     );
     const base = process.memoryUsage().rss;
@@ -76,7 +100,8 @@ export async function benchSiteRead(): Promise<Record<string, number>> {
       seconds = Number(process.hrtime.bigint() - start) / 1e9;
       peak = Math.max(peak, process.memoryUsage().rss);
       if (model.users.length !== USERS) throw new Error(`bench site has ${model.users.length} users, expected ${USERS}`);
-      const cis = model.configurationItems.length + model.baselines.length + model.applications.reduce((n, a) => n + 1 + a.deploymentTypes.length, 0);
+      const cis =
+        model.configurationItems.length + model.baselines.length + model.applications.reduce((n, a) => n + 1 + a.deploymentTypes.length, 0);
       if (cis < CIS) throw new Error(`bench site has ${cis} configuration items, expected at least ${CIS}`);
     } finally {
       clearInterval(sampler);
@@ -100,8 +125,11 @@ export async function benchSiteRead(): Promise<Record<string, number>> {
 }
 
 if (require.main === module) {
-  benchSiteRead().then((r) => console.log(JSON.stringify(r)), (e) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
+  benchSiteRead().then(
+    (r) => console.log(JSON.stringify(r)),
+    (e) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
 }

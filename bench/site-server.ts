@@ -21,10 +21,18 @@ async function main(file: string | undefined): Promise<void> {
     started = process.hrtime.bigint();
   }
   const server = await startTdsTestServer({ fixtureFiles: [file] });
-  process.stdout.write(`${JSON.stringify({
-    port: server.port, user: server.user, password: server.password, database: server.database, caPem: server.caPem,
-    generateSeconds, loadSeconds: seconds(started), rssMb: mb(process.memoryUsage().rss),
-  })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      port: server.port,
+      user: server.user,
+      password: server.password,
+      database: server.database,
+      caPem: server.caPem,
+      generateSeconds,
+      loadSeconds: seconds(started),
+      rssMb: mb(process.memoryUsage().rss),
+    })}\n`,
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

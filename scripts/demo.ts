@@ -20,14 +20,16 @@ function pilotUsers(world: SandboxWorld, subscription: string): string[] {
   const members = new Set(world.console.members(subscription));
   const users = world.tenantServer.peek().users;
   const byUser = new Map<number, ReturnType<SandboxWorld['state']>['devices']>();
-  for (const d of world.state().devices) if (d.userResourceId !== null) byUser.set(d.userResourceId, [...(byUser.get(d.userResourceId) ?? []), d]);
+  for (const d of world.state().devices)
+    if (d.userResourceId !== null) byUser.set(d.userResourceId, [...(byUser.get(d.userResourceId) ?? []), d]);
   const out: string[] = [];
   for (const [resourceId, devices] of byUser) {
     if (!members.has(resourceId) || devices.some((d) => d.dem || d.checkInIntervalMs === null)) continue;
     const upn = world.console.getUser(resourceId)?.upn;
     const user = upn && users.find((u) => String(u.userPrincipalName).toLowerCase() === upn.toLowerCase());
-    const plans = (user ? user.assignedPlans ?? [] : []) as { servicePlanId?: string; capabilityStatus?: string }[];
-    if (user && plans.some((p) => p.servicePlanId === INTUNE_A_PLAN && p.capabilityStatus === 'Enabled')) out.push(String(user.userPrincipalName));
+    const plans = (user ? (user.assignedPlans ?? []) : []) as { servicePlanId?: string; capabilityStatus?: string }[];
+    if (user && plans.some((p) => p.servicePlanId === INTUNE_A_PLAN && p.capabilityStatus === 'Enabled'))
+      out.push(String(user.userPrincipalName));
     if (out.length === 3) break;
   }
   return out;
@@ -41,11 +43,14 @@ const planArg = relative(root, planFile);
 async function demo(): Promise<number> {
   mkdirSync(demoDir, { recursive: true });
   const say = (line: string) => processIo.out(`\n== ${line}`);
-  say('Starting the sandbox world in .demo/: the sample ConfigMgr site "Contoso" (SQL over TDS with TLS, loopback only) and the sandbox tenant (not Microsoft Graph)');
+  say(
+    'Starting the sandbox world in .demo/: the sample ConfigMgr site "Contoso" (SQL over TDS with TLS, loopback only) and the sandbox tenant (not Microsoft Graph)',
+  );
   const world = await openSandboxWorld({ dir: demoDir });
   try {
     // An older demo left a plan that named a port of the site; the world's plan names the folder.
-    if (!existsSync(planFile) || !readFileSync(planFile, 'utf8').includes('"world"')) writeFileSync(planFile, worldPlanText('Contoso hybrid MDM to Intune standalone (demo)'));
+    if (!existsSync(planFile) || !readFileSync(planFile, 'utf8').includes('"world"'))
+      writeFileSync(planFile, worldPlanText('Contoso hybrid MDM to Intune standalone (demo)'));
     const io = { ...processIo, cwd: root };
 
     say('Phase 1: preview and import into the sandbox tenant');
@@ -65,16 +70,21 @@ async function demo(): Promise<number> {
     say('Phase 3: preflight of the pilot wave');
     const preflight = await main(['wave', 'preflight', '--plan', planArg, '--wave', PILOT], io);
     if (preflight !== 0) return preflight;
-    say('Phase 3: the pilot wave\'s runbook, for the site server (.demo/pilot.ps1)');
-    const runbook = await main(['wave', 'runbook', '--plan', planArg, '--wave', PILOT, '-o', relative(root, join(demoDir, 'pilot.ps1'))], io);
+    say("Phase 3: the pilot wave's runbook, for the site server (.demo/pilot.ps1)");
+    const runbook = await main(
+      ['wave', 'runbook', '--plan', planArg, '--wave', PILOT, '-o', relative(root, join(demoDir, 'pilot.ps1'))],
+      io,
+    );
     if (runbook !== 0) return runbook;
     if (started) {
-      say('The runbook applied by the sandbox world\'s simulated ConfigMgr console (on a real site: the admin runs it)');
+      say("The runbook applied by the sandbox world's simulated ConfigMgr console (on a real site: the admin runs it)");
       const result = await applyRunbook(readFileSync(join(demoDir, 'pilot.ps1'), 'utf8'), started.console);
-      processIo.out(result.outcome === 'refused' ? `refused: ${result.reason}` : `${result.outcome}: ${result.changes} change(s) on the site`);
+      processIo.out(
+        result.outcome === 'refused' ? `refused: ${result.reason}` : `${result.outcome}: ${result.changes} change(s) on the site`,
+      );
       if (result.outcome !== 'completed') return 1;
     }
-    say('Phase 3: verification on both sides until the pilot\'s devices are managed by Intune');
+    say("Phase 3: verification on both sides until the pilot's devices are managed by Intune");
     const verified = await main(['wave', 'verify', '--plan', planArg, '--wave', PILOT, '--watch', '--interval', '2'], io);
     processIo.out(
       `\nLeft in .demo/: the sandbox world (site, tenant, devices), the plan ${WORLD_PLAN_FILE} that names it, the journal and the report. ` +

@@ -15,17 +15,33 @@ async function main(): Promise<number> {
     return 2;
   }
   const warnings: string[] = [];
-  const port = createGraphPort({ baseUrl: url, tokenSource: createSandboxTokenSource(), log: (level, m) => level !== 'debug' && warnings.push(`${level} ${m}`) });
+  const port = createGraphPort({
+    baseUrl: url,
+    tokenSource: createSandboxTokenSource(),
+    log: (level, m) => level !== 'debug' && warnings.push(`${level} ${m}`),
+  });
   const stamp = Date.now().toString(36);
   const started = Date.now();
 
-  const group = await port.create<{ id: string }>('/groups', { displayName: `Smoke ${stamp} – Zoë's pilot`, mailEnabled: false, mailNickname: `smoke${stamp}`, securityEnabled: true, groupTypes: [] });
+  const group = await port.create<{ id: string }>('/groups', {
+    displayName: `Smoke ${stamp} – Zoë's pilot`,
+    mailEnabled: false,
+    mailNickname: `smoke${stamp}`,
+    securityEnabled: true,
+    groupTypes: [],
+  });
   const profiles: { id: string; '@odata.type': string }[] = [];
   for (const [type, extra] of [
     ['#microsoft.graph.iosGeneralDeviceConfiguration', {}],
     ['#microsoft.graph.iosWiFiConfiguration', { ssid: 'Contoso Guest', wiFiSecurityType: 'wpaPersonal', connectAutomatically: true }],
   ] as const) {
-    profiles.push(await port.create('/deviceManagement/deviceConfigurations', { '@odata.type': type, displayName: `Smoke ${stamp} ${type.split('.').pop()}`, ...extra }));
+    profiles.push(
+      await port.create('/deviceManagement/deviceConfigurations', {
+        '@odata.type': type,
+        displayName: `Smoke ${stamp} ${type.split('.').pop()}`,
+        ...extra,
+      }),
+    );
   }
 
   let users = 0;
@@ -39,15 +55,33 @@ async function main(): Promise<number> {
       '@odata.type': '#microsoft.graph.iosCompliancePolicy',
       displayName: `Smoke ${stamp} compliance ${i}`,
       passcodeRequired: true,
-      scheduledActionsForRule: [{ ruleName: 'PasswordRequired', scheduledActionConfigurations: [{ actionType: 'block', gracePeriodHours: 0, notificationTemplateId: '' }] }],
+      scheduledActionsForRule: [
+        {
+          ruleName: 'PasswordRequired',
+          scheduledActionConfigurations: [{ actionType: 'block', gracePeriodHours: 0, notificationTemplateId: '' }],
+        },
+      ],
     },
   }));
   const created = await port.batch(creates);
   const policyIds = created.filter((r) => r.outcome === 'ok').map((r) => (r.body as { id: string }).id);
   const target = { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: group.id };
   const assigns: BatchRequest[] = [
-    ...policyIds.map((id, i) => ({ id: `ap${i}`, method: 'POST' as const, path: `/deviceManagement/deviceCompliancePolicies/${id}/assign`, idempotent: true, body: { assignments: [{ '@odata.type': '#microsoft.graph.deviceCompliancePolicyAssignment', target }] } })),
-    ...profiles.map((p, i) => ({ id: `cp${i}`, method: 'POST' as const, path: `/deviceManagement/deviceConfigurations/${p.id}/assign`, odataType: p['@odata.type'], idempotent: true, body: { assignments: [{ '@odata.type': '#microsoft.graph.deviceConfigurationAssignment', target }] } })),
+    ...policyIds.map((id, i) => ({
+      id: `ap${i}`,
+      method: 'POST' as const,
+      path: `/deviceManagement/deviceCompliancePolicies/${id}/assign`,
+      idempotent: true,
+      body: { assignments: [{ '@odata.type': '#microsoft.graph.deviceCompliancePolicyAssignment', target }] },
+    })),
+    ...profiles.map((p, i) => ({
+      id: `cp${i}`,
+      method: 'POST' as const,
+      path: `/deviceManagement/deviceConfigurations/${p.id}/assign`,
+      odataType: p['@odata.type'],
+      idempotent: true,
+      body: { assignments: [{ '@odata.type': '#microsoft.graph.deviceConfigurationAssignment', target }] },
+    })),
   ];
   const assigned = await port.batch(assigns);
 

@@ -26,7 +26,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K | string, text?: strin
 }
 
 function table(headers: string[], rows: string[][], widths?: string): HTMLElement {
-  const t = el('vscode-table', undefined, { 'zebra': '', 'bordered-columns': '', ...(widths ? { columns: widths } : {}) });
+  const t = el('vscode-table', undefined, { zebra: '', 'bordered-columns': '', ...(widths ? { columns: widths } : {}) });
   const head = el('vscode-table-header', undefined, { slot: 'header' });
   for (const h of headers) head.append(el('vscode-table-header-cell', h));
   const body = el('vscode-table-body', undefined, { slot: 'body' });
@@ -53,9 +53,19 @@ function render(model: DashboardModel) {
   }
   root.append(badges, el('p', `${model.totals.all} ConfigMgr objects, ${model.totals.selected} selected by the plan.`));
   root.append(el('h2', 'Objects by kind'));
-  root.append(table(['Kind', ...states.map(([, l]) => l), 'Total'], model.byKind.map((k) => [k.kind, ...states.map(([s]) => String(k.counts[s])), String(k.total)])));
+  root.append(
+    table(
+      ['Kind', ...states.map(([, l]) => l), 'Total'],
+      model.byKind.map((k) => [k.kind, ...states.map(([s]) => String(k.counts[s])), String(k.total)]),
+    ),
+  );
   root.append(el('h2', 'Collections and Entra ID groups'));
-  root.append(table(['Collection', 'Name', 'Mapping', 'Groups', 'Why'], model.groups.map((g) => [g.collectionId, g.collection, g.status, g.groups, g.reason])));
+  root.append(
+    table(
+      ['Collection', 'Name', 'Mapping', 'Groups', 'Why'],
+      model.groups.map((g) => [g.collectionId, g.collection, g.status, g.groups, g.reason]),
+    ),
+  );
   if (model.findings.length) {
     const findings = el('vscode-collapsible', undefined, { title: `Findings (${model.findings.length})`, open: '' });
     const list = el('ul');

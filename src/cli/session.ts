@@ -26,8 +26,14 @@ export async function openCliSession(planArg: string, io: CliIo, use: ScopeUse, 
       if (level === 'warn' || level === 'error' || io.env.CM2INTUNE_VERBOSE) io.err(`${level}: ${message}`);
     },
     tokenSource: (tenant, planDir) => {
-      if (!tenant.clientId) throw new UserError(`${planArg}: tenant.clientId is missing: sign-in needs your app registration's Application (client) ID (docs/sign-in.md).`);
-      return tokenSourceFromEnv({ tenantId: tenant.id, clientId: tenant.clientId, cloud: tenant.cloud, planDir, onDeviceCode: (m) => io.err(m) }, io.env);
+      if (!tenant.clientId)
+        throw new UserError(
+          `${planArg}: tenant.clientId is missing: sign-in needs your app registration's Application (client) ID (docs/sign-in.md).`,
+        );
+      return tokenSourceFromEnv(
+        { tenantId: tenant.id, clientId: tenant.clientId, cloud: tenant.cloud, planDir, onDeviceCode: (m) => io.err(m) },
+        io.env,
+      );
     },
   });
 }

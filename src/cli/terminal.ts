@@ -30,4 +30,3 @@ export async function promptPassword(question: string): Promise<string | undefin
     stdin.on('data', onData);
   });
 }
-

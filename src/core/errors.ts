@@ -3,7 +3,10 @@
 // message in one line, never a stack. Cancelling is not failing: faces stay quiet about it.
 
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2 = 2) {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 2,
+  ) {
     super(message);
     this.name = 'UserError';
   }

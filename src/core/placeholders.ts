@@ -27,4 +27,3 @@ export function fillIds(body: unknown, ids: ReadonlyMap<string, string>): unknow
   });
   return JSON.parse(text);
 }
-

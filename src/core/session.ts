@@ -123,7 +123,10 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
     if (plan.tenant.sandbox) {
       let url = plan.tenant.world !== undefined ? world?.tenant.url : plan.tenant.url;
       if (!url) {
-        if (!options.startSandbox) throw new PlanError(`${planFile} asks for the sandbox tenant, and this run cannot start it: give tenant.url of a running sandbox.`);
+        if (!options.startSandbox)
+          throw new PlanError(
+            `${planFile} asks for the sandbox tenant, and this run cannot start it: give tenant.url of a running sandbox.`,
+          );
         sandbox = await options.startSandbox({ persistPath: sandboxStatePath(full) });
         closers.push(() => sandbox!.close());
         url = sandbox.url;
@@ -147,18 +150,30 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
       expectedTenant = plan.tenant.id;
       tenantLabel = cloud;
     }
-    const organization = await graph.listAll<{ id: string; displayName?: string }>('/organization', { query: { $select: 'id,displayName' } });
+    const organization = await graph.listAll<{ id: string; displayName?: string }>('/organization', {
+      query: { $select: 'id,displayName' },
+    });
     const malformed = fieldsProblem(organization, { id: 'string' }, 'organization');
     if (malformed) throw new GraphMalformedResponseError('GET', '/v1.0/organization', 200, malformed);
     const tenantId = organization[0]?.id;
     if (!tenantId) throw new PlanError('The tenant did not say which organization it is (GET /organization returned nothing).');
     if (expectedTenant && expectedTenant.toLowerCase() !== tenantId.toLowerCase()) {
-      throw new PlanError(`Signed in to tenant ${tenantId}, but ${planFile} is pinned to ${expectedTenant}: sign in to that tenant, or fix tenant.id in the plan. Nothing was read or written.`);
+      throw new PlanError(
+        `Signed in to tenant ${tenantId}, but ${planFile} is pinned to ${expectedTenant}: sign in to that tenant, or fix tenant.id in the plan. Nothing was read or written.`,
+      );
     }
     const site =
       plan.site.source === 'sandbox' && world
         ? openSiteSource(
-            { source: 'sql', server: world.site.server, port: world.site.port, database: world.site.database, siteCode: world.site.siteCode, auth: { type: 'sql', user: world.site.user }, encryption: { caFile: world.site.caFile } },
+            {
+              source: 'sql',
+              server: world.site.server,
+              port: world.site.port,
+              database: world.site.database,
+              siteCode: world.site.siteCode,
+              auth: { type: 'sql', user: world.site.user },
+              encryption: { caFile: world.site.caFile },
+            },
             { planDir, password: world.site.password, log: (line) => log('info', line) },
           )
         : openSiteSource(plan.site, { planDir, password: options.password, log: (line) => log('info', line) });
@@ -180,7 +195,9 @@ export async function openSession(planFile: string, options: SessionOptions): Pr
     };
   } catch (error) {
     // The opening error is the one to report; a failure to close what was half opened is logged.
-    await closeAll(closers).catch((closeError) => log('warn', `Closing after a failed start: ${closeError instanceof Error ? closeError.message : String(closeError)}`));
+    await closeAll(closers).catch((closeError) =>
+      log('warn', `Closing after a failed start: ${closeError instanceof Error ? closeError.message : String(closeError)}`),
+    );
     throw error;
   }
 }
@@ -235,17 +252,25 @@ export function lockJournal(ledger: string, planFile: string): () => Promise<voi
       age = Date.now() - statSync(lock).mtimeMs;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile: try again
-      throw new PlanError(`Can't read ${lock} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): if no other cm2intune run is writing with ${planFile}, delete it.`);
+      throw new PlanError(
+        `Can't read ${lock} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): if no other cm2intune run is writing with ${planFile}, delete it.`,
+      );
     }
     const owner = parseLock(seen);
     if (owner.pid !== undefined && owner.host === hostname() && isAlive(owner.pid)) {
-      throw new PlanError(`Another cm2intune run (process ${owner.pid}) is writing with ${planFile} right now: wait for it to finish. If it is gone, delete ${lock}.`);
+      throw new PlanError(
+        `Another cm2intune run (process ${owner.pid}) is writing with ${planFile} right now: wait for it to finish. If it is gone, delete ${lock}.`,
+      );
     }
     if (owner.host !== undefined && owner.host !== hostname()) {
-      throw new PlanError(`Another cm2intune run on ${owner.host} (process ${owner.pid ?? 'unknown'}) holds ${lock}: wait for it to finish. If it is gone, delete ${lock}.`);
+      throw new PlanError(
+        `Another cm2intune run on ${owner.host} (process ${owner.pid ?? 'unknown'}) holds ${lock}: wait for it to finish. If it is gone, delete ${lock}.`,
+      );
     }
     if (!owner.complete && (age < LOCK_GRACE_MS || (owner.pid !== undefined && isAlive(owner.pid)))) {
-      throw new PlanError(`${lock} can't be read as a lock (it names no owner cm2intune can check): another run may be starting. If no other cm2intune run is writing with ${planFile}, delete it.`);
+      throw new PlanError(
+        `${lock} can't be read as a lock (it names no owner cm2intune can check): another run may be starting. If no other cm2intune run is writing with ${planFile}, delete it.`,
+      );
     }
     takeOverStale(lock, seen);
   }

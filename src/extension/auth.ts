@@ -36,10 +36,19 @@ export function createVsCodeTokenSource(settings: VsCodeAuthSettings): TokenSour
     async getToken(scopes, signal) {
       signal?.throwIfAborted();
       checkSovereignEnvironment(settings.cloud);
-      const request = [`VSCODE_CLIENT_ID:${settings.clientId}`, `VSCODE_TENANT:${settings.tenantId}`, ...qualifyScopes(scopes, settings.cloud)];
+      const request = [
+        `VSCODE_CLIENT_ID:${settings.clientId}`,
+        `VSCODE_TENANT:${settings.tenantId}`,
+        ...qualifyScopes(scopes, settings.cloud),
+      ];
       const session = vscode.authentication.getSession(provider, request, { createIfNone: true });
       const aborted = new Promise<never>((_, reject) => {
-        signal?.addEventListener('abort', () => reject(signal.reason instanceof Error ? signal.reason : Object.assign(new Error('Sign-in cancelled.'), { name: 'AbortError' })), { once: true });
+        signal?.addEventListener(
+          'abort',
+          () =>
+            reject(signal.reason instanceof Error ? signal.reason : Object.assign(new Error('Sign-in cancelled.'), { name: 'AbortError' })),
+          { once: true },
+        );
       });
       try {
         const result = await Promise.race([session, aborted]);
@@ -47,7 +56,9 @@ export function createVsCodeTokenSource(settings: VsCodeAuthSettings): TokenSour
         return result.accessToken;
       } catch (error) {
         if (signal?.aborted) throw error;
-        throw new UserError(`Sign-in through VS Code (${provider}) failed: ${describeError(error)}. Check that app ${settings.clientId} has the redirect URIs from docs/sign-in.md.`);
+        throw new UserError(
+          `Sign-in through VS Code (${provider}) failed: ${describeError(error)}. Check that app ${settings.clientId} has the redirect URIs from docs/sign-in.md.`,
+        );
       }
     },
   };

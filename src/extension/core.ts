@@ -3,4 +3,12 @@
 // file, dist/extension-core.js; the rest of the extension reaches it only by `await import('./core')`
 // (types may be imported directly: they leave nothing in the bundle).
 export { openSession } from '../core/session';
-export { executeImport, proposeImport, readImportPicture, analyseImport, missingPlanGroups, readImportSources, withPlanGroups } from '../core/phases/import';
+export {
+  executeImport,
+  proposeImport,
+  readImportPicture,
+  analyseImport,
+  missingPlanGroups,
+  readImportSources,
+  withPlanGroups,
+} from '../core/phases/import';

@@ -17,10 +17,14 @@ export function showDashboard(ctx: Ctx, model: DashboardModel): vscode.WebviewPa
     });
     // The first message waits for the script to say it is listening: the feed answers that.
     const feed = new DashboardFeed(panel.webview);
-    panel.onDidDispose(() => {
-      feed.dispose();
-      open = undefined;
-    }, undefined, ctx.subscriptions);
+    panel.onDidDispose(
+      () => {
+        feed.dispose();
+        open = undefined;
+      },
+      undefined,
+      ctx.subscriptions,
+    );
     panel.webview.html = html(panel.webview, vscode.Uri.joinPath(dist, 'webview.js'));
     open = { panel, feed };
   }

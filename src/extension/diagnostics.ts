@@ -51,7 +51,9 @@ export function registerPlanDiagnostics(ctx: Ctx): vscode.DiagnosticCollection {
     vscode.workspace.onDidOpenTextDocument((doc) => isPlan(doc) && plans.opened(doc.uri, doc.getText())),
     vscode.workspace.onDidChangeTextDocument(({ document: doc }) => isPlan(doc) && plans.changed(doc.uri, () => doc.getText(), delay())),
     // A closed plan file keeps its findings from disk; another scheme (a diff's side) has no file.
-    vscode.workspace.onDidCloseTextDocument((doc) => isPlan(doc) && (doc.uri.scheme === 'file' ? void plans.closed(doc.uri) : collection.delete(doc.uri))),
+    vscode.workspace.onDidCloseTextDocument(
+      (doc) => isPlan(doc) && (doc.uri.scheme === 'file' ? void plans.closed(doc.uri) : collection.delete(doc.uri)),
+    ),
     plans,
   );
   for (const doc of vscode.workspace.textDocuments) if (isPlan(doc)) plans.opened(doc.uri, doc.getText());

@@ -51,7 +51,10 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
       if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
       const parsed = parsePlan(await planText(plan), plan);
       if ('error' in parsed) throw new UserError(`${vscode.workspace.asRelativePath(plan)}: ${parsed.error}`);
-      if (parsed.plan.site.source !== 'sql') throw new UserError(`${vscode.workspace.asRelativePath(plan)} reads its site from a snapshot file: there is no database password to enter.`);
+      if (parsed.plan.site.source !== 'sql')
+        throw new UserError(
+          `${vscode.workspace.asRelativePath(plan)} reads its site from a snapshot file: there is no database password to enter.`,
+        );
       await c.extension.secrets.delete(passwordKey(parsed.plan.site));
       await sqlPassword(c, parsed.plan.site, true);
       c.pictures.refresh(plan.toString());

@@ -3,7 +3,16 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../core/errors';
-import { describeCounts, importPreview, importReport, nothingToImportMessage, previewToMarkdown, reportSummary, tenantName, writeImportReport } from '../core/phases/render';
+import {
+  describeCounts,
+  importPreview,
+  importReport,
+  nothingToImportMessage,
+  previewToMarkdown,
+  reportSummary,
+  tenantName,
+  writeImportReport,
+} from '../core/phases/render';
 import type { Ctx } from './ctx';
 import { currentPlan, withSession } from './session';
 
@@ -35,7 +44,10 @@ export class PreviewDocuments implements vscode.TextDocumentContentProvider {
 
 /** `plan`: a plan's Uri (another command, the explorer); else the plan the view follows. */
 export async function importObjects(ctx: Ctx, previews: PreviewDocuments, plan?: unknown): Promise<ImportResult> {
-  if (!vscode.workspace.isTrusted) throw new UserError('Importing writes to your Intune tenant: trust this workspace first (Manage Workspace Trust), then run the import again.');
+  if (!vscode.workspace.isTrusted)
+    throw new UserError(
+      'Importing writes to your Intune tenant: trust this workspace first (Manage Workspace Trust), then run the import again.',
+    );
   const uri = plan instanceof vscode.Uri ? plan : await currentPlan();
   if (!uri) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
   const name = vscode.workspace.asRelativePath(uri);
@@ -60,7 +72,8 @@ async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri
       for (const r of read.reconciled) ctx.log.info(`reconciled ${r.step}: ${r.intuneId ? `found as ${r.intuneId}` : 'not in the tenant'}`);
       return { read, steps: await proposeImport(read, session.graph, signal) };
     });
-    for (const f of read.picture.findings) ctx.log[f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warn' : 'info'](`${name}: ${f.message}`);
+    for (const f of read.picture.findings)
+      ctx.log[f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warn' : 'info'](`${name}: ${f.message}`);
     const preview = importPreview(read, steps, { plan: basename(plan.fsPath), tenant });
     if (steps.length === 0) {
       const message = nothingToImportMessage(preview);
@@ -74,7 +87,9 @@ async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri
     await vscode.window.showTextDocument(uri, { preview: true, preserveFocus: true });
 
     const question = `Import into ${tenant}: create ${describeCounts(preview.counts)} (${steps.length} requests, listed in the preview)?`;
-    if (!(await ctx.ui.confirm(question, `Plan: ${name}. Steps already done are found again by their marker, never created twice.`, 'Import'))) {
+    if (
+      !(await ctx.ui.confirm(question, `Plan: ${name}. Steps already done are found again by their marker, never created twice.`, 'Import'))
+    ) {
       throw new CancelledError('import not confirmed: nothing was written');
     }
 
@@ -108,7 +123,8 @@ async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri
     const file = writeImportReport(session.planFile, summary);
     const message = reportSummary(summary);
     ctx.log.info(`${message} Report: ${file}`);
-    if (run.failed || run.skipped) ctx.ui.warn(`${message} Run the import again to retry; the report beside the plan says why for each step.`, () => ctx.log.show(true));
+    if (run.failed || run.skipped)
+      ctx.ui.warn(`${message} Run the import again to retry; the report beside the plan says why for each step.`, () => ctx.log.show(true));
     else ctx.ui.info(message);
     return { proposed: steps.length, done: run.done, failed: run.failed, skipped: run.skipped, message, report: file };
   });

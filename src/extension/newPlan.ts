@@ -19,7 +19,9 @@ export async function newPlan(ctx: Ctx, target?: unknown): Promise<vscode.Uri> {
 async function chooseTarget(ctx: Ctx): Promise<vscode.Uri> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
-    const picked = await ctx.ui.saveLocation('Save the new migration plan', vscode.Uri.file('cm2intune.migration.json'), { 'Migration plan': ['migration.json'] });
+    const picked = await ctx.ui.saveLocation('Save the new migration plan', vscode.Uri.file('cm2intune.migration.json'), {
+      'Migration plan': ['migration.json'],
+    });
     if (!picked) throw new CancelledError('no location chosen for the new plan');
     return picked;
   }

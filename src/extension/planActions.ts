@@ -22,7 +22,8 @@ async function applyToPlan(plan: vscode.Uri, compute: (text: string) => PlanText
   if (edits.length) {
     const edit = new vscode.WorkspaceEdit();
     for (const e of edits) edit.replace(plan, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content);
-    if (!(await vscode.workspace.applyEdit(edit))) throw new UserError(`VS Code did not apply the change to ${vscode.workspace.asRelativePath(plan)} (is it read-only?).`);
+    if (!(await vscode.workspace.applyEdit(edit)))
+      throw new UserError(`VS Code did not apply the change to ${vscode.workspace.asRelativePath(plan)} (is it read-only?).`);
   }
   // Shown, so the change is seen and can be undone or saved.
   await vscode.window.showTextDocument(doc, { preserveFocus: true, preview: false });
@@ -39,7 +40,9 @@ export function selectionAction(choice: 'include' | 'exclude', tree: ObjectsTree
   return async (ctx: Ctx, arg: unknown): Promise<vscode.TextDocument> => {
     const node = objectNode(arg);
     const doc = await applyToPlan(node.plan, (text) => selectionEdits(text, selectionSubject(node.item.translation), choice));
-    ctx.log.info(`${vscode.workspace.asRelativePath(node.plan)}: ${choice} ${node.item.translation.source.uniqueId} ("${node.item.translation.source.name}")`);
+    ctx.log.info(
+      `${vscode.workspace.asRelativePath(node.plan)}: ${choice} ${node.item.translation.source.uniqueId} ("${node.item.translation.source.name}")`,
+    );
     tree.refresh();
     return doc;
   };
@@ -56,7 +59,10 @@ export function mapCollectionAction(tree: ObjectsTree) {
     const { collectionId, collectionName } = node.mapping;
     // The session stays open while the picker searches the tenant.
     const picked = await withSession(ctx, node.plan, 'import', { readOnly: true, askPassword: true }, (session) =>
-      ctx.ui.pickGroup(`Map collection "${collectionName}" (${collectionId}) to an Entra ID group`, (text) => searchGroups(session.graph, text)));
+      ctx.ui.pickGroup(`Map collection "${collectionName}" (${collectionId}) to an Entra ID group`, (text) =>
+        searchGroups(session.graph, text),
+      ),
+    );
     if (!picked) throw new CancelledError('no group chosen');
     const groupIdToMap = picked.id;
     const doc = await applyToPlan(node.plan, (text) => groupMapEdits(text, collectionId, { id: groupIdToMap }));

@@ -25,10 +25,13 @@ export class PlanFindings<U> {
 
   changed(uri: U, text: () => string, delayMs: number): void {
     this.cancel(uri);
-    this.timers.set(this.host.key(uri), setTimeout(() => {
-      this.timers.delete(this.host.key(uri));
-      this.host.set(uri, this.host.check(text(), uri));
-    }, delayMs));
+    this.timers.set(
+      this.host.key(uri),
+      setTimeout(() => {
+        this.timers.delete(this.host.key(uri));
+        this.host.set(uri, this.host.check(text(), uri));
+      }, delayMs),
+    );
   }
 
   /** The editor closed: the plan on disk is what stays. */

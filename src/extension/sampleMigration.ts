@@ -7,7 +7,8 @@ import { CancelledError, UserError } from '../core/errors';
 import type { Ctx } from './ctx';
 
 export async function openSampleMigration(ctx: Ctx, target?: unknown): Promise<vscode.Uri> {
-  if (!vscode.workspace.isTrusted) throw new UserError('The sample migration starts a local site and tenant: trust this workspace first (Manage Workspace Trust).');
+  if (!vscode.workspace.isTrusted)
+    throw new UserError('The sample migration starts a local site and tenant: trust this workspace first (Manage Workspace Trust).');
   const dir = target instanceof vscode.Uri ? target : await chooseFolder(ctx);
   const { openSandboxWorld, WORLD_PLAN_FILE, worldPlanText } = await import('../sandbox');
   const plan = vscode.Uri.joinPath(dir, WORLD_PLAN_FILE);

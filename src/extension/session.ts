@@ -52,7 +52,11 @@ export function parsePlan(text: string, uri: vscode.Uri): { plan: MigrationPlan 
     const errors = checked.findings.filter((f) => f.severity === 'error');
     if (checked.plan && errors.length === 0) return { plan: checked.plan };
     const first = errors[0];
-    return { error: first?.message ?? 'the plan is not valid', errors: Math.max(errors.length, 1), line: first?.range ? first.range.start.line + 1 : undefined };
+    return {
+      error: first?.message ?? 'the plan is not valid',
+      errors: Math.max(errors.length, 1),
+      line: first?.range ? first.range.start.line + 1 : undefined,
+    };
   } catch (error) {
     if (error instanceof PlanReadError) return { error: error.message, errors: 1 };
     throw error;
@@ -61,7 +65,6 @@ export function parsePlan(text: string, uri: vscode.Uri): { plan: MigrationPlan 
 
 export const passwordKey = (site: SqlSiteSource) =>
   `cm2intune.sql:${site.server.toLowerCase()}:${site.port ?? 1433}/${site.database.toLowerCase()}/${site.auth.type === 'ntlm' ? `${site.auth.domain}\\` : ''}${site.auth.user}`.toLowerCase();
-
 
 /** The stored SQL password, or (when `ask`) a prompt whose answer is stored. Undefined: none. */
 export async function sqlPassword(ctx: Ctx, site: SqlSiteSource, ask: boolean): Promise<string | undefined> {
@@ -72,7 +75,7 @@ export async function sqlPassword(ctx: Ctx, site: SqlSiteSource, ask: boolean): 
   if (!ask) return undefined;
   const entered = await ctx.ui.password(
     `Password for ${loginName(site)} on ${site.server} (${site.database})`,
-    'Read-only access to the ConfigMgr site database. Kept in VS Code\'s secret storage, never in the plan.',
+    "Read-only access to the ConfigMgr site database. Kept in VS Code's secret storage, never in the plan.",
   );
   if (!entered) throw new CancelledError('no password entered');
   await ctx.extension.secrets.store(key, entered);
@@ -80,7 +83,9 @@ export async function sqlPassword(ctx: Ctx, site: SqlSiteSource, ask: boolean): 
 }
 
 export const needsPassword = (ctx: Ctx, plan: MigrationPlan) =>
-  plan.site.source === 'sql' && !process.env[PASSWORD_ENV] ? ctx.extension.secrets.get(passwordKey(plan.site)).then((p) => !p) : Promise.resolve(false);
+  plan.site.source === 'sql' && !process.env[PASSWORD_ENV]
+    ? ctx.extension.secrets.get(passwordKey(plan.site)).then((p) => !p)
+    : Promise.resolve(false);
 
 const queues = new Map<string, Promise<unknown>>();
 
@@ -88,40 +93,54 @@ const queues = new Map<string, Promise<unknown>>();
  * Runs `work` with an open session of the plan, after any other session of the same plan ended.
  * A SQL login failure forgets the stored password, so the next attempt asks again.
  */
-export async function withSession<T>(ctx: Ctx, uri: vscode.Uri, use: ScopeUse, options: { readOnly?: boolean; askPassword: boolean }, work: (session: MigrationSession) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+  ctx: Ctx,
+  uri: vscode.Uri,
+  use: ScopeUse,
+  options: { readOnly?: boolean; askPassword: boolean },
+  work: (session: MigrationSession) => Promise<T>,
+): Promise<T> {
   const key = uri.toString();
   const previous = queues.get(key) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(async () => {
-    // Reading a site or a tenant runs what the plan names: only in a trusted workspace.
-    if (!vscode.workspace.isTrusted) throw new UserError('cm2intune reads a site or a tenant only in a trusted workspace: trust this workspace first (Manage Workspace Trust).');
-    // The session connects to what the saved plan names, so the password is looked up for that
-    // server too, never for an unsaved edit of it.
-    const parsed = parsePlan(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'), uri);
-    const site = 'plan' in parsed ? parsed.plan.site : undefined;
-    const password = site?.source === 'sql' ? await sqlPassword(ctx, site, options.askPassword) : undefined;
-    const { openSession } = await import('./core');
-    const session = await openSession(uri.fsPath, {
-      use,
-      readOnly: options.readOnly,
-      password,
-      startSandbox: async (options) => (await import('../sandbox')).startSandboxForPlan(options),
-      startWorld: async (options) => (await import('../sandbox')).startWorldForPlan(options),
-      tokenSource: (tenant) => {
-        if (!tenant.clientId) throw new UserError(`${vscode.workspace.asRelativePath(uri)} names tenant ${tenant.id} without "clientId": add the app registration's client id to "tenant" (see docs/sign-in.md).`);
-        return createVsCodeTokenSource({ clientId: tenant.clientId, tenantId: tenant.id, cloud: tenant.cloud });
-      },
-      log: (level, message) => ctx.log[level](message),
-      // Loaded only for a plan that asks for the in-process sandbox tenant.
+  const run = previous
+    .catch(() => undefined)
+    .then(async () => {
+      // Reading a site or a tenant runs what the plan names: only in a trusted workspace.
+      if (!vscode.workspace.isTrusted)
+        throw new UserError(
+          'cm2intune reads a site or a tenant only in a trusted workspace: trust this workspace first (Manage Workspace Trust).',
+        );
+      // The session connects to what the saved plan names, so the password is looked up for that
+      // server too, never for an unsaved edit of it.
+      const parsed = parsePlan(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'), uri);
+      const site = 'plan' in parsed ? parsed.plan.site : undefined;
+      const password = site?.source === 'sql' ? await sqlPassword(ctx, site, options.askPassword) : undefined;
+      const { openSession } = await import('./core');
+      const session = await openSession(uri.fsPath, {
+        use,
+        readOnly: options.readOnly,
+        password,
+        startSandbox: async (options) => (await import('../sandbox')).startSandboxForPlan(options),
+        startWorld: async (options) => (await import('../sandbox')).startWorldForPlan(options),
+        tokenSource: (tenant) => {
+          if (!tenant.clientId)
+            throw new UserError(
+              `${vscode.workspace.asRelativePath(uri)} names tenant ${tenant.id} without "clientId": add the app registration's client id to "tenant" (see docs/sign-in.md).`,
+            );
+          return createVsCodeTokenSource({ clientId: tenant.clientId, tenantId: tenant.id, cloud: tenant.cloud });
+        },
+        log: (level, message) => ctx.log[level](message),
+        // Loaded only for a plan that asks for the in-process sandbox tenant.
+      });
+      try {
+        return await work(session);
+      } catch (error) {
+        if (site?.source === 'sql' && (error as { code?: string }).code === 'ELOGIN') await ctx.extension.secrets.delete(passwordKey(site));
+        throw error;
+      } finally {
+        await session.close();
+      }
     });
-    try {
-      return await work(session);
-    } catch (error) {
-      if (site?.source === 'sql' && (error as { code?: string }).code === 'ELOGIN') await ctx.extension.secrets.delete(passwordKey(site));
-      throw error;
-    } finally {
-      await session.close();
-    }
-  });
   queues.set(key, run);
   try {
     return await run;

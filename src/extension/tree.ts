@@ -84,18 +84,24 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
   /** The picture of `plan` as edited, asked for once per repaint (progress shows in the view). */
   picture(plan: vscode.Uri): Promise<Loaded> {
     if (this.loading?.plan === plan.toString()) return this.loading.picture;
-    const picture: Promise<Loaded> = Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading site and tenant' }, () => planPicture(this.ctx, plan)));
+    const picture: Promise<Loaded> = Promise.resolve(
+      vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading site and tenant' }, () => planPicture(this.ctx, plan)),
+    );
     this.loading = { plan: plan.toString(), picture };
     // Once read, repaint the roots with their counts: root by root, so a root being expanded
     // meanwhile stays expanded (a whole-tree refresh would race with it). Only a new root (terms
     // and conditions) needs the whole tree.
-    picture.then((value) => {
-      if (this.loading?.picture !== picture) return;
-      this.loaded = value;
-      const hasTerms = value.picture.items.some((i) => i.translation.source.kind === 'termsAndConditions');
-      if (hasTerms) return this.changed.fire(undefined);
-      for (const node of this.rootNodes.values()) if (node.kind === 'root' && node.plan.toString() === plan.toString()) this.changed.fire(node);
-    }, () => undefined);
+    picture.then(
+      (value) => {
+        if (this.loading?.picture !== picture) return;
+        this.loaded = value;
+        const hasTerms = value.picture.items.some((i) => i.translation.source.kind === 'termsAndConditions');
+        if (hasTerms) return this.changed.fire(undefined);
+        for (const node of this.rootNodes.values())
+          if (node.kind === 'root' && node.plan.toString() === plan.toString()) this.changed.fire(node);
+      },
+      () => undefined,
+    );
     return picture;
   }
 
@@ -138,24 +144,43 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
     }
     const parsed = parsePlan(text, plan);
     if ('error' in parsed) {
-      return [{
-        kind: 'message',
-        text: `${name} has ${parsed.errors} error${parsed.errors === 1 ? '' : 's'}`,
-        detail: `${parsed.line ? `line ${parsed.line}: ` : ''}${parsed.error}`,
-        icon: 'error',
-        command: { command: 'vscode.open', title: 'Open plan', arguments: [plan] },
-      }];
+      return [
+        {
+          kind: 'message',
+          text: `${name} has ${parsed.errors} error${parsed.errors === 1 ? '' : 's'}`,
+          detail: `${parsed.line ? `line ${parsed.line}: ` : ''}${parsed.error}`,
+          icon: 'error',
+          command: { command: 'vscode.open', title: 'Open plan', arguments: [plan] },
+        },
+      ];
     }
     if (!vscode.workspace.isTrusted) {
-      return [{ kind: 'message', text: 'Trust this workspace to read its site and tenant', detail: 'In an untrusted workspace cm2intune only checks the plan.', icon: 'workspace-untrusted', command: { command: 'workbench.trust.manage', title: 'Manage workspace trust' } }];
+      return [
+        {
+          kind: 'message',
+          text: 'Trust this workspace to read its site and tenant',
+          detail: 'In an untrusted workspace cm2intune only checks the plan.',
+          icon: 'workspace-untrusted',
+          command: { command: 'workbench.trust.manage', title: 'Manage workspace trust' },
+        },
+      ];
     }
     if (await needsPassword(this.ctx, parsed.plan)) {
       const site = parsed.plan.site as Extract<MigrationPlan['site'], { source: 'sql' }>;
-      return [{ kind: 'message', text: `Enter the password for ${loginName(site)} on ${site.server}`, detail: 'Read-only access to the site database; kept in VS Code\'s secret storage.', icon: 'key', command: { command: 'cm2intune.enterSitePassword', title: 'Enter password', arguments: [plan] } }];
+      return [
+        {
+          kind: 'message',
+          text: `Enter the password for ${loginName(site)} on ${site.server}`,
+          detail: "Read-only access to the site database; kept in VS Code's secret storage.",
+          icon: 'key',
+          command: { command: 'cm2intune.enterSitePassword', title: 'Enter password', arguments: [plan] },
+        },
+      ];
     }
     const settled = this.settled(plan);
-    return ROOTS.filter((r) => r.id !== 'terms' || settled?.picture.items.some((i) => i.translation.source.kind === 'termsAndConditions'))
-      .map((r) => this.rootNode(r.id, plan));
+    return ROOTS.filter(
+      (r) => r.id !== 'terms' || settled?.picture.items.some((i) => i.translation.source.kind === 'termsAndConditions'),
+    ).map((r) => this.rootNode(r.id, plan));
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -176,7 +201,11 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
         item.iconPath = icon(root.icon);
         item.contextValue = 'kind';
         const picture = this.settled(node.plan)?.picture;
-        if (picture) item.description = rootSummary(root.id === 'collections' ? undefined : picture.items.filter((i) => root.kinds.includes(i.translation.source.kind)), root.id === 'collections' ? picture.groups : undefined);
+        if (picture)
+          item.description = rootSummary(
+            root.id === 'collections' ? undefined : picture.items.filter((i) => root.kinds.includes(i.translation.source.kind)),
+            root.id === 'collections' ? picture.groups : undefined,
+          );
         return item;
       }
       case 'object':
@@ -196,7 +225,6 @@ function rootSummary(items?: PictureItem[], groups?: GroupMapping[]): string {
   const imported = list.filter((i) => i.state === 'imported' || i.state === 'drifted').length;
   return `${list.length}${imported ? ` · ${imported} imported` : ''}`;
 }
-
 
 function objectItem(item: PictureItem): vscode.TreeItem {
   const t = item.translation;
@@ -221,9 +249,15 @@ function objectTooltip(item: PictureItem, stateLabel: string): vscode.MarkdownSt
   if (item.counterpart) lines.push(`Intune: ${md(item.counterpart.displayName)} (\`${item.counterpart.id}\`)`);
   const reasons = [...item.stateReasons, ...t.verdict.reasons];
   if (reasons.length) lines.push('', '**Why**', ...reasons.map((r) => `- ${md(r)}`));
-  if (t.verdict.droppedSettings.length) lines.push('', '**Settings left out**', ...t.verdict.droppedSettings.map((d) => `- ${md(d.name)}: ${md(d.reason)}`));
+  if (t.verdict.droppedSettings.length)
+    lines.push('', '**Settings left out**', ...t.verdict.droppedSettings.map((d) => `- ${md(d.name)}: ${md(d.reason)}`));
   if (t.verdict.notes.length) lines.push('', '**Notes**', ...t.verdict.notes.map((n) => `- ${md(n)}`));
-  if (item.deployments.length) lines.push('', '**Deployed to**', ...item.deployments.map((d) => `- ${md(d.collectionName)} (${d.collectionId})${d.intent ? ` — ${d.intent}` : ''}`));
+  if (item.deployments.length)
+    lines.push(
+      '',
+      '**Deployed to**',
+      ...item.deployments.map((d) => `- ${md(d.collectionName)} (${d.collectionId})${d.intent ? ` — ${d.intent}` : ''}`),
+    );
   if (item.assignmentNotes.length) lines.push('', ...item.assignmentNotes.map((n) => `- ${md(n)}`));
   return new vscode.MarkdownString(lines.join('\n'));
 }
@@ -233,7 +267,12 @@ function collectionItem(mapping: GroupMapping): vscode.TreeItem {
   tree.id = `collection:${mapping.collectionId}`;
   const names = mapping.groups.map((g) => g.displayName).join(', ');
   tree.description = mapping.status === 'mapped' ? `→ ${names}` : mapping.status === 'create' ? `→ new group ${names}` : 'unmapped';
-  tree.iconPath = mapping.status === 'mapped' ? icon('pass-filled', 'testing.iconPassed') : mapping.status === 'create' ? icon('add', 'charts.blue') : icon('question', 'list.warningForeground');
+  tree.iconPath =
+    mapping.status === 'mapped'
+      ? icon('pass-filled', 'testing.iconPassed')
+      : mapping.status === 'create'
+        ? icon('add', 'charts.blue')
+        : icon('question', 'list.warningForeground');
   tree.tooltip = new vscode.MarkdownString(`**${md(mapping.collectionName)}** (${mapping.collectionId})\n\n${md(mapping.reason)}`);
   tree.contextValue = 'collection';
   return tree;
@@ -241,7 +280,13 @@ function collectionItem(mapping: GroupMapping): vscode.TreeItem {
 
 function readFailure(error: unknown): Node {
   const message = error instanceof Error ? error.message : String(error);
-  return { kind: 'message', text: 'Could not read the site and tenant', detail: message, icon: 'error', command: { command: 'cm2intune.refresh', title: 'Try again' } };
+  return {
+    kind: 'message',
+    text: 'Could not read the site and tenant',
+    detail: message,
+    icon: 'error',
+    command: { command: 'cm2intune.refresh', title: 'Try again' },
+  };
 }
 
 export function registerObjectsTree(ctx: Ctx): ObjectsTree {

@@ -43,19 +43,21 @@ export const vscodeUi: Ui = {
     return Promise.resolve(vscode.window.showSaveDialog({ title, defaultUri, filters }));
   },
   progress(title, task) {
-    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      const sub = token.onCancellationRequested(() => abort.abort());
-      try {
-        return await task((message, increment) => progress.report({ message, increment }), abort.signal);
-      } catch (error) {
-        // Cancelled by the person: whatever the task threw on the way out, it is not a failure.
-        if (abort.signal.aborted && !(error instanceof CancelledError)) throw new CancelledError(`${title}: cancelled`);
-        throw error;
-      } finally {
-        sub.dispose();
-      }
-    }));
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          return await task((message, increment) => progress.report({ message, increment }), abort.signal);
+        } catch (error) {
+          // Cancelled by the person: whatever the task threw on the way out, it is not a failure.
+          if (abort.signal.aborted && !(error instanceof CancelledError)) throw new CancelledError(`${title}: cancelled`);
+          throw error;
+        } finally {
+          sub.dispose();
+        }
+      }),
+    );
   },
   info(message) {
     void vscode.window.showInformationMessage(message);
@@ -109,7 +111,9 @@ function pickGroup(title: string, search: (text: string) => AsyncIterable<GroupC
     } catch (error) {
       if (mine !== generation) return;
       pick.busy = false;
-      pick.items = [{ label: '$(error) Could not read the groups', detail: error instanceof Error ? error.message : String(error), alwaysShow: true }];
+      pick.items = [
+        { label: '$(error) Could not read the groups', detail: error instanceof Error ? error.message : String(error), alwaysShow: true },
+      ];
     }
   };
 

@@ -85,7 +85,10 @@ async function waitForRunning(dir: string, pid: number, timeoutMs: number): Prom
       // not written yet
     }
     if (!isAlive(pid)) throw new Error(`The sandbox world in ${dir} was being started by process ${pid}, which stopped: try again.`);
-    if (Date.now() > deadline) throw new Error(`The sandbox world in ${dir} is held by process ${pid}, which has not finished starting it: stop that process or try again.`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `The sandbox world in ${dir} is held by process ${pid}, which has not finished starting it: stop that process or try again.`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -100,7 +103,12 @@ export interface OpenedWorld extends WorldEndpoints {
  * The world in `dir`: joined when another process (`cm2intune sandbox start`, the editor) already
  * runs it, else started here, with the folder locked so two processes never run one world at once.
  */
-export async function openSandboxWorld(options: { dir: string; log?: (line: string) => void; timeoutMs?: number; moveDelayMs?: number }): Promise<OpenedWorld> {
+export async function openSandboxWorld(options: {
+  dir: string;
+  log?: (line: string) => void;
+  timeoutMs?: number;
+  moveDelayMs?: number;
+}): Promise<OpenedWorld> {
   const dir = resolve(options.dir);
   mkdirSync(dir, { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -114,7 +122,15 @@ export async function openSandboxWorld(options: { dir: string; log?: (line: stri
     try {
       const world = await startSandboxWorld({ dir, moveDelayMs: options.moveDelayMs });
       const endpoints: WorldEndpoints = {
-        site: { server: world.site.server, port: world.site.port, database: world.site.database, siteCode: world.site.siteCode, user: world.site.user, password: world.site.password, caFile: world.site.caFile },
+        site: {
+          server: world.site.server,
+          port: world.site.port,
+          database: world.site.database,
+          siteCode: world.site.siteCode,
+          user: world.site.user,
+          password: world.site.password,
+          caFile: world.site.caFile,
+        },
         tenant: world.tenant,
       };
       const running = join(dir, RUNNING);
@@ -140,8 +156,14 @@ export async function openSandboxWorld(options: { dir: string; log?: (line: stri
 }
 
 /** The core's WorldStarter: the world a plan names, started or joined. */
-export async function startWorldForPlan(options: { dir: string; log?: (line: string) => void }): Promise<WorldEndpoints & { close(): Promise<void> }> {
+export async function startWorldForPlan(options: {
+  dir: string;
+  log?: (line: string) => void;
+}): Promise<WorldEndpoints & { close(): Promise<void> }> {
   // A plan names a world that `sandbox start` made; it never makes a new world in some folder.
-  if (!existsSync(join(options.dir, 'world.json'))) throw new Error(`${options.dir} holds no sandbox world: run \`cm2intune sandbox start --dir ${options.dir}\` to make one, or fix the plan's "world".`);
+  if (!existsSync(join(options.dir, 'world.json')))
+    throw new Error(
+      `${options.dir} holds no sandbox world: run \`cm2intune sandbox start --dir ${options.dir}\` to make one, or fix the plan's "world".`,
+    );
   return openSandboxWorld(options);
 }

@@ -55,12 +55,19 @@ async function main(): Promise<number> {
     console.error(`test:electron: ${(e as Error).message}`);
   }
   let summary = '0 passed, 1 failed';
-  try { summary = readFileSync(result, 'utf8').trim().split('\n').pop()!; } catch { /* the suite never ran */ }
+  try {
+    summary = readFileSync(result, 'utf8').trim().split('\n').pop()!;
+  } catch {
+    /* the suite never ran */
+  }
   console.log(summary);
   return /^\d+ passed, 0 failed$/.test(summary) ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (e: Error) => {
-  console.error(`test:electron: ${e.stack ?? e}`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    console.error(`test:electron: ${e.stack ?? e}`);
+    process.exit(1);
+  },
+);

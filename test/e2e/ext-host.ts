@@ -50,7 +50,11 @@ main().then(
   (code) => process.exit(code),
   (e: Error) => {
     console.error(`[ext-host] ${e.stack ?? e}`);
-    try { console.error(readFileSync(opt.log, 'utf8').split('\n').slice(-40).join('\n')); } catch { /* no log yet */ }
+    try {
+      console.error(readFileSync(opt.log, 'utf8').split('\n').slice(-40).join('\n'));
+    } catch {
+      /* no log yet */
+    }
     process.exit(2);
   },
 );

@@ -12,7 +12,11 @@ import { runCli } from '../support/cli';
 const planWithBadMappings = (n: number) => {
   const map: Record<string, string> = {};
   for (let i = 0; i < n; i++) map[`P01${String(i).padStart(5, '0')}`] = 'Sales team';
-  return JSON.stringify({ version: 1, name: 'Many', site: { source: 'snapshot', path: 'site.json' }, tenant: { sandbox: true }, groups: { map } }, null, 2);
+  return JSON.stringify(
+    { version: 1, name: 'Many', site: { source: 'snapshot', path: 'site.json' }, tenant: { sandbox: true }, groups: { map } },
+    null,
+    2,
+  );
 };
 const deepPlan = (depth: number) =>
   `{"version":1,"name":"Deep","site":{"source":"snapshot","path":"site.json"},"tenant":{"sandbox":true},"extra":${'{"a":'.repeat(depth)}{"password":"x"}${'}'.repeat(depth)}}`;
@@ -34,7 +38,13 @@ describe('validate on absurd plans', () => {
     // Line 1 "{", then version, name, site (4 lines), tenant (3 lines), "groups": {, "map": {: the first
     // entry is on line 13; the finding points at its value, after `      "P0100000": `.
     assert.deepEqual(findings[0], { ...findings[0], code: 'schema/type', pointer: '/groups/map/P0100000', line: 13, column: 19 });
-    assert.deepEqual(findings[59_999], { ...findings[59_999], code: 'schema/type', pointer: '/groups/map/P0159999', line: 13 + 59_999, column: 19 });
+    assert.deepEqual(findings[59_999], {
+      ...findings[59_999],
+      code: 'schema/type',
+      pointer: '/groups/map/P0159999',
+      line: 13 + 59_999,
+      column: 19,
+    });
   });
 
   it('the cost per finding does not grow with the number of findings', () => {
@@ -59,7 +69,10 @@ describe('validate on absurd plans', () => {
     writeFileSync(join(dir, 'deep.migration.json'), deepPlan(3000));
     const r = await runCli(['validate', 'deep.migration.json'], { cwd: dir });
     assert.equal(r.code, 2, r.stderr);
-    assert.equal(r.stderr, 'cm2intune validate: deep.migration.json:1:605: values are nested more than 100 deep here; a plan nests about 5 deep, so this is not a plan cm2intune reads. Check the file.\n');
+    assert.equal(
+      r.stderr,
+      'cm2intune validate: deep.migration.json:1:605: values are nested more than 100 deep here; a plan nests about 5 deep, so this is not a plan cm2intune reads. Check the file.\n',
+    );
   });
 
   it('a secret nested as deep as a plan may go is still found', async () => {
@@ -67,7 +80,10 @@ describe('validate on absurd plans', () => {
     const r = await runCli(['validate', '--json', 'secret.migration.json'], { cwd: dir });
     assert.equal(r.code, 1, r.stderr);
     const findings = JSON.parse(r.stdout) as { code: string; pointer: string }[];
-    assert.deepEqual(findings.map((f) => f.code), ['schema/additionalProperties', 'plan/secret-in-plan']);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ['schema/additionalProperties', 'plan/secret-in-plan'],
+    );
     assert.equal(findings[1].pointer, `/extra${'/a'.repeat(97)}/password`);
   });
 });

@@ -36,9 +36,10 @@ test('validate --json prints the findings as JSON', async () => {
   const r = await runCli(['validate', '--json', join(broken, '36-duplicate-wave-name.migration.json')]);
   assert.equal(r.code, 1);
   const findings = JSON.parse(r.stdout);
-  assert.deepEqual(findings.map((f: { code: string; pointer: string; line: number }) => [f.code, f.pointer, f.line]), [
-    ['plan/duplicate-wave-name', '/waves/1/name', 46],
-  ]);
+  assert.deepEqual(
+    findings.map((f: { code: string; pointer: string; line: number }) => [f.code, f.pointer, f.line]),
+    [['plan/duplicate-wave-name', '/waves/1/name', 46]],
+  );
 });
 
 test('validate resolves the plan against the folder the user ran from', async () => {
@@ -104,14 +105,22 @@ test('validate: with a snapshot site, plan ids that select nothing are warnings 
   await writeSnapshotFile(join(dir, 'site.snapshot.json'), model);
   const scanner = model.applications.find((a) => a.name === "Stéphane's Barcode Scanner")!;
   const plan = {
-    version: 1, name: "Contoso – Zoë's rehearsal", site: { source: 'snapshot', path: 'site.snapshot.json' }, tenant: { sandbox: true },
-    import: { includeRetired: [scanner.uniqueId, 'ScopeId_7E3D2B1C-4F5A-4C1B-9D2E-5A6B7C8D9E0F/Application_00000000-0000-4000-a000-000000000000'] },
+    version: 1,
+    name: "Contoso – Zoë's rehearsal",
+    site: { source: 'snapshot', path: 'site.snapshot.json' },
+    tenant: { sandbox: true },
+    import: {
+      includeRetired: [scanner.uniqueId, 'ScopeId_7E3D2B1C-4F5A-4C1B-9D2E-5A6B7C8D9E0F/Application_00000000-0000-4000-a000-000000000000'],
+    },
   };
   writeFileSync(join(dir, 'plan.migration.json'), JSON.stringify(plan, null, 2));
   const r = await runCli(['validate', join(dir, 'plan.migration.json')]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 1, r.stdout);
-  assert.match(lines[0], /plan\.migration\.json:14:\d+: warning: import\.includeRetired names "ScopeId_7E3D.*Application_00000000-0000-4000-a000-000000000000", which matches no object of the site \(site\.snapshot\.json\)/);
+  assert.match(
+    lines[0],
+    /plan\.migration\.json:14:\d+: warning: import\.includeRetired names "ScopeId_7E3D.*Application_00000000-0000-4000-a000-000000000000", which matches no object of the site \(site\.snapshot\.json\)/,
+  );
   noStack(r.stdout + r.stderr);
 });

@@ -18,11 +18,26 @@ describe('cm2intune wave on a sandbox world', () => {
   before(async () => {
     dir = tempDir();
     const world = await openWorld(dir);
-    pilot = candidates(world, { licensed: true, offline: false }).slice(0, 2).map((c) => c.upn);
+    pilot = candidates(world, { licensed: true, offline: false })
+      .slice(0, 2)
+      .map((c) => c.upn);
     unlicensed = candidates(world, { licensed: false })[0]!.upn;
     await world.close();
     plan = join(dir, 'contoso.migration.json');
-    writeFileSync(plan, JSON.stringify({ ...worldPlan(), waves: [{ name: 'Pilot', users: pilot, verifyTimeoutMinutes: 1 }, { name: 'Blocked', users: [unlicensed] }] }, null, 2));
+    writeFileSync(
+      plan,
+      JSON.stringify(
+        {
+          ...worldPlan(),
+          waves: [
+            { name: 'Pilot', users: pilot, verifyTimeoutMinutes: 1 },
+            { name: 'Blocked', users: [unlicensed] },
+          ],
+        },
+        null,
+        2,
+      ),
+    );
   });
   after(() => removeDir(dir));
 
@@ -64,7 +79,7 @@ describe('cm2intune wave on a sandbox world', () => {
 
     const world = await openWorld(dir);
     try {
-      const result = await applyRunbook(text, world.console) as RunbookTranscript;
+      const result = (await applyRunbook(text, world.console)) as RunbookTranscript;
       assert.equal(result.outcome, 'completed', JSON.stringify(result));
       world.clock.advance(6 * MINUTE);
       world.settle();

@@ -21,17 +21,34 @@ async function withSandbox(options: Parameters<typeof startSandboxTenant>[0], ru
 
 function portFor(tenant: SandboxTenant, extra: Partial<GraphPortOptions> = {}) {
   const { lines, log } = recordingLog();
-  const port = createGraphPort({ baseUrl: tenant.url, tokenSource: createSandboxTokenSource(tenant.tenantId), log, retry: { baseDelayMs: 20, maxDelayMs: 3_000, maxRetries: 8 }, ...extra });
+  const port = createGraphPort({
+    baseUrl: tenant.url,
+    tokenSource: createSandboxTokenSource(tenant.tenantId),
+    log,
+    retry: { baseDelayMs: 20, maxDelayMs: 3_000, maxRetries: 8 },
+    ...extra,
+  });
   return { port, lines };
 }
 
-const group = (name: string, nick: string) => ({ displayName: name, mailEnabled: false, mailNickname: nick, securityEnabled: true, groupTypes: [] });
+const group = (name: string, nick: string) => ({
+  displayName: name,
+  mailEnabled: false,
+  mailNickname: nick,
+  securityEnabled: true,
+  groupTypes: [],
+});
 
 test('paging: every seeded user comes back exactly once through @odata.nextLink', async () => {
   await withSandbox({ throttle: false }, async (tenant) => {
     const { port } = portFor(tenant);
-    const users = await port.listAll<{ id: string; userPrincipalName: string }>('/users', { query: { $top: 50, $select: 'id,userPrincipalName' } });
-    const expected = tenant.objects().users.map((u) => u.id).sort();
+    const users = await port.listAll<{ id: string; userPrincipalName: string }>('/users', {
+      query: { $top: 50, $select: 'id,userPrincipalName' },
+    });
+    const expected = tenant
+      .objects()
+      .users.map((u) => u.id)
+      .sort();
     assert.equal(users.length, expected.length);
     assert.deepEqual(users.map((u) => u.id).sort(), expected);
     assert.equal(tenant.stats().requests, Math.ceil(expected.length / 50));
@@ -42,8 +59,13 @@ test('pacing: 45 creates against a 20-writes-per-second tenant all succeed, none
   await withSandbox({ throttle: { writesPerWindow: 20, windowMs: 1_000 } }, async (tenant) => {
     const { port, lines } = portFor(tenant, { pacing: { writes: { limit: 20, windowMs: 1_000 } } });
     const names = Array.from({ length: 45 }, (_, i) => `Wave ${i + 1} – O'Neil Zürich`);
-    const created = await Promise.all(names.map((n, i) => port.create<{ id: string; displayName: string }>('/groups', group(n, `wave${i + 1}`))));
-    assert.deepEqual(created.map((g) => g.displayName), names);
+    const created = await Promise.all(
+      names.map((n, i) => port.create<{ id: string; displayName: string }>('/groups', group(n, `wave${i + 1}`))),
+    );
+    assert.deepEqual(
+      created.map((g) => g.displayName),
+      names,
+    );
     const inTenant = tenant.objects().groups.filter((g) => String(g.displayName).startsWith('Wave '));
     assert.equal(inTenant.length, 45);
     assert.equal(new Set(inTenant.map((g) => g.displayName)).size, 45);
@@ -54,12 +76,27 @@ test('pacing: 45 creates against a 20-writes-per-second tenant all succeed, none
 test('pacing at the quota: 100 creates, singles and $batch mixed, against 40 writes per 2 s: none throttled, each once', async () => {
   await withSandbox({ throttle: { writesPerWindow: 40, windowMs: 2_000 } }, async (tenant) => {
     const { port, lines } = portFor(tenant, { pacing: { writes: { limit: 40, windowMs: 2_000 } } });
-    const singles = Array.from({ length: 50 }, (_, i) => port.create<{ displayName: string }>('/groups', group(`Quota single ${i} – Brontë's`, `qs${i}`)));
-    const batch = port.batch(Array.from({ length: 50 }, (_, i): BatchRequest => ({ id: `q${i}`, method: 'POST', path: '/groups', body: group(`Quota batch ${i} – Łódź`, `qb${i}`) })));
+    const singles = Array.from({ length: 50 }, (_, i) =>
+      port.create<{ displayName: string }>('/groups', group(`Quota single ${i} – Brontë's`, `qs${i}`)),
+    );
+    const batch = port.batch(
+      Array.from({ length: 50 }, (_, i): BatchRequest => ({
+        id: `q${i}`,
+        method: 'POST',
+        path: '/groups',
+        body: group(`Quota batch ${i} – Łódź`, `qb${i}`),
+      })),
+    );
     const [results, ...created] = await Promise.all([batch, ...singles]);
     assert.equal(created.length, 50);
-    assert.deepEqual(results.filter((r) => r.outcome !== 'ok'), []);
-    const names = tenant.objects().groups.map((g) => String(g.displayName)).filter((n) => n.startsWith('Quota '));
+    assert.deepEqual(
+      results.filter((r) => r.outcome !== 'ok'),
+      [],
+    );
+    const names = tenant
+      .objects()
+      .groups.map((g) => String(g.displayName))
+      .filter((n) => n.startsWith('Quota '));
     assert.equal(names.length, 100);
     assert.equal(new Set(names).size, 100);
     // Pacing, not retrying: the tenant never had to say 429, so no request was resent.
@@ -73,10 +110,21 @@ test('$batch: inner 429s from an over-eager client are retried; a failed prerequ
   // The port is paced for 100 writes but the tenant allows 10 per second: inner 429s are certain.
   await withSandbox({ throttle: { writesPerWindow: 10, windowMs: 1_000 } }, async (tenant) => {
     const { port, lines } = portFor(tenant, { pacing: { writes: { limit: 100, windowMs: 1_000 } } });
-    const requests: BatchRequest[] = Array.from({ length: 25 }, (_, i) => ({ id: `g${i}`, method: 'POST', path: '/groups', body: group(`Batch group ${i} – Ærø`, `batch${i}`) }));
+    const requests: BatchRequest[] = Array.from({ length: 25 }, (_, i) => ({
+      id: `g${i}`,
+      method: 'POST',
+      path: '/groups',
+      body: group(`Batch group ${i} – Ærø`, `batch${i}`),
+    }));
     requests.push(
       { id: 'missing', method: 'PATCH', path: '/groups/00000000-0000-0000-0000-00000000dead', body: { description: 'x' } },
-      { id: 'after-missing', method: 'PATCH', path: '/groups/00000000-0000-0000-0000-00000000beef', body: { description: 'y' }, dependsOn: ['missing'] },
+      {
+        id: 'after-missing',
+        method: 'PATCH',
+        path: '/groups/00000000-0000-0000-0000-00000000beef',
+        body: { description: 'y' },
+        dependsOn: ['missing'],
+      },
     );
     const results = await port.batch(requests);
     const byId = Object.fromEntries(results.map((r) => [r.id, r]));
@@ -88,7 +136,11 @@ test('$batch: inner 429s from an over-eager client are retried; a failed prerequ
     assert.equal(byId['after-missing'].outcome, 'failed');
     assert.ok(tenant.stats().throttled > 0, 'the tenant did throttle inner requests');
     assert.ok(lines.some((l) => /\$batch g\d+: POST \/groups -> HTTP 429/.test(l)));
-    assert.equal(tenant.objects().groups.filter((g) => String(g.displayName).startsWith('Batch group')).length, 25, 'each group exactly once');
+    assert.equal(
+      tenant.objects().groups.filter((g) => String(g.displayName).startsWith('Batch group')).length,
+      25,
+      'each group exactly once',
+    );
   });
 });
 
@@ -99,8 +151,14 @@ test('a create whose connection is reset after commit is reported unknown and re
     const name = "Pilot – D'Arcy's devices";
     const error = await port.create('/groups', group(name, 'pilotdarcy')).catch((e) => e);
     assert.ok(error instanceof GraphOutcomeUnknownError, String(error));
-    const found = await port.listAll<{ displayName: string }>('/groups', { query: { $filter: `displayName eq '${name.replace(/'/g, "''")}'` } });
-    assert.deepEqual(found.map((g) => g.displayName), [name], 'the group exists once: the lost create was not resent');
+    const found = await port.listAll<{ displayName: string }>('/groups', {
+      query: { $filter: `displayName eq '${name.replace(/'/g, "''")}'` },
+    });
+    assert.deepEqual(
+      found.map((g) => g.displayName),
+      [name],
+      'the group exists once: the lost create was not resent',
+    );
     assert.ok(lines.some((l) => /outcome unknown, not resent/.test(l)));
   });
 });

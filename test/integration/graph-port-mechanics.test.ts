@@ -26,7 +26,12 @@ async function withServer(handler: Handler, run: (base: string, seen: Seen[]) =>
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const entry: Seen = { method: req.method!, url: req.url!, auth: req.headers.authorization, body: text ? JSON.parse(text) : undefined };
+      const entry: Seen = {
+        method: req.method!,
+        url: req.url!,
+        auth: req.headers.authorization,
+        body: text ? JSON.parse(text) : undefined,
+      };
       seen.push(entry);
       handler(entry, res, req);
     });
@@ -42,7 +47,11 @@ async function withServer(handler: Handler, run: (base: string, seen: Seen[]) =>
 }
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json', 'request-id': `rid-${status}-${Math.floor(Math.random() * 1e6)}`, ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'request-id': `rid-${status}-${Math.floor(Math.random() * 1e6)}`,
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -51,7 +60,7 @@ const port = (base: string, extra: Partial<Parameters<typeof createGraphPort>[0]
   createGraphPort({ baseUrl: base, tokenSource: createSandboxTokenSource(), retry: fast, ...extra });
 
 test('list pages through absolute @odata.nextLink links and sends the bearer on every page', async () => {
-  const names = ["Sales Users", "O'Brien's Team", 'Équipe Zürich', 'Ops', 'Финансы'];
+  const names = ['Sales Users', "O'Brien's Team", 'Équipe Zürich', 'Ops', 'Финансы'];
   await withServer(
     (req, res, raw) => {
       const base = `http://${raw.headers.host}`;
@@ -61,8 +70,13 @@ test('list pages through absolute @odata.nextLink links and sends the bearer on 
       json(res, 200, { value: page, ...next });
     },
     async (b, seen) => {
-      const groups = await port(b).listAll<{ displayName: string }>('/groups', { query: { $top: 2, $filter: "startswith(displayName,'O''B')" } });
-      assert.deepEqual(groups.map((g) => g.displayName), names);
+      const groups = await port(b).listAll<{ displayName: string }>('/groups', {
+        query: { $top: 2, $filter: "startswith(displayName,'O''B')" },
+      });
+      assert.deepEqual(
+        groups.map((g) => g.displayName),
+        names,
+      );
       assert.equal(seen.length, 3);
       assert.equal(decodeURIComponent(new URL(seen[0].url, b).searchParams.get('$filter')!), "startswith(displayName,'O''B')");
       assert.match(seen[0].url, /^\/v1\.0\/groups\?/);
@@ -76,16 +90,29 @@ test('the port picks beta for profile types v1.0 lacks and v1.0 for the rest', a
     (req, res) => json(res, 201, { id: 'new', ...req.body }),
     async (b, seen) => {
       const p = port(b);
-      await p.create('/deviceManagement/deviceConfigurations', { '@odata.type': '#microsoft.graph.iosScepCertificateProfile', displayName: 'SCEP – Contoso' });
-      await p.create('/deviceManagement/deviceConfigurations', { '@odata.type': '#microsoft.graph.iosGeneralDeviceConfiguration', displayName: 'iOS restrictions' });
+      await p.create('/deviceManagement/deviceConfigurations', {
+        '@odata.type': '#microsoft.graph.iosScepCertificateProfile',
+        displayName: 'SCEP – Contoso',
+      });
+      await p.create('/deviceManagement/deviceConfigurations', {
+        '@odata.type': '#microsoft.graph.iosGeneralDeviceConfiguration',
+        displayName: 'iOS restrictions',
+      });
       await p.get('/deviceManagement/ndesConnectors');
-      await p.post('/deviceManagement/deviceConfigurations/abc/assign', { assignments: [] }, { odataType: '#microsoft.graph.windowsWifiConfiguration', idempotent: true });
-      assert.deepEqual(seen.map((s) => s.url), [
-        '/beta/deviceManagement/deviceConfigurations',
-        '/v1.0/deviceManagement/deviceConfigurations',
-        '/beta/deviceManagement/ndesConnectors',
-        '/beta/deviceManagement/deviceConfigurations/abc/assign',
-      ]);
+      await p.post(
+        '/deviceManagement/deviceConfigurations/abc/assign',
+        { assignments: [] },
+        { odataType: '#microsoft.graph.windowsWifiConfiguration', idempotent: true },
+      );
+      assert.deepEqual(
+        seen.map((s) => s.url),
+        [
+          '/beta/deviceManagement/deviceConfigurations',
+          '/v1.0/deviceManagement/deviceConfigurations',
+          '/beta/deviceManagement/ndesConnectors',
+          '/beta/deviceManagement/deviceConfigurations/abc/assign',
+        ],
+      );
     },
   );
 });
@@ -98,13 +125,23 @@ test('$batch: chunks of 20, inner 429 retried after the longest Retry-After, 424
       const responses = (req.body.requests as any[]).map((r) => {
         const n = (attempts.get(r.id) ?? 0) + 1;
         attempts.set(r.id, n);
-        if (r.id === 'bad') return { id: r.id, status: 400, body: { error: { code: 'Request_BadRequest', message: 'mailNickname invalid', innerError: { 'request-id': 'rid-bad' } } } };
+        if (r.id === 'bad')
+          return {
+            id: r.id,
+            status: 400,
+            body: { error: { code: 'Request_BadRequest', message: 'mailNickname invalid', innerError: { 'request-id': 'rid-bad' } } },
+          };
         if (r.id === 'after-bad') return { id: r.id, status: 424, body: { error: { code: 'FailedDependency' } } };
-        if (r.id === 'root' && n === 1) return { id: r.id, status: 429, headers: { 'Retry-After': '0.1' }, body: { error: { code: 'TooManyRequests' } } };
+        if (r.id === 'root' && n === 1)
+          return { id: r.id, status: 429, headers: { 'Retry-After': '0.1' }, body: { error: { code: 'TooManyRequests' } } };
         if (r.id === 'child' && n === 1) return { id: r.id, status: 424, body: { error: { code: 'FailedDependency' } } };
         if (r.id === 'w7' && n === 1) return { id: r.id, status: 429, headers: { 'retry-after': '0.2' }, body: {} };
         if (r.id === 'w30' && n === 1) return { id: r.id, status: 503, body: {} };
-        return { id: r.id, status: r.method === 'POST' ? 201 : 200, body: { id: `id-${r.id}`, sent: r.body ?? null, dependsOn: r.dependsOn ?? [] } };
+        return {
+          id: r.id,
+          status: r.method === 'POST' ? 201 : 200,
+          body: { id: `id-${r.id}`, sent: r.body ?? null, dependsOn: r.dependsOn ?? [] },
+        };
       });
       json(res, 200, { responses: responses.reverse() });
     },
@@ -112,7 +149,12 @@ test('$batch: chunks of 20, inner 429 retried after the longest Retry-After, 424
       const { lines, log } = recordingLog();
       const p = port(b, { log });
       const requests = [
-        ...Array.from({ length: 40 }, (_, i) => ({ id: `w${i}`, method: 'POST' as const, path: '/groups', body: { displayName: `Wave ${i} – Zoë's group`, mailEnabled: false, mailNickname: `wave${i}`, securityEnabled: true } })),
+        ...Array.from({ length: 40 }, (_, i) => ({
+          id: `w${i}`,
+          method: 'POST' as const,
+          path: '/groups',
+          body: { displayName: `Wave ${i} – Zoë's group`, mailEnabled: false, mailNickname: `wave${i}`, securityEnabled: true },
+        })),
         { id: 'root', method: 'POST' as const, path: '/groups', body: { displayName: 'Pilot' } },
         { id: 'child', method: 'POST' as const, path: '/groups/$root/members/$ref', body: { '@odata.id': 'x' }, dependsOn: ['root'] },
         { id: 'bad', method: 'POST' as const, path: '/groups', body: { displayName: 'Bad' } },
@@ -120,7 +162,11 @@ test('$batch: chunks of 20, inner 429 retried after the longest Retry-After, 424
         { id: 'read', method: 'GET' as const, path: '/users?$top=1' },
       ];
       const results = await p.batch(requests);
-      assert.deepEqual(results.map((r) => r.id), requests.map((r) => r.id), 'results in request order');
+      assert.deepEqual(
+        results.map((r) => r.id),
+        requests.map((r) => r.id),
+        'results in request order',
+      );
       const byId = Object.fromEntries(results.map((r) => [r.id, r]));
       assert.equal(byId.bad.outcome, 'failed');
       assert.equal(byId.bad.status, 400);
@@ -136,14 +182,25 @@ test('$batch: chunks of 20, inner 429 retried after the longest Retry-After, 424
       assert.equal(attempts.get('w0'), 1, 'successful requests are not resent');
       // Round 1: 45 requests -> 3 chunks (20, 20, 5); round 2: only the 4 failed ones.
       const sizes = seen.map((s) => s.body.requests.length);
-      assert.deepEqual(sizes.slice(0, 3).sort((a, c) => c - a), [20, 20, 5]);
+      assert.deepEqual(
+        sizes.slice(0, 3).sort((a, c) => c - a),
+        [20, 20, 5],
+      );
       assert.deepEqual(sizes.slice(3), [4]);
       const retried = seen[3].body.requests.map((r: any) => r.id).sort();
       assert.deepEqual(retried, ['child', 'root', 'w30', 'w7']);
       const root = seen.flatMap((s) => s.body.requests).filter((r: any) => r.id === 'child');
-      assert.ok(root.every((r: any) => r.dependsOn?.[0] === 'root'), 'chain kept together with dependsOn');
-      assert.ok(seen.flatMap((s) => s.body.requests).every((r: any) => r.method === 'GET' || r.headers['Content-Type'] === 'application/json'));
-      assert.ok(lines.some((l) => /retrying 4 request\(s\) in 0\.2 s/.test(l)), 'waits the longest Retry-After (0.2 s) of the round');
+      assert.ok(
+        root.every((r: any) => r.dependsOn?.[0] === 'root'),
+        'chain kept together with dependsOn',
+      );
+      assert.ok(
+        seen.flatMap((s) => s.body.requests).every((r: any) => r.method === 'GET' || r.headers['Content-Type'] === 'application/json'),
+      );
+      assert.ok(
+        lines.some((l) => /retrying 4 request\(s\) in 0\.2 s/.test(l)),
+        'waits the longest Retry-After (0.2 s) of the round',
+      );
       assert.ok(lines.some((l) => /\$batch w7: POST \/groups -> HTTP 429/.test(l)));
     },
   );
@@ -161,10 +218,15 @@ test('a create whose connection drops after the service committed it is reported
     async (b, seen) => {
       const { lines, log } = recordingLog();
       const p = port(b, { log });
-      const error = await p.create('/deviceManagement/deviceCompliancePolicies', { '@odata.type': '#microsoft.graph.iosCompliancePolicy', displayName: 'iOS – Lüneburg' }).then(
-        () => assert.fail('should not resolve'),
-        (e) => e,
-      );
+      const error = await p
+        .create('/deviceManagement/deviceCompliancePolicies', {
+          '@odata.type': '#microsoft.graph.iosCompliancePolicy',
+          displayName: 'iOS – Lüneburg',
+        })
+        .then(
+          () => assert.fail('should not resolve'),
+          (e) => e,
+        );
       assert.ok(error instanceof GraphOutcomeUnknownError);
       assert.equal(error.outcome, 'unknown');
       assert.equal(seen.filter((s) => s.method === 'POST').length, 1, 'exactly one POST reached the service');
@@ -181,7 +243,12 @@ test('503 on GET is retried; a 400 throws a GraphRequestError naming request-id,
     (req, res) => {
       n++;
       if (req.url.includes('users')) return n === 1 ? json(res, 503, {}) : json(res, 200, { id: 'u1' });
-      json(res, 400, { error: { code: 'BadRequest', message: `Invalid filter; header was ${req.auth}`, innerError: { 'request-id': 'rid-400' } } }, { 'request-id': 'rid-400' });
+      json(
+        res,
+        400,
+        { error: { code: 'BadRequest', message: `Invalid filter; header was ${req.auth}`, innerError: { 'request-id': 'rid-400' } } },
+        { 'request-id': 'rid-400' },
+      );
     },
     async (b) => {
       const { lines, log } = recordingLog();
@@ -194,7 +261,10 @@ test('503 on GET is retried; a 400 throws a GraphRequestError naming request-id,
       assert.match(error.message, /request-id rid-400/);
       const all = [error.message, ...lines].join('\n');
       assert.ok(!all.includes(SANDBOX_TOKEN), 'token echoed by the service is redacted');
-      assert.ok(lines.some((l) => l.includes('rid-400')), 'request-id in the log line');
+      assert.ok(
+        lines.some((l) => l.includes('rid-400')),
+        'request-id in the log line',
+      );
     },
   );
 });
@@ -202,7 +272,8 @@ test('503 on GET is retried; a 400 throws a GraphRequestError naming request-id,
 test('outer 429 with Retry-After pauses the port; no 429 reaches the caller', async () => {
   let n = 0;
   await withServer(
-    (_req, res) => (++n <= 2 ? json(res, 429, { error: { code: 'TooManyRequests' } }, { 'Retry-After': '0.05' }) : json(res, 201, { id: 'x' })),
+    (_req, res) =>
+      ++n <= 2 ? json(res, 429, { error: { code: 'TooManyRequests' } }, { 'Retry-After': '0.05' }) : json(res, 201, { id: 'x' }),
     async (b) => {
       const { lines, log } = recordingLog();
       const p = port(b, { log });
@@ -250,10 +321,14 @@ test('an @odata.nextLink to another host is refused; token errors are redacted',
       const leaky: TokenSource = {
         describe: () => 'leaky',
         getToken: async () => {
-          throw new Error('AADSTS7000215: Invalid client secret. client_secret=abcDEF123456789 Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl');
+          throw new Error(
+            'AADSTS7000215: Invalid client secret. client_secret=abcDEF123456789 Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl',
+          );
         },
       };
-      const error = await port(b, { tokenSource: leaky }).get('/groups').catch((e) => e);
+      const error = await port(b, { tokenSource: leaky })
+        .get('/groups')
+        .catch((e) => e);
       assert.ok(error instanceof GraphRequestError);
       assert.match(error.message, /sign-in failed: AADSTS7000215/);
       assert.ok(!/abcDEF123456789|eyJhbGci/.test(error.message), error.message);

@@ -66,18 +66,48 @@ const EXPECTED: Record<string, [Verdict, RegExp?]> = {
   'Windows 10 Compliance (2016)|windows': ['importable'],
   "Stéphane's Barcode Scanner|ios": ['importable'],
 };
-const RETIRED = new Set(['Contoso Expenses (2017)|ios', "Contoso-Guest (iOS) – ancien réseau d'Hélène|ios", "Android – Restrictions (pilote d'été)|android", 'macOS – Kennwortrichtlinie (verborgen)|macos', 'Windows 10 Compliance (2016)|windows', "Stéphane's Barcode Scanner|ios"]);
+const RETIRED = new Set([
+  'Contoso Expenses (2017)|ios',
+  "Contoso-Guest (iOS) – ancien réseau d'Hélène|ios",
+  "Android – Restrictions (pilote d'été)|android",
+  'macOS – Kennwortrichtlinie (verborgen)|macos',
+  'Windows 10 Compliance (2016)|windows',
+  "Stéphane's Barcode Scanner|ios",
+]);
 
 /** What a clean run leaves: Intune objects per @odata.type. */
 const EXPECTED_TYPES: Record<string, number> = {
-  iosGeneralDeviceConfiguration: 3, iosCustomConfiguration: 1, iosCompliancePolicy: 1, iosTrustedRootCertificate: 1,
-  iosScepCertificateProfile: 1, iosEnterpriseWiFiConfiguration: 1, iosWiFiConfiguration: 1, iosVpnConfiguration: 1,
-  iosEasEmailProfileConfiguration: 1, androidGeneralDeviceConfiguration: 2, androidCustomConfiguration: 1,
-  androidCompliancePolicy: 1, androidTrustedRootCertificate: 1, androidScepCertificateProfile: 1,
-  androidEnterpriseWiFiConfiguration: 1, androidEasEmailProfileConfiguration: 1, windows10GeneralConfiguration: 1,
-  windows10CustomConfiguration: 1, windows10CompliancePolicy: 1, windows81TrustedRootCertificate: 1, windowsWifiConfiguration: 1,
-  macOSGeneralDeviceConfiguration: 1, macOSCompliancePolicy: 1, macOSTrustedRootCertificate: 1, macOSWiFiConfiguration: 1,
-  iosStoreApp: 2, androidStoreApp: 2, iosLobApp: 1, androidLobApp: 1, webApp: 1, windowsMobileMSI: 1,
+  iosGeneralDeviceConfiguration: 3,
+  iosCustomConfiguration: 1,
+  iosCompliancePolicy: 1,
+  iosTrustedRootCertificate: 1,
+  iosScepCertificateProfile: 1,
+  iosEnterpriseWiFiConfiguration: 1,
+  iosWiFiConfiguration: 1,
+  iosVpnConfiguration: 1,
+  iosEasEmailProfileConfiguration: 1,
+  androidGeneralDeviceConfiguration: 2,
+  androidCustomConfiguration: 1,
+  androidCompliancePolicy: 1,
+  androidTrustedRootCertificate: 1,
+  androidScepCertificateProfile: 1,
+  androidEnterpriseWiFiConfiguration: 1,
+  androidEasEmailProfileConfiguration: 1,
+  windows10GeneralConfiguration: 1,
+  windows10CustomConfiguration: 1,
+  windows10CompliancePolicy: 1,
+  windows81TrustedRootCertificate: 1,
+  windowsWifiConfiguration: 1,
+  macOSGeneralDeviceConfiguration: 1,
+  macOSCompliancePolicy: 1,
+  macOSTrustedRootCertificate: 1,
+  macOSWiFiConfiguration: 1,
+  iosStoreApp: 2,
+  androidStoreApp: 2,
+  iosLobApp: 1,
+  androidLobApp: 1,
+  webApp: 1,
+  windowsMobileMSI: 1,
 };
 
 describe('import: the sample site, clean', () => {
@@ -118,10 +148,22 @@ describe('import: the sample site, clean', () => {
       assert.equal(v.status, verdict, `${label}: ${[...v.reasons, ...v.droppedSettings.map((d) => d.name)].join('; ')}`);
       if (why) assert.match([...v.reasons, ...v.droppedSettings.map((d) => `${d.name}: ${d.reason}`)].join('\n'), why, label);
       assert.equal(item.selected, !RETIRED.has(label), `${label} is ${RETIRED.has(label) ? 'not ' : ''}selected by the plan`);
-      const state = RETIRED.has(label) ? 'notImported' : item.translation.source.name === 'Contoso Always On VPN (Windows)' ? 'blocked' : verdict === 'notImportable' ? 'blocked' : verdict;
+      const state = RETIRED.has(label)
+        ? 'notImported'
+        : item.translation.source.name === 'Contoso Always On VPN (Windows)'
+          ? 'blocked'
+          : verdict === 'notImportable'
+            ? 'blocked'
+            : verdict;
       assert.equal(item.state, state, `${label}: state ${item.state} (${item.stateReasons.join('; ')})`);
     }
-    assert.equal(seen.size, Object.keys(EXPECTED).length, `missing: ${Object.keys(EXPECTED).filter((k) => !seen.has(k)).join(', ')}`);
+    assert.equal(
+      seen.size,
+      Object.keys(EXPECTED).length,
+      `missing: ${Object.keys(EXPECTED)
+        .filter((k) => !seen.has(k))
+        .join(', ')}`,
+    );
     const vpn = read.picture.items.find((i) => i.translation.source.name === 'Contoso Always On VPN (Windows)')!;
     assert.match(vpn.stateReasons.join('\n'), /needs SCEP certificate profile "Contoso Device SCEP \(Windows\)".*can't be imported/);
   });
@@ -135,7 +177,9 @@ describe('import: the sample site, clean', () => {
 
     const intune = [...state.deviceConfigurations, ...state.deviceCompliancePolicies, ...state.mobileApps];
     const types: Record<string, number> = {};
-    for (const o of intune) types[String(o['@odata.type']).replace('#microsoft.graph.', '')] = (types[String(o['@odata.type']).replace('#microsoft.graph.', '')] ?? 0) + 1;
+    for (const o of intune)
+      types[String(o['@odata.type']).replace('#microsoft.graph.', '')] =
+        (types[String(o['@odata.type']).replace('#microsoft.graph.', '')] ?? 0) + 1;
     assert.deepEqual(types, EXPECTED_TYPES);
 
     // Each object carries the marker of its source, and only the importable ones are there.
@@ -149,8 +193,12 @@ describe('import: the sample site, clean', () => {
 
     const view = normalise(state);
     const binds = (name: string) => view.objects.find((o) => o.displayName === name)!.binds;
-    assert.deepEqual(binds('Contoso User SCEP (iOS)'), { rootCertificate: ['#microsoft.graph.iosTrustedRootCertificate|Contoso Root CA (iOS)'] });
-    assert.deepEqual(binds('Contoso User SCEP (Android)'), { rootCertificate: ['#microsoft.graph.androidTrustedRootCertificate|Contoso Root CA (Android)'] });
+    assert.deepEqual(binds('Contoso User SCEP (iOS)'), {
+      rootCertificate: ['#microsoft.graph.iosTrustedRootCertificate|Contoso Root CA (iOS)'],
+    });
+    assert.deepEqual(binds('Contoso User SCEP (Android)'), {
+      rootCertificate: ['#microsoft.graph.androidTrustedRootCertificate|Contoso Root CA (Android)'],
+    });
     assert.deepEqual(binds('Contoso-Corp Wi-Fi (iOS)'), {
       identityCertificateForClientAuthentication: ['#microsoft.graph.iosScepCertificateProfile|Contoso User SCEP (iOS)'],
       rootCertificatesForServerValidation: ['#microsoft.graph.iosTrustedRootCertificate|Contoso Root CA (iOS)'],
@@ -159,30 +207,50 @@ describe('import: the sample site, clean', () => {
       identityCertificateForClientAuthentication: ['#microsoft.graph.androidScepCertificateProfile|Contoso User SCEP (Android)'],
       rootCertificateForServerValidation: ['#microsoft.graph.androidTrustedRootCertificate|Contoso Root CA (Android)'],
     });
-    assert.deepEqual(binds('Contoso Mail (iOS)'), { identityCertificate: ['#microsoft.graph.iosScepCertificateProfile|Contoso User SCEP (iOS)'] });
+    assert.deepEqual(binds('Contoso Mail (iOS)'), {
+      identityCertificate: ['#microsoft.graph.iosScepCertificateProfile|Contoso User SCEP (iOS)'],
+    });
 
     // Compliance policies: created with exactly one block action (the sandbox refuses otherwise; checked again here).
     assert.equal(state.deviceCompliancePolicies.length, 4);
     for (const p of state.deviceCompliancePolicies) {
       const rules = (state.scheduledActions[p.id] ?? []) as { scheduledActionConfigurations: { actionType: string }[] }[];
-      assert.equal(rules.flatMap((rule) => rule.scheduledActionConfigurations).filter((c) => c.actionType === 'block').length, 1, String(p.displayName));
+      assert.equal(
+        rules.flatMap((rule) => rule.scheduledActionConfigurations).filter((c) => c.actionType === 'block').length,
+        1,
+        String(p.displayName),
+      );
     }
 
     // Every selected, imported object is assigned as its deployments ask (and nothing else is assigned).
     for (const item of wanted) {
       const o = view.objects.find((x) => x.marker === item.key)!;
-      assert.equal(o.assignments.length, item.assign ? ((item.assign.body.assignments ?? item.assign.body.mobileAppAssignments) as unknown[]).length : 0, `${item.translation.source.name}: ${o.assignments.join(', ')}`);
+      assert.equal(
+        o.assignments.length,
+        item.assign ? ((item.assign.body.assignments ?? item.assign.body.mobileAppAssignments) as unknown[]).length : 0,
+        `${item.translation.source.name}: ${o.assignments.join(', ')}`,
+      );
     }
-    assert.ok(view.objects.find((o) => o.displayName === 'iOS – Kiosk iPads (Reception)')!.assignments.includes('|#microsoft.graph.groupAssignmentTarget|Kiosk Operators'));
+    assert.ok(
+      view.objects
+        .find((o) => o.displayName === 'iOS – Kiosk iPads (Reception)')!
+        .assignments.includes('|#microsoft.graph.groupAssignmentTarget|Kiosk Operators'),
+    );
 
     // The cloud groups created for collections without an Entra ID counterpart, with the members that have a UPN.
     const created = view.groups.filter((g) => g.mailNickname.startsWith('cm2intune-'));
-    const toCreate = read.picture.groups.filter((g) => g.status === 'create' && view.objects.some((o) => o.assignments.some((a) => a.endsWith(`|${g.collectionName}`))));
+    const toCreate = read.picture.groups.filter(
+      (g) => g.status === 'create' && view.objects.some((o) => o.assignments.some((a) => a.endsWith(`|${g.collectionName}`))),
+    );
     assert.deepEqual(created.map((g) => g.mailNickname).sort(), toCreate.map((g) => `cm2intune-${g.collectionId}`).sort());
     assert.ok(created.length >= 3, `groups created: ${created.map((g) => g.displayName).join(', ')}`);
     for (const mapping of toCreate) {
       const group = created.find((g) => g.mailNickname === `cm2intune-${mapping.collectionId}`)!;
-      assert.deepEqual(group.members.map((m) => m.toLowerCase()), [...mapping.members!].map((m) => m.toLowerCase()).sort(), mapping.collectionName);
+      assert.deepEqual(
+        group.members.map((m) => m.toLowerCase()),
+        [...mapping.members!].map((m) => m.toLowerCase()).sort(),
+        mapping.collectionName,
+      );
     }
     assert.equal(created.find((g) => g.displayName === 'Intune Users')!.members.length, 366);
   });
@@ -204,10 +272,15 @@ describe('import: the sample site, clean', () => {
     const r = await cli('import', '--plan', world.planArg, '--yes');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Nothing to import: 36 selected objects are in Intune with their assignments; 6 can't be imported: /);
-    assert.match(r.stdout, /36 already in Intune, 0 importable, 0 partly importable, 6 blocked/, 'the superseded Contoso Expenses (2017) is no longer imported');
+    assert.match(
+      r.stdout,
+      /36 already in Intune, 0 importable, 0 partly importable, 6 blocked/,
+      'the superseded Contoso Expenses (2017) is no longer imported',
+    );
     const after = world.sandbox.stats();
     assert.equal(after.writes, before.writes, 'no write');
     assert.ok(after.requests > before.requests, 'it did read the tenant');
-    for (const [status, count] of Object.entries(after.byStatus)) assert.ok(Number(status) < 400 || count === (before.byStatus[Number(status)] ?? 0), `no new HTTP ${status}`);
+    for (const [status, count] of Object.entries(after.byStatus))
+      assert.ok(Number(status) < 400 || count === (before.byStatus[Number(status)] ?? 0), `no new HTTP ${status}`);
   });
 });

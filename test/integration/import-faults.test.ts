@@ -51,10 +51,18 @@ describe('import: faults', () => {
 
   async function assertLikeClean(w: ImportWorld) {
     const actual = normalise(w.sandbox.objects());
-    assert.deepEqual(actual.objects.map((o) => o.marker), expected.objects.map((o) => o.marker), 'the same Intune objects, each once');
+    assert.deepEqual(
+      actual.objects.map((o) => o.marker),
+      expected.objects.map((o) => o.marker),
+      'the same Intune objects, each once',
+    );
     assert.deepEqual(actual, expected);
     const again = await importInProcess(w.planFile, site.password);
-    assert.deepEqual(again.steps.map((s) => s.title), [], 'a further run proposes nothing');
+    assert.deepEqual(
+      again.steps.map((s) => s.title),
+      [],
+      'a further run proposes nothing',
+    );
   }
 
   // A storm hits $batch envelopes (one request each). A 429 is waited out by time (the port's
@@ -63,8 +71,13 @@ describe('import: faults', () => {
     it(`under a 429 storm of ${count} (Retry-After 1): the run completes, nothing sent twice`, { timeout: 120_000 }, async (t) => {
       const { w, run } = await importWith({ kind: '429-storm', count, retryAfterSeconds: 1 });
       const unfinished = run.outcomes.filter((o) => o.status !== 'done');
-      t.diagnostic(`run under the storm: ${run.done} done, ${run.failed} failed, ${run.skipped} skipped; 429s: ${w.sandbox.stats().throttled}`);
-      assert.deepEqual(unfinished.map((o) => `${o.step.title}: ${o.message}`), []);
+      t.diagnostic(
+        `run under the storm: ${run.done} done, ${run.failed} failed, ${run.skipped} skipped; 429s: ${w.sandbox.stats().throttled}`,
+      );
+      assert.deepEqual(
+        unfinished.map((o) => `${o.step.title}: ${o.message}`),
+        [],
+      );
       const stats = w.sandbox.stats();
       assert.ok(stats.throttled >= count, `the storm hit the run (${stats.throttled} answers 429)`);
       assert.equal(stats.writes, cleanWrites, 'no write sent twice');
@@ -75,15 +88,32 @@ describe('import: faults', () => {
   // The fault counts matching writes; one $batch holding several of them loses one answer (the whole
   // batch's). 3 matching writes fit in the first batch; 30 spread over several batches and rounds.
   for (const count of [3, 30]) {
-    it(`with answers lost after ${count} device configuration writes committed: settled by marker, no duplicates`, { timeout: 120_000 }, async () => {
-      const { w, run } = await importWith({ kind: 'reset-after-commit', count, method: 'POST', pathIncludes: 'deviceConfigurations' });
-      const stats = w.sandbox.stats();
-      assert.ok((stats.byStatus[0] ?? 0) >= (count === 3 ? 1 : 2), `answers dropped: ${stats.byStatus[0] ?? 0}`);
-      assert.equal(run.failed + run.skipped, 0, run.outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped').map((o) => `${o.step.title}: ${o.message}`).join('\n'));
-      const reconciled = run.outcomes.filter((o) => o.status === 'reconciled');
-      assert.ok(reconciled.filter((o) => o.step.action === 'create').length >= 3, `creates whose answer was lost were found by their marker (${reconciled.length} settled)`);
-      assert.ok(reconciled.every((o) => o.intuneId), 'each settled step names what it found');
-      await assertLikeClean(w);
-    });
+    it(
+      `with answers lost after ${count} device configuration writes committed: settled by marker, no duplicates`,
+      { timeout: 120_000 },
+      async () => {
+        const { w, run } = await importWith({ kind: 'reset-after-commit', count, method: 'POST', pathIncludes: 'deviceConfigurations' });
+        const stats = w.sandbox.stats();
+        assert.ok((stats.byStatus[0] ?? 0) >= (count === 3 ? 1 : 2), `answers dropped: ${stats.byStatus[0] ?? 0}`);
+        assert.equal(
+          run.failed + run.skipped,
+          0,
+          run.outcomes
+            .filter((o) => o.status === 'failed' || o.status === 'skipped')
+            .map((o) => `${o.step.title}: ${o.message}`)
+            .join('\n'),
+        );
+        const reconciled = run.outcomes.filter((o) => o.status === 'reconciled');
+        assert.ok(
+          reconciled.filter((o) => o.step.action === 'create').length >= 3,
+          `creates whose answer was lost were found by their marker (${reconciled.length} settled)`,
+        );
+        assert.ok(
+          reconciled.every((o) => o.intuneId),
+          'each settled step names what it found',
+        );
+        await assertLikeClean(w);
+      },
+    );
   }
 });

@@ -14,7 +14,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TdsTestServer } from '../../src/sandbox/site/tds';
-import { bundleCli, importInProcess, normalise, openWorld, seededRandom, spawnCli, startContosoSite, waitFor, type ImportWorld } from './import-world';
+import {
+  bundleCli,
+  importInProcess,
+  normalise,
+  openWorld,
+  seededRandom,
+  spawnCli,
+  startContosoSite,
+  waitFor,
+  type ImportWorld,
+} from './import-world';
 
 describe('import: kill -9 at random points, then resume', () => {
   let site: TdsTestServer;
@@ -54,7 +64,12 @@ describe('import: kill -9 at random points, then resume', () => {
       let exited = false;
       void result.then(() => (exited = true));
       try {
-        await waitFor(`run ${i + 1} to reach ${threshold} writes`, () => (w.sandbox.stats().writes >= threshold || exited ? true : undefined), 60_000, 2);
+        await waitFor(
+          `run ${i + 1} to reach ${threshold} writes`,
+          () => (w.sandbox.stats().writes >= threshold || exited ? true : undefined),
+          60_000,
+          2,
+        );
         const extra = Math.floor(random() * 20);
         if (extra) await new Promise((r) => setTimeout(r, extra));
       } finally {
@@ -64,19 +79,31 @@ describe('import: kill -9 at random points, then resume', () => {
       const at = w.sandbox.stats().writes;
       const label = `run ${i + 1} (seed ${seed}): killed at ${at} of ${cleanWrites} writes (threshold ${threshold})`;
       t.diagnostic(label);
-      assert.equal(killed.signal, 'SIGKILL', `${label}: it ended by itself first (exit ${killed.code}):\n${killed.stdout}\n${killed.stderr}`);
+      assert.equal(
+        killed.signal,
+        'SIGKILL',
+        `${label}: it ended by itself first (exit ${killed.code}):\n${killed.stdout}\n${killed.stderr}`,
+      );
 
       const resumed = await spawnCli(args, { cwd: w.dir, env: w.env, bundle }).result;
       assert.equal(resumed.code, 0, `${label}: the resuming run succeeds:\n${resumed.stdout}\n${resumed.stderr}`);
       assert.match(resumed.stdout, /Import into the sandbox tenant: (\d+) of \1 step\(s\) done\./, label);
       const actual = normalise(w.sandbox.objects());
-      assert.deepEqual(actual.objects.map((o) => o.marker), expected.objects.map((o) => o.marker), `${label}: the same Intune objects, each once`);
+      assert.deepEqual(
+        actual.objects.map((o) => o.marker),
+        expected.objects.map((o) => o.marker),
+        `${label}: the same Intune objects, each once`,
+      );
       assert.deepEqual(actual, expected, `${label}: objects, binds, assignments, groups and members as after a clean run`);
       assert.equal(w.sandbox.stats().writes, cleanWrites, `${label}: no write was done twice`);
 
       // A further run proposes nothing (in process: the CLI's no-op run is covered in import-clean).
       const again = await importInProcess(w.planFile, site.password);
-      assert.deepEqual(again.steps.map((s) => s.title), [], `${label}: a further run proposes nothing`);
+      assert.deepEqual(
+        again.steps.map((s) => s.title),
+        [],
+        `${label}: a further run proposes nothing`,
+      );
       assert.equal(w.sandbox.stats().writes, cleanWrites, `${label}: a further run writes nothing`);
       await w.close();
     }

@@ -34,16 +34,27 @@ export interface ImportWorld {
 }
 
 /** A scratch folder (with an apostrophe and a space, as users' folders have) holding a plan for `site` and a fresh sandbox. */
-export async function openWorld(site: TdsTestServer, sandboxOptions: SandboxOptions = { throttle: false }, planExtra: Record<string, unknown> = {}): Promise<ImportWorld> {
+export async function openWorld(
+  site: TdsTestServer,
+  sandboxOptions: SandboxOptions = { throttle: false },
+  planExtra: Record<string, unknown> = {},
+): Promise<ImportWorld> {
   const dir = mkdtempSync(join(tmpdir(), "cm2intune import O'Neil "));
   const sandbox = await startSandboxTenant(sandboxOptions);
   writeFileSync(join(dir, CONTOSO_CA_FILE), site.caPem);
   const planArg = 'contoso pilot.migration.json';
-  const plan = contosoPlan(site, { name: 'Contoso hybrid MDM to Intune standalone (import test)', tenant: { sandbox: true, url: sandbox.url }, extra: planExtra });
+  const plan = contosoPlan(site, {
+    name: 'Contoso hybrid MDM to Intune standalone (import test)',
+    tenant: { sandbox: true, url: sandbox.url },
+    extra: planExtra,
+  });
   const planFile = join(dir, planArg);
   writeFileSync(planFile, `// written by the import tests\n${JSON.stringify(plan, null, 2)}\n`);
   return {
-    dir, planFile, planArg, sandbox,
+    dir,
+    planFile,
+    planArg,
+    sandbox,
     env: { [PASSWORD_ENV]: site.password, CM2INTUNE_VERBOSE: '' },
     close: async () => {
       await sandbox.close().catch(() => {});
@@ -70,29 +81,47 @@ export function normalise(state: SandboxState) {
       type: String(o['@odata.type']),
       displayName: String(o.displayName),
       marker: MARKER.exec(String(o.description ?? ''))?.[1] ?? null,
-      binds: Object.fromEntries(Object.entries(state.bindings[o.id] ?? {}).sort().map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map((id) => objectLabel.get(id) ?? `missing ${id}`).sort()])),
+      binds: Object.fromEntries(
+        Object.entries(state.bindings[o.id] ?? {})
+          .sort()
+          .map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map((id) => objectLabel.get(id) ?? `missing ${id}`).sort()]),
+      ),
       assignments: (state.assignments[o.id] ?? [])
         .map((a) => {
           const t = a.target as { '@odata.type': string; groupId?: string };
-          return `${a.intent ?? ''}|${t['@odata.type']}|${t.groupId ? groupName.get(t.groupId) ?? `missing ${t.groupId}` : ''}`;
+          return `${a.intent ?? ''}|${t['@odata.type']}|${t.groupId ? (groupName.get(t.groupId) ?? `missing ${t.groupId}`) : ''}`;
         })
         .sort(),
     }))
     .sort((a, b) => `${a.marker}|${a.type}|${a.displayName}`.localeCompare(`${b.marker}|${b.type}|${b.displayName}`));
   const groups = state.groups
-    .map((g) => ({ displayName: String(g.displayName), mailNickname: String(g.mailNickname ?? ''), members: (state.groupMembers[g.id] ?? []).map((id) => upn.get(id) ?? id).sort() }))
+    .map((g) => ({
+      displayName: String(g.displayName),
+      mailNickname: String(g.mailNickname ?? ''),
+      members: (state.groupMembers[g.id] ?? []).map((id) => upn.get(id) ?? id).sort(),
+    }))
     .sort((a, b) => `${a.displayName}|${a.mailNickname}`.localeCompare(`${b.displayName}|${b.mailNickname}`));
-  const terms = state.termsAndConditions.map((t) => ({ displayName: String(t.displayName), assignments: (state.assignments[t.id] ?? []).length }));
+  const terms = state.termsAndConditions.map((t) => ({
+    displayName: String(t.displayName),
+    assignments: (state.assignments[t.id] ?? []).length,
+  }));
   return { objects, groups, terms };
 }
 
-export async function sandboxStats(url: string): Promise<{ requests: number; writes: number; throttled: number; byStatus: Record<string, number> }> {
+export async function sandboxStats(
+  url: string,
+): Promise<{ requests: number; writes: number; throttled: number; byStatus: Record<string, number> }> {
   const res = await fetch(`${url}/_sandbox/stats`);
   return (await res.json()) as { requests: number; writes: number; throttled: number; byStatus: Record<string, number> };
 }
 
 /** Polls until `check` returns something other than undefined. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 5): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+  everyMs = 5,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -127,14 +156,24 @@ const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
 export async function bundleCli(dir: string): Promise<string> {
   const outfile = join(dir, 'cli.js');
   await build({
-    entryPoints: [join(repoRoot, 'src/cli/main.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
-    mainFields: ['module', 'main'], logLevel: 'warning', absWorkingDir: repoRoot,
+    entryPoints: [join(repoRoot, 'src/cli/main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    logLevel: 'warning',
+    absWorkingDir: repoRoot,
   });
   return outfile;
 }
 
 /** The real CLI in a child process (tsx on the sources, or a bundle), for tests that kill it: the child and its result. */
-export function spawnCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; bundle?: string }): { child: ChildProcess; result: Promise<CliResult & { signal: NodeJS.Signals | null }> } {
+export function spawnCli(
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; bundle?: string },
+): { child: ChildProcess; result: Promise<CliResult & { signal: NodeJS.Signals | null }> } {
   const entry = options.bundle ? [options.bundle] : ['--import', tsxLoader, join(repoRoot, 'src/cli/main.ts')];
   const child = spawn(process.execPath, [...entry, ...args], {
     cwd: options.cwd,

@@ -7,13 +7,30 @@ import { test } from 'node:test';
 import { repoRoot } from '../support/cli';
 import { zipEntries } from '../support/zip';
 
-test('the .vsix holds the extension\'s bundles, schemas, media, README, LICENSE and package.json only', { timeout: 180_000 }, () => {
+test("the .vsix holds the extension's bundles, schemas, media, README, LICENSE and package.json only", { timeout: 180_000 }, () => {
   execFileSync('npm', ['run', '-s', 'package'], { cwd: repoRoot, stdio: 'pipe' });
   const entries = zipEntries(join(repoRoot, 'dist/cm2intune.vsix')).filter((e) => e.startsWith('extension/'));
-  const allowed = /^extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|extension-core|sandbox|webview)\.js|schemas\/[\w.-]+\.json|media\/[\w./-]+)$/i;
-  assert.deepEqual(entries.filter((e) => !allowed.test(e)), [], 'unexpected files in the package');
-  for (const needed of ['extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/extension-core.js', 'extension/dist/sandbox.js', 'extension/dist/webview.js', 'extension/schemas/migration-plan.schema.json']) {
-    assert.ok(entries.some((e) => e.toLowerCase() === needed.toLowerCase()), `missing ${needed}`);
+  const allowed =
+    /^extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|extension-core|sandbox|webview)\.js|schemas\/[\w.-]+\.json|media\/[\w./-]+)$/i;
+  assert.deepEqual(
+    entries.filter((e) => !allowed.test(e)),
+    [],
+    'unexpected files in the package',
+  );
+  for (const needed of [
+    'extension/package.json',
+    'extension/readme.md',
+    'extension/LICENSE.txt',
+    'extension/dist/extension.js',
+    'extension/dist/extension-core.js',
+    'extension/dist/sandbox.js',
+    'extension/dist/webview.js',
+    'extension/schemas/migration-plan.schema.json',
+  ]) {
+    assert.ok(
+      entries.some((e) => e.toLowerCase() === needed.toLowerCase()),
+      `missing ${needed}`,
+    );
   }
   assert.ok(!entries.some((e) => /node_modules|\/src\/|\/test\/|\.ts$|\.map$/.test(e)), 'no sources, tests, maps or node_modules');
   assert.ok(!entries.some((e) => /cli\.js$/.test(e)), 'not the CLI bundle');

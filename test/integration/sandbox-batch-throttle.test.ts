@@ -22,8 +22,16 @@ describe('sandbox tenant: $batch', () => {
     assert.equal(res.status, 400);
     assert.match(res.body.error.message, /20/);
     assert.equal((await g.post('/v1.0/$batch', { requests: requests.slice(0, 20) })).status, 200);
-    assert.equal((await g.post('/v1.0/$batch', { requests: [{ id: '1', method: 'POST', url: '/groups', body: {} }] })).status, 400, 'body without Content-Type');
-    assert.equal((await g.post('/v1.0/$batch', { requests: [{ id: '1', method: 'GET', url: '/organization', dependsOn: ['9'] }] })).status, 400, 'unknown dependency');
+    assert.equal(
+      (await g.post('/v1.0/$batch', { requests: [{ id: '1', method: 'POST', url: '/groups', body: {} }] })).status,
+      400,
+      'body without Content-Type',
+    );
+    assert.equal(
+      (await g.post('/v1.0/$batch', { requests: [{ id: '1', method: 'GET', url: '/organization', dependsOn: ['9'] }] })).status,
+      400,
+      'unknown dependency',
+    );
   });
 
   it('inherits the version, runs dependsOn in order, fails dependents with 424', async () => {
@@ -91,7 +99,13 @@ describe('sandbox tenant: throttling', () => {
 
   it('counts each inner write of a $batch and answers inner 429s', async () => {
     const g = client(tenant, fakeJwt('cccccccc-0000-4000-8000-000000000003'));
-    const requests = Array.from({ length: 8 }, (_, i) => ({ id: String(i), method: 'POST', url: '/groups', headers: JSON_HEADERS, body: group(1000 + i) }));
+    const requests = Array.from({ length: 8 }, (_, i) => ({
+      id: String(i),
+      method: 'POST',
+      url: '/groups',
+      headers: JSON_HEADERS,
+      body: group(1000 + i),
+    }));
     const res = await g.post('/v1.0/$batch', { requests });
     assert.equal(res.status, 200);
     const statuses = res.body.responses.map((r: any) => r.status).sort();

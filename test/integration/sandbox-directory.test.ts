@@ -18,9 +18,14 @@ describe('sandbox tenant: directory', () => {
   after(() => tenant?.close());
 
   it('finds a synced group by SID, and two groups by the trap name', async () => {
-    const bySid = await g.get(`/v1.0/groups?$filter=${q(`onPremisesSecurityIdentifier eq '${SALES_SID}'`)}&$select=id,displayName,onPremisesSecurityIdentifier`);
+    const bySid = await g.get(
+      `/v1.0/groups?$filter=${q(`onPremisesSecurityIdentifier eq '${SALES_SID}'`)}&$select=id,displayName,onPremisesSecurityIdentifier`,
+    );
     assert.equal(bySid.status, 200);
-    assert.deepEqual(bySid.body.value.map((x: any) => x.displayName), ['Sales Team']);
+    assert.deepEqual(
+      bySid.body.value.map((x: any) => x.displayName),
+      ['Sales Team'],
+    );
     assert.deepEqual(Object.keys(bySid.body.value[0]).sort(), ['displayName', 'id', 'onPremisesSecurityIdentifier']);
     const byName = await g.get(`/v1.0/groups?$filter=${q("displayName eq 'marketing'")}`);
     assert.equal(byName.body.value.length, 2, 'same name, different SIDs');
@@ -34,7 +39,13 @@ describe('sandbox tenant: directory', () => {
   });
 
   it('answers 400 "Unsupported query" for what it does not implement', async () => {
-    for (const query of ['$orderby=displayName', `$filter=${q("endswith(displayName,'Team')")}`, `$filter=${q("description eq 'x'")}`, '$search=%22displayName:Sales%22', '$skip=5']) {
+    for (const query of [
+      '$orderby=displayName',
+      `$filter=${q("endswith(displayName,'Team')")}`,
+      `$filter=${q("description eq 'x'")}`,
+      '$search=%22displayName:Sales%22',
+      '$skip=5',
+    ]) {
       const res = await g.get(`/v1.0/groups?${query}`);
       assert.equal(res.status, 400, query);
       assert.match(res.body.error.message, /^Unsupported query/, query);
@@ -73,11 +84,15 @@ describe('sandbox tenant: directory', () => {
     const selected = await g.get(`/v1.0/users/${q(upn)}?$select=id,assignedPlans,usageLocation,onPremisesSecurityIdentifier`);
     assert.equal(selected.body.onPremisesSecurityIdentifier, 'S-1-5-21-1004336348-1177238915-682003330-11063');
     assert.ok(Array.isArray(selected.body.assignedPlans));
-    const bySid = await g.get(`/v1.0/users?$filter=${q("onPremisesSecurityIdentifier eq 'S-1-5-21-1004336348-1177238915-682003330-11063'")}&$select=userPrincipalName`);
+    const bySid = await g.get(
+      `/v1.0/users?$filter=${q("onPremisesSecurityIdentifier eq 'S-1-5-21-1004336348-1177238915-682003330-11063'")}&$select=userPrincipalName`,
+    );
     assert.deepEqual(bySid.body.value, [{ userPrincipalName: upn }]);
     assert.equal((await g.get(`/v1.0/users/${q('nobody@contoso.com')}`)).status, 404);
     const all = tenant.objects().users;
-    const licensed = all.filter((u) => (u.assignedPlans as any[]).some((p) => p.servicePlanId === INTUNE_A && p.capabilityStatus === 'Enabled'));
+    const licensed = all.filter((u) =>
+      (u.assignedPlans as any[]).some((p) => p.servicePlanId === INTUNE_A && p.capabilityStatus === 'Enabled'),
+    );
     assert.ok(licensed.length > all.length / 2 && licensed.length < all.length, 'most users licensed, some not');
     assert.ok(all.some((u) => u.usageLocation === null));
   });
@@ -89,8 +104,16 @@ describe('sandbox tenant: directory', () => {
       assert.equal(res.status, 400, nick);
       assert.match(res.body.error.message, /mailNickname/);
     }
-    assert.equal((await g.post('/v1.0/groups', { ...base, mailNickname: 'ok', onPremisesSecurityIdentifier: 'S-1-5-21-1' })).status, 400, 'read-only SID');
-    assert.equal((await g.post('/v1.0/groups', { ...base, mailNickname: 'ok', mailEnabled: true })).status, 400, 'mail-enabled security group');
+    assert.equal(
+      (await g.post('/v1.0/groups', { ...base, mailNickname: 'ok', onPremisesSecurityIdentifier: 'S-1-5-21-1' })).status,
+      400,
+      'read-only SID',
+    );
+    assert.equal(
+      (await g.post('/v1.0/groups', { ...base, mailNickname: 'ok', mailEnabled: true })).status,
+      400,
+      'mail-enabled security group',
+    );
     const created = await g.post('/v1.0/groups', { ...base, mailNickname: 'IntuneSalesONeill' });
     assert.equal(created.status, 201);
     const id = created.body.id;
@@ -105,7 +128,10 @@ describe('sandbox tenant: directory', () => {
     assert.equal(tooMany.status, 400);
     assert.match(tooMany.body.error.message, /20/);
     assert.equal((await g.patch(`/v1.0/groups/${id}`, { 'members@odata.bind': users.slice(1, 21).map((u) => ref(u.id)) })).status, 204);
-    assert.equal((await g.patch(`/v1.0/groups/${id}`, { 'members@odata.bind': [ref('00000000-0000-0000-0000-000000000000')] })).status, 404);
+    assert.equal(
+      (await g.patch(`/v1.0/groups/${id}`, { 'members@odata.bind': [ref('00000000-0000-0000-0000-000000000000')] })).status,
+      404,
+    );
     const members = await g.get(`/v1.0/groups/${id}/members?$top=999`);
     assert.equal(members.body.value.length, 21);
     assert.equal(members.body.value[0]['@odata.type'], '#microsoft.graph.user');
@@ -116,14 +142,18 @@ describe('sandbox tenant: directory', () => {
   it('refuses membership changes on groups synced from AD', async () => {
     const sales = tenant.objects().groups.find((x) => x.onPremisesSecurityIdentifier === SALES_SID)!;
     const zoe = tenant.objects().users.find((u) => u.userPrincipalName === 'zoe.cloudonly@contoso.com')!;
-    const res = await g.post(`/v1.0/groups/${sales.id}/members/$ref`, { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${zoe.id}` });
+    const res = await g.post(`/v1.0/groups/${sales.id}/members/$ref`, {
+      '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${zoe.id}`,
+    });
     assert.equal(res.status, 400);
     assert.match(res.body.error.message, /on-premises mastered/);
   });
 
   it('managed devices by user, organization with MDM authority, subscribed SKUs', async () => {
     const someone = tenant.objects().managedDevices[0];
-    const byUpn = await g.get(`/v1.0/deviceManagement/managedDevices?$filter=${q(`userPrincipalName eq '${String(someone.userPrincipalName).replace(/'/g, "''")}'`)}`);
+    const byUpn = await g.get(
+      `/v1.0/deviceManagement/managedDevices?$filter=${q(`userPrincipalName eq '${String(someone.userPrincipalName).replace(/'/g, "''")}'`)}`,
+    );
     assert.ok(byUpn.body.value.length >= 1);
     assert.ok(byUpn.body.value.every((d: any) => d.userPrincipalName === someone.userPrincipalName));
     const viaUser = await g.get(`/v1.0/users/${someone.userId}/managedDevices`);

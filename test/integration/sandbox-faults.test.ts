@@ -13,7 +13,11 @@ describe('sandbox tenant: faults and admin endpoints', () => {
   let tenant: SandboxTenant;
   let g: ReturnType<typeof client>;
   const admin = (method: string, what: string, body?: unknown) =>
-    fetch(`${tenant.url}/_sandbox/${what}`, { method, headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    fetch(`${tenant.url}/_sandbox/${what}`, {
+      method,
+      headers: body ? { 'Content-Type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
   before(async () => {
     tenant = await withSandbox();
     g = client(tenant);
@@ -39,7 +43,10 @@ describe('sandbox tenant: faults and admin endpoints', () => {
   it('reset-after-commit: the write is applied, the client sees a connection reset', async () => {
     tenant.faults.inject({ kind: 'reset-after-commit', count: 1, method: 'POST', pathIncludes: 'deviceConfigurations' });
     assert.equal((await g.get(CONFIGS)).status, 200, 'reads do not trigger it');
-    await assert.rejects(() => g.post(CONFIGS, trustedRoot('Committed then reset')), (e: Error) => /fetch failed|socket|reset/i.test(`${e.message} ${String((e as { cause?: unknown }).cause)}`));
+    await assert.rejects(
+      () => g.post(CONFIGS, trustedRoot('Committed then reset')),
+      (e: Error) => /fetch failed|socket|reset/i.test(`${e.message} ${String((e as { cause?: unknown }).cause)}`),
+    );
     const found = await g.get(`${CONFIGS}?$filter=${encodeURIComponent("displayName eq 'Committed then reset'")}`);
     assert.equal(found.body.value.length, 1, 'the object exists although no answer came');
     assert.equal((await g.post(CONFIGS, trustedRoot('After the reset'))).status, 201, 'one-shot');
@@ -48,10 +55,14 @@ describe('sandbox tenant: faults and admin endpoints', () => {
   it('reset-after-commit inside a $batch resets after the whole batch is applied', async () => {
     tenant.faults.inject({ kind: 'reset-after-commit', count: 1, pathIncludes: 'groups' });
     const group = (n: string) => ({ displayName: n, mailEnabled: false, mailNickname: n.replace(/\W/g, ''), securityEnabled: true });
-    await assert.rejects(() => g.post('/v1.0/$batch', { requests: [
-      { id: '1', method: 'POST', url: '/groups', headers: { 'Content-Type': 'application/json' }, body: group('Batch reset A') },
-      { id: '2', method: 'POST', url: '/groups', headers: { 'Content-Type': 'application/json' }, body: group('Batch reset B') },
-    ] }));
+    await assert.rejects(() =>
+      g.post('/v1.0/$batch', {
+        requests: [
+          { id: '1', method: 'POST', url: '/groups', headers: { 'Content-Type': 'application/json' }, body: group('Batch reset A') },
+          { id: '2', method: 'POST', url: '/groups', headers: { 'Content-Type': 'application/json' }, body: group('Batch reset B') },
+        ],
+      }),
+    );
     assert.equal(tenant.objects().groups.filter((x) => String(x.displayName).startsWith('Batch reset')).length, 2);
   });
 
@@ -67,7 +78,12 @@ describe('sandbox tenant: faults and admin endpoints', () => {
 
   it('refuses malformed faults; stats, state and reset endpoints', async () => {
     assert.equal((await admin('POST', 'faults', { kind: 'meteor', count: 1 })).status, 400);
-    const stats = (await (await admin('GET', 'stats')).json()) as { requests: number; writes: number; throttled: number; byStatus: Record<string, number> };
+    const stats = (await (await admin('GET', 'stats')).json()) as {
+      requests: number;
+      writes: number;
+      throttled: number;
+      byStatus: Record<string, number>;
+    };
     assert.ok(stats.requests > 5);
     assert.ok(stats.writes >= 4);
     assert.equal(stats.throttled, 2);

@@ -9,7 +9,11 @@ export function fakeJwt(appid: string): string {
   return `${part({ alg: 'none', typ: 'JWT' })}.${part({ appid, tid: '00000000-0000-4000-8000-000000000001' })}.sig`;
 }
 
-export interface Reply<T = any> { status: number; headers: Headers; body: T }
+export interface Reply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
 
 export function client(tenant: SandboxTenant, token = APP_TOKEN) {
   const call = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> => {
@@ -59,8 +63,15 @@ export const compliance = (blocks = 1) => ({
   displayName: 'iOS Compliance – Corporate',
   passcodeRequired: true,
   passcodeMinimumLength: 6,
-  scheduledActionsForRule: [{
-    ruleName: 'PasswordRequired',
-    scheduledActionConfigurations: Array.from({ length: blocks }, () => ({ actionType: 'block', gracePeriodHours: 0, notificationTemplateId: '', notificationMessageCCList: [] })),
-  }],
+  scheduledActionsForRule: [
+    {
+      ruleName: 'PasswordRequired',
+      scheduledActionConfigurations: Array.from({ length: blocks }, () => ({
+        actionType: 'block',
+        gracePeriodHours: 0,
+        notificationTemplateId: '',
+        notificationMessageCCList: [],
+      })),
+    },
+  ],
 });

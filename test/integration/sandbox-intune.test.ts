@@ -59,7 +59,11 @@ describe('sandbox tenant: Intune objects', () => {
       assert.equal(res.status, 400, prop);
       assert.match(res.body.error.message, new RegExp(`'${prop}'.*read-only`));
     }
-    assert.equal(tenant.objects().deviceConfigurations.filter((c) => c.displayName === 'Contoso Root CA (iOS)').length, 1, 'nothing stored by refused creates');
+    assert.equal(
+      tenant.objects().deviceConfigurations.filter((c) => c.displayName === 'Contoso Root CA (iOS)').length,
+      1,
+      'nothing stored by refused creates',
+    );
   });
 
   it('binds a SCEP profile to an existing trusted root and refuses a dangling bind', async () => {
@@ -76,32 +80,57 @@ describe('sandbox tenant: Intune objects', () => {
       renewalThresholdPercentage: 20,
       extendedKeyUsages: [{ name: 'Client Authentication', objectIdentifier: '1.3.6.1.5.5.7.3.2' }],
     };
-    const ok = await g.post(`/beta${CONFIGS}`, { ...scep, 'rootCertificate@odata.bind': `https://graph.microsoft.com/beta${CONFIGS}('${root.body.id}')` });
+    const ok = await g.post(`/beta${CONFIGS}`, {
+      ...scep,
+      'rootCertificate@odata.bind': `https://graph.microsoft.com/beta${CONFIGS}('${root.body.id}')`,
+    });
     assert.equal(ok.status, 201);
     assert.equal(ok.body['rootCertificate@odata.bind'], undefined);
     const plain = await g.get(`/beta${CONFIGS}/${ok.body.id}`);
     assert.equal(plain.body.rootCertificate, undefined, 'a plain GET does not show the binding');
     const expanded = await g.get(`/beta${CONFIGS}/${ok.body.id}?$expand=rootCertificate`);
     assert.equal(expanded.body.rootCertificate.id, root.body.id);
-    const dangling = await g.post(`/beta${CONFIGS}`, { ...scep, 'rootCertificate@odata.bind': `https://graph.microsoft.com/beta${CONFIGS}('00000000-0000-0000-0000-000000000000')` });
+    const dangling = await g.post(`/beta${CONFIGS}`, {
+      ...scep,
+      'rootCertificate@odata.bind': `https://graph.microsoft.com/beta${CONFIGS}('00000000-0000-0000-0000-000000000000')`,
+    });
     assert.equal(dangling.status, 400);
     assert.match(dangling.body.error.message, /rootCertificate@odata\.bind/);
-    const wrongNav = await g.post(`/beta${CONFIGS}`, { ...trustedRoot('x'), 'rootCertificate@odata.bind': `https://graph.microsoft.com/beta${CONFIGS}/${root.body.id}` });
+    const wrongNav = await g.post(`/beta${CONFIGS}`, {
+      ...trustedRoot('x'),
+      'rootCertificate@odata.bind': `https://graph.microsoft.com/beta${CONFIGS}/${root.body.id}`,
+    });
     assert.equal(wrongNav.status, 400, 'a trusted root has no rootCertificate navigation');
     const wifi = await g.post(`/beta${CONFIGS}`, {
-      '@odata.type': '#microsoft.graph.iosEnterpriseWiFiConfiguration', displayName: 'Contoso-Corp Wi-Fi (iOS)', ssid: 'Contoso-Corp', wiFiSecurityType: 'wpaEnterprise', eapType: 'eapTls',
+      '@odata.type': '#microsoft.graph.iosEnterpriseWiFiConfiguration',
+      displayName: 'Contoso-Corp Wi-Fi (iOS)',
+      ssid: 'Contoso-Corp',
+      wiFiSecurityType: 'wpaEnterprise',
+      eapType: 'eapTls',
       'rootCertificatesForServerValidation@odata.bind': [`https://graph.microsoft.com/beta${CONFIGS}('${root.body.id}')`],
       'identityCertificateForClientAuthentication@odata.bind': `https://graph.microsoft.com/beta${CONFIGS}('${ok.body.id}')`,
     });
     assert.equal(wifi.status, 201, JSON.stringify(wifi.body));
-    assert.deepEqual(tenant.objects().bindings[wifi.body.id], { rootCertificatesForServerValidation: [root.body.id], identityCertificateForClientAuthentication: ok.body.id });
+    assert.deepEqual(tenant.objects().bindings[wifi.body.id], {
+      rootCertificatesForServerValidation: [root.body.id],
+      identityCertificateForClientAuthentication: ok.body.id,
+    });
   });
 
   it('updates with PATCH (version bump), needs @odata.type for derived properties, deletes', async () => {
-    const created = await g.post(`/v1.0${CONFIGS}`, { '@odata.type': '#microsoft.graph.iosGeneralDeviceConfiguration', displayName: 'iOS – Contoso Security Baseline', passcodeRequired: true, passcodeMinimumLength: 6 });
+    const created = await g.post(`/v1.0${CONFIGS}`, {
+      '@odata.type': '#microsoft.graph.iosGeneralDeviceConfiguration',
+      displayName: 'iOS – Contoso Security Baseline',
+      passcodeRequired: true,
+      passcodeMinimumLength: 6,
+    });
     assert.equal(created.status, 201);
     const id = created.body.id;
-    const patched = await g.patch(`/v1.0${CONFIGS}/${id}`, { '@odata.type': '#microsoft.graph.iosGeneralDeviceConfiguration', passcodeMinimumLength: 8, description: 'Für alle' });
+    const patched = await g.patch(`/v1.0${CONFIGS}/${id}`, {
+      '@odata.type': '#microsoft.graph.iosGeneralDeviceConfiguration',
+      passcodeMinimumLength: 8,
+      description: 'Für alle',
+    });
     assert.equal(patched.status, 204);
     const read = await g.get(`/v1.0${CONFIGS}/${id}`);
     assert.equal(read.body.passcodeMinimumLength, 8);
@@ -127,16 +156,28 @@ describe('sandbox tenant: Intune objects', () => {
     const created = await g.post(`/beta${CONFIGS}`, trustedRoot('Assigned root'));
     const id = created.body.id;
     const target = (t: object) => ({ '@odata.type': '#microsoft.graph.deviceConfigurationAssignment', target: t });
-    const first = await g.post(`/beta${CONFIGS}/${id}/assign`, { assignments: [target({ '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId }), target({ '@odata.type': '#microsoft.graph.allDevicesAssignmentTarget' })] });
+    const first = await g.post(`/beta${CONFIGS}/${id}/assign`, {
+      assignments: [
+        target({ '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId }),
+        target({ '@odata.type': '#microsoft.graph.allDevicesAssignmentTarget' }),
+      ],
+    });
     assert.equal(first.status, 200);
     assert.equal(first.body.value.length, 2);
-    const second = await g.post(`/beta${CONFIGS}/${id}/assign`, { assignments: [target({ '@odata.type': '#microsoft.graph.exclusionGroupAssignmentTarget', groupId })] });
+    const second = await g.post(`/beta${CONFIGS}/${id}/assign`, {
+      assignments: [target({ '@odata.type': '#microsoft.graph.exclusionGroupAssignmentTarget', groupId })],
+    });
     assert.equal(second.status, 200);
     const listed = await g.get(`/beta${CONFIGS}/${id}/assignments`);
-    assert.deepEqual(listed.body.value.map((a: any) => a.target['@odata.type']), ['#microsoft.graph.exclusionGroupAssignmentTarget']);
+    assert.deepEqual(
+      listed.body.value.map((a: any) => a.target['@odata.type']),
+      ['#microsoft.graph.exclusionGroupAssignmentTarget'],
+    );
     const expanded = await g.get(`/beta${CONFIGS}?$expand=assignments&$filter=displayName eq 'Assigned root'`);
     assert.equal(expanded.body.value[0].assignments.length, 1);
-    const badGroup = await g.post(`/beta${CONFIGS}/${id}/assign`, { assignments: [target({ '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: '00000000-0000-0000-0000-00000000dead' })] });
+    const badGroup = await g.post(`/beta${CONFIGS}/${id}/assign`, {
+      assignments: [target({ '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: '00000000-0000-0000-0000-00000000dead' })],
+    });
     assert.equal(badGroup.status, 400);
     const badKey = await g.post(`/beta${CONFIGS}/${id}/assign`, { deviceConfigurationAssignments: [] });
     assert.equal(badKey.status, 400);
@@ -160,41 +201,97 @@ describe('sandbox tenant: Intune objects', () => {
     assert.equal(read.body.passcodeMinimumLength, 6);
     const expanded = await g.get(`/v1.0${POLICIES}/${ok.body.id}?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)`);
     assert.equal(expanded.body.scheduledActionsForRule[0].scheduledActionConfigurations[0].actionType, 'block');
-    const assigned = await g.post(`/v1.0${POLICIES}/${ok.body.id}/assign`, { assignments: [{ '@odata.type': '#microsoft.graph.deviceCompliancePolicyAssignment', target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId } }] });
+    const assigned = await g.post(`/v1.0${POLICIES}/${ok.body.id}/assign`, {
+      assignments: [
+        {
+          '@odata.type': '#microsoft.graph.deviceCompliancePolicyAssignment',
+          target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId },
+        },
+      ],
+    });
     assert.equal(assigned.status, 200);
     assert.equal((await g.get(`/v1.0${POLICIES}/${ok.body.id}/assignments`)).body.value[0].target.groupId, groupId);
   });
 
   it('apps: store apps under v1.0, windowsStoreApp beta only, assign with intents', async () => {
     const app = await g.post(`/v1.0${APPS}`, {
-      '@odata.type': '#microsoft.graph.iosStoreApp', displayName: "Zoë's Translator – 翻訳", publisher: 'Zoë Ødegård', bundleId: 'com.zoe.translator',
-      appStoreUrl: 'https://itunes.apple.com/us/app/x/id1', applicableDeviceType: { iPad: true, iPhoneAndIPod: true }, minimumSupportedOperatingSystem: { v10_0: true },
+      '@odata.type': '#microsoft.graph.iosStoreApp',
+      displayName: "Zoë's Translator – 翻訳",
+      publisher: 'Zoë Ødegård',
+      bundleId: 'com.zoe.translator',
+      appStoreUrl: 'https://itunes.apple.com/us/app/x/id1',
+      applicableDeviceType: { iPad: true, iPhoneAndIPod: true },
+      minimumSupportedOperatingSystem: { v10_0: true },
     });
     assert.equal(app.status, 201, JSON.stringify(app.body));
     assert.equal(app.body.publishingState, 'published');
-    assert.equal((await g.post(`/v1.0${APPS}`, { '@odata.type': '#microsoft.graph.windowsStoreApp', displayName: 'x', publisher: 'p', appStoreUrl: 'https://x' })).status, 400);
-    assert.equal((await g.post(`/beta${APPS}`, { '@odata.type': '#microsoft.graph.windowsStoreApp', displayName: 'x', publisher: 'p', appStoreUrl: 'https://x' })).status, 201);
-    const assign = (intent: string) => g.post(`/v1.0${APPS}/${app.body.id}/assign`, { mobileAppAssignments: [{ '@odata.type': '#microsoft.graph.mobileAppAssignment', intent, target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId } }] });
+    assert.equal(
+      (
+        await g.post(`/v1.0${APPS}`, {
+          '@odata.type': '#microsoft.graph.windowsStoreApp',
+          displayName: 'x',
+          publisher: 'p',
+          appStoreUrl: 'https://x',
+        })
+      ).status,
+      400,
+    );
+    assert.equal(
+      (
+        await g.post(`/beta${APPS}`, {
+          '@odata.type': '#microsoft.graph.windowsStoreApp',
+          displayName: 'x',
+          publisher: 'p',
+          appStoreUrl: 'https://x',
+        })
+      ).status,
+      201,
+    );
+    const assign = (intent: string) =>
+      g.post(`/v1.0${APPS}/${app.body.id}/assign`, {
+        mobileAppAssignments: [
+          {
+            '@odata.type': '#microsoft.graph.mobileAppAssignment',
+            intent,
+            target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId },
+          },
+        ],
+      });
     assert.equal((await assign('install')).status, 400, 'install is not an intent');
-    for (const intent of ['required', 'available', 'uninstall', 'availableWithoutEnrollment']) assert.equal((await assign(intent)).status, 204, intent);
+    for (const intent of ['required', 'available', 'uninstall', 'availableWithoutEnrollment'])
+      assert.equal((await assign(intent)).status, 204, intent);
     const listed = await g.get(`/v1.0${APPS}/${app.body.id}/assignments`);
-    assert.deepEqual(listed.body.value.map((a: any) => a.intent), ['availableWithoutEnrollment']);
+    assert.deepEqual(
+      listed.body.value.map((a: any) => a.intent),
+      ['availableWithoutEnrollment'],
+    );
     assert.equal((await g.get(`/v1.0${APPS}/${app.body.id}`)).body.isAssigned, true);
   });
 
   it('apps: refuses what the Graph metadata refuses (read-only packageId, a minimum OS flag the version lacks)', async () => {
-    const android = (extra: Record<string, unknown>) => g.post(`/v1.0${APPS}`, {
-      '@odata.type': '#microsoft.graph.androidStoreApp', displayName: 'Contoso Expenses', publisher: 'Contoso Ltd.',
-      appStoreUrl: 'https://play.google.com/store/apps/details?id=com.contoso.expenses', minimumSupportedOperatingSystem: { v9_0: true }, ...extra,
-    });
+    const android = (extra: Record<string, unknown>) =>
+      g.post(`/v1.0${APPS}`, {
+        '@odata.type': '#microsoft.graph.androidStoreApp',
+        displayName: 'Contoso Expenses',
+        publisher: 'Contoso Ltd.',
+        appStoreUrl: 'https://play.google.com/store/apps/details?id=com.contoso.expenses',
+        minimumSupportedOperatingSystem: { v9_0: true },
+        ...extra,
+      });
     assert.equal((await android({})).status, 201, 'Android 9.0 is a v1.0 flag');
     const readOnly = await android({ packageId: 'com.contoso.expenses' });
     assert.equal(readOnly.status, 400);
     assert.match(readOnly.body.error.message, /'packageId' is read-only/);
-    const ios = (version: string, flag: string) => g.post(`/${version}${APPS}`, {
-      '@odata.type': '#microsoft.graph.iosStoreApp', displayName: 'Contoso Expenses', publisher: 'Contoso Ltd.', bundleId: 'com.contoso.expenses',
-      appStoreUrl: 'https://itunes.apple.com/us/app/x/id1', applicableDeviceType: { iPad: true, iPhoneAndIPod: true }, minimumSupportedOperatingSystem: { [flag]: true },
-    });
+    const ios = (version: string, flag: string) =>
+      g.post(`/${version}${APPS}`, {
+        '@odata.type': '#microsoft.graph.iosStoreApp',
+        displayName: 'Contoso Expenses',
+        publisher: 'Contoso Ltd.',
+        bundleId: 'com.contoso.expenses',
+        appStoreUrl: 'https://itunes.apple.com/us/app/x/id1',
+        applicableDeviceType: { iPad: true, iPhoneAndIPod: true },
+        minimumSupportedOperatingSystem: { [flag]: true },
+      });
     const v16 = await ios('v1.0', 'v16_0');
     assert.equal(v16.status, 400, 'v1.0 iosMinimumOperatingSystem stops at v15_0');
     assert.match(v16.body.error.message, /'v16_0' does not exist on type 'microsoft\.graph\.iosMinimumOperatingSystem'/);
@@ -204,8 +301,15 @@ describe('sandbox tenant: Intune objects', () => {
 
   it('Wi-Fi: androidEnterpriseWiFiConfiguration takes trustedServerCertificateNames', async () => {
     const created = await g.post(`/beta${CONFIGS}`, {
-      '@odata.type': '#microsoft.graph.androidEnterpriseWiFiConfiguration', displayName: 'Contoso-Corp Wi-Fi (Android)', networkName: 'Contoso-Corp', ssid: 'Contoso-Corp',
-      connectAutomatically: true, connectWhenNetworkNameIsHidden: false, wiFiSecurityType: 'wpa2Enterprise', eapType: 'peap', authenticationMethod: 'usernameAndPassword',
+      '@odata.type': '#microsoft.graph.androidEnterpriseWiFiConfiguration',
+      displayName: 'Contoso-Corp Wi-Fi (Android)',
+      networkName: 'Contoso-Corp',
+      ssid: 'Contoso-Corp',
+      connectAutomatically: true,
+      connectWhenNetworkNameIsHidden: false,
+      wiFiSecurityType: 'wpa2Enterprise',
+      eapType: 'peap',
+      authenticationMethod: 'usernameAndPassword',
       trustedServerCertificateNames: ['radius.contoso.com'],
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -216,11 +320,18 @@ describe('sandbox tenant: Intune objects', () => {
     const list = await g.get('/v1.0/deviceManagement/termsAndConditions');
     assert.equal(list.body.value[0].displayName, 'Contoso Terms of Use');
     const id = list.body.value[0].id;
-    const posted = await g.post(`/v1.0/deviceManagement/termsAndConditions/${id}/assignments`, { '@odata.type': '#microsoft.graph.termsAndConditionsAssignment', target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId } });
+    const posted = await g.post(`/v1.0/deviceManagement/termsAndConditions/${id}/assignments`, {
+      '@odata.type': '#microsoft.graph.termsAndConditionsAssignment',
+      target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId },
+    });
     assert.equal(posted.status, 201);
     const listed = await g.get(`/v1.0/deviceManagement/termsAndConditions/${id}/assignments`);
     assert.equal(listed.body.value.length, 1);
-    assert.equal((await g.post(`/v1.0/deviceManagement/termsAndConditions/${id}/assign`, { assignments: [] })).status, 400, 'no assign action on terms');
+    assert.equal(
+      (await g.post(`/v1.0/deviceManagement/termsAndConditions/${id}/assign`, { assignments: [] })).status,
+      400,
+      'no assign action on terms',
+    );
   });
 
   it('connectors: ndesConnectors in beta only, exchangeConnectors in both; 401 without a token', async () => {

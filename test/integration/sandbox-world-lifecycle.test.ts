@@ -7,11 +7,26 @@ import { CONTOSO_SQL } from '../../src/sandbox/site/contoso/generate';
 import { SqliteEngine } from '../../src/sandbox/site/tds/engine';
 import { HYBRID_AGENT, INTUNE_AGENT, type SandboxWorld } from '../../src/sandbox/world/index';
 import { DatabaseSiteConsole } from '../../src/sandbox/world/site-console';
-import { admin, candidates, excludeWave, graph, isLicensed, managedDevicesOf, MINUTE, openWorld, removeDir, SUBSCRIPTION, siteQuery, tempDir } from './sandbox-world-support';
+import {
+  admin,
+  candidates,
+  excludeWave,
+  graph,
+  isLicensed,
+  managedDevicesOf,
+  MINUTE,
+  openWorld,
+  removeDir,
+  SUBSCRIPTION,
+  siteQuery,
+  tempDir,
+} from './sandbox-world-support';
 
 const authority = async (world: SandboxWorld) =>
-  (await graph(world, 'GET', `/v1.0/organization/${world.tenant.tenantId}?$select=mobileDeviceManagementAuthority`)).body.mobileDeviceManagementAuthority;
-const allDevices = async (world: SandboxWorld) => (await graph(world, 'GET', '/v1.0/deviceManagement/managedDevices?$top=999')).body.value as any[];
+  (await graph(world, 'GET', `/v1.0/organization/${world.tenant.tenantId}?$select=mobileDeviceManagementAuthority`)).body
+    .mobileDeviceManagementAuthority;
+const allDevices = async (world: SandboxWorld) =>
+  (await graph(world, 'GET', '/v1.0/deviceManagement/managedDevices?$top=999')).body.value as any[];
 
 describe('sandbox world: the subscription delete wizard', () => {
   const dirs: string[] = [];
@@ -34,7 +49,12 @@ describe('sandbox world: the subscription delete wizard', () => {
     excludeWave(world, 'Wave 1', [moved.resourceId]);
     world.clock.advance(5 * MINUTE);
     await admin(world, 'POST', 'world/knobs', { slowCheckInMs: 10 * MINUTE });
-    const hybridBefore = new Set(world.state().devices.filter((d) => d.authority === 'configMgr').map((d) => d.managedDeviceId));
+    const hybridBefore = new Set(
+      world
+        .state()
+        .devices.filter((d) => d.authority === 'configMgr')
+        .map((d) => d.managedDeviceId),
+    );
     const r = await admin(world, 'POST', 'world/wizard/change-authority');
     assert.deepEqual(r.body, { subscription: 'authorityChanged' });
     assert.equal(await authority(world), 'intune');
@@ -45,12 +65,16 @@ describe('sandbox world: the subscription delete wizard', () => {
     const online = followers.filter((d) => d.checkInIntervalMs !== null);
     const offline = followers.filter((d) => d.checkInIntervalMs === null);
     let byId = new Map((await allDevices(world)).map((d) => [d.id, d.managementAgent]));
-    assert.ok(online.some((d) => byId.get(d.managedDeviceId) === HYBRID_AGENT), 'online devices have not answered yet (slow check-ins)');
+    assert.ok(
+      online.some((d) => byId.get(d.managedDeviceId) === HYBRID_AGENT),
+      'online devices have not answered yet (slow check-ins)',
+    );
     world.clock.advance(10 * MINUTE);
     byId = new Map((await allDevices(world)).map((d) => [d.id, d.managementAgent]));
     for (const d of online) assert.equal(byId.get(d.managedDeviceId), INTUNE_AGENT, d.deviceName);
     for (const d of offline) assert.equal(byId.get(d.managedDeviceId), HYBRID_AGENT, `${d.deviceName} is offline`);
-    for (const d of state.devices.filter((x) => x.userResourceId === null || x.dem)) assert.equal(byId.get(d.managedDeviceId), HYBRID_AGENT, `${d.deviceName} has no user or was DEM-enrolled`);
+    for (const d of state.devices.filter((x) => x.userResourceId === null || x.dem))
+      assert.equal(byId.get(d.managedDeviceId), HYBRID_AGENT, `${d.deviceName} has no user or was DEM-enrolled`);
     await admin(world, 'POST', `world/devices/${offline[0].managedDeviceId}/check-in`);
     assert.equal((await allDevices(world)).find((d) => d.id === offline[0].managedDeviceId).managementAgent, INTUNE_AGENT);
     assert.ok((await graph(world, 'GET', '/v1.0/deviceManagement/termsAndConditions')).body.value.length >= 1);
@@ -102,8 +126,14 @@ describe('sandbox world: restart, clock, licences', () => {
       assert.deepEqual(second.console.members(wave), [user.resourceId]);
       assert.ok(!second.console.members(SUBSCRIPTION).includes(user.resourceId));
       const rows = await siteQuery(second, `SELECT Name FROM v_Collection WHERE CollectionID = '${wave}'`);
-      assert.deepEqual(rows.map((r) => r.Name), ['Wave – restart']);
-      assert.equal((await graph(second, 'GET', `/v1.0/users/${encodeURIComponent(user.upn)}?$select=usageLocation`)).body.usageLocation, 'NO');
+      assert.deepEqual(
+        rows.map((r) => r.Name),
+        ['Wave – restart'],
+      );
+      assert.equal(
+        (await graph(second, 'GET', `/v1.0/users/${encodeURIComponent(user.upn)}?$select=usageLocation`)).body.usageLocation,
+        'NO',
+      );
       assert.ok((await managedDevicesOf(second, user.upn)).every((d) => d.managementAgent === HYBRID_AGENT));
       second.clock.advance(3 * MINUTE); // the move scheduled before the restart
       assert.ok((await managedDevicesOf(second, user.upn)).every((d) => d.managementAgent === INTUNE_AGENT));
@@ -121,7 +151,10 @@ describe('sandbox world: restart, clock, licences', () => {
       const wave = world.console.newCollection({ name: 'Wave – while reading', type: 'user', limitToCollectionId: 'SMS00002' });
       let changes = 0;
       let reading = true;
-      const read = siteQuery(world, 'SELECT m.CollectionID, m.ResourceID, c.Name FROM v_FullCollectionMembership m JOIN v_Collection c ON c.CollectionID = m.CollectionID').finally(() => {
+      const read = siteQuery(
+        world,
+        'SELECT m.CollectionID, m.ResourceID, c.Name FROM v_FullCollectionMembership m JOIN v_Collection c ON c.CollectionID = m.CollectionID',
+      ).finally(() => {
         reading = false;
       });
       while (reading && changes < 40) {
@@ -174,7 +207,9 @@ describe('sandbox world: restart, clock, licences', () => {
       const users = world.tenantServer.peek().users;
       const noLocation = users.find((u) => !u.usageLocation)!;
       // Without the Intune plan (some hold Office 365 E3 only); those without any licence first.
-      const unlicensed = users.filter((u) => u.usageLocation && !isLicensed(u)).sort((a, b) => (a.assignedLicenses as unknown[]).length - (b.assignedLicenses as unknown[]).length);
+      const unlicensed = users
+        .filter((u) => u.usageLocation && !isLicensed(u))
+        .sort((a, b) => (a.assignedLicenses as unknown[]).length - (b.assignedLicenses as unknown[]).length);
       assert.equal((unlicensed[0].assignedLicenses as unknown[]).length, 0);
       const INTUNE_SKU = '061f9ace-7d42-4136-88ac-31dc755f143f';
       const add = (sku: string) => ({ addLicenses: [{ skuId: sku, disabledPlans: [] }], removeLicenses: [] });
@@ -197,7 +232,9 @@ describe('sandbox world: restart, clock, licences', () => {
       assert.equal(r.body.error.message, `Subscription with SKU ${INTUNE_SKU} does not have any available licenses.`);
       const u0 = (await graph(world, 'GET', `/v1.0/users/${unlicensed[0].id}?$select=assignedLicenses,assignedPlans`)).body;
       assert.deepEqual(u0.assignedLicenses, [{ skuId: INTUNE_SKU, disabledPlans: [] }]);
-      assert.ok(u0.assignedPlans.some((p: any) => p.servicePlanId === 'c1ec4a95-1f05-45b3-a911-aa3fa01094f5' && p.capabilityStatus === 'Enabled'));
+      assert.ok(
+        u0.assignedPlans.some((p: any) => p.servicePlanId === 'c1ec4a95-1f05-45b3-a911-aa3fa01094f5' && p.capabilityStatus === 'Enabled'),
+      );
       r = await post(unlicensed[0], { addLicenses: [], removeLicenses: [INTUNE_SKU] });
       assert.equal(r.status, 200);
       const after = (await graph(world, 'GET', '/v1.0/subscribedSkus')).body.value.find((s: any) => s.skuId === INTUNE_SKU);
@@ -207,12 +244,21 @@ describe('sandbox world: restart, clock, licences', () => {
     }
   });
 
-  it('connectors: NDES (beta) healthy on another host and inactive on the site\'s own NDES host; Exchange connected; states switchable; the site knows its roles', async () => {
+  it("connectors: NDES (beta) healthy on another host and inactive on the site's own NDES host; Exchange connected; states switchable; the site knows its roles", async () => {
     const world = await openWorld(dir);
     try {
       const ndes = (await graph(world, 'GET', '/beta/deviceManagement/ndesConnectors')).body.value as any[];
-      assert.deepEqual(ndes.map((c) => [c.machineName, c.state]), [['NDES02.contoso.com', 'active'], ['NDES01.contoso.com', 'inactive']]);
-      const [crp] = await siteQuery(world, "SELECT ServerName FROM v_SystemResourceList WHERE RoleName = 'SMS Certificate Registration Point'");
+      assert.deepEqual(
+        ndes.map((c) => [c.machineName, c.state]),
+        [
+          ['NDES02.contoso.com', 'active'],
+          ['NDES01.contoso.com', 'inactive'],
+        ],
+      );
+      const [crp] = await siteQuery(
+        world,
+        "SELECT ServerName FROM v_SystemResourceList WHERE RoleName = 'SMS Certificate Registration Point'",
+      );
       assert.equal(crp.ServerName, 'NDES01.contoso.com');
       const [exchange] = (await graph(world, 'GET', '/v1.0/deviceManagement/exchangeConnectors')).body.value;
       const [siteExchange] = await siteQuery(world, 'SELECT ServerName FROM sandbox_ExchangeConnector');
@@ -220,7 +266,10 @@ describe('sandbox world: restart, clock, licences', () => {
       const [site] = await siteQuery(world, 'SELECT BuildNumber FROM v_Site');
       assert.equal(site.BuildNumber, 8853);
       assert.equal((await admin(world, 'POST', 'world/connectors', { ndes: 'inactive', exchange: 'absent' })).status, 204);
-      assert.deepEqual((await graph(world, 'GET', '/beta/deviceManagement/ndesConnectors')).body.value.map((c: any) => c.state), ['inactive', 'inactive']);
+      assert.deepEqual(
+        (await graph(world, 'GET', '/beta/deviceManagement/ndesConnectors')).body.value.map((c: any) => c.state),
+        ['inactive', 'inactive'],
+      );
       assert.deepEqual((await graph(world, 'GET', '/v1.0/deviceManagement/exchangeConnectors')).body.value, []);
       world.setConnectors({ ndes: 'absent', exchange: 'inactive' });
       assert.deepEqual((await graph(world, 'GET', '/beta/deviceManagement/ndesConnectors')).body.value, []);
@@ -238,8 +287,14 @@ describe('the console evaluates the sample site as the generator did', () => {
   it('re-evaluating every collection from its rules gives the generated membership', async () => {
     const engine = await SqliteEngine.load([CONTOSO_SQL]);
     const db = engine.database;
-    const snapshot = () => (db.exec('SELECT CollectionID, ResourceID, ResourceType, Name, IsDirect FROM v_FullCollectionMembership ORDER BY CollectionID, ResourceID')[0]?.values ?? []).map((r) => r.join('|'));
-    const counts = () => (db.exec('SELECT CollectionID, MemberCount FROM v_Collection ORDER BY CollectionID')[0]?.values ?? []).map((r) => r.join('|'));
+    const snapshot = () =>
+      (
+        db.exec(
+          'SELECT CollectionID, ResourceID, ResourceType, Name, IsDirect FROM v_FullCollectionMembership ORDER BY CollectionID, ResourceID',
+        )[0]?.values ?? []
+      ).map((r) => r.join('|'));
+    const counts = () =>
+      (db.exec('SELECT CollectionID, MemberCount FROM v_Collection ORDER BY CollectionID')[0]?.values ?? []).map((r) => r.join('|'));
     const generated = snapshot();
     const generatedCounts = counts();
     assert.ok(generated.length > 5000);

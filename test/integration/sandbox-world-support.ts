@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqlConnection } from '../../src/core/site/sql/connection';
 import type { SqlSiteSource } from '../../src/core/plan/types';
-import { INTUNE_A_PLAN, startSandboxWorld, type SandboxWorld, type SandboxWorldOptions, type WorldDevice } from '../../src/sandbox/world/index';
+import {
+  INTUNE_A_PLAN,
+  startSandboxWorld,
+  type SandboxWorld,
+  type SandboxWorldOptions,
+  type WorldDevice,
+} from '../../src/sandbox/world/index';
 import { APP_TOKEN } from './sandbox-helpers';
 
 export const SUBSCRIPTION = 'P0100014';
@@ -24,7 +30,12 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-export async function graph<T = any>(world: SandboxWorld, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function graph<T = any>(
+  world: SandboxWorld,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${world.tenant.url}${path}`, {
     method,
     headers: { Authorization: `Bearer ${APP_TOKEN}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -35,7 +46,12 @@ export async function graph<T = any>(world: SandboxWorld, method: string, path: 
 }
 
 /** The admin API of a world over HTTP (what another process would use). */
-export async function admin<T = any>(world: SandboxWorld, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function admin<T = any>(
+  world: SandboxWorld,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${world.tenant.url}/_sandbox/${path}`, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -55,7 +71,11 @@ export function isLicensed(user: any): boolean {
   return (user.assignedPlans ?? []).some((p: any) => p.servicePlanId === INTUNE_A_PLAN && p.capabilityStatus === 'Enabled');
 }
 
-export interface Candidate { resourceId: number; upn: string; devices: WorldDevice[] }
+export interface Candidate {
+  resourceId: number;
+  upn: string;
+  devices: WorldDevice[];
+}
 
 /**
  * Users of the subscription collection whose devices all follow them (affinity, not DEM), chosen
@@ -65,7 +85,8 @@ export function candidates(world: SandboxWorld, want: { licensed: boolean; offli
   const members = new Set(world.console.members(SUBSCRIPTION));
   const tenantUsers = world.tenantServer.peek().users;
   const byResource = new Map<number, WorldDevice[]>();
-  for (const d of world.state().devices) if (d.userResourceId !== null) byResource.set(d.userResourceId, [...(byResource.get(d.userResourceId) ?? []), d]);
+  for (const d of world.state().devices)
+    if (d.userResourceId !== null) byResource.set(d.userResourceId, [...(byResource.get(d.userResourceId) ?? []), d]);
   const out: Candidate[] = [];
   for (const [resourceId, devices] of byResource) {
     if (!members.has(resourceId) || devices.some((d) => d.dem)) continue;
@@ -91,9 +112,15 @@ export function excludeWave(world: SandboxWorld, name: string, resourceIds: numb
 
 export function siteConfig(world: SandboxWorld): SqlSiteSource {
   return {
-    source: 'sql', server: world.site.server, port: world.site.port, database: world.site.database, siteCode: world.site.siteCode,
-    auth: { type: 'sql', user: world.site.user }, encryption: { caFile: world.site.caFile },
-    connectTimeoutSeconds: 5, requestTimeoutSeconds: 30,
+    source: 'sql',
+    server: world.site.server,
+    port: world.site.port,
+    database: world.site.database,
+    siteCode: world.site.siteCode,
+    auth: { type: 'sql', user: world.site.user },
+    encryption: { caFile: world.site.caFile },
+    connectTimeoutSeconds: 5,
+    requestTimeoutSeconds: 30,
   };
 }
 

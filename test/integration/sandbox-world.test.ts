@@ -5,7 +5,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConsoleError } from '../../src/sandbox/world/console';
 import { HYBRID_AGENT, INTUNE_AGENT, type SandboxWorld } from '../../src/sandbox/world/index';
-import { admin, candidates, excludeWave, graph, managedDevicesOf, MINUTE, openWorld, removeDir, SUBSCRIPTION, siteQuery, tempDir } from './sandbox-world-support';
+import {
+  admin,
+  candidates,
+  excludeWave,
+  graph,
+  managedDevicesOf,
+  MINUTE,
+  openWorld,
+  removeDir,
+  SUBSCRIPTION,
+  siteQuery,
+  tempDir,
+} from './sandbox-world-support';
 
 const agents = async (world: SandboxWorld, upn: string) => (await managedDevicesOf(world, upn)).map((d) => d.managementAgent).sort();
 
@@ -21,7 +33,7 @@ describe('sandbox world: the Intune service follows the subscription collection'
     removeDir(dir);
   });
 
-  it('starts settled: authority sccm, subscription members\' devices hybrid, licensed non-members\' in Intune, the site readable over TDS', async () => {
+  it("starts settled: authority sccm, subscription members' devices hybrid, licensed non-members' in Intune, the site readable over TDS", async () => {
     const org = await graph(world, 'GET', `/v1.0/organization/${world.tenant.tenantId}?$select=mobileDeviceManagementAuthority`);
     assert.equal(org.body.mobileDeviceManagementAuthority, 'sccm');
     const all = await graph(world, 'GET', '/v1.0/deviceManagement/managedDevices?$top=999');
@@ -29,12 +41,19 @@ describe('sandbox world: the Intune service follows the subscription collection'
     const members = new Set(world.console.members(SUBSCRIPTION));
     const agentOf = new Map(all.body.value.map((d: any) => [d.id, d.managementAgent]));
     const devices = world.state().devices;
-    for (const d of devices.filter((x) => x.userResourceId !== null && members.has(x.userResourceId))) assert.equal(agentOf.get(d.managedDeviceId), HYBRID_AGENT);
-    assert.ok(devices.some((d) => d.userResourceId !== null && !members.has(d.userResourceId) && agentOf.get(d.managedDeviceId) === INTUNE_AGENT));
+    for (const d of devices.filter((x) => x.userResourceId !== null && members.has(x.userResourceId)))
+      assert.equal(agentOf.get(d.managedDeviceId), HYBRID_AGENT);
+    assert.ok(
+      devices.some((d) => d.userResourceId !== null && !members.has(d.userResourceId) && agentOf.get(d.managedDeviceId) === INTUNE_AGENT),
+    );
     const pending = devices.filter((d) => d.pending || d.awaiting);
     world.console.updateMembership(SUBSCRIPTION);
-    assert.deepEqual(world.state().devices.filter((d) => d.pending || d.awaiting), pending, 'an evaluation of the unchanged site schedules no move');
-    const [sub] = await siteQuery(world, 'SELECT MemberCount FROM v_Collection WHERE CollectionID = \'P0100014\'');
+    assert.deepEqual(
+      world.state().devices.filter((d) => d.pending || d.awaiting),
+      pending,
+      'an evaluation of the unchanged site schedules no move',
+    );
+    const [sub] = await siteQuery(world, "SELECT MemberCount FROM v_Collection WHERE CollectionID = 'P0100014'");
     assert.equal(sub.MemberCount, world.console.members(SUBSCRIPTION).length);
     const mobile = await siteQuery(world, 'SELECT COUNT(*) AS n FROM v_CombinedDeviceResources WHERE ClientType = 3');
     assert.ok(mobile[0].n >= all.body.value.length);
@@ -43,10 +62,16 @@ describe('sandbox world: the Intune service follows the subscription collection'
   it('a licensed user excluded from the subscription collection has their devices in Intune after the delay, not before', async () => {
     const [user] = candidates(world, { licensed: true, offline: false });
     const wave = excludeWave(world, 'Wave – licensed', [user.resourceId]);
-    assert.ok(!world.console.members(SUBSCRIPTION).includes(user.resourceId), 'the exclude rule takes the user out of the effective membership');
+    assert.ok(
+      !world.console.members(SUBSCRIPTION).includes(user.resourceId),
+      'the exclude rule takes the user out of the effective membership',
+    );
     assert.deepEqual(world.console.members(wave), [user.resourceId]);
     world.clock.advance(5 * MINUTE - 1);
-    assert.ok((await agents(world, user.upn)).every((a) => a === HYBRID_AGENT), 'still hybrid a millisecond before the delay');
+    assert.ok(
+      (await agents(world, user.upn)).every((a) => a === HYBRID_AGENT),
+      'still hybrid a millisecond before the delay',
+    );
     world.clock.advance(1);
     const devices = await managedDevicesOf(world, user.upn);
     assert.equal(devices.length, user.devices.length);
@@ -64,7 +89,8 @@ describe('sandbox world: the Intune service follows the subscription collection'
     const offline = user.devices.find((d) => d.checkInIntervalMs === null)!;
     const byId = async () => new Map((await managedDevicesOf(world, user.upn)).map((d) => [d.id, d]));
     assert.equal((await byId()).get(offline.managedDeviceId).managementAgent, HYBRID_AGENT, 'offline for a day: not moved');
-    for (const d of user.devices.filter((x) => x.checkInIntervalMs !== null)) assert.equal((await byId()).get(d.managedDeviceId).managementAgent, INTUNE_AGENT);
+    for (const d of user.devices.filter((x) => x.checkInIntervalMs !== null))
+      assert.equal((await byId()).get(d.managedDeviceId).managementAgent, INTUNE_AGENT);
     assert.equal((await admin(world, 'POST', `world/devices/${offline.managedDeviceId}/check-in`)).status, 204);
     assert.equal((await byId()).get(offline.managedDeviceId).managementAgent, INTUNE_AGENT);
   });
@@ -74,7 +100,10 @@ describe('sandbox world: the Intune service follows the subscription collection'
     excludeWave(world, 'Wave – unlicensed', [user.resourceId]);
     world.clock.advance(24 * 60 * MINUTE);
     assert.ok((await agents(world, user.upn)).every((a) => a === HYBRID_AGENT));
-    const r = await graph(world, 'POST', `/v1.0/users/${encodeURIComponent(user.upn)}/assignLicense`, { addLicenses: [{ skuId: 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e', disabledPlans: [] }], removeLicenses: [] });
+    const r = await graph(world, 'POST', `/v1.0/users/${encodeURIComponent(user.upn)}/assignLicense`, {
+      addLicenses: [{ skuId: 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e', disabledPlans: [] }],
+      removeLicenses: [],
+    });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     world.clock.advance(5 * MINUTE);
     world.settle();
@@ -85,7 +114,9 @@ describe('sandbox world: the Intune service follows the subscription collection'
   it("a user with Office 365's MDM plan but not Intune's is unlicensed for the move", async () => {
     const o365 = candidates(world, { licensed: false }).find((c) => {
       const u = world.tenantServer.peek().users.find((x) => x.userPrincipalName === c.upn)!;
-      return (u.assignedPlans as any[]).some((p) => p.servicePlanId === '882e1d05-acd1-4ccb-8708-6ee03664b117' && p.capabilityStatus === 'Enabled');
+      return (u.assignedPlans as any[]).some(
+        (p) => p.servicePlanId === '882e1d05-acd1-4ccb-8708-6ee03664b117' && p.capabilityStatus === 'Enabled',
+      );
     });
     assert.ok(o365, 'the sample tenant has such a user in the subscription collection');
     excludeWave(world, 'Wave – O365 only', [o365.resourceId]);
@@ -100,7 +131,10 @@ describe('sandbox world: the Intune service follows the subscription collection'
     const demUser = demDevices[0].userResourceId!;
     const own = state.devices.filter((d) => d.userResourceId === demUser && !d.dem);
     assert.ok(own.length >= 1, 'the DEM user has a device of their own');
-    assert.ok(world.console.members(SUBSCRIPTION).includes(demUser), 'the DEM is in the subscription collection, so all their devices start hybrid');
+    assert.ok(
+      world.console.members(SUBSCRIPTION).includes(demUser),
+      'the DEM is in the subscription collection, so all their devices start hybrid',
+    );
     assert.ok([...demDevices, ...own].every((d) => d.authority === 'configMgr'));
     excludeWave(world, 'Wave – DEM', [demUser]);
     world.clock.advance(10 * MINUTE);
@@ -163,17 +197,44 @@ describe('sandbox world: the console as the SMS Provider', () => {
     const wave = world.console.newCollection({ name: 'Wave – console', type: 'user', limitToCollectionId: 'SMS00002' });
     assert.match(wave.collectionId, /^P01[0-9A-F]{5}$/);
     assert.equal(wave.memberCount, 0);
-    assert.throws(() => world.console.newCollection({ name: 'wave – CONSOLE', type: 'user', limitToCollectionId: 'SMS00002' }), (e) => e instanceof ConsoleError && /already exists/.test(e.message));
+    assert.throws(
+      () => world.console.newCollection({ name: 'wave – CONSOLE', type: 'user', limitToCollectionId: 'SMS00002' }),
+      (e) => e instanceof ConsoleError && /already exists/.test(e.message),
+    );
     world.console.addDirectRule(wave.collectionId, users[0]);
-    assert.throws(() => world.console.addDirectRule(wave.collectionId, users[0]), (e) => e instanceof ConsoleError && /already has a direct membership rule/.test(e.message));
+    assert.throws(
+      () => world.console.addDirectRule(wave.collectionId, users[0]),
+      (e) => e instanceof ConsoleError && /already has a direct membership rule/.test(e.message),
+    );
     world.console.addExcludeRule(SUBSCRIPTION, wave.collectionId);
-    assert.throws(() => world.console.addExcludeRule(SUBSCRIPTION, wave.collectionId), (e) => e instanceof ConsoleError && /already has an exclude rule/.test(e.message));
-    assert.throws(() => world.console.addExcludeRule('SMS00002', wave.collectionId), (e) => e instanceof ConsoleError && /default collection/.test(e.message));
-    assert.throws(() => world.console.addIncludeRule(wave.collectionId, SUBSCRIPTION), (e) => e instanceof ConsoleError && /circular/.test(e.message));
-    assert.throws(() => world.console.addIncludeRule(wave.collectionId, 'P010002C'), (e) => e instanceof ConsoleError && /same type/.test(e.message));
-    assert.throws(() => world.console.addDirectRule(wave.collectionId, 16777220), (e) => e instanceof ConsoleError && /No user resource/.test(e.message));
-    assert.throws(() => world.console.removeExcludeRule(SUBSCRIPTION, 'P0100010'), (e) => e instanceof ConsoleError && /no exclude rule/.test(e.message));
-    assert.throws(() => world.console.setSubscriptionCollection('P010002C'), (e) => e instanceof ConsoleError && /user collection/.test(e.message));
+    assert.throws(
+      () => world.console.addExcludeRule(SUBSCRIPTION, wave.collectionId),
+      (e) => e instanceof ConsoleError && /already has an exclude rule/.test(e.message),
+    );
+    assert.throws(
+      () => world.console.addExcludeRule('SMS00002', wave.collectionId),
+      (e) => e instanceof ConsoleError && /default collection/.test(e.message),
+    );
+    assert.throws(
+      () => world.console.addIncludeRule(wave.collectionId, SUBSCRIPTION),
+      (e) => e instanceof ConsoleError && /circular/.test(e.message),
+    );
+    assert.throws(
+      () => world.console.addIncludeRule(wave.collectionId, 'P010002C'),
+      (e) => e instanceof ConsoleError && /same type/.test(e.message),
+    );
+    assert.throws(
+      () => world.console.addDirectRule(wave.collectionId, 16777220),
+      (e) => e instanceof ConsoleError && /No user resource/.test(e.message),
+    );
+    assert.throws(
+      () => world.console.removeExcludeRule(SUBSCRIPTION, 'P0100010'),
+      (e) => e instanceof ConsoleError && /no exclude rule/.test(e.message),
+    );
+    assert.throws(
+      () => world.console.setSubscriptionCollection('P010002C'),
+      (e) => e instanceof ConsoleError && /user collection/.test(e.message),
+    );
     assert.deepEqual(world.console.getRules(SUBSCRIPTION).exclude.slice(-1), [wave.collectionId]);
   });
 
@@ -184,12 +245,27 @@ describe('sandbox world: the console as the SMS Provider', () => {
     world.console.addDirectRule(wave.collectionId, member);
     world.console.addExcludeRule(SUBSCRIPTION, wave.collectionId);
     assert.equal(world.console.getCollection({ id: SUBSCRIPTION })!.memberCount, before - 1);
-    const rows = await siteQuery(world, `SELECT m.ResourceID, m.IsDirect, c.MemberCount FROM v_FullCollectionMembership m JOIN v_Collection c ON c.CollectionID = m.CollectionID WHERE m.CollectionID = '${wave.collectionId}'`);
-    assert.deepEqual(rows.map((r) => [r.ResourceID, r.IsDirect, r.MemberCount]), [[member, true, 1]]);
-    const gone = await siteQuery(world, `SELECT COUNT(*) AS n FROM v_FullCollectionMembership WHERE CollectionID = 'P0100014' AND ResourceID = ${member}`);
+    const rows = await siteQuery(
+      world,
+      `SELECT m.ResourceID, m.IsDirect, c.MemberCount FROM v_FullCollectionMembership m JOIN v_Collection c ON c.CollectionID = m.CollectionID WHERE m.CollectionID = '${wave.collectionId}'`,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.ResourceID, r.IsDirect, r.MemberCount]),
+      [[member, true, 1]],
+    );
+    const gone = await siteQuery(
+      world,
+      `SELECT COUNT(*) AS n FROM v_FullCollectionMembership WHERE CollectionID = 'P0100014' AND ResourceID = ${member}`,
+    );
     assert.equal(gone[0].n, 0);
-    const deps = await siteQuery(world, `SELECT RelationshipType FROM vSMS_CollectionDependencies WHERE DependentCollectionID = 'P0100014' AND SourceCollectionID = '${wave.collectionId}'`);
-    assert.deepEqual(deps.map((d) => d.RelationshipType), [3]);
+    const deps = await siteQuery(
+      world,
+      `SELECT RelationshipType FROM vSMS_CollectionDependencies WHERE DependentCollectionID = 'P0100014' AND SourceCollectionID = '${wave.collectionId}'`,
+    );
+    assert.deepEqual(
+      deps.map((d) => d.RelationshipType),
+      [3],
+    );
   });
 
   it('the console over HTTP: a call, and a method that is not the console refused', async () => {
@@ -201,6 +277,6 @@ describe('sandbox world: the console as the SMS Provider', () => {
     const provider = await admin(world, 'POST', 'world/console', { method: 'addExcludeRule', args: ['SMS00002', SUBSCRIPTION] });
     assert.equal(provider.status, 400);
     assert.match(provider.body.error.message, /default collection/);
-    assert.equal((await admin(world, 'GET', 'stats')).status, 200, 'the tenant\'s own admin API still answers');
+    assert.equal((await admin(world, 'GET', 'stats')).status, 200, "the tenant's own admin API still answers");
   });
 });

@@ -15,16 +15,27 @@ let sandbox: SandboxTenant;
 let planFile: string;
 before(async () => {
   sandbox = await startSandboxTenant({ throttle: false });
-  const dir = mkdtempSync(join(tmpdir(), "cm2intune-lock-"));
+  const dir = mkdtempSync(join(tmpdir(), 'cm2intune-lock-'));
   writeFileSync(join(dir, 'site.snapshot.json'), '{}');
   planFile = join(dir, "O'Brien's plan.migration.json");
-  writeFileSync(planFile, JSON.stringify({ version: 1, name: 'Lock', site: { source: 'snapshot', path: 'site.snapshot.json' }, tenant: { sandbox: true, url: sandbox.url } }));
+  writeFileSync(
+    planFile,
+    JSON.stringify({
+      version: 1,
+      name: 'Lock',
+      site: { source: 'snapshot', path: 'site.snapshot.json' },
+      tenant: { sandbox: true, url: sandbox.url },
+    }),
+  );
 });
 after(() => sandbox.close());
 
 test('a second writing session on the same plan is refused until the first closes', async () => {
   const first = await openSession(planFile, { use: 'import' });
-  await assert.rejects(openSession(planFile, { use: 'import' }), (e: Error) => e instanceof PlanError && /Another cm2intune run \(process \d+\) is writing/.test(e.message));
+  await assert.rejects(
+    openSession(planFile, { use: 'import' }),
+    (e: Error) => e instanceof PlanError && /Another cm2intune run \(process \d+\) is writing/.test(e.message),
+  );
   const reader = await openSession(planFile, { use: 'status', readOnly: true });
   await reader.close();
   await first.close();
@@ -47,11 +58,21 @@ test('of two processes taking the lock at the same moment, exactly one holds it,
   const step = 250;
   // Both racers start their spin loops well after both processes are up.
   const start = Date.now() + 8_000;
-  const racer = () => promisify(execFile)(process.execPath, ['--import', 'tsx', join(__dirname, '../support/lock-racer.ts'), dir, String(rounds), String(start), String(step)], { cwd: join(__dirname, '../..') });
+  const racer = () =>
+    promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, '../support/lock-racer.ts'), dir, String(rounds), String(start), String(step)],
+      { cwd: join(__dirname, '../..') },
+    );
   type Try = { round: number; won: boolean; held?: number; released?: number; message?: string };
   try {
     const outputs = await Promise.all([racer(), racer()]);
-    const [a, b] = outputs.map((o) => o.stdout.trim().split('\n').map((line) => JSON.parse(line) as Try));
+    const [a, b] = outputs.map((o) =>
+      o.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Try),
+    );
     assert.equal(a.length, rounds);
     assert.equal(b.length, rounds);
     let contended = 0;
@@ -60,13 +81,21 @@ test('of two processes taking the lock at the same moment, exactly one holds it,
       if (x.won && y.won) {
         // Only possible when one racer was held up past the other's whole hold (a loaded
         // machine): then they held it one after the other, never at the same time.
-        assert.ok(x.released! <= y.held! || y.released! <= x.held!, `round ${round}: both processes held the lock at once (${JSON.stringify([x, y])})`);
+        assert.ok(
+          x.released! <= y.held! || y.released! <= x.held!,
+          `round ${round}: both processes held the lock at once (${JSON.stringify([x, y])})`,
+        );
         continue;
       }
       assert.ok(x.won || y.won, `round ${round}: nobody got the lock (${JSON.stringify([x, y])})`);
       contended++;
       const loser = x.won ? y : x;
-      assert.match(loser.message!, new RegExp(`^Another cm2intune run \\(process \\d+\\) is writing with round-${round}\\.migration\\.json right now: wait for it to finish\\.`));
+      assert.match(
+        loser.message!,
+        new RegExp(
+          `^Another cm2intune run \\(process \\d+\\) is writing with round-${round}\\.migration\\.json right now: wait for it to finish\\.`,
+        ),
+      );
     }
     assert.ok(contended >= rounds / 2, `only ${contended} of ${rounds} rounds were a real race (a very loaded machine?)`);
   } finally {
@@ -82,7 +111,10 @@ test('a garbled lock that names a live process is left alone, and the run stops 
   const old = new Date(Date.now() - 3_600_000);
   utimesSync(lock, old, old);
   try {
-    await assert.rejects(openSession(planFile, { use: 'import' }), (e: Error) => e instanceof PlanError && /can't be read as a lock/.test(e.message) && e.message.includes(lock));
+    await assert.rejects(
+      openSession(planFile, { use: 'import' }),
+      (e: Error) => e instanceof PlanError && /can't be read as a lock/.test(e.message) && e.message.includes(lock),
+    );
     assert.equal(readFileSync(lock, 'utf8'), garbled, 'the lock is untouched');
   } finally {
     rmSync(lock, { force: true });
@@ -93,7 +125,10 @@ test('a garbled lock naming no pid is left alone while it is fresh, and taken ov
   const lock = planFile.replace(/\.json$/, '.ledger.lock');
   writeFileSync(lock, '');
   try {
-    await assert.rejects(openSession(planFile, { use: 'import' }), (e: Error) => e instanceof PlanError && /can't be read as a lock/.test(e.message));
+    await assert.rejects(
+      openSession(planFile, { use: 'import' }),
+      (e: Error) => e instanceof PlanError && /can't be read as a lock/.test(e.message),
+    );
     assert.equal(readFileSync(lock, 'utf8'), '');
     const old = new Date(Date.now() - 3_600_000);
     utimesSync(lock, old, old);
@@ -110,7 +145,10 @@ test('a lock held by a run on another host is never taken over', async () => {
   const lock = planFile.replace(/\.json$/, '.ledger.lock');
   writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: 'other-host.contoso.com' }));
   try {
-    await assert.rejects(openSession(planFile, { use: 'import' }), (e: Error) => e instanceof PlanError && /on other-host\.contoso\.com/.test(e.message));
+    await assert.rejects(
+      openSession(planFile, { use: 'import' }),
+      (e: Error) => e instanceof PlanError && /on other-host\.contoso\.com/.test(e.message),
+    );
     assert.ok(existsSync(lock));
   } finally {
     rmSync(lock, { force: true });

@@ -48,10 +48,21 @@ describe('one bad object in the site database', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cm2intune-bad-objects-'));
     writeFileSync(join(dir, 'bad.sql'), BAD_ROWS);
-    server = await startTdsTestServer({ fixtureFiles: [join(__dirname, '../../src/sandbox/site/contoso/contoso.sql'), join(dir, 'bad.sql')], log: () => {} });
+    server = await startTdsTestServer({
+      fixtureFiles: [join(__dirname, '../../src/sandbox/site/contoso/contoso.sql'), join(dir, 'bad.sql')],
+      log: () => {},
+    });
     writeFileSync(join(dir, 'ca.pem'), server.caPem);
     const source = openSiteSource(
-      { source: 'sql', server: server.host, port: server.port, database: server.database, siteCode: 'P01', auth: { type: 'sql', user: server.user }, encryption: { caFile: 'ca.pem' } },
+      {
+        source: 'sql',
+        server: server.host,
+        port: server.port,
+        database: server.database,
+        siteCode: 'P01',
+        auth: { type: 'sql', user: server.user },
+        encryption: { caFile: 'ca.pem' },
+      },
       { planDir: dir, password: server.password },
     );
     try {
@@ -69,7 +80,9 @@ describe('one bad object in the site database', () => {
   it('a digest nested 3,000 deep is a problem on that object, and it is blocked with the reason', () => {
     const deep = parsed.objects.filter((o) => o.ciId === 16779001);
     assert.equal(deep.length, 1);
-    assert.deepEqual(deep[0].problems, [`the digest nests elements ${DEEP + 3} deep, deeper than the 100 cm2intune reads (ConfigMgr's nest about 12); refused`]);
+    assert.deepEqual(deep[0].problems, [
+      `the digest nests elements ${DEEP + 3} deep, deeper than the 100 cm2intune reads (ConfigMgr's nest about 12); refused`,
+    ]);
     const t = translateObject(deep[0]);
     assert.equal(t.verdict.status, 'notImportable');
     assert.match(t.verdict.reasons[0], /can't be read safely: the digest nests elements 3003 deep/);
@@ -96,11 +109,26 @@ describe('one bad object in the site database', () => {
     const key = (o: { ciId: number; platform: string }) => `${o.ciId}/${o.platform}`;
     const others = parsed.objects.filter((o) => o.ciId < 16779000);
     assert.deepEqual(others.map(key), contoso.objects.map(key));
-    assert.deepEqual(others.filter((o) => o.problems.length).map((o) => o.ciId), [expected.samples.xxeCiId]);
+    assert.deepEqual(
+      others.filter((o) => o.problems.length).map((o) => o.ciId),
+      [expected.samples.xxeCiId],
+    );
     assert.equal(parsed.apps.length, contoso.apps.length + 1);
 
-    const plan: MigrationPlan = { version: 1, name: 'Bad objects', site: { source: 'snapshot', path: 'x.json' }, tenant: { sandbox: true } };
-    const picture = buildPicture({ site: model, objects: parsed.objects, apps: parsed.apps, plan, tenant: { groups: [], objects: [] }, ledger: new Map() });
+    const plan: MigrationPlan = {
+      version: 1,
+      name: 'Bad objects',
+      site: { source: 'snapshot', path: 'x.json' },
+      tenant: { sandbox: true },
+    };
+    const picture = buildPicture({
+      site: model,
+      objects: parsed.objects,
+      apps: parsed.apps,
+      plan,
+      tenant: { groups: [], objects: [] },
+      ledger: new Map(),
+    });
     const state = (ciId: number) => picture.items.filter((i) => i.translation.source.ciId === ciId).map((i) => i.state);
     assert.deepEqual(state(16779001), ['blocked']);
     assert.deepEqual(state(16779002), ['blocked']);

@@ -22,15 +22,30 @@ describe('a large digest over the wire', () => {
 
   /** Reads a site holding one digest of `chars` characters; returns the read's wall time in ns. */
   async function readOne(chars: number): Promise<number> {
-    const tables = readFileSync(CONTOSO_SQL, 'utf8').split('\n').filter((line) => line.startsWith('CREATE TABLE')).join('\n');
+    const tables = readFileSync(CONTOSO_SQL, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('CREATE TABLE'))
+      .join('\n');
     const body = '<Custom Name="Vendor setting" Value="1"/>'.repeat(Math.ceil(chars / 41));
     const digest = `<DesiredConfigurationDigest xmlns="${DC}"><OperatingSystem AuthoringScopeId="ScopeId_T" LogicalName="OperatingSystem_big" Version="1"><Settings>${body}</Settings></OperatingSystem></DesiredConfigurationDigest>`;
     const fixture = join(dir, `site-${chars}.sql`);
-    writeFileSync(fixture, `${tables}\nINSERT INTO v_ConfigurationItems (CI_ID, CI_UniqueID, ModelName, CIType_ID, SDMPackageDigest, IsLatest) VALUES (16777301, 'ScopeId_T/OperatingSystem_big/1', 'ScopeId_T/OperatingSystem_big', 3, '${digest}', 1);\n`);
+    writeFileSync(
+      fixture,
+      `${tables}\nINSERT INTO v_ConfigurationItems (CI_ID, CI_UniqueID, ModelName, CIType_ID, SDMPackageDigest, IsLatest) VALUES (16777301, 'ScopeId_T/OperatingSystem_big/1', 'ScopeId_T/OperatingSystem_big', 3, '${digest}', 1);\n`,
+    );
     const server = await startTdsTestServer({ fixtureFiles: [fixture], log: () => {} });
     writeFileSync(join(dir, 'ca.pem'), server.caPem);
     const source = openSiteSource(
-      { source: 'sql', server: server.host, port: server.port, database: server.database, siteCode: 'P01', auth: { type: 'sql', user: server.user }, encryption: { caFile: 'ca.pem' }, requestTimeoutSeconds: 120 },
+      {
+        source: 'sql',
+        server: server.host,
+        port: server.port,
+        database: server.database,
+        siteCode: 'P01',
+        auth: { type: 'sql', user: server.user },
+        encryption: { caFile: 'ca.pem' },
+        requestTimeoutSeconds: 120,
+      },
       { planDir: dir, password: server.password },
     );
     try {

@@ -5,8 +5,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  preflightWave, siteSideOf, verifyWave, waveRunbook, waveUndoRunbook, watchWave, renderVerification,
-  type EntraUser, type ManagedDevice, type PlanWave, type WaveVerification,
+  preflightWave,
+  siteSideOf,
+  verifyWave,
+  waveRunbook,
+  waveUndoRunbook,
+  watchWave,
+  renderVerification,
+  type EntraUser,
+  type ManagedDevice,
+  type PlanWave,
+  type WaveVerification,
 } from '../../src/core/phases/waves';
 import { SqlConnection } from '../../src/core/site/sql/connection';
 import { readCollections } from '../../src/core/site/sql/collections';
@@ -49,10 +58,19 @@ async function applied(text: string, world: SandboxWorld): Promise<RunbookTransc
 /** Verification as the CLI does it: both sides read fresh. */
 async function verify(world: SandboxWorld, plan: { subscriptionCollection: string }, wave: PlanWave): Promise<WaveVerification> {
   const site = await readSite(world);
-  const pre = preflightWave({ plan: { waves: [wave] }, wave: wave.name, siteUsers: site.users, entraUsers: await entraUsers(world), devices: [] });
+  const pre = preflightWave({
+    plan: { waves: [wave] },
+    wave: wave.name,
+    siteUsers: site.users,
+    entraUsers: await entraUsers(world),
+    devices: [],
+  });
   return verifyWave({
     // "After the change" and "now" come from the site and the tenant (the world's clock), as in the CLI.
-    wave, users: pre.users, entraUsers: await entraUsers(world), devices: await tenantDevices(world),
+    wave,
+    users: pre.users,
+    entraUsers: await entraUsers(world),
+    devices: await tenantDevices(world),
     site: siteSideOf(site.collections, plan.subscriptionCollection, wave, pre.users),
   });
 }
@@ -75,7 +93,13 @@ describe('phase 3 on the sandbox world', () => {
   it('a wave of licensed users: preflight ok, the runbook parses, applied twice changes nothing the second time, and the wave ends verified', async () => {
     const wave: PlanWave = { name: "Pilot – O'Neil", users: licensed.slice(0, 3).map((c) => c.upn) };
     const site = await readSite(world);
-    const pre = preflightWave({ plan: { waves: [wave] }, wave: wave.name, siteUsers: site.users, entraUsers: await entraUsers(world), devices: await tenantDevices(world) });
+    const pre = preflightWave({
+      plan: { waves: [wave] },
+      wave: wave.name,
+      siteUsers: site.users,
+      entraUsers: await entraUsers(world),
+      devices: await tenantDevices(world),
+    });
     assert.ok(pre.ok, JSON.stringify(pre.checks));
     assert.equal(pre.users.length, 3);
 
@@ -87,7 +111,7 @@ describe('phase 3 on the sandbox world', () => {
     assert.doesNotMatch(text, /password|secret\s*=|Tds-/i);
     assert.deepEqual(await checkRunbook(text), []);
 
-    const dry = await applyRunbook(text, world.console, { dryRunSwitch: true }) as RunbookTranscript;
+    const dry = (await applyRunbook(text, world.console, { dryRunSwitch: true })) as RunbookTranscript;
     assert.equal(dry.outcome, 'completed');
     assert.equal(dry.changes, 0, 'the dry run changes nothing');
 
@@ -115,7 +139,13 @@ describe('phase 3 on the sandbox world', () => {
     const wave: PlanWave = { name: 'Undo me', users: licensed.slice(3, 5).map((c) => c.upn) };
     const membersBefore = [...world.console.members(SUBSCRIPTION)].sort();
     const site = await readSite(world);
-    const pre = preflightWave({ plan: { waves: [wave] }, wave: wave.name, siteUsers: site.users, entraUsers: await entraUsers(world), devices: [] });
+    const pre = preflightWave({
+      plan: { waves: [wave] },
+      wave: wave.name,
+      siteUsers: site.users,
+      entraUsers: await entraUsers(world),
+      devices: [],
+    });
     const input = { siteCode: world.site.siteCode, wave, subscriptionCollection: SUBSCRIPTION, users: pre.users };
     await applied(waveRunbook(input), world);
     assert.ok(licensed.slice(3, 5).every((c) => !world.console.members(SUBSCRIPTION).includes(c.resourceId)));
@@ -133,7 +163,13 @@ describe('phase 3 on the sandbox world', () => {
     const unlicensed = candidates(world, { licensed: false })[0]!;
     const wave: PlanWave = { name: 'Mixed', users: [licensed[5]!.upn, unlicensed.upn] };
     const site = await readSite(world);
-    const pre = preflightWave({ plan: { waves: [wave] }, wave: wave.name, siteUsers: site.users, entraUsers: await entraUsers(world), devices: await tenantDevices(world) });
+    const pre = preflightWave({
+      plan: { waves: [wave] },
+      wave: wave.name,
+      siteUsers: site.users,
+      entraUsers: await entraUsers(world),
+      devices: await tenantDevices(world),
+    });
     assert.equal(pre.ok, false);
     const check = pre.checks.find((c) => c.id === 'licensed')!;
     assert.equal(check.ok, false);
@@ -147,7 +183,13 @@ describe('phase 3 on the sandbox world', () => {
     const demUpn = demDevice.userPrincipalName!;
     const wave: PlanWave = { name: 'Reception', users: [demUpn, licensed[6]!.upn] };
     const site = await readSite(world);
-    const pre = preflightWave({ plan: { waves: [wave] }, wave: wave.name, siteUsers: site.users, entraUsers: await entraUsers(world), devices: all });
+    const pre = preflightWave({
+      plan: { waves: [wave] },
+      wave: wave.name,
+      siteUsers: site.users,
+      entraUsers: await entraUsers(world),
+      devices: all,
+    });
     assert.equal(pre.checks.find((c) => c.id === 'not-dem')!.ok, false, 'a DEM blocks preflight unless overridden');
     assert.ok(pre.wontFollow.some((w) => w.device.deviceName.startsWith('RECEPTION-IPAD') && w.why === 'dem'));
 
@@ -156,13 +198,27 @@ describe('phase 3 on the sandbox world', () => {
     world.settle();
     const v = await verify(world, plan, wave);
     // A bulk-enrolled (userless) device a wave user signed in to shows their UPN but follows nobody.
-    const userless: ManagedDevice = { ...v.devices.length ? all.find((d) => d.userPrincipalName === licensed[6]!.upn)! : all[0]!, id: 'userless-1', deviceName: 'SHARED-IPAD-01', deviceEnrollmentType: 'appleBulkWithoutUser', managementAgent: 'configurationManagerClientMdm' };
+    const userless: ManagedDevice = {
+      ...(v.devices.length ? all.find((d) => d.userPrincipalName === licensed[6]!.upn)! : all[0]!),
+      id: 'userless-1',
+      deviceName: 'SHARED-IPAD-01',
+      deviceEnrollmentType: 'appleBulkWithoutUser',
+      managementAgent: 'configurationManagerClientMdm',
+    };
     const site2 = await readSite(world);
-    const v2 = verifyWave({ wave, users: pre.users, entraUsers: await entraUsers(world), devices: [...await tenantDevices(world), userless],
-      site: siteSideOf(site2.collections, SUBSCRIPTION, wave, pre.users) });
+    const v2 = verifyWave({
+      wave,
+      users: pre.users,
+      entraUsers: await entraUsers(world),
+      devices: [...(await tenantDevices(world)), userless],
+      site: siteSideOf(site2.collections, SUBSCRIPTION, wave, pre.users),
+    });
     assert.equal(v.state, 'verified', renderVerification(v));
     assert.equal(v2.state, 'verified', renderVerification(v2));
-    const named = v2.devices.filter((d) => d.state === 'wontFollow').map((d) => d.deviceName).sort();
+    const named = v2.devices
+      .filter((d) => d.state === 'wontFollow')
+      .map((d) => d.deviceName)
+      .sort();
     assert.deepEqual(named, ['RECEPTION-IPAD-01', 'RECEPTION-IPAD-02', 'RECEPTION-IPAD-03', 'SHARED-IPAD-01']);
     assert.match(renderVerification(v2), /SHARED-IPAD-01 .*no user affinity/);
     assert.match(renderVerification(v2), /RECEPTION-IPAD-01 .*device enrollment manager/);
@@ -172,14 +228,25 @@ describe('phase 3 on the sandbox world', () => {
     const offline = candidates(world, { licensed: true, offline: true })[0]!;
     const wave: PlanWave = { name: 'Offline', users: [offline.upn] };
     const site = await readSite(world);
-    const pre = preflightWave({ plan: { waves: [wave] }, wave: wave.name, siteUsers: site.users, entraUsers: await entraUsers(world), devices: [] });
+    const pre = preflightWave({
+      plan: { waves: [wave] },
+      wave: wave.name,
+      siteUsers: site.users,
+      entraUsers: await entraUsers(world),
+      devices: [],
+    });
     await applied(waveRunbook({ siteCode: world.site.siteCode, wave, subscriptionCollection: SUBSCRIPTION, users: pre.users }), world);
     let simulated = 0;
     const seen: string[] = [];
     const result = await watchWave(() => verify(world, plan, wave), {
-      timeoutMs: 30 * MINUTE, intervalMs: 10 * MINUTE,
+      timeoutMs: 30 * MINUTE,
+      intervalMs: 10 * MINUTE,
       now: () => simulated,
-      sleep: async (ms) => { simulated += ms; world.clock.advance(ms); world.settle(); },
+      sleep: async (ms) => {
+        simulated += ms;
+        world.clock.advance(ms);
+        world.settle();
+      },
       progress: (v) => seen.push(`${v.moved}/${v.expected}`),
     });
     assert.equal(result.timedOut, true);
@@ -194,7 +261,13 @@ describe('phase 3 on the sandbox world', () => {
   it('verification of a wave whose runbook was never applied says so at once, with --watch too', async () => {
     const wave: PlanWave = { name: 'Never applied', users: [licensed[7]!.upn] };
     let reads = 0;
-    const result = await watchWave(async () => { reads++; return verify(world, plan, wave); }, { timeoutMs: 60 * MINUTE, intervalMs: MINUTE, sleep: async () => assert.fail('must not wait') });
+    const result = await watchWave(
+      async () => {
+        reads++;
+        return verify(world, plan, wave);
+      },
+      { timeoutMs: 60 * MINUTE, intervalMs: MINUTE, sleep: async () => assert.fail('must not wait') },
+    );
     assert.equal(reads, 1);
     assert.equal(result.timedOut, false);
     assert.equal(result.final.state, 'planned');
@@ -219,7 +292,13 @@ describe('phase 3: All Users as the subscription collection', () => {
     world.console.setSubscriptionCollection('SMS00002');
     const wave: PlanWave = { name: 'Pilot', users: users.map((u) => u.upn) };
     const site = await readSite(world);
-    const pre = preflightWave({ plan: { waves: [wave] }, wave: wave.name, siteUsers: site.users, entraUsers: await entraUsers(world), devices: [] });
+    const pre = preflightWave({
+      plan: { waves: [wave] },
+      wave: wave.name,
+      siteUsers: site.users,
+      entraUsers: await entraUsers(world),
+      devices: [],
+    });
     const text = waveRunbook({ siteCode: world.site.siteCode, wave, subscriptionCollection: 'SMS00002', users: pre.users });
     assert.match(text, /All Users can't take exclude rules/);
     assert.deepEqual(await checkRunbook(text), []);
@@ -227,17 +306,24 @@ describe('phase 3: All Users as the subscription collection', () => {
     assert.ok(first.entries.some((e) => e.command.startsWith('Set-CMIntuneSubscription') && e.effect === 'changed'));
     const replacement = world.console.getCollection({ name: 'cm2intune Intune hybrid users' })!;
     assert.equal(world.console.getSubscriptionCollectionId(), replacement.collectionId);
-    assert.deepEqual(world.console.getRules(replacement.collectionId).exclude, [world.console.getCollection({ name: 'cm2intune wave - Pilot' })!.collectionId]);
+    assert.deepEqual(world.console.getRules(replacement.collectionId).exclude, [
+      world.console.getCollection({ name: 'cm2intune wave - Pilot' })!.collectionId,
+    ]);
     assert.equal((await applied(text, world)).changes, 0);
     const side = siteSideOf((await readSite(world)).collections, 'SMS00002', wave, pre.users);
     assert.equal(side.subscriptionCollectionId, replacement.collectionId);
     assert.equal(side.applied, true);
   });
 
-  it('a runbook stops when the site\'s subscription is not the plan\'s', async () => {
+  it("a runbook stops when the site's subscription is not the plan's", async () => {
     const wave: PlanWave = { name: 'Wrong', users: ['x@contoso.com'] };
-    const text = waveRunbook({ siteCode: world.site.siteCode, wave, subscriptionCollection: 'P0100099', users: [{ resourceId: 1, uniqueName: 'CONTOSO\\x' }] });
-    const result = await applyRunbook(text, world.console) as RunbookTranscript;
+    const text = waveRunbook({
+      siteCode: world.site.siteCode,
+      wave,
+      subscriptionCollection: 'P0100099',
+      users: [{ resourceId: 1, uniqueName: 'CONTOSO\\x' }],
+    });
+    const result = (await applyRunbook(text, world.console)) as RunbookTranscript;
     assert.equal(result.outcome, 'failed');
     assert.match(result.failure!.message, /the plan says P0100099/);
     assert.equal(result.changes, 0);

@@ -89,7 +89,12 @@ export function fakeSession(plan: MigrationPlan, graph: GraphPort, reads: Reads)
     tenantId: '8f3c1d2e-0000-4000-8000-000000000001',
     tenantLabel: 'sandbox',
     readOnly: true,
-    journal: { state: () => deriveState([]), append: () => { throw new Error('read only'); } } as unknown as MigrationSession['journal'],
+    journal: {
+      state: () => deriveState([]),
+      append: () => {
+        throw new Error('read only');
+      },
+    } as unknown as MigrationSession['journal'],
     close: async () => {},
   };
 }
@@ -108,8 +113,18 @@ export async function contosoGroups(): Promise<TenantGroupRecord[]> {
   const model = await contosoModel();
   const sales = model.userGroups.find((g) => g.name === 'Sales Team')!;
   return [
-    { id: '11111111-1111-4111-8111-111111111111', displayName: 'Sales Team', onPremisesSecurityIdentifier: sales.sid ?? null, mailNickname: 'salesteam' },
-    { id: '22222222-2222-4222-8222-222222222222', displayName: "O'Neill Project", onPremisesSecurityIdentifier: null, mailNickname: 'oneill' },
+    {
+      id: '11111111-1111-4111-8111-111111111111',
+      displayName: 'Sales Team',
+      onPremisesSecurityIdentifier: sales.sid ?? null,
+      mailNickname: 'salesteam',
+    },
+    {
+      id: '22222222-2222-4222-8222-222222222222',
+      displayName: "O'Neill Project",
+      onPremisesSecurityIdentifier: null,
+      mailNickname: 'oneill',
+    },
     { id: '33333333-3333-4333-8333-333333333333', displayName: 'Zoë’s VIPs', onPremisesSecurityIdentifier: null, mailNickname: 'vips' },
   ];
 }

@@ -22,10 +22,14 @@ export class FakeClock implements Clock {
       if (signal?.aborted) return reject(signal.reason);
       const timer: Timer = { at: this.t + Math.max(0, ms), resolve };
       this.timers.push(timer);
-      signal?.addEventListener('abort', () => {
-        this.timers = this.timers.filter((x) => x !== timer);
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.timers = this.timers.filter((x) => x !== timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     });
   }
 

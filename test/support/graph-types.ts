@@ -8,11 +8,13 @@ import type { Translation } from '../../src/core/translate';
 
 const FILE = join(__dirname, '../../src/sandbox/tenant/graph-types.json');
 type Info = { abstract: boolean; writable: string[]; bindable: Record<string, boolean>; complex?: Record<string, string> };
-const types: (Record<string, Record<string, Info>> & { complex: Record<string, Record<string, string[]>> }) | null = existsSync(FILE) ? JSON.parse(readFileSync(FILE, 'utf8')) : null;
+const types: (Record<string, Record<string, Info>> & { complex: Record<string, Record<string, string[]>> }) | null = existsSync(FILE)
+  ? JSON.parse(readFileSync(FILE, 'utf8'))
+  : null;
 
 /** The properties of a complex type in a Graph version (e.g. the flags of iosMinimumOperatingSystem); null without the table. */
 export function complexTypeProperties(version: 'v1.0' | 'beta', name: string): string[] | null {
-  return types ? types.complex[version][name] ?? [] : null;
+  return types ? (types.complex[version][name] ?? []) : null;
 }
 
 /** Nested navigation properties Graph accepts inline on create (not plain properties). */
@@ -32,7 +34,8 @@ export function assertDocumentedBody(t: Translation): void {
     const value = t.request.body[key];
     if (complex && value && typeof value === 'object' && !Array.isArray(value)) {
       const known = types.complex[t.request.apiVersion][complex] ?? [];
-      for (const k of Object.keys(value)) assert.ok(known.includes(k), `${name}.${key}.${k} is not a property of ${complex} in ${t.request.apiVersion}`);
+      for (const k of Object.keys(value))
+        assert.ok(known.includes(k), `${name}.${key}.${k} is not a property of ${complex} in ${t.request.apiVersion}`);
     }
   }
   for (const dep of t.dependencies) assert.ok(dep.bind in info.bindable, `${name}.${dep.bind} is not a documented navigation property`);

@@ -2,7 +2,13 @@
 // documented behaviour: a duplicate name or an existing rule throws, rules can't be added to
 // default (SMS…) collections, membership = limiting ∩ (direct ∪ include ∪ query) − exclude,
 // re-evaluated after each change. Not the sample site (that one lives in src/sandbox/world/).
-import { ConsoleError, type CollectionType, type ConsoleCollection, type ConsoleRules, type SiteConsole } from '../../src/sandbox/world/console';
+import {
+  ConsoleError,
+  type CollectionType,
+  type ConsoleCollection,
+  type ConsoleRules,
+  type SiteConsole,
+} from '../../src/sandbox/world/console';
 
 interface StoredCollection {
   collectionId: string;
@@ -43,7 +49,14 @@ export class MemoryConsole implements SiteConsole {
     this.evaluateAll();
   }
 
-  private store(input: { collectionId: string; name: string; type: CollectionType; limitToCollectionId: string | null; allOfType: boolean; comment?: string }): StoredCollection {
+  private store(input: {
+    collectionId: string;
+    name: string;
+    type: CollectionType;
+    limitToCollectionId: string | null;
+    allOfType: boolean;
+    comment?: string;
+  }): StoredCollection {
     const stored: StoredCollection = { ...input, comment: input.comment ?? '', direct: new Map(), include: [], exclude: [], members: [] };
     this.collections.set(stored.collectionId, stored);
     return stored;
@@ -56,7 +69,13 @@ export class MemoryConsole implements SiteConsole {
   }
 
   private view(stored: StoredCollection): ConsoleCollection {
-    return { collectionId: stored.collectionId, name: stored.name, type: stored.type, limitToCollectionId: stored.limitToCollectionId, memberCount: stored.members.length };
+    return {
+      collectionId: stored.collectionId,
+      name: stored.name,
+      type: stored.type,
+      limitToCollectionId: stored.limitToCollectionId,
+      memberCount: stored.members.length,
+    };
   }
 
   getCollection(by: { id: string } | { name: string }): ConsoleCollection | undefined {
@@ -72,9 +91,17 @@ export class MemoryConsole implements SiteConsole {
   newCollection(input: { name: string; type: CollectionType; limitToCollectionId: string; comment?: string }): ConsoleCollection {
     if (this.getCollection({ name: input.name })) throw new ConsoleError(`A collection named '${input.name}' already exists`);
     const limiting = this.stored(input.limitToCollectionId);
-    if (limiting.type !== input.type) throw new ConsoleError(`The limiting collection ${limiting.collectionId} is a ${limiting.type} collection`);
+    if (limiting.type !== input.type)
+      throw new ConsoleError(`The limiting collection ${limiting.collectionId} is a ${limiting.type} collection`);
     const collectionId = `${this.siteCode}${(this.nextId++).toString(16).toUpperCase().padStart(5, '0')}`;
-    const stored = this.store({ collectionId, name: input.name, type: input.type, limitToCollectionId: limiting.collectionId, allOfType: false, comment: input.comment ?? '' });
+    const stored = this.store({
+      collectionId,
+      name: input.name,
+      type: input.type,
+      limitToCollectionId: limiting.collectionId,
+      allOfType: false,
+      comment: input.comment ?? '',
+    });
     this.writes.push(`new ${collectionId}`);
     this.evaluateAll();
     return this.view(stored);
@@ -92,7 +119,8 @@ export class MemoryConsole implements SiteConsole {
 
   private editable(collectionId: string): StoredCollection {
     const stored = this.stored(collectionId);
-    if (stored.collectionId.startsWith('SMS')) throw new ConsoleError(`You can't add or remove membership rules on the default collection ${stored.collectionId}`);
+    if (stored.collectionId.startsWith('SMS'))
+      throw new ConsoleError(`You can't add or remove membership rules on the default collection ${stored.collectionId}`);
     return stored;
   }
 
@@ -100,7 +128,8 @@ export class MemoryConsole implements SiteConsole {
     const stored = this.editable(collectionId);
     const user = this.users.get(resourceId);
     if (!user) throw new ConsoleError(`No user resource ${resourceId}`);
-    if (stored.direct.has(resourceId)) throw new ConsoleError(`A direct rule for resource ${resourceId} already exists on ${stored.collectionId}`);
+    if (stored.direct.has(resourceId))
+      throw new ConsoleError(`A direct rule for resource ${resourceId} already exists on ${stored.collectionId}`);
     stored.direct.set(resourceId, user.uniqueName);
     this.writes.push(`direct+ ${stored.collectionId} ${resourceId}`);
     this.evaluateAll();
@@ -115,7 +144,8 @@ export class MemoryConsole implements SiteConsole {
   addIncludeRule(collectionId: string, includeCollectionId: string): void {
     const stored = this.editable(collectionId);
     const other = this.stored(includeCollectionId);
-    if (stored.include.includes(other.collectionId)) throw new ConsoleError(`An include rule for ${other.collectionId} already exists on ${stored.collectionId}`);
+    if (stored.include.includes(other.collectionId))
+      throw new ConsoleError(`An include rule for ${other.collectionId} already exists on ${stored.collectionId}`);
     stored.include.push(other.collectionId);
     this.writes.push(`include+ ${stored.collectionId} ${other.collectionId}`);
     this.evaluateAll();
@@ -124,7 +154,8 @@ export class MemoryConsole implements SiteConsole {
   addExcludeRule(collectionId: string, excludeCollectionId: string): void {
     const stored = this.editable(collectionId);
     const other = this.stored(excludeCollectionId);
-    if (stored.exclude.includes(other.collectionId)) throw new ConsoleError(`An exclude rule for ${other.collectionId} already exists on ${stored.collectionId}`);
+    if (stored.exclude.includes(other.collectionId))
+      throw new ConsoleError(`An exclude rule for ${other.collectionId} already exists on ${stored.collectionId}`);
     stored.exclude.push(other.collectionId);
     this.writes.push(`exclude+ ${stored.collectionId} ${other.collectionId}`);
     this.evaluateAll();

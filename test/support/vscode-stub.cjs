@@ -43,7 +43,12 @@ const event = () => disposable;
 function stub() {
   const vscode = {
     EventEmitter,
-    Disposable: class { static from() { return disposable(); } dispose() {} },
+    Disposable: class {
+      static from() {
+        return disposable();
+      }
+      dispose() {}
+    },
     workspace: {
       workspaceFolders: undefined,
       textDocuments: [],
@@ -65,7 +70,14 @@ function stub() {
     window: {
       activeTextEditor: undefined,
       createOutputChannel: () => ({ info() {}, warn() {}, error() {}, debug() {}, trace() {}, appendLine() {}, show() {}, dispose() {} }),
-      createTreeView: () => ({ onDidExpandElement: event(), onDidCollapseElement: event(), onDidChangeVisibility: event(), onDidChangeSelection: event(), reveal: async () => {}, dispose() {} }),
+      createTreeView: () => ({
+        onDidExpandElement: event(),
+        onDidCollapseElement: event(),
+        onDidChangeVisibility: event(),
+        onDidChangeSelection: event(),
+        reveal: async () => {},
+        dispose() {},
+      }),
       onDidChangeActiveTextEditor: event(),
       registerWebviewPanelSerializer: disposable,
       withProgress: async (_options, task) => task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: event() }),

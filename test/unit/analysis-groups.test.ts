@@ -5,9 +5,17 @@ import type { MigrationPlan } from '../../src/core/plan/types';
 import { collection, site, user, userGroup } from '../support/site-objects';
 
 const SALES_SID = 'S-1-5-21-3623811015-3361044348-30300820-1013';
-const plan = (groups: MigrationPlan['groups'] = {}): MigrationPlan => ({ version: 1, name: 'test', site: { source: 'snapshot', path: 'x' }, tenant: { sandbox: true }, groups });
+const plan = (groups: MigrationPlan['groups'] = {}): MigrationPlan => ({
+  version: 1,
+  name: 'test',
+  site: { source: 'snapshot', path: 'x' },
+  tenant: { sandbox: true },
+  groups,
+});
 const salesQuery = (group = 'CONTOSO\\\\Sales Users') => ({
-  kind: 'query' as const, name: 'Sales', queryId: 1,
+  kind: 'query' as const,
+  name: 'Sales',
+  queryId: 1,
   wql: `select SMS_R_USER.ResourceID,SMS_R_USER.Name from SMS_R_User where SMS_R_User.UserGroupName = "${group}"`,
 });
 
@@ -15,7 +23,16 @@ const model = site({
   collections: [
     collection({ id: 'P0100031', name: 'Sales Users', rules: [salesQuery()] }),
     collection({ id: 'P0100032', name: "Ventes – l'équipe", rules: [{ kind: 'direct', name: 'Ventes', resourceId: 2000 }] }),
-    collection({ id: 'P0100033', name: 'Pilot – Zoë & Jörg', rules: [{ kind: 'direct', name: 'zoe', resourceId: 11 }, { kind: 'direct', name: 'jorg', resourceId: 12 }, { kind: 'exclude', collectionId: 'P0100034' }], memberResourceIds: [11, 12, 13] }),
+    collection({
+      id: 'P0100033',
+      name: 'Pilot – Zoë & Jörg',
+      rules: [
+        { kind: 'direct', name: 'zoe', resourceId: 11 },
+        { kind: 'direct', name: 'jorg', resourceId: 12 },
+        { kind: 'exclude', collectionId: 'P0100034' },
+      ],
+      memberResourceIds: [11, 12, 13],
+    }),
     collection({ id: 'P0100034', name: 'Contractors', rules: [salesQuery('CONTOSO\\\\Contractors" or SMS_R_User.Name = "x')] }),
     collection({ id: 'P0100035', name: 'Kiosk devices', type: 'device', rules: [{ kind: 'direct', name: 'dev', resourceId: 50 }] }),
   ],
@@ -60,16 +77,30 @@ describe('group mapping', () => {
   });
 
   it('the plan map wins over SID and name, by name or id', () => {
-    const r = mapCollections(model, plan({ map: { P0100031: ['Pilot users', { id: 'AAAAAAAA-0000-4000-8000-000000000005' }] } }), tenant, all);
+    const r = mapCollections(
+      model,
+      plan({ map: { P0100031: ['Pilot users', { id: 'AAAAAAAA-0000-4000-8000-000000000005' }] } }),
+      tenant,
+      all,
+    );
     const m = byId(r);
-    assert.deepEqual(m.P0100031.groups.map((g) => [g.displayName, g.via]), [['Pilot users', 'plan'], ['Contractors', 'plan']]);
+    assert.deepEqual(
+      m.P0100031.groups.map((g) => [g.displayName, g.via]),
+      [
+        ['Pilot users', 'plan'],
+        ['Contractors', 'plan'],
+      ],
+    );
     assert.deepEqual(r.findings, []);
   });
 
   it('a plan entry that names no group is unmapped with a finding at its position', () => {
     const r = mapCollections(model, plan({ map: { P0100031: ['Sales Users', 'Nobody’s group'] } }), tenant, all);
     assert.equal(byId(r).P0100031.status, 'unmapped');
-    assert.deepEqual(r.findings.map((f) => [f.code, f.pointer]), [['analysis/plan-group-not-found', '/groups/map/P0100031/1']]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.code, f.pointer]),
+      [['analysis/plan-group-not-found', '/groups/map/P0100031/1']],
+    );
     assert.match(r.findings[0].message, /Nobody’s group/);
   });
 
@@ -89,6 +120,9 @@ describe('group mapping', () => {
 
   it('warns about a plan entry for a collection the site does not have', () => {
     const r = mapCollections(model, plan({ map: { P01000FF: ['Ventes'] } }), tenant, []);
-    assert.deepEqual(r.findings.map((f) => f.code), ['analysis/unknown-collection']);
+    assert.deepEqual(
+      r.findings.map((f) => f.code),
+      ['analysis/unknown-collection'],
+    );
   });
 });

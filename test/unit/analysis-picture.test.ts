@@ -4,7 +4,20 @@ import { buildPicture, type PictureInput, type TenantObject } from '../../src/co
 import type { MigrationPlan } from '../../src/core/plan/types';
 import type { SiteObject } from '../../src/core/site/model';
 import { markerFor, objectKey, withMarker } from '../../src/core/translate';
-import { application, ciAssignment, collection, configuration, iosStorePackage, pfx, scep, site, trustedRoot, uid, userGroup, wifi } from '../support/site-objects';
+import {
+  application,
+  ciAssignment,
+  collection,
+  configuration,
+  iosStorePackage,
+  pfx,
+  scep,
+  site,
+  trustedRoot,
+  uid,
+  userGroup,
+  wifi,
+} from '../support/site-objects';
 
 const ROOT = uid('TrustedRootCertificate', 100);
 const SCEP = uid('ScepCertificate', 101);
@@ -17,9 +30,25 @@ const SALES_SID = 'S-1-5-21-1-2-3-1013';
 const objects: SiteObject[] = [
   trustedRoot({ uniqueId: ROOT, ciId: 1 }),
   scep({ uniqueId: SCEP, ciId: 2, rootCertificate: ROOT }),
-  wifi({ uniqueId: WIFI, ciId: 3, name: "Contoso Corp Wi-Fi (Zoë's floor)", security: 'wpa2Enterprise', eapType: 'eapTls', rootCertificates: [ROOT], identityCertificate: SCEP }),
+  wifi({
+    uniqueId: WIFI,
+    ciId: 3,
+    name: "Contoso Corp Wi-Fi (Zoë's floor)",
+    security: 'wpa2Enterprise',
+    eapType: 'eapTls',
+    rootCertificates: [ROOT],
+    identityCertificate: SCEP,
+  }),
   pfx({ uniqueId: PFX, ciId: 4 }),
-  wifi({ uniqueId: VPN_WIFI, ciId: 5, name: 'Lab Wi-Fi', security: 'wpa2Enterprise', eapType: 'eapTls', rootCertificates: [ROOT], identityCertificate: PFX }),
+  wifi({
+    uniqueId: VPN_WIFI,
+    ciId: 5,
+    name: 'Lab Wi-Fi',
+    security: 'wpa2Enterprise',
+    eapType: 'eapTls',
+    rootCertificates: [ROOT],
+    identityCertificate: PFX,
+  }),
   configuration({ uniqueId: CI, ciId: 6, name: 'iOS – restrictions', settings: { cameraBlocked: true } }),
 ];
 const app = application({ ciId: 7, uniqueId: uid('Application', 106), name: 'Outlook' });
@@ -27,8 +56,21 @@ const app = application({ ciId: 7, uniqueId: uid('Application', 106), name: 'Out
 const model = site({
   collections: [
     collection({ id: 'P0100031', name: 'Sales Users', rules: [{ kind: 'direct', name: 'Sales', resourceId: 1000 }] }),
-    collection({ id: 'P0100040', name: 'All mobile users', rules: [{ kind: 'include', collectionId: 'P0100031' }, { kind: 'exclude', collectionId: 'P0100041' }] }),
-    collection({ id: 'P0100041', name: 'Contractors', rules: [{ kind: 'query', name: 'q', queryId: 2, wql: 'select * from SMS_R_User where SMS_R_User.UserGroupName = "CONTOSO\\\\Contractors"' }] }),
+    collection({
+      id: 'P0100040',
+      name: 'All mobile users',
+      rules: [
+        { kind: 'include', collectionId: 'P0100031' },
+        { kind: 'exclude', collectionId: 'P0100041' },
+      ],
+    }),
+    collection({
+      id: 'P0100041',
+      name: 'Contractors',
+      rules: [
+        { kind: 'query', name: 'q', queryId: 2, wql: 'select * from SMS_R_User where SMS_R_User.UserGroupName = "CONTOSO\\\\Contractors"' },
+      ],
+    }),
   ],
   userGroups: [userGroup({ resourceId: 1000, name: 'Sales', sid: SALES_SID })],
   baselines: [{ ciId: 50, uniqueId: uid('Baseline', 107), name: 'Mobile baseline', memberCiIds: [6] }],
@@ -47,8 +89,13 @@ const groups = [
 
 function input(over: Partial<PictureInput> = {}): PictureInput {
   return {
-    site: model, objects, apps: [{ application: app, package: iosStorePackage }], plan: basePlan,
-    tenant: { groups, objects: [] }, ledger: new Map(), ...over,
+    site: model,
+    objects,
+    apps: [{ application: app, package: iosStorePackage }],
+    plan: basePlan,
+    tenant: { groups, objects: [] },
+    ledger: new Map(),
+    ...over,
   };
 }
 const itemOf = (p: ReturnType<typeof buildPicture>, uniqueId: string) => p.items.find((i) => i.translation.source.uniqueId === uniqueId)!;
@@ -65,20 +112,51 @@ describe('migration picture', () => {
     const order = p.order;
     assert.ok(order.indexOf(objectKey(ROOT, 'ios')) < order.indexOf(objectKey(SCEP, 'ios')));
     assert.ok(order.indexOf(objectKey(SCEP, 'ios')) < order.indexOf(objectKey(WIFI, 'ios')));
-    assert.deepEqual(p.findings.filter((f) => f.code === 'analysis/missing-dependency'), []);
+    assert.deepEqual(
+      p.findings.filter((f) => f.code === 'analysis/missing-dependency'),
+      [],
+    );
   });
 
   it('pairs by marker first, then by ledger; reports drift', () => {
     const tenantObjects: TenantObject[] = [
-      { id: 'i-root', resource: 'deviceConfigurations', odataType: '#microsoft.graph.iosTrustedRootCertificate', displayName: 'Contoso Root CA – G2', description: withMarker('', objectKey(ROOT, 'ios')) },
+      {
+        id: 'i-root',
+        resource: 'deviceConfigurations',
+        odataType: '#microsoft.graph.iosTrustedRootCertificate',
+        displayName: 'Contoso Root CA – G2',
+        description: withMarker('', objectKey(ROOT, 'ios')),
+      },
       // renamed in the portal: drifted
-      { id: 'i-scep', resource: 'deviceConfigurations', odataType: '#microsoft.graph.iosScepCertificateProfile', displayName: 'User cert (renamed)', description: `x ${markerFor(objectKey(SCEP, 'ios'))}` },
+      {
+        id: 'i-scep',
+        resource: 'deviceConfigurations',
+        odataType: '#microsoft.graph.iosScepCertificateProfile',
+        displayName: 'User cert (renamed)',
+        description: `x ${markerFor(objectKey(SCEP, 'ios'))}`,
+      },
       // known only from the ledger, with the marker removed: drifted
-      { id: 'i-ci', resource: 'deviceConfigurations', odataType: '#microsoft.graph.iosGeneralDeviceConfiguration', displayName: 'iOS – restrictions', description: 'admin rewrote this' },
+      {
+        id: 'i-ci',
+        resource: 'deviceConfigurations',
+        odataType: '#microsoft.graph.iosGeneralDeviceConfiguration',
+        displayName: 'iOS – restrictions',
+        description: 'admin rewrote this',
+      },
       // ledger points elsewhere, but the marker is the truth
-      { id: 'i-app', resource: 'mobileApps', odataType: '#microsoft.graph.iosStoreApp', displayName: 'Outlook', description: withMarker('', objectKey(app.uniqueId, 'iosStore')) },
+      {
+        id: 'i-app',
+        resource: 'mobileApps',
+        odataType: '#microsoft.graph.iosStoreApp',
+        displayName: 'Outlook',
+        description: withMarker('', objectKey(app.uniqueId, 'iosStore')),
+      },
     ];
-    const ledger = new Map([[objectKey(CI, 'ios'), 'i-ci'], [objectKey(app.uniqueId, 'iosStore'), 'i-stale'], [objectKey(WIFI, 'ios'), 'i-gone']]);
+    const ledger = new Map([
+      [objectKey(CI, 'ios'), 'i-ci'],
+      [objectKey(app.uniqueId, 'iosStore'), 'i-stale'],
+      [objectKey(WIFI, 'ios'), 'i-gone'],
+    ]);
     const p = buildPicture(input({ tenant: { groups, objects: tenantObjects }, ledger }));
     assert.deepEqual([itemOf(p, ROOT).state, itemOf(p, ROOT).counterpart?.via], ['imported', 'marker']);
     assert.equal(itemOf(p, SCEP).state, 'drifted');
@@ -89,12 +167,21 @@ describe('migration picture', () => {
     const wifiItem = itemOf(p, WIFI);
     assert.equal(wifiItem.counterpart, undefined);
     // deleted in Intune since it was created: importable again, and the picture knows the old id
-    assert.deepEqual([wifiItem.state, wifiItem.deletedFromIntune, wifiItem.stateReasons], ['importable', 'i-gone', ['deleted from Intune since cm2intune created it (as i-gone)']]);
+    assert.deepEqual(
+      [wifiItem.state, wifiItem.deletedFromIntune, wifiItem.stateReasons],
+      ['importable', 'i-gone', ['deleted from Intune since cm2intune created it (as i-gone)']],
+    );
   });
 
   it('a wrong @odata.type behind the marker is drift', () => {
     const tenantObjects: TenantObject[] = [
-      { id: 'x', resource: 'deviceConfigurations', odataType: '#microsoft.graph.iosCustomConfiguration', displayName: 'iOS – restrictions', description: withMarker('', objectKey(CI, 'ios')) },
+      {
+        id: 'x',
+        resource: 'deviceConfigurations',
+        odataType: '#microsoft.graph.iosCustomConfiguration',
+        displayName: 'iOS – restrictions',
+        description: withMarker('', objectKey(CI, 'ios')),
+      },
     ];
     const item = itemOf(buildPicture(input({ tenant: { groups, objects: tenantObjects } })), CI);
     assert.equal(item.state, 'drifted');
@@ -117,12 +204,27 @@ describe('migration picture', () => {
   it('no finding when the excluded dependency is already in Intune', () => {
     const plan: MigrationPlan = { ...basePlan, import: { kinds: ['wifi'] } };
     const tenantObjects: TenantObject[] = [
-      { id: 'r', resource: 'deviceConfigurations', odataType: '#microsoft.graph.iosTrustedRootCertificate', displayName: 'Contoso Root CA – G2', description: withMarker('', objectKey(ROOT, 'ios')) },
-      { id: 's', resource: 'deviceConfigurations', odataType: '#microsoft.graph.iosScepCertificateProfile', displayName: 'Contoso user certificate (Wi-Fi & VPN)', description: withMarker('', objectKey(SCEP, 'ios')) },
+      {
+        id: 'r',
+        resource: 'deviceConfigurations',
+        odataType: '#microsoft.graph.iosTrustedRootCertificate',
+        displayName: 'Contoso Root CA – G2',
+        description: withMarker('', objectKey(ROOT, 'ios')),
+      },
+      {
+        id: 's',
+        resource: 'deviceConfigurations',
+        odataType: '#microsoft.graph.iosScepCertificateProfile',
+        displayName: 'Contoso user certificate (Wi-Fi & VPN)',
+        description: withMarker('', objectKey(SCEP, 'ios')),
+      },
     ];
     const p = buildPicture(input({ plan, tenant: { groups, objects: tenantObjects } }));
     assert.equal(itemOf(p, WIFI).state, 'importable');
-    assert.deepEqual(p.findings.filter((x) => x.code === 'analysis/missing-dependency'), []);
+    assert.deepEqual(
+      p.findings.filter((x) => x.code === 'analysis/missing-dependency'),
+      [],
+    );
     assert.equal(itemOf(p, CI).state, 'notImported');
   });
 
@@ -138,22 +240,36 @@ describe('migration picture', () => {
     const mapped = buildPicture(input({ plan: { ...basePlan, groups: { map: { P0100040: [{ id: 'g-sales' }] } } } }));
     assert.deepEqual(itemOf(mapped, CI).assign?.body, {
       assignments: [
-        { '@odata.type': '#microsoft.graph.deviceConfigurationAssignment', target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: 'g-sales' } },
-        { '@odata.type': '#microsoft.graph.deviceConfigurationAssignment', target: { '@odata.type': '#microsoft.graph.exclusionGroupAssignmentTarget', groupId: 'g-contractors' } },
+        {
+          '@odata.type': '#microsoft.graph.deviceConfigurationAssignment',
+          target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: 'g-sales' },
+        },
+        {
+          '@odata.type': '#microsoft.graph.deviceConfigurationAssignment',
+          target: { '@odata.type': '#microsoft.graph.exclusionGroupAssignmentTarget', groupId: 'g-contractors' },
+        },
       ],
     });
     assert.deepEqual(itemOf(mapped, app.uniqueId).assign?.body, {
-      mobileAppAssignments: [{ '@odata.type': '#microsoft.graph.mobileAppAssignment', intent: 'required', target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: 'g-sales' } }],
+      mobileAppAssignments: [
+        {
+          '@odata.type': '#microsoft.graph.mobileAppAssignment',
+          intent: 'required',
+          target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: 'g-sales' },
+        },
+      ],
     });
     const sales = mapped.groups.find((g) => g.collectionId === 'P0100031')!;
     assert.deepEqual([sales.status, sales.groups[0].via], ['mapped', 'sid']);
   });
 
   it('a deployment whose excluded collection maps to no group is not assigned at all, with a finding', () => {
-    const p = buildPicture(input({
-      tenant: { groups: groups.filter((g) => g.id !== 'g-contractors'), objects: [] },
-      plan: { ...basePlan, groups: { map: { P0100040: [{ id: 'g-sales' }] } } },
-    }));
+    const p = buildPicture(
+      input({
+        tenant: { groups: groups.filter((g) => g.id !== 'g-contractors'), objects: [] },
+        plan: { ...basePlan, groups: { map: { P0100040: [{ id: 'g-sales' }] } } },
+      }),
+    );
     const ci = itemOf(p, CI);
     assert.equal(ci.assign, undefined, 'without the exclusion the assignment would reach the contractors');
     assert.match(ci.assignmentNotes.join('\n'), /excludes collection "Contractors", which maps to no group/);
@@ -179,7 +295,19 @@ describe('migration picture', () => {
   });
 
   it('terms and conditions are listed, blocked, never selected', () => {
-    const tc = { ciId: 90, uniqueId: uid('TermsAndConditions', 108), modelName: 'ScopeId_X/TermsAndConditions_1', ciTypeId: 40, name: 'Conditions d’utilisation', description: '', version: 1, isEnabled: true, isExpired: false, dateLastModified: '2019-01-01T00:00:00Z', digest: '<TermsAndConditions/>' };
+    const tc = {
+      ciId: 90,
+      uniqueId: uid('TermsAndConditions', 108),
+      modelName: 'ScopeId_X/TermsAndConditions_1',
+      ciTypeId: 40,
+      name: 'Conditions d’utilisation',
+      description: '',
+      version: 1,
+      isEnabled: true,
+      isExpired: false,
+      dateLastModified: '2019-01-01T00:00:00Z',
+      digest: '<TermsAndConditions/>',
+    };
     const p = buildPicture(input({ site: { ...model, configurationItems: [tc] } }));
     const item = itemOf(p, tc.uniqueId);
     assert.deepEqual([item.state, item.selected], ['blocked', false]);

@@ -15,7 +15,10 @@ test('every bundle is built, from entry points that exist, whatever the working 
   process.chdir(tmpdir());
   try {
     const builds = buildOptions();
-    assert.deepEqual(builds.map((b) => b.outfile), ['dist/extension.js', ...Object.values(LAZY_CHUNKS).map((f) => `dist/${f}`), 'dist/cli.js', 'dist/webview.js']);
+    assert.deepEqual(
+      builds.map((b) => b.outfile),
+      ['dist/extension.js', ...Object.values(LAZY_CHUNKS).map((f) => `dist/${f}`), 'dist/cli.js', 'dist/webview.js'],
+    );
     for (const b of builds) {
       assert.equal(b.absWorkingDir, repo, `${b.outfile} is built relative to the repo`);
       for (const entry of b.entryPoints as string[]) assert.ok(existsSync(join(repo, entry)), `${entry} exists`);

@@ -13,10 +13,24 @@ import { GraphOutcomeUnknownError, GraphRequestError } from '../../src/core/tena
 
 function io(): CliIo & { lines: { out: string[]; err: string[] } } {
   const lines = { out: [] as string[], err: [] as string[] };
-  return { lines, out: (l) => void lines.out.push(l), err: (l) => void lines.err.push(l), confirm: async () => undefined, cwd: '/work', env: {} };
+  return {
+    lines,
+    out: (l) => void lines.out.push(l),
+    err: (l) => void lines.err.push(l),
+    confirm: async () => undefined,
+    cwd: '/work',
+    env: {},
+  };
 }
 
-const failing = (error: unknown): Command => ({ name: 'import', summary: '', help: '', run: async () => { throw error; } });
+const failing = (error: unknown): Command => ({
+  name: 'import',
+  summary: '',
+  help: '',
+  run: async () => {
+    throw error;
+  },
+});
 
 describe('cm2intune main', () => {
   it('prints the version of the package it ships in', async () => {
@@ -26,13 +40,29 @@ describe('cm2intune main', () => {
     assert.deepEqual(out.lines.out, [pkg.version]);
   });
 
-  it("every error a person can fix is one line with its own exit code, never a stack", async () => {
+  it('every error a person can fix is one line with its own exit code, never a stack', async () => {
     const cases: [unknown, number, string][] = [
       [new UserError('--plan is required.'), 2, 'cm2intune import: --plan is required.'],
-      [new PlanError("Another cm2intune run (process 42) is writing with Zoë's plan.migration.json right now: wait for it to finish."), 2, "cm2intune import: Another cm2intune run (process 42) is writing with Zoë's plan.migration.json right now: wait for it to finish."],
-      [new SiteSqlError("Login failed for CONTOSO\\svc-cm-read on cm01.contoso.com: check the password.", 'ELOGIN'), 1, 'cm2intune import: Login failed for CONTOSO\\svc-cm-read on cm01.contoso.com: check the password.'],
-      [new GraphRequestError('POST', '/groups', 403, 'Authorization_RequestDenied', 'Insufficient privileges'), 1, 'cm2intune import: POST /groups failed: HTTP 403 Authorization_RequestDenied: Insufficient privileges'],
-      [new GraphOutcomeUnknownError('POST', '/deviceManagement/deviceConfigurations', 'connection reset'), 1, 'cm2intune import: POST /deviceManagement/deviceConfigurations: outcome unknown (connection reset); it may or may not have been applied. Look for the object by its marker before trying again.'],
+      [
+        new PlanError("Another cm2intune run (process 42) is writing with Zoë's plan.migration.json right now: wait for it to finish."),
+        2,
+        "cm2intune import: Another cm2intune run (process 42) is writing with Zoë's plan.migration.json right now: wait for it to finish.",
+      ],
+      [
+        new SiteSqlError('Login failed for CONTOSO\\svc-cm-read on cm01.contoso.com: check the password.', 'ELOGIN'),
+        1,
+        'cm2intune import: Login failed for CONTOSO\\svc-cm-read on cm01.contoso.com: check the password.',
+      ],
+      [
+        new GraphRequestError('POST', '/groups', 403, 'Authorization_RequestDenied', 'Insufficient privileges'),
+        1,
+        'cm2intune import: POST /groups failed: HTTP 403 Authorization_RequestDenied: Insufficient privileges',
+      ],
+      [
+        new GraphOutcomeUnknownError('POST', '/deviceManagement/deviceConfigurations', 'connection reset'),
+        1,
+        'cm2intune import: POST /deviceManagement/deviceConfigurations: outcome unknown (connection reset); it may or may not have been applied. Look for the object by its marker before trying again.',
+      ],
       [new Error('something unexpected'), 1, 'cm2intune import: something unexpected'],
     ];
     for (const [error, code, line] of cases) {
@@ -57,7 +87,10 @@ describe('where relative paths start', () => {
     // the installed binary, run from a shell that once ran npm (INIT_CWD left over)
     assert.equal(workingFolder({ INIT_CWD: '/somewhere/else' }, typedIn), typedIn);
     // another package's script that calls cm2intune: its folder, as any program would
-    assert.equal(workingFolder({ INIT_CWD: '/home/zoë', npm_lifecycle_event: 'migrate', npm_package_name: 'contoso-migration' }, typedIn), typedIn);
+    assert.equal(
+      workingFolder({ INIT_CWD: '/home/zoë', npm_lifecycle_event: 'migrate', npm_package_name: 'contoso-migration' }, typedIn),
+      typedIn,
+    );
     assert.equal(workingFolder({}, typedIn), typedIn);
   });
 });

@@ -22,7 +22,12 @@ test('no file in src/core imports vscode', () => {
 });
 
 test('the scan recognises every import form', () => {
-  for (const line of ["import * as vscode from 'vscode';", 'const v = require("vscode");', "await import('vscode')", "import type { Uri } from 'vscode';"]) {
+  for (const line of [
+    "import * as vscode from 'vscode';",
+    'const v = require("vscode");',
+    "await import('vscode')",
+    "import type { Uri } from 'vscode';",
+  ]) {
     assert.match(line, IMPORTS_VSCODE, line);
   }
   assert.doesNotMatch("import { x } from './vscode-like';", IMPORTS_VSCODE);

@@ -18,7 +18,8 @@ test('every state the dashboard counts has a label and a rule for its class, in 
   const counted = Object.keys(summarizePicture('x', empty).totals).filter((k) => k !== 'all' && k !== 'selected');
   assert.deepEqual(STATES.map((s) => s.state).sort(), counted.sort());
   const css = rules(STATE_CSS);
-  for (const { state } of STATES) assert.match(css.get(`.state-${state}`) ?? '', /^border-left-color: var\(--vscode-[\w-]+\);$/, `.state-${state}`);
+  for (const { state } of STATES)
+    assert.match(css.get(`.state-${state}`) ?? '', /^border-left-color: var\(--vscode-[\w-]+\);$/, `.state-${state}`);
   assert.match(css.get('.state') ?? '', /border-left: 3px solid/);
 });
 

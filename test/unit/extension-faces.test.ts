@@ -55,7 +55,12 @@ describe('the dashboard feed', () => {
 });
 
 describe('plan findings in the Problems panel', () => {
-  const finding = (message: string): Finding => ({ severity: 'error', code: 'plan/user-in-two-waves', message, pointer: '/waves/1/users/0' });
+  const finding = (message: string): Finding => ({
+    severity: 'error',
+    code: 'plan/user-in-two-waves',
+    message,
+    pointer: '/waves/1/users/0',
+  });
   function host(disk: Map<string, string>) {
     const shown = new Map<string, string[]>();
     return {
@@ -67,7 +72,11 @@ describe('plan findings in the Problems panel', () => {
           if (text === undefined) throw Object.assign(new Error('ENOENT'), { code: 'FileNotFound' });
           return text;
         },
-        set: (uri: string, findings: Finding[]) => void shown.set(uri, findings.map((f) => f.message)),
+        set: (uri: string, findings: Finding[]) =>
+          void shown.set(
+            uri,
+            findings.map((f) => f.message),
+          ),
         delete: (uri: string) => void shown.delete(uri),
         key: (uri: string) => uri,
       },
@@ -82,7 +91,11 @@ describe('plan findings in the Problems panel', () => {
     plans.opened(uri, 'user twice in the editor, edited');
     assert.equal(shown.get(uri)?.length, 1);
     await plans.closed(uri);
-    assert.deepEqual(shown.get(uri), [`"zoë.o'brien@contoso.com" is in two waves (${'user twice on disk'.length})`], 'still listed, as the file has it');
+    assert.deepEqual(
+      shown.get(uri),
+      [`"zoë.o'brien@contoso.com" is in two waves (${'user twice on disk'.length})`],
+      'still listed, as the file has it',
+    );
   });
 
   it('a closed plan whose file is gone shows nothing; a closed fixed plan shows nothing', async () => {
@@ -108,7 +121,7 @@ describe('plan findings in the Problems panel', () => {
     plans.changed(uri, () => 'user twice again', 5);
     await plans.closed(uri);
     await new Promise((r) => setTimeout(r, 30));
-    assert.deepEqual(shown.get(uri), [], 'the pending check of the closed editor did not overwrite the file\'s findings');
+    assert.deepEqual(shown.get(uri), [], "the pending check of the closed editor did not overwrite the file's findings");
     plans.dispose();
   });
 });
@@ -118,9 +131,14 @@ describe('the site database password variable', () => {
     const { readdirSync, readFileSync, statSync } = await import('node:fs');
     const { join, relative } = await import('node:path');
     const src = join(__dirname, '../../src');
-    const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) =>
+        statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : [],
+      );
     const READ = /env(\.CM2INTUNE_SQL_PASSWORD|\[\s*['"`]CM2INTUNE_SQL_PASSWORD)/;
-    const offenders = files(src).filter((f) => READ.test(readFileSync(f, 'utf8'))).map((f) => relative(src, f));
+    const offenders = files(src)
+      .filter((f) => READ.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(src, f));
     assert.deepEqual(offenders, []);
     assert.match(readFileSync(join(src, 'extension/session.ts'), 'utf8'), /process\.env\[PASSWORD_ENV\]/);
   });

@@ -17,7 +17,9 @@ let inputs: string[];
 
 before(async () => {
   out = mkdtempSync(join(tmpdir(), 'cm2intune-lazy-'));
-  const builds = buildOptions({ outdir: out, metafile: true }).filter((b) => String(b.outfile).startsWith(out) && !/cli\.js$|webview\.js$/.test(String(b.outfile)));
+  const builds = buildOptions({ outdir: out, metafile: true }).filter(
+    (b) => String(b.outfile).startsWith(out) && !/cli\.js$|webview\.js$/.test(String(b.outfile)),
+  );
   const [main, ...chunks] = await Promise.all(builds.map((options) => esbuild.build({ ...options, sourcemap: false })));
   assert.equal(chunks.length, Object.keys(LAZY_CHUNKS).length);
   inputs = Object.keys(Object.values(main.metafile!.outputs)[0].inputs);
@@ -25,11 +27,28 @@ before(async () => {
 after(() => rmSync(out, { recursive: true, force: true }));
 
 test('the activation bundle holds none of the parts loaded on first use', () => {
-  assert.ok(inputs.some((i) => i.startsWith('src/extension/extension.ts')), 'the metafile must list the sources');
-  const heavy = [/node_modules\/mssql\//, /node_modules\/tedious\//, /node_modules\/@azure\/msal-node\//, /node_modules\/@microsoft\/microsoft-graph-client\//, /^src\/sandbox\//, /^src\/core\/session\.ts$/, /^src\/core\/phases\/(?!render\.ts$|picture-store\.ts$)/, /^src\/core\/site\/sql\/connection\.ts$/, /^src\/core\/tenant\/graph-client\.ts$/];
-  assert.deepEqual(inputs.filter((i) => heavy.some((h) => h.test(i))), []);
+  assert.ok(
+    inputs.some((i) => i.startsWith('src/extension/extension.ts')),
+    'the metafile must list the sources',
+  );
+  const heavy = [
+    /node_modules\/mssql\//,
+    /node_modules\/tedious\//,
+    /node_modules\/@azure\/msal-node\//,
+    /node_modules\/@microsoft\/microsoft-graph-client\//,
+    /^src\/sandbox\//,
+    /^src\/core\/session\.ts$/,
+    /^src\/core\/phases\/(?!render\.ts$|picture-store\.ts$)/,
+    /^src\/core\/site\/sql\/connection\.ts$/,
+    /^src\/core\/tenant\/graph-client\.ts$/,
+  ];
+  assert.deepEqual(
+    inputs.filter((i) => heavy.some((h) => h.test(i))),
+    [],
+  );
   const text = readFileSync(join(out, 'extension.js'), 'utf8');
-  for (const chunk of Object.values(LAZY_CHUNKS)) assert.match(text, new RegExp(`require\\("\\./${chunk.replace('.', '\\.')}"\\)`), `${chunk} is required on first use`);
+  for (const chunk of Object.values(LAZY_CHUNKS))
+    assert.match(text, new RegExp(`require\\("\\./${chunk.replace('.', '\\.')}"\\)`), `${chunk} is required on first use`);
 });
 
 test('activating the built extension loads only dist/extension.js', () => {
@@ -42,7 +61,8 @@ test('activating the built extension loads only dist/extension.js', () => {
 
 test('the lazy parts give what the extension takes from them', () => {
   const core = require(join(out, 'extension-core.js')) as Record<string, unknown>;
-  for (const name of ['openSession', 'readImportPicture', 'proposeImport', 'executeImport']) assert.equal(typeof core[name], 'function', `extension-core.js exports ${name}`);
+  for (const name of ['openSession', 'readImportPicture', 'proposeImport', 'executeImport'])
+    assert.equal(typeof core[name], 'function', `extension-core.js exports ${name}`);
   const sandbox = require(join(out, 'sandbox.js')) as Record<string, unknown>;
   assert.equal(typeof sandbox.startSandboxForPlan, 'function');
 });
@@ -54,7 +74,12 @@ test('a static import of a lazy part fails the build, naming the file and the fi
     entryPoints: undefined,
     outfile: join(out, 'static.js'),
     logLevel: 'silent',
-    stdin: { contents: "import { openSession } from './core';\nexport const open = openSession;", resolveDir: join(repo, 'src/extension'), sourcefile: 'src/extension/static.ts', loader: 'ts' },
+    stdin: {
+      contents: "import { openSession } from './core';\nexport const open = openSession;",
+      resolveDir: join(repo, 'src/extension'),
+      sourcefile: 'src/extension/static.ts',
+      loader: 'ts',
+    },
   });
   await assert.rejects(built, (error: Error) => /imports \.\/core statically: use `await import\('\.\/core'\)`/.test(error.message));
 });

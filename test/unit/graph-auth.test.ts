@@ -14,9 +14,15 @@ const TENANT = '0f0e0d0c-0b0a-4909-8807-060504030201';
 test('token cache lives in the user config dir, never in the plan folder', () => {
   assert.equal(defaultCachePath({ XDG_CONFIG_HOME: '/home/zoë/.cfg' }, 'linux', '/home/zoë'), '/home/zoë/.cfg/cm2intune/msal-cache.json');
   assert.equal(defaultCachePath({}, 'linux', '/home/ann'), '/home/ann/.config/cm2intune/msal-cache.json');
-  assert.match(defaultCachePath({ APPDATA: 'C:\\Users\\Ann\\AppData\\Roaming' }, 'win32', 'C:\\Users\\Ann'), /Roaming.cm2intune.msal-cache\.json$/);
+  assert.match(
+    defaultCachePath({ APPDATA: 'C:\\Users\\Ann\\AppData\\Roaming' }, 'win32', 'C:\\Users\\Ann'),
+    /Roaming.cm2intune.msal-cache\.json$/,
+  );
   assert.equal(defaultCachePath({ CM2INTUNE_TOKEN_CACHE: '/secure/cache.json' }, 'linux', '/h'), '/secure/cache.json');
-  assert.throws(() => assertOutsidePlanFolder('/work/plans/contoso/.cache/msal.json', '/work/plans/contoso'), /inside the plan folder.*CM2INTUNE_TOKEN_CACHE/);
+  assert.throws(
+    () => assertOutsidePlanFolder('/work/plans/contoso/.cache/msal.json', '/work/plans/contoso'),
+    /inside the plan folder.*CM2INTUNE_TOKEN_CACHE/,
+  );
   assert.doesNotThrow(() => assertOutsidePlanFolder('/home/ann/.config/cm2intune/msal-cache.json', '/work/plans/contoso'));
   assert.doesNotThrow(() => assertOutsidePlanFolder('/work/plans/contoso-other/x.json', '/work/plans/contoso'));
 });
@@ -27,7 +33,11 @@ test('the cache plugin writes only on change, with mode 0600, and reads it back'
     const path = join(dir, 'sub dir', 'msal-cache.json');
     const plugin = fileCachePlugin(path);
     let stored = '';
-    const context = (changed: boolean) => ({ cacheHasChanged: changed, tokenCache: { serialize: () => '{"Account":{"k":"Zoë"}}', deserialize: (s: string) => void (stored = s) } }) as never;
+    const context = (changed: boolean) =>
+      ({
+        cacheHasChanged: changed,
+        tokenCache: { serialize: () => '{"Account":{"k":"Zoë"}}', deserialize: (s: string) => void (stored = s) },
+      }) as never;
     await plugin.beforeCacheAccess(context(false));
     assert.equal(stored, '', 'no file yet: nothing to load');
     await plugin.afterCacheAccess(context(false));
@@ -46,7 +56,10 @@ test('certificate PEM: private key extracted, SHA-256 thumbprint computed from t
   const fromCert = certificateFromPem(`${pems.cert}\n${pems.private}`);
   assert.equal(fromCert.thumbprintSha256, new X509Certificate(pems.cert).fingerprint256.replace(/:/g, ''));
   assert.match(fromCert.privateKey, /^-----BEGIN (RSA )?PRIVATE KEY-----/);
-  assert.deepEqual(Object.keys(certificateFromPem(pems.private, 'ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01')), ['privateKey', 'thumbprint']);
+  assert.deepEqual(Object.keys(certificateFromPem(pems.private, 'ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01')), [
+    'privateKey',
+    'thumbprint',
+  ]);
   assert.throws(() => certificateFromPem(pems.private), /CM2INTUNE_CLIENT_CERT_THUMBPRINT/);
   assert.throws(() => certificateFromPem(pems.cert), /no PEM private key/);
 });
@@ -58,10 +71,16 @@ test('environment picks the flow: certificate, then secret, then device code', a
     const certPath = join(dir, 'app cert.pem');
     writeFileSync(certPath, `${pems.cert}${pems.private}`);
     const settings = { tenantId: TENANT, clientId: 'c1', cachePath: join(dir, 'cache.json'), onDeviceCode: () => {} };
-    assert.match(tokenSourceFromEnv(settings, { CM2INTUNE_CLIENT_CERT_PATH: certPath, CM2INTUNE_CLIENT_SECRET: 'ignored-secret' }).describe(), /client certificate/);
+    assert.match(
+      tokenSourceFromEnv(settings, { CM2INTUNE_CLIENT_CERT_PATH: certPath, CM2INTUNE_CLIENT_SECRET: 'ignored-secret' }).describe(),
+      /client certificate/,
+    );
     assert.match(tokenSourceFromEnv(settings, { CM2INTUNE_CLIENT_SECRET: 'Zx8Q~abcdefghijkl' }).describe(), /client secret/);
     assert.match(tokenSourceFromEnv(settings, {}).describe(), /^device code sign-in to tenant/);
-    assert.throws(() => tokenSourceFromEnv(settings, { CM2INTUNE_CLIENT_CERT_PATH: join(dir, 'missing.pem') }), /Cannot read CM2INTUNE_CLIENT_CERT_PATH .*missing\.pem: ENOENT/);
+    assert.throws(
+      () => tokenSourceFromEnv(settings, { CM2INTUNE_CLIENT_CERT_PATH: join(dir, 'missing.pem') }),
+      /Cannot read CM2INTUNE_CLIENT_CERT_PATH .*missing\.pem: ENOENT/,
+    );
     assert.equal(readFileSync(certPath, 'utf8').length > 0, true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -85,7 +104,10 @@ test('an MSAL failure that echoes the request body (with the secret) reaches the
         sendPostRequestAsync: async (url: string, options?: { body?: string }) => ({
           headers: {},
           status: 401,
-          body: { error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret provided to ${url}. Request was ${options?.body}` } as never,
+          body: {
+            error: 'invalid_client',
+            error_description: `AADSTS7000215: Invalid client secret provided to ${url}. Request was ${options?.body}`,
+          } as never,
         }),
       },
     });

@@ -153,7 +153,10 @@ test('cancellation while waiting: the aborted waiter leaves the queue, the other
   const held = await window.take(1);
   const controller = new AbortController();
   const a = window.take(1).then((p) => (order.push('a'), p.done()));
-  const b = window.take(1, controller.signal).then(() => order.push('b'), (e: Error) => order.push(`b:${e.name}`));
+  const b = window.take(1, controller.signal).then(
+    () => order.push('b'),
+    (e: Error) => order.push(`b:${e.name}`),
+  );
   const c = window.take(1).then((p) => (order.push('c'), p.done()));
   controller.abort();
   await clock.advance(100);

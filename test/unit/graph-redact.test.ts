@@ -13,14 +13,21 @@ test('tokens, Authorization headers, secrets, assertions, PEM keys and SAS signa
     [`client_assertion_type=jwt-bearer&client_assertion=${JWT}`, 'client_assertion=[redacted]'],
     [`{"access_token":"${JWT}","refresh_token":"0.AVYA-refresh-token"}`, '"refresh_token":"[redacted]"'],
     [`upload to https://acct.blob.core.windows.net/c/f?sv=2019&sr=b&sig=AbC%2Fdef%3D&se=2030`, 'sig=[redacted]&se=2030'],
-    ['-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAq\n-----END RSA PRIVATE KEY-----', '-----BEGIN PRIVATE KEY-----[redacted]-----END PRIVATE KEY-----'],
+    [
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAq\n-----END RSA PRIVATE KEY-----',
+      '-----BEGIN PRIVATE KEY-----[redacted]-----END PRIVATE KEY-----',
+    ],
   ];
   for (const [input, expected] of cases) {
     const out = redact(input);
     assert.ok(out.includes(expected), `${out} should contain ${expected}`);
     assert.ok(!out.includes(JWT) && !/Zx8Q~|opaque\.token|AbC%2F|MIIEow|0\.AVYA/.test(out), out);
   }
-  assert.equal(redact("Group 'Sales – Zürich' not found (request-id 1f2e)"), "Group 'Sales – Zürich' not found (request-id 1f2e)", 'ordinary text untouched');
+  assert.equal(
+    redact("Group 'Sales – Zürich' not found (request-id 1f2e)"),
+    "Group 'Sales – Zürich' not found (request-id 1f2e)",
+    'ordinary text untouched',
+  );
 });
 
 test('registered secret values are masked wherever they appear', () => {
@@ -31,7 +38,10 @@ test('registered secret values are masked wherever they appear', () => {
 test('describeError follows causes, drops headers/options objects and redacts', () => {
   // What msal/graph-client errors look like: a message that may echo the request, extra fields with headers.
   const inner = Object.assign(new Error(`socket hang up; request had Authorization: Bearer ${JWT}`), { code: 'ECONNRESET' });
-  const outer = Object.assign(new TypeError('fetch failed', { cause: inner }), { headers: { Authorization: `Bearer ${JWT}` }, options: { body: 'client_secret=abc12345678' } });
+  const outer = Object.assign(new TypeError('fetch failed', { cause: inner }), {
+    headers: { Authorization: `Bearer ${JWT}` },
+    options: { body: 'client_secret=abc12345678' },
+  });
   const text = describeError(outer);
   assert.match(text, /TypeError: fetch failed <- ECONNRESET: socket hang up/);
   assert.ok(!text.includes(JWT) && !text.includes('abc12345678'), text);

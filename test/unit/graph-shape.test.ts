@@ -8,13 +8,19 @@ const answer = (body: unknown, contentType = 'application/json') => ({ status: 2
 
 test('a list is an object with a "value" array and, at most, a string next-page link', () => {
   assert.equal(listProblem(answer({ value: [] })), undefined);
-  assert.equal(listProblem(answer({ value: [{ id: 'x' }], '@odata.nextLink': 'https://graph.microsoft.com/beta/x?$skiptoken=1' })), undefined);
+  assert.equal(
+    listProblem(answer({ value: [{ id: 'x' }], '@odata.nextLink': 'https://graph.microsoft.com/beta/x?$skiptoken=1' })),
+    undefined,
+  );
   assert.equal(listProblem(answer({ value: [], '@odata.nextLink': null })), undefined, 'null is no link');
   assert.match(listProblem(answer({}))!, /"value" is missing \(an empty JSON object \{\}\)/);
   assert.match(listProblem(answer({ value: null }))!, /"value" is null/);
   assert.match(listProblem(answer({ value: { id: 'x' } }))!, /"value" is an object/);
   assert.match(listProblem(answer({ value: [], '@odata.nextLink': 3 }))!, /"@odata.nextLink" is a number, not a link/);
-  assert.match(listProblem(answer('<html><body>Bad gateway</body></html>', 'text/html; charset=utf-8'))!, /an HTML\/XML page \(text\/html, 37 characters, starting "<html><body>Bad gateway<…"\)/);
+  assert.match(
+    listProblem(answer('<html><body>Bad gateway</body></html>', 'text/html; charset=utf-8'))!,
+    /an HTML\/XML page \(text\/html, 37 characters, starting "<html><body>Bad gateway<…"\)/,
+  );
   assert.match(listProblem(answer('{"value":[{"id":"a"'))!, /JSON that does not parse \(cut off\?\)/);
   assert.match(listProblem(answer(undefined, ''))!, /an empty body \(no content type\)/);
 });
@@ -32,12 +38,31 @@ test('a created object has a non-empty string id; a $batch answer has responses 
 
 test('records: each item an object with the fields read from it', () => {
   const fields = { id: 'string', displayName: 'string', mailNickname: 'string?' } as const;
-  assert.equal(fieldsProblem([{ id: 'g1', displayName: "O'Brien's Team", mailNickname: null }, { id: 'g2', displayName: 'Équipe Zürich' }], fields, 'group'), undefined);
-  assert.equal(fieldsProblem([{ id: 'g1', displayName: 'Sales', mailNickname: 5 }], fields, 'group'), 'group 1 has "mailNickname" as a number, not a string');
-  assert.equal(fieldsProblem([{ id: 'g1', displayName: 'Sales' }, { displayName: 'Ops' }], fields, 'group'), 'group 2 has no "id", not a string');
+  assert.equal(
+    fieldsProblem(
+      [
+        { id: 'g1', displayName: "O'Brien's Team", mailNickname: null },
+        { id: 'g2', displayName: 'Équipe Zürich' },
+      ],
+      fields,
+      'group',
+    ),
+    undefined,
+  );
+  assert.equal(
+    fieldsProblem([{ id: 'g1', displayName: 'Sales', mailNickname: 5 }], fields, 'group'),
+    'group 1 has "mailNickname" as a number, not a string',
+  );
+  assert.equal(
+    fieldsProblem([{ id: 'g1', displayName: 'Sales' }, { displayName: 'Ops' }], fields, 'group'),
+    'group 2 has no "id", not a string',
+  );
   assert.equal(fieldsProblem([{ id: '', displayName: 'Sales' }], fields, 'group'), 'group 1 has "id" as an empty string, not a string');
   assert.equal(fieldsProblem([null], fields, 'group'), 'group 1 is null, not an object');
-  assert.equal(fieldsProblem([{ id: 'o', assignments: {} }], { assignments: 'array?' }, 'object'), 'object 1 has "assignments" as an object, not an array');
+  assert.equal(
+    fieldsProblem([{ id: 'o', assignments: {} }], { assignments: 'array?' }, 'object'),
+    'object 1 has "assignments" as an object, not an array',
+  );
 });
 
 test('a body hint is short and redacted: never a token, never more than the start of the body', () => {

@@ -6,11 +6,22 @@ import { nothingToImportReasons, type ProposalNote } from '../../src/core/phases
 
 const nothingToImportMessage = (notes: ProposalNote[]) => `Nothing to import: ${nothingToImportReasons(notes).join('; ')}.`;
 
-const note = (name: string, standing: ProposalNote['standing'], reasons: string[] = []): ProposalNote => ({ key: name, name, standing, reasons });
+const note = (name: string, standing: ProposalNote['standing'], reasons: string[] = []): ProposalNote => ({
+  key: name,
+  name,
+  standing,
+  reasons,
+});
 
-test('nothing to import: in Intune, can\'t be imported (with the first reason), and nothing selected', () => {
-  assert.equal(nothingToImportMessage([]), 'Nothing to import: the plan selects no object of the site (import.kinds, include and exclude).');
-  assert.equal(nothingToImportMessage([note('Contoso Mail (iOS)', 'inIntune')]), 'Nothing to import: 1 selected object is in Intune with its assignments.');
+test("nothing to import: in Intune, can't be imported (with the first reason), and nothing selected", () => {
+  assert.equal(
+    nothingToImportMessage([]),
+    'Nothing to import: the plan selects no object of the site (import.kinds, include and exclude).',
+  );
+  assert.equal(
+    nothingToImportMessage([note('Contoso Mail (iOS)', 'inIntune')]),
+    'Nothing to import: 1 selected object is in Intune with its assignments.',
+  );
   assert.equal(
     nothingToImportMessage([
       note('iOS Compliance – Corporate (iOS)', 'inIntune'),

@@ -55,10 +55,21 @@ test('failures are kept per step until the step succeeds', () => {
   const journal = Journal.open(tmp());
   journal.append(
     { t: 'intent', run: 'r1', step: 's1', key: 'k1', action: 'create', at },
-    { t: 'failed', run: 'r1', step: 's1', key: 'k1', status: 400, message: 'Compliance policy must have one and only one block scheduled action', at },
+    {
+      t: 'failed',
+      run: 'r1',
+      step: 's1',
+      key: 'k1',
+      status: 400,
+      message: 'Compliance policy must have one and only one block scheduled action',
+      at,
+    },
   );
   assert.equal(journal.state().failed.get('s1')?.status, 400);
-  journal.append({ t: 'intent', run: 'r2', step: 's1', key: 'k1', action: 'create', at }, { t: 'done', run: 'r2', step: 's1', key: 'k1', intuneId: 'x', at });
+  journal.append(
+    { t: 'intent', run: 'r2', step: 's1', key: 'k1', action: 'create', at },
+    { t: 'done', run: 'r2', step: 's1', key: 'k1', intuneId: 'x', at },
+  );
   assert.equal(journal.state().failed.size, 0);
 });
 

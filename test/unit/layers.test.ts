@@ -55,7 +55,8 @@ const rankOf = (module: string) => LAYERS.findIndex((l) => l.modules.includes(mo
 function resolveImport(from: string, spec: string, exists: (path: string) => boolean): string | undefined {
   if (!spec.startsWith('.')) return undefined;
   const base = join(dirname(from), spec).split(sep).join('/');
-  for (const candidate of [base, `${base}.ts`, `${base}/index.ts`, `${base}.js`, `${base}/index.js`]) if (exists(candidate)) return candidate;
+  for (const candidate of [base, `${base}.ts`, `${base}/index.ts`, `${base}.js`, `${base}/index.js`])
+    if (exists(candidate)) return candidate;
   return base; // unresolved: still judged by where it points
 }
 
@@ -66,7 +67,10 @@ export interface LayerProblem {
 }
 
 /** Every layering problem of the given sources (paths relative to the repo, under src/). */
-export function layerProblems(sources: Sources, exists: (path: string) => boolean = (p) => sources.has(p)): { problems: LayerProblem[]; cycles: string[][] } {
+export function layerProblems(
+  sources: Sources,
+  exists: (path: string) => boolean = (p) => sources.has(p),
+): { problems: LayerProblem[]; cycles: string[][] } {
   const problems: LayerProblem[] = [];
   const graph = new Map<string, string[]>();
   const usedExceptions = new Set<string>();
@@ -88,7 +92,12 @@ export function layerProblems(sources: Sources, exists: (path: string) => boolea
       const to = moduleOf(target);
       if (to === from) continue;
       if (to === SANDBOX) {
-        if (!FACES.includes(from)) problems.push({ file, import: spec, why: `src/${SANDBOX} (the sandbox world) is loaded only by the faces; pass what the core needs in (as openSession's startSandbox)` });
+        if (!FACES.includes(from))
+          problems.push({
+            file,
+            import: spec,
+            why: `src/${SANDBOX} (the sandbox world) is loaded only by the faces; pass what the core needs in (as openSession's startSandbox)`,
+          });
         continue;
       }
       if (from === SANDBOX) {
@@ -97,14 +106,27 @@ export function layerProblems(sources: Sources, exists: (path: string) => boolea
       }
       const fromRank = rankOf(from);
       const toRank = rankOf(to);
-      if (fromRank < 0) problems.push({ file, import: spec, why: `${from} is in no layer: add it to the layer table (docs/architecture.md and this test)` });
-      else if (toRank < 0) problems.push({ file, import: spec, why: `${to} is in no layer: add it to the layer table (docs/architecture.md and this test)` });
-      else if (toRank > fromRank) problems.push({ file, import: spec, why: `${from} (${LAYERS[fromRank].name}) imports upward from ${to} (${LAYERS[toRank].name})` });
-      else if (toRank === fromRank) problems.push({ file, import: spec, why: `${from} and ${to} are side by side in the ${LAYERS[fromRank].name} layer and stay independent` });
+      if (fromRank < 0)
+        problems.push({
+          file,
+          import: spec,
+          why: `${from} is in no layer: add it to the layer table (docs/architecture.md and this test)`,
+        });
+      else if (toRank < 0)
+        problems.push({ file, import: spec, why: `${to} is in no layer: add it to the layer table (docs/architecture.md and this test)` });
+      else if (toRank > fromRank)
+        problems.push({ file, import: spec, why: `${from} (${LAYERS[fromRank].name}) imports upward from ${to} (${LAYERS[toRank].name})` });
+      else if (toRank === fromRank)
+        problems.push({
+          file,
+          import: spec,
+          why: `${from} and ${to} are side by side in the ${LAYERS[fromRank].name} layer and stay independent`,
+        });
     }
   }
   for (const key of Object.keys(TEST_IMPORTERS)) {
-    if (sources.has(`src/${key}`) && !usedExceptions.has(key)) problems.push({ file: `src/${key}`, import: '(none)', why: 'no longer imports test/: remove its exception from TEST_IMPORTERS' });
+    if (sources.has(`src/${key}`) && !usedExceptions.has(key))
+      problems.push({ file: `src/${key}`, import: '(none)', why: 'no longer imports test/: remove its exception from TEST_IMPORTERS' });
   }
   return { problems, cycles: cyclesOf(graph) };
 }
@@ -132,17 +154,25 @@ test('src/: every import points down the layers, outside the sandbox island, nev
   const sources = sourcesUnder(join(repo, 'src'));
   assert.ok(sources.size > 50, 'the scan must see src/');
   const { problems } = layerProblems(sources, (p) => existsSync(join(repo, p)));
-  assert.deepEqual(problems.map((p) => `${p.file}: import '${p.import}': ${p.why}`), []);
+  assert.deepEqual(
+    problems.map((p) => `${p.file}: import '${p.import}': ${p.why}`),
+    [],
+  );
 });
 
 test('src/: no import cycle', () => {
   const sources = sourcesUnder(join(repo, 'src'));
   const { cycles } = layerProblems(sources, (p) => existsSync(join(repo, p)));
-  assert.deepEqual(cycles.map((c) => c.join(' -> ')), []);
+  assert.deepEqual(
+    cycles.map((c) => c.join(' -> ')),
+    [],
+  );
 });
 
 test('every module under src/core is placed in a layer or is the sandbox', () => {
-  const modules = readdirSync(join(repo, 'src/core')).filter((n) => !n.endsWith('.json')).map((n) => `core/${n}`);
+  const modules = readdirSync(join(repo, 'src/core'))
+    .filter((n) => !n.endsWith('.json'))
+    .map((n) => `core/${n}`);
   const unplaced = modules.filter((m) => m !== SANDBOX && rankOf(m) < 0);
   assert.deepEqual(unplaced, []);
 });

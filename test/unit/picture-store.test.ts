@@ -21,8 +21,11 @@ async function world() {
 }
 
 const KEY = 'file:///plans/contoso%20sandbox.migration.json';
-const itemNamed = (p: { items: { translation: { source: { name: string; platform: string; uniqueId: string } }; selected: boolean; state: string }[] }, name: string, platform: string) =>
-  p.items.find((i) => i.translation.source.name === name && i.translation.source.platform === platform)!;
+const itemNamed = (
+  p: { items: { translation: { source: { name: string; platform: string; uniqueId: string } }; selected: boolean; state: string }[] },
+  name: string,
+  platform: string,
+) => p.items.find((i) => i.translation.source.name === name && i.translation.source.platform === platform)!;
 
 describe('PictureStore', () => {
   it('reads site and tenant once; asking again reads nothing', async () => {
@@ -33,7 +36,10 @@ describe('PictureStore', () => {
     assert.equal(first.tenantLabel, 'sandbox');
     const again = await store.picture(KEY, CONTOSO_PLAN);
     assert.deepEqual([reads.site, reads.lists, reads.batches, sessions()], [1, 3, 1, 1]);
-    assert.deepEqual(again.picture.items.map((i) => [i.key, i.state]), first.picture.items.map((i) => [i.key, i.state]));
+    assert.deepEqual(
+      again.picture.items.map((i) => [i.key, i.state]),
+      first.picture.items.map((i) => [i.key, i.state]),
+    );
   });
 
   it('a plan edit of the selection is analysed again without reading site or tenant', async () => {
@@ -62,20 +68,26 @@ describe('PictureStore', () => {
     assert.equal(reads.lists, 3);
     const vip = after.picture.groups.find((g) => g.collectionId === 'P010001D')!;
     assert.equal(vip.status, 'mapped');
-    assert.deepEqual(vip.groups.map((g) => g.displayName), ['Zoë’s VIPs']);
+    assert.deepEqual(
+      vip.groups.map((g) => g.displayName),
+      ['Zoë’s VIPs'],
+    );
     await store.picture(KEY, edited);
     await store.picture(KEY, CONTOSO_PLAN);
     await store.picture(KEY, edited);
     assert.equal(reads.batches, 2, 'a group looked up once is known for every later edit');
   });
 
-  it("a group map edit by a name the first read already looked up asks nothing", async () => {
+  it('a group map edit by a name the first read already looked up asks nothing', async () => {
     const { store, reads } = await world();
     await store.picture(KEY, CONTOSO_PLAN);
     // "O'Neill Project" is a collection name: looked up with the first read.
     const after = await store.picture(KEY, { ...CONTOSO_PLAN, groups: { ...CONTOSO_PLAN.groups, map: { P010001D: ["O'Neill Project"] } } });
     assert.equal(reads.batches, 1);
-    assert.deepEqual(after.picture.groups.find((g) => g.collectionId === 'P010001D')!.groups.map((g) => g.displayName), ["O'Neill Project"]);
+    assert.deepEqual(
+      after.picture.groups.find((g) => g.collectionId === 'P010001D')!.groups.map((g) => g.displayName),
+      ["O'Neill Project"],
+    );
   });
 
   it('refresh() and another site or tenant read again; listeners hear refresh', async () => {
@@ -89,7 +101,11 @@ describe('PictureStore', () => {
     assert.equal(reads.site, 2);
     await store.picture(KEY, { ...CONTOSO_PLAN, site: { source: 'snapshot', path: 'other.snapshot.json' } });
     assert.equal(reads.site, 3, 'another site');
-    await store.picture(KEY, { ...CONTOSO_PLAN, site: { source: 'snapshot', path: 'other.snapshot.json' }, tenant: { sandbox: true, url: 'http://127.0.0.1:9' } });
+    await store.picture(KEY, {
+      ...CONTOSO_PLAN,
+      site: { source: 'snapshot', path: 'other.snapshot.json' },
+      tenant: { sandbox: true, url: 'http://127.0.0.1:9' },
+    });
     assert.equal(reads.site, 4, 'another tenant');
     await store.picture('file:///plans/second.migration.json', CONTOSO_PLAN);
     assert.equal(reads.site, 5, 'another plan has its own picture');

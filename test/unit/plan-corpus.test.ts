@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import { loadPlanFile } from '../../src/core/plan';
 
 const dir = join(__dirname, '../fixtures/plans/broken');
-const files = readdirSync(dir).filter((f) => f.endsWith('.migration.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.migration.json'))
+  .sort();
 
 test('the corpus holds at least 30 broken plans', () => {
   assert.ok(files.length >= 30, `only ${files.length} broken plans`);
@@ -29,7 +31,10 @@ for (const name of files) {
     if (loaded.findings.some((f) => f.severity === 'error')) assert.equal(loaded.plan, undefined, 'a plan with errors must not load');
     for (const f of loaded.findings) {
       assert.match(f.message, /[:.]/, 'a message says what is wrong and how to fix it');
-      assert.ok(f.range!.end.line > f.range!.start.line || f.range!.end.character > f.range!.start.character || f.pointer === '', 'a finding has a non-empty range');
+      assert.ok(
+        f.range!.end.line > f.range!.start.line || f.range!.end.character > f.range!.start.character || f.pointer === '',
+        'a finding has a non-empty range',
+      );
     }
   });
 }

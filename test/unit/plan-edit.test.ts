@@ -19,7 +19,11 @@ function apply(text: string, edits: ReturnType<typeof selectionEdits>) {
   const after = applyPlanEdits(text, edits);
   const checked = checkPlanText(after, 'edited.migration.json', () => true);
   const errors = checked.findings.filter((f) => f.severity === 'error');
-  assert.deepEqual(errors.map((f) => f.message), [], `edited plan has errors:\n${after}`);
+  assert.deepEqual(
+    errors.map((f) => f.message),
+    [],
+    `edited plan has errors:\n${after}`,
+  );
   return { after, plan: checked.plan as MigrationPlan };
 }
 
@@ -78,20 +82,29 @@ describe('plan edits: include / exclude', () => {
 
   it("refuses to include an object whose kind isn't in import.kinds, and says what to change", () => {
     const text = plan(`{ "kinds": ["compliance"] }`);
-    assert.throws(() => selectionEdits(text, wifi(), 'include'), (e: Error) => e instanceof PlanEditError && /import\.kinds/.test(e.message) && /Zoë's floor/.test(e.message));
+    assert.throws(
+      () => selectionEdits(text, wifi(), 'include'),
+      (e: Error) => e instanceof PlanEditError && /import\.kinds/.test(e.message) && /Zoë's floor/.test(e.message),
+    );
   });
 
   it('works on the starter plan (comments, "exclude": []) and keeps it free of findings', () => {
     const { after, plan: p } = apply(STARTER_PLAN, selectionEdits(STARTER_PLAN, wifi(), 'exclude'));
     assert.deepEqual(p.import?.exclude, [WIFI_ID]);
-    assert.equal(after.split('\n').filter((l) => l.trim().startsWith('//')).length, STARTER_PLAN.split('\n').filter((l) => l.trim().startsWith('//')).length);
+    assert.equal(
+      after.split('\n').filter((l) => l.trim().startsWith('//')).length,
+      STARTER_PLAN.split('\n').filter((l) => l.trim().startsWith('//')).length,
+    );
     const back = apply(after, selectionEdits(after, wifi(), 'include'));
     assert.deepEqual(back.plan.import?.exclude, []);
     assert.equal(back.after, STARTER_PLAN, 'exclude then include gives the very text back');
   });
 
   it('keeps tab indentation and CRLF line ends', () => {
-    const text = plan(`{\r\n\t\t"exclude": []\r\n\t}`).replace(/\n/g, '\r\n').replace(/\r\r\n/g, '\r\n').replace(/^ {2}/gm, '\t');
+    const text = plan(`{\r\n\t\t"exclude": []\r\n\t}`)
+      .replace(/\n/g, '\r\n')
+      .replace(/\r\r\n/g, '\r\n')
+      .replace(/^ {2}/gm, '\t');
     const { after } = apply(text, selectionEdits(text, wifi(), 'exclude'));
     assert.ok(!/[^\r]\n/.test(after), 'every line ends with CRLF');
     assert.ok(!/\n {2}"/.test(after), 'no space-indented property');
@@ -106,7 +119,10 @@ describe('plan edits: map a collection to a group', () => {
   });
 
   it("replaces the collection's entry and leaves the others", () => {
-    const text = plan('', `,\n  "groups": {\n    "map": { "P0100031": ["Sales Users"], "P010001D": ["VIP – Zoë's team"] }, // mapped by hand\n    "createMissing": false\n  }`);
+    const text = plan(
+      '',
+      `,\n  "groups": {\n    "map": { "P0100031": ["Sales Users"], "P010001D": ["VIP – Zoë's team"] }, // mapped by hand\n    "createMissing": false\n  }`,
+    );
     const { after, plan: p } = apply(text, groupMapEdits(text, 'P010001D', { id: GROUP }));
     assert.deepEqual(p.groups?.map, { P0100031: ['Sales Users'], P010001D: [{ id: GROUP }] });
     assert.equal(p.groups?.createMissing, false);

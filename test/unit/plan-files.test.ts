@@ -44,21 +44,50 @@ describe('files a plan names', () => {
     assert.ok(finding, JSON.stringify(loaded.findings));
     assert.equal(finding.severity, 'error');
     assert.equal(finding.pointer, '/site/path');
-    assert.match(finding.message, /Snapshot "\.\.\/secret\.txt" leads out of the plan's folder \(to .*secret\.txt\).*write its absolute path/);
+    assert.match(
+      finding.message,
+      /Snapshot "\.\.\/secret\.txt" leads out of the plan's folder \(to .*secret\.txt\).*write its absolute path/,
+    );
     assert.equal(leaks(finding.message), false);
     // The same for the SQL CA file.
-    const sql = loadPlanFile(writePlan({ source: 'sql', server: 'cm01', database: 'CM_P01', siteCode: 'P01', auth: { type: 'sql', user: 'r' }, encryption: { caFile: '../../ca.pem' } }, 'sql.migration.json'));
-    assert.deepEqual(sql.findings.filter((f) => f.code === 'plan/path-leaves-plan-folder').map((f) => f.pointer), ['/site/encryption/caFile']);
+    const sql = loadPlanFile(
+      writePlan(
+        {
+          source: 'sql',
+          server: 'cm01',
+          database: 'CM_P01',
+          siteCode: 'P01',
+          auth: { type: 'sql', user: 'r' },
+          encryption: { caFile: '../../ca.pem' },
+        },
+        'sql.migration.json',
+      ),
+    );
+    assert.deepEqual(
+      sql.findings.filter((f) => f.code === 'plan/path-leaves-plan-folder').map((f) => f.pointer),
+      ['/site/encryption/caFile'],
+    );
   });
 
   it('a relative path inside the folder is fine, and reading it never leaves the folder either way', async () => {
-    assert.deepEqual(loadPlanFile(writePlan({ source: 'snapshot', path: 'sub/../site.json' })).findings.filter((f) => f.code === 'plan/path-leaves-plan-folder'), []);
-    await assert.rejects(readSnapshot('../secret.txt'), (e: Error) => e instanceof SnapshotError && /leads out of the plan's folder/.test(e.message) && !leaks(e.message));
+    assert.deepEqual(
+      loadPlanFile(writePlan({ source: 'snapshot', path: 'sub/../site.json' })).findings.filter(
+        (f) => f.code === 'plan/path-leaves-plan-folder',
+      ),
+      [],
+    );
+    await assert.rejects(
+      readSnapshot('../secret.txt'),
+      (e: Error) => e instanceof SnapshotError && /leads out of the plan's folder/.test(e.message) && !leaks(e.message),
+    );
   });
 
   it('a link inside the folder that leads out of it is refused when read', async () => {
     symlinkSync(outside, join(planDir, 'linked.snapshot.json'));
-    await assert.rejects(readSnapshot('linked.snapshot.json'), (e: Error) => e instanceof SnapshotError && /is a link that leads out of the plan's folder/.test(e.message) && !leaks(e.message));
+    await assert.rejects(
+      readSnapshot('linked.snapshot.json'),
+      (e: Error) => e instanceof SnapshotError && /is a link that leads out of the plan's folder/.test(e.message) && !leaks(e.message),
+    );
   });
 
   it('an absolute path to a file that is not a snapshot (/etc/shadow) is read, and the error does not quote it', async () => {
@@ -71,12 +100,18 @@ describe('files a plan names', () => {
   });
 
   it('/dev/zero, a pipe and a folder are refused as not regular files, without reading them', async () => {
-    await assert.rejects(readSnapshot('/dev/zero'), (e: Error) => e instanceof SnapshotError && /\/dev\/zero: can't read the snapshot: it is not a regular file/.test(e.message));
+    await assert.rejects(
+      readSnapshot('/dev/zero'),
+      (e: Error) => e instanceof SnapshotError && /\/dev\/zero: can't read the snapshot: it is not a regular file/.test(e.message),
+    );
     const fifo = join(planDir, 'pipe.json');
     execFileSync('mkfifo', [fifo]);
     // No writer ever opens the pipe: reading it would wait forever.
     await assert.rejects(readSnapshot('pipe.json'), (e: Error) => e instanceof SnapshotError && /not a regular file/.test(e.message));
-    await assert.rejects(readSnapshot(top), (e: Error) => e instanceof SnapshotError && /it is a folder, not a snapshot file/.test(e.message));
+    await assert.rejects(
+      readSnapshot(top),
+      (e: Error) => e instanceof SnapshotError && /it is a folder, not a snapshot file/.test(e.message),
+    );
   });
 
   it('a snapshot over the size limit is refused before it is read', async () => {
@@ -84,22 +119,48 @@ describe('files a plan names', () => {
     const fd = openSync(big, 'w');
     execFileSync('truncate', ['-s', String(SNAPSHOT_FILE_LIMIT_BYTES + 1), big]); // sparse: no disk used
     closeSync(fd);
-    await assert.rejects(readSnapshot('huge.snapshot.json'), (e: Error) => e instanceof SnapshotError && /it is 512 MB, over the 512 MB limit; no real snapshot is that large/.test(e.message));
+    await assert.rejects(
+      readSnapshot('huge.snapshot.json'),
+      (e: Error) => e instanceof SnapshotError && /it is 512 MB, over the 512 MB limit; no real snapshot is that large/.test(e.message),
+    );
   });
 
   it('the plan file itself: /dev/zero and an oversized plan are refused, a non-JSON file is not quoted', () => {
-    assert.throws(() => loadPlanFile('/dev/zero'), (e: Error) => e instanceof PlanReadError && /\/dev\/zero: can't read the plan: it is not a regular file/.test(e.message));
+    assert.throws(
+      () => loadPlanFile('/dev/zero'),
+      (e: Error) => e instanceof PlanReadError && /\/dev\/zero: can't read the plan: it is not a regular file/.test(e.message),
+    );
     const big = join(planDir, 'big.migration.json');
     writeFileSync(big, '');
     execFileSync('truncate', ['-s', String(PLAN_FILE_LIMIT_BYTES + 1), big]);
-    assert.throws(() => loadPlanFile(big), (e: Error) => e instanceof PlanReadError && /over the 16 MB limit/.test(e.message));
-    assert.throws(() => loadPlanFile(outside), (e: Error) => e instanceof PlanReadError && /not valid JSON/.test(e.message) && !leaks(e.message));
+    assert.throws(
+      () => loadPlanFile(big),
+      (e: Error) => e instanceof PlanReadError && /over the 16 MB limit/.test(e.message),
+    );
+    assert.throws(
+      () => loadPlanFile(outside),
+      (e: Error) => e instanceof PlanReadError && /not valid JSON/.test(e.message) && !leaks(e.message),
+    );
   });
 
   it('the SQL CA file: /dev/zero is refused, a relative path out of the folder too', () => {
-    const config = (caFile: string) => ({ source: 'sql' as const, server: 'cm01', database: 'CM_P01', siteCode: 'P01', auth: { type: 'sql' as const, user: 'r' }, encryption: { caFile } });
-    assert.throws(() => poolConfig(config('/dev/zero'), { planDir, password: 'x' }, {}), (e: Error) => e instanceof SiteSqlError && /encryption\.caFile \/dev\/zero: can't read the CA file: it is not a regular file/.test(e.message));
-    assert.throws(() => poolConfig(config('../secret.txt'), { planDir, password: 'x' }, {}), (e: Error) => e instanceof SiteSqlError && /leads out of the plan's folder/.test(e.message) && !leaks(e.message));
+    const config = (caFile: string) => ({
+      source: 'sql' as const,
+      server: 'cm01',
+      database: 'CM_P01',
+      siteCode: 'P01',
+      auth: { type: 'sql' as const, user: 'r' },
+      encryption: { caFile },
+    });
+    assert.throws(
+      () => poolConfig(config('/dev/zero'), { planDir, password: 'x' }, {}),
+      (e: Error) =>
+        e instanceof SiteSqlError && /encryption\.caFile \/dev\/zero: can't read the CA file: it is not a regular file/.test(e.message),
+    );
+    assert.throws(
+      () => poolConfig(config('../secret.txt'), { planDir, password: 'x' }, {}),
+      (e: Error) => e instanceof SiteSqlError && /leads out of the plan's folder/.test(e.message) && !leaks(e.message),
+    );
   });
 
   it('a file named on the command line is read from where the user ran it, even above that folder', async () => {

@@ -28,9 +28,7 @@ test('the starter plan has comments and no findings', () => {
 
 test('the manifest contributes the schema for *.migration.json', () => {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  assert.deepEqual(manifest.contributes.jsonValidation, [
-    { fileMatch: '*.migration.json', url: './schemas/migration-plan.schema.json' },
-  ]);
+  assert.deepEqual(manifest.contributes.jsonValidation, [{ fileMatch: '*.migration.json', url: './schemas/migration-plan.schema.json' }]);
   assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
 });
 
@@ -65,7 +63,8 @@ test('a file that is not JSON is a read error with its position, not findings', 
 });
 
 test('positions count UTF-16 columns on lines with non-Latin text', () => {
-  const text = '{\n  "version": 1, "name": "山田 – Zoë\'s plan", "site": {"source": "snapshot", "path": "missing.json"},\n  "tenant": { "sandbox": true }\n}';
+  const text =
+    '{\n  "version": 1, "name": "山田 – Zoë\'s plan", "site": {"source": "snapshot", "path": "missing.json"},\n  "tenant": { "sandbox": true }\n}';
   const [finding] = checkPlanText(text, join(root, 'x.migration.json')).findings;
   assert.equal(finding.code, 'plan/file-not-found');
   assert.deepEqual(finding.range!.start, { line: 1, character: text.split('\n')[1].indexOf('"missing.json"') });
@@ -73,14 +72,29 @@ test('positions count UTF-16 columns on lines with non-Latin text', () => {
 
 test('a plan that names a sandbox world: site and tenant of the same world load; a mismatch is an error at /site/world', () => {
   const file = join(root, 'rehearsal', 'contoso.migration.json');
-  const good = checkPlanText(JSON.stringify({ version: 1, name: 'Rehearsal', site: { source: 'sandbox', world: '.' }, tenant: { sandbox: true, world: './' } }), file);
+  const good = checkPlanText(
+    JSON.stringify({ version: 1, name: 'Rehearsal', site: { source: 'sandbox', world: '.' }, tenant: { sandbox: true, world: './' } }),
+    file,
+  );
   assert.deepEqual(good.findings, []);
   assert.deepEqual(good.plan?.site, { source: 'sandbox', world: '.' });
 
-  const otherTenant = checkPlanText(JSON.stringify({ version: 1, name: 'Rehearsal', site: { source: 'sandbox', world: '.' }, tenant: { sandbox: true } }), file);
-  assert.deepEqual(otherTenant.findings.map((f) => [f.code, f.severity]), [['plan/sandbox-world-mismatch', 'error']]);
+  const otherTenant = checkPlanText(
+    JSON.stringify({ version: 1, name: 'Rehearsal', site: { source: 'sandbox', world: '.' }, tenant: { sandbox: true } }),
+    file,
+  );
+  assert.deepEqual(
+    otherTenant.findings.map((f) => [f.code, f.severity]),
+    [['plan/sandbox-world-mismatch', 'error']],
+  );
   assert.match(otherTenant.findings[0].message, /"tenant": \{ "sandbox": true, "world": "\." \}/);
 
-  const noWorld = checkPlanText(JSON.stringify({ version: 1, name: 'Rehearsal', site: { source: 'sandbox' }, tenant: { sandbox: true } }), file);
-  assert.ok(noWorld.findings.some((f) => f.severity === 'error' && /world/.test(f.message)), JSON.stringify(noWorld.findings));
+  const noWorld = checkPlanText(
+    JSON.stringify({ version: 1, name: 'Rehearsal', site: { source: 'sandbox' }, tenant: { sandbox: true } }),
+    file,
+  );
+  assert.ok(
+    noWorld.findings.some((f) => f.severity === 'error' && /world/.test(f.message)),
+    JSON.stringify(noWorld.findings),
+  );
 });

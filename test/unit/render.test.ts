@@ -8,8 +8,23 @@ import { before, describe, it } from 'node:test';
 import type { StepOutcome } from '../../src/core/phases/execute';
 import { analyseImport, proposeImport, readImportSources, type ImportRead } from '../../src/core/phases/import';
 import {
-  countSteps, describeCounts, importPreview, importReport, mdText, previewToMarkdown, previewToText, reportPath, reportSummary, reportToMarkdown,
-  reportToText, statusToMarkdown, statusToText, statusView, table, tenantName, writeImportReport,
+  countSteps,
+  describeCounts,
+  importPreview,
+  importReport,
+  mdText,
+  previewToMarkdown,
+  previewToText,
+  reportPath,
+  reportSummary,
+  reportToMarkdown,
+  reportToText,
+  statusToMarkdown,
+  statusToText,
+  statusView,
+  table,
+  tenantName,
+  writeImportReport,
 } from '../../src/core/phases/render';
 import type { Step } from '../../src/core/phases/steps';
 import { CONTOSO_PLAN, contosoGroups, contosoModel, fakeSession, fakeTenant } from '../support/fake-session';
@@ -34,30 +49,55 @@ describe('the import preview', () => {
     assert.equal(n.requests, steps.length);
     assert.equal(n.requests, n.groups + n.objects + n.assignments + n.memberRequests);
     assert.ok(n.groups >= 3 && n.objects > 30 && n.assignments > 10, JSON.stringify(n));
-    assert.equal(n.members, steps.filter((s) => s.action === 'addMembers').reduce((sum, s) => sum + (s.request.body as { 'members@odata.bind': string[] })['members@odata.bind'].length, 0));
-    assert.match(describeCounts(n), new RegExp(`^${n.objects} objects, ${n.assignments} assignments, ${n.groups} groups and ${n.members} group members$`));
+    assert.equal(
+      n.members,
+      steps
+        .filter((s) => s.action === 'addMembers')
+        .reduce((sum, s) => sum + (s.request.body as { 'members@odata.bind': string[] })['members@odata.bind'].length, 0),
+    );
+    assert.match(
+      describeCounts(n),
+      new RegExp(`^${n.objects} objects, ${n.assignments} assignments, ${n.groups} groups and ${n.members} group members$`),
+    );
   });
 
   it("puts a group's member additions in one line with the member count and the number of requests", () => {
     const intuneUsers = steps.filter((s) => s.action === 'addMembers' && s.title.endsWith('"Intune Users"'));
     assert.ok(intuneUsers.length > 1, 'Intune Users needs several requests of 20 members');
-    const members = intuneUsers.reduce((sum, s) => sum + (s.request.body as { 'members@odata.bind': string[] })['members@odata.bind'].length, 0);
+    const members = intuneUsers.reduce(
+      (sum, s) => sum + (s.request.body as { 'members@odata.bind': string[] })['members@odata.bind'].length,
+      0,
+    );
     const lines = preview().lines.filter((l) => l.action === 'addMembers' && l.title.endsWith('"Intune Users"'));
     assert.deepEqual(lines, [{ action: 'addMembers', title: `Add ${members} member(s) to "Intune Users"`, requests: intuneUsers.length }]);
-    assert.match(previewToText(preview()), new RegExp(`\\d+\\. Add ${members} member\\(s\\) to "Intune Users" \\(${intuneUsers.length} requests\\)\\n`));
+    assert.match(
+      previewToText(preview()),
+      new RegExp(`\\d+\\. Add ${members} member\\(s\\) to "Intune Users" \\(${intuneUsers.length} requests\\)\\n`),
+    );
   });
 
   it('as text: the picture in numbers, numbered steps, settings left out, blocked objects with why', () => {
     const text = previewToText(preview());
     const p = preview();
-    assert.match(text, new RegExp(`^${p.objects.all} objects in the site, ${p.objects.selected} selected by the plan: 0 already in Intune, ${p.objects.importable} importable, ${p.objects.partial} partly importable, ${p.objects.blocked} blocked\\.\\n`));
+    assert.match(
+      text,
+      new RegExp(
+        `^${p.objects.all} objects in the site, ${p.objects.selected} selected by the plan: 0 already in Intune, ${p.objects.importable} importable, ${p.objects.partial} partly importable, ${p.objects.blocked} blocked\\.\\n`,
+      ),
+    );
     assert.match(text, new RegExp(`\\nPreview for the sandbox tenant: ${steps.length} requests: ${p.counts.groups} groups to create, `));
     assert.match(text, /\n {4}1\. Create security group "/);
     assert.match(text, / {2}\d+\. Create Wi-Fi profile "Contoso-Guest \(macOS\)" \(macOS\)\n/);
     // Unicode and apostrophes as written, nothing escaped in text
     assert.match(text, /"iOS – Kiosk iPads \(Reception\)"/);
-    assert.match(text, /\nSettings left out:\n(.*\n)* {2}Contoso VPN \(iOS\):\n {4}- VPN server vpn2\.contoso\.com: Intune's iOS VPN profile takes one server\n/);
-    assert.match(text, /\nSelected but blocked \(not imported\):\n {2}Contoso User PFX \(iOS\): PFX settings can't be imported.+\n(.*\n)* {2}Legacy import – broken digest \(iOS\): /);
+    assert.match(
+      text,
+      /\nSettings left out:\n(.*\n)* {2}Contoso VPN \(iOS\):\n {4}- VPN server vpn2\.contoso\.com: Intune's iOS VPN profile takes one server\n/,
+    );
+    assert.match(
+      text,
+      /\nSelected but blocked \(not imported\):\n {2}Contoso User PFX \(iOS\): PFX settings can't be imported.+\n(.*\n)* {2}Legacy import – broken digest \(iOS\): /,
+    );
     assert.ok(text.includes('(from \\\\cm01.contoso.com\\Sources$\\Apps\\'), 'a UNC path as written');
     assert.ok(!/\\[_*[\]<>|]/.test(text), 'no Markdown escapes in text');
     assert.ok(previewToMarkdown(preview()).includes('(from \\\\\\\\cm01.contoso.com\\\\Sources$'), 'the same path escaped in Markdown');
@@ -65,10 +105,20 @@ describe('the import preview', () => {
 
   it('as Markdown: the same content, with names escaped only where Markdown would change them', () => {
     const md = previewToMarkdown(preview());
-    assert.match(md, /^# Import preview: contoso sandbox\.migration\.json\n\nTenant: the sandbox tenant\. Nothing has been written yet: these \d+ requests run in this order after you confirm\.\n/);
+    assert.match(
+      md,
+      /^# Import preview: contoso sandbox\.migration\.json\n\nTenant: the sandbox tenant\. Nothing has been written yet: these \d+ requests run in this order after you confirm\.\n/,
+    );
     assert.match(md, /\n## Steps\n\n1\. Create security group "/);
-    assert.match(md, /\n\d+\. Create Wi-Fi profile "Contoso-Guest \(macOS\)" \(macOS\)\n/, 'brackets and dashes stay readable in the editor');
-    assert.match(md, /\n## Settings left out\n\n(.*\n)*- \*\*Contoso VPN \(iOS\)\*\*\n {2}- VPN server vpn2\.contoso\.com: Intune's iOS VPN profile takes one server\n/);
+    assert.match(
+      md,
+      /\n\d+\. Create Wi-Fi profile "Contoso-Guest \(macOS\)" \(macOS\)\n/,
+      'brackets and dashes stay readable in the editor',
+    );
+    assert.match(
+      md,
+      /\n## Settings left out\n\n(.*\n)*- \*\*Contoso VPN \(iOS\)\*\*\n {2}- VPN server vpn2\.contoso\.com: Intune's iOS VPN profile takes one server\n/,
+    );
     assert.match(md, /\n## Selected but blocked\n\n- \*\*Contoso User PFX \(iOS\)\*\*: PFX settings /);
     const lines = md.split('\n').filter((l) => /^\d+\. /.test(l));
     assert.equal(lines.length, preview().lines.length);
@@ -84,23 +134,50 @@ describe('the import preview', () => {
     const none = importPreview(read, [], { plan: 'p.migration.json', tenant: 'the sandbox tenant' });
     assert.deepEqual(none.lines, []);
     assert.ok(none.nothingReasons.length >= 2, none.nothingReasons.join(' | '));
-    assert.match(previewToText(none), /\nNothing to import: no selected object is in Intune; \d+ can't be imported: "[^"]+" \(.+\), and \d+ more \(see above\)\.\n\nSelected but blocked \(not imported\):\n/);
-    const given = importPreview(read, [], { plan: 'p.migration.json', tenant: 'the sandbox tenant', nothingReasons: ['the plan selects no kind', "group \"O'Neill\" is missing"] });
+    assert.match(
+      previewToText(none),
+      /\nNothing to import: no selected object is in Intune; \d+ can't be imported: "[^"]+" \(.+\), and \d+ more \(see above\)\.\n\nSelected but blocked \(not imported\):\n/,
+    );
+    const given = importPreview(read, [], {
+      plan: 'p.migration.json',
+      tenant: 'the sandbox tenant',
+      nothingReasons: ['the plan selects no kind', 'group "O\'Neill" is missing'],
+    });
     assert.match(previewToText(given), /\nNothing to import: the plan selects no kind; group "O'Neill" is missing\.\n/);
-    assert.match(previewToMarkdown(given), /\n\*\*Nothing to import:\*\* the plan selects no kind; group "O'Neill" is missing\.\n\n## Selected but blocked\n/);
+    assert.match(
+      previewToMarkdown(given),
+      /\n\*\*Nothing to import:\*\* the plan selects no kind; group "O'Neill" is missing\.\n\n## Selected but blocked\n/,
+    );
   });
 });
 
 describe('the import report', () => {
-  const outcomes = (): StepOutcome[] => steps.map((step, i) =>
-    i === 1 ? { step, status: 'failed', message: 'HTTP 400 BadRequest: value | not valid' } : i === 2 ? { step, status: 'skipped', message: `needs "${steps[1].title}", which did not complete` } : { step, status: 'done', intuneId: `id-${i}` });
+  const outcomes = (): StepOutcome[] =>
+    steps.map((step, i) =>
+      i === 1
+        ? { step, status: 'failed', message: 'HTTP 400 BadRequest: value | not valid' }
+        : i === 2
+          ? { step, status: 'skipped', message: `needs "${steps[1].title}", which did not complete` }
+          : { step, status: 'done', intuneId: `id-${i}` },
+    );
 
   it('one line per step with its outcome; the objects not imported with why; pipes escaped in the table', () => {
-    const report = importReport(read, outcomes(), { plan: "Zoë's plan.migration.json", tenant: 'the sandbox tenant', ms: 3210, at: new Date('2026-11-30T12:00:00Z') });
+    const report = importReport(read, outcomes(), {
+      plan: "Zoë's plan.migration.json",
+      tenant: 'the sandbox tenant',
+      ms: 3210,
+      at: new Date('2026-11-30T12:00:00Z'),
+    });
     assert.deepEqual(report.totals, { done: steps.length - 2, failed: 1, skipped: 1 });
-    assert.equal(reportSummary(report), `Import into the sandbox tenant: ${steps.length - 2} of ${steps.length} step(s) done, 1 failed, 1 skipped.`);
+    assert.equal(
+      reportSummary(report),
+      `Import into the sandbox tenant: ${steps.length - 2} of ${steps.length} step(s) done, 1 failed, 1 skipped.`,
+    );
     const md = reportToMarkdown(report);
-    assert.match(md, /^# cm2intune import report — Zoë's plan\.migration\.json\n\n2026-11-30T12:00:00\.000Z, 3\.2 s, the sandbox tenant: \d+ done, 1 failed, 1 skipped\.\n/);
+    assert.match(
+      md,
+      /^# cm2intune import report — Zoë's plan\.migration\.json\n\n2026-11-30T12:00:00\.000Z, 3\.2 s, the sandbox tenant: \d+ done, 1 failed, 1 skipped\.\n/,
+    );
     const rows = md.split('\n').filter((l) => /^\| \d+ \|/.test(l));
     assert.equal(rows.length, steps.length);
     assert.equal(rows[1], `| 2 | ${mdText(steps[1].title)} | failed | HTTP 400 BadRequest: value \\| not valid |`);
@@ -134,24 +211,47 @@ describe('the status table', () => {
     assert.match(lines[0], /^kind +platform +ConfigMgr object +state +Intune, or why not$/);
     const column = lines[0].indexOf('state');
     const kiosk = lines.find((l) => l.includes('iOS – Kiosk iPads (Reception)'))!;
-    assert.equal([...kiosk.slice(0, kiosk.indexOf('partly importable'))].length, [...lines[0].slice(0, column)].length, 'the state column lines up after a name with an en dash');
+    assert.equal(
+      [...kiosk.slice(0, kiosk.indexOf('partly importable'))].length,
+      [...lines[0].slice(0, column)].length,
+      'the state column lines up after a name with an en dash',
+    );
     const translator = lines.find((l) => l.includes("Zoë's Translator – 翻訳"))!;
     assert.equal([...translator.slice(0, translator.indexOf('importable'))].length, column, 'and after Unicode and an apostrophe');
-    assert.ok(lines.some((l) => /^P0100021 +O'Neill Project +mapped +O'Neill Project \(name\)$/.test(l)), 'collection with an apostrophe');
-    assert.ok(lines.some((l) => /^P010001B +東京オフィス Users +/.test(l)) || !read.picture.groups.some((g) => g.collectionId === 'P010001B'));
-    assert.match(statusToText(view), new RegExp(`\\n${view.counts.all} objects: 0 imported, ${view.counts.importable} importable, ${view.counts.partial} partly importable, 0 drifted, ${view.counts.blocked} blocked, ${view.counts.notImported} not imported\\.\\n`));
+    assert.ok(
+      lines.some((l) => /^P0100021 +O'Neill Project +mapped +O'Neill Project \(name\)$/.test(l)),
+      'collection with an apostrophe',
+    );
+    assert.ok(
+      lines.some((l) => /^P010001B +東京オフィス Users +/.test(l)) || !read.picture.groups.some((g) => g.collectionId === 'P010001B'),
+    );
+    assert.match(
+      statusToText(view),
+      new RegExp(
+        `\\n${view.counts.all} objects: 0 imported, ${view.counts.importable} importable, ${view.counts.partial} partly importable, 0 drifted, ${view.counts.blocked} blocked, ${view.counts.notImported} not imported\\.\\n`,
+      ),
+    );
   });
 
   it('as Markdown: one table row per object and per collection', () => {
     const view = statusView(read.picture);
     const md = statusToMarkdown(view);
-    const objectRows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Kind') && !l.startsWith('| Collection') && !/^\| P0/.test(l));
+    const objectRows = md
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| Kind') && !l.startsWith('| Collection') && !/^\| P0/.test(l));
     assert.equal(objectRows.length, view.rows.length);
     assert.ok(md.includes("| P0100021 | O'Neill Project | mapped | O'Neill Project (name) |"));
     assert.ok(md.includes('| Wi-Fi profile | macOS | Contoso-Guest (macOS) | importable |'));
   });
 
   it('table() pads by characters, not UTF-16 units', () => {
-    assert.deepEqual(table([['name', 'n'], ['𝒵oë', '12'], ['Zoe', '3']]), ['name   n', '𝒵oë   12', 'Zoe    3']);
+    assert.deepEqual(
+      table([
+        ['name', 'n'],
+        ['𝒵oë', '12'],
+        ['Zoe', '3'],
+      ]),
+      ['name   n', '𝒵oë   12', 'Zoe    3'],
+    );
   });
 });

@@ -12,19 +12,51 @@ $w = New-CMUserCollection -Name 'cm2intune wave refused' -LimitingCollectionId '
 const refusedLine = 5;
 
 const cases: { construct: string; line: string; reason: RegExp }[] = [
-  { construct: 'a cmdlet outside the subset', line: "Get-Service -Name 'ccmexec'", reason: /cmdlet Get-Service is outside the runbook subset/ },
-  { construct: 'Remove-CMCollection', line: "Remove-CMCollection -Id 'P0100010' -Force", reason: /Remove-CMCollection .*deleting collections/ },
-  { construct: 'Switch-MdmDeviceAuthority', line: 'Switch-MdmDeviceAuthority -DeviceIds $ids -Force', reason: /Switch-MdmDeviceAuthority .*toggles/ },
+  {
+    construct: 'a cmdlet outside the subset',
+    line: "Get-Service -Name 'ccmexec'",
+    reason: /cmdlet Get-Service is outside the runbook subset/,
+  },
+  {
+    construct: 'Remove-CMCollection',
+    line: "Remove-CMCollection -Id 'P0100010' -Force",
+    reason: /Remove-CMCollection .*deleting collections/,
+  },
+  {
+    construct: 'Switch-MdmDeviceAuthority',
+    line: 'Switch-MdmDeviceAuthority -DeviceIds $ids -Force',
+    reason: /Switch-MdmDeviceAuthority .*toggles/,
+  },
   { construct: 'Invoke-Expression', line: "Invoke-Expression 'Remove-CMCollection -Id P0100010'", reason: /Invoke-Expression/ },
   { construct: 'the call operator', line: "& 'C:\\tools\\fix.ps1'", reason: /call operator/ },
   { construct: 'a script block', line: '$sb = { Remove-CMCollection -Id $args[0] }', reason: /script block/ },
   { construct: 'a .NET call', line: "[System.IO.File]::WriteAllText('C:\\x.txt', 'x')", reason: /method call|\.NET/ },
   { construct: 'a method call', line: '$w.Put()', reason: /method call/ },
-  { construct: 'a pipeline into another cmdlet', line: "Get-CMUserCollection -Name 'x' | Remove-CMCollection -Force", reason: /pipeline into Remove-CMCollection/ },
-  { construct: 'a wrong parameter name', line: "Add-CMUserCollectionDirectMembershipRule -CollectionId $w.CollectionID -UserId 16777220", reason: /has no parameter -UserId/ },
-  { construct: 'two parameter sets at once', line: "Add-CMUserCollectionExcludeMembershipRule -CollectionId 'P0100010' -CollectionName 'x' -ExcludeCollectionId $w.CollectionID", reason: /exactly one of -CollectionId, -CollectionName, -InputObject/ },
-  { construct: '-WhatIf', line: "Add-CMUserCollectionDirectMembershipRule -CollectionId $w.CollectionID -ResourceId 16777220 -WhatIf", reason: /-WhatIf .*dry-run/i },
-  { construct: 'a removal without -Force', line: "Remove-CMUserCollectionExcludeMembershipRule -CollectionId 'P0100010' -ExcludeCollectionId $w.CollectionID", reason: /without -Force/ },
+  {
+    construct: 'a pipeline into another cmdlet',
+    line: "Get-CMUserCollection -Name 'x' | Remove-CMCollection -Force",
+    reason: /pipeline into Remove-CMCollection/,
+  },
+  {
+    construct: 'a wrong parameter name',
+    line: 'Add-CMUserCollectionDirectMembershipRule -CollectionId $w.CollectionID -UserId 16777220',
+    reason: /has no parameter -UserId/,
+  },
+  {
+    construct: 'two parameter sets at once',
+    line: "Add-CMUserCollectionExcludeMembershipRule -CollectionId 'P0100010' -CollectionName 'x' -ExcludeCollectionId $w.CollectionID",
+    reason: /exactly one of -CollectionId, -CollectionName, -InputObject/,
+  },
+  {
+    construct: '-WhatIf',
+    line: 'Add-CMUserCollectionDirectMembershipRule -CollectionId $w.CollectionID -ResourceId 16777220 -WhatIf',
+    reason: /-WhatIf .*dry-run/i,
+  },
+  {
+    construct: 'a removal without -Force',
+    line: "Remove-CMUserCollectionExcludeMembershipRule -CollectionId 'P0100010' -ExcludeCollectionId $w.CollectionID",
+    reason: /without -Force/,
+  },
   { construct: 'a while loop', line: 'while ($true) { Write-Host x }', reason: /a while loop/ },
   { construct: 'try/catch', line: "try { Write-Host 'x' } catch { Write-Host 'y' }", reason: /try\/catch/ },
   { construct: 'a function definition', line: 'function Add-Wave { }', reason: /function definition/ },
@@ -33,10 +65,18 @@ const cases: { construct: string; line: string; reason: RegExp }[] = [
   { construct: 'an unsupported operator', line: "if ($w.Name -match 'wave') { Write-Host 'x' }", reason: /operator -match/ },
   { construct: 'a compound assignment', line: '$n += 1', reason: /assignment operator \+=/ },
   { construct: 'the wrong site code', line: "Set-Location 'ABC:'", reason: /site code is P01/ },
-  { construct: 'Import-Module by name (2111 and later only)', line: 'Import-Module ConfigurationManager', reason: /by name works from ConfigMgr 2111/ },
+  {
+    construct: 'Import-Module by name (2111 and later only)',
+    line: 'Import-Module ConfigurationManager',
+    reason: /by name works from ConfigMgr 2111/,
+  },
   { construct: 'a positional argument to a ConfigMgr cmdlet', line: "Get-CMUserCollection 'All Users'", reason: /named parameters only/ },
   { construct: 'an environment variable', line: 'Write-Host $env:USERNAME', reason: /scope- or drive-qualified variable/ },
-  { construct: 'Get-CMUser -Name (no lookup by name in the console)', line: "Get-CMUser -Name 'CONTOSO\\x'", reason: /Get-CMUser has no parameter -Name/ },
+  {
+    construct: 'Get-CMUser -Name (no lookup by name in the console)',
+    line: "Get-CMUser -Name 'CONTOSO\\x'",
+    reason: /Get-CMUser has no parameter -Name/,
+  },
   { construct: 'a PowerShell 7 chain operator', line: "Write-Host 'a' && Write-Host 'b'", reason: /&&|outside/ },
   { construct: 'another param', line: 'param([string]$Wave)', reason: /./ },
 ];
@@ -82,7 +122,10 @@ describe('runbook: bounded work on a 10,000-line runbook', () => {
     for (let i = body.length; i < lines; i++) {
       const id = ids[Math.floor(i / 4) % ids.length]!;
       // Each user's check-and-add is repeated: the check sees the rule added earlier.
-      if (i % 4 === 0) body.push(`if ($rules -notcontains ${id}) { Add-CMUserCollectionDirectMembershipRule -CollectionId $w.CollectionID -ResourceId ${id}; $rules = $rules + @(${id}) }`);
+      if (i % 4 === 0)
+        body.push(
+          `if ($rules -notcontains ${id}) { Add-CMUserCollectionDirectMembershipRule -CollectionId $w.CollectionID -ResourceId ${id}; $rules = $rules + @(${id}) }`,
+        );
       else if (i % 4 === 1) body.push(`# user ${id}: "O'Brien" – Zoë`);
       else if (i % 4 === 2) body.push(`$last = "${id} on line ${i + 1}"`);
       else body.push(`Write-Verbose $last`);

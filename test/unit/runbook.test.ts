@@ -58,23 +58,41 @@ describe('runbook: a wave applied as the SMS Provider would', () => {
     const first = await applied(waveRunbook(wavePlan), site);
     const created = site.getCollection({ name: `cm2intune wave ${wave}` });
     assert.ok(created, 'wave collection created under its Unicode name with an apostrophe');
-    assert.deepEqual(site.getRules(created.collectionId).direct.map((rule) => rule.resourceId).sort(), [...waveIds].sort());
+    assert.deepEqual(
+      site
+        .getRules(created.collectionId)
+        .direct.map((rule) => rule.resourceId)
+        .sort(),
+      [...waveIds].sort(),
+    );
     assert.deepEqual(site.getRules(subscriptionId).exclude, [created.collectionId]);
-    assert.deepEqual(site.members(created.collectionId), [...waveIds].sort((a, b) => a - b));
+    assert.deepEqual(
+      site.members(created.collectionId),
+      [...waveIds].sort((a, b) => a - b),
+    );
     const stillHybrid = sampleUsers.map((user) => user.resourceId).filter((id) => !waveIds.includes(id));
     assert.deepEqual(site.members(subscriptionId), stillHybrid, 'the wave users left the subscription collection');
     // one new collection, four direct rules, one exclude rule
     assert.equal(first.changes, 6);
     const adds = first.entries.filter((entry) => entry.command === 'Add-CMUserCollectionDirectMembershipRule');
-    assert.deepEqual(adds.map((entry) => entry.effect), ['changed', 'changed', 'changed', 'changed']);
-    assert.ok(adds.every((entry) => entry.line === adds[0]!.line), 'each call carries its source line');
+    assert.deepEqual(
+      adds.map((entry) => entry.effect),
+      ['changed', 'changed', 'changed', 'changed'],
+    );
+    assert.ok(
+      adds.every((entry) => entry.line === adds[0]!.line),
+      'each call carries its source line',
+    );
     assert.ok(first.entries.some((entry) => entry.effect === 'output' && entry.detail === `'cm2intune wave ${wave}' has 4 members`));
   });
 
   it('prints the module version and the site build first, and a 1910 site stops it before any change', async () => {
     const { site } = siteWithSubscriptionCollection();
     const dry = await applied(waveRunbook(wavePlan), site, { dryRunSwitch: true });
-    assert.ok(dry.entries.some((entry) => entry.detail === 'ConfigurationManager module 5.00.8853.1000, site build 8853'), JSON.stringify(dry.entries.slice(0, 5)));
+    assert.ok(
+      dry.entries.some((entry) => entry.detail === 'ConfigurationManager module 5.00.8853.1000, site build 8853'),
+      JSON.stringify(dry.entries.slice(0, 5)),
+    );
     const late = (await applyRunbook(waveRunbook(wavePlan), site, { siteBuildNumber: 8913 })) as RunbookTranscript;
     assert.equal(late.outcome, 'failed');
     assert.match(late.failure!.message, /1910 or later/);
@@ -93,7 +111,9 @@ describe('runbook: a wave applied as the SMS Provider would', () => {
     assert.deepEqual(site.snapshot(), before);
     assert.equal(site.writes.length, writes, 'no write reached the console');
     // the checks ran: the direct-rule adds are reported as skipped, with their line
-    const skipped = second.entries.filter((entry) => entry.effect === 'skipped' && entry.command === 'Add-CMUserCollectionDirectMembershipRule');
+    const skipped = second.entries.filter(
+      (entry) => entry.effect === 'skipped' && entry.command === 'Add-CMUserCollectionDirectMembershipRule',
+    );
     assert.equal(skipped.length, 4);
   });
 
@@ -101,10 +121,17 @@ describe('runbook: a wave applied as the SMS Provider would', () => {
     const { site } = siteWithSubscriptionCollection();
     const before = site.snapshot();
     const logged: string[] = [];
-    const result = await applyRunbook(waveRunbook(wavePlan), site, { dryRunSwitch: true, log: (entry) => logged.push(`${entry.line} ${entry.effect}`) });
+    const result = await applyRunbook(waveRunbook(wavePlan), site, {
+      dryRunSwitch: true,
+      log: (entry) => logged.push(`${entry.line} ${entry.effect}`),
+    });
     const dry = result as RunbookTranscript;
     assert.equal(dry.outcome, 'completed', JSON.stringify(result));
-    assert.deepEqual(logged, dry.entries.map((entry) => `${entry.line} ${entry.effect}`), 'the log sees each entry as it happens');
+    assert.deepEqual(
+      logged,
+      dry.entries.map((entry) => `${entry.line} ${entry.effect}`),
+      'the log sees each entry as it happens',
+    );
     assert.equal(dry.dryRun, true);
     assert.equal(dry.changes, 0);
     assert.deepEqual(site.writes, []);
@@ -112,7 +139,10 @@ describe('runbook: a wave applied as the SMS Provider would', () => {
     const said = dry.entries.filter((entry) => entry.effect === 'output').map((entry) => entry.detail);
     assert.ok(said.includes(`[dry run] would create the user collection 'cm2intune wave ${wave}'`), said.join('\n'));
     assert.equal(said.filter((line) => line.startsWith('[dry run] would add')).length, 4);
-    assert.ok(said.some((line) => line.includes("CONTOSO\\sean.o'brien")), 'names with apostrophes reach the output intact');
+    assert.ok(
+      said.some((line) => line.includes("CONTOSO\\sean.o'brien")),
+      'names with apostrophes reach the output intact',
+    );
   });
 
   it('when the subscription uses All Users: a replacement collection with all users, the switch, then the exclude', async () => {
@@ -126,7 +156,10 @@ describe('runbook: a wave applied as the SMS Provider would', () => {
     assert.deepEqual(site.getRules(replacement.collectionId).include, ['SMS00002']);
     assert.deepEqual(site.getRules('SMS00002').exclude, [], 'All Users itself is left alone');
     assert.deepEqual(site.members('SMS00002'), allUsers);
-    assert.deepEqual(site.members(replacement.collectionId), allUsers.filter((id) => !waveIds.includes(id)));
+    assert.deepEqual(
+      site.members(replacement.collectionId),
+      allUsers.filter((id) => !waveIds.includes(id)),
+    );
     const order = first.entries.filter((entry) => entry.effect === 'changed').map((entry) => entry.command);
     assert.ok(order.indexOf('Set-CMIntuneSubscription') < order.indexOf('Add-CMUserCollectionExcludeMembershipRule'), order.join(', '));
     const before = site.snapshot();
@@ -152,7 +185,8 @@ describe('runbook: a wave applied as the SMS Provider would', () => {
 });
 
 describe('runbook: running faithfully', () => {
-  const header = "param([switch]$DryRun)\n$ErrorActionPreference = 'Stop'\nImport-Module (Join-Path $env:SMS_ADMIN_UI_PATH '..\\ConfigurationManager.psd1')\n";
+  const header =
+    "param([switch]$DryRun)\n$ErrorActionPreference = 'Stop'\nImport-Module (Join-Path $env:SMS_ADMIN_UI_PATH '..\\ConfigurationManager.psd1')\n";
 
   it('a rule that already exists stops the runbook at its line ($ErrorActionPreference = Stop), later lines do not run', async () => {
     const { site, subscriptionId } = siteWithSubscriptionCollection();
@@ -170,9 +204,15 @@ describe('runbook: running faithfully', () => {
     const text = `param([switch]$DryRun)\nImport-Module (Join-Path $env:SMS_ADMIN_UI_PATH '..\\ConfigurationManager.psd1')\n${body}`;
     const going = (await applyRunbook(text, site)) as RunbookTranscript;
     assert.equal(going.outcome, 'completed');
-    assert.deepEqual(going.entries.filter((entry) => entry.effect === 'error').map((entry) => entry.line), [6]);
+    assert.deepEqual(
+      going.entries.filter((entry) => entry.effect === 'error').map((entry) => entry.line),
+      [6],
+    );
     assert.ok(going.entries.some((entry) => entry.detail === 'went on'));
-    const stopping = (await applyRunbook(text.replace('w2', 'w3').replace(/(ResourceId \d+)\nWrite/, '$1 -ErrorAction Stop\nWrite'), site)) as RunbookTranscript;
+    const stopping = (await applyRunbook(
+      text.replace('w2', 'w3').replace(/(ResourceId \d+)\nWrite/, '$1 -ErrorAction Stop\nWrite'),
+      site,
+    )) as RunbookTranscript;
     assert.equal(stopping.outcome, 'failed');
     assert.equal(stopping.failure?.line, 6);
   });
@@ -190,7 +230,10 @@ describe('runbook: running faithfully', () => {
 
   it('throw stops the runbook with its message and line', async () => {
     const site = new MemoryConsole({ users: sampleUsers });
-    const result = (await applyRunbook(`${header}Set-Location 'P01:'\n$c = Get-CMUserCollection -Name 'nope'\nif (-not $c) { throw "Collection 'nope' is missing on $('P01')" }\n`, site)) as RunbookTranscript;
+    const result = (await applyRunbook(
+      `${header}Set-Location 'P01:'\n$c = Get-CMUserCollection -Name 'nope'\nif (-not $c) { throw "Collection 'nope' is missing on $('P01')" }\n`,
+      site,
+    )) as RunbookTranscript;
     assert.equal(result.outcome, 'failed');
     assert.deepEqual(result.failure, { line: 6, column: 16, message: "Collection 'nope' is missing on P01" });
   });
@@ -230,9 +273,13 @@ foreach ($id in $ids) { if ($id -eq ${waveIds[1]}) { continue }; if ($id -eq ${w
   });
 
   it('comments between the parts of an if/elseif/else are accepted', async () => {
-    const text = "param([switch]$DryRun)\nif ($DryRun) { Write-Host 'a' } # one\nelseif ($true) # two\n{ Write-Host 'b' } # three\nelse # four\n{ Write-Host 'c' }\n";
+    const text =
+      "param([switch]$DryRun)\nif ($DryRun) { Write-Host 'a' } # one\nelseif ($true) # two\n{ Write-Host 'b' } # three\nelse # four\n{ Write-Host 'c' }\n";
     const result = await applied(text, new MemoryConsole({ users: sampleUsers }));
-    assert.deepEqual(result.entries.map((entry) => `${entry.line} ${entry.detail}`), ['4 b']);
+    assert.deepEqual(
+      result.entries.map((entry) => `${entry.line} ${entry.detail}`),
+      ['4 b'],
+    );
   });
 
   it('a dry run asked of a runbook without a dry-run switch is refused', async () => {

@@ -28,15 +28,46 @@ test('query rules: the WQL forms of the sample site are evaluated, any other is 
       { ResourceID: 2, mail: null, upn: 'b@fabrikam.com' },
       { ResourceID: 3, mail: null, upn: null },
     ],
-    groupsOf: new Map([['contoso\\sales team', [1, 3]], ['contoso\\marketing', [2]]]),
-    systems: [{ ResourceID: 10, os: 'iOS 12.1' }, { ResourceID: 11, os: 'Android 9' }, { ResourceID: 12, os: 'Microsoft Windows NT Workstation 10.0' }],
+    groupsOf: new Map([
+      ['contoso\\sales team', [1, 3]],
+      ['contoso\\marketing', [2]],
+    ]),
+    systems: [
+      { ResourceID: 10, os: 'iOS 12.1' },
+      { ResourceID: 11, os: 'Android 9' },
+      { ResourceID: 12, os: 'Microsoft Windows NT Workstation 10.0' },
+    ],
   };
   const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
   assert.deepEqual(sorted(evaluateWql('select * from SMS_R_User', true, data)), [1, 2, 3]);
-  assert.deepEqual(sorted(evaluateWql('select * from SMS_R_User where SMS_R_User.UserGroupName = "CONTOSO\\\\Sales Team" or SMS_R_User.UserGroupName = "CONTOSO\\\\Marketing"', true, data)), [1, 2, 3]);
+  assert.deepEqual(
+    sorted(
+      evaluateWql(
+        'select * from SMS_R_User where SMS_R_User.UserGroupName = "CONTOSO\\\\Sales Team" or SMS_R_User.UserGroupName = "CONTOSO\\\\Marketing"',
+        true,
+        data,
+      ),
+    ),
+    [1, 2, 3],
+  );
   assert.deepEqual(evaluateWql('select * from SMS_R_User where SMS_R_User.Mail is not null', true, data), [1]);
   assert.deepEqual(evaluateWql('select * from SMS_R_User where SMS_R_User.UserPrincipalName like "%@contoso.com"', true, data), [1]);
-  assert.deepEqual(sorted(evaluateWql('select * from SMS_R_System where SMS_R_System.OperatingSystemNameandVersion like "%iOS%" or SMS_R_System.OperatingSystemNameandVersion like "%Android%"', false, data)), [10, 11]);
-  assert.throws(() => evaluateWql('select * from SMS_R_User where SMS_R_User.LastLogonTimestamp > "2019-01-01"', true, data), (e) => e instanceof ConsoleError && /LastLogonTimestamp/.test(e.message));
-  assert.throws(() => evaluateWql('select * from SMS_R_System', true, data), (e) => e instanceof ConsoleError && /user collection/.test(e.message));
+  assert.deepEqual(
+    sorted(
+      evaluateWql(
+        'select * from SMS_R_System where SMS_R_System.OperatingSystemNameandVersion like "%iOS%" or SMS_R_System.OperatingSystemNameandVersion like "%Android%"',
+        false,
+        data,
+      ),
+    ),
+    [10, 11],
+  );
+  assert.throws(
+    () => evaluateWql('select * from SMS_R_User where SMS_R_User.LastLogonTimestamp > "2019-01-01"', true, data),
+    (e) => e instanceof ConsoleError && /LastLogonTimestamp/.test(e.message),
+  );
+  assert.throws(
+    () => evaluateWql('select * from SMS_R_System', true, data),
+    (e) => e instanceof ConsoleError && /user collection/.test(e.message),
+  );
 });

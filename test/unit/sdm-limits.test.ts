@@ -12,7 +12,8 @@ const rule = (i: number) =>
   `<Rule xmlns="${RULES}" id="R_${i}" Severity="Warning"><Expression><Operator>Equals</Operator><Operands><SettingReference AuthoringScopeId="ScopeId_T" LogicalName="OperatingSystem_1" SettingLogicalName="Vendor_Setting_${i}" DataType="String"/><ConstantValue Value="value &amp; ${i}" DataType="String"/></Operands></Expression></Rule>`;
 /** A realistic digest of about `chars` characters: many setting rules and OMA-URI settings. */
 function digestOf(chars: number): string {
-  const head = `<?xml version="1.0" encoding="utf-16"?><DesiredConfigurationDigest xmlns="${DC}"><OperatingSystem AuthoringScopeId="ScopeId_T" LogicalName="OperatingSystem_1" Version="1">` +
+  const head =
+    `<?xml version="1.0" encoding="utf-16"?><DesiredConfigurationDigest xmlns="${DC}"><OperatingSystem AuthoringScopeId="ScopeId_T" LogicalName="OperatingSystem_1" Version="1">` +
     `<PlatformApplicabilityCondition><OperatingSystemExpression xmlns="${RULES}"><Operator>OneOf</Operator><Operands><RuleExpression RuleId="Windows/All_Windows_10_and_higher_Clients"/></Operands></OperatingSystemExpression></PlatformApplicabilityCondition><Settings><OmaUriSettings>`;
   const oma = (i: number) => `<OmaUri Name="Custom ${i}" Uri="./Vendor/MSFT/Policy/Config/Setting${i}" DataType="String" Value="v${i}"/>`;
   const parts: string[] = [head];
@@ -24,8 +25,17 @@ function digestOf(chars: number): string {
   return parts.join('');
 }
 const ci = (digest: string, ciId = 1): ConfigurationItem => ({
-  ciId, uniqueId: `ScopeId_T/OperatingSystem_${ciId}/1`, modelName: `ScopeId_T/OperatingSystem_${ciId}`, ciTypeId: 3, name: `CI ${ciId}`, description: '', version: 1,
-  isEnabled: true, isExpired: false, dateLastModified: '2019-01-01T00:00:00.000Z', digest,
+  ciId,
+  uniqueId: `ScopeId_T/OperatingSystem_${ciId}/1`,
+  modelName: `ScopeId_T/OperatingSystem_${ciId}`,
+  ciTypeId: 3,
+  name: `CI ${ciId}`,
+  description: '',
+  version: 1,
+  isEnabled: true,
+  isExpired: false,
+  dateLastModified: '2019-01-01T00:00:00.000Z',
+  digest,
 });
 
 describe('digest cost and limits', () => {
@@ -50,12 +60,25 @@ describe('digest cost and limits', () => {
     const huge = digestOf(DIGEST_SIZE_LIMIT + 1000);
     const start = Date.now();
     const { objects } = parseSiteObjects({
-      siteCode: 'P01', origin: 'test', collections: [], users: [], userGroups: [], devices: [], affinities: [], baselines: [], ciAssignments: [], applications: [], appAssignments: [],
+      siteCode: 'P01',
+      origin: 'test',
+      collections: [],
+      users: [],
+      userGroups: [],
+      devices: [],
+      affinities: [],
+      baselines: [],
+      ciAssignments: [],
+      applications: [],
+      appAssignments: [],
       configurationItems: [ci(huge, 1), ci(digestOf(5_000), 2)],
     });
     assert.ok(Date.now() - start < 5_000, 'refused without parsing');
     assert.equal(objects.length, 2);
-    assert.match(objects[0].problems[0], /^the digest is 8\.0 M characters, over the 8 M a digest may have \(ConfigMgr's are a few KB\); refused unread$/);
+    assert.match(
+      objects[0].problems[0],
+      /^the digest is 8\.0 M characters, over the 8 M a digest may have \(ConfigMgr's are a few KB\); refused unread$/,
+    );
     assert.deepEqual(objects[1].problems, []);
   });
 });

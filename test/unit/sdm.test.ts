@@ -12,7 +12,20 @@ const DC = 'http://schemas.microsoft.com/SystemsCenterConfigurationManager/2009/
 const RULES = 'http://schemas.microsoft.com/SystemsCenterConfigurationManager/2009/06/14/Rules';
 
 function ci(digest: string, over: Partial<ConfigurationItem> = {}): ConfigurationItem {
-  return { ciId: 1, uniqueId: 'ScopeId_T/OperatingSystem_1/1', modelName: 'ScopeId_T/OperatingSystem_1', ciTypeId: 3, name: "Zoë's test – 試験", description: '', version: 1, isEnabled: true, isExpired: false, dateLastModified: '2019-01-01T00:00:00.000Z', digest, ...over };
+  return {
+    ciId: 1,
+    uniqueId: 'ScopeId_T/OperatingSystem_1/1',
+    modelName: 'ScopeId_T/OperatingSystem_1',
+    ciTypeId: 3,
+    name: "Zoë's test – 試験",
+    description: '',
+    version: 1,
+    isEnabled: true,
+    isExpired: false,
+    dateLastModified: '2019-01-01T00:00:00.000Z',
+    digest,
+    ...over,
+  };
 }
 const settingRule = (name: string, type: string, value: string) =>
   `<Rule xmlns="${RULES}" id="R_${name}" Severity="Warning"><Expression><Operator>Equals</Operator><Operands><SettingReference AuthoringScopeId="ScopeId_T" LogicalName="OperatingSystem_1" SettingLogicalName="${name}" DataType="${type}"/><ConstantValue Value="${value}" DataType="${type}"/></Operands></Expression></Rule>`;
@@ -47,7 +60,10 @@ describe('digest parsing over the Contoso site', () => {
     assert.match(xxe[0].problems.join(' '), /DTD or entities/);
     assert.equal(xxe[0].kind, 'configuration');
     assert.deepEqual(xxe[0].kind === 'configuration' && xxe[0].settings, {});
-    assert.deepEqual(objects.filter((o) => o.problems.length > 0).map((o) => o.ciId), [expected.samples.xxeCiId]);
+    assert.deepEqual(
+      objects.filter((o) => o.problems.length > 0).map((o) => o.ciId),
+      [expected.samples.xxeCiId],
+    );
   });
 
   it('reads kiosk settings into kioskMode, apart from the importable settings', () => {
@@ -74,7 +90,10 @@ describe('digest parsing over the Contoso site', () => {
 
   it('splits a two-platform CI and drops settings the other platform owns', () => {
     const split = objects.filter((o) => o.ciId === expected.samples.multiPlatformCiId);
-    assert.deepEqual(split.map((o) => o.platform), ['ios', 'android']);
+    assert.deepEqual(
+      split.map((o) => o.platform),
+      ['ios', 'android'],
+    );
     const [ios, android] = split;
     assert.ok(ios.kind === 'configuration' && android.kind === 'configuration');
     assert.deepEqual(ios.settings, { passwordRequired: true, passwordMinimumLength: 4, iCloudBlockBackup: false });
@@ -85,7 +104,13 @@ describe('digest parsing over the Contoso site', () => {
   it('maps compliance settings to catalogue keys, with types', () => {
     const c = objects.find((o) => o.kind === 'compliance' && o.platform === 'ios');
     assert.ok(c && c.kind === 'compliance');
-    assert.deepEqual(c.settings, { passwordRequired: true, passwordMinimumLength: 6, osMinimumVersion: '11.0', jailBroken: true, passwordExpirationDays: 90 });
+    assert.deepEqual(c.settings, {
+      passwordRequired: true,
+      passwordMinimumLength: 6,
+      osMinimumVersion: '11.0',
+      jailBroken: true,
+      passwordExpirationDays: 90,
+    });
   });
 
   it('keeps settings it does not know, by name and value', () => {
@@ -106,7 +131,14 @@ describe('digest parsing over the Contoso site', () => {
     for (const a of apps) byKind[a.package.kind] = (byKind[a.package.kind] ?? 0) + 1;
     assert.deepEqual(byKind, expected.packagesByKind);
     const store = apps.find((a) => a.application.name === 'Microsoft Outlook')!.package;
-    assert.deepEqual(store, { kind: 'iosStore', appStoreUrl: 'https://itunes.apple.com/us/app/microsoft-outlook/id951937596', bundleId: 'com.microsoft.Office.Outlook', minimumOsVersion: '11.0', iPad: false, iPhone: true });
+    assert.deepEqual(store, {
+      kind: 'iosStore',
+      appStoreUrl: 'https://itunes.apple.com/us/app/microsoft-outlook/id951937596',
+      bundleId: 'com.microsoft.Office.Outlook',
+      minimumOsVersion: '11.0',
+      iPad: false,
+      iPhone: true,
+    });
     const mac = apps.find((a) => a.package.kind === 'unsupported')!;
     assert.equal(mac.deploymentType.technology, 'MacClient');
   });
@@ -114,7 +146,10 @@ describe('digest parsing over the Contoso site', () => {
 
 describe('digest parsing edge cases', () => {
   it('classifies from the digest, not CIType_ID', () => {
-    const [o] = parseConfigurationItem(ci(digest('CompliancePolicy', 'Platform/Android_All', settingRule('RequireEncryption', 'Boolean', 'true')), { ciTypeId: 3 }), resolveNone);
+    const [o] = parseConfigurationItem(
+      ci(digest('CompliancePolicy', 'Platform/Android_All', settingRule('RequireEncryption', 'Boolean', 'true')), { ciTypeId: 3 }),
+      resolveNone,
+    );
     assert.equal(o.kind, 'compliance');
     assert.equal(o.platform, 'android');
     assert.deepEqual(o.kind === 'compliance' && o.settings, { storageRequireEncryption: true });
@@ -125,13 +160,19 @@ describe('digest parsing edge cases', () => {
     assert.match(broken.problems[0], /not well-formed/);
     const [foreign] = parseConfigurationItem(ci('<DesiredConfigurationDigest xmlns="urn:other"/>'), resolveNone);
     assert.match(foreign.problems[0], /namespace urn:other/);
-    const [bad] = parseConfigurationItem(ci(digest('OperatingSystem', 'Platform/iOS_All', settingRule('MinimumPasswordLength', 'Int64', 'six'))), resolveNone);
+    const [bad] = parseConfigurationItem(
+      ci(digest('OperatingSystem', 'Platform/iOS_All', settingRule('MinimumPasswordLength', 'Int64', 'six'))),
+      resolveNone,
+    );
     assert.match(bad.problems[0], /MinimumPasswordLength should be a whole number, not 'six'/);
   });
 
   it('names a certificate reference that is not in the site', () => {
     const payload = `<VpnProfile ConnectionName="VPN" ConnectionType="IKEv2" Authentication="Certificate"><IdentityCertificate AuthoringScopeId="ScopeId_T" LogicalName="ConfigurationPolicy_gone"/></VpnProfile>`;
-    const [vpn] = parseConfigurationItem(ci(digest('ConfigurationPolicy', 'Windows/All_Windows_10_and_higher_Clients', '', payload), { ciTypeId: 50 }), resolveNone);
+    const [vpn] = parseConfigurationItem(
+      ci(digest('ConfigurationPolicy', 'Windows/All_Windows_10_and_higher_Clients', '', payload), { ciTypeId: 50 }),
+      resolveNone,
+    );
     assert.equal(vpn.kind, 'vpn');
     assert.equal(vpn.kind === 'vpn' && vpn.identityCertificate, null);
     assert.match(vpn.problems[0], /ScopeId_T\/ConfigurationPolicy_gone is not in the site/);
@@ -149,7 +190,8 @@ describe('digest parsing edge cases', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const port = (server.address() as { port: number }).port;
-      const evil = `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a SYSTEM "file://${secretFile}"><!ENTITY b SYSTEM "http://127.0.0.1:${port}/x">]>` +
+      const evil =
+        `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a SYSTEM "file://${secretFile}"><!ENTITY b SYSTEM "http://127.0.0.1:${port}/x">]>` +
         digest('OperatingSystem', 'Platform/iOS_All', settingRule('PasswordRequired', 'String', '&a;&b;')).replace(/^<\?xml[^>]*>/, '');
       const [o] = parseConfigurationItem(ci(evil), resolveNone);
       assert.match(o.problems[0], /DTD or entities/);
@@ -163,7 +205,14 @@ describe('digest parsing edge cases', () => {
   });
 
   it('reads a deployment type whose digest lacks what its technology needs as unsupported, with the reason', () => {
-    const pkg = parseDeploymentType(`<AppMgmtDigest xmlns="http://schemas.microsoft.com/SystemCenterConfigurationManager/2009/AppMgmtDigest"><DeploymentType><Technology>iOSDeepLink</Technology><Installer/></DeploymentType></AppMgmtDigest>`, 'iOSDeepLink');
-    assert.deepEqual(pkg, { kind: 'unsupported', technology: 'iOSDeepLink', reason: 'the iOSDeepLink deployment type has no App Store link (PackageUri)' });
+    const pkg = parseDeploymentType(
+      `<AppMgmtDigest xmlns="http://schemas.microsoft.com/SystemCenterConfigurationManager/2009/AppMgmtDigest"><DeploymentType><Technology>iOSDeepLink</Technology><Installer/></DeploymentType></AppMgmtDigest>`,
+      'iOSDeepLink',
+    );
+    assert.deepEqual(pkg, {
+      kind: 'unsupported',
+      technology: 'iOSDeepLink',
+      reason: 'the iOSDeepLink deployment type has no App Store link (PackageUri)',
+    });
   });
 });

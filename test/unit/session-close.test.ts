@@ -43,8 +43,14 @@ test('a sandbox plan without a url: the face starts the sandbox, with its state 
   const dir = mkdtempSync(join(tmpdir(), "cm2intune-session-O'Brien "));
   writeFileSync(join(dir, 'site.snapshot.json'), '{}');
   const planFile = join(dir, 'pilot.migration.json');
-  writeFileSync(planFile, JSON.stringify({ version: 1, name: 'Pilot', site: { source: 'snapshot', path: 'site.snapshot.json' }, tenant: { sandbox: true } }));
-  await assert.rejects(openSession(planFile, { use: 'status', readOnly: true }), (e: Error) => e instanceof PlanError && /asks for the sandbox tenant, and this run cannot start it/.test(e.message));
+  writeFileSync(
+    planFile,
+    JSON.stringify({ version: 1, name: 'Pilot', site: { source: 'snapshot', path: 'site.snapshot.json' }, tenant: { sandbox: true } }),
+  );
+  await assert.rejects(
+    openSession(planFile, { use: 'status', readOnly: true }),
+    (e: Error) => e instanceof PlanError && /asks for the sandbox tenant, and this run cannot start it/.test(e.message),
+  );
   const started: string[] = [];
   await assert.rejects(
     openSession(planFile, {

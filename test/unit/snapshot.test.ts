@@ -42,7 +42,12 @@ describe('site snapshots', () => {
     await assert.rejects(readSnapshotFile(badFile), (e: Error) => {
       assert.ok(e instanceof SnapshotError);
       assert.equal(e.message.split('\n').length, 1);
-      assert.match(e.message, new RegExp(`^${badFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} at /site/users/3/resourceId: not a valid site snapshot: must be integer`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `^${badFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} at /site/users/3/resourceId: not a valid site snapshot: must be integer`,
+        ),
+      );
       return true;
     });
     delete bad.site.users[3].resourceId;
@@ -55,8 +60,14 @@ describe('site snapshots', () => {
   it('says what is wrong with a file that is not JSON or not there', async () => {
     const notJson = join(dir, 'broken.json');
     writeFileSync(notJson, '{"format": ');
-    await assert.rejects(readSnapshotFile(notJson), (e: Error) => e instanceof SnapshotError && /broken\.json: not valid JSON/.test(e.message));
-    await assert.rejects(readSnapshotFile(join(dir, 'missing.json')), /missing\.json: no such file; write one with `cm2intune site export`/);
+    await assert.rejects(
+      readSnapshotFile(notJson),
+      (e: Error) => e instanceof SnapshotError && /broken\.json: not valid JSON/.test(e.message),
+    );
+    await assert.rejects(
+      readSnapshotFile(join(dir, 'missing.json')),
+      /missing\.json: no such file; write one with `cm2intune site export`/,
+    );
   });
 
   it('site summary prints counts per kind and platform, and JSON on request', async () => {
@@ -78,18 +89,31 @@ describe('site snapshots', () => {
 
 describe('connection strings', () => {
   it('reads server, port, database, login and encryption flags', () => {
-    assert.deepEqual(parseConnectionString('Server=tcp:cm01.contoso.com,14330;Database=CM_P01;User Id=CONTOSO\\svc-cm-read;Encrypt=true;TrustServerCertificate=false', { ca: 'ca.pem' }), {
-      source: 'sql', server: 'cm01.contoso.com', port: 14330, database: 'CM_P01', siteCode: 'P01',
-      auth: { type: 'ntlm', domain: 'CONTOSO', user: 'svc-cm-read' },
-      encryption: { encrypt: true, trustServerCertificate: false, caFile: 'ca.pem' },
-    });
+    assert.deepEqual(
+      parseConnectionString(
+        'Server=tcp:cm01.contoso.com,14330;Database=CM_P01;User Id=CONTOSO\\svc-cm-read;Encrypt=true;TrustServerCertificate=false',
+        { ca: 'ca.pem' },
+      ),
+      {
+        source: 'sql',
+        server: 'cm01.contoso.com',
+        port: 14330,
+        database: 'CM_P01',
+        siteCode: 'P01',
+        auth: { type: 'ntlm', domain: 'CONTOSO', user: 'svc-cm-read' },
+        encryption: { encrypt: true, trustServerCertificate: false, caFile: 'ca.pem' },
+      },
+    );
     const sqlLogin = parseConnectionString('Data Source=localhost;Initial Catalog=ConfigMgr;UID=cm_reader', { siteCode: 'P02' });
     assert.deepEqual(sqlLogin.auth, { type: 'sql', user: 'cm_reader' });
     assert.equal(sqlLogin.siteCode, 'P02');
   });
 
   it('refuses a password in the connection string and says where it goes instead', () => {
-    assert.throws(() => parseConnectionString('Server=x;Database=CM_P01;User Id=sa;Password=Secret1!'), (e: Error) => e instanceof UserError && /CM2INTUNE_SQL_PASSWORD/.test(e.message) && !e.message.includes('Secret1!'));
+    assert.throws(
+      () => parseConnectionString('Server=x;Database=CM_P01;User Id=sa;Password=Secret1!'),
+      (e: Error) => e instanceof UserError && /CM2INTUNE_SQL_PASSWORD/.test(e.message) && !e.message.includes('Secret1!'),
+    );
     assert.throws(() => parseConnectionString('Server=x;Database=Other;User Id=sa'), /--site-code/);
     assert.throws(() => parseConnectionString('Server=x,notaport;Database=CM_P01;User Id=sa'), /not a port number/);
   });

@@ -9,7 +9,12 @@ const SCEP = uid('ScepCertificate', 901);
 
 describe('certificate profiles', () => {
   it('trusted root: beta type per platform with the certificate', () => {
-    const expected = { ios: 'iosTrustedRootCertificate', android: 'androidTrustedRootCertificate', windows: 'windows81TrustedRootCertificate', macos: 'macOSTrustedRootCertificate' } as const;
+    const expected = {
+      ios: 'iosTrustedRootCertificate',
+      android: 'androidTrustedRootCertificate',
+      windows: 'windows81TrustedRootCertificate',
+      macos: 'macOSTrustedRootCertificate',
+    } as const;
     for (const [platform, type] of Object.entries(expected)) {
       const t = translateObject(trustedRoot({ platform: platform as 'ios' }));
       assert.equal(t.verdict.status, 'importable');
@@ -62,7 +67,10 @@ describe('certificate profiles', () => {
   it('bodyWithBinds links the root by URL', () => {
     const t = translateObject(scep({ rootCertificate: ROOT }));
     const body = bodyWithBinds(t, () => '11111111-2222-3333-4444-555555555555');
-    assert.equal(body['rootCertificate@odata.bind'], "https://graph.microsoft.com/beta/deviceManagement/deviceConfigurations('11111111-2222-3333-4444-555555555555')");
+    assert.equal(
+      body['rootCertificate@odata.bind'],
+      "https://graph.microsoft.com/beta/deviceManagement/deviceConfigurations('11111111-2222-3333-4444-555555555555')",
+    );
   });
 });
 
@@ -78,7 +86,15 @@ describe('Wi-Fi profiles', () => {
   });
 
   it('enterprise EAP-TLS binds the roots (many) and the identity certificate', () => {
-    const t = translateObject(wifi({ security: 'wpa2Enterprise', eapType: 'eapTls', rootCertificates: [ROOT], identityCertificate: SCEP, trustedServerCertificateNames: ['radius.contoso.com'] }));
+    const t = translateObject(
+      wifi({
+        security: 'wpa2Enterprise',
+        eapType: 'eapTls',
+        rootCertificates: [ROOT],
+        identityCertificate: SCEP,
+        trustedServerCertificateNames: ['radius.contoso.com'],
+      }),
+    );
     assert.equal(t.request?.odataType, '#microsoft.graph.iosEnterpriseWiFiConfiguration');
     assert.equal(t.request?.body.eapType, 'eapTls');
     assert.equal(t.request?.body.authenticationMethod, 'certificate');
@@ -88,8 +104,13 @@ describe('Wi-Fi profiles', () => {
     ]);
     assertDocumentedBody(t);
     const body = bodyWithBinds(t, (key) => (key.includes('TrustedRoot') ? 'root-id' : 'scep-id'));
-    assert.deepEqual(body['rootCertificatesForServerValidation@odata.bind'], ["https://graph.microsoft.com/beta/deviceManagement/deviceConfigurations('root-id')"]);
-    assert.equal(body['identityCertificateForClientAuthentication@odata.bind'], "https://graph.microsoft.com/beta/deviceManagement/deviceConfigurations('scep-id')");
+    assert.deepEqual(body['rootCertificatesForServerValidation@odata.bind'], [
+      "https://graph.microsoft.com/beta/deviceManagement/deviceConfigurations('root-id')",
+    ]);
+    assert.equal(
+      body['identityCertificateForClientAuthentication@odata.bind'],
+      "https://graph.microsoft.com/beta/deviceManagement/deviceConfigurations('scep-id')",
+    );
   });
 
   it('Windows and Android enterprise types and their binding names', () => {
@@ -97,18 +118,33 @@ describe('Wi-Fi profiles', () => {
     assert.equal(win.request?.odataType, '#microsoft.graph.windowsWifiEnterpriseEAPConfiguration');
     assert.equal(win.request?.body.wifiSecurityType, 'wpa2Enterprise');
     assertDocumentedBody(win);
-    const android = translateObject(wifi({ platform: 'android', security: 'wpa2Enterprise', eapType: 'eapTls', rootCertificates: [ROOT], identityCertificate: SCEP, trustedServerCertificateNames: ['radius.contoso.com', 'nps-02.contoso.com'] }));
+    const android = translateObject(
+      wifi({
+        platform: 'android',
+        security: 'wpa2Enterprise',
+        eapType: 'eapTls',
+        rootCertificates: [ROOT],
+        identityCertificate: SCEP,
+        trustedServerCertificateNames: ['radius.contoso.com', 'nps-02.contoso.com'],
+      }),
+    );
     assert.equal(android.request?.odataType, '#microsoft.graph.androidEnterpriseWiFiConfiguration');
     // androidEnterpriseWiFiConfiguration has the list too (beta metadata): carried over, nothing lost.
     assert.deepEqual(android.request?.body.trustedServerCertificateNames, ['radius.contoso.com', 'nps-02.contoso.com']);
     assert.equal(android.verdict.status, 'importable', android.verdict.reasons.join('; '));
-    assert.deepEqual(android.dependencies.map((d) => d.bind), ['rootCertificateForServerValidation', 'identityCertificateForClientAuthentication']);
+    assert.deepEqual(
+      android.dependencies.map((d) => d.bind),
+      ['rootCertificateForServerValidation', 'identityCertificateForClientAuthentication'],
+    );
     assert.equal(android.dependencies[0].key, objectKey(ROOT, 'android'));
     assertDocumentedBody(android);
   });
 
   it('EAP-TLS without a client certificate and Android WPA personal are not importable', () => {
-    assert.equal(translateObject(wifi({ security: 'wpa2Enterprise', eapType: 'eapTls', rootCertificates: [ROOT] })).verdict.status, 'notImportable');
+    assert.equal(
+      translateObject(wifi({ security: 'wpa2Enterprise', eapType: 'eapTls', rootCertificates: [ROOT] })).verdict.status,
+      'notImportable',
+    );
     const t = translateObject(wifi({ platform: 'android' }));
     assert.equal(t.verdict.status, 'notImportable');
     assert.match(t.verdict.reasons[0], /open and enterprise networks only/);
@@ -117,7 +153,14 @@ describe('Wi-Fi profiles', () => {
 
 describe('VPN profiles', () => {
   it('iOS Pulse Secure: one server, split tunnelling from "send all traffic"', () => {
-    const t = translateObject(vpn({ servers: [{ address: 'vpn.contoso.com', description: 'Main', isDefault: true }, { address: 'vpn2.contoso.com', description: 'Backup', isDefault: false }] }));
+    const t = translateObject(
+      vpn({
+        servers: [
+          { address: 'vpn.contoso.com', description: 'Main', isDefault: true },
+          { address: 'vpn2.contoso.com', description: 'Backup', isDefault: false },
+        ],
+      }),
+    );
     assert.equal(t.request?.odataType, '#microsoft.graph.iosVpnConfiguration');
     assert.equal(t.request?.apiVersion, 'beta');
     assert.deepEqual(t.request?.body.server, { address: 'vpn.contoso.com', description: 'Main', isDefaultServer: true });
@@ -128,7 +171,9 @@ describe('VPN profiles', () => {
   });
 
   it('Windows certificate VPN binds the identity certificate and maps "automatic"', () => {
-    const t = translateObject(vpn({ platform: 'windows', connectionType: 'microsoftAutomatic', authenticationMethod: 'certificate', identityCertificate: SCEP }));
+    const t = translateObject(
+      vpn({ platform: 'windows', connectionType: 'microsoftAutomatic', authenticationMethod: 'certificate', identityCertificate: SCEP }),
+    );
     assert.equal(t.request?.odataType, '#microsoft.graph.windows10VpnConfiguration');
     assert.equal(t.request?.body.connectionType, 'automatic');
     assert.deepEqual(t.dependencies, [{ uniqueId: SCEP, key: objectKey(SCEP, 'windows'), bind: 'identityCertificate' }]);
@@ -149,7 +194,10 @@ describe('e-mail profiles', () => {
     assert.equal(t.request?.body.usernameAADSource, 'samAccountName');
     assert.equal('usernameSource' in t.request!.body, false);
     assert.equal(t.request?.body.easServices, 'email,calendars,contacts');
-    assert.deepEqual(t.dependencies.map((d) => d.bind), ['identityCertificate']);
+    assert.deepEqual(
+      t.dependencies.map((d) => d.bind),
+      ['identityCertificate'],
+    );
     assertDocumentedBody(t);
   });
 

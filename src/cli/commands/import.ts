@@ -3,7 +3,15 @@
 import { basename } from 'node:path';
 import { CancelledError, UserError } from '../../core/errors';
 import { proposeImport, readImportPicture, executeImport } from '../../core/phases/import';
-import { describeCounts, importPreview, importReport, previewToText, reportSummary, tenantName, writeImportReport } from '../../core/phases/render';
+import {
+  describeCounts,
+  importPreview,
+  importReport,
+  previewToText,
+  reportSummary,
+  tenantName,
+  writeImportReport,
+} from '../../core/phases/render';
 import { parseOptions, type Command } from '../cli';
 import { openCliSession } from '../session';
 
@@ -47,20 +55,23 @@ Exit codes: 0 done (or nothing to do), 1 a step failed, 2 bad usage or an unread
       }
       if (!values.yes) {
         const answer = await io.confirm(`Send these ${steps.length} requests to ${tenant} (${describeCounts(preview.counts)})?`);
-        if (answer === undefined) throw new UserError('there is no terminal to ask on: add --yes to run without asking. Nothing was written.', 2);
+        if (answer === undefined)
+          throw new UserError('there is no terminal to ask on: add --yes to run without asking. Nothing was written.', 2);
         if (!answer) throw new CancelledError('not confirmed: nothing was written. Add --yes to run without asking.');
       }
       const started = Date.now();
       const run = await executeImport(session, read, steps, {
         signal: controller.signal,
-        onProgress: (o, done, total) => io.err(`[${done}/${total}] ${o.status.padEnd(10)} ${o.step.title}${o.message ? ` — ${o.message}` : ''}`),
+        onProgress: (o, done, total) =>
+          io.err(`[${done}/${total}] ${o.status.padEnd(10)} ${o.step.title}${o.message ? ` — ${o.message}` : ''}`),
       });
       const report = importReport(read, run.outcomes, { plan: basename(session.planFile), tenant, ms: Date.now() - started });
       const file = writeImportReport(session.planFile, report);
       io.out(`${reportSummary(report)} ${report.seconds.toFixed(1)} s. Report: ${file}`);
       return run.failed + run.skipped > 0 ? 1 : 0;
     } catch (error) {
-      if (controller.signal.aborted) throw new CancelledError('cancelled. Steps already sent are in the journal; run the command again to resume.');
+      if (controller.signal.aborted)
+        throw new CancelledError('cancelled. Steps already sent are in the journal; run the command again to resume.');
       throw error;
     } finally {
       process.off('SIGINT', onSigint);

@@ -19,7 +19,9 @@ Options:
     const { values, positionals } = parseOptions(argv, { force: { type: 'boolean' } }, usage);
     const name = positionals[0] ?? 'cm2intune.migration.json';
     if (!name.endsWith('.migration.json')) {
-      throw new UserError(`"${name}": a plan file name ends in .migration.json, so editors apply the plan schema. Use e.g. "${name.replace(/\.json$/, '')}.migration.json".`);
+      throw new UserError(
+        `"${name}": a plan file name ends in .migration.json, so editors apply the plan schema. Use e.g. "${name.replace(/\.json$/, '')}.migration.json".`,
+      );
     }
     const file = resolve(io.cwd, name);
     if (existsSync(file) && !values.force) throw new UserError(`${name} already exists: choose another name or add --force.`);

@@ -34,8 +34,12 @@ Options:
     const planFile = join(dir, WORLD_PLAN_FILE);
     const shown = relative(io.cwd, planFile) || planFile;
     if (!existsSync(planFile)) writeFileSync(planFile, worldPlanText());
-    io.out(`cm2intune sandbox world in ${relative(io.cwd, dir) || '.'} — a rehearsal on this machine, not a real site, not Microsoft Graph`);
-    io.out(`  sample site:    ${world.site.server}:${world.site.port}, database ${world.site.database}, site ${world.site.siteCode} (SQL over TDS with TLS)`);
+    io.out(
+      `cm2intune sandbox world in ${relative(io.cwd, dir) || '.'} — a rehearsal on this machine, not a real site, not Microsoft Graph`,
+    );
+    io.out(
+      `  sample site:    ${world.site.server}:${world.site.port}, database ${world.site.database}, site ${world.site.siteCode} (SQL over TDS with TLS)`,
+    );
     io.out(`  sandbox tenant: ${world.tenant.url} (tenant ${world.tenant.tenantId})`);
     io.out(`  plan:           ${shown}`);
     if (!world.world) {

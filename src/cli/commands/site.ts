@@ -28,15 +28,21 @@ export function parseConnectionString(text: string, extra: { ca?: string; thumbp
   }
   const get = (...keys: string[]) => keys.map((k) => pairs.get(k)).find((v) => v !== undefined);
   if (get('password', 'pwd') !== undefined) {
-    throw new UserError(`connection string: leave the password out (it would end up in your shell history); set ${PASSWORD_ENV} or type it when asked.`);
+    throw new UserError(
+      `connection string: leave the password out (it would end up in your shell history); set ${PASSWORD_ENV} or type it when asked.`,
+    );
   }
   const server = get('server', 'data source', 'address', 'addr');
   const database = get('database', 'initial catalog');
   const login = get('user id', 'uid', 'user');
-  if (!server || !database || !login) throw new UserError('connection string: Server, Database and User Id are required, e.g. "Server=cm01.contoso.com,1433;Database=CM_P01;User Id=CONTOSO\\svc-cm-read".');
+  if (!server || !database || !login)
+    throw new UserError(
+      'connection string: Server, Database and User Id are required, e.g. "Server=cm01.contoso.com,1433;Database=CM_P01;User Id=CONTOSO\\svc-cm-read".',
+    );
   const [host, portText] = server.replace(/^tcp:/i, '').split(',');
   const port = portText ? Number(portText) : undefined;
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UserError(`connection string: '${portText}' is not a port number.`);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+    throw new UserError(`connection string: '${portText}' is not a port number.`);
   const flag = (value: string | undefined, name: string): boolean | undefined => {
     if (value === undefined) return undefined;
     if (/^(true|yes|1|mandatory|strict)$/i.test(value)) return true;
@@ -61,7 +67,9 @@ export function parseConnectionString(text: string, extra: { ca?: string; thumbp
       ...(trust !== undefined ? { trustServerCertificate: trust } : {}),
       ...(extra.ca ? { caFile: extra.ca } : {}),
       ...(extra.thumbprint ? { certificateThumbprint: extra.thumbprint } : {}),
-      ...(get('hostnameincertificate', 'host name in certificate') ? { serverName: get('hostnameincertificate', 'host name in certificate') } : {}),
+      ...(get('hostnameincertificate', 'host name in certificate')
+        ? { serverName: get('hostnameincertificate', 'host name in certificate') }
+        : {}),
     },
     ...(timeout ? { connectTimeoutSeconds: Number(timeout) } : {}),
   };
@@ -114,7 +122,9 @@ export function summarize(model: SiteModel) {
     },
     objects,
     packages,
-    problems: parsed.objects.filter((o) => o.problems.length).map((o) => ({ ciId: o.ciId, name: o.name, platform: o.platform, problems: o.problems })),
+    problems: parsed.objects
+      .filter((o) => o.problems.length)
+      .map((o) => ({ ciId: o.ciId, name: o.name, platform: o.platform, problems: o.problems })),
   };
 }
 
@@ -132,7 +142,8 @@ function printSummary(s: ReturnType<typeof summarize>, io: CliIo) {
     ['CI deployments', String(c.ciAssignments), ''],
     ['Applications', String(c.applications), `${c.deploymentTypes} deployment types`],
     ['App deployments', String(c.appAssignments), ''],
-  ])) io.out(`  ${line}`);
+  ]))
+    io.out(`  ${line}`);
   io.out('');
   io.out('Objects by kind and platform');
   const kinds = Object.keys(s.objects).sort();
@@ -146,7 +157,12 @@ function printSummary(s: ReturnType<typeof summarize>, io: CliIo) {
   for (const line of table(rows)) io.out(`  ${line}`);
   io.out('');
   io.out('App deployment types');
-  for (const line of table(Object.entries(s.packages).sort().map(([k, n]) => [k, String(n)]))) io.out(`  ${line}`);
+  for (const line of table(
+    Object.entries(s.packages)
+      .sort()
+      .map(([k, n]) => [k, String(n)]),
+  ))
+    io.out(`  ${line}`);
   if (s.problems.length) {
     io.out('');
     io.out(`${s.problems.length} object(s) with problems`);
@@ -177,14 +193,29 @@ Options:
   async run(argv, io) {
     const [action, ...rest] = argv;
     if (action !== 'export' && action !== 'summary') throw new UserError(`expected 'export' or 'summary'.\n${usage}`);
-    const { values, positionals } = parseOptions(rest, {
-      sql: { type: 'string' }, ca: { type: 'string' }, thumbprint: { type: 'string' }, 'site-code': { type: 'string' },
-      plan: { type: 'string' }, snapshot: { type: 'string' }, out: { type: 'string', short: 'o' }, json: { type: 'boolean' },
-    }, usage);
+    const { values, positionals } = parseOptions(
+      rest,
+      {
+        sql: { type: 'string' },
+        ca: { type: 'string' },
+        thumbprint: { type: 'string' },
+        'site-code': { type: 'string' },
+        plan: { type: 'string' },
+        snapshot: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        json: { type: 'boolean' },
+      },
+      usage,
+    );
     if (positionals.length) throw new UserError(`unexpected '${positionals[0]}'.\n${usage}`);
     // Files named on the command line are where the user says, from where they ran it (absolute:
     // the plan-folder rule for relative paths is for plans).
-    const sqlConfig = () => parseConnectionString(values.sql!, { ca: values.ca && resolve(io.cwd, values.ca), thumbprint: values.thumbprint, siteCode: values['site-code'] });
+    const sqlConfig = () =>
+      parseConnectionString(values.sql!, {
+        ca: values.ca && resolve(io.cwd, values.ca),
+        thumbprint: values.thumbprint,
+        siteCode: values['site-code'],
+      });
 
     if (action === 'export') {
       if (!values.sql || !values.out) throw new UserError(`export needs --sql and -o.\n${usage}`);
@@ -192,7 +223,9 @@ Options:
       const out = resolve(io.cwd, values.out);
       await writeSnapshotFile(out, model);
       const parsed = summarize(model);
-      io.err(`Wrote ${values.out}: ${parsed.counts.collections} collections, ${parsed.counts.users} users, ${parsed.counts.configurationItems} configuration items, ${parsed.counts.applications} applications.`);
+      io.err(
+        `Wrote ${values.out}: ${parsed.counts.collections} collections, ${parsed.counts.users} users, ${parsed.counts.configurationItems} configuration items, ${parsed.counts.applications} applications.`,
+      );
       return 0;
     }
 
@@ -211,7 +244,9 @@ Options:
       }
       if (!loaded.plan) {
         const first = loaded.findings.find((f) => f.severity === 'error');
-        throw new UserError(`${values.plan} has errors (first: ${first?.message ?? 'unknown'}); run \`cm2intune validate ${values.plan}\`.`);
+        throw new UserError(
+          `${values.plan} has errors (first: ${first?.message ?? 'unknown'}); run \`cm2intune validate ${values.plan}\`.`,
+        );
       }
       config = loaded.plan.site;
       planDir = dirname(file);

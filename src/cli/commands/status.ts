@@ -25,17 +25,30 @@ Options:
     try {
       const { picture } = await readImportPicture(session);
       if (values.json) {
-        io.out(JSON.stringify({
-          tenant: session.tenantId,
-          items: picture.items.map((i) => ({
-            key: i.key, uniqueId: i.translation.source.uniqueId, kind: i.translation.source.kind, platform: i.translation.source.platform,
-            name: i.translation.source.name, selected: i.selected, state: i.state, verdict: i.translation.verdict,
-            stateReasons: i.stateReasons, intune: i.counterpart ?? null,
-            deployments: i.deployments.map((d) => d.collectionId),
-          })),
-          groups: picture.groups,
-          findings: picture.findings,
-        }, null, 2));
+        io.out(
+          JSON.stringify(
+            {
+              tenant: session.tenantId,
+              items: picture.items.map((i) => ({
+                key: i.key,
+                uniqueId: i.translation.source.uniqueId,
+                kind: i.translation.source.kind,
+                platform: i.translation.source.platform,
+                name: i.translation.source.name,
+                selected: i.selected,
+                state: i.state,
+                verdict: i.translation.verdict,
+                stateReasons: i.stateReasons,
+                intune: i.counterpart ?? null,
+                deployments: i.deployments.map((d) => d.collectionId),
+              })),
+              groups: picture.groups,
+              findings: picture.findings,
+            },
+            null,
+            2,
+          ),
+        );
         return 0;
       }
       io.out(statusToText(statusView(picture)).trimEnd());

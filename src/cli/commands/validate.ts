@@ -11,7 +11,7 @@ const usage = 'Usage: cm2intune validate <plan.migration.json> [--json]';
 
 export const validate: Command = {
   name: 'validate',
-  summary: 'Check a migration plan: schema and the product\'s own checks',
+  summary: "Check a migration plan: schema and the product's own checks",
   help: `${usage}
 
 Checks the plan against its schema and the product's own rules, and prints one line per
@@ -35,14 +35,20 @@ Exit codes: 0 no errors (warnings may be printed), 1 the plan has errors, 2 the 
       throw error;
     }
     if (values.json) {
-      io.out(JSON.stringify(findings.map((f) => ({
-        severity: f.severity,
-        code: f.code,
-        message: f.message,
-        pointer: f.pointer,
-        line: f.range!.start.line + 1,
-        column: f.range!.start.character + 1,
-      })), null, 2));
+      io.out(
+        JSON.stringify(
+          findings.map((f) => ({
+            severity: f.severity,
+            code: f.code,
+            message: f.message,
+            pointer: f.pointer,
+            line: f.range!.start.line + 1,
+            column: f.range!.start.character + 1,
+          })),
+          null,
+          2,
+        ),
+      );
     } else {
       for (const f of findings) io.out(formatFinding(file, f));
       const errors = findings.filter((f) => f.severity === 'error').length;
@@ -71,7 +77,10 @@ async function snapshotSelectionFindings(loaded: LoadedPlan): Promise<Finding[]>
     return []; // an unreadable snapshot is reported where it is read; validate checks the plan
   }
   return unknownSelectionIds(loaded.plan!, { ...model, origin: site.path }).map((u) => ({
-    severity: 'warning' as const, code: 'analysis/unknown-id', pointer: u.pointer, message: u.message, range: loaded.document.rangeAt(u.pointer),
+    severity: 'warning' as const,
+    code: 'analysis/unknown-id',
+    pointer: u.pointer,
+    message: u.message,
+    range: loaded.document.rangeAt(u.pointer),
   }));
 }
-

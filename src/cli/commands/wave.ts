@@ -9,7 +9,8 @@ import { readWave, recordWave, waveEvents, waveRunbookFor, waveStatus } from '..
 import { parseOptions, type Command } from '../cli';
 import { openCliSession } from '../session';
 
-const usage = 'Usage: cm2intune wave preflight|runbook|verify|status --plan <plan.migration.json> --wave <name> [-o wave.ps1] [--undo] [--watch]';
+const usage =
+  'Usage: cm2intune wave preflight|runbook|verify|status --plan <plan.migration.json> --wave <name> [-o wave.ps1] [--undo] [--watch]';
 
 const ACTIONS = ['preflight', 'runbook', 'verify', 'status'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -43,16 +44,28 @@ Options:
 Exit codes: 0 ok (preflight passed, runbook written, wave verified), 1 preflight blocked or
 devices not moved (yet), 2 bad usage or an unreadable plan, 130 stopped by you.`,
   async run(argv, io) {
-    const { values, positionals } = parseOptions(argv, {
-      plan: { type: 'string' }, wave: { type: 'string' }, out: { type: 'string', short: 'o' }, undo: { type: 'boolean' },
-      watch: { type: 'boolean' }, interval: { type: 'string' }, timeout: { type: 'string' }, json: { type: 'boolean' },
-    }, usage);
+    const { values, positionals } = parseOptions(
+      argv,
+      {
+        plan: { type: 'string' },
+        wave: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        undo: { type: 'boolean' },
+        watch: { type: 'boolean' },
+        interval: { type: 'string' },
+        timeout: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      usage,
+    );
     const action = positionals[0] as Action | undefined;
-    if (!action || !ACTIONS.includes(action) || positionals.length > 1) throw new UserError(`say what to do: ${ACTIONS.join(', ')}.\n${usage}`);
+    if (!action || !ACTIONS.includes(action) || positionals.length > 1)
+      throw new UserError(`say what to do: ${ACTIONS.join(', ')}.\n${usage}`);
     if (!values.plan) throw new UserError(`--plan is required.\n${usage}`);
     if (!values.wave) throw new UserError(`--wave is required (a wave's name in the plan).\n${usage}`);
     if ((values.out || values.undo) && action !== 'runbook') throw new UserError(`-o and --undo go with "wave runbook".\n${usage}`);
-    if ((values.watch || values.interval || values.timeout) && action !== 'verify') throw new UserError(`--watch, --interval and --timeout go with "wave verify".\n${usage}`);
+    if ((values.watch || values.interval || values.timeout) && action !== 'verify')
+      throw new UserError(`--watch, --interval and --timeout go with "wave verify".\n${usage}`);
     const number = (text: string | undefined, name: string, min: number) => {
       if (text === undefined) return undefined;
       const n = Number(text);
@@ -80,7 +93,10 @@ devices not moved (yet), 2 bad usage or an unreadable plan, 130 stopped by you.`
         const { text, preflight } = await waveRunbookFor(session, name, { undo: values.undo, signal: controller.signal });
         if (!values.undo && !preflight.ok) {
           io.err(renderPreflight(preflight));
-          throw new UserError(`wave "${name}" does not pass preflight: no runbook written. Fix what is marked BLOCK, or list the check under the wave's "preflightOverride" in the plan.`, 1);
+          throw new UserError(
+            `wave "${name}" does not pass preflight: no runbook written. Fix what is marked BLOCK, or list the check under the wave's "preflightOverride" in the plan.`,
+            1,
+          );
         }
         recordWave(session, name, values.undo ? 'undo' : 'runbook');
         if (values.out) {
@@ -95,17 +111,35 @@ devices not moved (yet), 2 bad usage or an unreadable plan, 130 stopped by you.`
       if (action === 'verify') {
         if (!values.watch) {
           const { verification } = await readWave(session, name, controller.signal);
-          recordWave(session, name, 'verify', { ok: verification.state === 'verified', moved: verification.moved, expected: verification.expected });
+          recordWave(session, name, 'verify', {
+            ok: verification.state === 'verified',
+            moved: verification.moved,
+            expected: verification.expected,
+          });
           io.out(values.json ? JSON.stringify(verification, null, 2) : renderVerification(verification));
           return verification.state === 'verified' ? 0 : 1;
         }
         const timeoutMs = (timeoutMin ?? planWave.verifyTimeoutMinutes ?? DEFAULT_VERIFY_TIMEOUT_MINUTES) * 60_000;
         const result = await watchWave(async () => (await readWave(session, name, controller.signal)).verification, {
-          timeoutMs, intervalMs: intervalS * 1000, signal: controller.signal,
-          sleep: (ms) => new Promise<void>((done) => { const t = setTimeout(done, ms); controller.signal.addEventListener('abort', () => { clearTimeout(t); done(); }, { once: true }); }),
+          timeoutMs,
+          intervalMs: intervalS * 1000,
+          signal: controller.signal,
+          sleep: (ms) =>
+            new Promise<void>((done) => {
+              const t = setTimeout(done, ms);
+              controller.signal.addEventListener(
+                'abort',
+                () => {
+                  clearTimeout(t);
+                  done();
+                },
+                { once: true },
+              );
+            }),
           progress: (v) => io.err(`[${new Date().toISOString().slice(11, 19)}] ${v.moved}/${v.expected} devices in Intune (${v.state})`),
         });
-        if (controller.signal.aborted) throw new CancelledError('stopped watching; the wave goes on: run "wave verify" again to see where it is.');
+        if (controller.signal.aborted)
+          throw new CancelledError('stopped watching; the wave goes on: run "wave verify" again to see where it is.');
         const v = result.final;
         recordWave(session, name, 'verify', { ok: v.state === 'verified', moved: v.moved, expected: v.expected });
         io.out(values.json ? JSON.stringify(result, null, 2) : renderVerification(v));
@@ -114,7 +148,14 @@ devices not moved (yet), 2 bad usage or an unreadable plan, 130 stopped by you.`
       }
       const read = await readWave(session, name, controller.signal);
       const state = waveStatus(read, waveEvents(session.journal, name));
-      if (values.json) io.out(JSON.stringify({ wave: name, status: state.status, moved: read.verification.moved, expected: read.verification.expected }, null, 2));
+      if (values.json)
+        io.out(
+          JSON.stringify(
+            { wave: name, status: state.status, moved: read.verification.moved, expected: read.verification.expected },
+            null,
+            2,
+          ),
+        );
       else io.out(`Wave "${name}": ${state.line}.`);
       return 0;
     } catch (error) {

@@ -26,7 +26,9 @@ export function singleAdGroup(collection: Collection, site: SiteModel): AdGroup 
   const rule = collection.rules[0];
   const byName = (uniqueName: string): AdGroup => {
     const known = site.userGroups.find((g) => lower(g.uniqueName) === lower(uniqueName));
-    return known ? { uniqueName: known.uniqueName, name: known.name, sid: known.sid } : { uniqueName, name: uniqueName.split('\\').pop() ?? uniqueName, sid: null };
+    return known
+      ? { uniqueName: known.uniqueName, name: known.name, sid: known.sid }
+      : { uniqueName, name: uniqueName.split('\\').pop() ?? uniqueName, sid: null };
   };
   if (rule.kind === 'direct') {
     const group = site.userGroups.find((g) => g.resourceId === rule.resourceId);
@@ -49,7 +51,12 @@ export interface GroupMappingResult {
 /** Mail nickname prefix of the groups cm2intune creates: `cm2intune-<collection id>`. */
 export const CREATED_GROUP_PREFIX = 'cm2intune-';
 
-export function mapCollections(site: SiteModel, plan: MigrationPlan, tenantGroups: TenantGroup[], collectionIds: Iterable<string>): GroupMappingResult {
+export function mapCollections(
+  site: SiteModel,
+  plan: MigrationPlan,
+  tenantGroups: TenantGroup[],
+  collectionIds: Iterable<string>,
+): GroupMappingResult {
   const findings: Finding[] = [];
   const byId = new Map(tenantGroups.map((g) => [lower(g.id), g]));
   const bySid = new Map(tenantGroups.filter((g) => g.onPremisesSecurityIdentifier).map((g) => [lower(g.onPremisesSecurityIdentifier!), g]));
@@ -60,7 +67,9 @@ export function mapCollections(site: SiteModel, plan: MigrationPlan, tenantGroup
   for (const collectionId of Object.keys(planMap)) {
     if (!site.collections.some((c) => c.id === collectionId)) {
       findings.push({
-        severity: 'warning', code: 'analysis/unknown-collection', pointer: `/groups/map/${collectionId}`,
+        severity: 'warning',
+        code: 'analysis/unknown-collection',
+        pointer: `/groups/map/${collectionId}`,
         message: `groups.map names collection ${collectionId}, which is not in site ${site.siteCode}. Check the collection ID in the ConfigMgr console, or remove the entry.`,
       });
     }
@@ -70,7 +79,13 @@ export function mapCollections(site: SiteModel, plan: MigrationPlan, tenantGroup
   for (const collectionId of new Set(collectionIds)) {
     const collection = site.collections.find((c) => c.id === collectionId);
     if (!collection) {
-      mappings.push({ collectionId, collectionName: collectionId, status: 'unmapped', groups: [], reason: `collection ${collectionId} is not in the site data` });
+      mappings.push({
+        collectionId,
+        collectionName: collectionId,
+        status: 'unmapped',
+        groups: [],
+        reason: `collection ${collectionId} is not in the site data`,
+      });
       continue;
     }
     const base = { collectionId, collectionName: collection.name };
@@ -88,7 +103,13 @@ export function mapCollections(site: SiteModel, plan: MigrationPlan, tenantGroup
           const g = byId.get(lower(ref.id));
           if (g) groups.push({ id: g.id, displayName: g.displayName, via: 'plan' });
           else problems.push(`group id ${ref.id} is not in the tenant`);
-          if (!g) findings.push({ severity: 'error', code: 'analysis/plan-group-not-found', pointer, message: `groups.map maps ${label} to group id ${ref.id}, which is not in the tenant. Check the id in Entra ID, or name the group instead.` });
+          if (!g)
+            findings.push({
+              severity: 'error',
+              code: 'analysis/plan-group-not-found',
+              pointer,
+              message: `groups.map maps ${label} to group id ${ref.id}, which is not in the tenant. Check the id in Entra ID, or name the group instead.`,
+            });
           return;
         }
         const hits = named(ref.name ?? '');
@@ -98,15 +119,20 @@ export function mapCollections(site: SiteModel, plan: MigrationPlan, tenantGroup
         }
         problems.push(hits.length === 0 ? `no group is named "${ref.name}"` : `${hits.length} groups are named "${ref.name}"`);
         findings.push({
-          severity: 'error', code: hits.length === 0 ? 'analysis/plan-group-not-found' : 'analysis/plan-group-ambiguous', pointer,
-          message: hits.length === 0
-            ? `groups.map maps ${label} to "${ref.name}", but no Entra ID group has that name. Create the group or fix the name.`
-            : `groups.map maps ${label} to "${ref.name}", but ${hits.length} Entra ID groups have that name. Use { "id": "<object id>" } for the one you mean.`,
+          severity: 'error',
+          code: hits.length === 0 ? 'analysis/plan-group-not-found' : 'analysis/plan-group-ambiguous',
+          pointer,
+          message:
+            hits.length === 0
+              ? `groups.map maps ${label} to "${ref.name}", but no Entra ID group has that name. Create the group or fix the name.`
+              : `groups.map maps ${label} to "${ref.name}", but ${hits.length} Entra ID groups have that name. Use { "id": "<object id>" } for the one you mean.`,
         });
       });
-      mappings.push(problems.length
-        ? { ...base, status: 'unmapped', groups: [], reason: `the plan maps it, but ${problems.join('; ')}` }
-        : { ...base, status: 'mapped', groups, reason: 'mapped in the plan (groups.map)' });
+      mappings.push(
+        problems.length
+          ? { ...base, status: 'unmapped', groups: [], reason: `the plan maps it, but ${problems.join('; ')}` }
+          : { ...base, status: 'mapped', groups, reason: 'mapped in the plan (groups.map)' },
+      );
       continue;
     }
 
@@ -114,7 +140,12 @@ export function mapCollections(site: SiteModel, plan: MigrationPlan, tenantGroup
     // (renamed or not): its own object, so never a second copy.
     const own = tenantGroups.find((g) => lower(g.mailNickname ?? '') === lower(CREATED_GROUP_PREFIX + collection.id));
     if (own) {
-      mappings.push({ ...base, status: 'mapped', groups: [{ id: own.id, displayName: own.displayName, via: 'created' }], reason: `cm2intune created "${own.displayName}" for it (mail nickname ${own.mailNickname})` });
+      mappings.push({
+        ...base,
+        status: 'mapped',
+        groups: [{ id: own.id, displayName: own.displayName, via: 'created' }],
+        reason: `cm2intune created "${own.displayName}" for it (mail nickname ${own.mailNickname})`,
+      });
       continue;
     }
 
@@ -124,10 +155,19 @@ export function mapCollections(site: SiteModel, plan: MigrationPlan, tenantGroup
     if (ad) {
       const bySidHit = ad.sid ? bySid.get(lower(ad.sid)) : undefined;
       if (bySidHit) {
-        mappings.push({ ...base, status: 'mapped', groups: [{ id: bySidHit.id, displayName: bySidHit.displayName, via: 'sid' }], reason: `its single rule targets AD group ${ad.uniqueName}, synced as "${bySidHit.displayName}" (same SID)` });
+        mappings.push({
+          ...base,
+          status: 'mapped',
+          groups: [{ id: bySidHit.id, displayName: bySidHit.displayName, via: 'sid' }],
+          reason: `its single rule targets AD group ${ad.uniqueName}, synced as "${bySidHit.displayName}" (same SID)`,
+        });
         continue;
       }
-      tried.push(ad.sid ? `no Entra ID group has the SID of AD group ${ad.uniqueName}` : `the SID of AD group ${ad.uniqueName} is not in the site data`);
+      tried.push(
+        ad.sid
+          ? `no Entra ID group has the SID of AD group ${ad.uniqueName}`
+          : `the SID of AD group ${ad.uniqueName} is not in the site data`,
+      );
     } else {
       tried.push(`it is not a collection with a single rule for a single AD group (${describeRules(collection)})`);
     }
@@ -135,7 +175,12 @@ export function mapCollections(site: SiteModel, plan: MigrationPlan, tenantGroup
     const nameHit = names.map((n) => [n, named(n)] as const).find(([, hits]) => hits.length === 1);
     if (nameHit) {
       const g = nameHit[1][0];
-      mappings.push({ ...base, status: 'mapped', groups: [{ id: g.id, displayName: g.displayName, via: 'name' }], reason: `an Entra ID group has the same name, "${g.displayName}"` });
+      mappings.push({
+        ...base,
+        status: 'mapped',
+        groups: [{ id: g.id, displayName: g.displayName, via: 'name' }],
+        reason: `an Entra ID group has the same name, "${g.displayName}"`,
+      });
       continue;
     }
     for (const n of names) {
@@ -145,20 +190,29 @@ export function mapCollections(site: SiteModel, plan: MigrationPlan, tenantGroup
 
     // 4. A cloud group to create, filled with the collection's users.
     if (plan.groups?.createMissing && collection.type === 'user') {
-      const members = collection.memberResourceIds.map((id) => users.get(id)).filter((u) => u?.upn).map((u) => u!.upn!);
+      const members = collection.memberResourceIds
+        .map((id) => users.get(id))
+        .filter((u) => u?.upn)
+        .map((u) => u!.upn!);
       const without = collection.memberResourceIds.length - members.length;
       mappings.push({
-        ...base, status: 'create', groups: [{ displayName: collection.name, via: 'create' }], members,
-        reason: `a cloud security group "${collection.name}" will be created with the ${members.length} member${members.length === 1 ? '' : 's'} that have a UPN` +
-          (without ? `; ${without} member${without === 1 ? ' has' : 's have'} no UPN in ConfigMgr and can't be added` : '') + ` (${tried.join('; ')})`,
+        ...base,
+        status: 'create',
+        groups: [{ displayName: collection.name, via: 'create' }],
+        members,
+        reason:
+          `a cloud security group "${collection.name}" will be created with the ${members.length} member${members.length === 1 ? '' : 's'} that have a UPN` +
+          (without ? `; ${without} member${without === 1 ? ' has' : 's have'} no UPN in ConfigMgr and can't be added` : '') +
+          ` (${tried.join('; ')})`,
       });
       continue;
     }
 
     // 5. Unmapped.
-    const fix = collection.type === 'user'
-      ? `map it in groups.map, or set groups.createMissing to create a cloud group from its members`
-      : `device collections can't be matched to Entra ID device groups automatically: map it in groups.map`;
+    const fix =
+      collection.type === 'user'
+        ? `map it in groups.map, or set groups.createMissing to create a cloud group from its members`
+        : `device collections can't be matched to Entra ID device groups automatically: map it in groups.map`;
     mappings.push({ ...base, status: 'unmapped', groups: [], reason: `${tried.join('; ')}: ${fix}` });
   }
   return { mappings, findings };

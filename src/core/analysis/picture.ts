@@ -2,8 +2,16 @@
 import type { Finding } from '../findings';
 import type { SiteModel } from '../site/model';
 import {
-  assignRequest, dependencyOrder, isTermsAndConditions, KIOSK_REASON, parseMarker, translateApp, translateObject, translateTermsAndConditions,
-  type AssignTarget, type Translation,
+  assignRequest,
+  dependencyOrder,
+  isTermsAndConditions,
+  KIOSK_REASON,
+  parseMarker,
+  translateApp,
+  translateObject,
+  translateTermsAndConditions,
+  type AssignTarget,
+  type Translation,
 } from '../translate';
 import { placeholder } from '../placeholders';
 import { sameUniqueId, stripRevision } from '../unique-id';
@@ -30,7 +38,9 @@ export function buildPicture(input: PictureInput): MigrationPicture {
     const first = seen.get(t.key);
     if (first) {
       findings.push({
-        severity: 'warning', code: 'analysis/duplicate-key', pointer: '',
+        severity: 'warning',
+        code: 'analysis/duplicate-key',
+        pointer: '',
         message: `${describe(first)} and ${describe(t)} would carry the same marker [cm2intune:${t.key}]; only the first is paired with Intune. They are the same ConfigMgr object (import.exclude would leave out both): give the application one deployment type per kind and platform in ConfigMgr.`,
       });
     } else seen.set(t.key, t);
@@ -67,15 +77,20 @@ export function buildPicture(input: PictureInput): MigrationPicture {
     item.deployments = all.filter((d) => d.enabled || carry).map(({ enabled: _, ...d }) => d);
     for (const d of all.filter((x) => !x.enabled && !carry)) {
       const retiredBaseline = d.baseline ? site.baselines.find((b) => b.name === d.baseline)?.retired : undefined;
-      const what = retiredBaseline?.length ? `is made through baseline "${d.baseline}", which is ${retiredBaseline.join(', ')} in ConfigMgr,` : `${d.baseline ? `(through baseline "${d.baseline}") ` : ''}is disabled in ConfigMgr`;
-      item.assignmentNotes.push(`The deployment to collection "${d.collectionName}" ${what} and is not carried over; list ${stripRevision(item.translation.source.uniqueId)} in import.includeRetired to carry it over.`);
+      const what = retiredBaseline?.length
+        ? `is made through baseline "${d.baseline}", which is ${retiredBaseline.join(', ')} in ConfigMgr,`
+        : `${d.baseline ? `(through baseline "${d.baseline}") ` : ''}is disabled in ConfigMgr`;
+      item.assignmentNotes.push(
+        `The deployment to collection "${d.collectionName}" ${what} and is not carried over; list ${stripRevision(item.translation.source.uniqueId)} in import.includeRetired to carry it over.`,
+      );
     }
   }
   const wanted = new Set<string>();
   for (const item of items.values()) {
     for (const d of item.deployments) {
       wanted.add(d.collectionId);
-      for (const rule of site.collections.find((c) => c.id === d.collectionId)?.rules ?? []) if (rule.kind === 'exclude') wanted.add(rule.collectionId);
+      for (const rule of site.collections.find((c) => c.id === d.collectionId)?.rules ?? [])
+        if (rule.kind === 'exclude') wanted.add(rule.collectionId);
     }
   }
   for (const id of Object.keys(plan.groups?.map ?? {})) wanted.add(id);
@@ -109,14 +124,26 @@ function judge(
 ): PictureItem {
   const retired = retiredOf(t);
   const out = exclusion(input.plan, selectionSubject(t), retired);
-  const item: PictureItem = { key: t.key, translation: t, selected: out === null, state: 'notImported', stateReasons: [], reasons: [], retired, deployments: [], assignmentNotes: [] };
+  const item: PictureItem = {
+    key: t.key,
+    translation: t,
+    selected: out === null,
+    state: 'notImported',
+    stateReasons: [],
+    reasons: [],
+    retired,
+    deployments: [],
+    assignmentNotes: [],
+  };
   // A retired object left out says why (the admin did not choose this, the default did).
   const retiredWhy = out?.pointer === '/import/includeRetired' ? `not imported: ${out.why}` : undefined;
 
   const marked = byMarker.get(t.key) ?? [];
   if (marked.length > 1) {
     findings.push({
-      severity: 'warning', code: 'analysis/duplicate-in-tenant', pointer: '',
+      severity: 'warning',
+      code: 'analysis/duplicate-in-tenant',
+      pointer: '',
       message: `${marked.length} Intune objects carry the marker of ${describe(t)} (ids ${marked.map((o) => o.id).join(', ')}). Delete the extra copies in Intune; cm2intune pairs with ${marked[0].id}.`,
     });
   }
@@ -135,7 +162,8 @@ function judge(
     item.counterpart = { id: counterpart.id, displayName: counterpart.displayName, odataType: counterpart.odataType, via };
     const drift: string[] = [];
     if (counterpart.displayName !== t.source.name) drift.push(`its Intune name is "${counterpart.displayName}", not "${t.source.name}"`);
-    if (t.request && bare(counterpart.odataType) !== bare(t.request.odataType)) drift.push(`it is a ${bare(counterpart.odataType)} in Intune, not a ${bare(t.request.odataType)}`);
+    if (t.request && bare(counterpart.odataType) !== bare(t.request.odataType))
+      drift.push(`it is a ${bare(counterpart.odataType)} in Intune, not a ${bare(t.request.odataType)}`);
     if (via === 'ledger') drift.push('its marker was removed from the Intune description');
     item.state = drift.length ? 'drifted' : 'imported';
     item.stateReasons.push(...drift);
@@ -163,8 +191,11 @@ function judge(
       const why = exclusion(input.plan, selectionSubject(d.translation), d.retired)!;
       item.stateReasons.push(`needs ${describe(d.translation)}, which the plan does not import (${why.why})`);
       findings.push({
-        severity: 'error', code: 'analysis/missing-dependency', pointer: why.pointer,
-        message: `${describe(t)} is selected, but ${describe(d.translation)} it needs is not: ${why.why}. ` +
+        severity: 'error',
+        code: 'analysis/missing-dependency',
+        pointer: why.pointer,
+        message:
+          `${describe(t)} is selected, but ${describe(d.translation)} it needs is not: ${why.why}. ` +
           `Select "${d.translation.source.name}" too (${fixFor(why.pointer)}), or exclude "${t.source.name}" (add ${t.source.uniqueId} to import.exclude).`,
       });
     }
@@ -189,7 +220,8 @@ function fixFor(pointer: string): string {
 function deployments(t: Translation, site: SiteModel): (Deployment & { enabled: boolean })[] {
   const name = (id: string) => site.collections.find((c) => c.id === id)?.name ?? id;
   if (t.source.kind === 'app') {
-    return site.appAssignments.filter((a) => a.applicationCiId === t.source.ciId)
+    return site.appAssignments
+      .filter((a) => a.applicationCiId === t.source.ciId)
       .map((a) => ({ collectionId: a.collectionId, collectionName: name(a.collectionId), intent: a.intent, enabled: a.enabled !== false }));
   }
   const out: (Deployment & { enabled: boolean })[] = [];
@@ -198,12 +230,20 @@ function deployments(t: Translation, site: SiteModel): (Deployment & { enabled: 
     if (a.ciIds.includes(t.source.ciId)) out.push({ collectionId: a.collectionId, collectionName: name(a.collectionId), enabled });
     for (const b of site.baselines) {
       // A retired baseline's deployment is as good as disabled.
-      if (a.ciIds.includes(b.ciId) && b.memberCiIds.includes(t.source.ciId)) out.push({ collectionId: a.collectionId, collectionName: name(a.collectionId), baseline: b.name, enabled: enabled && !b.retired?.length });
+      if (a.ciIds.includes(b.ciId) && b.memberCiIds.includes(t.source.ciId))
+        out.push({
+          collectionId: a.collectionId,
+          collectionName: name(a.collectionId),
+          baseline: b.name,
+          enabled: enabled && !b.retired?.length,
+        });
     }
   }
   // The same collection twice (e.g. one deployment enabled, one disabled): the enabled one counts.
   const same = (a: Deployment, b: Deployment) => a.collectionId === b.collectionId && a.baseline === b.baseline;
-  return out.filter((d, i) => out.findIndex((x) => same(x, d) && x.enabled === d.enabled) === i && (d.enabled || !out.some((x) => same(x, d) && x.enabled)));
+  return out.filter(
+    (d, i) => out.findIndex((x) => same(x, d) && x.enabled === d.enabled) === i && (d.enabled || !out.some((x) => same(x, d) && x.enabled)),
+  );
 }
 
 /** Every reason for an item's outcome, each once, in the order a reader needs them. */
@@ -212,19 +252,34 @@ function reasonsOf(item: PictureItem): string[] {
   const stated = new Set(v.reasons);
   // A lost setting is already a reason of the verdict (kiosk settings as one line); the rest are said once here.
   const dropped = v.droppedSettings
-    .filter((d) => !stated.has(`${d.name} is dropped: ${d.reason}`) && !(d.reason === KIOSK_REASON && v.reasons.some((r) => r.endsWith(KIOSK_REASON))))
+    .filter(
+      (d) =>
+        !stated.has(`${d.name} is dropped: ${d.reason}`) && !(d.reason === KIOSK_REASON && v.reasons.some((r) => r.endsWith(KIOSK_REASON))),
+    )
     .map((d) => `${d.name}: ${d.reason}`);
   return [...new Set([...v.reasons, ...dropped, ...item.stateReasons])];
 }
 
 /** Plan entries naming an object the site does not have, or an includeRetired entry with nothing to opt in. */
-function selectionFindings(plan: PictureInput['plan'], translations: Translation[], retiredOf: (t: Translation) => string[], site: SiteModel): Finding[] {
-  const out: Finding[] = unknownSelectionIds(plan, site).map((u) => ({ severity: 'warning' as const, code: 'analysis/unknown-id', pointer: u.pointer, message: u.message }));
+function selectionFindings(
+  plan: PictureInput['plan'],
+  translations: Translation[],
+  retiredOf: (t: Translation) => string[],
+  site: SiteModel,
+): Finding[] {
+  const out: Finding[] = unknownSelectionIds(plan, site).map((u) => ({
+    severity: 'warning' as const,
+    code: 'analysis/unknown-id',
+    pointer: u.pointer,
+    message: u.message,
+  }));
   (plan.import?.includeRetired ?? []).forEach((id, i) => {
     const matches = translations.filter((t) => sameUniqueId(t.source.uniqueId, id));
     if (matches.length && matches.every((t) => retiredOf(t).length === 0) && !hasDisabledDeployment(site, matches[0])) {
       out.push({
-        severity: 'warning', code: 'analysis/not-retired', pointer: `/import/includeRetired/${i}`,
+        severity: 'warning',
+        code: 'analysis/not-retired',
+        pointer: `/import/includeRetired/${i}`,
         message: `import.includeRetired names ${describe(matches[0])}, which is neither retired nor has a disabled deployment: the entry changes nothing; remove it.`,
       });
     }
@@ -272,8 +327,13 @@ function assign(items: Map<string, PictureItem>, site: SiteModel, mappingOf: Map
       const lost = excluded.filter((ex) => ex.status === 'unmapped');
       if (lost.length) {
         for (const ex of lost) {
-          item.assignmentNotes.push(`The deployment to collection "${d.collectionName}" is not carried over: it excludes collection "${ex.collectionName}", which maps to no group (${ex.reason}), and without the exclusion it would reach the users ConfigMgr leaves out.`);
-          lostExclusions.set(ex.collectionId, [...(lostExclusions.get(ex.collectionId) ?? []), `${item.translation.source.name} → ${d.collectionName}`]);
+          item.assignmentNotes.push(
+            `The deployment to collection "${d.collectionName}" is not carried over: it excludes collection "${ex.collectionName}", which maps to no group (${ex.reason}), and without the exclusion it would reach the users ConfigMgr leaves out.`,
+          );
+          lostExclusions.set(ex.collectionId, [
+            ...(lostExclusions.get(ex.collectionId) ?? []),
+            `${item.translation.source.name} → ${d.collectionName}`,
+          ]);
         }
         continue;
       }
@@ -289,7 +349,9 @@ function assign(items: Map<string, PictureItem>, site: SiteModel, mappingOf: Map
   for (const [collectionId, uses] of lostExclusions) {
     const m = mappingOf.get(collectionId)!;
     findings.push({
-      severity: 'warning', code: 'analysis/lost-exclusion', pointer: '/groups/map',
+      severity: 'warning',
+      code: 'analysis/lost-exclusion',
+      pointer: '/groups/map',
       message: `Collection "${m.collectionName}" (${collectionId}) is excluded from deployments (${uses.slice(0, 3).join('; ')}${uses.length > 3 ? ` and ${uses.length - 3} more` : ''}) but maps to no Entra ID group, so those deployments are not assigned: map ${collectionId} in groups.map, or set groups.createMissing.`,
     });
   }
@@ -297,8 +359,13 @@ function assign(items: Map<string, PictureItem>, site: SiteModel, mappingOf: Map
     const m = mappingOf.get(collectionId)!;
     const objects = [...new Set(users)];
     findings.push({
-      severity: 'warning', code: 'analysis/unmapped-collection', pointer: '/groups/map',
-      message: `Collection "${m.collectionName}" (${collectionId}) maps to no Entra ID group, so its deployments of ${objects.slice(0, 3).map((n) => `"${n}"`).join(', ')}${objects.length > 3 ? ` and ${objects.length - 3} more` : ''} are not assigned: ${m.reason}.`,
+      severity: 'warning',
+      code: 'analysis/unmapped-collection',
+      pointer: '/groups/map',
+      message: `Collection "${m.collectionName}" (${collectionId}) maps to no Entra ID group, so its deployments of ${objects
+        .slice(0, 3)
+        .map((n) => `"${n}"`)
+        .join(', ')}${objects.length > 3 ? ` and ${objects.length - 3} more` : ''} are not assigned: ${m.reason}.`,
     });
   }
 }

@@ -8,20 +8,39 @@ import { platformLabel } from '../translate/common';
 import type { ItemState } from './types';
 
 const SELECTOR: Record<TranslationKind, ObjectKindSelector | null> = {
-  configuration: 'configuration', compliance: 'compliance', trustedRoot: 'certificate', scep: 'certificate', pfx: 'certificate',
-  wifi: 'wifi', vpn: 'vpn', email: 'email', app: 'app', termsAndConditions: null,
+  configuration: 'configuration',
+  compliance: 'compliance',
+  trustedRoot: 'certificate',
+  scep: 'certificate',
+  pfx: 'certificate',
+  wifi: 'wifi',
+  vpn: 'vpn',
+  email: 'email',
+  app: 'app',
+  termsAndConditions: null,
 };
 
 export const KIND_LABELS: Record<TranslationKind, string> = {
-  configuration: 'configuration item', compliance: 'compliance policy', trustedRoot: 'trusted root certificate profile',
-  scep: 'SCEP certificate profile', pfx: 'PFX certificate profile', wifi: 'Wi-Fi profile', vpn: 'VPN profile', email: 'e-mail profile',
-  app: 'app', termsAndConditions: 'terms and conditions',
+  configuration: 'configuration item',
+  compliance: 'compliance policy',
+  trustedRoot: 'trusted root certificate profile',
+  scep: 'SCEP certificate profile',
+  pfx: 'PFX certificate profile',
+  wifi: 'Wi-Fi profile',
+  vpn: 'VPN profile',
+  email: 'e-mail profile',
+  app: 'app',
+  termsAndConditions: 'terms and conditions',
 };
 
 /** An item's state in words, for every face (lower case: they stand inside sentences). */
 export const STATE_LABELS: Record<ItemState, string> = {
-  notImported: 'not imported', importable: 'importable', partial: 'partly importable',
-  imported: 'imported', drifted: 'drifted', blocked: 'blocked',
+  notImported: 'not imported',
+  importable: 'importable',
+  partial: 'partly importable',
+  imported: 'imported',
+  drifted: 'drifted',
+  blocked: 'blocked',
 };
 
 /** The object as the plan's selection sees it (terms and conditions are never imported). */
@@ -37,18 +56,23 @@ export function describe(t: Translation): string {
 export type SelectionList = 'include' | 'exclude' | 'includeRetired';
 
 /** Entries of import.include / exclude / includeRetired that name no configuration item or application of the site. */
-export function unknownSelectionIds(plan: MigrationPlan, site: SiteModel): { list: SelectionList; index: number; id: string; pointer: string; message: string }[] {
+export function unknownSelectionIds(
+  plan: MigrationPlan,
+  site: SiteModel,
+): { list: SelectionList; index: number; id: string; pointer: string; message: string }[] {
   const known = [...site.configurationItems, ...site.applications].map((o) => o.uniqueId);
   const out: ReturnType<typeof unknownSelectionIds> = [];
   for (const list of ['include', 'exclude', 'includeRetired'] as const) {
     (plan.import?.[list] ?? []).forEach((id, index) => {
       if (known.some((k) => sameUniqueId(k, id))) return;
       out.push({
-        list, index, id, pointer: `/import/${list}/${index}`,
+        list,
+        index,
+        id,
+        pointer: `/import/${list}/${index}`,
         message: `import.${list} names "${id}", which matches no object of the site (${site.origin}): check the ConfigMgr unique id (\`cm2intune site summary\` lists the objects), or remove it.`,
       });
     });
   }
   return out;
 }
-

@@ -11,7 +11,15 @@ export type JournalEntry =
   | { t: 'failed'; run: string; step: string; key: string; status?: number; message: string; at: string }
   | { t: 'reconciled'; run: string; step: string; key: string; intuneId: string | null; at: string }
   // Phase 3 (phases/waves-read.ts): what was done for a wave; its state is read from the site and the tenant.
-  | { t: 'wave'; wave: string; event: 'preflight' | 'runbook' | 'undo' | 'verify'; at: string; ok?: boolean; moved?: number; expected?: number };
+  | {
+      t: 'wave';
+      wave: string;
+      event: 'preflight' | 'runbook' | 'undo' | 'verify';
+      at: string;
+      ok?: boolean;
+      moved?: number;
+      expected?: number;
+    };
 
 export interface LedgerState {
   /** Source key (CI unique id, `group:<collection>`) -> Intune object id, from done/reconciled. */
@@ -27,22 +35,28 @@ export interface LedgerState {
 export class Journal {
   private fd: number | undefined;
 
-  private constructor(readonly path: string, private readonly entryList: JournalEntry[], readonly damagedLines: number[]) {}
+  private constructor(
+    readonly path: string,
+    private readonly entryList: JournalEntry[],
+    readonly damagedLines: number[],
+  ) {}
 
   static open(path: string): Journal {
     const entries: JournalEntry[] = [];
     const damaged: number[] = [];
     if (existsSync(path)) {
-      readFileSync(path, 'utf8').split('\n').forEach((line, index) => {
-        if (line.trim() === '') return;
-        try {
-          entries.push(JSON.parse(line) as JournalEntry);
-        } catch {
-          // Only the last line can be torn (append-only); its request was never sent, since
-          // requests leave only after their intent is synced.
-          damaged.push(index + 1);
-        }
-      });
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .forEach((line, index) => {
+          if (line.trim() === '') return;
+          try {
+            entries.push(JSON.parse(line) as JournalEntry);
+          } catch {
+            // Only the last line can be torn (append-only); its request was never sent, since
+            // requests leave only after their intent is synced.
+            damaged.push(index + 1);
+          }
+        });
     }
     return new Journal(path, entries, damaged);
   }

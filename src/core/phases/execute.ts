@@ -72,7 +72,11 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
       const blocker = step.needs.find((key) => !ids.has(key) && (!producedBy.has(key) || producerDone(key)));
       if (blocker) {
         const by = producedBy.get(blocker);
-        settle({ step, status: 'skipped', message: by ? `needs "${by.title}", which did not complete` : `needs ${blocker}, which is not in Intune` });
+        settle({
+          step,
+          status: 'skipped',
+          message: by ? `needs "${by.title}", which did not complete` : `needs ${blocker}, which is not in Intune`,
+        });
       } else if (step.needs.every((key) => ids.has(key))) {
         ready.push(step);
       } else {
@@ -126,13 +130,29 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
     const members = step.action === 'addMembers';
     const repeatedMembers = members && result.status === 400 && /already exist/i.test(result.message ?? '');
     if ((result.outcome === 'unknown' && (creates || members)) || repeatedMembers) {
-      const found = await options.reconcile({ ...step, request: { ...step.request, path: fillIds(step.request.path, ids) as string, body: fillIds(step.request.body, ids) } }, sentAt);
+      const found = await options.reconcile(
+        { ...step, request: { ...step.request, path: fillIds(step.request.path, ids) as string, body: fillIds(step.request.body, ids) } },
+        sentAt,
+      );
       journal.append({ t: 'reconciled', run, step: step.id, key: step.key, intuneId: found, at: now() });
       if (found) {
         if (creates) ids.set(step.key, found);
-        settle({ step, status: 'reconciled', intuneId: found, message: members ? 'an earlier attempt had added them; all are in the group' : 'the connection dropped after the write; found by its marker' });
+        settle({
+          step,
+          status: 'reconciled',
+          intuneId: found,
+          message: members
+            ? 'an earlier attempt had added them; all are in the group'
+            : 'the connection dropped after the write; found by its marker',
+        });
       } else {
-        settle({ step, status: 'failed', message: members ? `${result.message ?? 'the connection dropped'}; not all of these members are in the group: run again to add the missing ones` : 'the connection dropped and the object is not in Intune; run again to retry' });
+        settle({
+          step,
+          status: 'failed',
+          message: members
+            ? `${result.message ?? 'the connection dropped'}; not all of these members are in the group: run again to add the missing ones`
+            : 'the connection dropped and the object is not in Intune; run again to retry',
+        });
       }
       return;
     }

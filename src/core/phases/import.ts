@@ -10,7 +10,14 @@ import { parseSiteObjects } from '../site/sdm';
 import { bodyWithBinds, markerFor, parseMarker } from '../translate';
 import { platformLabel, resourcePath } from '../translate/common';
 import { RESOURCE_PATHS } from '../tenant/api-versions';
-import { findGroups, lookupItems, readTenantObjects, type TenantAssignment, type TenantGroupRecord, type TenantObjectRecord } from '../tenant/read';
+import {
+  findGroups,
+  lookupItems,
+  readTenantObjects,
+  type TenantAssignment,
+  type TenantGroupRecord,
+  type TenantObjectRecord,
+} from '../tenant/read';
 import type { Journal } from '../ledger/journal';
 import type { MigrationPlan } from '../plan/types';
 import { GraphMalformedResponseError, GraphOutcomeUnknownError, GraphRequestError } from '../tenant/errors';
@@ -67,9 +74,15 @@ export function planGroupRefs(plan: MigrationPlan): { names: string[]; ids: stri
   return { names: [...names], ids: [...ids] };
 }
 
-export async function readImportSources(session: Pick<MigrationSession, 'site' | 'graph' | 'plan'>, signal?: AbortSignal): Promise<ImportSources> {
+export async function readImportSources(
+  session: Pick<MigrationSession, 'site' | 'graph' | 'plan'>,
+  signal?: AbortSignal,
+): Promise<ImportSources> {
   const { graph, plan } = session;
-  const [model, tenantObjects] = await Promise.all([session.site.read({ signal }), readTenantObjects(graph, signal).catch(tenantReadFailed)]);
+  const [model, tenantObjects] = await Promise.all([
+    session.site.read({ signal }),
+    readTenantObjects(graph, signal).catch(tenantReadFailed),
+  ]);
   const parsed = parseSiteObjects(model);
 
   // Groups that could match a collection: AD group SIDs and names, plan names/ids, collection
@@ -86,12 +99,16 @@ export async function readImportSources(session: Pick<MigrationSession, 'site' |
   const refs = planGroupRefs(plan);
   for (const name of refs.names) names.add(name);
   const ids = new Set(refs.ids);
-  const groups = await findGroups(graph, {
-    sids: [...sids],
-    displayNames: [...names],
-    ids: [...ids],
-    mailNicknames: model.collections.filter((c) => c.type === 'user').map((c) => MAIL_NICKNAME(c.id)),
-  }, signal).catch(tenantReadFailed);
+  const groups = await findGroups(
+    graph,
+    {
+      sids: [...sids],
+      displayNames: [...names],
+      ids: [...ids],
+      mailNicknames: model.collections.filter((c) => c.type === 'user').map((c) => MAIL_NICKNAME(c.id)),
+    },
+    signal,
+  ).catch(tenantReadFailed);
   return { model, parsed, tenantObjects, groups, looked: { names, ids } };
 }
 
@@ -110,7 +127,12 @@ export function missingPlanGroups(sources: ImportSources, plan: MigrationPlan): 
  * The sources with the groups an edited plan names that were not looked up yet; the same
  * object (no request) when there are none.
  */
-export async function withPlanGroups(graph: GraphPort, sources: ImportSources, plan: MigrationPlan, signal?: AbortSignal): Promise<ImportSources> {
+export async function withPlanGroups(
+  graph: GraphPort,
+  sources: ImportSources,
+  plan: MigrationPlan,
+  signal?: AbortSignal,
+): Promise<ImportSources> {
   const { names, ids } = missingPlanGroups(sources, plan);
   if (names.length === 0 && ids.length === 0) return sources;
   const found = await findGroups(graph, { displayNames: names, ids }, signal);
@@ -123,7 +145,10 @@ export async function withPlanGroups(graph: GraphPort, sources: ImportSources, p
 }
 
 /** The picture of the plan over what was read; settles unknown outcomes of earlier runs first. */
-export function analyseImport(sources: ImportSources, session: { plan: MigrationPlan; readOnly: boolean; journal: Pick<Journal, 'state' | 'append'> }): ImportRead {
+export function analyseImport(
+  sources: ImportSources,
+  session: { plan: MigrationPlan; readOnly: boolean; journal: Pick<Journal, 'state' | 'append'> },
+): ImportRead {
   const { plan, journal } = session;
   const { model, parsed, tenantObjects, groups } = sources;
 
@@ -142,14 +167,16 @@ export function analyseImport(sources: ImportSources, session: { plan: Migration
     byMarker.set(GROUP_KEY(g.mailNickname.slice(CREATED_GROUP_PREFIX.length)), g.id);
   }
   for (const intent of state.unknown.values()) {
-    const intuneId = intent.action === 'create' || intent.action === 'createGroup' ? byMarker.get(intent.key) ?? null : null;
+    const intuneId = intent.action === 'create' || intent.action === 'createGroup' ? (byMarker.get(intent.key) ?? null) : null;
     reconciled.push({ step: intent.step, key: intent.key, intuneId });
   }
   // Only a session that may write settles the journal: a preview, `status` or the tree must not
   // mark the in-flight steps of a run going on elsewhere.
   if (reconciled.length && !session.readOnly) {
     const at = new Date().toISOString();
-    journal.append(...reconciled.map((r) => ({ t: 'reconciled' as const, run: 'reconcile', step: r.step, key: r.key, intuneId: r.intuneId, at })));
+    journal.append(
+      ...reconciled.map((r) => ({ t: 'reconciled' as const, run: 'reconcile', step: r.step, key: r.key, intuneId: r.intuneId, at })),
+    );
   }
 
   const picture = buildPicture({
@@ -192,10 +219,14 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
   for (const item of picture.items) names.set(item.key, item.translation.source.name);
   for (const m of picture.groups) names.set(GROUP_KEY(m.collectionId), m.groups[0]?.displayName ?? m.collectionName);
   const creating = new Set(picture.items.filter(toCreate).map((i) => i.key));
-  const assigning = picture.items.filter((i) => i.selected && i.assign && (creating.has(i.key) || (i.counterpart && assignmentsDiffer(i, read.tenantObjects))));
+  const assigning = picture.items.filter(
+    (i) => i.selected && i.assign && (creating.has(i.key) || (i.counterpart && assignmentsDiffer(i, read.tenantObjects))),
+  );
 
   // 1. Cloud groups for collections the plan lets cm2intune create, when an assignment needs them.
-  const neededGroups = new Set(assigning.flatMap((i) => neededKeys(i.assign!.body)).filter((k) => k.startsWith('group:') && !read.ids.has(k)));
+  const neededGroups = new Set(
+    assigning.flatMap((i) => neededKeys(i.assign!.body)).filter((k) => k.startsWith('group:') && !read.ids.has(k)),
+  );
   for (const mapping of picture.groups) {
     const key = GROUP_KEY(mapping.collectionId);
     if (mapping.status !== 'create' || !neededGroups.has(key)) continue;
@@ -210,11 +241,16 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
       action: 'createGroup',
       title: `Create security group "${displayName}" for collection ${mapping.collectionId}${notFound}`,
       request: {
-        method: 'POST', path: '/groups', version: 'v1.0',
+        method: 'POST',
+        path: '/groups',
+        version: 'v1.0',
         body: {
           displayName,
           description: `Members of ConfigMgr collection "${mapping.collectionName}" (${mapping.collectionId}), created by cm2intune. ${markerFor(key)}`,
-          mailEnabled: false, mailNickname: MAIL_NICKNAME(mapping.collectionId), securityEnabled: true, groupTypes: [],
+          mailEnabled: false,
+          mailNickname: MAIL_NICKNAME(mapping.collectionId),
+          securityEnabled: true,
+          groupTypes: [],
         },
       },
       needs: [],
@@ -228,10 +264,19 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
   for (const mapping of picture.groups) {
     const own = read.ownGroups.get(mapping.collectionId);
     if (!own || mapping.status !== 'mapped' || mapping.groups[0]?.id !== own) continue;
-    const present = new Set((await listChecked<{ userPrincipalName?: string | null }>(graph, `/groups/${own}/members`, MEMBER_FIELDS, 'group member', { query: { $select: 'id,userPrincipalName', $top: 999 }, signal }))
-      .map((m) => m.userPrincipalName?.toLowerCase()));
+    const present = new Set(
+      (
+        await listChecked<{ userPrincipalName?: string | null }>(graph, `/groups/${own}/members`, MEMBER_FIELDS, 'group member', {
+          query: { $select: 'id,userPrincipalName', $top: 999 },
+          signal,
+        })
+      ).map((m) => m.userPrincipalName?.toLowerCase()),
+    );
     const missing = collectionUpns(read.model, mapping.collectionId).filter((upn) => !present.has(upn.toLowerCase()));
-    if (missing.length) steps.push(...memberSteps(graph, mapping.collectionId, mapping.groups[0].displayName, (await userIdsByUpn(graph, missing, signal)).ids));
+    if (missing.length)
+      steps.push(
+        ...memberSteps(graph, mapping.collectionId, mapping.groups[0].displayName, (await userIdsByUpn(graph, missing, signal)).ids),
+      );
   }
 
   // 2. Objects, dependencies first (the picture's order), with links to what they need.
@@ -277,7 +322,12 @@ export interface ImportRun {
   skipped: number;
 }
 
-export async function executeImport(session: MigrationSession, read: ImportRead, steps: Step[], options: { signal?: AbortSignal; onProgress?: (o: StepOutcome, done: number, total: number) => void } = {}): Promise<ImportRun> {
+export async function executeImport(
+  session: MigrationSession,
+  read: ImportRead,
+  steps: Step[],
+  options: { signal?: AbortSignal; onProgress?: (o: StepOutcome, done: number, total: number) => void } = {},
+): Promise<ImportRun> {
   const { graph } = session;
   const tenantRead: TenantReadCache = {};
   const outcomes = await executeSteps(steps, {
@@ -304,11 +354,24 @@ interface TenantReadCache {
   objects?: Promise<TenantObjectRecord[]>;
 }
 
-async function findByMarker(graph: GraphPort, step: Step, sentAt: number, cache: TenantReadCache, signal?: AbortSignal): Promise<string | null> {
+async function findByMarker(
+  graph: GraphPort,
+  step: Step,
+  sentAt: number,
+  cache: TenantReadCache,
+  signal?: AbortSignal,
+): Promise<string | null> {
   if (step.action === 'addMembers') {
     // Settled when every member the request adds is in the group now.
     const group = step.request.path.split('/').pop()!;
-    const members = new Set((await listChecked<{ id: string }>(graph, `/groups/${group}/members`, { id: 'string' }, 'group member', { query: { $select: 'id', $top: 999 }, signal })).map((m) => m.id));
+    const members = new Set(
+      (
+        await listChecked<{ id: string }>(graph, `/groups/${group}/members`, { id: 'string' }, 'group member', {
+          query: { $select: 'id', $top: 999 },
+          signal,
+        })
+      ).map((m) => m.id),
+    );
     const adding = (step.request.body as { 'members@odata.bind': string[] })['members@odata.bind'].map((url) => url.split('/').pop()!);
     return adding.every((id) => members.has(id)) ? group : null;
   }
@@ -339,7 +402,9 @@ function memberSteps(graph: GraphPort, collectionId: string, displayName: string
       action: 'addMembers',
       title: `Add ${chunk.length} member(s) to "${displayName}"`,
       request: {
-        method: 'PATCH', path: `/groups/${placeholder(key)}`, version: 'v1.0',
+        method: 'PATCH',
+        path: `/groups/${placeholder(key)}`,
+        version: 'v1.0',
         body: { 'members@odata.bind': chunk.map((id) => `${graph.baseUrl.replace(/\/$/, '')}/v1.0/directoryObjects/${id}`) },
       },
       needs: [key],
@@ -360,14 +425,26 @@ function collectionUpns(model: SiteModel, collectionId: string): string[] {
 async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSignal): Promise<{ ids: string[]; unknown: string[] }> {
   const requests: BatchRequest[] = [];
   for (let i = 0; i < upns.length; i += 15) {
-    const list = upns.slice(i, i + 15).map((u) => `'${u.replace(/'/g, "''")}'`).join(',');
-    requests.push({ id: String(requests.length + 1), method: 'GET', path: `/users?$filter=${encodeURIComponent(`userPrincipalName in (${list})`)}&$select=id,userPrincipalName` });
+    const list = upns
+      .slice(i, i + 15)
+      .map((u) => `'${u.replace(/'/g, "''")}'`)
+      .join(',');
+    requests.push({
+      id: String(requests.length + 1),
+      method: 'GET',
+      path: `/users?$filter=${encodeURIComponent(`userPrincipalName in (${list})`)}&$select=id,userPrincipalName`,
+    });
   }
   if (requests.length === 0) return { ids: [], unknown: [] };
   const ids: string[] = [];
   const found = new Set<string>();
   for (const result of await graph.batch(requests, { signal })) {
-    for (const u of lookupItems<{ id: string; userPrincipalName?: string | null }>(result, '/v1.0/users', MEMBER_FIELDS, 'user lookup for group members')) {
+    for (const u of lookupItems<{ id: string; userPrincipalName?: string | null }>(
+      result,
+      '/v1.0/users',
+      MEMBER_FIELDS,
+      'user lookup for group members',
+    )) {
       ids.push(u.id);
       if (u.userPrincipalName) found.add(u.userPrincipalName.toLowerCase());
     }
@@ -378,7 +455,13 @@ async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSign
 const MEMBER_FIELDS: Record<string, FieldRule> = { id: 'string', userPrincipalName: 'string?' };
 
 /** A list whose items must have the fields read from them; a list of anything else stops the run. */
-async function listChecked<T>(graph: GraphPort, path: string, fields: Record<string, FieldRule>, what: string, options: RequestOptions): Promise<T[]> {
+async function listChecked<T>(
+  graph: GraphPort,
+  path: string,
+  fields: Record<string, FieldRule>,
+  what: string,
+  options: RequestOptions,
+): Promise<T[]> {
   const items = await graph.listAll<T>(path, options);
   const problem = fieldsProblem(items, fields, what);
   if (problem) throw new GraphMalformedResponseError('GET', path, 200, problem);
@@ -409,7 +492,10 @@ function assignmentsDiffer(item: PictureItem, tenantObjects: TenantObjectRecord[
   if (wanted.some((a) => a.target.groupId?.includes('{{id:'))) return true;
   // Only app assignments carry a meaningful intent; Graph reports profiles' as "apply".
   const apps = item.translation.request?.resource === 'mobileApps';
-  const norm = (list: TenantAssignment[]) => list.map((a) => `${apps ? a.intent ?? '' : ''}|${a.target['@odata.type'].replace(/^#/, '')}|${a.target.groupId ?? ''}`.toLowerCase()).sort().join('\n');
+  const norm = (list: TenantAssignment[]) =>
+    list
+      .map((a) => `${apps ? (a.intent ?? '') : ''}|${a.target['@odata.type'].replace(/^#/, '')}|${a.target.groupId ?? ''}`.toLowerCase())
+      .sort()
+      .join('\n');
   return norm(current) !== norm(wanted);
 }
-

@@ -85,7 +85,12 @@ export class PictureStore {
     const picture = analyseImport(read.sources, {
       plan,
       readOnly: true,
-      journal: { state: () => ledger, append: () => { throw new Error('a stored picture never writes the journal'); } },
+      journal: {
+        state: () => ledger,
+        append: () => {
+          throw new Error('a stored picture never writes the journal');
+        },
+      },
     });
     return { ...picture, ...read.tenant };
   }

@@ -148,15 +148,28 @@ export function nothingToImportReasons(notes: ProposalNote[]): string[] {
   if (notes.length === 0) return ['the plan selects no object of the site (import.kinds, include and exclude)'];
   const there = notes.filter((n) => n.standing === 'inIntune').length;
   const cannot = notes.filter((n) => n.standing === 'cannotImport');
-  const parts = [there === 0 ? 'no selected object is in Intune' : there === 1 ? '1 selected object is in Intune with its assignments' : `${there} selected objects are in Intune with their assignments`];
+  const parts = [
+    there === 0
+      ? 'no selected object is in Intune'
+      : there === 1
+        ? '1 selected object is in Intune with its assignments'
+        : `${there} selected objects are in Intune with their assignments`,
+  ];
   if (cannot.length) {
-    const named = cannot.slice(0, 3).map((n) => `"${n.name}" (${n.reasons[0]})`).join(', ');
+    const named = cannot
+      .slice(0, 3)
+      .map((n) => `"${n.name}" (${n.reasons[0]})`)
+      .join(', ');
     parts.push(`${cannot.length} can't be imported: ${named}${cannot.length > 3 ? `, and ${cannot.length - 3} more (see above)` : ''}`);
   }
   return parts;
 }
 
-export function importPreview(read: ImportRead, steps: Step[], names: { plan: string; tenant: string; nothingReasons?: string[] }): ImportPreview {
+export function importPreview(
+  read: ImportRead,
+  steps: Step[],
+  names: { plan: string; tenant: string; nothingReasons?: string[] },
+): ImportPreview {
   const { picture } = read;
   const selected = picture.items.filter((i) => i.selected);
   const count = (state: ItemState) => selected.filter((i) => i.state === state).length;
@@ -166,14 +179,26 @@ export function importPreview(read: ImportRead, steps: Step[], names: { plan: st
     tenant: names.tenant,
     counts: countSteps(steps),
     lines: previewLines(steps),
-    objects: { all: picture.items.length, selected: selected.length, imported: count('imported'), importable: count('importable'), partial: count('partial'), blocked: count('blocked') },
+    objects: {
+      all: picture.items.length,
+      selected: selected.length,
+      imported: count('imported'),
+      importable: count('importable'),
+      partial: count('partial'),
+      blocked: count('blocked'),
+    },
     partial: picture.items
       .filter((i) => creating.has(i.key) && i.translation.verdict.droppedSettings.length)
-      .map((i) => note(i, i.translation.verdict.droppedSettings.map((d) => `${d.name}: ${d.reason}`))),
+      .map((i) =>
+        note(
+          i,
+          i.translation.verdict.droppedSettings.map((d) => `${d.name}: ${d.reason}`),
+        ),
+      ),
     blocked: selected.filter((i) => i.state === 'blocked').map((i) => note(i, i.reasons)),
     findings: picture.findings.map((f) => ({ severity: f.severity, message: f.message })),
     reconciled: { settled: read.reconciled.length, found: read.reconciled.filter((r) => r.intuneId).length },
-    nothingReasons: steps.length ? [] : names.nothingReasons ?? nothingToImportReasons(proposalNotes(read, steps)),
+    nothingReasons: steps.length ? [] : (names.nothingReasons ?? nothingToImportReasons(proposalNotes(read, steps))),
   };
 }
 
@@ -192,9 +217,12 @@ function countsText(n: StepCounts): string {
 
 export function previewToText(p: ImportPreview): string {
   const o = p.objects;
-  const lines = [`${o.all} objects in the site, ${o.selected} selected by the plan: ${o.imported} already in Intune, ${o.importable} importable, ${o.partial} partly importable, ${o.blocked} blocked.`];
+  const lines = [
+    `${o.all} objects in the site, ${o.selected} selected by the plan: ${o.imported} already in Intune, ${o.importable} importable, ${o.partial} partly importable, ${o.blocked} blocked.`,
+  ];
   for (const f of p.findings) lines.push(`  ${f.severity}: ${f.message}`);
-  if (p.reconciled.settled) lines.push(`  Settled ${p.reconciled.settled} step(s) left open by an earlier run (found in Intune: ${p.reconciled.found}).`);
+  if (p.reconciled.settled)
+    lines.push(`  Settled ${p.reconciled.settled} step(s) left open by an earlier run (found in Intune: ${p.reconciled.found}).`);
   if (p.lines.length === 0) {
     lines.push(nothingToImportMessage(p));
   } else {
@@ -258,7 +286,11 @@ export interface ImportReport {
   notImported: ObjectNote[];
 }
 
-export function importReport(read: ImportRead, outcomes: StepOutcome[], run: { plan: string; tenant: string; ms: number; at?: Date }): ImportReport {
+export function importReport(
+  read: ImportRead,
+  outcomes: StepOutcome[],
+  run: { plan: string; tenant: string; ms: number; at?: Date },
+): ImportReport {
   const notImported: ObjectNote[] = [];
   // The item's state and its reasons (each once) come from the picture: a blocked object reads blocked.
   for (const item of read.picture.items) {
@@ -297,9 +329,14 @@ const cell = (s: string) => mdText(s).replace(/\r?\n/g, ' ');
 
 export function reportToMarkdown(r: ImportReport): string {
   const lines = [
-    `# cm2intune import report — ${mdText(r.plan)}`, '',
-    `${r.at}, ${r.seconds.toFixed(1)} s, ${mdText(r.tenant)}: ${r.totals.done} done, ${r.totals.failed} failed, ${r.totals.skipped} skipped.`, '',
-    '## Steps', '', '| # | Step | Outcome | Intune id / detail |', '|---|---|---|---|',
+    `# cm2intune import report — ${mdText(r.plan)}`,
+    '',
+    `${r.at}, ${r.seconds.toFixed(1)} s, ${mdText(r.tenant)}: ${r.totals.done} done, ${r.totals.failed} failed, ${r.totals.skipped} skipped.`,
+    '',
+    '## Steps',
+    '',
+    '| # | Step | Outcome | Intune id / detail |',
+    '|---|---|---|---|',
   ];
   r.outcomes.forEach((o, i) => lines.push(`| ${i + 1} | ${cell(o.title)} | ${o.status} | ${cell(o.detail)} |`));
   lines.push('', '## Objects not imported or imported in part', '');
@@ -309,7 +346,9 @@ export function reportToMarkdown(r: ImportReport): string {
 
 export function reportToText(r: ImportReport): string {
   const lines = [`${reportSummary(r)} ${r.seconds.toFixed(1)} s.`, ''];
-  r.outcomes.forEach((o, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${o.status.padEnd(10)} ${o.title}${o.detail ? ` — ${o.detail}` : ''}`));
+  r.outcomes.forEach((o, i) =>
+    lines.push(`  ${String(i + 1).padStart(3)}. ${o.status.padEnd(10)} ${o.title}${o.detail ? ` — ${o.detail}` : ''}`),
+  );
   if (r.notImported.length) {
     lines.push('', 'Not imported or imported in part:');
     for (const o of r.notImported) lines.push(`  ${label(o)} (${o.state}): ${o.reasons.join('; ')}`);
@@ -381,15 +420,25 @@ function countsLine(v: StatusView): string {
 }
 
 export function statusToText(v: StatusView): string {
-  const lines = table([['kind', 'platform', 'ConfigMgr object', 'state', 'Intune, or why not'], ...v.rows.map((r) => [r.kind, r.platform || '—', r.name, stateWords(r), shorten(r.intune, 90)])]);
-  lines.push('', ...table([['collection', 'name', 'mapping', 'Entra ID groups / reason'], ...v.groups.map((g) => [g.collectionId, g.collection, g.mapping, g.detail])]));
+  const lines = table([
+    ['kind', 'platform', 'ConfigMgr object', 'state', 'Intune, or why not'],
+    ...v.rows.map((r) => [r.kind, r.platform || '—', r.name, stateWords(r), shorten(r.intune, 90)]),
+  ]);
+  lines.push(
+    '',
+    ...table([
+      ['collection', 'name', 'mapping', 'Entra ID groups / reason'],
+      ...v.groups.map((g) => [g.collectionId, g.collection, g.mapping, g.detail]),
+    ]),
+  );
   lines.push('', countsLine(v), ...v.findings.map((f) => `${f.severity}: ${f.message}`));
   return lines.join('\n') + '\n';
 }
 
 export function statusToMarkdown(v: StatusView): string {
   const lines = ['| Kind | Platform | ConfigMgr object | State | Intune, or why not |', '|---|---|---|---|---|'];
-  for (const r of v.rows) lines.push(`| ${cell(r.kind)} | ${cell(r.platform || '—')} | ${cell(r.name)} | ${stateWords(r)} | ${cell(r.intune)} |`);
+  for (const r of v.rows)
+    lines.push(`| ${cell(r.kind)} | ${cell(r.platform || '—')} | ${cell(r.name)} | ${stateWords(r)} | ${cell(r.intune)} |`);
   lines.push('', '| Collection | Name | Mapping | Entra ID groups / reason |', '|---|---|---|---|');
   for (const g of v.groups) lines.push(`| ${cell(g.collectionId)} | ${cell(g.collection)} | ${g.mapping} | ${cell(g.detail)} |`);
   lines.push('', countsLine(v), ...v.findings.map((f) => `- ${f.severity}: ${mdText(f.message)}`));

@@ -151,40 +151,87 @@ export function preflightWave(input: PreflightInput): Preflight {
   const checks: PreflightCheck[] = [];
   const list = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
 
-  checks.push({ id: 'resolved-site', blocking: true, ok: unresolved.length === 0,
-    message: unresolved.length ? `Not on the site (by UPN or DOMAIN\\user): ${list(unresolved)}. Correct the plan's entries.` : `${resolved.length} users found on the site.` });
+  checks.push({
+    id: 'resolved-site',
+    blocking: true,
+    ok: unresolved.length === 0,
+    message: unresolved.length
+      ? `Not on the site (by UPN or DOMAIN\\user): ${list(unresolved)}. Correct the plan's entries.`
+      : `${resolved.length} users found on the site.`,
+  });
 
   const entraOf = (u: WaveUser) => (u.upn ? entraByUpn.get(u.upn.toLowerCase()) : undefined);
   const notInEntra = resolved.filter((u) => !entraOf(u));
-  checks.push({ id: 'resolved-entra', blocking: true, ok: notInEntra.length === 0,
-    message: notInEntra.length ? `Not in Entra ID (by UPN): ${list(notInEntra.map((u) => u.upn ?? u.uniqueName))}. Sync them (Entra Connect) first.` : 'Every user is in Entra ID.' });
+  checks.push({
+    id: 'resolved-entra',
+    blocking: true,
+    ok: notInEntra.length === 0,
+    message: notInEntra.length
+      ? `Not in Entra ID (by UPN): ${list(notInEntra.map((u) => u.upn ?? u.uniqueName))}. Sync them (Entra Connect) first.`
+      : 'Every user is in Entra ID.',
+  });
 
-  const unlicensed = resolved.filter((u) => { const e = entraOf(u); return e && !hasIntunePlan(e); });
-  checks.push({ id: 'licensed', blocking: true, ok: unlicensed.length === 0,
-    message: unlicensed.length ? `No enabled Intune plan (INTUNE_A): ${list(unlicensed.map((u) => u.upn!))}. Their devices would stay where they are: license them (phase 2) or take them out of the wave.` : 'Every user has an enabled Intune plan.' });
+  const unlicensed = resolved.filter((u) => {
+    const e = entraOf(u);
+    return e && !hasIntunePlan(e);
+  });
+  checks.push({
+    id: 'licensed',
+    blocking: true,
+    ok: unlicensed.length === 0,
+    message: unlicensed.length
+      ? `No enabled Intune plan (INTUNE_A): ${list(unlicensed.map((u) => u.upn!))}. Their devices would stay where they are: license them (phase 2) or take them out of the wave.`
+      : 'Every user has an enabled Intune plan.',
+  });
 
   const earlier = new Map<string, string>();
   for (const w of (input.plan.waves ?? []).slice(0, index)) for (const u of w.users) earlier.set(u.trim().toLowerCase(), w.name);
-  const repeated = resolved.filter((u) => earlier.has(u.entry.trim().toLowerCase()) || (u.upn && earlier.has(u.upn.toLowerCase())) || earlier.has(u.uniqueName.toLowerCase()));
-  checks.push({ id: 'not-in-earlier-wave', blocking: true, ok: repeated.length === 0,
-    message: repeated.length ? `Already in an earlier wave: ${list(repeated.map((u) => u.entry))}. A user moves once: remove them from this wave.` : 'No user is in an earlier wave.' });
+  const repeated = resolved.filter(
+    (u) =>
+      earlier.has(u.entry.trim().toLowerCase()) || (u.upn && earlier.has(u.upn.toLowerCase())) || earlier.has(u.uniqueName.toLowerCase()),
+  );
+  checks.push({
+    id: 'not-in-earlier-wave',
+    blocking: true,
+    ok: repeated.length === 0,
+    message: repeated.length
+      ? `Already in an earlier wave: ${list(repeated.map((u) => u.entry))}. A user moves once: remove them from this wave.`
+      : 'No user is in an earlier wave.',
+  });
 
   const waveUpns = new Set(resolved.map((u) => u.upn?.toLowerCase()).filter((x): x is string => !!x));
   const devices = input.devices.filter((d) => d.userPrincipalName && waveUpns.has(d.userPrincipalName.toLowerCase()));
   // A user whose devices were enrolled as DEM is a device enrollment manager (the site's own DEM view is not documented, §H.2).
   const dems = [...new Set(devices.filter((d) => followOf(d) === 'dem').map((d) => d.userPrincipalName!.toLowerCase()))];
-  checks.push({ id: 'not-dem', blocking: true, ok: dems.length === 0,
-    message: dems.length ? `Device enrollment managers: ${list(dems)}. Their devices don't follow them: take them out of the wave and re-enroll the devices.` : 'No user is a device enrollment manager.' });
+  checks.push({
+    id: 'not-dem',
+    blocking: true,
+    ok: dems.length === 0,
+    message: dems.length
+      ? `Device enrollment managers: ${list(dems)}. Their devices don't follow them: take them out of the wave and re-enroll the devices.`
+      : 'No user is a device enrollment manager.',
+  });
 
   const wontFollow = input.devices
     .filter((d) => followOf(d) !== 'follows' && (!d.userPrincipalName || waveUpns.has(d.userPrincipalName.toLowerCase())))
     .filter((d) => d.userPrincipalName) // userless devices are nobody's wave; listed by verification of their own
-    .map((device) => { const why = followOf(device); return { device, why, advice: FOLLOW_ADVICE[why as Exclude<DeviceFollow, 'follows'>] }; });
-  checks.push({ id: 'devices', blocking: false, ok: true,
-    message: `${devices.length} devices, ${devices.length - wontFollow.length} follow their users${wontFollow.length ? `; ${wontFollow.length} won't: ${wontFollow.map((w) => w.device.deviceName).join(', ')}` : ''}.` });
+    .map((device) => {
+      const why = followOf(device);
+      return { device, why, advice: FOLLOW_ADVICE[why as Exclude<DeviceFollow, 'follows'>] };
+    });
+  checks.push({
+    id: 'devices',
+    blocking: false,
+    ok: true,
+    message: `${devices.length} devices, ${devices.length - wontFollow.length} follow their users${wontFollow.length ? `; ${wontFollow.length} won't: ${wontFollow.map((w) => w.device.deviceName).join(', ')}` : ''}.`,
+  });
 
   const overridden = new Set<string>(wave.preflightOverride ?? []);
-  for (const check of checks) if (overridden.has(check.id) && !check.ok) { check.blocking = false; check.message += ' (overridden by the plan: preflightOverride)'; }
+  for (const check of checks)
+    if (overridden.has(check.id) && !check.ok) {
+      check.blocking = false;
+      check.message += ' (overridden by the plan: preflightOverride)';
+    }
   return { wave: wave.name, ok: checks.every((c) => c.ok || !c.blocking), users: resolved, checks, wontFollow };
 }
 
@@ -206,7 +253,8 @@ const quote = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ').replace(/#>/g, '# >');
 
 function checkSiteCode(siteCode: string): void {
-  if (!/^[A-Za-z0-9]{3}$/.test(siteCode)) throw new UserError(`"${siteCode}" is not a ConfigMgr site code (three letters or digits): correct site.siteCode in the plan.`);
+  if (!/^[A-Za-z0-9]{3}$/.test(siteCode))
+    throw new UserError(`"${siteCode}" is not a ConfigMgr site code (three letters or digits): correct site.siteCode in the plan.`);
 }
 
 export function waveRunbook(input: RunbookInput): string {
@@ -399,17 +447,33 @@ export interface SiteSide {
  * The site side from the site's collections (rules and `v_FullCollectionMembership`).
  * `subscriptionCollection` is the plan's; with All Users the replacement collection is looked for.
  */
-export function siteSideOf(collections: Collection[], subscriptionCollection: string, wave: PlanWave, users: Pick<WaveUser, 'resourceId'>[]): SiteSide {
+export function siteSideOf(
+  collections: Collection[],
+  subscriptionCollection: string,
+  wave: PlanWave,
+  users: Pick<WaveUser, 'resourceId'>[],
+): SiteSide {
   const byName = (name: string) => collections.find((c) => c.type === 'user' && c.name.toLowerCase() === name.toLowerCase());
-  const subscription = subscriptionCollection === ALL_USERS
-    ? byName(REPLACEMENT_COLLECTION) ?? collections.find((c) => c.id === ALL_USERS)
-    : collections.find((c) => c.id === subscriptionCollection);
-  if (!subscription) throw new UserError(`The subscription collection ${subscriptionCollection} is not on the site: correct subscriptionCollection in the plan.`);
+  const subscription =
+    subscriptionCollection === ALL_USERS
+      ? (byName(REPLACEMENT_COLLECTION) ?? collections.find((c) => c.id === ALL_USERS))
+      : collections.find((c) => c.id === subscriptionCollection);
+  if (!subscription)
+    throw new UserError(
+      `The subscription collection ${subscriptionCollection} is not on the site: correct subscriptionCollection in the plan.`,
+    );
   const waveCollection = byName(waveCollectionName(wave)) ?? null;
   const excludeRule = !!waveCollection && subscription.rules.some((r) => r.kind === 'exclude' && r.collectionId === waveCollection.id);
   const members = new Set(subscription.memberResourceIds);
   const stillInSubscription = users.map((u) => u.resourceId).filter((id) => members.has(id));
-  return { subscriptionCollectionId: subscription.id, waveCollectionId: waveCollection?.id ?? null, changedAt: waveCollection?.lastChangeTime, excludeRule, stillInSubscription, applied: excludeRule && stillInSubscription.length === 0 };
+  return {
+    subscriptionCollectionId: subscription.id,
+    waveCollectionId: waveCollection?.id ?? null,
+    changedAt: waveCollection?.lastChangeTime,
+    excludeRule,
+    stillInSubscription,
+    applied: excludeRule && stillInSubscription.length === 0,
+  };
 }
 
 export type DeviceState = 'intune' | 'waiting' | 'wontFollow';
@@ -469,7 +533,8 @@ export function verifyWave(input: VerifyInput): WaveVerification {
   const upns = new Map(input.users.filter((u) => u.upn).map((u) => [u.upn!.toLowerCase(), u]));
   const entra = new Map(input.entraUsers.map((u) => [u.userPrincipalName.toLowerCase(), u]));
   const since = input.appliedAt ?? input.site.changedAt;
-  const now = input.now ? Date.parse(input.now)
+  const now = input.now
+    ? Date.parse(input.now)
     : Math.max(0, ...[input.site.changedAt ?? '', ...input.devices.map((d) => d.lastSyncDateTime)].map(Date.parse).filter(Number.isFinite));
   const devices: DeviceVerdict[] = [];
   for (const d of input.devices) {
@@ -477,26 +542,43 @@ export function verifyWave(input: VerifyInput): WaveVerification {
     if (!upn || !upns.has(upn)) continue;
     const base = { id: d.id, deviceName: d.deviceName, user: d.userPrincipalName };
     const follow = followOf(d);
-    if (follow !== 'follows') { devices.push({ ...base, state: 'wontFollow', reason: FOLLOW_ADVICE[follow] }); continue; }
-    if (isManagedByIntune(d, since)) { devices.push({ ...base, state: 'intune' }); continue; }
+    if (follow !== 'follows') {
+      devices.push({ ...base, state: 'wontFollow', reason: FOLLOW_ADVICE[follow] });
+      continue;
+    }
+    if (isManagedByIntune(d, since)) {
+      devices.push({ ...base, state: 'intune' });
+      continue;
+    }
     const user = entra.get(upn);
     const last = Date.parse(d.lastSyncDateTime);
-    const reason = !input.site.applied ? 'the runbook has not been applied on the site'
-      : user && !hasIntunePlan(user) ? 'its user has no enabled Intune plan: the service does not move it'
-      : Number.isFinite(last) && now - last > OFFLINE_AFTER_MS ? `offline since ${d.lastSyncDateTime}: it moves when it next checks in`
-      : 'waiting for the Intune service (about 15 minutes after the change) and the device\'s check-in';
+    const reason = !input.site.applied
+      ? 'the runbook has not been applied on the site'
+      : user && !hasIntunePlan(user)
+        ? 'its user has no enabled Intune plan: the service does not move it'
+        : Number.isFinite(last) && now - last > OFFLINE_AFTER_MS
+          ? `offline since ${d.lastSyncDateTime}: it moves when it next checks in`
+          : "waiting for the Intune service (about 15 minutes after the change) and the device's check-in";
     devices.push({ ...base, state: 'waiting', reason });
   }
   const expected = devices.filter((d) => d.state !== 'wontFollow').length;
   const moved = devices.filter((d) => d.state === 'intune').length;
-  const state: WaveStateName = !input.site.waveCollectionId ? 'planned'
-    : !input.site.applied ? 'runbookNotApplied'
-    : moved === expected ? 'verified'
-    : moved > 0 ? 'moving' : 'appliedOnSite';
+  const state: WaveStateName = !input.site.waveCollectionId
+    ? 'planned'
+    : !input.site.applied
+      ? 'runbookNotApplied'
+      : moved === expected
+        ? 'verified'
+        : moved > 0
+          ? 'moving'
+          : 'appliedOnSite';
   const site = input.site;
-  const summary = state === 'planned' ? `Wave "${input.wave.name}": the runbook has not been applied (no collection "${waveCollectionName(input.wave)}" on the site).`
-    : state === 'runbookNotApplied' ? `Wave "${input.wave.name}": not applied on the site: ${site.excludeRule ? '' : `no exclude rule on ${site.subscriptionCollectionId}; `}${site.stillInSubscription.length} of ${input.users.length} users still in the subscription collection. Run the wave's runbook on the site server.`
-    : `Wave "${input.wave.name}": applied on the site; ${moved} of ${expected} devices managed by Intune${state === 'verified' ? ': verified' : ''}.`;
+  const summary =
+    state === 'planned'
+      ? `Wave "${input.wave.name}": the runbook has not been applied (no collection "${waveCollectionName(input.wave)}" on the site).`
+      : state === 'runbookNotApplied'
+        ? `Wave "${input.wave.name}": not applied on the site: ${site.excludeRule ? '' : `no exclude rule on ${site.subscriptionCollectionId}; `}${site.stillInSubscription.length} of ${input.users.length} users still in the subscription collection. Run the wave's runbook on the site server.`
+        : `Wave "${input.wave.name}": applied on the site; ${moved} of ${expected} devices managed by Intune${state === 'verified' ? ': verified' : ''}.`;
   return { wave: input.wave.name, state, site, devices, expected, moved, summary };
 }
 

@@ -72,12 +72,15 @@ function checkTenant(plan: Json, ctx: CheckContext): Finding[] {
   if (!isObject(tenant) || tenant.sandbox === true) return [];
   if (typeof tenant.id !== 'string') return [];
   if (GUID.test(tenant.id)) return [];
-  const hint = /\./.test(tenant.id)
-    ? ` It looks like a domain name; cm2intune needs the ID so a run can't land in another tenant.`
-    : '';
+  const hint = /\./.test(tenant.id) ? ` It looks like a domain name; cm2intune needs the ID so a run can't land in another tenant.` : '';
   return [
-    finding(ctx, 'error', 'plan/tenant-id-not-guid', '/tenant/id',
-      `Tenant id "${tenant.id}" is not a GUID: use the Directory (tenant) ID from the Entra admin center > Overview, like "72f988bf-86f1-41af-91ab-2d7cd011db47".${hint}`),
+    finding(
+      ctx,
+      'error',
+      'plan/tenant-id-not-guid',
+      '/tenant/id',
+      `Tenant id "${tenant.id}" is not a GUID: use the Directory (tenant) ID from the Entra admin center > Overview, like "72f988bf-86f1-41af-91ab-2d7cd011db47".${hint}`,
+    ),
   ];
 }
 
@@ -89,8 +92,15 @@ function checkSite(plan: Json, ctx: CheckContext): Finding[] {
     if (typeof path !== 'string' || path === '') return;
     const { full, leavesFolder } = planPath(ctx.planDir, path);
     if (leavesFolder) {
-      out.push(finding(ctx, 'error', 'plan/path-leaves-plan-folder', pointer,
-        `${what} "${path}" leads out of the plan's folder (to ${full}): a relative path stays inside the folder the plan is in. Move the file there, or write its absolute path if it is meant to live elsewhere.`));
+      out.push(
+        finding(
+          ctx,
+          'error',
+          'plan/path-leaves-plan-folder',
+          pointer,
+          `${what} "${path}" leads out of the plan's folder (to ${full}): a relative path stays inside the folder the plan is in. Move the file there, or write its absolute path if it is meant to live elsewhere.`,
+        ),
+      );
       return;
     }
     if (!ctx.exists(full)) {
@@ -104,21 +114,51 @@ function checkSite(plan: Json, ctx: CheckContext): Finding[] {
     // The sample site and the sandbox tenant are one world: a site of one world with another tenant
     // would rehearse a migration that cannot happen.
     const tenant = isObject(plan.tenant) ? plan.tenant : {};
-    if (tenant.sandbox !== true || typeof tenant.world !== 'string' || resolve(ctx.planDir, tenant.world) !== resolve(ctx.planDir, site.world)) {
-      out.push(finding(ctx, 'error', 'plan/sandbox-world-mismatch', '/site/world',
-        `The site is the sandbox world in "${site.world}", so the tenant must be that world's tenant: set "tenant": { "sandbox": true, "world": "${site.world}" }.`));
+    if (
+      tenant.sandbox !== true ||
+      typeof tenant.world !== 'string' ||
+      resolve(ctx.planDir, tenant.world) !== resolve(ctx.planDir, site.world)
+    ) {
+      out.push(
+        finding(
+          ctx,
+          'error',
+          'plan/sandbox-world-mismatch',
+          '/site/world',
+          `The site is the sandbox world in "${site.world}", so the tenant must be that world's tenant: set "tenant": { "sandbox": true, "world": "${site.world}" }.`,
+        ),
+      );
     }
   }
   if (site.source === 'sql' && isObject(site.encryption)) {
     const enc = site.encryption;
-    fileAt('/site/encryption/caFile', enc.caFile, 'CA file', 'fix the path (relative to the plan) or pin the certificate with certificateThumbprint.');
+    fileAt(
+      '/site/encryption/caFile',
+      enc.caFile,
+      'CA file',
+      'fix the path (relative to the plan) or pin the certificate with certificateThumbprint.',
+    );
     if (enc.trustServerCertificate === true) {
-      out.push(finding(ctx, 'warning', 'plan/trust-server-certificate', '/site/encryption/trustServerCertificate',
-        'trustServerCertificate accepts any certificate, so anyone in the network path can read the site data: pin the certificate with certificateThumbprint or caFile instead.'));
+      out.push(
+        finding(
+          ctx,
+          'warning',
+          'plan/trust-server-certificate',
+          '/site/encryption/trustServerCertificate',
+          'trustServerCertificate accepts any certificate, so anyone in the network path can read the site data: pin the certificate with certificateThumbprint or caFile instead.',
+        ),
+      );
     }
     if (enc.encrypt === false) {
-      out.push(finding(ctx, 'warning', 'plan/encryption-off', '/site/encryption/encrypt',
-        'Encryption is off: site data crosses the network in clear text. Remove "encrypt": false and pin the certificate instead.'));
+      out.push(
+        finding(
+          ctx,
+          'warning',
+          'plan/encryption-off',
+          '/site/encryption/encrypt',
+          'Encryption is off: site data crosses the network in clear text. Remove "encrypt": false and pin the certificate instead.',
+        ),
+      );
     }
   }
   return out;
@@ -131,14 +171,28 @@ function checkSelection(plan: Json, ctx: CheckContext): Finding[] {
   return [
     ...strings(selection.include).flatMap((id, index) =>
       excluded.has(id.toLowerCase())
-        ? [finding(ctx, 'error', 'plan/included-and-excluded', `/import/include/${index}`,
-            `"${id}" is both included and excluded: remove it from import.include or from import.exclude.`)]
+        ? [
+            finding(
+              ctx,
+              'error',
+              'plan/included-and-excluded',
+              `/import/include/${index}`,
+              `"${id}" is both included and excluded: remove it from import.include or from import.exclude.`,
+            ),
+          ]
         : [],
     ),
     ...strings(selection.includeRetired).flatMap((id, index) =>
       excluded.has(id.toLowerCase())
-        ? [finding(ctx, 'error', 'plan/included-and-excluded', `/import/includeRetired/${index}`,
-            `"${id}" is in import.includeRetired and in import.exclude: remove it from one of them (exclude wins otherwise).`)]
+        ? [
+            finding(
+              ctx,
+              'error',
+              'plan/included-and-excluded',
+              `/import/includeRetired/${index}`,
+              `"${id}" is in import.includeRetired and in import.exclude: remove it from one of them (exclude wins otherwise).`,
+            ),
+          ]
         : [],
     ),
   ];
@@ -156,8 +210,15 @@ function checkWaves(plan: Json, ctx: CheckContext): Finding[] {
     if (typeof wave.name === 'string') {
       const first = waveByName.get(key);
       if (first !== undefined) {
-        out.push(finding(ctx, 'error', 'plan/duplicate-wave-name', `/waves/${w}/name`,
-          `Wave name "${name}" is already used by wave ${first + 1}: wave names name ConfigMgr collections, so they must be unique. Rename one.`));
+        out.push(
+          finding(
+            ctx,
+            'error',
+            'plan/duplicate-wave-name',
+            `/waves/${w}/name`,
+            `Wave name "${name}" is already used by wave ${first + 1}: wave names name ConfigMgr collections, so they must be unique. Rename one.`,
+          ),
+        );
       } else {
         waveByName.set(key, w);
       }
@@ -169,10 +230,17 @@ function checkWaves(plan: Json, ctx: CheckContext): Finding[] {
       const earlier = waveByUser.get(userKey);
       if (earlier !== undefined) {
         const same = earlier === name;
-        out.push(finding(ctx, 'error', 'plan/user-in-two-waves', `/waves/${w}/users/${u}`,
-          same
-            ? `User "${user}" is listed twice in wave "${name}": remove one entry.`
-            : `User "${user}" is in wave "${earlier}" and in wave "${name}": a user moves once. Remove it from one of the waves.`));
+        out.push(
+          finding(
+            ctx,
+            'error',
+            'plan/user-in-two-waves',
+            `/waves/${w}/users/${u}`,
+            same
+              ? `User "${user}" is listed twice in wave "${name}": remove one entry.`
+              : `User "${user}" is in wave "${earlier}" and in wave "${name}": a user moves once. Remove it from one of the waves.`,
+          ),
+        );
       } else {
         waveByUser.set(userKey, name);
       }
@@ -184,7 +252,12 @@ function checkWaves(plan: Json, ctx: CheckContext): Finding[] {
 function checkSubscriptionCollection(plan: Json, ctx: CheckContext): Finding[] {
   if (plan.subscriptionCollection !== ALL_USERS) return [];
   return [
-    finding(ctx, 'warning', 'plan/subscription-all-users', '/subscriptionCollection',
-      'The Intune subscription uses All Users (SMS00002), which cannot take exclude rules: each wave\'s runbook first creates the collection "cm2intune Intune hybrid users" with all users and switches the subscription to it (docs/waves.md). To do that yourself instead, create such a collection, switch the subscription to it in ConfigMgr, and put its ID here.'),
+    finding(
+      ctx,
+      'warning',
+      'plan/subscription-all-users',
+      '/subscriptionCollection',
+      'The Intune subscription uses All Users (SMS00002), which cannot take exclude rules: each wave\'s runbook first creates the collection "cm2intune Intune hybrid users" with all users and switches the subscription to it (docs/waves.md). To do that yourself instead, create such a collection, switch the subscription to it in ConfigMgr, and put its ID here.',
+    ),
   ];
 }

@@ -66,7 +66,9 @@ class Editor {
     return node;
   }
   array(path: JSONPath): string[] | undefined {
-    return this.arrayNode(path)?.children?.map((c) => (typeof c.value === 'string' ? c.value : '')) ?? (this.arrayNode(path) ? [] : undefined);
+    return (
+      this.arrayNode(path)?.children?.map((c) => (typeof c.value === 'string' ? c.value : '')) ?? (this.arrayNode(path) ? [] : undefined)
+    );
   }
   /**
    * Removes every entry naming `uniqueId`, with its comma and a comment after it on its line.
@@ -88,7 +90,10 @@ class Editor {
         // the last of several: its line goes, and the comma before it (comments stay with theirs)
         const lineStart = this.text.lastIndexOf('\n', item.offset - 1) + 1;
         const alone = /^[ \t]*$/.test(this.text.slice(lineStart, item.offset)) && lineStart > items[i - 1].offset;
-        this.cut(alone ? lineStart - (this.text[lineStart - 2] === '\r' ? 2 : 1) : item.offset, lineEndAfter(this.text, item.offset + item.length));
+        this.cut(
+          alone ? lineStart - (this.text[lineStart - 2] === '\r' ? 2 : 1) : item.offset,
+          lineEndAfter(this.text, item.offset + item.length),
+        );
         const comma = this.text.indexOf(',', items[i - 1].offset + items[i - 1].length);
         if (comma >= 0 && comma < item.offset) this.cut(comma, comma + 1);
       }
@@ -123,7 +128,9 @@ export function selectionEdits(text: string, object: SelectionSubject, choice: '
     if (!why) return [];
     if (why.pointer === '/import') throw new PlanEditError(`"${object.name}" can't be imported: ${why.why}.`);
     if (why.pointer === '/import/kinds')
-      throw new PlanEditError(`"${object.name}" is left out because ${why.why}: add the kind to import.kinds (that selects every object of the kind), then exclude the ones you don't want.`);
+      throw new PlanEditError(
+        `"${object.name}" is left out because ${why.why}: add the kind to import.kinds (that selects every object of the kind), then exclude the ones you don't want.`,
+      );
     edit.removeId(['import', 'exclude'], id);
     const include = edit.array(['import', 'include']);
     if (include && !include.some((x) => sameUniqueId(x, id))) edit.append(['import', 'include'], id);

@@ -16,7 +16,11 @@ export const CA_FILE_LIMIT_BYTES = 1 * MiB;
 
 /** A file that can't or may not be read; `reason` is one clause, safe to show. */
 export class PlanFileError extends Error {
-  constructor(readonly file: string, readonly reason: string, readonly code: 'ENOENT' | 'EREAD' | 'ENOTFILE' | 'ETOOBIG' | 'EOUTSIDE' = 'EREAD') {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly code: 'ENOENT' | 'EREAD' | 'ENOTFILE' | 'ETOOBIG' | 'EOUTSIDE' = 'EREAD',
+  ) {
     super(`${file}: ${reason}`);
     this.name = 'PlanFileError';
   }
@@ -49,7 +53,8 @@ export function resolvePlanFile(planDir: string, path: string, field: string): s
     } catch {
       // missing: reading it says so
     }
-    if (real && outside(realpathSync(planDir), real)) throw new PlanFileError(full, `${field} "${path}" is a link that leads out of the plan's folder: ${fix}.`, 'EOUTSIDE');
+    if (real && outside(realpathSync(planDir), real))
+      throw new PlanFileError(full, `${field} "${path}" is a link that leads out of the plan's folder: ${fix}.`, 'EOUTSIDE');
   }
   return full;
 }
@@ -59,14 +64,31 @@ const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 function check(file: string, stat: { isFile(): boolean; isDirectory(): boolean; size: number }, limit: number, what: string): void {
   if (stat.isDirectory()) throw new PlanFileError(file, `can't read the ${what}: it is a folder, not a ${what} file.`, 'ENOTFILE');
-  if (!stat.isFile()) throw new PlanFileError(file, `can't read the ${what}: it is not a regular file (a device, a pipe or a socket); name a ${what} file.`, 'ENOTFILE');
-  if (stat.size > limit) throw new PlanFileError(file, `can't read the ${what}: it is ${megabytes(stat.size)}, over the ${megabytes(limit)} limit; no real ${what} is that large, so check the path.`, 'ETOOBIG');
+  if (!stat.isFile())
+    throw new PlanFileError(
+      file,
+      `can't read the ${what}: it is not a regular file (a device, a pipe or a socket); name a ${what} file.`,
+      'ENOTFILE',
+    );
+  if (stat.size > limit)
+    throw new PlanFileError(
+      file,
+      `can't read the ${what}: it is ${megabytes(stat.size)}, over the ${megabytes(limit)} limit; no real ${what} is that large, so check the path.`,
+      'ETOOBIG',
+    );
 }
 
 function failure(file: string, error: unknown, what: string): PlanFileError {
   if (error instanceof PlanFileError) return error;
   const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? `it is a folder, not a ${what} file` : (code ?? 'it cannot be read');
+  const why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? `it is a folder, not a ${what} file`
+          : (code ?? 'it cannot be read');
   return new PlanFileError(file, `can't read the ${what}: ${why}.`, code === 'ENOENT' ? 'ENOENT' : 'EREAD');
 }
 

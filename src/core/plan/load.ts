@@ -36,13 +36,20 @@ export class PlanReadError extends UserError {
 export function checkPlanText(text: string, file: string, exists: (path: string) => boolean = existsSync): LoadedPlan {
   // The editor hands over text it read itself: the same limit as for a file.
   if (text.length > PLAN_FILE_LIMIT_BYTES) {
-    throw new PlanReadError(file, `the plan is over the ${megabytes(PLAN_FILE_LIMIT_BYTES)} a plan may have; no real plan is that large, so check the file.`);
+    throw new PlanReadError(
+      file,
+      `the plan is over the ${megabytes(PLAN_FILE_LIMIT_BYTES)} a plan may have; no real plan is that large, so check the file.`,
+    );
   }
   const tooDeep = beyondDepth(text, PLAN_DEPTH_LIMIT);
   if (tooDeep >= 0) {
     const before = text.slice(0, tooDeep);
     const at = { line: before.split('\n').length - 1, character: tooDeep - (before.lastIndexOf('\n') + 1) };
-    throw new PlanReadError(file, `values are nested more than ${PLAN_DEPTH_LIMIT} deep here; a plan nests about 5 deep, so this is not a plan cm2intune reads. Check the file.`, at);
+    throw new PlanReadError(
+      file,
+      `values are nested more than ${PLAN_DEPTH_LIMIT} deep here; a plan nests about 5 deep, so this is not a plan cm2intune reads. Check the file.`,
+      at,
+    );
   }
   const document = new PlanDocument(text);
   if (document.syntaxProblems.length > 0 || !document.root) {
@@ -55,7 +62,11 @@ export function checkPlanText(text: string, file: string, exists: (path: string)
   }
   const value = nodeValue(document);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new PlanReadError(file, 'a plan is a JSON object ({ ... }); run `cm2intune init` or "cm2intune: New migration plan" for a starter plan.', document.positionAt(document.root.offset));
+    throw new PlanReadError(
+      file,
+      'a plan is a JSON object ({ ... }); run `cm2intune init` or "cm2intune: New migration plan" for a starter plan.',
+      document.positionAt(document.root.offset),
+    );
   }
   const semantic = semanticFindings(value, { doc: document, planDir: dirname(resolve(file)), exists });
   // Where a product check speaks about a place, its message is the better one.

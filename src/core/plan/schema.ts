@@ -80,10 +80,15 @@ function toFinding(e: ErrorObject, doc: PlanDocument): Finding {
         return at(`'${key}' in groups.map is not a ConfigMgr collection ID: use the site code and five hex digits, like "P0100014".`, key);
       }
       const allowed = allowedKeys(e);
-      return at(`${where} has an unknown property '${key}': remove it or check its spelling${allowed ? ` (allowed: ${allowed})` : ''}.`, key);
+      return at(
+        `${where} has an unknown property '${key}': remove it or check its spelling${allowed ? ` (allowed: ${allowed})` : ''}.`,
+        key,
+      );
     }
     case 'enum':
-      return at(`${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; found ${JSON.stringify(e.data)}.`);
+      return at(
+        `${where} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; found ${JSON.stringify(e.data)}.`,
+      );
     case 'const':
       return at(`${where} must be ${JSON.stringify(params.allowedValue)}; found ${JSON.stringify(e.data)}.`);
     case 'type':
@@ -108,8 +113,7 @@ function toFinding(e: ErrorObject, doc: PlanDocument): Finding {
 }
 
 function allowedKeys(e: ErrorObject): string {
-  const properties = (e.parentSchema as { properties?: Record<string, unknown>; propertyNames?: { enum?: string[] } })
-    ?.properties;
+  const properties = (e.parentSchema as { properties?: Record<string, unknown>; propertyNames?: { enum?: string[] } })?.properties;
   const names = properties ? Object.keys(properties) : [];
   return names.filter((n) => n !== '$schema').join(', ');
 }
@@ -123,4 +127,3 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'an object' : JSON.stringify(value);
 }
-

@@ -6,7 +6,10 @@ import { SnapshotSiteSource } from './snapshot';
 import type { SiteSource } from './source';
 import { SqlSiteSource } from './sql';
 
-export function openSiteSource(config: SiteSourceConfig, opts: { planDir: string; password?: string; log?: (line: string) => void }): SiteSource {
+export function openSiteSource(
+  config: SiteSourceConfig,
+  opts: { planDir: string; password?: string; log?: (line: string) => void },
+): SiteSource {
   if (config.source === 'snapshot') {
     // Where the path leads is checked when the file is read, so the error comes from read().
     return new SnapshotSiteSource(planPath(opts.planDir, config.path).full, { planDir: opts.planDir, path: config.path });

@@ -242,8 +242,15 @@ export interface WifiObject extends SiteObjectBase {
 }
 
 export type VpnConnectionType =
-  | 'ciscoAnyConnect' | 'pulseSecure' | 'f5EdgeClient' | 'dellSonicWallMobileConnect'
-  | 'checkPointCapsuleVpn' | 'ikEv2' | 'l2tp' | 'pptp' | 'microsoftAutomatic';
+  | 'ciscoAnyConnect'
+  | 'pulseSecure'
+  | 'f5EdgeClient'
+  | 'dellSonicWallMobileConnect'
+  | 'checkPointCapsuleVpn'
+  | 'ikEv2'
+  | 'l2tp'
+  | 'pptp'
+  | 'microsoftAutomatic';
 
 export interface VpnObject extends SiteObjectBase {
   kind: 'vpn';
@@ -271,8 +278,7 @@ export interface EmailObject extends SiteObjectBase {
 }
 
 export type SiteObject =
-  | ConfigurationObject | ComplianceObject | TrustedRootObject | ScepObject | PfxObject
-  | WifiObject | VpnObject | EmailObject;
+  ConfigurationObject | ComplianceObject | TrustedRootObject | ScepObject | PfxObject | WifiObject | VpnObject | EmailObject;
 
 export type SiteObjectKind = SiteObject['kind'];
 

@@ -22,7 +22,8 @@ export function latestRevisions(model: SiteModel): SiteModel {
     if (!seen || revisionOf(app.uniqueId) > seen.version) latestApp.set(key, { ciId: app.ciId, version: revisionOf(app.uniqueId) });
   }
   const to = new Map<number, number>();
-  for (const ci of model.configurationItems) to.set(ci.ciId, latestCi.get((ci.modelName || withoutRevision(ci.uniqueId)).toLowerCase())!.ciId);
+  for (const ci of model.configurationItems)
+    to.set(ci.ciId, latestCi.get((ci.modelName || withoutRevision(ci.uniqueId)).toLowerCase())!.ciId);
   for (const app of model.applications) to.set(app.ciId, latestApp.get(withoutRevision(app.uniqueId))!.ciId);
   if ([...to].every(([from, into]) => from === into)) return model;
   const map = (id: number) => to.get(id) ?? id;

@@ -27,7 +27,8 @@ interface VersionRule {
 // Profile families that v1.0 does not have at all.
 const BETA_PROFILE_TYPES = /(wi-?fi|vpn|easemail|trustedroot|scep|pkcs|importedpfx)/i;
 const BETA_COMPLIANCE_TYPES = /^(androidDeviceOwnerCompliancePolicy|aospDeviceOwnerCompliancePolicy|defaultDeviceCompliancePolicy)$/i;
-const BETA_APP_TYPES = /^(windowsPhone81StoreApp|windowsPhoneXAP|windowsPhone81AppX|windowsPhone81AppXBundle|windowsStoreApp|windowsAppX|macOSLobApp|androidManagedStoreApp)$/i;
+const BETA_APP_TYPES =
+  /^(windowsPhone81StoreApp|windowsPhoneXAP|windowsPhone81AppX|windowsPhone81AppXBundle|windowsStoreApp|windowsAppX|macOSLobApp|androidManagedStoreApp)$/i;
 
 /** Longest prefix wins. */
 export const API_VERSION_RULES: readonly VersionRule[] = [
@@ -54,7 +55,11 @@ function bareType(odataType: string): string {
 }
 
 function segments(path: string): string[] {
-  return path.replace(/[?#].*$/s, '').split('/').filter(Boolean).map((s) => s.toLowerCase());
+  return path
+    .replace(/[?#].*$/s, '')
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.toLowerCase());
 }
 
 /**
@@ -67,9 +72,13 @@ export function apiVersionFor(path: string, odataType?: string): ApiVersion {
   let best: VersionRule | undefined;
   for (const rule of API_VERSION_RULES) {
     const prefix = segments(rule.prefix);
-    if (prefix.length <= parts.length && prefix.every((p, i) => parts[i] === p) && (!best || prefix.length > segments(best.prefix).length)) best = rule;
+    if (prefix.length <= parts.length && prefix.every((p, i) => parts[i] === p) && (!best || prefix.length > segments(best.prefix).length))
+      best = rule;
   }
-  if (!best) throw new Error(`No Graph API version is known for "${path}": add it to API_VERSION_RULES in src/core/tenant/api-versions.ts or pass { version } explicitly.`);
+  if (!best)
+    throw new Error(
+      `No Graph API version is known for "${path}": add it to API_VERSION_RULES in src/core/tenant/api-versions.ts or pass { version } explicitly.`,
+    );
   if (odataType && best.betaTypes?.test(bareType(odataType))) return 'beta';
   return best.version;
 }

@@ -54,7 +54,10 @@ function components(requests: BatchRequest[], members: Map<string, Member>, chun
   for (const r of requests)
     for (const dep of r.dependsOn ?? []) {
       if (!members.has(dep)) throw new Error(`$batch request "${r.id}" depends on "${dep}", which is not in the same batch call.`);
-      if (members.get(dep)!.version !== members.get(r.id)!.version) throw new Error(`$batch request "${r.id}" (${members.get(r.id)!.version}) depends on "${dep}" (${members.get(dep)!.version}); a dependency chain must use one API version.`);
+      if (members.get(dep)!.version !== members.get(r.id)!.version)
+        throw new Error(
+          `$batch request "${r.id}" (${members.get(r.id)!.version}) depends on "${dep}" (${members.get(dep)!.version}); a dependency chain must use one API version.`,
+        );
       parent.set(find(r.id), find(dep));
     }
   // Topological order (prerequisites first), detecting cycles.
@@ -76,7 +79,10 @@ function components(requests: BatchRequest[], members: Map<string, Member>, chun
     groups.get(root)!.push(id);
   }
   for (const group of groups.values())
-    if (group.length > chunkMax) throw new Error(`$batch requests ${group.slice(0, 3).join(', ')}… form a dependency chain of ${group.length}; at most ${chunkMax} fit in one batch. Split the chain.`);
+    if (group.length > chunkMax)
+      throw new Error(
+        `$batch requests ${group.slice(0, 3).join(', ')}… form a dependency chain of ${group.length}; at most ${chunkMax} fit in one batch. Split the chain.`,
+      );
   return [...groups.values()];
 }
 
@@ -114,17 +120,28 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
     for (const [id, m] of members)
       if (!final.has(id)) {
         const bad = (m.req.dependsOn ?? []).find((d) => final.has(d) && final.get(d)!.outcome !== 'ok');
-        if (bad) settle({ id, status: 424, outcome: 'failed', code: 'FailedDependency', message: `prerequisite "${bad}" did not succeed (${final.get(bad)!.outcome}, HTTP ${final.get(bad)!.status})` });
+        if (bad)
+          settle({
+            id,
+            status: 424,
+            outcome: 'failed',
+            code: 'FailedDependency',
+            message: `prerequisite "${bad}" did not succeed (${final.get(bad)!.outcome}, HTTP ${final.get(bad)!.status})`,
+          });
       }
     const pending = groups.map((g) => g.filter((id) => !final.has(id))).filter((g) => g.length > 0);
     if (pending.length === 0) break;
     if (signal?.aborted) {
-      for (const g of pending) for (const id of g) settle({ id, status: 0, outcome: 'failed', code: 'Cancelled', message: 'not sent: cancelled' });
+      for (const g of pending)
+        for (const id of g) settle({ id, status: 0, outcome: 'failed', code: 'Cancelled', message: 'not sent: cancelled' });
       break;
     }
 
     /** Retry candidates of this round with the status that made them so and its Retry-After. */
-    const retry = new Map<string, { status: number; waitMs?: number; write: boolean; code?: string; message?: string; requestId?: string }>();
+    const retry = new Map<
+      string,
+      { status: number; waitMs?: number; write: boolean; code?: string; message?: string; requestId?: string }
+    >();
     const lost = (ids: string[], reason: string, status = 0) => {
       for (const id of ids) {
         const m = members.get(id)!;
@@ -146,29 +163,67 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
       const wire = chunk.ids.map((id) => {
         const { req } = members.get(id)!;
         const headers = { ...req.headers };
-        if (req.body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+        if (req.body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
+          headers['Content-Type'] = 'application/json';
         const dependsOn = (req.dependsOn ?? []).filter((d) => chunk.ids.includes(d) && !final.has(d));
-        return { id, method: req.method, url: req.path.startsWith('/') ? req.path : `/${req.path}`, headers, ...(req.body !== undefined ? { body: req.body } : {}), ...(dependsOn.length ? { dependsOn } : {}) };
+        return {
+          id,
+          method: req.method,
+          url: req.path.startsWith('/') ? req.path : `/${req.path}`,
+          headers,
+          ...(req.body !== undefined ? { body: req.body } : {}),
+          ...(dependsOn.length ? { dependsOn } : {}),
+        };
       });
       let outer: RawResponse;
       try {
-        outer = await port.sendOnce({ method: 'POST', version: chunk.version, path: '/$batch', body: { requests: wire }, idempotent: false, signal });
+        outer = await port.sendOnce({
+          method: 'POST',
+          version: chunk.version,
+          path: '/$batch',
+          body: { requests: wire },
+          idempotent: false,
+          signal,
+        });
       } catch (error) {
         permit.done();
-        const t = error instanceof GraphClientError ? (error.customError as { transport?: boolean; notSent?: boolean; aborted?: boolean; timedOut?: boolean; auth?: boolean; cause?: unknown }) : undefined;
+        const t =
+          error instanceof GraphClientError
+            ? (error.customError as {
+                transport?: boolean;
+                notSent?: boolean;
+                aborted?: boolean;
+                timedOut?: boolean;
+                auth?: boolean;
+                cause?: unknown;
+              })
+            : undefined;
         if (!t?.transport) throw error;
         const reason = describeError(t.cause);
         if (t.auth && !t.aborted) {
-          for (const id of chunk.ids) settle({ id, status: 0, outcome: 'failed', code: 'SignInFailed', message: `sign-in failed: ${reason}` });
+          for (const id of chunk.ids)
+            settle({ id, status: 0, outcome: 'failed', code: 'SignInFailed', message: `sign-in failed: ${reason}` });
         } else if (t.aborted) {
           for (const id of chunk.ids)
-            settle(members.get(id)!.idempotent || t.notSent ? { id, status: 0, outcome: 'failed', code: 'Cancelled', message: 'cancelled' } : { id, status: 0, outcome: 'unknown', code: 'OutcomeUnknown', message: 'cancelled while the batch was on the wire' });
+            settle(
+              members.get(id)!.idempotent || t.notSent
+                ? { id, status: 0, outcome: 'failed', code: 'Cancelled', message: 'cancelled' }
+                : { id, status: 0, outcome: 'unknown', code: 'OutcomeUnknown', message: 'cancelled while the batch was on the wire' },
+            );
         } else if (t.timedOut && ++timeouts >= 2) {
           // As for single requests: a held answer costs the whole timeout, so one more try, not six.
           for (const id of chunk.ids)
-            settle(members.get(id)!.idempotent
-              ? { id, status: 0, outcome: 'failed', code: 'Timeout', message: `${reason}, twice (graph.requestTimeoutSeconds in the plan)` }
-              : { id, status: 0, outcome: 'unknown', code: 'OutcomeUnknown', message: `${reason}; it may or may not have been applied` });
+            settle(
+              members.get(id)!.idempotent
+                ? {
+                    id,
+                    status: 0,
+                    outcome: 'failed',
+                    code: 'Timeout',
+                    message: `${reason}, twice (graph.requestTimeoutSeconds in the plan)`,
+                  }
+                : { id, status: 0, outcome: 'unknown', code: 'OutcomeUnknown', message: `${reason}; it may or may not have been applied` },
+            );
         } else if (t.notSent) {
           for (const id of chunk.ids) retry.set(id, { status: 0, write: members.get(id)!.write, code: 'NetworkError', message: reason });
         } else {
@@ -194,7 +249,15 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
       if (outer.status < 200 || outer.status >= 300) {
         const e = errorOf(outer.body);
         port.log('error', `$batch (${chunk.ids.length} requests): HTTP ${outer.status} ${e.code ?? ''}${rid}: ${e.message ?? ''}`);
-        for (const id of chunk.ids) settle({ id, status: outer.status, outcome: 'failed', code: e.code ?? 'BatchFailed', message: e.message, requestId: outer.requestId });
+        for (const id of chunk.ids)
+          settle({
+            id,
+            status: outer.status,
+            outcome: 'failed',
+            code: e.code ?? 'BatchFailed',
+            message: e.message,
+            requestId: outer.requestId,
+          });
         continue;
       }
 
@@ -205,13 +268,23 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
         port.log('error', `$batch (${chunk.ids.length} requests): HTTP ${outer.status}${rid}: ${shape}.`);
         const message = `the $batch answer (HTTP ${outer.status}${rid}) is not what Graph sends: ${shape}`;
         for (const id of chunk.ids)
-          settle(members.get(id)!.idempotent
-            ? { id, status: outer.status, outcome: 'failed', code: 'MalformedResponse', message, requestId: outer.requestId }
-            : { id, status: outer.status, outcome: 'unknown', code: 'OutcomeUnknown', message: `${message}; it may or may not have been applied`, requestId: outer.requestId });
+          settle(
+            members.get(id)!.idempotent
+              ? { id, status: outer.status, outcome: 'failed', code: 'MalformedResponse', message, requestId: outer.requestId }
+              : {
+                  id,
+                  status: outer.status,
+                  outcome: 'unknown',
+                  code: 'OutcomeUnknown',
+                  message: `${message}; it may or may not have been applied`,
+                  requestId: outer.requestId,
+                },
+          );
         continue;
       }
       const responses = new Map<string, InnerResponse>();
-      for (const r of (outer.body as { responses: InnerResponse[] }).responses) if (chunk.ids.includes(String(r.id))) responses.set(String(r.id), r);
+      for (const r of (outer.body as { responses: InnerResponse[] }).responses)
+        if (chunk.ids.includes(String(r.id))) responses.set(String(r.id), r);
       const dependents424: string[] = [];
       for (const id of chunk.ids) {
         const m = members.get(id)!;
@@ -224,20 +297,52 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
         const requestId = header(r.headers, 'request-id') ?? e.requestId;
         const tag = `${describe(id)} -> HTTP ${r.status}${e.code ? ` ${e.code}` : ''}${requestId ? ` request-id ${requestId}` : ''}`;
         // 201 is a create's answer: without a string id nobody knows what was created.
-        const created = r.status === 201 ? createdProblem({ status: 201, contentType: header(r.headers, 'content-type'), body: r.body }) : undefined;
+        const created =
+          r.status === 201 ? createdProblem({ status: 201, contentType: header(r.headers, 'content-type'), body: r.body }) : undefined;
         if (created) {
           port.log('warn', `${tag}: ${created}`);
-          settle(m.idempotent
-            ? { id, status: 201, outcome: 'failed', code: 'MalformedResponse', message: `the answer is not a created object: ${created}`, requestId }
-            : { id, status: 201, outcome: 'unknown', code: 'OutcomeUnknown', message: `the answer is not a created object: ${created}; it may or may not have been applied`, requestId });
+          settle(
+            m.idempotent
+              ? {
+                  id,
+                  status: 201,
+                  outcome: 'failed',
+                  code: 'MalformedResponse',
+                  message: `the answer is not a created object: ${created}`,
+                  requestId,
+                }
+              : {
+                  id,
+                  status: 201,
+                  outcome: 'unknown',
+                  code: 'OutcomeUnknown',
+                  message: `the answer is not a created object: ${created}; it may or may not have been applied`,
+                  requestId,
+                },
+          );
         } else if (r.status >= 200 && r.status < 300) settle({ id, status: r.status, outcome: 'ok', body: r.body, requestId });
         else if (r.status === 429 || r.status === 503) {
           port.log('warn', tag);
-          retry.set(id, { status: r.status, waitMs: parseRetryAfter(header(r.headers, 'retry-after'), port.clock.now()), write: m.write, code: e.code, message: e.message, requestId });
+          retry.set(id, {
+            status: r.status,
+            waitMs: parseRetryAfter(header(r.headers, 'retry-after'), port.clock.now()),
+            write: m.write,
+            code: e.code,
+            message: e.message,
+            requestId,
+          });
         } else if (r.status === 504) {
           port.log('warn', tag);
           if (m.idempotent) retry.set(id, { status: 504, write: m.write, code: e.code, message: e.message, requestId });
-          else settle({ id, status: 504, outcome: 'unknown', code: 'OutcomeUnknown', message: 'HTTP 504 gateway timeout; it may or may not have been applied', requestId });
+          else
+            settle({
+              id,
+              status: 504,
+              outcome: 'unknown',
+              code: 'OutcomeUnknown',
+              message: 'HTTP 504 gateway timeout; it may or may not have been applied',
+              requestId,
+            });
         } else if (r.status === 424) dependents424.push(id);
         else {
           port.log('warn', `${tag}: ${e.message ?? ''}`);
@@ -257,11 +362,23 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
       };
       for (const id of dependents424) {
         const root = rootOf(id);
-        if (root) retry.set(id, { status: 424, write: members.get(id)!.write, code: 'FailedDependency', message: `prerequisite "${root}" was throttled` });
+        if (root)
+          retry.set(id, {
+            status: 424,
+            write: members.get(id)!.write,
+            code: 'FailedDependency',
+            message: `prerequisite "${root}" was throttled`,
+          });
         else {
           const failedDep = (members.get(id)!.req.dependsOn ?? []).find((d) => final.get(d)?.outcome !== 'ok') ?? '';
           const why = final.get(failedDep);
-          settle({ id, status: 424, outcome: 'failed', code: 'FailedDependency', message: `prerequisite "${failedDep}" failed${why ? ` (HTTP ${why.status}${why.code ? ` ${why.code}` : ''})` : ''}` });
+          settle({
+            id,
+            status: 424,
+            outcome: 'failed',
+            code: 'FailedDependency',
+            message: `prerequisite "${failedDep}" failed${why ? ` (HTTP ${why.status}${why.code ? ` ${why.code}` : ''})` : ''}`,
+          });
         }
       }
     }
@@ -272,16 +389,29 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
     // Throttling alone is waited out by time (maxThrottledMs); other failures by a count of rounds.
     const onlyThrottled = [...retry.values()].every((r) => r.status === 429 || (r.status === 424 && r.code === 'FailedDependency'));
     if (onlyThrottled) throttledSince ??= port.clock.now();
-    const exhausted = onlyThrottled ? port.clock.now() - throttledSince! + waitMs > port.retry.maxThrottledMs : round >= port.retry.maxRetries;
+    const exhausted = onlyThrottled
+      ? port.clock.now() - throttledSince! + waitMs > port.retry.maxThrottledMs
+      : round >= port.retry.maxRetries;
     if (exhausted || signal?.aborted) {
-      for (const [id, r] of retry) settle({ id, status: r.status, outcome: 'failed', code: r.code ?? (r.status === 429 ? 'TooManyRequests' : 'NetworkError'), message: signal?.aborted ? 'cancelled before retry' : `gave up after ${round + 1} attempts${r.message ? `: ${r.message}` : ''}`, requestId: r.requestId });
+      for (const [id, r] of retry)
+        settle({
+          id,
+          status: r.status,
+          outcome: 'failed',
+          code: r.code ?? (r.status === 429 ? 'TooManyRequests' : 'NetworkError'),
+          message: signal?.aborted ? 'cancelled before retry' : `gave up after ${round + 1} attempts${r.message ? `: ${r.message}` : ''}`,
+          requestId: r.requestId,
+        });
       continue;
     }
     // Throttled classes restart slowly after the wait, so the whole port eases off, not just this batch.
     const throttled = [...retry.values()].filter((r) => r.status === 429);
     if (throttled.some((r) => r.write)) port.pacer.throttled('write', waitMs);
     if (throttled.some((r) => !r.write)) port.pacer.throttled('read', waitMs);
-    port.log('info', `$batch: retrying ${retry.size} request(s) in ${(waitMs / 1000).toFixed(1)} s (round ${round + 1}/${port.retry.maxRetries}).`);
+    port.log(
+      'info',
+      `$batch: retrying ${retry.size} request(s) in ${(waitMs / 1000).toFixed(1)} s (round ${round + 1}/${port.retry.maxRetries}).`,
+    );
     try {
       await port.clock.sleep(waitMs, signal);
     } catch (error) {

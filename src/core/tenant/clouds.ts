@@ -16,12 +16,35 @@ export interface CloudEndpoints {
 }
 
 export const CLOUDS: Readonly<Record<Cloud, CloudEndpoints>> = {
-  global: { graph: 'https://graph.microsoft.com', login: 'https://login.microsoftonline.com', label: 'Global (incl. GCC)', vscodeProvider: 'microsoft' },
-  usgov: { graph: 'https://graph.microsoft.us', login: 'https://login.microsoftonline.us', label: 'US Government GCC High', vscodeProvider: 'microsoft-sovereign-cloud', vscodeEnvironment: 'USGovernment' },
+  global: {
+    graph: 'https://graph.microsoft.com',
+    login: 'https://login.microsoftonline.com',
+    label: 'Global (incl. GCC)',
+    vscodeProvider: 'microsoft',
+  },
+  usgov: {
+    graph: 'https://graph.microsoft.us',
+    login: 'https://login.microsoftonline.us',
+    label: 'US Government GCC High',
+    vscodeProvider: 'microsoft-sovereign-cloud',
+    vscodeEnvironment: 'USGovernment',
+  },
   // DoD shares the GCC High sign-in host but has its own Graph host; VS Code's sovereign
   // provider has no DoD preset, so it needs the `custom` environment.
-  usgovdod: { graph: 'https://dod-graph.microsoft.us', login: 'https://login.microsoftonline.us', label: 'US Government DoD', vscodeProvider: 'microsoft-sovereign-cloud', vscodeEnvironment: 'custom' },
-  china: { graph: 'https://microsoftgraph.chinacloudapi.cn', login: 'https://login.chinacloudapi.cn', label: 'China (21Vianet)', vscodeProvider: 'microsoft-sovereign-cloud', vscodeEnvironment: 'ChinaCloud' },
+  usgovdod: {
+    graph: 'https://dod-graph.microsoft.us',
+    login: 'https://login.microsoftonline.us',
+    label: 'US Government DoD',
+    vscodeProvider: 'microsoft-sovereign-cloud',
+    vscodeEnvironment: 'custom',
+  },
+  china: {
+    graph: 'https://microsoftgraph.chinacloudapi.cn',
+    login: 'https://login.chinacloudapi.cn',
+    label: 'China (21Vianet)',
+    vscodeProvider: 'microsoft-sovereign-cloud',
+    vscodeEnvironment: 'ChinaCloud',
+  },
 };
 
 export function cloudEndpoints(cloud: Cloud = 'global'): CloudEndpoints {

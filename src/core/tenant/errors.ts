@@ -19,7 +19,12 @@ export class GraphRequestError extends UserError {
     /** Graph `request-id` of the failed response, for a support ticket. */
     readonly requestId?: string,
   ) {
-    super(redact(`${method} ${path} failed: ${status ? `HTTP ${status}` : 'no response'}${code ? ` ${code}` : ''}${detail ? `: ${detail}` : ''}${requestId ? ` (request-id ${requestId})` : ''}`), 1);
+    super(
+      redact(
+        `${method} ${path} failed: ${status ? `HTTP ${status}` : 'no response'}${code ? ` ${code}` : ''}${detail ? `: ${detail}` : ''}${requestId ? ` (request-id ${requestId})` : ''}`,
+      ),
+      1,
+    );
   }
 }
 
@@ -31,7 +36,9 @@ export class GraphRequestError extends UserError {
 export class GraphMalformedResponseError extends GraphRequestError {
   constructor(method: string, path: string, status: number, problem: string, requestId?: string) {
     super(method, path, status, 'MalformedResponse', problem, requestId);
-    this.message = redact(`${method} ${path}: the answer (HTTP ${status}) is not what Graph sends: ${problem}${requestId ? ` (request-id ${requestId})` : ''}. Nothing was read from it.`);
+    this.message = redact(
+      `${method} ${path}: the answer (HTTP ${status}) is not what Graph sends: ${problem}${requestId ? ` (request-id ${requestId})` : ''}. Nothing was read from it.`,
+    );
   }
 }
 
@@ -45,10 +52,14 @@ export class GraphOutcomeUnknownError extends UserError {
     /** True when the caller cancelled while the request was on the wire. */
     readonly cancelled = false,
   ) {
-    super(redact(`${method} ${path}: outcome unknown (${reason}); it may or may not have been applied. Look for the object by its marker before trying again.`), 1);
+    super(
+      redact(
+        `${method} ${path}: outcome unknown (${reason}); it may or may not have been applied. Look for the object by its marker before trying again.`,
+      ),
+      1,
+    );
   }
 }
-
 
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || (error as { code?: string }).code === 'ABORT_ERR');

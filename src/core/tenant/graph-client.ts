@@ -8,7 +8,14 @@ import { apiVersionFor, type ApiVersion } from './api-versions';
 import type { TokenSource } from './auth/token-source';
 import { runBatch } from './batch';
 import { cloudEndpoints } from './clouds';
-import { GraphMalformedResponseError, GraphOutcomeUnknownError, GraphRequestError, graphError, isAbortError, parseRetryAfter } from './errors';
+import {
+  GraphMalformedResponseError,
+  GraphOutcomeUnknownError,
+  GraphRequestError,
+  graphError,
+  isAbortError,
+  parseRetryAfter,
+} from './errors';
 import type { BatchRequest, BatchResult, GraphPort, Log, Method, PostOptions, RequestOptions } from './graph-port';
 import { abortError, Pacer, systemClock, type Clock, type PacingOptions, type RequestClass } from './pacer';
 import { describeError, redact } from './redact';
@@ -134,7 +141,10 @@ class FetchMiddleware implements Middleware {
       context.response = await this.fetchImpl(context.request, { ...init, signal });
     } catch (cause) {
       const code = errorCode(cause);
-      throw transportError(cause, { aborted: Boolean(signal?.aborted) || isAbortError(cause), notSent: code !== undefined && NOT_SENT_CODES.has(code) });
+      throw transportError(cause, {
+        aborted: Boolean(signal?.aborted) || isAbortError(cause),
+        notSent: code !== undefined && NOT_SENT_CODES.has(code),
+      });
     }
   }
 }
@@ -161,7 +171,13 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   const rawLog = options.log ?? (() => {});
   const log: Log = (level, message) => rawLog(level, redact(message));
   const pacer = new Pacer(options.pacing, clock);
-  const retry: Required<RetryOptions> = { maxRetries: 6, baseDelayMs: 1000, maxDelayMs: 120_000, maxThrottledMs: 600_000, ...options.retry };
+  const retry: Required<RetryOptions> = {
+    maxRetries: 6,
+    baseDelayMs: 1000,
+    maxDelayMs: 120_000,
+    maxThrottledMs: 600_000,
+    ...options.retry,
+  };
   const scopes = options.scopes ?? defaultScopes(options.cloud);
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
@@ -181,13 +197,19 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     try {
       return await exchange(x, deadline);
     } catch (error) {
-      if (deadline.signal?.aborted && !x.signal?.aborted) throw transportError(new Error(`no answer within ${requestTimeoutMs / 1000} s`), { timedOut: true });
+      if (deadline.signal?.aborted && !x.signal?.aborted)
+        throw transportError(new Error(`no answer within ${requestTimeoutMs / 1000} s`), { timedOut: true });
       throw error;
     }
   }
 
   async function exchange(x: Exchange, deadline: Deadline): Promise<RawResponse> {
-    let request = client.api(x.path).version(x.version).responseType(ResponseType.RAW).headers({ ...x.headers }).option(DEADLINE, deadline);
+    let request = client
+      .api(x.path)
+      .version(x.version)
+      .responseType(ResponseType.RAW)
+      .headers({ ...x.headers })
+      .option(DEADLINE, deadline);
     if (x.signal) request = request.option('signal', x.signal);
     let response: Response;
     switch (x.method) {
@@ -240,9 +262,11 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
         permit.done();
         const transport = asTransport(error);
         if (!transport) throw new GraphRequestError(x.method, x.path, 0, 'ClientError', describeError(error));
-        if (transport.auth && !transport.aborted) throw new GraphRequestError(x.method, x.path, 0, 'SignInFailed', `sign-in failed: ${describeError(transport.cause)}`);
+        if (transport.auth && !transport.aborted)
+          throw new GraphRequestError(x.method, x.path, 0, 'SignInFailed', `sign-in failed: ${describeError(transport.cause)}`);
         if (transport.aborted) {
-          if (!x.idempotent && !transport.notSent) throw new GraphOutcomeUnknownError(x.method, x.path, 'cancelled while the request was on the wire', true);
+          if (!x.idempotent && !transport.notSent)
+            throw new GraphOutcomeUnknownError(x.method, x.path, 'cancelled while the request was on the wire', true);
           throw abortError(x.signal);
         }
         const reason = describeError(transport.cause);
@@ -253,8 +277,10 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
         }
         // A service that held an answer for the whole timeout gets one more chance, not six:
         // each try costs the full timeout.
-        if (transport.timedOut && ++timeouts >= 2) throw new GraphRequestError(x.method, x.path, 0, 'Timeout', `${reason}, twice (graph.requestTimeoutSeconds in the plan)`);
-        if (attempt >= retry.maxRetries) throw new GraphRequestError(x.method, x.path, 0, transport.timedOut ? 'Timeout' : 'NetworkError', reason);
+        if (transport.timedOut && ++timeouts >= 2)
+          throw new GraphRequestError(x.method, x.path, 0, 'Timeout', `${reason}, twice (graph.requestTimeoutSeconds in the plan)`);
+        if (attempt >= retry.maxRetries)
+          throw new GraphRequestError(x.method, x.path, 0, transport.timedOut ? 'Timeout' : 'NetworkError', reason);
         const wait = backoffMs(attempt);
         log('warn', `${what}: ${reason}; retry ${attempt + 1}/${retry.maxRetries} in ${(wait / 1000).toFixed(1)} s.`);
         await clock.sleep(wait, x.signal);
@@ -276,7 +302,10 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
       if (response.status === 429) throttledSince ??= clock.now();
       const exhausted = response.status === 429 ? clock.now() - throttledSince! + wait > retry.maxThrottledMs : attempt >= retry.maxRetries;
       if (!retryable || exhausted) {
-        log(response.status >= 500 || response.status === 429 ? 'error' : 'warn', `${what}: HTTP ${response.status} ${code}${rid}: ${message}`);
+        log(
+          response.status >= 500 || response.status === 429 ? 'error' : 'warn',
+          `${what}: HTTP ${response.status} ${code}${rid}: ${message}`,
+        );
         throw new GraphRequestError(x.method, x.path, response.status, code, message, response.requestId);
       }
       // The service told us to slow down: hold back every request of this class, not just this one.
@@ -297,7 +326,14 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   /** An absolute @odata.nextLink back to version + relative path; refuses other hosts. */
   function relativeLink(link: string): { version: ApiVersion; path: string } {
     const match = link.startsWith(`${root}/`) ? /^(v1\.0|beta)(\/.*)$/.exec(link.slice(root.length + 1)) : null;
-    if (!match) throw new GraphRequestError('GET', link.split('?')[0], 0, 'UnexpectedNextLink', `the next-page link does not point at ${root}; not followed`);
+    if (!match)
+      throw new GraphRequestError(
+        'GET',
+        link.split('?')[0],
+        0,
+        'UnexpectedNextLink',
+        `the next-page link does not point at ${root}; not followed`,
+      );
     return { version: match[1] as ApiVersion, path: match[2] };
   }
 
@@ -308,13 +344,22 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
       const page = await execute({ method: 'GET', ...next, headers: options?.headers, idempotent: true, signal: options?.signal });
       // A page that is not a list stops the read: taken as empty, it made an import create everything again.
       const problem = listProblem({ status: page.status, contentType: page.headers.get('content-type'), body: page.body });
-      if (problem) throw new GraphMalformedResponseError('GET', `/${next.version}${next.path.split('?')[0]}`, page.status, problem, page.requestId);
+      if (problem)
+        throw new GraphMalformedResponseError('GET', `/${next.version}${next.path.split('?')[0]}`, page.status, problem, page.requestId);
       const body = page.body as { value: T[]; '@odata.nextLink'?: string | null };
       for (const item of body.value) yield item;
       const link = body['@odata.nextLink'];
       if (!link) break;
-      if (pages >= maxPages) throw new GraphRequestError('GET', path, page.status, 'TooManyPages', `the list goes on past ${maxPages} pages; stopped following its next-page links (graph.maxPages in the plan)`);
-      if (seen.has(link)) throw new GraphRequestError('GET', path, page.status, 'NextLinkLoop', 'the service returned the same next-page link twice');
+      if (pages >= maxPages)
+        throw new GraphRequestError(
+          'GET',
+          path,
+          page.status,
+          'TooManyPages',
+          `the list goes on past ${maxPages} pages; stopped following its next-page links (graph.maxPages in the plan)`,
+        );
+      if (seen.has(link))
+        throw new GraphRequestError('GET', path, page.status, 'NextLinkLoop', 'the service returned the same next-page link twice');
       seen.add(link);
       next = relativeLink(link);
     }
@@ -323,7 +368,13 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   const port: GraphPortWithInternals = {
     baseUrl: root,
     async get<T>(path: string, options?: RequestOptions) {
-      const r = await execute({ method: 'GET', ...resolve(path, options), headers: options?.headers, idempotent: true, signal: options?.signal });
+      const r = await execute({
+        method: 'GET',
+        ...resolve(path, options),
+        headers: options?.headers,
+        idempotent: true,
+        signal: options?.signal,
+      });
       return r.body as T;
     },
     list,
@@ -337,15 +388,30 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
       const r = await execute({ method: 'POST', ...target, body, headers: options?.headers, idempotent: false, signal: options?.signal });
       // The write went through, but without a readable id nobody knows what was created.
       const problem = createdProblem({ status: r.status, contentType: r.headers.get('content-type'), body: r.body });
-      if (problem) throw new GraphOutcomeUnknownError('POST', target.path, `the answer (HTTP ${r.status}) is not a created object: ${problem}`);
+      if (problem)
+        throw new GraphOutcomeUnknownError('POST', target.path, `the answer (HTTP ${r.status}) is not a created object: ${problem}`);
       return r.body as T;
     },
     async post<T>(path: string, body: unknown, options?: PostOptions) {
-      const r = await execute({ method: 'POST', ...resolve(path, options, body), body, headers: options?.headers, idempotent: options?.idempotent ?? false, signal: options?.signal });
+      const r = await execute({
+        method: 'POST',
+        ...resolve(path, options, body),
+        body,
+        headers: options?.headers,
+        idempotent: options?.idempotent ?? false,
+        signal: options?.signal,
+      });
       return r.body as T | undefined;
     },
     async patch<T>(path: string, body: unknown, options?: RequestOptions) {
-      const r = await execute({ method: 'PATCH', ...resolve(path, options, body), body, headers: options?.headers, idempotent: true, signal: options?.signal });
+      const r = await execute({
+        method: 'PATCH',
+        ...resolve(path, options, body),
+        body,
+        headers: options?.headers,
+        idempotent: true,
+        signal: options?.signal,
+      });
       return r.body as T | undefined;
     },
     async delete(path: string, options?: RequestOptions) {

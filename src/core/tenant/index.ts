@@ -4,7 +4,17 @@ export { createGraphPort, type GraphPortOptions } from './graph-client';
 export type { RetryOptions } from './transport';
 export { apiVersionFor, API_VERSION_RULES, type ApiVersion } from './api-versions';
 export { GraphRequestError, GraphOutcomeUnknownError } from './errors';
-export { Pacer, SlidingWindow, systemClock, INTUNE_WRITES, INTUNE_READS, type Clock, type Permit, type RateLimit, type PacingOptions } from './pacer';
+export {
+  Pacer,
+  SlidingWindow,
+  systemClock,
+  INTUNE_WRITES,
+  INTUNE_READS,
+  type Clock,
+  type Permit,
+  type RateLimit,
+  type PacingOptions,
+} from './pacer';
 export { CLOUDS, cloudEndpoints, authorityFor } from './clouds';
 export { scopesFor, allScopes, qualifyScopes, defaultScopes, PHASE_SCOPES, type Phase, type ScopeUse } from './scopes';
 export { redact, registerSecret, describeError } from './redact';

@@ -32,10 +32,13 @@ export const systemClock: Clock = {
         clearTimeout(timer);
         reject(abortError(signal));
       };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, ms),
+      );
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
@@ -87,8 +90,12 @@ export class SlidingWindow {
   /** Set while the pump waits: ends the wait early when slots come back or the queue changes. */
   private wake?: () => void;
 
-  constructor(limit: RateLimit, private readonly clock: Clock = systemClock) {
-    if (!(limit.limit >= 1) || !(limit.windowMs > 0)) throw new RangeError(`Pacing limit must be >= 1 per a window > 0 ms (got ${limit.limit} per ${limit.windowMs} ms).`);
+  constructor(
+    limit: RateLimit,
+    private readonly clock: Clock = systemClock,
+  ) {
+    if (!(limit.limit >= 1) || !(limit.windowMs > 0))
+      throw new RangeError(`Pacing limit must be >= 1 per a window > 0 ms (got ${limit.limit} per ${limit.windowMs} ms).`);
     this.capacity = Math.floor(limit.limit);
     this.windowMs = limit.windowMs;
     this.marginMs = Math.max(0, limit.marginMs ?? 0);
@@ -104,7 +111,8 @@ export class SlidingWindow {
 
   /** Waits until `n` slots are free and takes them. */
   take(n = 1, signal?: AbortSignal): Promise<Permit> {
-    if (!(n >= 1) || n > this.capacity) return Promise.reject(new RangeError(`Cannot take ${n} slots at once from a window of ${this.capacity}.`));
+    if (!(n >= 1) || n > this.capacity)
+      return Promise.reject(new RangeError(`Cannot take ${n} slots at once from a window of ${this.capacity}.`));
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise<Permit>((resolve, reject) => {
       const waiter: Waiter = {

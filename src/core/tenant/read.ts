@@ -47,9 +47,14 @@ export async function readTenantObjects(graph: GraphPort, signal?: AbortSignal):
       });
       // Pairing reads the id, the marker in the description and the assignments' targets.
       const assignments = () => items.flatMap((o) => o.assignments ?? []);
-      const problem = fieldsProblem(items, OBJECT_FIELDS, 'object')
-        ?? fieldsProblem(assignments(), { intent: 'string?', target: 'object' }, 'assignment')
-        ?? fieldsProblem(assignments().map((a) => a.target), { '@odata.type': 'string', groupId: 'string?' }, 'assignment target');
+      const problem =
+        fieldsProblem(items, OBJECT_FIELDS, 'object') ??
+        fieldsProblem(assignments(), { intent: 'string?', target: 'object' }, 'assignment') ??
+        fieldsProblem(
+          assignments().map((a) => a.target),
+          { '@odata.type': 'string', groupId: 'string?' },
+          'assignment target',
+        );
       if (problem) throw new GraphMalformedResponseError('GET', `/beta${RESOURCE_PATHS[resource]}`, 200, problem);
       return items.map((o): TenantObjectRecord => ({
         id: o.id,
@@ -64,8 +69,19 @@ export async function readTenantObjects(graph: GraphPort, signal?: AbortSignal):
   return lists.flat();
 }
 
-const OBJECT_FIELDS: Record<string, FieldRule> = { id: 'string', '@odata.type': 'string?', displayName: 'string?', description: 'string?', assignments: 'array?' };
-const GROUP_FIELDS: Record<string, FieldRule> = { id: 'string', displayName: 'string', onPremisesSecurityIdentifier: 'string?', mailNickname: 'string?' };
+const OBJECT_FIELDS: Record<string, FieldRule> = {
+  id: 'string',
+  '@odata.type': 'string?',
+  displayName: 'string?',
+  description: 'string?',
+  assignments: 'array?',
+};
+const GROUP_FIELDS: Record<string, FieldRule> = {
+  id: 'string',
+  displayName: 'string',
+  onPremisesSecurityIdentifier: 'string?',
+  mailNickname: 'string?',
+};
 
 /**
  * The items of a list read inside a $batch (group and user lookups), checked for the fields the
@@ -73,8 +89,16 @@ const GROUP_FIELDS: Record<string, FieldRule> = { id: 'string', displayName: 'st
  */
 export function lookupItems<T>(result: BatchResult, path: string, fields: Record<string, FieldRule>, what: string): T[] {
   if (result.outcome !== 'ok') {
-    if (result.code === 'MalformedResponse') throw new GraphMalformedResponseError('GET', path, result.status, result.message ?? 'not a $batch answer', result.requestId);
-    throw new GraphRequestError('GET', path, result.status, result.code ?? '', `${what} failed: ${result.message ?? result.outcome}`, result.requestId);
+    if (result.code === 'MalformedResponse')
+      throw new GraphMalformedResponseError('GET', path, result.status, result.message ?? 'not a $batch answer', result.requestId);
+    throw new GraphRequestError(
+      'GET',
+      path,
+      result.status,
+      result.code ?? '',
+      `${what} failed: ${result.message ?? result.outcome}`,
+      result.requestId,
+    );
   }
   const answer = { status: result.status, body: result.body };
   const problem = listProblem(answer) ?? fieldsProblem((result.body as { value: unknown[] }).value, fields, what);
@@ -98,7 +122,13 @@ const IN_CHUNK = 15;
 function inFilters(property: string, values: string[]): string[] {
   const unique = [...new Set(values)];
   const filters: string[] = [];
-  for (let i = 0; i < unique.length; i += IN_CHUNK) filters.push(`${property} in (${unique.slice(i, i + IN_CHUNK).map(quote).join(',')})`);
+  for (let i = 0; i < unique.length; i += IN_CHUNK)
+    filters.push(
+      `${property} in (${unique
+        .slice(i, i + IN_CHUNK)
+        .map(quote)
+        .join(',')})`,
+    );
   return filters;
 }
 
@@ -130,7 +160,12 @@ export async function findGroups(graph: GraphPort, query: GroupQuery, signal?: A
     if (result.outcome !== 'ok' && result.status === 404) continue;
     for (const g of lookupItems<RawGroup>(result, '/v1.0/groups', GROUP_FIELDS, 'group lookup')) {
       if (prefixResult && !nicknames.includes(g.mailNickname ?? '')) continue;
-      groups.set(g.id, { id: g.id, displayName: g.displayName, onPremisesSecurityIdentifier: g.onPremisesSecurityIdentifier ?? null, mailNickname: g.mailNickname ?? null });
+      groups.set(g.id, {
+        id: g.id,
+        displayName: g.displayName,
+        onPremisesSecurityIdentifier: g.onPremisesSecurityIdentifier ?? null,
+        mailNickname: g.mailNickname ?? null,
+      });
     }
   }
   return [...groups.values()];

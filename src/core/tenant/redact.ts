@@ -15,14 +15,20 @@ export function registerSecret(value: string | undefined): void {
 
 const PATTERNS: [RegExp, string][] = [
   // PEM private keys (any kind), also when newlines were escaped into JSON.
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, `-----BEGIN PRIVATE KEY-----${MASK}-----END PRIVATE KEY-----`],
+  [
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+    `-----BEGIN PRIVATE KEY-----${MASK}-----END PRIVATE KEY-----`,
+  ],
   // Authorization header in any rendering: "Authorization: x", "authorization":"x", Authorization=x
   [/(\bauthorization\b["']?\s*[:=]\s*["']?)(?:bearer\s+|basic\s+|pop\s+)?[^\s"',;}]+/gi, `$1${MASK}`],
   [/\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${MASK}`],
   // JWTs (access, id and client-assertion tokens), wherever they appear.
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, MASK],
   // OAuth form fields and JSON properties carrying secrets.
-  [/\b(client_secret|client_assertion|access_token|refresh_token|id_token|assertion|password|code_verifier|device_code|clientSecret|privateKey|accessToken|refreshToken|idToken|secret)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi, `$1$2${MASK}`],
+  [
+    /\b(client_secret|client_assertion|access_token|refresh_token|id_token|assertion|password|code_verifier|device_code|clientSecret|privateKey|accessToken|refreshToken|idToken|secret)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
+    `$1$2${MASK}`,
+  ],
   // Azure storage SAS signature (LOB upload URLs).
   [/([?&]sig=)[^&\s"']+/gi, `$1${MASK}`],
 ];

@@ -85,7 +85,9 @@ export function allScopes(): string[] {
  */
 export function qualifyScopes(scopes: string[], cloud: Cloud = 'global'): string[] {
   const graph = cloudEndpoints(cloud).graph;
-  return scopes.map((s) => (cloud === 'global' || /^https?:\/\//.test(s) || ['openid', 'profile', 'offline_access', 'email'].includes(s) ? s : `${graph}/${s}`));
+  return scopes.map((s) =>
+    cloud === 'global' || /^https?:\/\//.test(s) || ['openid', 'profile', 'offline_access', 'email'].includes(s) ? s : `${graph}/${s}`,
+  );
 }
 
 /** `<graph>/.default`: every permission granted to the app (client credentials, VS Code). */

@@ -21,24 +21,35 @@ export function bodyHint(answer: Answer): string {
   if (body === undefined || body === '') return `an empty body (${type})`;
   if (typeof body === 'string') {
     const start = redact(body.trimStart().slice(0, 24).replace(/\s+/g, ' '));
-    const what = /^\s*</.test(body) ? 'an HTML/XML page' : /^\s*[[{]/.test(body) ? 'JSON that does not parse (cut off?)' : 'text that is not JSON';
+    const what = /^\s*</.test(body)
+      ? 'an HTML/XML page'
+      : /^\s*[[{]/.test(body)
+        ? 'JSON that does not parse (cut off?)'
+        : 'text that is not JSON';
     return `${what} (${type}, ${body.length} characters, starting "${start}…")`;
   }
   if (Array.isArray(body)) return `a JSON array of ${body.length}`;
   if (isObject(body)) {
     const keys = Object.keys(body);
-    return keys.length ? `a JSON object with ${keys.slice(0, 4).map((k) => `"${k}"`).join(', ')}${keys.length > 4 ? ', …' : ''}` : 'an empty JSON object {}';
+    return keys.length
+      ? `a JSON object with ${keys
+          .slice(0, 4)
+          .map((k) => `"${k}"`)
+          .join(', ')}${keys.length > 4 ? ', …' : ''}`
+      : 'an empty JSON object {}';
   }
   return `JSON ${body === null ? 'null' : typeof body}`;
 }
 
-const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+const typeOf = (v: unknown) =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 
 /** A page of a list: `{ value: [...], "@odata.nextLink"?: string }`. */
 export function listProblem(answer: Answer): string | undefined {
   const { body } = answer;
   if (!isObject(body)) return `a list must be a JSON object with a "value" array; this is ${bodyHint(answer)}`;
-  if (!Array.isArray(body.value)) return `a list must have a "value" array; "value" is ${'value' in body ? typeOf(body.value) : 'missing'} (${bodyHint(answer)})`;
+  if (!Array.isArray(body.value))
+    return `a list must have a "value" array; "value" is ${'value' in body ? typeOf(body.value) : 'missing'} (${bodyHint(answer)})`;
   const link = body['@odata.nextLink'];
   if (link !== undefined && link !== null && typeof link !== 'string') return `"@odata.nextLink" is ${typeOf(link)}, not a link`;
   return undefined;
@@ -48,7 +59,8 @@ export function listProblem(answer: Answer): string | undefined {
 export function createdProblem(answer: Answer): string | undefined {
   const { body } = answer;
   if (!isObject(body)) return `a created object must be a JSON object with an "id"; this is ${bodyHint(answer)}`;
-  if (typeof body.id !== 'string' || body.id === '') return `the created object's "id" is ${'id' in body ? (body.id === '' ? 'empty' : typeOf(body.id)) : 'missing'}, not a string`;
+  if (typeof body.id !== 'string' || body.id === '')
+    return `the created object's "id" is ${'id' in body ? (body.id === '' ? 'empty' : typeOf(body.id)) : 'missing'}, not a string`;
   return undefined;
 }
 
@@ -56,8 +68,11 @@ export function createdProblem(answer: Answer): string | undefined {
 export function batchProblem(answer: Answer): string | undefined {
   const { body } = answer;
   if (!isObject(body)) return `a $batch answer must be a JSON object with a "responses" array; this is ${bodyHint(answer)}`;
-  if (!Array.isArray(body.responses)) return `a $batch answer must have a "responses" array; "responses" is ${'responses' in body ? typeOf(body.responses) : 'missing'}`;
-  const bad = body.responses.findIndex((r) => !isObject(r) || (typeof r.id !== 'string' && typeof r.id !== 'number') || typeof r.status !== 'number');
+  if (!Array.isArray(body.responses))
+    return `a $batch answer must have a "responses" array; "responses" is ${'responses' in body ? typeOf(body.responses) : 'missing'}`;
+  const bad = body.responses.findIndex(
+    (r) => !isObject(r) || (typeof r.id !== 'string' && typeof r.id !== 'number') || typeof r.status !== 'number',
+  );
   if (bad >= 0) return `response ${bad + 1} of the $batch answer has no "id" and numeric "status"`;
   return undefined;
 }
@@ -80,7 +95,8 @@ export function fieldsProblem(items: unknown[], fields: Record<string, FieldRule
     if (!isObject(item)) return `${what} ${index + 1} is ${typeOf(item)}, not an object`;
     for (const [field, rule] of Object.entries(fields)) {
       const value = item[field];
-      if (!fits(value, rule)) return `${what} ${index + 1} has ${value === undefined ? `no "${field}"` : `"${field}" as ${value === '' ? 'an empty string' : typeOf(value)}`}, not ${RULE_WORDS[rule]}`;
+      if (!fits(value, rule))
+        return `${what} ${index + 1} has ${value === undefined ? `no "${field}"` : `"${field}" as ${value === '' ? 'an empty string' : typeOf(value)}`}, not ${RULE_WORDS[rule]}`;
     }
   }
   return undefined;

@@ -36,11 +36,18 @@ const ASSIGNMENT_TYPE: Record<Exclude<IntuneResource, 'mobileApps'>, string> = {
 const INTENT_RANK: AppIntent[] = ['required', 'uninstall', 'available'];
 
 function target(t: AssignTarget): Record<string, unknown> {
-  return { '@odata.type': t.exclude ? '#microsoft.graph.exclusionGroupAssignmentTarget' : '#microsoft.graph.groupAssignmentTarget', groupId: t.groupId };
+  return {
+    '@odata.type': t.exclude ? '#microsoft.graph.exclusionGroupAssignmentTarget' : '#microsoft.graph.groupAssignmentTarget',
+    groupId: t.groupId,
+  };
 }
 
 /** The assign request for a translated object, or undefined when there is nothing to assign. */
-export function assignRequest(translation: Translation, targets: AssignTarget[], groupNames: ReadonlyMap<string, string> = new Map()): AssignRequest | undefined {
+export function assignRequest(
+  translation: Translation,
+  targets: AssignTarget[],
+  groupNames: ReadonlyMap<string, string> = new Map(),
+): AssignRequest | undefined {
   const request = translation.request;
   if (!request || targets.length === 0) return undefined;
   const notes: string[] = [];
@@ -60,7 +67,9 @@ export function assignRequest(translation: Translation, targets: AssignTarget[],
     else if (seen.intent && t.intent && seen.intent !== t.intent) {
       const [win, lose] = INTENT_RANK.indexOf(t.intent) < INTENT_RANK.indexOf(seen.intent) ? [t, seen] : [seen, t];
       chosen.set(key, win);
-      notes.push(`Group ${name(t.groupId)} was deployed both as ${win.intent} and ${lose.intent}; Intune allows one intent per group: ${win.intent}.`);
+      notes.push(
+        `Group ${name(t.groupId)} was deployed both as ${win.intent} and ${lose.intent}; Intune allows one intent per group: ${win.intent}.`,
+      );
     }
   }
   // Exclusions of apps carry an intent too; for a group excluded under several intents keep one.
@@ -70,8 +79,17 @@ export function assignRequest(translation: Translation, targets: AssignTarget[],
   const body =
     request.resource === 'mobileApps'
       ? {
-          mobileAppAssignments: list.map((t) => ({ '@odata.type': '#microsoft.graph.mobileAppAssignment', intent: t.intent ?? 'available', target: target(t) })),
+          mobileAppAssignments: list.map((t) => ({
+            '@odata.type': '#microsoft.graph.mobileAppAssignment',
+            intent: t.intent ?? 'available',
+            target: target(t),
+          })),
         }
-      : { assignments: list.map((t) => ({ '@odata.type': ASSIGNMENT_TYPE[request.resource as keyof typeof ASSIGNMENT_TYPE], target: target(t) })) };
+      : {
+          assignments: list.map((t) => ({
+            '@odata.type': ASSIGNMENT_TYPE[request.resource as keyof typeof ASSIGNMENT_TYPE],
+            target: target(t),
+          })),
+        };
   return { path, apiVersion, body, notes };
 }

@@ -4,10 +4,15 @@
 // and an array of such URLs for collection-valued links.
 import type { Translation } from './types';
 
-export function bodyWithBinds(translation: Translation, idOf: (key: string) => string, graphBaseUrl = 'https://graph.microsoft.com'): Record<string, unknown> {
+export function bodyWithBinds(
+  translation: Translation,
+  idOf: (key: string) => string,
+  graphBaseUrl = 'https://graph.microsoft.com',
+): Record<string, unknown> {
   if (!translation.request) throw new Error(`"${translation.source.name}" is not importable: it has no create request`);
   const body: Record<string, unknown> = { ...translation.request.body };
-  const url = (key: string) => `${graphBaseUrl.replace(/\/$/, '')}/${translation.request!.apiVersion}/deviceManagement/deviceConfigurations('${idOf(key)}')`;
+  const url = (key: string) =>
+    `${graphBaseUrl.replace(/\/$/, '')}/${translation.request!.apiVersion}/deviceManagement/deviceConfigurations('${idOf(key)}')`;
   for (const dep of translation.dependencies) {
     const prop = `${dep.bind}@odata.bind`;
     if (dep.many) body[prop] = [...((body[prop] as string[] | undefined) ?? []), url(dep.key)];

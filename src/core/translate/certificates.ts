@@ -9,14 +9,18 @@ import { objectKey } from './marker';
 import type { TranslateOptions, Translation } from './types';
 
 const ROOT_TYPES: Record<Platform, string> = {
-  ios: 'iosTrustedRootCertificate', android: 'androidTrustedRootCertificate',
+  ios: 'iosTrustedRootCertificate',
+  android: 'androidTrustedRootCertificate',
   // Intune uses the Windows 8.1 type for Windows 10 trusted roots as well.
-  windows: 'windows81TrustedRootCertificate', macos: 'macOSTrustedRootCertificate',
+  windows: 'windows81TrustedRootCertificate',
+  macos: 'macOSTrustedRootCertificate',
 };
 
 const SCEP_TYPES: Record<Platform, string> = {
-  ios: 'iosScepCertificateProfile', android: 'androidScepCertificateProfile',
-  windows: 'windows81SCEPCertificateProfile', macos: 'macOSScepCertificateProfile',
+  ios: 'iosScepCertificateProfile',
+  android: 'androidScepCertificateProfile',
+  windows: 'windows81SCEPCertificateProfile',
+  macos: 'macOSScepCertificateProfile',
 };
 
 export const PFX_REASON =
@@ -26,7 +30,10 @@ export function translateTrustedRoot(obj: TrustedRootObject): Translation {
   const draft = new Draft(objectKey(obj.uniqueId, obj.platform), obj.platform);
   readCommon(obj, draft);
   if (!obj.certificateBase64) draft.block('the profile holds no certificate');
-  const props: Record<string, unknown> = { trustedRootCertificate: obj.certificateBase64, certFileName: obj.certFileName || `${obj.name}.cer` };
+  const props: Record<string, unknown> = {
+    trustedRootCertificate: obj.certificateBase64,
+    certFileName: obj.certFileName || `${obj.name}.cer`,
+  };
   if (obj.platform === 'windows') props.destinationStore = 'computerCertStoreRoot';
   return finish(sourceOf(obj), draft, { resource: 'deviceConfigurations', odataType: ROOT_TYPES[obj.platform], props });
 }

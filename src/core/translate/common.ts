@@ -23,7 +23,10 @@ export class Draft {
   readonly blockers: string[] = [];
   private losses = 0;
 
-  constructor(readonly key: string, readonly platform: Platform | 'unknown') {}
+  constructor(
+    readonly key: string,
+    readonly platform: Platform | 'unknown',
+  ) {}
 
   /** A setting that is lost (makes the object partial). */
   drop(name: string, reason: string): void {
@@ -75,9 +78,13 @@ export function sourceOf(obj: SiteObject): Source {
 /** Digest problems and settings nobody understood: the same for every kind of site object. */
 export function readCommon(obj: SiteObject, draft: Draft): void {
   for (const problem of obj.problems) draft.block(`the ConfigMgr data of this object can't be read safely: ${problem}`);
-  for (const u of obj.unknownSettings) draft.drop(u.name, 'cm2intune does not know this setting, so it has no Intune counterpart to put it in');
+  for (const u of obj.unknownSettings)
+    draft.drop(u.name, 'cm2intune does not know this setting, so it has no Intune counterpart to put it in');
   for (const name of obj.droppedSettings ?? []) {
-    draft.skip(name, `does not apply to ${PLATFORM_NAMES[obj.platform]}; it is imported with the configuration item's object for the platform it applies to`);
+    draft.skip(
+      name,
+      `does not apply to ${PLATFORM_NAMES[obj.platform]}; it is imported with the configuration item's object for the platform it applies to`,
+    );
   }
 }
 
@@ -93,7 +100,8 @@ export function finish(
   const reasons = [...draft.blockers, ...draft.reasons];
   if (draft.hasLosses) {
     const kiosk = draft.dropped.filter((d) => d.reason === KIOSK_REASON).map((d) => d.name);
-    if (kiosk.length) reasons.push(`${kiosk.length} kiosk mode setting${kiosk.length > 1 ? 's' : ''} dropped (${kiosk.join(', ')}): ${KIOSK_REASON}`);
+    if (kiosk.length)
+      reasons.push(`${kiosk.length} kiosk mode setting${kiosk.length > 1 ? 's' : ''} dropped (${kiosk.join(', ')}): ${KIOSK_REASON}`);
     for (const d of draft.dropped) {
       if (d.reason !== KIOSK_REASON && !d.reason.startsWith('does not apply to')) reasons.push(`${d.name} is dropped: ${d.reason}`);
     }

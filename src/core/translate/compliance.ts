@@ -10,8 +10,11 @@ import type { Translation } from './types';
 
 const COMMON = { osMinimumVersion: 'osMinimumVersion', osMaximumVersion: 'osMaximumVersion' };
 const PASSWORD = {
-  passwordRequired: 'passwordRequired', passwordMinimumLength: 'passwordMinimumLength', passwordExpirationDays: 'passwordExpirationDays',
-  passwordPreviousPasswordBlockCount: 'passwordPreviousPasswordBlockCount', passwordMinutesOfInactivityBeforeLock: 'passwordMinutesOfInactivityBeforeLock',
+  passwordRequired: 'passwordRequired',
+  passwordMinimumLength: 'passwordMinimumLength',
+  passwordExpirationDays: 'passwordExpirationDays',
+  passwordPreviousPasswordBlockCount: 'passwordPreviousPasswordBlockCount',
+  passwordMinutesOfInactivityBeforeLock: 'passwordMinutesOfInactivityBeforeLock',
 };
 
 const POLICY: Record<Platform, { type: string; props: Record<string, string> }> = {
@@ -19,9 +22,13 @@ const POLICY: Record<Platform, { type: string; props: Record<string, string> }> 
     type: 'iosCompliancePolicy',
     props: {
       ...COMMON,
-      passwordRequired: 'passcodeRequired', passwordMinimumLength: 'passcodeMinimumLength', passwordBlockSimple: 'passcodeBlockSimple',
-      passwordExpirationDays: 'passcodeExpirationDays', passwordPreviousPasswordBlockCount: 'passcodePreviousPasscodeBlockCount',
-      passwordMinutesOfInactivityBeforeLock: 'passcodeMinutesOfInactivityBeforeLock', jailBroken: 'securityBlockJailbrokenDevices',
+      passwordRequired: 'passcodeRequired',
+      passwordMinimumLength: 'passcodeMinimumLength',
+      passwordBlockSimple: 'passcodeBlockSimple',
+      passwordExpirationDays: 'passcodeExpirationDays',
+      passwordPreviousPasswordBlockCount: 'passcodePreviousPasscodeBlockCount',
+      passwordMinutesOfInactivityBeforeLock: 'passcodeMinutesOfInactivityBeforeLock',
+      jailBroken: 'securityBlockJailbrokenDevices',
     },
   },
   android: {
@@ -40,10 +47,14 @@ const POLICY: Record<Platform, { type: string; props: Record<string, string> }> 
 
 /** The one scheduled action Graph insists on: block at once, no notification template. */
 export function blockAction(): Record<string, unknown>[] {
-  return [{
-    ruleName: 'PasswordRequired',
-    scheduledActionConfigurations: [{ actionType: 'block', gracePeriodHours: 0, notificationTemplateId: '', notificationMessageCCList: [] }],
-  }];
+  return [
+    {
+      ruleName: 'PasswordRequired',
+      scheduledActionConfigurations: [
+        { actionType: 'block', gracePeriodHours: 0, notificationTemplateId: '', notificationMessageCCList: [] },
+      ],
+    },
+  ];
 }
 
 export function translateCompliance(obj: ComplianceObject): Translation {
@@ -56,7 +67,12 @@ export function translateCompliance(obj: ComplianceObject): Translation {
     if (prop) props[prop] = value;
     else draft.drop(settingName(key), `Intune's ${PLATFORM_NAMES[obj.platform]} compliance policy (${policy.type}) has no such setting`);
   }
-  if (Object.keys(props).length === 0 && draft.hasLosses) draft.block('nothing is left to import: every rule of this compliance policy was dropped');
+  if (Object.keys(props).length === 0 && draft.hasLosses)
+    draft.block('nothing is left to import: every rule of this compliance policy was dropped');
   draft.note('Noncompliant devices are blocked at once, as in ConfigMgr; add notifications or a grace period in Intune if you want them.');
-  return finish(sourceOf(obj), draft, { resource: 'deviceCompliancePolicies', odataType: policy.type, props: { ...props, scheduledActionsForRule: blockAction() } });
+  return finish(sourceOf(obj), draft, {
+    resource: 'deviceCompliancePolicies',
+    odataType: policy.type,
+    props: { ...props, scheduledActionsForRule: blockAction() },
+  });
 }

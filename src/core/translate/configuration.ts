@@ -13,46 +13,71 @@ const GENERAL: Record<Platform, { type: string; props: Record<string, string> }>
   ios: {
     type: 'iosGeneralDeviceConfiguration',
     props: {
-      passwordRequired: 'passcodeRequired', passwordMinimumLength: 'passcodeMinimumLength', passwordBlockSimple: 'passcodeBlockSimple',
-      passwordExpirationDays: 'passcodeExpirationDays', passwordPreviousPasswordBlockCount: 'passcodePreviousPasscodeBlockCount',
+      passwordRequired: 'passcodeRequired',
+      passwordMinimumLength: 'passcodeMinimumLength',
+      passwordBlockSimple: 'passcodeBlockSimple',
+      passwordExpirationDays: 'passcodeExpirationDays',
+      passwordPreviousPasswordBlockCount: 'passcodePreviousPasscodeBlockCount',
       passwordMinutesOfInactivityBeforeLock: 'passcodeMinutesOfInactivityBeforeLock',
-      cameraBlocked: 'cameraBlocked', screenCaptureBlocked: 'screenCaptureBlocked', iCloudBlockBackup: 'iCloudBlockBackup',
-      appStoreBlocked: 'appStoreBlocked', safariBlocked: 'safariBlocked',
+      cameraBlocked: 'cameraBlocked',
+      screenCaptureBlocked: 'screenCaptureBlocked',
+      iCloudBlockBackup: 'iCloudBlockBackup',
+      appStoreBlocked: 'appStoreBlocked',
+      safariBlocked: 'safariBlocked',
     },
   },
   android: {
     type: 'androidGeneralDeviceConfiguration',
     props: {
-      passwordRequired: 'passwordRequired', passwordMinimumLength: 'passwordMinimumLength', passwordExpirationDays: 'passwordExpirationDays',
+      passwordRequired: 'passwordRequired',
+      passwordMinimumLength: 'passwordMinimumLength',
+      passwordExpirationDays: 'passwordExpirationDays',
       passwordPreviousPasswordBlockCount: 'passwordPreviousPasswordBlockCount',
       // ConfigMgr "idle time before the device is locked" is Intune's "minutes of inactivity until the screen locks".
       passwordMinutesOfInactivityBeforeLock: 'passwordMinutesOfInactivityBeforeScreenTimeout',
-      storageRequireEncryption: 'storageRequireDeviceEncryption', cameraBlocked: 'cameraBlocked', screenCaptureBlocked: 'screenCaptureBlocked',
-      googlePlayStoreBlocked: 'googlePlayStoreBlocked', storageBlockRemovableStorage: 'storageBlockRemovableStorage', bluetoothBlocked: 'bluetoothBlocked',
+      storageRequireEncryption: 'storageRequireDeviceEncryption',
+      cameraBlocked: 'cameraBlocked',
+      screenCaptureBlocked: 'screenCaptureBlocked',
+      googlePlayStoreBlocked: 'googlePlayStoreBlocked',
+      storageBlockRemovableStorage: 'storageBlockRemovableStorage',
+      bluetoothBlocked: 'bluetoothBlocked',
     },
   },
   windows: {
     type: 'windows10GeneralConfiguration',
     props: {
-      passwordRequired: 'passwordRequired', passwordMinimumLength: 'passwordMinimumLength', passwordBlockSimple: 'passwordBlockSimple',
-      passwordExpirationDays: 'passwordExpirationDays', passwordPreviousPasswordBlockCount: 'passwordPreviousPasswordBlockCount',
+      passwordRequired: 'passwordRequired',
+      passwordMinimumLength: 'passwordMinimumLength',
+      passwordBlockSimple: 'passwordBlockSimple',
+      passwordExpirationDays: 'passwordExpirationDays',
+      passwordPreviousPasswordBlockCount: 'passwordPreviousPasswordBlockCount',
       passwordMinutesOfInactivityBeforeLock: 'passwordMinutesOfInactivityBeforeScreenTimeout',
-      storageRequireEncryption: 'storageRequireMobileDeviceEncryption', cameraBlocked: 'cameraBlocked', screenCaptureBlocked: 'screenCaptureBlocked',
-      storageBlockRemovableStorage: 'storageBlockRemovableStorage', bluetoothBlocked: 'bluetoothBlocked', cortanaBlocked: 'cortanaBlocked',
+      storageRequireEncryption: 'storageRequireMobileDeviceEncryption',
+      cameraBlocked: 'cameraBlocked',
+      screenCaptureBlocked: 'screenCaptureBlocked',
+      storageBlockRemovableStorage: 'storageBlockRemovableStorage',
+      bluetoothBlocked: 'bluetoothBlocked',
+      cortanaBlocked: 'cortanaBlocked',
     },
   },
   macos: {
     type: 'macOSGeneralDeviceConfiguration',
     props: {
-      passwordRequired: 'passwordRequired', passwordMinimumLength: 'passwordMinimumLength', passwordBlockSimple: 'passwordBlockSimple',
-      passwordExpirationDays: 'passwordExpirationDays', passwordPreviousPasswordBlockCount: 'passwordPreviousPasswordBlockCount',
+      passwordRequired: 'passwordRequired',
+      passwordMinimumLength: 'passwordMinimumLength',
+      passwordBlockSimple: 'passwordBlockSimple',
+      passwordExpirationDays: 'passwordExpirationDays',
+      passwordPreviousPasswordBlockCount: 'passwordPreviousPasswordBlockCount',
       passwordMinutesOfInactivityBeforeLock: 'passwordMinutesOfInactivityBeforeLock',
     },
   },
 };
 
 const CUSTOM: Record<Platform, string> = {
-  ios: 'iosCustomConfiguration', macos: 'macOSCustomConfiguration', android: 'androidCustomConfiguration', windows: 'windows10CustomConfiguration',
+  ios: 'iosCustomConfiguration',
+  macos: 'macOSCustomConfiguration',
+  android: 'androidCustomConfiguration',
+  windows: 'windows10CustomConfiguration',
 };
 
 const TITLES = new Map(SETTINGS.map((s) => [s.key, s.title]));
@@ -73,14 +98,23 @@ export function translateConfiguration(obj: ConfigurationObject): Translation {
   for (const [key, value] of Object.entries(obj.settings)) {
     const prop = general.props[key];
     if (prop) props[prop] = value;
-    else draft.drop(settingName(key), `Intune's ${PLATFORM_NAMES[obj.platform]} device restrictions profile (${general.type}) has no such setting`);
+    else
+      draft.drop(
+        settingName(key),
+        `Intune's ${PLATFORM_NAMES[obj.platform]} device restrictions profile (${general.type}) has no such setting`,
+      );
   }
 
   const apple = obj.platform === 'ios' || obj.platform === 'macos';
   const hasCustom = apple ? obj.appleProfile !== null : obj.omaSettings.length > 0;
   // A payload the platform can't carry: OMA-URI on Apple, a .mobileconfig elsewhere.
-  if (apple) for (const o of obj.omaSettings) draft.drop(`OMA-URI ${o.omaUri}`, `OMA-URI settings don't apply to ${PLATFORM_NAMES[obj.platform]}`);
-  else if (obj.appleProfile) draft.drop(`Apple configuration profile ${obj.appleProfile.fileName}`, `an Apple configuration profile doesn't apply to ${PLATFORM_NAMES[obj.platform]}`);
+  if (apple)
+    for (const o of obj.omaSettings) draft.drop(`OMA-URI ${o.omaUri}`, `OMA-URI settings don't apply to ${PLATFORM_NAMES[obj.platform]}`);
+  else if (obj.appleProfile)
+    draft.drop(
+      `Apple configuration profile ${obj.appleProfile.fileName}`,
+      `an Apple configuration profile doesn't apply to ${PLATFORM_NAMES[obj.platform]}`,
+    );
 
   const source = sourceOf(obj);
   if (hasCustom && Object.keys(props).length === 0) {
@@ -90,7 +124,10 @@ export function translateConfiguration(obj: ConfigurationObject): Translation {
   if (hasCustom) {
     const what = apple ? `Apple configuration profile ${obj.appleProfile!.fileName}` : obj.omaSettings.map((o) => `OMA-URI ${o.omaUri}`);
     for (const name of [what].flat()) {
-      draft.drop(name, 'this configuration item mixes general and custom settings; Intune keeps them in separate profiles, so create a custom profile for it by hand');
+      draft.drop(
+        name,
+        'this configuration item mixes general and custom settings; Intune keeps them in separate profiles, so create a custom profile for it by hand',
+      );
     }
   }
   if (Object.keys(props).length === 0 && draft.dropped.length > 0 && draft.hasLosses) {
@@ -105,7 +142,11 @@ function customProps(obj: ConfigurationObject, draft: Draft): Record<string, unk
       draft.block('the Apple configuration profile is empty');
       return undefined;
     }
-    return { payloadName: obj.name, payloadFileName: obj.appleProfile.fileName || 'profile.mobileconfig', payload: obj.appleProfile.payloadBase64 };
+    return {
+      payloadName: obj.name,
+      payloadFileName: obj.appleProfile.fileName || 'profile.mobileconfig',
+      payload: obj.appleProfile.payloadBase64,
+    };
   }
   const omaSettings = obj.omaSettings.flatMap((o): Record<string, unknown>[] => {
     const base = { displayName: o.name || o.omaUri, omaUri: o.omaUri };

@@ -35,7 +35,9 @@ export function translateEmail(obj: EmailObject): Translation {
     case 'ios': {
       type = 'iosEasEmailProfileConfiguration';
       Object.assign(props, usernames(), { authenticationMethod: obj.authenticationMethod });
-      const services = ['email', obj.syncCalendar && 'calendars', obj.syncContacts && 'contacts', obj.syncTasks && 'reminders'].filter(Boolean);
+      const services = ['email', obj.syncCalendar && 'calendars', obj.syncContacts && 'contacts', obj.syncTasks && 'reminders'].filter(
+        Boolean,
+      );
       props.easServices = services.join(',');
       if (certificate) needIdentity();
       break;
@@ -43,8 +45,11 @@ export function translateEmail(obj: EmailObject): Translation {
     case 'android':
       type = 'androidEasEmailProfileConfiguration';
       Object.assign(props, {
-        usernameSource: obj.usernameSource, authenticationMethod: obj.authenticationMethod,
-        syncCalendar: obj.syncCalendar, syncContacts: obj.syncContacts, syncTasks: obj.syncTasks,
+        usernameSource: obj.usernameSource,
+        authenticationMethod: obj.authenticationMethod,
+        syncCalendar: obj.syncCalendar,
+        syncContacts: obj.syncContacts,
+        syncTasks: obj.syncTasks,
       });
       if (certificate) needIdentity();
       break;
@@ -52,7 +57,10 @@ export function translateEmail(obj: EmailObject): Translation {
       type = 'windows10EasEmailProfileConfiguration';
       Object.assign(props, usernames(), { syncCalendar: obj.syncCalendar, syncContacts: obj.syncContacts, syncTasks: obj.syncTasks });
       if (certificate) {
-        draft.drop('Certificate authentication', "Intune's Windows 10 e-mail profile has no certificate authentication; users sign in with their password");
+        draft.drop(
+          'Certificate authentication',
+          "Intune's Windows 10 e-mail profile has no certificate authentication; users sign in with their password",
+        );
       }
       break;
     case 'macos':

@@ -21,13 +21,21 @@ export { blockAction } from './compliance';
 
 export function translateObject(obj: SiteObject, options: TranslateOptions = {}): Translation {
   switch (obj.kind) {
-    case 'configuration': return translateConfiguration(obj);
-    case 'compliance': return translateCompliance(obj);
-    case 'trustedRoot': return translateTrustedRoot(obj);
-    case 'scep': return translateScep(obj, options);
-    case 'pfx': return translatePfx(obj);
-    case 'wifi': return translateWifi(obj);
-    case 'vpn': return translateVpn(obj);
-    case 'email': return translateEmail(obj);
+    case 'configuration':
+      return translateConfiguration(obj);
+    case 'compliance':
+      return translateCompliance(obj);
+    case 'trustedRoot':
+      return translateTrustedRoot(obj);
+    case 'scep':
+      return translateScep(obj, options);
+    case 'pfx':
+      return translatePfx(obj);
+    case 'wifi':
+      return translateWifi(obj);
+    case 'vpn':
+      return translateVpn(obj);
+    case 'email':
+      return translateEmail(obj);
   }
 }

@@ -6,7 +6,9 @@ import type { Translation } from './types';
 export function dependencyOrder(translations: Translation[]): { ordered: Translation[]; findings: Finding[] } {
   const index = new Map(translations.map((t, i) => [t.key, i]));
   // Dependencies on objects outside the list (already in Intune, or missing) don't order anything.
-  const needs = translations.map((t) => new Set(t.dependencies.map((d) => index.get(d.key)).filter((i): i is number => i !== undefined && i !== index.get(t.key))));
+  const needs = translations.map(
+    (t) => new Set(t.dependencies.map((d) => index.get(d.key)).filter((i): i is number => i !== undefined && i !== index.get(t.key))),
+  );
   const done = new Set<number>();
   const ordered: Translation[] = [];
   while (done.size < translations.length) {

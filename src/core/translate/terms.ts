@@ -17,5 +17,9 @@ export function isTermsAndConditions(ci: ConfigurationItem): boolean {
 export function translateTermsAndConditions(ci: ConfigurationItem): Translation {
   const draft = new Draft(objectKey(ci.uniqueId, 'terms'), 'unknown');
   draft.block(TERMS_REASON);
-  return finish({ uniqueId: ci.uniqueId, ciId: ci.ciId, kind: 'termsAndConditions', name: ci.name, description: ci.description, platform: 'unknown' }, draft, undefined);
+  return finish(
+    { uniqueId: ci.uniqueId, ciId: ci.ciId, kind: 'termsAndConditions', name: ci.name, description: ci.description, platform: 'unknown' },
+    draft,
+    undefined,
+  );
 }

@@ -8,16 +8,33 @@ import { Draft, finish, PLATFORM_NAMES, readCommon, sourceOf } from './common';
 import { objectKey } from './marker';
 import type { Translation } from './types';
 
-const THIRD_PARTY: VpnConnectionType[] = ['ciscoAnyConnect', 'pulseSecure', 'f5EdgeClient', 'dellSonicWallMobileConnect', 'checkPointCapsuleVpn'];
+const THIRD_PARTY: VpnConnectionType[] = [
+  'ciscoAnyConnect',
+  'pulseSecure',
+  'f5EdgeClient',
+  'dellSonicWallMobileConnect',
+  'checkPointCapsuleVpn',
+];
 const WINDOWS_TYPES: Partial<Record<VpnConnectionType, string>> = {
-  pulseSecure: 'pulseSecure', f5EdgeClient: 'f5EdgeClient', dellSonicWallMobileConnect: 'dellSonicWallMobileConnect',
-  checkPointCapsuleVpn: 'checkPointCapsuleVpn', microsoftAutomatic: 'automatic', ikEv2: 'ikEv2', l2tp: 'l2tp', pptp: 'pptp', ciscoAnyConnect: 'ciscoAnyConnect',
+  pulseSecure: 'pulseSecure',
+  f5EdgeClient: 'f5EdgeClient',
+  dellSonicWallMobileConnect: 'dellSonicWallMobileConnect',
+  checkPointCapsuleVpn: 'checkPointCapsuleVpn',
+  microsoftAutomatic: 'automatic',
+  ikEv2: 'ikEv2',
+  l2tp: 'l2tp',
+  pptp: 'pptp',
+  ciscoAnyConnect: 'ciscoAnyConnect',
 };
 
 export function translateVpn(obj: VpnObject): Translation {
   const draft = new Draft(objectKey(obj.uniqueId, obj.platform), obj.platform);
   readCommon(obj, draft);
-  const server = (s: VpnObject['servers'][number]) => ({ address: s.address, description: s.description || s.address, isDefaultServer: s.isDefault });
+  const server = (s: VpnObject['servers'][number]) => ({
+    address: s.address,
+    description: s.description || s.address,
+    isDefaultServer: s.isDefault,
+  });
   if (obj.servers.length === 0) draft.block('the profile names no VPN server');
   if (obj.authenticationMethod === 'certificate') {
     if (obj.identityCertificate) draft.need(obj.identityCertificate, 'identityCertificate');
@@ -30,7 +47,9 @@ export function translateVpn(obj: VpnObject): Translation {
     case 'macos': {
       type = obj.platform === 'ios' ? 'iosVpnConfiguration' : 'macOSVpnConfiguration';
       if (!THIRD_PARTY.includes(obj.connectionType)) {
-        draft.block(`cm2intune can't create a ${PLATFORM_NAMES[obj.platform]} VPN of type ${obj.connectionType}: Intune's matching profile needs settings ConfigMgr doesn't have; create it by hand`);
+        draft.block(
+          `cm2intune can't create a ${PLATFORM_NAMES[obj.platform]} VPN of type ${obj.connectionType}: Intune's matching profile needs settings ConfigMgr doesn't have; create it by hand`,
+        );
       }
       props.connectionType = obj.connectionType;
       // appleVpnConfiguration takes one server: the default one.
@@ -44,7 +63,8 @@ export function translateVpn(obj: VpnObject): Translation {
     }
     case 'android':
       type = 'androidVpnConfiguration';
-      if (!THIRD_PARTY.includes(obj.connectionType)) draft.block(`Intune's Android VPN profile has no connection type ${obj.connectionType}`);
+      if (!THIRD_PARTY.includes(obj.connectionType))
+        draft.block(`Intune's Android VPN profile has no connection type ${obj.connectionType}`);
       props.connectionType = obj.connectionType;
       props.servers = obj.servers.map(server);
       if (obj.sendAllTraffic) draft.drop('Send all network traffic through the VPN', "Intune's Android VPN profile has no such setting");

@@ -32,27 +32,37 @@ export function translateWifi(obj: WifiObject): Translation {
       const prefix = obj.platform === 'ios' ? 'ios' : 'macOS';
       type = enterprise ? `${prefix}EnterpriseWiFiConfiguration` : `${prefix}WiFiConfiguration`;
       props.wiFiSecurityType = obj.security;
-      Object.assign(props, obj.proxy
-        ? { proxySettings: 'manual', proxyManualAddress: obj.proxy.host, proxyManualPort: obj.proxy.port }
-        : { proxySettings: 'none' });
+      Object.assign(
+        props,
+        obj.proxy
+          ? { proxySettings: 'manual', proxyManualAddress: obj.proxy.host, proxyManualPort: obj.proxy.port }
+          : { proxySettings: 'none' },
+      );
       if (enterprise) enterpriseProps(obj, draft, props, true);
       break;
     }
     case 'windows':
       type = enterprise ? 'windowsWifiEnterpriseEAPConfiguration' : 'windowsWifiConfiguration';
       props.wifiSecurityType = obj.security; // sic: lower-case "f" on the Windows types
-      Object.assign(props, obj.proxy
-        ? { proxySetting: 'manual', proxyManualAddress: obj.proxy.host, proxyManualPort: obj.proxy.port }
-        : { proxySetting: 'none' });
+      Object.assign(
+        props,
+        obj.proxy
+          ? { proxySetting: 'manual', proxyManualAddress: obj.proxy.host, proxyManualPort: obj.proxy.port }
+          : { proxySetting: 'none' },
+      );
       if (enterprise) enterpriseProps(obj, draft, props, true);
       break;
     case 'android':
       type = enterprise ? 'androidEnterpriseWiFiConfiguration' : 'androidWiFiConfiguration';
-      if (personal) draft.block(`Intune's Android (device administrator) Wi-Fi profile supports open and enterprise networks only, not ${obj.security}`);
+      if (personal)
+        draft.block(
+          `Intune's Android (device administrator) Wi-Fi profile supports open and enterprise networks only, not ${obj.security}`,
+        );
       props.wiFiSecurityType = obj.security;
       if (obj.proxy) draft.drop(`Proxy ${obj.proxy.host}:${obj.proxy.port}`, "Intune's Android Wi-Fi profile has no proxy settings");
       if (enterprise) {
-        if (obj.eapType && !ANDROID_EAP.has(obj.eapType)) draft.block(`Intune's Android Wi-Fi profile supports EAP-TLS, EAP-TTLS and PEAP, not ${obj.eapType}`);
+        if (obj.eapType && !ANDROID_EAP.has(obj.eapType))
+          draft.block(`Intune's Android Wi-Fi profile supports EAP-TLS, EAP-TTLS and PEAP, not ${obj.eapType}`);
         enterpriseProps(obj, draft, props, false);
       }
       break;
@@ -69,14 +79,18 @@ function enterpriseProps(obj: WifiObject, draft: Draft, props: Record<string, un
   // Every enterprise type has the list, androidEnterpriseWiFiConfiguration included (beta metadata).
   props.trustedServerCertificateNames = obj.trustedServerCertificateNames;
 
-  if (obj.rootCertificates.length === 0) draft.block('an enterprise Wi-Fi profile needs a trusted root certificate profile for server validation, and none is linked');
+  if (obj.rootCertificates.length === 0)
+    draft.block('an enterprise Wi-Fi profile needs a trusted root certificate profile for server validation, and none is linked');
   if (manyRoots) {
     for (const root of obj.rootCertificates) draft.need(root, 'rootCertificatesForServerValidation', true);
   } else if (obj.rootCertificates.length > 0) {
     // androidEnterpriseWiFiConfiguration binds one root only.
     draft.need(obj.rootCertificates[0], 'rootCertificateForServerValidation');
     for (const extra of obj.rootCertificates.slice(1)) {
-      draft.drop(`Root certificate ${extra}`, `Intune's ${PLATFORM_NAMES[obj.platform]} enterprise Wi-Fi profile takes one root certificate for server validation`);
+      draft.drop(
+        `Root certificate ${extra}`,
+        `Intune's ${PLATFORM_NAMES[obj.platform]} enterprise Wi-Fi profile takes one root certificate for server validation`,
+      );
     }
   }
   if (obj.identityCertificate) draft.need(obj.identityCertificate, 'identityCertificateForClientAuthentication');

@@ -26,7 +26,19 @@ import { join } from 'node:path';
 /** Roots of the object families the sandbox serves; every descendant is included. */
 const ROOTS = ['deviceConfiguration', 'deviceCompliancePolicy', 'mobileApp', 'termsAndConditions'];
 /** Server-managed on every resource, whatever the metadata says. */
-const ALWAYS_READ_ONLY = ['id', 'createdDateTime', 'lastModifiedDateTime', 'version', 'supportsScopeTags', 'publishingState', 'isAssigned', 'uploadState', 'dependentAppCount', 'supersedingAppCount', 'supersededAppCount'];
+const ALWAYS_READ_ONLY = [
+  'id',
+  'createdDateTime',
+  'lastModifiedDateTime',
+  'version',
+  'supportsScopeTags',
+  'publishingState',
+  'isAssigned',
+  'uploadState',
+  'dependentAppCount',
+  'supersedingAppCount',
+  'supersededAppCount',
+];
 /** termsAndConditions.version is the admin's "require re-acceptance" counter: writable. */
 const WRITABLE_EXCEPTIONS: Record<string, string[]> = { termsAndConditions: ['version'] };
 
@@ -54,7 +66,10 @@ export interface GraphTypes {
 }
 
 /** Docs-derived facts about beta types the beta metadata here does not carry. */
-export type BetaInheritance = Record<string, { base: string | null; abstract: boolean; readOnly: string[]; bindable: Record<string, boolean> }>;
+export type BetaInheritance = Record<
+  string,
+  { base: string | null; abstract: boolean; readOnly: string[]; bindable: Record<string, boolean> }
+>;
 
 type Mapping = Record<string, { properties: string[]; navigationProperties: string[] }>;
 
@@ -67,7 +82,11 @@ interface CsdlType {
 }
 
 const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
-const local = (qualified: string) => qualified.replace(/^Collection\(/, '').replace(/\)$/, '').replace(/^(graph|microsoft\.graph)\./, '');
+const local = (qualified: string) =>
+  qualified
+    .replace(/^Collection\(/, '')
+    .replace(/\)$/, '')
+    .replace(/^(graph|microsoft\.graph)\./, '');
 
 /** The `microsoft.graph` schema of a CSDL: entity and complex types, and the read-only properties. */
 export function parseCsdl(text: string): { entities: Map<string, CsdlType>; complex: Map<string, CsdlType>; readOnly: Set<string> } {
@@ -84,7 +103,11 @@ export function parseCsdl(text: string): { entities: Map<string, CsdlType>; comp
       base: attr(open, 'BaseType') && local(attr(open, 'BaseType')!),
       abstract: attr(open, 'Abstract') === 'true',
       props: [...body.matchAll(/<Property\s[^>]*>/g)].map((p) => ({ name: attr(p[0], 'Name')!, type: local(attr(p[0], 'Type') ?? '') })),
-      navs: [...body.matchAll(/<NavigationProperty\s[^>]*>/g)].map((n) => ({ name: attr(n[0], 'Name')!, type: local(attr(n[0], 'Type') ?? ''), many: /^Collection\(/.test(attr(n[0], 'Type') ?? '') })),
+      navs: [...body.matchAll(/<NavigationProperty\s[^>]*>/g)].map((n) => ({
+        name: attr(n[0], 'Name')!,
+        type: local(attr(n[0], 'Type') ?? ''),
+        many: /^Collection\(/.test(attr(n[0], 'Type') ?? ''),
+      })),
     };
     (m[1] === 'EntityType' ? entities : complex).set(t.name, t);
   }
@@ -108,7 +131,8 @@ function chain<T extends { base?: string | null }>(name: string, get: (n: string
 function buildV1(csdl: ReturnType<typeof parseCsdl>): { types: Record<string, GraphTypeInfo>; complex: Record<string, string[]> } {
   const get = (n: string) => csdl.entities.get(n);
   const rootOf = (name: string) => chain(name, get).find((n) => ROOTS.includes(n));
-  const complexProps = (name: string): string[] => chain(name, (n) => csdl.complex.get(n)).flatMap((n) => csdl.complex.get(n)!.props.map((p) => p.name));
+  const complexProps = (name: string): string[] =>
+    chain(name, (n) => csdl.complex.get(n)).flatMap((n) => csdl.complex.get(n)!.props.map((p) => p.name));
   const types: Record<string, GraphTypeInfo> = {};
   const complex: Record<string, string[]> = {};
   for (const t of [...csdl.entities.values()].sort((a, b) => a.name.localeCompare(b.name))) {
@@ -129,15 +153,28 @@ function buildV1(csdl: ReturnType<typeof parseCsdl>): { types: Record<string, Gr
           complex[p.type] ??= complexProps(p.type);
         }
       }
-      for (const n of get(owner)!.navs) if (root === 'deviceConfiguration' && rootOf(n.type) === 'deviceConfiguration') bindable[n.name] = n.many;
+      for (const n of get(owner)!.navs)
+        if (root === 'deviceConfiguration' && rootOf(n.type) === 'deviceConfiguration') bindable[n.name] = n.many;
     }
-    types[t.name] = { root, abstract: t.abstract, writable, readOnly, bindable, ...(Object.keys(complexOf).length ? { complex: complexOf } : {}) };
+    types[t.name] = {
+      root,
+      abstract: t.abstract,
+      writable,
+      readOnly,
+      bindable,
+      ...(Object.keys(complexOf).length ? { complex: complexOf } : {}),
+    };
   }
   return { types, complex };
 }
 
-function buildBeta(declared: Mapping, declaredComplex: Mapping, v1: ReturnType<typeof parseCsdl>, inheritance: BetaInheritance): { types: Record<string, GraphTypeInfo>; complex: Record<string, string[]> } {
-  const base = (n: string): string | null | undefined => (v1.entities.has(n) ? v1.entities.get(n)!.base ?? null : inheritance[n]?.base);
+function buildBeta(
+  declared: Mapping,
+  declaredComplex: Mapping,
+  v1: ReturnType<typeof parseCsdl>,
+  inheritance: BetaInheritance,
+): { types: Record<string, GraphTypeInfo>; complex: Record<string, string[]> } {
+  const base = (n: string): string | null | undefined => (v1.entities.has(n) ? (v1.entities.get(n)!.base ?? null) : inheritance[n]?.base);
   const get = (n: string) => (declared[n] ? { base: base(n) } : undefined);
   const rootOf = (name: string) => chain(name, get).find((n) => ROOTS.includes(n));
   const names = new Set([...Object.keys(declared)].filter((n) => rootOf(n)));
@@ -169,7 +206,7 @@ function buildBeta(declared: Mapping, declaredComplex: Mapping, v1: ReturnType<t
         else if (!nav && n in (inheritance[owner]?.bindable ?? {})) bindable[n] = inheritance[owner].bindable[n];
       }
     }
-    const abstract = v1.entities.has(name) ? v1.entities.get(name)!.abstract : inheritance[name]?.abstract ?? false;
+    const abstract = v1.entities.has(name) ? v1.entities.get(name)!.abstract : (inheritance[name]?.abstract ?? false);
     types[name] = { root, abstract, writable, readOnly, bindable, ...(Object.keys(complexOf).length ? { complex: complexOf } : {}) };
   }
   return { types, complex };
@@ -182,7 +219,11 @@ function buildBeta(declared: Mapping, declaredComplex: Mapping, v1: ReturnType<t
  * the type of its family whose docs property set is the type's own minus what the metadata says
  * the type declares (the closest one when the docs and the metadata differ a little).
  */
-export function inheritanceFromDocsTable(docsBeta: Record<string, GraphTypeInfo>, declared: Mapping, v1: ReturnType<typeof parseCsdl>): BetaInheritance {
+export function inheritanceFromDocsTable(
+  docsBeta: Record<string, GraphTypeInfo>,
+  declared: Mapping,
+  v1: ReturnType<typeof parseCsdl>,
+): BetaInheritance {
   const all = (i: GraphTypeInfo) => new Set([...i.writable, ...i.readOnly]);
   // Equally close candidates (a type adding no property of its own looks like its base): an
   // abstract one, then the family's root, then the longer common prefix, then the shorter name.
@@ -250,7 +291,8 @@ export function buildGraphTypes(repo: string): GraphTypes {
       [V1_CSDL]: lastChange(repo, V1_CSDL),
       [BETA_ENTITIES]: lastChange(repo, BETA_ENTITIES),
       [BETA_COMPLEX]: lastChange(repo, BETA_COMPLEX),
-      inheritance: 'graph-beta-inheritance.json: base types, Abstract, read-only and bindable of beta types where the beta metadata has none (microsoft-graph-docs)',
+      inheritance:
+        'graph-beta-inheritance.json: base types, Abstract, read-only and bindable of beta types where the beta metadata has none (microsoft-graph-docs)',
     },
   };
 }
@@ -263,7 +305,10 @@ if (require.main === module) {
     const repo = args[2];
     if (!repo) throw new Error('also name the msgraph-metadata checkout');
     const declared = (JSON.parse(readSource(repo, BETA_ENTITIES)) as Record<string, Mapping>)['microsoft.graph'];
-    writeFileSync(INHERITANCE, JSON.stringify(inheritanceFromDocsTable(docs.beta, declared, parseCsdl(readSource(repo, V1_CSDL))), null, 1) + '\n');
+    writeFileSync(
+      INHERITANCE,
+      JSON.stringify(inheritanceFromDocsTable(docs.beta, declared, parseCsdl(readSource(repo, V1_CSDL))), null, 1) + '\n',
+    );
     console.log(`wrote ${INHERITANCE}`);
   } else if (args[0]) {
     const types = buildGraphTypes(args[0]);
@@ -271,8 +316,10 @@ if (require.main === module) {
     writeFileSync(target, JSON.stringify(types) + '\n');
     console.log(`wrote ${target}: ${Object.keys(types['v1.0']).length} v1.0 types, ${Object.keys(types.beta).length} beta types`);
   } else {
-    console.error('usage: tsx src/sandbox/tenant/make-graph-types.ts <msgraph-metadata checkout or git dir>\n' +
-      '       tsx src/sandbox/tenant/make-graph-types.ts --inheritance-from-docs-table <graph-types.json built from microsoft-graph-docs> <msgraph-metadata checkout>');
+    console.error(
+      'usage: tsx src/sandbox/tenant/make-graph-types.ts <msgraph-metadata checkout or git dir>\n' +
+        '       tsx src/sandbox/tenant/make-graph-types.ts --inheritance-from-docs-table <graph-types.json built from microsoft-graph-docs> <msgraph-metadata checkout>',
+    );
     process.exit(2);
   }
 }

@@ -18,7 +18,13 @@ export const unsupported = (detail: string) => new GraphError(400, 'BadRequest',
 
 export function errorBody(status: number, code: string, message: string, requestId: string, clientRequestId: string) {
   void status;
-  return { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': clientRequestId } } };
+  return {
+    error: {
+      code,
+      message,
+      innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': clientRequestId },
+    },
+  };
 }
 
 // ---- $filter ----
@@ -37,15 +43,26 @@ function tokenize(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i];
-    if (c === ' ') { i++; continue; }
-    if (c === '(' || c === ')' || c === ',') { out.push({ t: 'punct', v: c }); i++; continue; }
+    if (c === ' ') {
+      i++;
+      continue;
+    }
+    if (c === '(' || c === ')' || c === ',') {
+      out.push({ t: 'punct', v: c });
+      i++;
+      continue;
+    }
     if (c === "'") {
       let s = '';
       i++;
       for (;;) {
         if (i >= text.length) throw unsupported(`unterminated string in $filter "${text}"`);
         if (text[i] === "'") {
-          if (text[i + 1] === "'") { s += "'"; i += 2; continue; }
+          if (text[i + 1] === "'") {
+            s += "'";
+            i += 2;
+            continue;
+          }
           i++;
           break;
         }
@@ -109,7 +126,10 @@ export function parseFilter(text: string): FilterNode {
     if (op === 'in') {
       take('(');
       const values = [literal()];
-      while (peek()?.v === ',') { take(','); values.push(literal()); }
+      while (peek()?.v === ',') {
+        take(',');
+        values.push(literal());
+      }
       take(')');
       return { op: 'in', prop: tok.v, values };
     }
@@ -117,12 +137,18 @@ export function parseFilter(text: string): FilterNode {
   };
   const andExpr = (): FilterNode => {
     let left = atom();
-    while (peek()?.v.toLowerCase() === 'and') { take(); left = { op: 'and', left, right: atom() }; }
+    while (peek()?.v.toLowerCase() === 'and') {
+      take();
+      left = { op: 'and', left, right: atom() };
+    }
     return left;
   };
   const orExpr = (): FilterNode => {
     let left = andExpr();
-    while (peek()?.v.toLowerCase() === 'or') { take(); left = { op: 'or', left, right: andExpr() }; }
+    while (peek()?.v.toLowerCase() === 'or') {
+      take();
+      left = { op: 'or', left, right: andExpr() };
+    }
     return left;
   };
   const node = orExpr();
@@ -146,7 +172,12 @@ export function checkFilter(node: FilterNode, rules: FilterRules, where: string)
     return;
   }
   const allowed = rules[node.prop];
-  if (!allowed || !allowed.includes(node.op)) throw unsupported(`${node.op} on property "${node.prop}" of ${where} (the sandbox filters ${Object.keys(rules).filter((k) => k !== '@isof').join(', ')})`);
+  if (!allowed || !allowed.includes(node.op))
+    throw unsupported(
+      `${node.op} on property "${node.prop}" of ${where} (the sandbox filters ${Object.keys(rules)
+        .filter((k) => k !== '@isof')
+        .join(', ')})`,
+    );
 }
 
 const fold = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
@@ -154,14 +185,22 @@ const fold = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
 /** Graph compares directory strings case-insensitively; the sandbox does so everywhere. */
 export function matches(node: FilterNode, obj: Record<string, unknown>): boolean {
   switch (node.op) {
-    case 'and': return matches(node.left, obj) && matches(node.right, obj);
-    case 'or': return matches(node.left, obj) || matches(node.right, obj);
-    case 'isof': return String(obj['@odata.type'] ?? '').replace(/^#?microsoft\.graph\./, '') === node.type;
-    case 'eq': return fold(obj[node.prop] ?? null) === fold(node.value);
-    case 'ne': return fold(obj[node.prop] ?? null) !== fold(node.value);
-    case 'in': return node.values.some((v) => fold(obj[node.prop] ?? null) === fold(v));
-    case 'startswith': return typeof obj[node.prop] === 'string' && (obj[node.prop] as string).toLowerCase().startsWith(node.value.toLowerCase());
-    case 'contains': return typeof obj[node.prop] === 'string' && (obj[node.prop] as string).toLowerCase().includes(node.value.toLowerCase());
+    case 'and':
+      return matches(node.left, obj) && matches(node.right, obj);
+    case 'or':
+      return matches(node.left, obj) || matches(node.right, obj);
+    case 'isof':
+      return String(obj['@odata.type'] ?? '').replace(/^#?microsoft\.graph\./, '') === node.type;
+    case 'eq':
+      return fold(obj[node.prop] ?? null) === fold(node.value);
+    case 'ne':
+      return fold(obj[node.prop] ?? null) !== fold(node.value);
+    case 'in':
+      return node.values.some((v) => fold(obj[node.prop] ?? null) === fold(v));
+    case 'startswith':
+      return typeof obj[node.prop] === 'string' && (obj[node.prop] as string).toLowerCase().startsWith(node.value.toLowerCase());
+    case 'contains':
+      return typeof obj[node.prop] === 'string' && (obj[node.prop] as string).toLowerCase().includes(node.value.toLowerCase());
   }
 }
 
@@ -185,10 +224,15 @@ export function parseQuery(params: URLSearchParams): Query {
   const filter = params.get('$filter');
   if (filter !== null) q.filter = parseFilter(filter);
   const select = params.get('$select');
-  if (select !== null) q.select = select.split(',').map((s) => s.trim()).filter(Boolean);
+  if (select !== null)
+    q.select = select
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const top = params.get('$top');
   if (top !== null) {
-    if (!/^[0-9]+$/.test(top) || Number(top) < 1 || Number(top) > 999) throw new GraphError(400, 'BadRequest', `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.`);
+    if (!/^[0-9]+$/.test(top) || Number(top) < 1 || Number(top) > 999)
+      throw new GraphError(400, 'BadRequest', `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.`);
     q.top = Number(top);
   }
   const count = params.get('$count');
@@ -199,13 +243,17 @@ export function parseQuery(params: URLSearchParams): Query {
   const expand = params.get('$expand');
   if (expand !== null) {
     // split on commas outside parentheses: a($expand=b),c
-    let depth = 0, start = 0;
+    let depth = 0,
+      start = 0;
     const parts: string[] = [];
     for (let i = 0; i <= expand.length; i++) {
       const c = expand[i];
       if (c === '(') depth++;
       else if (c === ')') depth--;
-      else if ((c === ',' && depth === 0) || i === expand.length) { parts.push(expand.slice(start, i).trim()); start = i + 1; }
+      else if ((c === ',' && depth === 0) || i === expand.length) {
+        parts.push(expand.slice(start, i).trim());
+        start = i + 1;
+      }
     }
     q.expand = parts.filter(Boolean).map((p) => {
       const m = /^(\w+)(?:\((.*)\))?$/.exec(p);

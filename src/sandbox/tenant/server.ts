@@ -43,7 +43,10 @@ export class SandboxEngine {
 
   constructor(private readonly options: EngineOptions) {
     this.state = options.state;
-    this.graph = new GraphHandler(() => this.state, () => this.url);
+    this.graph = new GraphHandler(
+      () => this.state,
+      () => this.url,
+    );
     this.throttle = new Throttle(options.throttle);
   }
 
@@ -92,7 +95,13 @@ export class SandboxEngine {
   }
 
   private takeReset(method: string, path: string): boolean {
-    const f = this.faults.find((x) => x.kind === 'reset-after-commit' && WRITE_METHODS.has(method) && (!x.method || x.method.toUpperCase() === method) && (!x.pathIncludes || path.includes(x.pathIncludes)));
+    const f = this.faults.find(
+      (x) =>
+        x.kind === 'reset-after-commit' &&
+        WRITE_METHODS.has(method) &&
+        (!x.method || x.method.toUpperCase() === method) &&
+        (!x.pathIncludes || path.includes(x.pathIncludes)),
+    );
     if (!f || f.kind !== 'reset-after-commit') return false;
     f.count--;
     if (f.count <= 0) this.faults.splice(this.faults.indexOf(f), 1);
@@ -104,7 +113,18 @@ export class SandboxEngine {
     const isWrite = WRITE_METHODS.has(req.method);
     const wait = this.throttle.admit(app, isWrite);
     if (wait !== undefined) {
-      return { ...graphError(new GraphError(429, 'TooManyRequests', `Too many ${isWrite ? 'write ' : ''}requests for this application in this tenant (sandbox limit). Retry after ${wait} s.`, { 'Retry-After': String(wait) })), applied: false, resetSocket: false };
+      return {
+        ...graphError(
+          new GraphError(
+            429,
+            'TooManyRequests',
+            `Too many ${isWrite ? 'write ' : ''}requests for this application in this tenant (sandbox limit). Retry after ${wait} s.`,
+            { 'Retry-After': String(wait) },
+          ),
+        ),
+        applied: false,
+        resetSocket: false,
+      };
     }
     let res: GraphResponse;
     try {
@@ -120,16 +140,22 @@ export class SandboxEngine {
 
   private batch(version: GraphVersion, body: unknown, app: string): Outcome {
     const requests = (body as { requests?: unknown })?.requests;
-    if (!Array.isArray(requests) || requests.length === 0) throw badRequest('Invalid batch payload format: the body needs a non-empty "requests" array.');
+    if (!Array.isArray(requests) || requests.length === 0)
+      throw badRequest('Invalid batch payload format: the body needs a non-empty "requests" array.');
     if (requests.length > 20) throw badRequest(`The number of requests in the batch (${requests.length}) exceeds the maximum of 20.`);
     type Inner = { id: string; method: string; url: string; headers: Record<string, string>; body?: unknown; dependsOn: string[] };
     const inner: Inner[] = requests.map((r, i) => {
       const x = r as Record<string, unknown>;
       if (typeof x?.id !== 'string' || !x.id) throw badRequest(`Invalid batch payload format: request ${i + 1} has no "id".`);
-      if (typeof x.method !== 'string' || typeof x.url !== 'string') throw badRequest(`Invalid batch payload format: request "${x.id}" needs "method" and "url".`);
-      if (/^https?:/i.test(x.url)) throw badRequest(`Invalid batch payload format: request "${x.id}" has an absolute url; inner urls are relative to /${version}.`);
-      const headers = Object.fromEntries(Object.entries((x.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), String(v)]));
-      if (x.body !== undefined && !headers['content-type']) throw badRequest(`Invalid batch payload format: request "${x.id}" has a body but no Content-Type header.`);
+      if (typeof x.method !== 'string' || typeof x.url !== 'string')
+        throw badRequest(`Invalid batch payload format: request "${x.id}" needs "method" and "url".`);
+      if (/^https?:/i.test(x.url))
+        throw badRequest(`Invalid batch payload format: request "${x.id}" has an absolute url; inner urls are relative to /${version}.`);
+      const headers = Object.fromEntries(
+        Object.entries((x.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), String(v)]),
+      );
+      if (x.body !== undefined && !headers['content-type'])
+        throw badRequest(`Invalid batch payload format: request "${x.id}" has a body but no Content-Type header.`);
       const dependsOn = Array.isArray(x.dependsOn) ? x.dependsOn.map(String) : [];
       return { id: x.id, method: x.method.toUpperCase(), url: x.url, headers, body: x.body, dependsOn };
     });
@@ -138,7 +164,10 @@ export class SandboxEngine {
       if (ids.has(r.id)) throw badRequest(`Invalid batch payload format: the id "${r.id}" is used twice.`);
       ids.add(r.id);
     }
-    for (const r of inner) for (const d of r.dependsOn) if (!ids.has(d) || d === r.id) throw badRequest(`Invalid batch payload format: request "${r.id}" depends on unknown request "${d}".`);
+    for (const r of inner)
+      for (const d of r.dependsOn)
+        if (!ids.has(d) || d === r.id)
+          throw badRequest(`Invalid batch payload format: request "${r.id}" depends on unknown request "${d}".`);
     const results = new Map<string, { id: string; status: number; headers: Record<string, string>; body?: unknown }>();
     let resetSocket = false;
     let anyApplied = false;
@@ -194,8 +223,11 @@ export class SandboxEngine {
 
     // Loopback only, also by name: a web page reaching 127.0.0.1 through DNS rebinding carries
     // its own host name, and is refused.
-    const host = String(req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return fail(new GraphError(403, 'Forbidden', `The sandbox tenant answers loopback host names only, not "${host}".`));
+    const host = String(req.headers.host ?? '')
+      .replace(/:\d+$/, '')
+      .toLowerCase();
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(host))
+      return fail(new GraphError(403, 'Forbidden', `The sandbox tenant answers loopback host names only, not "${host}".`));
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
     let body: unknown;
@@ -221,9 +253,16 @@ export class SandboxEngine {
     const storm = this.takeFault('429-storm');
     if (storm && storm.kind === '429-storm') {
       const after = String(storm.retryAfterSeconds ?? 1);
-      return replyError(new GraphError(429, 'TooManyRequests', `Too many requests (injected 429 storm). Retry after ${after} s.`, { 'Retry-After': after }));
+      return replyError(
+        new GraphError(429, 'TooManyRequests', `Too many requests (injected 429 storm). Retry after ${after} s.`, { 'Retry-After': after }),
+      );
     }
-    if (this.takeFault('503')) return replyError(new GraphError(503, 'ServiceUnavailable', 'The service is temporarily unavailable (injected fault). Retry later.', { 'Retry-After': '1' }));
+    if (this.takeFault('503'))
+      return replyError(
+        new GraphError(503, 'ServiceUnavailable', 'The service is temporarily unavailable (injected fault). Retry later.', {
+          'Retry-After': '1',
+        }),
+      );
 
     const version = m[1] as GraphVersion;
     const path = m[2] ?? '';
@@ -250,9 +289,16 @@ export class SandboxEngine {
       req.socket.destroy();
       return;
     }
-    const withIds = outcome.status >= 400 && outcome.body && typeof outcome.body === 'object' && 'error' in outcome.body
-      ? errorBody(outcome.status, (outcome.body as { error: { code: string } }).error.code, (outcome.body as { error: { message: string } }).error.message, requestId, clientRequestId)
-      : outcome.body;
+    const withIds =
+      outcome.status >= 400 && outcome.body && typeof outcome.body === 'object' && 'error' in outcome.body
+        ? errorBody(
+            outcome.status,
+            (outcome.body as { error: { code: string } }).error.code,
+            (outcome.body as { error: { message: string } }).error.message,
+            requestId,
+            clientRequestId,
+          )
+        : outcome.body;
     reply(outcome.status, withIds, outcome.headers);
   }
 
@@ -274,8 +320,16 @@ export class SandboxEngine {
     }
     if (what === 'faults' && method === 'POST') {
       const f = body as Fault;
-      const ok = f && ((f.kind === 'latency' && typeof f.ms === 'number') || (['429-storm', '503', 'reset-after-commit'].includes(f.kind) && typeof (f as { count?: unknown }).count === 'number'));
-      if (!ok) return fail(badRequest('A fault is {"kind":"429-storm","count":n,"retryAfterSeconds"?:s} | {"kind":"503","count":n} | {"kind":"reset-after-commit","count":n,"method"?:"POST","pathIncludes"?:"…"} | {"kind":"latency","ms":n}.'));
+      const ok =
+        f &&
+        ((f.kind === 'latency' && typeof f.ms === 'number') ||
+          (['429-storm', '503', 'reset-after-commit'].includes(f.kind) && typeof (f as { count?: unknown }).count === 'number'));
+      if (!ok)
+        return fail(
+          badRequest(
+            'A fault is {"kind":"429-storm","count":n,"retryAfterSeconds"?:s} | {"kind":"503","count":n} | {"kind":"reset-after-commit","count":n,"method"?:"POST","pathIncludes"?:"…"} | {"kind":"latency","ms":n}.',
+          ),
+        );
       this.inject(f);
       return send(204);
     }
@@ -283,7 +337,13 @@ export class SandboxEngine {
       this.clearFaults();
       return send(204);
     }
-    return fail(new GraphError(404, 'NotFound', `Unknown sandbox admin endpoint ${method} /_sandbox/${what}: use GET stats|state, POST reset|faults, DELETE faults.`));
+    return fail(
+      new GraphError(
+        404,
+        'NotFound',
+        `Unknown sandbox admin endpoint ${method} /_sandbox/${what}: use GET stats|state, POST reset|faults, DELETE faults.`,
+      ),
+    );
   }
 }
 

@@ -15,11 +15,16 @@ export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
   try {
     parsed = JSON.parse(readFileSync(seed, 'utf8'));
   } catch (e) {
-    throw new Error(`Sandbox seed ${seed} could not be read as JSON (${(e as Error).message}). Pass a file that follows schemas/sandbox-seed.schema.json.`);
+    throw new Error(
+      `Sandbox seed ${seed} could not be read as JSON (${(e as Error).message}). Pass a file that follows schemas/sandbox-seed.schema.json.`,
+    );
   }
   const validate = new Ajv({ allErrors: true, strict: false }).compile(seedSchema);
   if (!validate(parsed)) {
-    const first = validate.errors!.slice(0, 3).map((e) => `${e.instancePath || '(top level)'} ${e.message}`).join('; ');
+    const first = validate
+      .errors!.slice(0, 3)
+      .map((e) => `${e.instancePath || '(top level)'} ${e.message}`)
+      .join('; ');
     throw new Error(`Sandbox seed ${seed} does not follow schemas/sandbox-seed.schema.json: ${first}.`);
   }
   return parsed as unknown as SandboxSeed;
@@ -44,13 +49,15 @@ export function stateFromSeed(seed: SandboxSeed): SandboxState {
   const state: SandboxState = {
     format: STATE_FORMAT,
     tenantId: seed.tenantId,
-    organization: [{
-      id: seed.tenantId,
-      displayName: 'Contoso',
-      mobileDeviceManagementAuthority: 'sccm',
-      verifiedDomains: [],
-      ...seed.organization,
-    } as GraphObject],
+    organization: [
+      {
+        id: seed.tenantId,
+        displayName: 'Contoso',
+        mobileDeviceManagementAuthority: 'sccm',
+        verifiedDomains: [],
+        ...seed.organization,
+      } as GraphObject,
+    ],
     subscribedSkus: structuredClone(seed.subscribedSkus ?? []),
     users: structuredClone(seed.users ?? []),
     groups: [],
@@ -72,7 +79,12 @@ export function stateFromSeed(seed: SandboxSeed): SandboxState {
     state.groupMembers[group.id] = members ?? [];
   }
   // Seeded objects may carry their assignments inline (not Graph's shape, a seed convenience).
-  const seeded = [...(seed.deviceConfigurations ?? []), ...(seed.deviceCompliancePolicies ?? []), ...(seed.mobileApps ?? []), ...(seed.termsAndConditions ?? [])];
+  const seeded = [
+    ...(seed.deviceConfigurations ?? []),
+    ...(seed.deviceCompliancePolicies ?? []),
+    ...(seed.mobileApps ?? []),
+    ...(seed.termsAndConditions ?? []),
+  ];
   const created = [...state.deviceConfigurations, ...state.deviceCompliancePolicies, ...state.mobileApps, ...state.termsAndConditions];
   seeded.forEach((o, i) => {
     const list = (o as { assignments?: GraphObject[] }).assignments;
@@ -84,7 +96,8 @@ export function stateFromSeed(seed: SandboxSeed): SandboxState {
 export function loadState(path: string): SandboxState | undefined {
   if (!existsSync(path)) return undefined;
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as SandboxState;
-  if (parsed.format !== STATE_FORMAT) throw new Error(`${path} is not a sandbox state file (format "${String(parsed.format)}"): delete it or pass another --persist path.`);
+  if (parsed.format !== STATE_FORMAT)
+    throw new Error(`${path} is not a sandbox state file (format "${String(parsed.format)}"): delete it or pass another --persist path.`);
   return parsed;
 }
 

@@ -8,7 +8,10 @@ export const DEFAULT_THROTTLE: Required<ThrottleOptions> = { writesPerWindow: 10
 
 export class Throttle {
   private readonly windows = new Map<string, number[]>();
-  constructor(private readonly options: Required<ThrottleOptions> | false, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly options: Required<ThrottleOptions> | false,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Counts the request and returns undefined, or the seconds to wait when it is over the limit. */
   admit(app: string, isWrite: boolean): number | undefined {

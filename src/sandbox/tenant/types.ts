@@ -8,7 +8,10 @@ export type GraphVersion = 'v1.0' | 'beta';
 /** The seed a sandbox starts from (schemas/sandbox-seed.schema.json). */
 export interface SandboxSeed {
   tenantId: string;
-  organization?: Partial<GraphObject> & { displayName?: string; mobileDeviceManagementAuthority?: 'unknown' | 'intune' | 'sccm' | 'office365' };
+  organization?: Partial<GraphObject> & {
+    displayName?: string;
+    mobileDeviceManagementAuthority?: 'unknown' | 'intune' | 'sccm' | 'office365';
+  };
   subscribedSkus?: GraphObject[];
   users?: GraphObject[];
   /** `members`: ids of users (or groups) in the group; not a Graph property, moved to the member list. */

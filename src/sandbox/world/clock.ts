@@ -12,7 +12,10 @@ export class WorldClock {
   private baseReal: number;
   private factor: number;
 
-  constructor(start: ClockState, private readonly realNow: () => number = Date.now) {
+  constructor(
+    start: ClockState,
+    private readonly realNow: () => number = Date.now,
+  ) {
     if (!(start.speed >= 0)) throw new Error(`The clock's speed must be 0 or more (got ${start.speed}).`);
     this.baseSim = start.now;
     this.baseReal = realNow();
@@ -29,14 +32,16 @@ export class WorldClock {
 
   /** 1 = real time, 60 = a minute per second, 0 = stopped (only `advance` moves it). */
   setSpeed(speed: number): void {
-    if (!(typeof speed === 'number' && speed >= 0 && Number.isFinite(speed))) throw new Error(`The clock's speed must be a number, 0 or more (got ${JSON.stringify(speed)}).`);
+    if (!(typeof speed === 'number' && speed >= 0 && Number.isFinite(speed)))
+      throw new Error(`The clock's speed must be a number, 0 or more (got ${JSON.stringify(speed)}).`);
     this.baseSim = this.now();
     this.baseReal = this.realNow();
     this.factor = speed;
   }
 
   advance(ms: number): void {
-    if (!(typeof ms === 'number' && ms >= 0 && Number.isFinite(ms))) throw new Error(`advance needs a number of milliseconds, 0 or more (got ${JSON.stringify(ms)}).`);
+    if (!(typeof ms === 'number' && ms >= 0 && Number.isFinite(ms)))
+      throw new Error(`advance needs a number of milliseconds, 0 or more (got ${JSON.stringify(ms)}).`);
     this.baseSim += ms;
   }
 

@@ -20,7 +20,8 @@ export const INTUNE_A_PLAN = 'c1ec4a95-1f05-45b3-a911-aa3fa01094f5';
 export const WORLD_FORMAT = 'cm2intune-sandbox-world/1';
 /** The world's first day: two days after hybrid MDM's retirement, when the sample data was taken. */
 export const WORLD_START = Date.parse('2019-09-02T08:00:00Z');
-const MINUTE = 60_000, HOUR = 60 * MINUTE;
+const MINUTE = 60_000,
+  HOUR = 60 * MINUTE;
 
 /** Graph's managementAgent for a device under ConfigMgr's authority: an assumption (docs/sandbox.md). */
 export const HYBRID_AGENT = 'configurationManagerClientMdm';
@@ -50,7 +51,12 @@ export interface WorldDevice {
   removed?: boolean;
 }
 
-export interface WorldEvent { at: string; what: string; deviceId?: string; user?: string }
+export interface WorldEvent {
+  at: string;
+  what: string;
+  deviceId?: string;
+  user?: string;
+}
 
 export interface WorldState {
   format: typeof WORLD_FORMAT;
@@ -86,7 +92,17 @@ export interface SandboxWorldOptions {
 
 export interface SandboxWorld {
   readonly dir: string;
-  readonly site: { server: 'localhost'; port: number; database: string; user: string; password: string; caPem: string; caFile: string; certificateThumbprint: string; siteCode: string };
+  readonly site: {
+    server: 'localhost';
+    port: number;
+    database: string;
+    user: string;
+    password: string;
+    caPem: string;
+    caFile: string;
+    certificateThumbprint: string;
+    siteCode: string;
+  };
   readonly tenant: { url: string; tenantId: string };
   readonly tenantServer: SandboxTenant;
   readonly sqlServer: TdsTestServer;
@@ -105,7 +121,14 @@ export interface SandboxWorld {
   close(): Promise<void>;
 }
 
-const FILES = { site: 'site.sqlite', tenant: 'tenant.json', world: 'world.json', login: 'site-login.json', key: 'site-tls-key.pem', cert: 'site-tls-cert.pem' };
+const FILES = {
+  site: 'site.sqlite',
+  tenant: 'tenant.json',
+  world: 'world.json',
+  login: 'site-login.json',
+  key: 'site-tls-key.pem',
+  cert: 'site-tls-cert.pem',
+};
 
 function writeAtomic(path: string, data: string | Uint8Array): void {
   const temp = `${path}.${process.pid}.tmp`;
@@ -117,7 +140,10 @@ function readJson<T>(path: string, what: string): T {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch (e) {
-    throw new Error(`${path} (${what}) could not be read as JSON (${(e as Error).message}). Delete the sandbox folder to start a new world.`, { cause: e });
+    throw new Error(
+      `${path} (${what}) could not be read as JSON (${(e as Error).message}). Delete the sandbox folder to start a new world.`,
+      { cause: e },
+    );
   }
 }
 
@@ -133,9 +159,13 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
   try {
     engine = await SqliteEngine.load([fixture], firstStart ? undefined : new Uint8Array(readFileSync(path('site'))));
   } catch (e) {
-    throw new Error(`The site database ${firstStart ? `fixture ${fixture}` : path('site')} could not be loaded (${(e as Error).message}).${firstStart ? '' : ' Delete the sandbox folder to start a new world.'}`, { cause: e });
+    throw new Error(
+      `The site database ${firstStart ? `fixture ${fixture}` : path('site')} could not be loaded (${(e as Error).message}).${firstStart ? '' : ' Delete the sandbox folder to start a new world.'}`,
+      { cause: e },
+    );
   }
-  if (!existsSync(path('login'))) writeAtomic(path('login'), JSON.stringify({ user: 'cm_reader', password: `Tds-${randomBytes(12).toString('base64url')}` }, null, 2));
+  if (!existsSync(path('login')))
+    writeAtomic(path('login'), JSON.stringify({ user: 'cm_reader', password: `Tds-${randomBytes(12).toString('base64url')}` }, null, 2));
   const login = readJson<{ user: string; password: string }>(path('login'), 'the site login');
   if (!existsSync(path('key')) || !existsSync(path('cert'))) {
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
@@ -166,10 +196,21 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
   });
   let sql: TdsTestServer;
   try {
-    sql = await startTdsTestServer({ fixtureFiles: [fixture], engine, tls: tlsPems, user: login.user, password: login.password, port: options.sqlPort, log: () => {} });
+    sql = await startTdsTestServer({
+      fixtureFiles: [fixture],
+      engine,
+      tls: tlsPems,
+      user: login.user,
+      password: login.password,
+      port: options.sqlPort,
+      log: () => {},
+    });
   } catch (e) {
     await tenant.close();
-    throw new Error(`The sample site's SQL server could not start${options.sqlPort ? ` on port ${options.sqlPort}` : ''}: ${(e as Error).message}`, { cause: e });
+    throw new Error(
+      `The sample site's SQL server could not start${options.sqlPort ? ` on port ${options.sqlPort}` : ''}: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   try {
     world = new World(engine, tenant, path, options, firstStart);
@@ -180,7 +221,17 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
   const w = world;
   return {
     dir,
-    site: { server: 'localhost', port: sql.port, database: sql.database, user: sql.user, password: sql.password, caPem: sql.caPem, caFile: path('cert'), certificateThumbprint: sql.certificateThumbprint, siteCode: w.console.siteCode },
+    site: {
+      server: 'localhost',
+      port: sql.port,
+      database: sql.database,
+      user: sql.user,
+      password: sql.password,
+      caPem: sql.caPem,
+      caFile: path('cert'),
+      certificateThumbprint: sql.certificateThumbprint,
+      siteCode: w.console.siteCode,
+    },
     tenant: { url: tenant.url, tenantId: tenant.tenantId },
     tenantServer: tenant,
     sqlServer: sql,
@@ -209,10 +260,22 @@ class World {
   private siteDirty = false;
   private siteRetry?: NodeJS.Timeout;
 
-  constructor(private readonly engine: SqliteEngine, private readonly tenant: SandboxTenant, private readonly path: (f: keyof typeof FILES) => string, options: SandboxWorldOptions, firstStart: boolean) {
+  constructor(
+    private readonly engine: SqliteEngine,
+    private readonly tenant: SandboxTenant,
+    private readonly path: (f: keyof typeof FILES) => string,
+    options: SandboxWorldOptions,
+    firstStart: boolean,
+  ) {
     const saved = existsSync(path('world')) ? readJson<WorldState>(path('world'), 'the world state') : undefined;
-    if (saved && saved.format !== WORLD_FORMAT) throw new Error(`${path('world')} is not a sandbox world state (format "${String(saved.format)}"). Delete the sandbox folder to start a new world.`);
-    if (!saved && !firstStart) throw new Error(`${path('world')} is missing beside ${path('site')}: the folder holds half a world. Delete the sandbox folder to start a new world.`);
+    if (saved && saved.format !== WORLD_FORMAT)
+      throw new Error(
+        `${path('world')} is not a sandbox world state (format "${String(saved.format)}"). Delete the sandbox folder to start a new world.`,
+      );
+    if (!saved && !firstStart)
+      throw new Error(
+        `${path('world')} is missing beside ${path('site')}: the folder holds half a world. Delete the sandbox folder to start a new world.`,
+      );
     const clock = saved?.clock ?? { now: WORLD_START, speed: 1 };
     this.clock = new WorldClock({ now: clock.now, speed: options.clockSpeed ?? clock.speed });
     this.console = new DatabaseSiteConsole(engine.database, { now: () => this.clock.now(), onChange: () => this.consoleChanged() });
@@ -224,7 +287,9 @@ class World {
       slowCheckInMs: 0,
       subscription: 'active',
       tenantPoliciesMigrated: false,
-      devices: this.initialDevices(options.checkInIntervalMs === undefined ? 8 * HOUR : positiveMs(options.checkInIntervalMs, 'checkInIntervalMs')),
+      devices: this.initialDevices(
+        options.checkInIntervalMs === undefined ? 8 * HOUR : positiveMs(options.checkInIntervalMs, 'checkInIntervalMs'),
+      ),
       events: [],
     };
     if (options.moveDelayMs !== undefined) this.state.moveDelayMs = checkMs(options.moveDelayMs, 'moveDelayMs');
@@ -246,12 +311,16 @@ class World {
     const db = this.engine.database;
     const rows = (sql: string) => db.exec(sql)[0]?.values ?? [];
     const affinity = new Map(rows('SELECT MachineID, UserResourceID FROM v_UsersPrimaryMachines').map(([m, u]) => [Number(m), Number(u)]));
-    const guidToResource = new Map(rows('SELECT SMS_Unique_Identifier0, ResourceID FROM v_R_System').map(([g, id]) => [String(g), Number(id)]));
+    const guidToResource = new Map(
+      rows('SELECT SMS_Unique_Identifier0, ResourceID FROM v_R_System').map(([g, id]) => [String(g), Number(id)]),
+    );
     const bySmsGuid = new Map<string, number>();
     for (const [g, id] of guidToResource) bySmsGuid.set(deviceGuid(g), id);
     const start = this.clock.now();
     const devices: WorldDevice[] = [];
-    const online = new Map(rows('SELECT MachineID, LastActiveTime FROM v_CombinedDeviceResources').map(([m, t]) => [Number(m), String(t) >= OFFLINE_BEFORE]));
+    const online = new Map(
+      rows('SELECT MachineID, LastActiveTime FROM v_CombinedDeviceResources').map(([m, t]) => [Number(m), String(t) >= OFFLINE_BEFORE]),
+    );
     this.tenant.peek().managedDevices.forEach((d, i) => {
       const resourceId = bySmsGuid.get(d.id);
       if (resourceId === undefined) return; // a device the site does not know (not the world's)
@@ -281,10 +350,13 @@ class World {
   /** Site user resource id → the tenant user (by on-premises SID, else UPN). */
   private tenantUsers(): Map<number, GraphObject> {
     const users = this.tenant.peek().users;
-    const bySid = new Map(users.filter((u) => u.onPremisesSecurityIdentifier).map((u) => [String(u.onPremisesSecurityIdentifier).toUpperCase(), u]));
+    const bySid = new Map(
+      users.filter((u) => u.onPremisesSecurityIdentifier).map((u) => [String(u.onPremisesSecurityIdentifier).toUpperCase(), u]),
+    );
     const byUpn = new Map(users.map((u) => [String(u.userPrincipalName).toLowerCase(), u]));
     const out = new Map<number, GraphObject>();
-    for (const [id, sid, upn] of this.engine.database.exec('SELECT ResourceID, SID0, User_Principal_Name0 FROM v_R_User')[0]?.values ?? []) {
+    for (const [id, sid, upn] of this.engine.database.exec('SELECT ResourceID, SID0, User_Principal_Name0 FROM v_R_User')[0]?.values ??
+      []) {
       const u = bySid.get(String(sid).toUpperCase()) ?? (upn ? byUpn.get(String(upn).toLowerCase()) : undefined);
       if (u) out.set(Number(id), u);
     }
@@ -326,7 +398,8 @@ class World {
   setConnectors(states: { ndes?: ConnectorState; exchange?: ConnectorState }): void {
     for (const [k, v] of Object.entries(states)) {
       if (k !== 'ndes' && k !== 'exchange') throw new ConsoleError(`Unknown connector '${k}': use ndes or exchange.`);
-      if (!['healthy', 'inactive', 'absent'].includes(String(v))) throw new ConsoleError(`A connector state is healthy, inactive or absent (got ${JSON.stringify(v)}).`);
+      if (!['healthy', 'inactive', 'absent'].includes(String(v)))
+        throw new ConsoleError(`A connector state is healthy, inactive or absent (got ${JSON.stringify(v)}).`);
     }
     this.tenant.update((state) => {
       if (states.ndes) {
@@ -334,7 +407,8 @@ class World {
         if (states.ndes === 'inactive') for (const c of state.ndesConnectors) c.state = 'inactive';
       }
       if (states.exchange) {
-        state.exchangeConnectors = states.exchange === 'absent' ? [] : structuredClone<GraphObject[]>(DEFAULT_SEED.exchangeConnectors ?? []);
+        state.exchangeConnectors =
+          states.exchange === 'absent' ? [] : structuredClone<GraphObject[]>(DEFAULT_SEED.exchangeConnectors ?? []);
         if (states.exchange === 'inactive') for (const c of state.exchangeConnectors) c.status = 'disconnected';
       }
     });
@@ -404,10 +478,11 @@ class World {
     const to = d.awaiting?.to;
     delete d.awaiting;
     if (to) this.applySwitches([{ d, to, at: now }]);
-    else this.tenant.update((state) => {
-      const md = state.managedDevices.find((m) => m.id === d.managedDeviceId);
-      if (md) md.lastSyncDateTime = iso(now);
-    });
+    else
+      this.tenant.update((state) => {
+        const md = state.managedDevices.find((m) => m.id === d.managedDeviceId);
+        if (md) md.lastSyncDateTime = iso(now);
+      });
     this.saveWorld();
   }
 
@@ -415,7 +490,10 @@ class World {
 
   private wizardAllowed(): void {
     this.tick();
-    if (this.state.subscription !== 'active') throw new ConsoleError(`The Intune subscription is gone (${this.state.subscription === 'removed' ? 'removed' : 'the MDM authority was changed to Intune'}): the delete wizard has nothing to delete.`);
+    if (this.state.subscription !== 'active')
+      throw new ConsoleError(
+        `The Intune subscription is gone (${this.state.subscription === 'removed' ? 'removed' : 'the MDM authority was changed to Intune'}): the delete wizard has nothing to delete.`,
+      );
   }
 
   /** "Change MDM authority to Microsoft Intune": the tenant switches; devices follow as they check in. */
@@ -554,7 +632,12 @@ class World {
   }
 
   private log(at: number, what: string, d?: WorldDevice, user?: GraphObject): void {
-    this.state.events.push({ at: iso(at), what, ...(d ? { deviceId: d.managedDeviceId } : {}), ...(user ? { user: String(user.userPrincipalName) } : {}) });
+    this.state.events.push({
+      at: iso(at),
+      what,
+      ...(d ? { deviceId: d.managedDeviceId } : {}),
+      ...(user ? { user: String(user.userPrincipalName) } : {}),
+    });
     if (this.state.events.length > 500) this.state.events.splice(0, this.state.events.length - 500);
   }
 
@@ -581,7 +664,8 @@ class World {
       return { status: 200, body: { now: iso(this.clock.now()), speed: this.clock.speed } };
     }
     if (route === 'POST knobs') {
-      for (const k of Object.keys(b)) if (k !== 'moveDelayMs' && k !== 'slowCheckInMs') throw new Error(`Unknown knob '${k}': use moveDelayMs or slowCheckInMs.`);
+      for (const k of Object.keys(b))
+        if (k !== 'moveDelayMs' && k !== 'slowCheckInMs') throw new Error(`Unknown knob '${k}': use moveDelayMs or slowCheckInMs.`);
       if (b.moveDelayMs !== undefined) this.setKnob('moveDelayMs', b.moveDelayMs as number);
       if (b.slowCheckInMs !== undefined) this.setKnob('slowCheckInMs', b.slowCheckInMs as number);
       return { status: 204 };
@@ -603,12 +687,28 @@ class World {
       return { status: 204 };
     }
     if (route === 'POST console') return { status: 200, body: { result: this.consoleCall(b) } };
-    throw new ConsoleError(`Unknown world endpoint ${method} /_sandbox/world/${sub}: use GET state|clock, POST clock/advance {"ms"}, clock/speed {"speed"}, knobs {"moveDelayMs","slowCheckInMs"}, connectors {"ndes","exchange": healthy|inactive|absent}, wizard/change-authority, wizard/remove-subscription, devices/{id}/check-in, console {"method","args"}.`);
+    throw new ConsoleError(
+      `Unknown world endpoint ${method} /_sandbox/world/${sub}: use GET state|clock, POST clock/advance {"ms"}, clock/speed {"speed"}, knobs {"moveDelayMs","slowCheckInMs"}, connectors {"ndes","exchange": healthy|inactive|absent}, wizard/change-authority, wizard/remove-subscription, devices/{id}/check-in, console {"method","args"}.`,
+    );
   }
 
   /** One SiteConsole call over HTTP: {"method":"addExcludeRule","args":["P0100014","P0100040"]}. */
   private consoleCall(b: Record<string, unknown>): unknown {
-    const allowed = ['getCollection', 'newCollection', 'getRules', 'addDirectRule', 'removeDirectRule', 'addIncludeRule', 'addExcludeRule', 'removeExcludeRule', 'updateMembership', 'members', 'getUser', 'getSubscriptionCollectionId', 'setSubscriptionCollection'];
+    const allowed = [
+      'getCollection',
+      'newCollection',
+      'getRules',
+      'addDirectRule',
+      'removeDirectRule',
+      'addIncludeRule',
+      'addExcludeRule',
+      'removeExcludeRule',
+      'updateMembership',
+      'members',
+      'getUser',
+      'getSubscriptionCollectionId',
+      'setSubscriptionCollection',
+    ];
     const method = String(b.method);
     if (!allowed.includes(method)) throw new ConsoleError(`'${method}' is not a console method: use one of ${allowed.join(', ')}.`);
     const args = Array.isArray(b.args) ? b.args : [];
@@ -618,11 +718,24 @@ class World {
 }
 
 function licensed(user: GraphObject): boolean {
-  return ((user.assignedPlans ?? []) as { servicePlanId: string; capabilityStatus: string }[]).some((p) => p.servicePlanId.toLowerCase() === INTUNE_A_PLAN && p.capabilityStatus === 'Enabled');
+  return ((user.assignedPlans ?? []) as { servicePlanId: string; capabilityStatus: string }[]).some(
+    (p) => p.servicePlanId.toLowerCase() === INTUNE_A_PLAN && p.capabilityStatus === 'Enabled',
+  );
 }
 
 function migratedTerms(now: number): GraphObject {
-  return { '@odata.type': '#microsoft.graph.termsAndConditions', id: '17fc9d43-2558-49b1-866c-63e240a5a9a0', displayName: 'Contoso Terms of Use', description: 'Migrated from ConfigMgr', title: 'Contoso – Terms of Use', bodyText: 'Company devices are managed by Contoso IT.', acceptanceStatement: 'I accept the Contoso terms of use.', version: 1, createdDateTime: iso(now), lastModifiedDateTime: iso(now) };
+  return {
+    '@odata.type': '#microsoft.graph.termsAndConditions',
+    id: '17fc9d43-2558-49b1-866c-63e240a5a9a0',
+    displayName: 'Contoso Terms of Use',
+    description: 'Migrated from ConfigMgr',
+    title: 'Contoso – Terms of Use',
+    bodyText: 'Company devices are managed by Contoso IT.',
+    acceptanceStatement: 'I accept the Contoso terms of use.',
+    version: 1,
+    createdDateTime: iso(now),
+    lastModifiedDateTime: iso(now),
+  };
 }
 
 /** The tenant's managed device id for a site device (the seed derives it the same way). */
@@ -638,7 +751,7 @@ function positiveMs(v: unknown, what: string): number {
 }
 
 function checkMs(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConsoleError(`${what} must be a number of milliseconds, 0 or more (got ${JSON.stringify(v)}).`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new ConsoleError(`${what} must be a number of milliseconds, 0 or more (got ${JSON.stringify(v)}).`);
   return v;
 }
-

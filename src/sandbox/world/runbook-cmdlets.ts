@@ -101,7 +101,14 @@ const specs: CmdletSpec[] = [
   },
   {
     name: 'Add-CMUserCollectionDirectMembershipRule',
-    params: { CollectionId: 'value', CollectionName: 'value', InputObject: 'value', ResourceId: 'value', Resource: 'value', PassThru: 'switch' },
+    params: {
+      CollectionId: 'value',
+      CollectionName: 'value',
+      InputObject: 'value',
+      ResourceId: 'value',
+      Resource: 'value',
+      PassThru: 'switch',
+    },
     aliases: { ResourceIds: 'ResourceId', Id: 'CollectionId', Name: 'CollectionName', Collection: 'InputObject' },
     exactlyOne: [collectionTarget, ['ResourceId', 'Resource']],
     cm: true,
@@ -117,7 +124,14 @@ const specs: CmdletSpec[] = [
   },
   {
     name: 'Remove-CMUserCollectionDirectMembershipRule',
-    params: { CollectionId: 'value', CollectionName: 'value', InputObject: 'value', ResourceId: 'value', Resource: 'value', Force: 'switch' },
+    params: {
+      CollectionId: 'value',
+      CollectionName: 'value',
+      InputObject: 'value',
+      ResourceId: 'value',
+      Resource: 'value',
+      Force: 'switch',
+    },
     aliases: { Id: 'CollectionId', Collection: 'InputObject' },
     exactlyOne: [collectionTarget, ['ResourceId', 'Resource']],
     cm: true,
@@ -141,7 +155,13 @@ const specs: CmdletSpec[] = [
   },
   {
     name: 'Get-CMUserCollectionIncludeMembershipRule',
-    params: { CollectionId: 'value', CollectionName: 'value', InputObject: 'value', IncludeCollectionId: 'value', IncludeCollectionName: 'value' },
+    params: {
+      CollectionId: 'value',
+      CollectionName: 'value',
+      InputObject: 'value',
+      IncludeCollectionId: 'value',
+      IncludeCollectionName: 'value',
+    },
     aliases: { Id: 'CollectionId', Collection: 'InputObject' },
     exactlyOne: [collectionTarget],
     cm: true,
@@ -165,7 +185,13 @@ const specs: CmdletSpec[] = [
   },
   {
     name: 'Get-CMUserCollectionExcludeMembershipRule',
-    params: { CollectionId: 'value', CollectionName: 'value', InputObject: 'value', ExcludeCollectionId: 'value', ExcludeCollectionName: 'value' },
+    params: {
+      CollectionId: 'value',
+      CollectionName: 'value',
+      InputObject: 'value',
+      ExcludeCollectionId: 'value',
+      ExcludeCollectionName: 'value',
+    },
     aliases: { Id: 'CollectionId', Collection: 'InputObject' },
     exactlyOne: [collectionTarget],
     cm: true,

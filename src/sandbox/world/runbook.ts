@@ -92,13 +92,25 @@ export async function applyRunbook(
   try {
     const first = parsed.syntaxErrors[0];
     if (first) {
-      return { outcome: 'refused', line: first.line, column: first.column, text: lineText(text, first.line), reason: `PowerShell syntax error: ${first.message}` };
+      return {
+        outcome: 'refused',
+        line: first.line,
+        column: first.column,
+        text: lineText(text, first.line),
+        reason: `PowerShell syntax error: ${first.message}`,
+      };
     }
     const validator = new Validator(text, console.siteCode);
     const refusal = validator.program(parsed.tree.rootNode);
     if (refusal) return refusal;
     if (options.dryRunSwitch && !validator.hasDryRun) {
-      return { outcome: 'refused', line: 1, column: 1, text: lineText(text, 1), reason: 'a dry run was asked for, but the runbook declares no [switch]$DryRun parameter' };
+      return {
+        outcome: 'refused',
+        line: 1,
+        column: 1,
+        text: lineText(text, 1),
+        reason: 'a dry run was asked for, but the runbook declares no [switch]$DryRun parameter',
+      };
     }
     const run = new Interpreter(console, options, validator.nodes);
     return run.program(parsed.tree.rootNode);
@@ -146,7 +158,26 @@ function comparisonOp(text: string): { op: string; caseSensitive: boolean } | un
   return undefined;
 }
 
-const refusedVariables = new Set(['_', 'psitem', 'args', 'input', 'this', 'psscriptroot', 'pscommandpath', 'host', 'psversiontable', 'myinvocation', 'psboundparameters', 'error', 'lastexitcode', '?', '^', '$', 'executioncontext', 'pwd']);
+const refusedVariables = new Set([
+  '_',
+  'psitem',
+  'args',
+  'input',
+  'this',
+  'psscriptroot',
+  'pscommandpath',
+  'host',
+  'psversiontable',
+  'myinvocation',
+  'psboundparameters',
+  'error',
+  'lastexitcode',
+  '?',
+  '^',
+  '$',
+  'executioncontext',
+  'pwd',
+]);
 
 function variableName(node: Node): string {
   return node.text.replace(/^[$@]\{?/, '').replace(/\}$/, '');
@@ -209,7 +240,8 @@ class Validator {
       this.nodes++;
       if (child.type === 'attribute_list') {
         // [CmdletBinding()] only: other attributes change how the script binds and runs.
-        if (!/^\[CmdletBinding\(\)\]$/i.test(child.text.replace(/\s+/g, ''))) throw new Refused(child, `attribute ${child.text} is outside the runbook subset (only [CmdletBinding()])`);
+        if (!/^\[CmdletBinding\(\)\]$/i.test(child.text.replace(/\s+/g, '')))
+          throw new Refused(child, `attribute ${child.text} is outside the runbook subset (only [CmdletBinding()])`);
         continue;
       }
       if (child.type !== 'parameter_list') throw new Refused(child, `${describe(child)} in param() is outside the runbook subset`);
@@ -255,7 +287,10 @@ class Validator {
     }
     if (keyword === 'return' && node.namedChildCount === 0) return;
     if ((keyword === 'break' || keyword === 'continue') && node.namedChildCount === 0 && loops > 0) return;
-    throw new Refused(node, `${keyword ?? 'flow control'} ${keyword === 'break' || keyword === 'continue' ? 'outside a foreach loop ' : ''}is outside the runbook subset`);
+    throw new Refused(
+      node,
+      `${keyword ?? 'flow control'} ${keyword === 'break' || keyword === 'continue' ? 'outside a foreach loop ' : ''}is outside the runbook subset`,
+    );
   }
 
   private block(node: Node, loops: number): void {
@@ -306,12 +341,17 @@ class Validator {
     if (only.type !== 'pipeline_chain') throw new Refused(only, `${describe(only)} is outside the runbook subset`);
     const stages = only.namedChildren.filter((child) => child.type !== 'comment');
     for (const token of only.children) {
-      if (!token.isNamed && token.text !== '|') throw new Refused(token, `the pipeline-chain operator ${token.text} is outside the runbook subset`);
+      if (!token.isNamed && token.text !== '|')
+        throw new Refused(token, `the pipeline-chain operator ${token.text} is outside the runbook subset`);
     }
     stages.forEach((stage, index) => {
       if (index > 0) {
         const name = stage.type === 'command' ? commandName(stage) : undefined;
-        if (index !== stages.length - 1 || name?.toLowerCase() !== 'out-null' || (stage.childForFieldName('command_elements')?.namedChildCount ?? 0) > 0) {
+        if (
+          index !== stages.length - 1 ||
+          name?.toLowerCase() !== 'out-null' ||
+          (stage.childForFieldName('command_elements')?.namedChildCount ?? 0) > 0
+        ) {
           throw new Refused(stage, `a pipeline into ${name ?? describe(stage)} is outside the runbook subset (only | Out-Null)`);
         }
         return;
@@ -326,9 +366,11 @@ class Validator {
     const operator = node.children.find((child) => child.type === 'assignement_operator' || child.type === 'assignment_operator');
     const value = node.childForFieldName('value');
     if (!left || !value) throw new Refused(node, 'this assignment is outside the runbook subset');
-    if (operator?.text !== '=') throw new Refused(operator ?? node, `the assignment operator ${operator?.text ?? '?'} is outside the runbook subset (only =)`);
+    if (operator?.text !== '=')
+      throw new Refused(operator ?? node, `the assignment operator ${operator?.text ?? '?'} is outside the runbook subset (only =)`);
     const target = unwrap(left);
-    if (target.type !== 'variable') throw new Refused(left, `assigning to ${left.text} is outside the runbook subset (only to a plain $variable)`);
+    if (target.type !== 'variable')
+      throw new Refused(left, `assigning to ${left.text} is outside the runbook subset (only to a plain $variable)`);
     this.variable(target, true);
     this.pipeline(value);
   }
@@ -341,7 +383,8 @@ class Validator {
     const lower = name.toLowerCase();
     if (refusedVariables.has(lower)) throw new Refused(node, `the automatic variable ${node.text} is outside the runbook subset`);
     if (assigned && (lower === 'true' || lower === 'false')) throw new Refused(node, `${node.text} is read-only`);
-    if (assigned && lower === 'dryrun') throw new Refused(node, 'assigning to $DryRun is outside the runbook subset: the dry-run switch is the caller\'s');
+    if (assigned && lower === 'dryrun')
+      throw new Refused(node, "assigning to $DryRun is outside the runbook subset: the dry-run switch is the caller's");
   }
 
   private expression(node: Node): void {
@@ -352,7 +395,11 @@ class Validator {
         if (child.type === 'comment') continue;
         if (isOperator(child)) {
           const text = child.text.toLowerCase();
-          if (type === 'comparison_expression' ? !comparisonOp(text) : !allowedChainOps.has(text) || (text === ',' && type !== 'array_literal_expression')) {
+          if (
+            type === 'comparison_expression'
+              ? !comparisonOp(text)
+              : !allowedChainOps.has(text) || (text === ',' && type !== 'array_literal_expression')
+          ) {
             throw new Refused(child, `the operator ${child.text} is outside the runbook subset`);
           }
         } else this.expression(child);
@@ -383,7 +430,8 @@ class Validator {
       case 'expression_with_unary_operator': {
         const operator = node.child(0);
         const text = operator?.text.toLowerCase();
-        if (text !== '-not' && text !== '!' && text !== '-') throw new Refused(node, `the unary operator ${operator?.text ?? '?'} is outside the runbook subset`);
+        if (text !== '-not' && text !== '!' && text !== '-')
+          throw new Refused(node, `the unary operator ${operator?.text ?? '?'} is outside the runbook subset`);
         for (const child of node.namedChildren) this.expression(child);
         return;
       }
@@ -456,7 +504,11 @@ class Validator {
       if (value) this.expression(value);
     }
     if (args.positional.length > 0) {
-      if (!spec.positional) throw new Refused(args.positional[0]!, `${spec.name} takes named parameters only here (a positional argument ${firstLine(args.positional[0]!.text)})`);
+      if (!spec.positional)
+        throw new Refused(
+          args.positional[0]!,
+          `${spec.name} takes named parameters only here (a positional argument ${firstLine(args.positional[0]!.text)})`,
+        );
       if (args.named.has(spec.positional)) throw new Refused(args.positional[0]!, `${spec.name}: -${spec.positional} is given twice`);
       const multiple = spec.name.startsWith('Write-');
       if (args.positional.length > 1 && !multiple) throw new Refused(args.positional[1]!, `${spec.name} takes one positional argument`);
@@ -470,11 +522,17 @@ class Validator {
     for (const group of spec.exactlyOne ?? []) {
       const given = group.filter((param) => present.has(param));
       if (given.length !== 1) {
-        throw new Refused(node, `${spec.name} needs exactly one of ${group.map((param) => `-${param}`).join(', ')} (parameter sets)${given.length > 1 ? `, got ${given.map((param) => `-${param}`).join(' and ')}` : ''}`);
+        throw new Refused(
+          node,
+          `${spec.name} needs exactly one of ${group.map((param) => `-${param}`).join(', ')} (parameter sets)${given.length > 1 ? `, got ${given.map((param) => `-${param}`).join(' and ')}` : ''}`,
+        );
       }
     }
     if (spec.name.startsWith('Remove-') && !args.named.has('Force')) {
-      throw new Refused(node, `${spec.name} without -Force stops at a confirmation prompt: add -Force (the runbook checks before it removes)`);
+      throw new Refused(
+        node,
+        `${spec.name} without -Force stops at a confirmation prompt: add -Force (the runbook checks before it removes)`,
+      );
     }
     if (spec.name === 'Set-Location' || spec.name === 'Push-Location') this.location(node, args);
   }
@@ -486,7 +544,10 @@ class Validator {
     }
     const text = target.text.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')');
     if (importByName.test(text)) {
-      throw new Refused(node, 'Import-Module ConfigurationManager by name works from ConfigMgr 2111 on; a hybrid-era console (1906 or older) needs the path: Import-Module (Join-Path $env:SMS_ADMIN_UI_PATH \'..\\ConfigurationManager.psd1\')');
+      throw new Refused(
+        node,
+        "Import-Module ConfigurationManager by name works from ConfigMgr 2111 on; a hybrid-era console (1906 or older) needs the path: Import-Module (Join-Path $env:SMS_ADMIN_UI_PATH '..\\ConfigurationManager.psd1')",
+      );
     }
     if (!importForms.some((form) => form.test(text))) {
       throw new Refused(node, `Import-Module ${firstLine(target.text)} is not a ConfigurationManager module path form this console knows`);
@@ -519,7 +580,10 @@ function literalText(node: Node): string | undefined {
 /** Down through single-operand expression layers to the node that carries the value. */
 function unwrap(node: Node): Node {
   let current = node;
-  while ((chainTypes.has(current.type) || current.type === 'unary_expression' || current.type === 'left_assignment_expression') && current.childCount === 1) {
+  while (
+    (chainTypes.has(current.type) || current.type === 'unary_expression' || current.type === 'left_assignment_expression') &&
+    current.childCount === 1
+  ) {
     current = current.child(0)!;
   }
   return current;
@@ -584,13 +648,17 @@ function bindArguments(node: Node, spec: CmdletSpec): BoundArgs {
     if (element.type === 'comment') continue;
     if (element.type === 'command_parameter') {
       if (pending) {
-        if (spec.params[pending.name] !== 'switch' && pending.name !== 'ErrorAction') throw new Refused(pending.node, `${spec.name} -${pending.name} needs a value`);
+        if (spec.params[pending.name] !== 'switch' && pending.name !== 'ErrorAction')
+          throw new Refused(pending.node, `${spec.name} -${pending.name} needs a value`);
         take(null);
       }
       const match = /^-([A-Za-z][\w]*)(:?)/.exec(element.text);
       const written = match?.[1] ?? element.text;
       if (/^(whatif|confirm)$/i.test(written)) {
-        throw new Refused(element, `-${written} is outside the runbook subset: the hybrid-era module does not honour it reliably; use the runbook's own dry-run switch (-DryRun)${written.toLowerCase() === 'confirm' ? ' (and -Force on Remove-*)' : ''}`);
+        throw new Refused(
+          element,
+          `-${written} is outside the runbook subset: the hybrid-era module does not honour it reliably; use the runbook's own dry-run switch (-DryRun)${written.toLowerCase() === 'confirm' ? ' (and -Force on Remove-*)' : ''}`,
+        );
       }
       const name = canonicalParam(spec, written);
       if (!name) throw new Refused(element, `${spec.name} has no parameter -${written} (in the runbook subset)`);
@@ -606,7 +674,8 @@ function bindArguments(node: Node, spec: CmdletSpec): BoundArgs {
       if (element.text === ':' && pending) pending.colon = true;
       continue;
     }
-    if (unwrap(element).text.startsWith('@') && unwrap(element).type === 'variable') throw new Refused(element, `splatting (${element.text}) is outside the runbook subset`);
+    if (unwrap(element).text.startsWith('@') && unwrap(element).type === 'variable')
+      throw new Refused(element, `splatting (${element.text}) is outside the runbook subset`);
     if (pending) take(element);
     else positional.push(element);
   }
@@ -827,9 +896,13 @@ class Interpreter {
       else if (child.type === 'elseif_clauses') {
         for (const clause of child.namedChildren) {
           const parts = clause.namedChildren;
-          branches.push({ condition: parts.find((part) => part.type === 'pipeline') ?? null, body: parts.find((part) => part.type === 'statement_block')! });
+          branches.push({
+            condition: parts.find((part) => part.type === 'pipeline') ?? null,
+            body: parts.find((part) => part.type === 'statement_block')!,
+          });
         }
-      } else if (child.type === 'else_clause') branches.push({ condition: null, body: child.namedChildren.find((part) => part.type === 'statement_block')! });
+      } else if (child.type === 'else_clause')
+        branches.push({ condition: null, body: child.namedChildren.find((part) => part.type === 'statement_block')! });
     }
     let taken = -1;
     let output: Value[] = [];
@@ -842,7 +915,11 @@ class Interpreter {
       }
     }
     branches.forEach((branch, i) => {
-      if (i !== taken) this.skipped(branch.body, `not run: the condition on line ${(branch.condition ?? node).startPosition.row + 1} chose another branch`);
+      if (i !== taken)
+        this.skipped(
+          branch.body,
+          `not run: the condition on line ${(branch.condition ?? node).startPosition.row + 1} chose another branch`,
+        );
     });
     return output;
   }
@@ -1059,7 +1136,9 @@ class Interpreter {
 
   private requireSiteDrive(spec: CmdletSpec): void {
     if (!this.moduleLoaded) {
-      throw new ConsoleError(`The term '${spec.name}' is not recognized as the name of a cmdlet: import the ConfigurationManager module first`);
+      throw new ConsoleError(
+        `The term '${spec.name}' is not recognized as the name of a cmdlet: import the ConfigurationManager module first`,
+      );
     }
     if (this.location.drive !== 'site') {
       throw new ConsoleError(`ConfigMgr cmdlets run from the site drive: Set-Location '${this.console.siteCode}:' first`);
@@ -1113,7 +1192,8 @@ class Interpreter {
       case 'Get-CMCollection':
       case 'Get-CMUserCollection': {
         const found = args.has('Id') ? site.getCollection({ id: text('Id') }) : site.getCollection({ name: text('Name') });
-        const type = spec.name === 'Get-CMUserCollection' ? 'user' : args.has('CollectionType') ? text('CollectionType').toLowerCase() : undefined;
+        const type =
+          spec.name === 'Get-CMUserCollection' ? 'user' : args.has('CollectionType') ? text('CollectionType').toLowerCase() : undefined;
         const result = found && (!type || found.type === type) ? [collectionObject(found)] : [];
         this.record(node, spec.name, 'read', result.length ? `found ${found!.collectionId} ${JSON.stringify(found!.name)}` : 'not found');
         return result;
@@ -1125,7 +1205,12 @@ class Interpreter {
         const input: Parameters<SiteConsole['newCollection']>[0] = { name: text('Name'), type, limitToCollectionId: limiting.collectionId };
         if (args.has('Comment')) input.comment = text('Comment');
         const created = site.newCollection(input);
-        this.record(node, spec.name, 'changed', `created ${type} collection ${created.collectionId} ${JSON.stringify(created.name)} limited to ${limiting.collectionId}`);
+        this.record(
+          node,
+          spec.name,
+          'changed',
+          `created ${type} collection ${created.collectionId} ${JSON.stringify(created.name)} limited to ${limiting.collectionId}`,
+        );
         return [collectionObject(created)];
       }
       case 'Add-CMUserCollectionDirectMembershipRule': {
@@ -1141,7 +1226,14 @@ class Interpreter {
         if (args.has('ResourceId')) rules = rules.filter((rule) => looseEquals(rule.resourceId, args.get('ResourceId')!, false));
         if (args.has('ResourceName')) rules = rules.filter((rule) => rule.ruleName.toLowerCase() === text('ResourceName').toLowerCase());
         this.record(node, spec.name, 'read', `${target.collectionId}: ${rules.length} direct rule(s)`);
-        return rules.map((rule) => new PsObject('SMS_CollectionRuleDirect', { ResourceID: rule.resourceId, RuleName: rule.ruleName, ResourceClassName: 'SMS_R_User' }));
+        return rules.map(
+          (rule) =>
+            new PsObject('SMS_CollectionRuleDirect', {
+              ResourceID: rule.resourceId,
+              RuleName: rule.ruleName,
+              ResourceClassName: 'SMS_R_User',
+            }),
+        );
       }
       case 'Remove-CMUserCollectionDirectMembershipRule': {
         const target = this.collection(args, 'CollectionId', 'CollectionName', 'InputObject', true);
@@ -1149,7 +1241,12 @@ class Interpreter {
         const present = new Set(site.getRules(target.collectionId).direct.map((rule) => rule.resourceId));
         for (const id of ids) site.removeDirectRule(target.collectionId, id);
         const removed = ids.filter((id) => present.has(id));
-        this.record(node, spec.name, removed.length ? 'changed' : 'unchanged', `${target.collectionId}: direct rule for resource ${ids.join(', ')} ${removed.length ? 'removed' : 'was not there'}`);
+        this.record(
+          node,
+          spec.name,
+          removed.length ? 'changed' : 'unchanged',
+          `${target.collectionId}: direct rule for resource ${ids.join(', ')} ${removed.length ? 'removed' : 'was not there'}`,
+        );
         return [];
       }
       case 'Add-CMUserCollectionIncludeMembershipRule':
@@ -1173,7 +1270,9 @@ class Interpreter {
           const name = site.getCollection({ id })?.name ?? id;
           return new PsObject(`SMS_CollectionRule${kind}Collection`, { [`${kind}CollectionID`]: id, RuleName: name });
         });
-        const filtered = args.has(`${kind}CollectionName`) ? objects.filter((rule) => toText(rule.get('RuleName')).toLowerCase() === text(`${kind}CollectionName`).toLowerCase()) : objects;
+        const filtered = args.has(`${kind}CollectionName`)
+          ? objects.filter((rule) => toText(rule.get('RuleName')).toLowerCase() === text(`${kind}CollectionName`).toLowerCase())
+          : objects;
         this.record(node, spec.name, 'read', `${target.collectionId}: ${filtered.length} ${kind.toLowerCase()} rule(s)`);
         return filtered;
       }
@@ -1182,7 +1281,12 @@ class Interpreter {
         const other = this.collection(args, 'ExcludeCollectionId', 'ExcludeCollectionName', 'ExcludeCollection', false);
         const present = site.getRules(target.collectionId).exclude.includes(other.collectionId);
         site.removeExcludeRule(target.collectionId, other.collectionId);
-        this.record(node, spec.name, present ? 'changed' : 'unchanged', `${target.collectionId}: exclude rule for ${other.collectionId} ${present ? 'removed' : 'was not there'}`);
+        this.record(
+          node,
+          spec.name,
+          present ? 'changed' : 'unchanged',
+          `${target.collectionId}: exclude rule for ${other.collectionId} ${present ? 'removed' : 'was not there'}`,
+        );
         return [];
       }
       case 'Invoke-CMCollectionUpdate': {
@@ -1191,7 +1295,12 @@ class Interpreter {
         site.updateMembership(target.collectionId);
         const after = site.members(target.collectionId);
         const changed = after.join(',') !== before;
-        this.record(node, spec.name, changed ? 'changed' : 'unchanged', `${target.collectionId}: membership re-evaluated, ${after.length} member(s)${changed ? '' : ', as before'}`);
+        this.record(
+          node,
+          spec.name,
+          changed ? 'changed' : 'unchanged',
+          `${target.collectionId}: membership re-evaluated, ${after.length} member(s)${changed ? '' : ', as before'}`,
+        );
         return [];
       }
       case 'Get-CMUser': {
@@ -1200,7 +1309,17 @@ class Interpreter {
           : site.members(this.collection(args, 'CollectionId', 'CollectionName', 'InputObject', false).collectionId);
         const users = ids.flatMap((id) => {
           const user = site.getUser(id);
-          return user ? [new PsObject('SMS_CombinedUserResources', { ResourceID: user.resourceId, Name: user.uniqueName, SMSID: user.uniqueName, UniqueUserName: user.uniqueName, UserPrincipalName: user.upn })] : [];
+          return user
+            ? [
+                new PsObject('SMS_CombinedUserResources', {
+                  ResourceID: user.resourceId,
+                  Name: user.uniqueName,
+                  SMSID: user.uniqueName,
+                  UniqueUserName: user.uniqueName,
+                  UserPrincipalName: user.upn,
+                }),
+              ]
+            : [];
         });
         this.record(node, spec.name, 'read', `${users.length} user(s)`);
         return users;
@@ -1213,7 +1332,10 @@ class Interpreter {
       case 'Set-CMIntuneSubscription': {
         const collection = args.get('UserCollection') ?? null;
         const id = collection instanceof PsObject && collection.has('CollectionID') ? toText(collection.get('CollectionID')) : undefined;
-        if (!id) throw new ConsoleError(`-UserCollection takes a collection object (Get-CMUserCollection), not ${JSON.stringify(toText(collection))}`);
+        if (!id)
+          throw new ConsoleError(
+            `-UserCollection takes a collection object (Get-CMUserCollection), not ${JSON.stringify(toText(collection))}`,
+          );
         const target = site.getCollection({ id });
         if (!target) throw new ConsoleError(`No collection ${id}`);
         if (target.type !== 'user') throw new ConsoleError(`${id} is a device collection; the Intune subscription takes a user collection`);
@@ -1242,11 +1364,16 @@ class Interpreter {
     const name = drive[1]!;
     if (name.length === 1 && !this.moduleLoaded) return { drive: 'filesystem', path };
     if (name.toUpperCase() === this.console.siteCode.toUpperCase()) {
-      if (!this.moduleLoaded) throw new ConsoleError(`Cannot find drive. A drive with the name '${name}' does not exist (import the ConfigurationManager module first)`);
+      if (!this.moduleLoaded)
+        throw new ConsoleError(
+          `Cannot find drive. A drive with the name '${name}' does not exist (import the ConfigurationManager module first)`,
+        );
       return { drive: 'site', path: `${this.console.siteCode}:\\` };
     }
     if (name.length === 1) return { drive: 'filesystem', path };
-    throw new ConsoleError(`Cannot find drive. A drive with the name '${name}' does not exist (this console's site code is ${this.console.siteCode})`);
+    throw new ConsoleError(
+      `Cannot find drive. A drive with the name '${name}' does not exist (this console's site code is ${this.console.siteCode})`,
+    );
   }
 
   /** A collection named by id, name or object; user collections only where the cmdlet says so. */
@@ -1268,12 +1395,15 @@ class Interpreter {
       found = this.console.getCollection({ id: asked });
     }
     if (!found) throw new ConsoleError(`No object corresponds to the specified parameters: no collection ${JSON.stringify(asked)}`);
-    if (userOnly && found.type !== 'user') throw new ConsoleError(`${found.collectionId} is a device collection; this cmdlet takes a user collection`);
+    if (userOnly && found.type !== 'user')
+      throw new ConsoleError(`${found.collectionId} is a device collection; this cmdlet takes a user collection`);
     return found;
   }
 
   private resourceIds(node: Node, args: Map<string, Value>): number[] {
-    const raw = args.has('ResourceId') ? enumerate(args.get('ResourceId')!) : enumerate(args.get('Resource') ?? null).map((item) => (item instanceof PsObject ? item.get('ResourceID') : item));
+    const raw = args.has('ResourceId')
+      ? enumerate(args.get('ResourceId')!)
+      : enumerate(args.get('Resource') ?? null).map((item) => (item instanceof PsObject ? item.get('ResourceID') : item));
     return raw.map((value) => {
       const number = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(toText(value)) ? Number(toText(value)) : Number.NaN;
       if (!Number.isInteger(number)) throw new Stop(node, `Cannot convert ${JSON.stringify(toText(value))} to a resource id (Int32)`);

@@ -8,8 +8,11 @@ import { ConsoleError, type CollectionType, type ConsoleCollection, type Console
 
 type Row = Record<string, SqlValue>;
 
-const LIMIT = 1, INCLUDE = 2, EXCLUDE = 3;
-const USER = 1, DEVICE = 2;
+const LIMIT = 1,
+  INCLUDE = 2,
+  EXCLUDE = 3;
+const USER = 1,
+  DEVICE = 2;
 
 export interface SiteConsoleOptions {
   /** Called after every change, once membership is re-evaluated (the world persists and applies its rules). */
@@ -22,7 +25,10 @@ export class DatabaseSiteConsole implements SiteConsole {
   readonly siteCode: string;
   private readonly domain: string;
 
-  constructor(private readonly db: Database, private readonly options: SiteConsoleOptions) {
+  constructor(
+    private readonly db: Database,
+    private readonly options: SiteConsoleOptions,
+  ) {
     this.siteCode = String(this.one('SELECT SiteCode FROM v_Site')?.SiteCode ?? 'P01');
     this.domain = String(this.one('SELECT Windows_NT_Domain0 AS d FROM v_R_User')?.d ?? 'CONTOSO');
   }
@@ -30,30 +36,42 @@ export class DatabaseSiteConsole implements SiteConsole {
   // ---- reads ----
 
   getCollection(by: { id: string } | { name: string }): ConsoleCollection | undefined {
-    const row = 'id' in by
-      ? this.one('SELECT * FROM v_Collection WHERE CollectionID = ?', [by.id])
-      : this.one('SELECT * FROM v_Collection WHERE lower(Name) = lower(?)', [by.name]);
+    const row =
+      'id' in by
+        ? this.one('SELECT * FROM v_Collection WHERE CollectionID = ?', [by.id])
+        : this.one('SELECT * FROM v_Collection WHERE lower(Name) = lower(?)', [by.name]);
     return row ? toCollection(row) : undefined;
   }
 
   getRules(collectionId: string): ConsoleRules {
     this.collection(collectionId);
-    const deps = this.all('SELECT SourceCollectionID AS s, RelationshipType AS t FROM vSMS_CollectionDependencies WHERE DependentCollectionID = ? ORDER BY rowid', [collectionId]);
+    const deps = this.all(
+      'SELECT SourceCollectionID AS s, RelationshipType AS t FROM vSMS_CollectionDependencies WHERE DependentCollectionID = ? ORDER BY rowid',
+      [collectionId],
+    );
     return {
-      direct: this.all('SELECT ResourceID, RuleName FROM v_CollectionRuleDirect WHERE CollectionID = ? ORDER BY rowid', [collectionId]).map((r) => ({ resourceId: Number(r.ResourceID), ruleName: String(r.RuleName) })),
+      direct: this.all('SELECT ResourceID, RuleName FROM v_CollectionRuleDirect WHERE CollectionID = ? ORDER BY rowid', [collectionId]).map(
+        (r) => ({ resourceId: Number(r.ResourceID), ruleName: String(r.RuleName) }),
+      ),
       include: deps.filter((d) => d.t === INCLUDE).map((d) => String(d.s)),
       exclude: deps.filter((d) => d.t === EXCLUDE).map((d) => String(d.s)),
-      queries: this.all('SELECT QueryID, RuleName FROM v_CollectionRuleQuery WHERE CollectionID = ? ORDER BY rowid', [collectionId]).map((r) => ({ queryId: Number(r.QueryID), ruleName: String(r.RuleName) })),
+      queries: this.all('SELECT QueryID, RuleName FROM v_CollectionRuleQuery WHERE CollectionID = ? ORDER BY rowid', [collectionId]).map(
+        (r) => ({ queryId: Number(r.QueryID), ruleName: String(r.RuleName) }),
+      ),
     };
   }
 
   members(collectionId: string): number[] {
     this.collection(collectionId);
-    return this.all('SELECT ResourceID FROM v_FullCollectionMembership WHERE CollectionID = ? ORDER BY ResourceID', [collectionId]).map((r) => Number(r.ResourceID));
+    return this.all('SELECT ResourceID FROM v_FullCollectionMembership WHERE CollectionID = ? ORDER BY ResourceID', [collectionId]).map(
+      (r) => Number(r.ResourceID),
+    );
   }
 
   getUser(resourceId: number): { resourceId: number; uniqueName: string; upn: string | null } | undefined {
-    const r = this.one('SELECT ResourceID, Unique_User_Name0 AS u, User_Principal_Name0 AS upn FROM v_R_User WHERE ResourceID = ?', [resourceId]);
+    const r = this.one('SELECT ResourceID, Unique_User_Name0 AS u, User_Principal_Name0 AS upn FROM v_R_User WHERE ResourceID = ?', [
+      resourceId,
+    ]);
     return r ? { resourceId: Number(r.ResourceID), uniqueName: String(r.u), upn: r.upn === null ? null : String(r.upn) } : undefined;
   }
 
@@ -67,17 +85,28 @@ export class DatabaseSiteConsole implements SiteConsole {
   newCollection(input: { name: string; type: CollectionType; limitToCollectionId: string; comment?: string }): ConsoleCollection {
     const name = input.name.trim();
     if (!name) throw new ConsoleError('A collection needs a name.');
-    if (this.getCollection({ name })) throw new ConsoleError(`A collection named '${name}' already exists. Collection names must be unique.`);
+    if (this.getCollection({ name }))
+      throw new ConsoleError(`A collection named '${name}' already exists. Collection names must be unique.`);
     const limit = this.collection(input.limitToCollectionId);
     const type = input.type === 'user' ? USER : DEVICE;
-    if (Number(limit.CollectionType) !== type) throw new ConsoleError(`The limiting collection ${input.limitToCollectionId} is a ${typeName(Number(limit.CollectionType))} collection; a ${input.type} collection must be limited by a ${input.type} collection.`);
+    if (Number(limit.CollectionType) !== type)
+      throw new ConsoleError(
+        `The limiting collection ${input.limitToCollectionId} is a ${typeName(Number(limit.CollectionType))} collection; a ${input.type} collection must be limited by a ${input.type} collection.`,
+      );
     const max = this.all('SELECT CollectionID FROM v_Collection WHERE CollectionID LIKE ?', [`${this.siteCode}%`])
-      .map((r) => parseInt(String(r.CollectionID).slice(this.siteCode.length), 16)).filter((n) => Number.isFinite(n))
+      .map((r) => parseInt(String(r.CollectionID).slice(this.siteCode.length), 16))
+      .filter((n) => Number.isFinite(n))
       .reduce((a, b) => Math.max(a, b), 0);
     const id = `${this.siteCode}${(max + 1).toString(16).toUpperCase().padStart(5, '0')}`;
-    this.run('INSERT INTO v_Collection (CollectionID, Name, Comment, CollectionType, MemberCount, LimitToCollectionID, LimitToCollectionName, RefreshType, LastChangeTime) VALUES (?, ?, ?, ?, 0, ?, ?, 2, ?)',
-      [id, name, input.comment ?? '', type, input.limitToCollectionId, String(limit.Name), this.stamp()]);
-    this.run('INSERT INTO vSMS_CollectionDependencies (DependentCollectionID, SourceCollectionID, RelationshipType) VALUES (?, ?, ?)', [id, input.limitToCollectionId, LIMIT]);
+    this.run(
+      'INSERT INTO v_Collection (CollectionID, Name, Comment, CollectionType, MemberCount, LimitToCollectionID, LimitToCollectionName, RefreshType, LastChangeTime) VALUES (?, ?, ?, ?, 0, ?, ?, 2, ?)',
+      [id, name, input.comment ?? '', type, input.limitToCollectionId, String(limit.Name), this.stamp()],
+    );
+    this.run('INSERT INTO vSMS_CollectionDependencies (DependentCollectionID, SourceCollectionID, RelationshipType) VALUES (?, ?, ?)', [
+      id,
+      input.limitToCollectionId,
+      LIMIT,
+    ]);
     this.changed();
     return this.getCollection({ id })!;
   }
@@ -92,7 +121,12 @@ export class DatabaseSiteConsole implements SiteConsole {
     if (this.one('SELECT 1 AS x FROM v_CollectionRuleDirect WHERE CollectionID = ? AND ResourceID = ?', [collectionId, resourceId])) {
       throw new ConsoleError(`Collection ${collectionId} already has a direct membership rule for resource ${resourceId}.`);
     }
-    this.run('INSERT INTO v_CollectionRuleDirect (CollectionID, ResourceID, ResourceType, RuleName) VALUES (?, ?, ?, ?)', [collectionId, resourceId, user ? 4 : 5, String(resource.n)]);
+    this.run('INSERT INTO v_CollectionRuleDirect (CollectionID, ResourceID, ResourceType, RuleName) VALUES (?, ?, ?, ?)', [
+      collectionId,
+      resourceId,
+      user ? 4 : 5,
+      String(resource.n),
+    ]);
     this.touched(collectionId);
   }
 
@@ -115,8 +149,12 @@ export class DatabaseSiteConsole implements SiteConsole {
 
   removeExcludeRule(collectionId: string, excludeCollectionId: string): void {
     this.editable(collectionId);
-    if (!this.dependency(collectionId, excludeCollectionId, EXCLUDE)) throw new ConsoleError(`Collection ${collectionId} has no exclude rule for collection ${excludeCollectionId}.`);
-    this.run('DELETE FROM vSMS_CollectionDependencies WHERE DependentCollectionID = ? AND SourceCollectionID = ? AND RelationshipType = ?', [collectionId, excludeCollectionId, EXCLUDE]);
+    if (!this.dependency(collectionId, excludeCollectionId, EXCLUDE))
+      throw new ConsoleError(`Collection ${collectionId} has no exclude rule for collection ${excludeCollectionId}.`);
+    this.run(
+      'DELETE FROM vSMS_CollectionDependencies WHERE DependentCollectionID = ? AND SourceCollectionID = ? AND RelationshipType = ?',
+      [collectionId, excludeCollectionId, EXCLUDE],
+    );
     this.touched(collectionId);
   }
 
@@ -128,7 +166,8 @@ export class DatabaseSiteConsole implements SiteConsole {
   setSubscriptionCollection(collectionId: string): void {
     if (this.getSubscriptionCollectionId() === null) throw new ConsoleError('This hierarchy has no Microsoft Intune subscription.');
     const c = this.collection(collectionId);
-    if (Number(c.CollectionType) !== USER) throw new ConsoleError(`The Intune subscription needs a user collection; ${collectionId} is a device collection.`);
+    if (Number(c.CollectionType) !== USER)
+      throw new ConsoleError(`The Intune subscription needs a user collection; ${collectionId} is a device collection.`);
     this.run('UPDATE sandbox_IntuneSubscription SET CollectionID = ?', [collectionId]);
     this.changed();
   }
@@ -145,13 +184,17 @@ export class DatabaseSiteConsole implements SiteConsole {
       if (list) list.push(Number(r.ResourceID));
       else groupsOf.set(key, [Number(r.ResourceID)]);
     }
-    const groupName = new Map(this.all('SELECT ResourceID, Name0 FROM v_R_UserGroup').map((r) => [Number(r.ResourceID), String(r.Name0).toLowerCase()]));
+    const groupName = new Map(
+      this.all('SELECT ResourceID, Name0 FROM v_R_UserGroup').map((r) => [Number(r.ResourceID), String(r.Name0).toLowerCase()]),
+    );
     const systems = this.all('SELECT ResourceID, Operating_System_Name_and0 AS os FROM v_R_System');
     const colls = this.all('SELECT CollectionID, Name, CollectionType, LimitToCollectionID FROM v_Collection ORDER BY rowid');
     const byId = new Map(colls.map((c) => [String(c.CollectionID), c]));
     const queries = groupBy(this.all('SELECT CollectionID, RuleName, QueryExpression FROM v_CollectionRuleQuery ORDER BY rowid'));
     const direct = groupBy(this.all('SELECT CollectionID, ResourceID, ResourceType FROM v_CollectionRuleDirect ORDER BY rowid'));
-    const deps = this.all('SELECT DependentCollectionID AS d, SourceCollectionID AS s, RelationshipType AS t FROM vSMS_CollectionDependencies ORDER BY rowid');
+    const deps = this.all(
+      'SELECT DependentCollectionID AS d, SourceCollectionID AS s, RelationshipType AS t FROM vSMS_CollectionDependencies ORDER BY rowid',
+    );
     const members = new Map<string, Set<number>>();
     const visiting = new Set<string>();
     const resolve = (id: string): Set<number> => {
@@ -188,18 +231,31 @@ export class DatabaseSiteConsole implements SiteConsole {
   reevaluate(): void {
     const members = this.evaluate();
     const names = new Map(this.all('SELECT ResourceID, User_Name0 FROM v_R_User').map((r) => [Number(r.ResourceID), String(r.User_Name0)]));
-    const types = new Map(this.all('SELECT CollectionID, CollectionType FROM v_Collection').map((r) => [String(r.CollectionID), Number(r.CollectionType)]));
+    const types = new Map(
+      this.all('SELECT CollectionID, CollectionType FROM v_Collection').map((r) => [String(r.CollectionID), Number(r.CollectionType)]),
+    );
     const directIds = groupBy(this.all('SELECT CollectionID, ResourceID FROM v_CollectionRuleDirect'));
     this.db.run('BEGIN');
     try {
       this.db.run('DELETE FROM v_FullCollectionMembership');
-      const insert = this.db.prepare('INSERT INTO v_FullCollectionMembership (CollectionID, ResourceID, ResourceType, Name, Domain, SiteCode, IsDirect) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      const insert = this.db.prepare(
+        'INSERT INTO v_FullCollectionMembership (CollectionID, ResourceID, ResourceType, Name, Domain, SiteCode, IsDirect) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
       const count = this.db.prepare('UPDATE v_Collection SET MemberCount = ? WHERE CollectionID = ?');
       try {
         for (const [id, set] of members) {
           const user = types.get(id) === USER;
           const direct = new Set((directIds.get(id) ?? []).map((r) => Number(r.ResourceID)));
-          for (const m of [...set].sort((a, b) => a - b)) insert.run([id, m, user ? 4 : 5, user ? names.get(m) ?? String(m) : String(m), this.domain, this.siteCode, direct.has(m) ? 1 : 0]);
+          for (const m of [...set].sort((a, b) => a - b))
+            insert.run([
+              id,
+              m,
+              user ? 4 : 5,
+              user ? (names.get(m) ?? String(m)) : String(m),
+              this.domain,
+              this.siteCode,
+              direct.has(m) ? 1 : 0,
+            ]);
           count.run([set.size, id]);
         }
       } finally {
@@ -220,15 +276,31 @@ export class DatabaseSiteConsole implements SiteConsole {
     const c = this.editable(collectionId);
     const source = this.collection(sourceId);
     if (collectionId === sourceId) throw new ConsoleError(`Collection ${collectionId} cannot ${word} itself.`);
-    if (Number(source.CollectionType) !== Number(c.CollectionType)) throw new ConsoleError(`Collection ${collectionId} is a ${typeName(Number(c.CollectionType))} collection and ${sourceId} a ${typeName(Number(source.CollectionType))} collection: an ${word} rule needs two of the same type.`);
-    if (this.dependency(collectionId, sourceId, kind)) throw new ConsoleError(`Collection ${collectionId} already has an ${word} rule for collection ${sourceId}.`);
-    if (this.dependsOn(sourceId, collectionId)) throw new ConsoleError(`Collection ${sourceId} already depends on ${collectionId} (include, exclude or limiting): an ${word} rule would make a circular reference.`);
-    this.run('INSERT INTO vSMS_CollectionDependencies (DependentCollectionID, SourceCollectionID, RelationshipType) VALUES (?, ?, ?)', [collectionId, sourceId, kind]);
+    if (Number(source.CollectionType) !== Number(c.CollectionType))
+      throw new ConsoleError(
+        `Collection ${collectionId} is a ${typeName(Number(c.CollectionType))} collection and ${sourceId} a ${typeName(Number(source.CollectionType))} collection: an ${word} rule needs two of the same type.`,
+      );
+    if (this.dependency(collectionId, sourceId, kind))
+      throw new ConsoleError(`Collection ${collectionId} already has an ${word} rule for collection ${sourceId}.`);
+    if (this.dependsOn(sourceId, collectionId))
+      throw new ConsoleError(
+        `Collection ${sourceId} already depends on ${collectionId} (include, exclude or limiting): an ${word} rule would make a circular reference.`,
+      );
+    this.run('INSERT INTO vSMS_CollectionDependencies (DependentCollectionID, SourceCollectionID, RelationshipType) VALUES (?, ?, ?)', [
+      collectionId,
+      sourceId,
+      kind,
+    ]);
     this.touched(collectionId);
   }
 
   private dependency(collectionId: string, sourceId: string, kind: number): boolean {
-    return Boolean(this.one('SELECT 1 AS x FROM vSMS_CollectionDependencies WHERE DependentCollectionID = ? AND SourceCollectionID = ? AND RelationshipType = ?', [collectionId, sourceId, kind]));
+    return Boolean(
+      this.one(
+        'SELECT 1 AS x FROM vSMS_CollectionDependencies WHERE DependentCollectionID = ? AND SourceCollectionID = ? AND RelationshipType = ?',
+        [collectionId, sourceId, kind],
+      ),
+    );
   }
 
   /** Whether `from` reaches `to` through its rules (limit, include, exclude). */
@@ -240,7 +312,8 @@ export class DatabaseSiteConsole implements SiteConsole {
       if (id === to) return true;
       if (seen.has(id)) continue;
       seen.add(id);
-      for (const r of this.all('SELECT SourceCollectionID AS s FROM vSMS_CollectionDependencies WHERE DependentCollectionID = ?', [id])) stack.push(String(r.s));
+      for (const r of this.all('SELECT SourceCollectionID AS s FROM vSMS_CollectionDependencies WHERE DependentCollectionID = ?', [id]))
+        stack.push(String(r.s));
     }
     return false;
   }
@@ -254,7 +327,8 @@ export class DatabaseSiteConsole implements SiteConsole {
   /** Built-in collections (SMS…) take no membership rules, as in the console. */
   private editable(id: string): Row {
     const row = this.collection(id);
-    if (id.toUpperCase().startsWith('SMS')) throw new ConsoleError(`Collection ${id} (${String(row.Name)}) is a default collection: its membership rules cannot be changed.`);
+    if (id.toUpperCase().startsWith('SMS'))
+      throw new ConsoleError(`Collection ${id} (${String(row.Name)}) is a default collection: its membership rules cannot be changed.`);
     return row;
   }
 
@@ -323,9 +397,20 @@ function groupBy(rows: Row[]): Map<string, Row[]> {
   return out;
 }
 
-interface WqlData { users: Row[]; groupsOf: Map<string, number[]>; systems: Row[] }
+interface WqlData {
+  users: Row[];
+  groupsOf: Map<string, number[]>;
+  systems: Row[];
+}
 
-const likeToRegExp = (pattern: string) => new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'i');
+const likeToRegExp = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/%/g, '.*')
+      .replace(/_/g, '.')}$`,
+    'i',
+  );
 
 /**
  * The WQL of a query rule, for the forms the sample site uses (docs/sandbox.md): all users / all
@@ -337,7 +422,8 @@ export function evaluateWql(wql: string, userCollection: boolean, data: WqlData)
   const from = /\bfrom\s+(SMS_R_User|SMS_R_System|SMS_R_UserGroup)\b/i.exec(wql)?.[1]?.toLowerCase();
   const where = /\bwhere\b([\s\S]*)$/i.exec(wql)?.[1]?.trim();
   if (from === 'sms_r_usergroup') return []; // user group resources are not user members in the sample site
-  if (!from || (from === 'sms_r_user') !== userCollection) throw new ConsoleError(`The sandbox cannot evaluate the query rule "${wql}" for a ${userCollection ? 'user' : 'device'} collection.`);
+  if (!from || (from === 'sms_r_user') !== userCollection)
+    throw new ConsoleError(`The sandbox cannot evaluate the query rule "${wql}" for a ${userCollection ? 'user' : 'device'} collection.`);
   if (!where) return (from === 'sms_r_user' ? data.users : data.systems).map((r) => Number(r.ResourceID));
   const terms = where.split(/\s+or\s+/i);
   const out = new Set<number>();
@@ -354,7 +440,9 @@ export function evaluateWql(wql: string, userCollection: boolean, data: WqlData)
       const re = likeToRegExp(m[1]);
       data.systems.filter((s) => re.test(String(s.os))).forEach((s) => out.add(Number(s.ResourceID)));
     } else {
-      throw new ConsoleError(`The sandbox cannot evaluate the query rule "${wql}" (the part "${term}"); it understands user group, mail, UPN and operating system conditions.`);
+      throw new ConsoleError(
+        `The sandbox cannot evaluate the query rule "${wql}" (the part "${term}"); it understands user group, mail, UPN and operating system conditions.`,
+      );
     }
   }
   return [...out];

@@ -41,7 +41,7 @@ async function children(rootLabel: string): Promise<{ node: Node; item: vscode.T
 }
 
 const iconOf = (item: vscode.TreeItem) => (item.iconPath as vscode.ThemeIcon | undefined)?.id;
-const tooltipOf = (item: vscode.TreeItem) => (typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '');
+const tooltipOf = (item: vscode.TreeItem) => (typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''));
 const row = <R extends { item: vscode.TreeItem }>(list: R[], label: string): R => {
   const found = list.find((r) => r.item.label === label);
   assert.ok(found, `no row "${label}"; rows: ${list.map((r) => r.item.label).join(', ')}`);
@@ -49,7 +49,10 @@ const row = <R extends { item: vscode.TreeItem }>(list: R[], label: string): R =
 };
 
 /** Runs `work` with the extension's UI answering as `ui` says; what it shows is recorded. */
-async function withUi<T>(ui: Partial<Ui>, work: (shown: { info: string[]; warn: string[]; error: string[] }) => PromiseLike<T>): Promise<T> {
+async function withUi<T>(
+  ui: Partial<Ui>,
+  work: (shown: { info: string[]; warn: string[]; error: string[] }) => PromiseLike<T>,
+): Promise<T> {
   const shown = { info: [] as string[], warn: [] as string[], error: [] as string[] };
   const replaced = (await api()).replaceUi({
     info: (m) => void shown.info.push(m),
@@ -95,17 +98,31 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     await withUi({ password: async () => assert.fail('no password is asked for a snapshot site') }, async (shown) => {
       await vscode.commands.executeCommand('cm2intune.enterSitePassword', planUri(SANDBOX_PLAN));
       assert.equal(shown.error.length, 1, `errors: ${shown.error.join(' | ')}`);
-      assert.match(shown.error[0], /^contoso sandbox\.migration\.json reads its site from a snapshot file: there is no database password to enter\.$/);
+      assert.match(
+        shown.error[0],
+        /^contoso sandbox\.migration\.json reads its site from a snapshot file: there is no database password to enter\.$/,
+      );
     });
   });
 
   test('roots by kind; items show name, counterpart or verdict, a state icon and the reasons', async () => {
     await usePlan(SANDBOX_PLAN);
-    assert.deepEqual((await roots()).map((r) => r.item.label), [
-      'Compliance policies', 'Configuration items', 'Certificate profiles', 'Wi-Fi', 'VPN', 'E-mail', 'Apps', 'Collections → groups',
-    ]);
+    assert.deepEqual(
+      (await roots()).map((r) => r.item.label),
+      ['Compliance policies', 'Configuration items', 'Certificate profiles', 'Wi-Fi', 'VPN', 'E-mail', 'Apps', 'Collections → groups'],
+    );
     const wifi = await children('Wi-Fi');
-    assert.deepEqual(wifi.map((r) => r.item.label), ['Contoso-Corp Wi-Fi (Android)', 'Contoso-Corp Wi-Fi (iOS)', 'Contoso-Guest (iOS)', "Contoso-Guest (iOS) – ancien réseau d'Hélène", 'Contoso-Guest (macOS)', 'Contoso-Guest (Windows)']);
+    assert.deepEqual(
+      wifi.map((r) => r.item.label),
+      [
+        'Contoso-Corp Wi-Fi (Android)',
+        'Contoso-Corp Wi-Fi (iOS)',
+        'Contoso-Guest (iOS)',
+        "Contoso-Guest (iOS) – ancien réseau d'Hélène",
+        'Contoso-Guest (macOS)',
+        'Contoso-Guest (Windows)',
+      ],
+    );
     const guest = row(wifi, 'Contoso-Guest (macOS)').item;
     assert.equal(guest.description, 'macOS · importable');
     assert.equal(iconOf(guest), 'cloud-upload');
@@ -173,7 +190,10 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
       titles.push(title);
       const found: GroupChoice[] = [];
       for await (const g of search('Contr')) found.push(g);
-      assert.ok(found.every((g) => g.displayName.toLowerCase().startsWith('contr')), found.map((g) => g.displayName).join(', '));
+      assert.ok(
+        found.every((g) => g.displayName.toLowerCase().startsWith('contr')),
+        found.map((g) => g.displayName).join(', '),
+      );
       return found.find((g) => g.id === groupId);
     };
     await withUi({ pickGroup }, () => vscode.commands.executeCommand('cm2intune.mapCollection', vip));
@@ -200,10 +220,15 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     assert.ok(!existsSync(report), 'no report before an import ran');
 
     const questions: string[] = [];
-    const first = await withUi({ confirm: async (question) => (questions.push(question), true) }, () => vscode.commands.executeCommand<ImportResult>('cm2intune.import'));
+    const first = await withUi({ confirm: async (question) => (questions.push(question), true) }, () =>
+      vscode.commands.executeCommand<ImportResult>('cm2intune.import'),
+    );
     assert.ok(first, 'the command returned no result (see the cm2intune log)');
     assert.equal(questions.length, 1);
-    assert.match(questions[0], /^Import into the sandbox tenant: create \d+ objects, \d+ assignments and \d+ groups? \(\d+ requests, listed in the preview\)\?$/);
+    assert.match(
+      questions[0],
+      /^Import into the sandbox tenant: create \d+ objects, \d+ assignments and \d+ groups? \(\d+ requests, listed in the preview\)\?$/,
+    );
     assert.equal(first.failed, 0, first.message);
     assert.equal(first.skipped, 0, first.message);
     assert.ok(first.proposed > 30, `expected the Contoso objects and assignments, got ${first.proposed} steps`);
@@ -228,7 +253,9 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     const blocked = row(await children('Certificate profiles'), 'Contoso User PFX (iOS)').item;
     assert.equal(iconOf(blocked), 'error', 'blocked objects stay blocked');
 
-    const second = await withUi({ confirm: async () => assert.fail('nothing to confirm on a second run') }, () => vscode.commands.executeCommand<ImportResult>('cm2intune.import'));
+    const second = await withUi({ confirm: async () => assert.fail('nothing to confirm on a second run') }, () =>
+      vscode.commands.executeCommand<ImportResult>('cm2intune.import'),
+    );
     assert.equal(second?.proposed, 0);
     assert.match(second!.message, /^Nothing to import: /);
   });

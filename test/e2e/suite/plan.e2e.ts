@@ -49,13 +49,21 @@ suite('cm2intune in a real VS Code extension host', () => {
     const contributed = (manifest.contributes?.commands ?? []).map((c) => c.command);
     assert.ok(contributed.includes('cm2intune.newPlan'), `manifest commands: ${contributed.join(', ')}`);
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((c) => !registered.has(c)), [], 'contributed but not registered');
+    assert.deepEqual(
+      contributed.filter((c) => !registered.has(c)),
+      [],
+      'contributed but not registered',
+    );
   });
 
   test('a broken plan gets the schema diagnostic from the JSON language service', async () => {
     const uri = vscode.Uri.joinPath(folder(), 'broken plan.migration.json');
     const doc = await open(uri);
-    const [d] = await waitForDiagnostic(uri, 'the JSON schema diagnostic for "name": 42', (x) => !fromCm2intune(x) && /Expected "string"/.test(x.message));
+    const [d] = await waitForDiagnostic(
+      uri,
+      'the JSON schema diagnostic for "name": 42',
+      (x) => !fromCm2intune(x) && /Expected "string"/.test(x.message),
+    );
     assert.equal(doc.getText(d.range), '42', `range ${describe([d])}`);
     assert.equal(d.range.start.line, 2);
   });
@@ -73,7 +81,10 @@ suite('cm2intune in a real VS Code extension host', () => {
     assert.match(d.message, /Pilot/);
     assert.match(d.message, /Sales Europe/);
     const ours = vscode.languages.getDiagnostics(uri).filter(fromCm2intune);
-    assert.ok(!ours.some((x) => String(codeOf(x)).startsWith('schema/')), `schema errors must come only from the JSON service: ${describe(ours)}`);
+    assert.ok(
+      !ours.some((x) => String(codeOf(x)).startsWith('schema/')),
+      `schema errors must come only from the JSON service: ${describe(ours)}`,
+    );
   });
 
   test('a valid plan has no diagnostics', async () => {
@@ -90,7 +101,8 @@ suite('cm2intune in a real VS Code extension host', () => {
     const text = Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8');
     assert.match(text, /"version": 1/);
     await waitFor('the new plan in an editor', () =>
-      vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target.toString()));
+      vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target.toString()),
+    );
     assert.equal(describe(await settledDiagnostics(target, 2)), '(none)');
   });
 });

@@ -36,13 +36,19 @@ export function readDeploymentTechnology(digest: string): string {
 // Technology strings of the mobile deployment types. The exact stored values are UNCONFIRMED
 // (docs/site-database.md); the aliases cover the -SelectFullPlatform tokens too.
 const TECHNOLOGY: Record<string, AppPackage['kind']> = {
-  iosdeeplink: 'iosStore', iosappstore: 'iosStore',
+  iosdeeplink: 'iosStore',
+  iosappstore: 'iosStore',
   ios: 'iosLob',
-  androiddeeplink: 'androidStore', googleplay: 'androidStore',
+  androiddeeplink: 'androidStore',
+  googleplay: 'androidStore',
   android: 'androidLob',
-  webapp: 'webApp', weblink: 'webApp',
-  deeplink: 'windowsStore', winstoredeeplink: 'windowsStore', windowsstore: 'windowsStore',
-  appx: 'windowsAppx', windowsappx: 'windowsAppx',
+  webapp: 'webApp',
+  weblink: 'webApp',
+  deeplink: 'windowsStore',
+  winstoredeeplink: 'windowsStore',
+  windowsstore: 'windowsStore',
+  appx: 'windowsAppx',
+  windowsappx: 'windowsAppx',
   mobilemsi: 'windowsMobileMsi',
 };
 
@@ -62,17 +68,35 @@ export function parseDeploymentType(digest: string, technology: string): AppPack
   const fileName = attr(children(content, 'File')[0], 'Name') ?? '';
   const contentLocation = text(child(content, 'Location'));
   const kind = TECHNOLOGY[tech.toLowerCase()];
-  const missing = (what: string) => ({ kind: 'unsupported' as const, technology: tech, reason: `the ${tech} deployment type has no ${what}` });
+  const missing = (what: string) => ({
+    kind: 'unsupported' as const,
+    technology: tech,
+    reason: `the ${tech} deployment type has no ${what}`,
+  });
   switch (kind) {
     case 'iosStore': {
       if (!arg('PackageUri')) return missing('App Store link (PackageUri)');
-      const devices = arg('SupportedDevices').split(',').map((d) => d.trim().toLowerCase());
+      const devices = arg('SupportedDevices')
+        .split(',')
+        .map((d) => d.trim().toLowerCase());
       const any = devices.every((d) => d === '');
-      return { kind, appStoreUrl: arg('PackageUri'), bundleId: arg('BundleId'), minimumOsVersion: arg('MinimumOsVersion'), iPad: any || devices.includes('ipad'), iPhone: any || devices.includes('iphone') };
+      return {
+        kind,
+        appStoreUrl: arg('PackageUri'),
+        bundleId: arg('BundleId'),
+        minimumOsVersion: arg('MinimumOsVersion'),
+        iPad: any || devices.includes('ipad'),
+        iPhone: any || devices.includes('iphone'),
+      };
     }
     case 'androidStore':
       if (!arg('PackageUri')) return missing('Google Play link (PackageUri)');
-      return { kind, appStoreUrl: arg('PackageUri'), packageId: arg('PackageId') || (/[?&]id=([^&]+)/.exec(arg('PackageUri'))?.[1] ?? ''), minimumOsVersion: arg('MinimumOsVersion') };
+      return {
+        kind,
+        appStoreUrl: arg('PackageUri'),
+        packageId: arg('PackageId') || (/[?&]id=([^&]+)/.exec(arg('PackageUri'))?.[1] ?? ''),
+        minimumOsVersion: arg('MinimumOsVersion'),
+      };
     case 'iosLob':
       if (!fileName) return missing('.ipa content file');
       return { kind, fileName, bundleId: arg('BundleId'), version: arg('Version'), contentLocation };
@@ -92,6 +116,10 @@ export function parseDeploymentType(digest: string, technology: string): AppPack
       if (!fileName) return missing('.msi content file');
       return { kind, fileName, productCode: arg('ProductCode'), contentLocation };
     default:
-      return { kind: 'unsupported', technology: tech, reason: `deployment technology '${tech || 'unknown'}' has no Intune counterpart cm2intune can create (e.g. ConfigMgr client packages for Mac)` };
+      return {
+        kind: 'unsupported',
+        technology: tech,
+        reason: `deployment technology '${tech || 'unknown'}' has no Intune counterpart cm2intune can create (e.g. ConfigMgr client packages for Mac)`,
+      };
   }
 }

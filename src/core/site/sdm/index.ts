@@ -2,8 +2,20 @@
 // digest itself (namespace, CI element, payload element, platform applicability rules), not
 // only from CIType_ID; the reading model is written down in docs/site-database.md.
 import type {
-  AppPackage, Application, ConfigurationItem, DeploymentType, EapType, Platform, SettingValue, SiteModel, SiteObject,
-  SiteObjectKind, UniqueId, UnknownSetting, VpnConnectionType, WifiSecurity,
+  AppPackage,
+  Application,
+  ConfigurationItem,
+  DeploymentType,
+  EapType,
+  Platform,
+  SettingValue,
+  SiteModel,
+  SiteObject,
+  SiteObjectKind,
+  UniqueId,
+  UnknownSetting,
+  VpnConnectionType,
+  WifiSecurity,
 } from '../model';
 import { parseDeploymentType } from './apps';
 import { catalogEntry, KIOSK_PREFIX, type CatalogKind } from './catalog';
@@ -39,24 +51,42 @@ export function parseSiteObjects(model: SiteModel): ParsedSite {
     }
   });
   const apps = model.applications.flatMap((application) =>
-    application.deploymentTypes.map((deploymentType) => ({ application, deploymentType, package: readPackage(application, deploymentType) })),
+    application.deploymentTypes.map((deploymentType) => ({
+      application,
+      deploymentType,
+      package: readPackage(application, deploymentType),
+    })),
   );
   return { objects, apps };
 }
 
 function readPackage(application: Application, deploymentType: DeploymentType): AppPackage {
   const technology = deploymentType.technology;
-  if (application.problems?.length) return { kind: 'unsupported', technology, reason: `the ConfigMgr data of this application can't be read safely: ${application.problems.join('; ')}` };
+  if (application.problems?.length)
+    return {
+      kind: 'unsupported',
+      technology,
+      reason: `the ConfigMgr data of this application can't be read safely: ${application.problems.join('; ')}`,
+    };
   try {
     return parseDeploymentType(deploymentType.digest, technology);
   } catch (error) {
-    return { kind: 'unsupported', technology, reason: `reading its deployment type failed unexpectedly (${(error as Error).message}); please report this` };
+    return {
+      kind: 'unsupported',
+      technology,
+      reason: `reading its deployment type failed unexpectedly (${(error as Error).message}); please report this`,
+    };
   }
 }
 
 const CI_ELEMENTS = ['OperatingSystem', 'ConfigurationItem', 'BusinessPolicy', 'CompliancePolicy', 'ConfigurationPolicy', 'Application'];
 const PAYLOADS: Record<string, SiteObjectKind> = {
-  TrustedRootCertificate: 'trustedRoot', ScepCertificate: 'scep', PfxCertificate: 'pfx', WifiProfile: 'wifi', VpnProfile: 'vpn', EmailProfile: 'email',
+  TrustedRootCertificate: 'trustedRoot',
+  ScepCertificate: 'scep',
+  PfxCertificate: 'pfx',
+  WifiProfile: 'wifi',
+  VpnProfile: 'vpn',
+  EmailProfile: 'email',
 };
 
 /** Platform of a RuleExpression RuleId (`Platform/iOS_All`, `Windows/All_Windows_10_and_higher_Clients`, …). */
@@ -92,7 +122,12 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
   }
   if (child(root, 'Baseline')) return [];
   const found = CI_ELEMENTS.map((name) => [name, child(root, name)] as const).find(([, node]) => node);
-  if (!found) return [refused(ci, ['the digest holds no configuration item element (OperatingSystem, ConfigurationItem, CompliancePolicy or ConfigurationPolicy)'])];
+  if (!found)
+    return [
+      refused(ci, [
+        'the digest holds no configuration item element (OperatingSystem, ConfigurationItem, CompliancePolicy or ConfigurationPolicy)',
+      ]),
+    ];
   const [element, node] = found as [string, XmlNode];
   const settingsNode = child(node, 'Settings');
   const payload = elements(settingsNode).find(([name]) => PAYLOADS[name]);
@@ -106,17 +141,30 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
   const values = kind === 'configuration' || kind === 'compliance' ? settingValues(node) : [];
   if (platforms.length === 0) {
     // No applicability rule we recognise: fall back to the platforms all known settings share.
-    const shared = values.map((v) => catalogEntry(v.name)?.platforms).filter((p): p is Platform[] => Boolean(p))
+    const shared = values
+      .map((v) => catalogEntry(v.name)?.platforms)
+      .filter((p): p is Platform[] => Boolean(p))
       .reduce<Platform[] | null>((acc, p) => (acc ? acc.filter((x) => p.includes(x)) : [...p]), null);
     platforms = shared && shared.length === 1 ? shared : [FALLBACK_PLATFORM];
-    platformProblems.push(`the digest names no platform we recognise${ruleIds.length ? ` (${ruleIds.join(', ')})` : ''}; assumed ${platforms[0]}`);
+    platformProblems.push(
+      `the digest names no platform we recognise${ruleIds.length ? ` (${ruleIds.join(', ')})` : ''}; assumed ${platforms[0]}`,
+    );
   }
 
   return platforms.map((platform): SiteObject => {
-    const base = { ciId: ci.ciId, uniqueId: ci.uniqueId, name: ci.name, description: ci.description, platform, problems: [...platformProblems], unknownSettings: [] as UnknownSetting[] };
+    const base = {
+      ciId: ci.ciId,
+      uniqueId: ci.uniqueId,
+      name: ci.name,
+      description: ci.description,
+      platform,
+      problems: [...platformProblems],
+      unknownSettings: [] as UnknownSetting[],
+    };
     const ref = (n: XmlNode | undefined, what: string): UniqueId | null => {
       if (!n) return null;
-      const scope = attr(n, 'AuthoringScopeId'), logical = attr(n, 'LogicalName');
+      const scope = attr(n, 'AuthoringScopeId'),
+        logical = attr(n, 'LogicalName');
       if (!scope || !logical) return null;
       const id = resolve(`${scope}/${logical}`);
       if (!id) base.problems.push(`${what} ${scope}/${logical} is not in the site`);
@@ -138,12 +186,22 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
         const omaSettings = children(child(settingsNode, 'OmaUriSettings'), 'OmaUri').map((o) => ({
           name: attr(o, 'Name') ?? '',
           omaUri: attr(o, 'Uri') ?? '',
-          dataType: pick(attr(o, 'DataType'), { string: 'string', integer: 'integer', int: 'integer', boolean: 'boolean' }, 'OMA-URI data type', 'string'),
+          dataType: pick(
+            attr(o, 'DataType'),
+            { string: 'string', integer: 'integer', int: 'integer', boolean: 'boolean' },
+            'OMA-URI data type',
+            'string',
+          ),
           value: attr(o, 'Value') ?? text(o),
         }));
         const apple = child(settingsNode, 'AppleConfigurationProfile');
         return {
-          ...base, ...extra, kind, settings, kioskMode, omaSettings,
+          ...base,
+          ...extra,
+          kind,
+          settings,
+          kioskMode,
+          omaSettings,
           appleProfile: apple ? { fileName: attr(apple, 'FileName') ?? '', payloadBase64: text(apple).replace(/\s+/g, '') } : null,
         };
       }
@@ -152,72 +210,180 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
       case 'scep': {
         const keySize = Number(attr(p, 'KeySize') ?? 2048);
         return {
-          ...base, kind,
+          ...base,
+          kind,
           rootCertificate: ref(children(p, 'RootCertificate')[0], 'Root certificate'),
-          scepServerUrls: children(p, 'ScepServer').map((s) => attr(s, 'Url') ?? '').filter(Boolean),
-          subjectNameFormat: pick(attr(p, 'SubjectNameFormat'), { commonname: 'commonName', commonnameincludingemail: 'commonNameIncludingEmail', commonnameasemail: 'commonNameAsEmail', custom: 'custom' }, 'Subject name format', 'commonName'),
-          subjectAlternativeName: pick(attr(p, 'SubjectAlternativeName') ?? 'None', { none: 'none', emailaddress: 'emailAddress', userprincipalname: 'userPrincipalName' }, 'Subject alternative name', 'none'),
+          scepServerUrls: children(p, 'ScepServer')
+            .map((s) => attr(s, 'Url') ?? '')
+            .filter(Boolean),
+          subjectNameFormat: pick(
+            attr(p, 'SubjectNameFormat'),
+            {
+              commonname: 'commonName',
+              commonnameincludingemail: 'commonNameIncludingEmail',
+              commonnameasemail: 'commonNameAsEmail',
+              custom: 'custom',
+            },
+            'Subject name format',
+            'commonName',
+          ),
+          subjectAlternativeName: pick(
+            attr(p, 'SubjectAlternativeName') ?? 'None',
+            { none: 'none', emailaddress: 'emailAddress', userprincipalname: 'userPrincipalName' },
+            'Subject alternative name',
+            'none',
+          ),
           keySize: keySize === 1024 || keySize === 4096 ? keySize : 2048,
-          keyUsage: (attr(p, 'KeyUsage') ?? '').split(',').map((k) => k.trim()).filter(Boolean)
-            .map((k) => pick(k, { digitalsignature: 'digitalSignature', keyencipherment: 'keyEncipherment' }, 'Key usage', 'digitalSignature')),
-          extendedKeyUsages: children(p, 'ExtendedKeyUsage').map((e) => ({ name: attr(e, 'Name') ?? '', objectIdentifier: attr(e, 'Oid') ?? '' })),
+          keyUsage: (attr(p, 'KeyUsage') ?? '')
+            .split(',')
+            .map((k) => k.trim())
+            .filter(Boolean)
+            .map((k) =>
+              pick(k, { digitalsignature: 'digitalSignature', keyencipherment: 'keyEncipherment' }, 'Key usage', 'digitalSignature'),
+            ),
+          extendedKeyUsages: children(p, 'ExtendedKeyUsage').map((e) => ({
+            name: attr(e, 'Name') ?? '',
+            objectIdentifier: attr(e, 'Oid') ?? '',
+          })),
           validityValue: Number(attr(p, 'ValidityPeriod') ?? 1) || 1,
-          validityScale: pick(attr(p, 'ValidityUnit') ?? 'Years', { days: 'days', months: 'months', years: 'years' }, 'Validity unit', 'years'),
+          validityScale: pick(
+            attr(p, 'ValidityUnit') ?? 'Years',
+            { days: 'days', months: 'months', years: 'years' },
+            'Validity unit',
+            'years',
+          ),
           renewalThresholdPercentage: Number(attr(p, 'RenewalThreshold') ?? 20) || 20,
         };
       }
       case 'pfx':
         return {
-          ...base, kind,
+          ...base,
+          kind,
           certificationAuthority: attr(p, 'CertificationAuthority') ?? '',
           certificateTemplateName: attr(p, 'CertificateTemplate') ?? '',
           rootCertificate: ref(children(p, 'RootCertificate')[0], 'Root certificate'),
         };
       case 'wifi': {
-        const security = pick<WifiSecurity>(attr(p, 'Security'), { open: 'open', none: 'open', wep: 'wep', wpapersonal: 'wpaPersonal', wpa2personal: 'wpa2Personal', wpaenterprise: 'wpaEnterprise', wpa2enterprise: 'wpa2Enterprise' }, 'Wi-Fi security type', 'wpa2Personal');
+        const security = pick<WifiSecurity>(
+          attr(p, 'Security'),
+          {
+            open: 'open',
+            none: 'open',
+            wep: 'wep',
+            wpapersonal: 'wpaPersonal',
+            wpa2personal: 'wpa2Personal',
+            wpaenterprise: 'wpaEnterprise',
+            wpa2enterprise: 'wpa2Enterprise',
+          },
+          'Wi-Fi security type',
+          'wpa2Personal',
+        );
         const enterprise = security === 'wpaEnterprise' || security === 'wpa2Enterprise';
         const proxy = child(p, 'Proxy');
         return {
-          ...base, kind,
+          ...base,
+          kind,
           ssid: attr(p, 'Ssid') ?? '',
           connectAutomatically: bool(attr(p, 'ConnectAutomatically')),
           connectWhenNetworkNameIsHidden: bool(attr(p, 'Hidden')),
           security,
-          eapType: enterprise ? pick<EapType>(attr(p, 'EapType'), { 'eap-tls': 'eapTls', peap: 'peap', 'eap-ttls': 'eapTtls', leap: 'leap', 'eap-sim': 'eapSim', 'eap-fast': 'eapFast' }, 'EAP type', 'eapTls') : null,
-          rootCertificates: children(p, 'RootCertificate').map((r) => ref(r, 'Root certificate')).filter((r): r is string => Boolean(r)),
+          eapType: enterprise
+            ? pick<EapType>(
+                attr(p, 'EapType'),
+                { 'eap-tls': 'eapTls', peap: 'peap', 'eap-ttls': 'eapTtls', leap: 'leap', 'eap-sim': 'eapSim', 'eap-fast': 'eapFast' },
+                'EAP type',
+                'eapTls',
+              )
+            : null,
+          rootCertificates: children(p, 'RootCertificate')
+            .map((r) => ref(r, 'Root certificate'))
+            .filter((r): r is string => Boolean(r)),
           identityCertificate: ref(child(p, 'IdentityCertificate'), 'Identity certificate'),
-          trustedServerCertificateNames: children(p, 'TrustedServerName').map((t) => text(t)).filter(Boolean),
+          trustedServerCertificateNames: children(p, 'TrustedServerName')
+            .map((t) => text(t))
+            .filter(Boolean),
           proxy: proxy && attr(proxy, 'Host') ? { host: attr(proxy, 'Host')!, port: Number(attr(proxy, 'Port') ?? 0) } : null,
         };
       }
       case 'vpn':
         return {
-          ...base, kind,
+          ...base,
+          kind,
           connectionName: attr(p, 'ConnectionName') ?? ci.name,
-          connectionType: pick<VpnConnectionType>(attr(p, 'ConnectionType'), {
-            ciscoanyconnect: 'ciscoAnyConnect', pulsesecure: 'pulseSecure', juniperpulse: 'pulseSecure', f5edgeclient: 'f5EdgeClient', dellsonicwallmobileconnect: 'dellSonicWallMobileConnect',
-            checkpointcapsulevpn: 'checkPointCapsuleVpn', ikev2: 'ikEv2', l2tp: 'l2tp', pptp: 'pptp', automatic: 'microsoftAutomatic', microsoftautomatic: 'microsoftAutomatic',
-          }, 'VPN connection type', 'ikEv2'),
-          servers: children(p, 'Server').map((s) => ({ address: attr(s, 'Address') ?? '', description: attr(s, 'Description') ?? '', isDefault: bool(attr(s, 'Default')) })),
-          authenticationMethod: pick(attr(p, 'Authentication'), { certificate: 'certificate', usernameandpassword: 'usernameAndPassword' }, 'VPN authentication', 'usernameAndPassword'),
+          connectionType: pick<VpnConnectionType>(
+            attr(p, 'ConnectionType'),
+            {
+              ciscoanyconnect: 'ciscoAnyConnect',
+              pulsesecure: 'pulseSecure',
+              juniperpulse: 'pulseSecure',
+              f5edgeclient: 'f5EdgeClient',
+              dellsonicwallmobileconnect: 'dellSonicWallMobileConnect',
+              checkpointcapsulevpn: 'checkPointCapsuleVpn',
+              ikev2: 'ikEv2',
+              l2tp: 'l2tp',
+              pptp: 'pptp',
+              automatic: 'microsoftAutomatic',
+              microsoftautomatic: 'microsoftAutomatic',
+            },
+            'VPN connection type',
+            'ikEv2',
+          ),
+          servers: children(p, 'Server').map((s) => ({
+            address: attr(s, 'Address') ?? '',
+            description: attr(s, 'Description') ?? '',
+            isDefault: bool(attr(s, 'Default')),
+          })),
+          authenticationMethod: pick(
+            attr(p, 'Authentication'),
+            { certificate: 'certificate', usernameandpassword: 'usernameAndPassword' },
+            'VPN authentication',
+            'usernameAndPassword',
+          ),
           identityCertificate: ref(child(p, 'IdentityCertificate'), 'Identity certificate'),
           sendAllTraffic: bool(attr(p, 'SendAllTraffic')),
         };
       case 'email':
         return {
-          ...base, kind,
+          ...base,
+          kind,
           hostName: attr(p, 'Host') ?? '',
           accountName: attr(p, 'AccountName') ?? '',
-          usernameSource: pick(attr(p, 'UserName'), { userprincipalname: 'userPrincipalName', primarysmtpaddress: 'primarySmtpAddress', samaccountname: 'samAccountName' }, 'User name source', 'userPrincipalName'),
-          emailAddressSource: pick(attr(p, 'EmailAddress'), { userprincipalname: 'userPrincipalName', primarysmtpaddress: 'primarySmtpAddress' }, 'E-mail address source', 'primarySmtpAddress'),
+          usernameSource: pick(
+            attr(p, 'UserName'),
+            { userprincipalname: 'userPrincipalName', primarysmtpaddress: 'primarySmtpAddress', samaccountname: 'samAccountName' },
+            'User name source',
+            'userPrincipalName',
+          ),
+          emailAddressSource: pick(
+            attr(p, 'EmailAddress'),
+            { userprincipalname: 'userPrincipalName', primarysmtpaddress: 'primarySmtpAddress' },
+            'E-mail address source',
+            'primarySmtpAddress',
+          ),
           requireSsl: bool(attr(p, 'UseSsl')),
-          durationOfEmailToSync: pick(attr(p, 'SyncDuration') ?? 'UserDefined', {
-            userdefined: 'userDefined', oneday: 'oneDay', threedays: 'threeDays', oneweek: 'oneWeek', twoweeks: 'twoWeeks', onemonth: 'oneMonth', unlimited: 'unlimited',
-          }, 'Sync duration', 'userDefined'),
+          durationOfEmailToSync: pick(
+            attr(p, 'SyncDuration') ?? 'UserDefined',
+            {
+              userdefined: 'userDefined',
+              oneday: 'oneDay',
+              threedays: 'threeDays',
+              oneweek: 'oneWeek',
+              twoweeks: 'twoWeeks',
+              onemonth: 'oneMonth',
+              unlimited: 'unlimited',
+            },
+            'Sync duration',
+            'userDefined',
+          ),
           syncCalendar: bool(attr(p, 'SyncCalendar')),
           syncContacts: bool(attr(p, 'SyncContacts')),
           syncTasks: bool(attr(p, 'SyncTasks')),
-          authenticationMethod: pick(attr(p, 'Authentication'), { certificate: 'certificate', usernameandpassword: 'usernameAndPassword' }, 'E-mail authentication', 'usernameAndPassword'),
+          authenticationMethod: pick(
+            attr(p, 'Authentication'),
+            { certificate: 'certificate', usernameandpassword: 'usernameAndPassword' },
+            'E-mail authentication',
+            'usernameAndPassword',
+          ),
           identityCertificate: ref(child(p, 'IdentityCertificate'), 'Identity certificate'),
         };
     }
@@ -226,7 +392,11 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
 
 const bool = (v: string | undefined) => v?.toLowerCase() === 'true' || v === '1';
 
-interface RawSetting { name: string; dataType: string; value: string }
+interface RawSetting {
+  name: string;
+  dataType: string;
+  value: string;
+}
 
 /** Setting values: each rule `SettingReference = ConstantValue` in the CI's Rules. */
 function settingValues(node: XmlNode): RawSetting[] {
@@ -236,7 +406,11 @@ function settingValues(node: XmlNode): RawSetting[] {
     const setting = children(operands, 'SettingReference')[0];
     const constant = children(operands, 'ConstantValue')[0];
     if (!setting || !constant) continue;
-    out.push({ name: attr(setting, 'SettingLogicalName') ?? attr(setting, 'LogicalName') ?? '', dataType: attr(constant, 'DataType') ?? attr(setting, 'DataType') ?? 'String', value: attr(constant, 'Value') ?? '' });
+    out.push({
+      name: attr(setting, 'SettingLogicalName') ?? attr(setting, 'LogicalName') ?? '',
+      dataType: attr(constant, 'DataType') ?? attr(setting, 'DataType') ?? 'String',
+      value: attr(constant, 'Value') ?? '',
+    });
   }
   return out;
 }
@@ -244,14 +418,19 @@ function settingValues(node: XmlNode): RawSetting[] {
 function typed(raw: RawSetting, problems: string[]): SettingValue | undefined {
   const type = raw.dataType.toLowerCase();
   if (type === 'boolean') {
-    if (!/^(true|false|1|0)$/i.test(raw.value)) return void problems.push(`setting ${raw.name} should be true or false, not '${raw.value}'`);
+    if (!/^(true|false|1|0)$/i.test(raw.value))
+      return void problems.push(`setting ${raw.name} should be true or false, not '${raw.value}'`);
     return bool(raw.value);
   }
   if (type === 'int64' || type === 'integer' || type === 'int32') {
     if (!/^-?\d+$/.test(raw.value)) return void problems.push(`setting ${raw.name} should be a whole number, not '${raw.value}'`);
     return Number(raw.value);
   }
-  if (type === 'stringarray') return raw.value.split(/[;,]/).map((s) => s.trim()).filter(Boolean);
+  if (type === 'stringarray')
+    return raw.value
+      .split(/[;,]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
   return raw.value;
 }
 
@@ -274,7 +453,10 @@ function mapSettings(values: RawSetting[], platform: Platform, kind: CatalogKind
       dropped.push(raw.name);
       continue;
     }
-    const value = typed({ ...raw, dataType: entry.type === 'integer' ? 'Int64' : entry.type === 'boolean' ? 'Boolean' : 'String' }, problems);
+    const value = typed(
+      { ...raw, dataType: entry.type === 'integer' ? 'Int64' : entry.type === 'boolean' ? 'Boolean' : 'String' },
+      problems,
+    );
     if (value === undefined) continue;
     settings[entry.key] = entry.invert && typeof value === 'boolean' ? !value : value;
   }
@@ -289,19 +471,84 @@ const FALLBACK_PLATFORM: Platform = 'windows';
 /** Kind and platform guessed from the raw text (plain substring tests; nothing is parsed or expanded). */
 function refused(ci: ConfigurationItem, reasons: string[]): SiteObject {
   const raw = ci.digest;
-  const kind: SiteObjectKind = /<(\w+:)?CompliancePolicy\b/.test(raw) ? 'compliance'
+  const kind: SiteObjectKind = /<(\w+:)?CompliancePolicy\b/.test(raw)
+    ? 'compliance'
     : (Object.entries(PAYLOADS).find(([name]) => new RegExp(`<(\\w+:)?${name}\\b`).test(raw))?.[1] ?? 'configuration');
   const rule = /RuleId="([^"]*)"/.exec(raw)?.[1];
   const platform = (rule && platformOfRule(rule)) || FALLBACK_PLATFORM;
-  const base = { ciId: ci.ciId, uniqueId: ci.uniqueId, name: ci.name, description: ci.description, platform, problems: reasons, unknownSettings: [] };
+  const base = {
+    ciId: ci.ciId,
+    uniqueId: ci.uniqueId,
+    name: ci.name,
+    description: ci.description,
+    platform,
+    problems: reasons,
+    unknownSettings: [],
+  };
   switch (kind) {
-    case 'configuration': return { ...base, kind, settings: {}, kioskMode: null, omaSettings: [], appleProfile: null };
-    case 'compliance': return { ...base, kind, settings: {} };
-    case 'trustedRoot': return { ...base, kind, certFileName: '', certificateBase64: '' };
-    case 'scep': return { ...base, kind, rootCertificate: null, scepServerUrls: [], subjectNameFormat: 'commonName', subjectAlternativeName: 'none', keySize: 2048, keyUsage: [], extendedKeyUsages: [], validityValue: 1, validityScale: 'years', renewalThresholdPercentage: 20 };
-    case 'pfx': return { ...base, kind, certificationAuthority: '', certificateTemplateName: '', rootCertificate: null };
-    case 'wifi': return { ...base, kind, ssid: '', connectAutomatically: false, connectWhenNetworkNameIsHidden: false, security: 'open', eapType: null, rootCertificates: [], identityCertificate: null, trustedServerCertificateNames: [], proxy: null };
-    case 'vpn': return { ...base, kind, connectionName: '', connectionType: 'ikEv2', servers: [], authenticationMethod: 'usernameAndPassword', identityCertificate: null, sendAllTraffic: false };
-    case 'email': return { ...base, kind, hostName: '', accountName: '', usernameSource: 'userPrincipalName', emailAddressSource: 'primarySmtpAddress', requireSsl: true, durationOfEmailToSync: 'userDefined', syncCalendar: false, syncContacts: false, syncTasks: false, authenticationMethod: 'usernameAndPassword', identityCertificate: null };
+    case 'configuration':
+      return { ...base, kind, settings: {}, kioskMode: null, omaSettings: [], appleProfile: null };
+    case 'compliance':
+      return { ...base, kind, settings: {} };
+    case 'trustedRoot':
+      return { ...base, kind, certFileName: '', certificateBase64: '' };
+    case 'scep':
+      return {
+        ...base,
+        kind,
+        rootCertificate: null,
+        scepServerUrls: [],
+        subjectNameFormat: 'commonName',
+        subjectAlternativeName: 'none',
+        keySize: 2048,
+        keyUsage: [],
+        extendedKeyUsages: [],
+        validityValue: 1,
+        validityScale: 'years',
+        renewalThresholdPercentage: 20,
+      };
+    case 'pfx':
+      return { ...base, kind, certificationAuthority: '', certificateTemplateName: '', rootCertificate: null };
+    case 'wifi':
+      return {
+        ...base,
+        kind,
+        ssid: '',
+        connectAutomatically: false,
+        connectWhenNetworkNameIsHidden: false,
+        security: 'open',
+        eapType: null,
+        rootCertificates: [],
+        identityCertificate: null,
+        trustedServerCertificateNames: [],
+        proxy: null,
+      };
+    case 'vpn':
+      return {
+        ...base,
+        kind,
+        connectionName: '',
+        connectionType: 'ikEv2',
+        servers: [],
+        authenticationMethod: 'usernameAndPassword',
+        identityCertificate: null,
+        sendAllTraffic: false,
+      };
+    case 'email':
+      return {
+        ...base,
+        kind,
+        hostName: '',
+        accountName: '',
+        usernameSource: 'userPrincipalName',
+        emailAddressSource: 'primarySmtpAddress',
+        requireSsl: true,
+        durationOfEmailToSync: 'userDefined',
+        syncCalendar: false,
+        syncContacts: false,
+        syncTasks: false,
+        authenticationMethod: 'usernameAndPassword',
+        identityCertificate: null,
+      };
   }
 }

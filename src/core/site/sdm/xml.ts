@@ -24,9 +24,23 @@ export function decodeXmlText(text: string): string {
 
 // Elements that may repeat: always arrays, so one occurrence reads like many.
 const REPEATED = new Set([
-  'Rule', 'SimpleSetting', 'RuleExpression', 'Server', 'ScepServer', 'ExtendedKeyUsage', 'TrustedServerName',
-  'RootCertificate', 'OmaUri', 'Arg', 'Content', 'DeploymentType', 'Info', 'ConstantValue', 'SettingReference',
-  'OperatingSystemReference', 'File',
+  'Rule',
+  'SimpleSetting',
+  'RuleExpression',
+  'Server',
+  'ScepServer',
+  'ExtendedKeyUsage',
+  'TrustedServerName',
+  'RootCertificate',
+  'OmaUri',
+  'Arg',
+  'Content',
+  'DeploymentType',
+  'Info',
+  'ConstantValue',
+  'SettingReference',
+  'OperatingSystemReference',
+  'File',
 ]);
 
 /** Nesting depth a digest may have: ConfigMgr's digests nest about 12 deep. */
@@ -58,10 +72,14 @@ const parser = new XMLParser({
 /** Parses a digest; throws DigestError with a message fit for `problems`. */
 export function parseDigestXml(xml: string): XmlNode {
   if (xml.length > DIGEST_SIZE_LIMIT) {
-    throw new DigestError(`the digest is ${(xml.length / 1048576).toFixed(1)} M characters, over the ${DIGEST_SIZE_LIMIT / 1048576} M a digest may have (ConfigMgr's are a few KB); refused unread`);
+    throw new DigestError(
+      `the digest is ${(xml.length / 1048576).toFixed(1)} M characters, over the ${DIGEST_SIZE_LIMIT / 1048576} M a digest may have (ConfigMgr's are a few KB); refused unread`,
+    );
   }
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
-    throw new DigestError('the digest declares a DTD or entities (<!DOCTYPE>/<!ENTITY>), which a ConfigMgr digest never needs; refused unread (possible XXE attempt)');
+    throw new DigestError(
+      'the digest declares a DTD or entities (<!DOCTYPE>/<!ENTITY>), which a ConfigMgr digest never needs; refused unread (possible XXE attempt)',
+    );
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
@@ -72,7 +90,9 @@ export function parseDigestXml(xml: string): XmlNode {
   } catch (error) {
     // Whatever the parser refuses is this digest's problem, not the whole site read's.
     if (/nested tags/i.test((error as Error).message)) {
-      throw new DigestError(`the digest nests elements ${nestingDepth(xml)} deep, deeper than the ${DIGEST_DEPTH_LIMIT} cm2intune reads (ConfigMgr's nest about 12); refused`);
+      throw new DigestError(
+        `the digest nests elements ${nestingDepth(xml)} deep, deeper than the ${DIGEST_DEPTH_LIMIT} cm2intune reads (ConfigMgr's nest about 12); refused`,
+      );
     }
     throw new DigestError(`the digest could not be parsed (${(error as Error).message})`);
   }
@@ -88,7 +108,11 @@ export function nestingDepth(xml: string): number {
   for (let i = xml.indexOf('<'); i !== -1 && i < xml.length; i = xml.indexOf('<', i)) {
     const next = xml[i + 1];
     if (next === '!') {
-      const close = xml.startsWith('<!--', i) ? xml.indexOf('-->', i + 4) : xml.startsWith('<![CDATA[', i) ? xml.indexOf(']]>', i + 9) : xml.indexOf('>', i);
+      const close = xml.startsWith('<!--', i)
+        ? xml.indexOf('-->', i + 4)
+        : xml.startsWith('<![CDATA[', i)
+          ? xml.indexOf(']]>', i + 9)
+          : xml.indexOf('>', i);
       if (close === -1) break;
       i = close + 1;
     } else if (next === '?') {

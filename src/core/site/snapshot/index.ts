@@ -22,7 +22,11 @@ export interface SiteSnapshot {
 
 /** A snapshot that cannot be read: the message names the file and the JSON pointer. */
 export class SnapshotError extends UserError {
-  constructor(readonly file: string, readonly pointer: string, reason: string) {
+  constructor(
+    readonly file: string,
+    readonly pointer: string,
+    reason: string,
+  ) {
     super(`${file}${pointer ? ` at ${pointer}` : ''}: ${reason}`, 1);
     this.name = 'SnapshotError';
   }
@@ -38,13 +42,23 @@ export function parseSnapshot(text: string, file: string): SiteSnapshot {
     // JSON.parse quotes the text around the fault; the file may be anything (a key file named by
     // mistake), so only the place is kept.
     const at = /position (\d+)/.exec((error as Error).message)?.[1];
-    throw new SnapshotError(file, '', `not valid JSON${at ? ` (at character ${Number(at) + 1})` : ''}, so not a site snapshot; check the path, or write it again with \`cm2intune site export\`.`);
+    throw new SnapshotError(
+      file,
+      '',
+      `not valid JSON${at ? ` (at character ${Number(at) + 1})` : ''}, so not a site snapshot; check the path, or write it again with \`cm2intune site export\`.`,
+    );
   }
   validator ??= new Ajv({ allErrors: false, strict: false }).compile(schema);
   if (!validator(value)) {
     const e = validator.errors![0];
-    const where = e.keyword === 'required' ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}` : e.instancePath;
-    const what = e.keyword === 'required' ? 'is missing' : e.keyword === 'const' || e.keyword === 'enum' ? `${e.message} (${JSON.stringify((e.params as { allowedValue?: unknown; allowedValues?: unknown }).allowedValue ?? (e.params as { allowedValues?: unknown }).allowedValues)})` : e.message;
+    const where =
+      e.keyword === 'required' ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}` : e.instancePath;
+    const what =
+      e.keyword === 'required'
+        ? 'is missing'
+        : e.keyword === 'const' || e.keyword === 'enum'
+          ? `${e.message} (${JSON.stringify((e.params as { allowedValue?: unknown; allowedValues?: unknown }).allowedValue ?? (e.params as { allowedValues?: unknown }).allowedValues)})`
+          : e.message;
     throw new SnapshotError(file, where, `not a valid site snapshot: ${what}; write it again with \`cm2intune site export\`.`);
   }
   return value as SiteSnapshot;
@@ -56,7 +70,11 @@ export async function readSnapshotFile(file: string): Promise<SiteSnapshot> {
     text = await readRegularFile(file, SNAPSHOT_FILE_LIMIT_BYTES, 'snapshot');
   } catch (error) {
     if (!(error instanceof PlanFileError)) throw error;
-    throw new SnapshotError(file, '', error.code === 'ENOENT' ? 'no such file; write one with `cm2intune site export`, or fix the path.' : error.reason);
+    throw new SnapshotError(
+      file,
+      '',
+      error.code === 'ENOENT' ? 'no such file; write one with `cm2intune site export`, or fix the path.' : error.reason,
+    );
   }
   return parseSnapshot(text, file);
 }
@@ -74,7 +92,10 @@ export async function writeSnapshotFile(file: string, model: SiteModel, exported
 
 export class SnapshotSiteSource implements SiteSource {
   /** `named`: the path as a plan wrote it, checked not to leave the plan's folder. */
-  constructor(readonly origin: string, private readonly named?: { planDir: string; path: string }) {}
+  constructor(
+    readonly origin: string,
+    private readonly named?: { planDir: string; path: string },
+  ) {}
 
   async read(options: { signal?: AbortSignal } = {}): Promise<SiteModel> {
     options.signal?.throwIfAborted();

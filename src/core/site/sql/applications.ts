@@ -8,7 +8,15 @@ import sql from 'mssql';
 import type { AppAssignment, AppIntent, Application } from '../model';
 import { readAppPublisher, readDeploymentTechnology } from '../sdm/apps';
 import type { SqlConnection } from './connection';
-import { ASSIGNMENT_TYPE, CI_TYPE, readAssignmentTargets, readCiRows, readLocalizedNames, readRelations, uniqueIdOf } from './configuration-items';
+import {
+  ASSIGNMENT_TYPE,
+  CI_TYPE,
+  readAssignmentTargets,
+  readCiRows,
+  readLocalizedNames,
+  readRelations,
+  uniqueIdOf,
+} from './configuration-items';
 
 export async function readApplications(db: SqlConnection, signal?: AbortSignal): Promise<Application[]> {
   const types = [CI_TYPE.appModel, CI_TYPE.deploymentType];
@@ -34,7 +42,15 @@ export async function readApplications(db: SqlConnection, signal?: AbortSignal):
           const dt = dts.get(id);
           if (!dt) return [];
           const digest = dt.SDMPackageDigest ?? '';
-          return [{ ciId: dt.CI_ID, uniqueId: dt.CI_UniqueID ?? '', name: names.get(dt.CI_ID)?.name ?? '', technology: readDeploymentTechnology(digest), digest }];
+          return [
+            {
+              ciId: dt.CI_ID,
+              uniqueId: dt.CI_UniqueID ?? '',
+              name: names.get(dt.CI_ID)?.name ?? '',
+              technology: readDeploymentTechnology(digest),
+              digest,
+            },
+          ];
         }),
         ...(problems.length ? { problems } : {}),
       };
@@ -45,14 +61,31 @@ const OFFER_REQUIRED = 0;
 const DESIRED_UNINSTALL = 2;
 
 export async function readAppAssignments(db: SqlConnection, signal?: AbortSignal): Promise<AppAssignment[]> {
-  const rows = await db.query<{ AssignmentID: number; AssignmentName: string | null; CollectionID: string; OfferTypeID: number | null; DesiredConfigType: number | null; AssignmentEnabled: boolean | null }>(
+  const rows = await db.query<{
+    AssignmentID: number;
+    AssignmentName: string | null;
+    CollectionID: string;
+    OfferTypeID: number | null;
+    DesiredConfigType: number | null;
+    AssignmentEnabled: boolean | null;
+  }>(
     'v_ApplicationAssignment',
     'SELECT AssignmentID, AssignmentName, CollectionID, OfferTypeID, DesiredConfigType, AssignmentEnabled FROM v_ApplicationAssignment ORDER BY AssignmentID',
-    [], signal);
+    [],
+    signal,
+  );
   const targets = await readAssignmentTargets(db, [{ name: 'application', type: sql.Int, value: ASSIGNMENT_TYPE.application }], signal);
   return rows.flatMap((a): AppAssignment[] => {
-    const intent: AppIntent = a.DesiredConfigType === DESIRED_UNINSTALL ? 'uninstall' : a.OfferTypeID === OFFER_REQUIRED ? 'required' : 'available';
+    const intent: AppIntent =
+      a.DesiredConfigType === DESIRED_UNINSTALL ? 'uninstall' : a.OfferTypeID === OFFER_REQUIRED ? 'required' : 'available';
     // One row per application CI the deployment targets (normally exactly one).
-    return (targets.get(a.AssignmentID) ?? []).map((ciId) => ({ assignmentId: a.AssignmentID, name: a.AssignmentName ?? '', applicationCiId: ciId, collectionId: a.CollectionID, intent, enabled: a.AssignmentEnabled ?? true }));
+    return (targets.get(a.AssignmentID) ?? []).map((ciId) => ({
+      assignmentId: a.AssignmentID,
+      name: a.AssignmentName ?? '',
+      applicationCiId: ciId,
+      collectionId: a.CollectionID,
+      intent,
+      enabled: a.AssignmentEnabled ?? true,
+    }));
   });
 }

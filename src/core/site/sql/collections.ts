@@ -9,27 +9,47 @@ const RELATION_INCLUDE = 2;
 const RELATION_EXCLUDE = 3;
 
 export async function readCollections(db: SqlConnection, signal?: AbortSignal): Promise<Collection[]> {
-  const collections = await db.query<{ CollectionID: string; Name: string; CollectionType: number; MemberCount: number | null; LimitToCollectionID: string | null; LastChangeTime: Date | null }>(
+  const collections = await db.query<{
+    CollectionID: string;
+    Name: string;
+    CollectionType: number;
+    MemberCount: number | null;
+    LimitToCollectionID: string | null;
+    LastChangeTime: Date | null;
+  }>(
     'v_Collection',
     'SELECT CollectionID, Name, CollectionType, MemberCount, LimitToCollectionID, LastChangeTime FROM v_Collection ORDER BY CollectionID',
-    [], signal);
+    [],
+    signal,
+  );
   const queries = await db.query<{ CollectionID: string; QueryID: number; RuleName: string | null; QueryExpression: string | null }>(
     'v_CollectionRuleQuery',
     'SELECT CollectionID, QueryID, RuleName, QueryExpression FROM v_CollectionRuleQuery ORDER BY CollectionID, QueryID',
-    [], signal);
+    [],
+    signal,
+  );
   const directs = await db.query<{ CollectionID: string; ResourceID: number; RuleName: string | null }>(
     'v_CollectionRuleDirect',
     'SELECT CollectionID, ResourceID, RuleName FROM v_CollectionRuleDirect ORDER BY CollectionID, ResourceID',
-    [], signal);
+    [],
+    signal,
+  );
   const dependencies = await db.query<{ DependentCollectionID: string; SourceCollectionID: string; RelationshipType: number }>(
     'vSMS_CollectionDependencies',
     'SELECT DependentCollectionID, SourceCollectionID, RelationshipType FROM vSMS_CollectionDependencies ' +
       'WHERE RelationshipType IN (@include, @exclude) ORDER BY DependentCollectionID, RelationshipType, SourceCollectionID',
-    [{ name: 'include', type: sql.Int, value: RELATION_INCLUDE }, { name: 'exclude', type: sql.Int, value: RELATION_EXCLUDE }], signal);
+    [
+      { name: 'include', type: sql.Int, value: RELATION_INCLUDE },
+      { name: 'exclude', type: sql.Int, value: RELATION_EXCLUDE },
+    ],
+    signal,
+  );
   const members = await db.query<{ CollectionID: string; ResourceID: number }>(
     'v_FullCollectionMembership',
     'SELECT CollectionID, ResourceID FROM v_FullCollectionMembership ORDER BY CollectionID, ResourceID',
-    [], signal);
+    [],
+    signal,
+  );
 
   const byId = new Map<string, Collection>();
   const result = collections.map((row): Collection => {
@@ -43,15 +63,20 @@ export async function readCollections(db: SqlConnection, signal?: AbortSignal): 
       memberResourceIds: [],
     };
     // Phase 3 verifies against it: a device moved by a wave synced after its collection's rules changed.
-    if (row.LastChangeTime instanceof Date && !Number.isNaN(row.LastChangeTime.getTime())) c.lastChangeTime = row.LastChangeTime.toISOString();
+    if (row.LastChangeTime instanceof Date && !Number.isNaN(row.LastChangeTime.getTime()))
+      c.lastChangeTime = row.LastChangeTime.toISOString();
     byId.set(c.id, c);
     return c;
   });
   const rule = (id: string, r: CollectionRule) => byId.get(id)?.rules.push(r);
-  for (const q of queries) rule(q.CollectionID, { kind: 'query', name: q.RuleName ?? '', queryId: q.QueryID, wql: q.QueryExpression ?? '' });
+  for (const q of queries)
+    rule(q.CollectionID, { kind: 'query', name: q.RuleName ?? '', queryId: q.QueryID, wql: q.QueryExpression ?? '' });
   for (const d of directs) rule(d.CollectionID, { kind: 'direct', name: d.RuleName ?? '', resourceId: d.ResourceID });
   for (const d of dependencies) {
-    rule(d.DependentCollectionID, { kind: d.RelationshipType === RELATION_INCLUDE ? 'include' : 'exclude', collectionId: d.SourceCollectionID });
+    rule(d.DependentCollectionID, {
+      kind: d.RelationshipType === RELATION_INCLUDE ? 'include' : 'exclude',
+      collectionId: d.SourceCollectionID,
+    });
   }
   for (const m of members) byId.get(m.CollectionID)?.memberResourceIds.push(m.ResourceID);
   return result;

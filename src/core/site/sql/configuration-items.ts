@@ -8,19 +8,48 @@ import type { Baseline, CiAssignment, ConfigurationItem } from '../model';
 import type { SqlConnection, SqlInput } from './connection';
 
 /** CIType_ID values (SMS_ConfigurationItemLatestBaseClass); which one holds which mobile object is UNCONFIRMED. */
-export const CI_TYPE = { baseline: 2, operatingSystem: 3, general: 4, application: 5, other: 7, appModel: 10, deploymentType: 21, settingsDefinition: 40, configurationPolicy: 50 } as const;
+export const CI_TYPE = {
+  baseline: 2,
+  operatingSystem: 3,
+  general: 4,
+  application: 5,
+  other: 7,
+  appModel: 10,
+  deploymentType: 21,
+  settingsDefinition: 40,
+  configurationPolicy: 50,
+} as const;
 /** Types read as configuration items (settings, compliance, profiles); classified from the digest. */
-export const SETTINGS_CI_TYPES = [CI_TYPE.operatingSystem, CI_TYPE.general, CI_TYPE.application, CI_TYPE.other, CI_TYPE.settingsDefinition, CI_TYPE.configurationPolicy];
+export const SETTINGS_CI_TYPES = [
+  CI_TYPE.operatingSystem,
+  CI_TYPE.general,
+  CI_TYPE.application,
+  CI_TYPE.other,
+  CI_TYPE.settingsDefinition,
+  CI_TYPE.configurationPolicy,
+];
 /** AssignmentType (SMS_CIAssignmentBaseClass): 0 baseline, 2 application, 8 policy. */
 export const ASSIGNMENT_TYPE = { baseline: 0, application: 2, policy: 8 } as const;
 const ENGLISH = 1033;
 
 export interface CiRow {
-  CI_ID: number; CI_UniqueID: string | null; ModelName: string | null; CIType_ID: number; CIVersion: number | null;
-  IsEnabled: boolean | null; IsExpired: boolean | null; IsSuperseded: boolean | null; IsHidden: boolean | null; DateLastModified: Date | string | null; SDMPackageDigest: string | null;
+  CI_ID: number;
+  CI_UniqueID: string | null;
+  ModelName: string | null;
+  CIType_ID: number;
+  CIVersion: number | null;
+  IsEnabled: boolean | null;
+  IsExpired: boolean | null;
+  IsSuperseded: boolean | null;
+  IsHidden: boolean | null;
+  DateLastModified: Date | string | null;
+  SDMPackageDigest: string | null;
 }
 
-export interface LocalizedName { name: string; description: string }
+export interface LocalizedName {
+  name: string;
+  description: string;
+}
 
 const typeInputs = (types: readonly number[]): { list: string; inputs: SqlInput[] } => ({
   list: types.map((_, i) => `@type${i}`).join(', '),
@@ -29,10 +58,13 @@ const typeInputs = (types: readonly number[]): { list: string; inputs: SqlInput[
 
 export async function readCiRows(db: SqlConnection, types: readonly number[], signal?: AbortSignal): Promise<CiRow[]> {
   const { list, inputs } = typeInputs(types);
-  return db.query<CiRow>('v_ConfigurationItems',
+  return db.query<CiRow>(
+    'v_ConfigurationItems',
     'SELECT CI_ID, CI_UniqueID, ModelName, CIType_ID, CIVersion, IsEnabled, IsExpired, IsSuperseded, IsHidden, DateLastModified, SDMPackageDigest ' +
       `FROM v_ConfigurationItems WHERE CIType_ID IN (${list}) AND IsLatest = 1 ORDER BY CI_ID`,
-    inputs, signal);
+    inputs,
+    signal,
+  );
 }
 
 /** A CI_ID column followed to the latest revision of its CI (itself when it is the latest, or unknown). */
@@ -42,12 +74,19 @@ const LATEST_JOIN = (column: string) =>
 const LATEST_OF = (column: string) => `CAST(COALESCE(latest_rev.CI_ID, ${column}) AS INT)`;
 
 /** Display names in English (LocaleID 1033), else the first locale there is. */
-export async function readLocalizedNames(db: SqlConnection, types: readonly number[], signal?: AbortSignal): Promise<Map<number, LocalizedName>> {
+export async function readLocalizedNames(
+  db: SqlConnection,
+  types: readonly number[],
+  signal?: AbortSignal,
+): Promise<Map<number, LocalizedName>> {
   const { list, inputs } = typeInputs(types);
-  const rows = await db.query<{ CI_ID: number; LocaleID: number; DisplayName: string | null; Description: string | null }>('v_LocalizedCIProperties',
+  const rows = await db.query<{ CI_ID: number; LocaleID: number; DisplayName: string | null; Description: string | null }>(
+    'v_LocalizedCIProperties',
     'SELECT p.CI_ID, p.LocaleID, p.DisplayName, p.Description FROM v_LocalizedCIProperties p ' +
       `WHERE p.CI_ID IN (SELECT ci.CI_ID FROM v_ConfigurationItems ci WHERE ci.CIType_ID IN (${list}) AND ci.IsLatest = 1) ORDER BY p.CI_ID, p.LocaleID`,
-    inputs, signal);
+    inputs,
+    signal,
+  );
   const names = new Map<number, LocalizedName & { locale: number }>();
   for (const r of rows) {
     const current = names.get(r.CI_ID);
@@ -61,10 +100,13 @@ export async function readLocalizedNames(db: SqlConnection, types: readonly numb
 /** FromCIID -> ToCIID[] for relations whose source is of the given types (baseline members, app DTs). */
 export async function readRelations(db: SqlConnection, fromTypes: readonly number[], signal?: AbortSignal): Promise<Map<number, number[]>> {
   const { list, inputs } = typeInputs(fromTypes);
-  const rows = await db.query<{ FromCIID: number; ToCIID: number }>('v_CIRelation',
+  const rows = await db.query<{ FromCIID: number; ToCIID: number }>(
+    'v_CIRelation',
     `SELECT r.FromCIID, ${LATEST_OF('r.ToCIID')} AS ToCIID FROM v_CIRelation r ${LATEST_JOIN('r.ToCIID')}` +
       `WHERE r.FromCIID IN (SELECT ci.CI_ID FROM v_ConfigurationItems ci WHERE ci.CIType_ID IN (${list}) AND ci.IsLatest = 1) ORDER BY r.FromCIID, ${LATEST_OF('r.ToCIID')}`,
-    inputs, signal);
+    inputs,
+    signal,
+  );
   const map = new Map<number, number[]>();
   for (const r of rows) {
     const list = map.get(r.FromCIID);
@@ -81,7 +123,9 @@ export async function readRelations(db: SqlConnection, fromTypes: readonly numbe
  */
 export function uniqueIdOf(row: Pick<CiRow, 'CI_ID' | 'CI_UniqueID'>, problems: string[]): string {
   if (typeof row.CI_UniqueID === 'string' && row.CI_UniqueID.trim() !== '') return row.CI_UniqueID;
-  problems.push(`ConfigMgr gives it no CI_UniqueID (v_ConfigurationItems, CI_ID ${row.CI_ID}), and cm2intune finds its Intune object again by that id; listed as CI_ID_${row.CI_ID}`);
+  problems.push(
+    `ConfigMgr gives it no CI_UniqueID (v_ConfigurationItems, CI_ID ${row.CI_ID}), and cm2intune finds its Intune object again by that id; listed as CI_ID_${row.CI_ID}`,
+  );
   return `CI_ID_${row.CI_ID}`;
 }
 
@@ -92,7 +136,10 @@ export function isoDate(value: Date | string | null): string {
   return Number.isNaN(d.getTime()) ? value : d.toISOString();
 }
 
-export async function readConfigurationItems(db: SqlConnection, signal?: AbortSignal): Promise<{ configurationItems: ConfigurationItem[]; baselines: Baseline[] }> {
+export async function readConfigurationItems(
+  db: SqlConnection,
+  signal?: AbortSignal,
+): Promise<{ configurationItems: ConfigurationItem[]; baselines: Baseline[] }> {
   const types = [...SETTINGS_CI_TYPES, CI_TYPE.baseline];
   const rows = await readCiRows(db, types, signal);
   const names = await readLocalizedNames(db, types, signal);
@@ -102,8 +149,19 @@ export async function readConfigurationItems(db: SqlConnection, signal?: AbortSi
   for (const r of rows) {
     const name = names.get(r.CI_ID);
     if (r.CIType_ID === CI_TYPE.baseline) {
-      const retired = [r.IsExpired && 'expired', r.IsSuperseded && 'superseded', r.IsHidden && 'hidden in the console', r.IsEnabled === false && 'disabled'].filter((x): x is string => Boolean(x));
-      baselines.push({ ciId: r.CI_ID, uniqueId: r.CI_UniqueID ?? '', name: name?.name ?? '', memberCiIds: [], ...(retired.length ? { retired } : {}) });
+      const retired = [
+        r.IsExpired && 'expired',
+        r.IsSuperseded && 'superseded',
+        r.IsHidden && 'hidden in the console',
+        r.IsEnabled === false && 'disabled',
+      ].filter((x): x is string => Boolean(x));
+      baselines.push({
+        ciId: r.CI_ID,
+        uniqueId: r.CI_UniqueID ?? '',
+        name: name?.name ?? '',
+        memberCiIds: [],
+        ...(retired.length ? { retired } : {}),
+      });
       continue;
     }
     const problems: string[] = [];
@@ -134,10 +192,20 @@ export async function readCiAssignments(db: SqlConnection, signal?: AbortSignal)
     { name: 'baseline', type: sql.Int, value: ASSIGNMENT_TYPE.baseline },
     { name: 'policy', type: sql.Int, value: ASSIGNMENT_TYPE.policy },
   ];
-  const rows = await db.query<{ AssignmentID: number; Assignment_UniqueID: string | null; AssignmentName: string | null; CollectionID: string; AssignmentType: number; AssignmentEnabled: boolean | null }>('v_CIAssignment',
+  const rows = await db.query<{
+    AssignmentID: number;
+    Assignment_UniqueID: string | null;
+    AssignmentName: string | null;
+    CollectionID: string;
+    AssignmentType: number;
+    AssignmentEnabled: boolean | null;
+  }>(
+    'v_CIAssignment',
     'SELECT AssignmentID, Assignment_UniqueID, AssignmentName, CollectionID, AssignmentType, AssignmentEnabled FROM v_CIAssignment ' +
       'WHERE AssignmentType IN (@baseline, @policy) ORDER BY AssignmentID',
-    inputs, signal);
+    inputs,
+    signal,
+  );
   const targets = await readAssignmentTargets(db, inputs, signal);
   return rows.map((a) => ({
     assignmentId: a.AssignmentID,
@@ -151,18 +219,24 @@ export async function readCiAssignments(db: SqlConnection, signal?: AbortSignal)
 }
 
 /** AssignmentID -> CI_IDs (v_CIAssignmentToCI) for assignments of the given types (inputs named by type). */
-export async function readAssignmentTargets(db: SqlConnection, typeInputsByName: SqlInput[], signal?: AbortSignal): Promise<Map<number, number[]>> {
-  const rows = await db.query<{ AssignmentID: number; CI_ID: number }>('v_CIAssignmentToCI',
+export async function readAssignmentTargets(
+  db: SqlConnection,
+  typeInputsByName: SqlInput[],
+  signal?: AbortSignal,
+): Promise<Map<number, number[]>> {
+  const rows = await db.query<{ AssignmentID: number; CI_ID: number }>(
+    'v_CIAssignmentToCI',
     `SELECT t.AssignmentID, ${LATEST_OF('t.CI_ID')} AS CI_ID FROM v_CIAssignmentToCI t JOIN v_CIAssignment a ON a.AssignmentID = t.AssignmentID ${LATEST_JOIN('t.CI_ID')}` +
       `WHERE a.AssignmentType IN (${typeInputsByName.map((i) => `@${i.name}`).join(', ')}) ORDER BY t.AssignmentID, ${LATEST_OF('t.CI_ID')}`,
-    typeInputsByName, signal);
+    typeInputsByName,
+    signal,
+  );
   const map = new Map<number, number[]>();
   for (const r of rows) {
     const list = map.get(r.AssignmentID);
     if (list) {
       if (!list.includes(r.CI_ID)) list.push(r.CI_ID);
-    }
-    else map.set(r.AssignmentID, [r.CI_ID]);
+    } else map.set(r.AssignmentID, [r.CI_ID]);
   }
   return map;
 }

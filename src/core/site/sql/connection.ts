@@ -26,7 +26,10 @@ export interface SqlConnectOptions {
 
 /** A user-fixable problem with the site database: the message is one line, safe to show. */
 export class SiteSqlError extends UserError {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message, 1);
     this.name = 'SiteSqlError';
   }
@@ -50,13 +53,19 @@ function normaliseThumbprint(value: string): string {
 export function poolConfig(config: SqlSiteSource, opts: SqlConnectOptions, pinFailure: { message?: string }): sql.config {
   const password = opts.password ?? process.env[PASSWORD_ENV];
   if (password === undefined || password === '') {
-    throw new SiteSqlError(`No password for ${loginName(config)} on ${config.server}: set ${PASSWORD_ENV} (or enter it when asked).`, 'ENOPASSWORD');
+    throw new SiteSqlError(
+      `No password for ${loginName(config)} on ${config.server}: set ${PASSWORD_ENV} (or enter it when asked).`,
+      'ENOPASSWORD',
+    );
   }
   const enc = config.encryption ?? {};
   const encrypt = enc.encrypt ?? true;
   const thumbprint = enc.certificateThumbprint ? normaliseThumbprint(enc.certificateThumbprint) : undefined;
   if (thumbprint && thumbprint.length !== 64 && thumbprint.length !== 40) {
-    throw new SiteSqlError(`encryption.certificateThumbprint must be a SHA-256 (64 hex digits) or SHA-1 (40 hex digits) thumbprint; got ${thumbprint.length} digits.`, 'ECONFIG');
+    throw new SiteSqlError(
+      `encryption.certificateThumbprint must be a SHA-256 (64 hex digits) or SHA-1 (40 hex digits) thumbprint; got ${thumbprint.length} digits.`,
+      'ECONFIG',
+    );
   }
   let ca: string | undefined;
   if (enc.caFile) {
@@ -68,14 +77,14 @@ export function poolConfig(config: SqlSiteSource, opts: SqlConnectOptions, pinFa
     }
   }
   if (enc.trustServerCertificate && !thumbprint) {
-    opts.log?.(`WARNING: trustServerCertificate is on for ${config.server}: the server certificate is not checked, so anyone between here and the server could read the site data. Pin encryption.caFile or encryption.certificateThumbprint instead.`);
+    opts.log?.(
+      `WARNING: trustServerCertificate is on for ${config.server}: the server certificate is not checked, so anyone between here and the server could read the site data. Pin encryption.caFile or encryption.certificateThumbprint instead.`,
+    );
   }
   if (!encrypt) opts.log?.(`WARNING: encryption is off for ${config.server}: the login and the site data travel in clear text.`);
 
   const auth: Partial<sql.config> =
-    config.auth.type === 'ntlm'
-      ? { domain: config.auth.domain, user: config.auth.user, password }
-      : { user: config.auth.user, password };
+    config.auth.type === 'ntlm' ? { domain: config.auth.domain, user: config.auth.user, password } : { user: config.auth.user, password };
   return {
     server: config.server,
     port: config.port ?? DEFAULT_PORT,
@@ -109,9 +118,18 @@ export function poolConfig(config: SqlSiteSource, opts: SqlConnectOptions, pinFa
 }
 
 /** One clear line for a connection or query failure. */
-export function describeSqlError(error: unknown, config: SqlSiteSource, context: { view?: string; pinFailure?: string } = {}): SiteSqlError {
+export function describeSqlError(
+  error: unknown,
+  config: SqlSiteSource,
+  context: { view?: string; pinFailure?: string } = {},
+): SiteSqlError {
   if (error instanceof SiteSqlError) return error;
-  const e = error as { code?: string; number?: number; message?: string; originalError?: { code?: string; message?: string; cause?: { code?: string } } };
+  const e = error as {
+    code?: string;
+    number?: number;
+    message?: string;
+    originalError?: { code?: string; message?: string; cause?: { code?: string } };
+  };
   const code = e.code ?? e.originalError?.code ?? '';
   const message = String(e.message ?? error);
   const where = `${config.server}:${config.port ?? DEFAULT_PORT}`;
@@ -119,41 +137,75 @@ export function describeSqlError(error: unknown, config: SqlSiteSource, context:
   if (context.pinFailure) return new SiteSqlError(context.pinFailure, 'ECERTPIN');
   if (code === 'ELOGIN') {
     if (/Cannot open database|4060/.test(message)) {
-      return new SiteSqlError(`Database ${config.database} on ${where} cannot be opened by ${login}: check the database name and that the login is mapped to it.`, 'ELOGIN');
+      return new SiteSqlError(
+        `Database ${config.database} on ${where} cannot be opened by ${login}: check the database name and that the login is mapped to it.`,
+        'ELOGIN',
+      );
     }
-    const hint = config.auth.type === 'ntlm' ? `check the domain, the user and the password in ${PASSWORD_ENV}` : `check the user and the password in ${PASSWORD_ENV}`;
+    const hint =
+      config.auth.type === 'ntlm'
+        ? `check the domain, the user and the password in ${PASSWORD_ENV}`
+        : `check the user and the password in ${PASSWORD_ENV}`;
     return new SiteSqlError(`Login failed for user '${login}' on ${where} (database ${config.database}): ${hint}.`, 'ELOGIN');
   }
   if (code === 'ETIMEOUT' && !context.view) {
-    return new SiteSqlError(`Could not connect to ${where} within ${config.connectTimeoutSeconds ?? 15} s (connectTimeoutSeconds): is SQL Server running, and is the port open from here?`, 'ECONNECT');
+    return new SiteSqlError(
+      `Could not connect to ${where} within ${config.connectTimeoutSeconds ?? 15} s (connectTimeoutSeconds): is SQL Server running, and is the port open from here?`,
+      'ECONNECT',
+    );
   }
   if (code === 'ETIMEOUT') {
-    return new SiteSqlError(`Reading ${context.view} on ${where} took longer than ${config.requestTimeoutSeconds ?? 120} s and was cancelled: raise requestTimeoutSeconds in the plan, or read at a quieter time.`, 'ETIMEOUT');
+    return new SiteSqlError(
+      `Reading ${context.view} on ${where} took longer than ${config.requestTimeoutSeconds ?? 120} s and was cancelled: raise requestTimeoutSeconds in the plan, or read at a quieter time.`,
+      'ETIMEOUT',
+    );
   }
   if (code === 'ECANCEL' || code === 'EABORT') return new SiteSqlError('Reading the site was cancelled.', 'ECANCEL');
   if (/self[- ]signed|unable to verify|certificate|altnames|UNABLE_TO_GET_ISSUER|DEPTH_ZERO/i.test(message)) {
     return new SiteSqlError(
-      `The TLS certificate of ${where} is not trusted (${message.replace(/^.*?- /, '').replace(/\s+/g, ' ').trim()}): pin its CA with encryption.caFile or its thumbprint with encryption.certificateThumbprint.`,
+      `The TLS certificate of ${where} is not trusted (${message
+        .replace(/^.*?- /, '')
+        .replace(/\s+/g, ' ')
+        .trim()}): pin its CA with encryption.caFile or its thumbprint with encryption.certificateThumbprint.`,
       'ECERT',
     );
   }
   if (/ECONNREFUSED/.test(message) || e.originalError?.cause?.code === 'ECONNREFUSED') {
-    return new SiteSqlError(`Could not connect to ${where}: connection refused. Is SQL Server running and listening on port ${config.port ?? DEFAULT_PORT}?`, 'ECONNECT');
+    return new SiteSqlError(
+      `Could not connect to ${where}: connection refused. Is SQL Server running and listening on port ${config.port ?? DEFAULT_PORT}?`,
+      'ECONNECT',
+    );
   }
-  if (/ENOTFOUND|EAI_AGAIN/.test(message)) return new SiteSqlError(`Could not connect to ${where}: the host name ${config.server} does not resolve.`, 'ECONNECT');
+  if (/ENOTFOUND|EAI_AGAIN/.test(message))
+    return new SiteSqlError(`Could not connect to ${where}: the host name ${config.server} does not resolve.`, 'ECONNECT');
   if (code === 'ESOCKET' || code === 'ECONNCLOSED' || code === 'ENOTOPEN') {
-    return new SiteSqlError(`Lost the connection to ${where}${context.view ? ` while reading ${context.view}` : ''}: ${message.replace(/\s+/g, ' ')}`, 'ECONNECT');
+    return new SiteSqlError(
+      `Lost the connection to ${where}${context.view ? ` while reading ${context.view}` : ''}: ${message.replace(/\s+/g, ' ')}`,
+      'ECONNECT',
+    );
   }
   if (e.number === 208 || /Invalid object name/.test(message)) {
-    return new SiteSqlError(`${config.database} on ${where} has no view ${context.view ?? ''} (${message}): is this a ConfigMgr site database, and may ${login} read it?`, 'ESCHEMA');
+    return new SiteSqlError(
+      `${config.database} on ${where} has no view ${context.view ?? ''} (${message}): is this a ConfigMgr site database, and may ${login} read it?`,
+      'ESCHEMA',
+    );
   }
   if (e.number === 207 || /Invalid column name/.test(message)) {
-    return new SiteSqlError(`${context.view ?? 'A view'} on ${where} lacks a column the reader needs (${message}); see docs/site-database.md for the columns used.`, 'ESCHEMA');
+    return new SiteSqlError(
+      `${context.view ?? 'A view'} on ${where} lacks a column the reader needs (${message}); see docs/site-database.md for the columns used.`,
+      'ESCHEMA',
+    );
   }
   if (e.number === 229 || /permission was denied/i.test(message)) {
-    return new SiteSqlError(`${login} may not read ${context.view ?? 'a view'} on ${where} (${message}): grant it db_datareader or the smsschm_users role.`, 'EPERM');
+    return new SiteSqlError(
+      `${login} may not read ${context.view ?? 'a view'} on ${where} (${message}): grant it db_datareader or the smsschm_users role.`,
+      'EPERM',
+    );
   }
-  return new SiteSqlError(`${context.view ? `Reading ${context.view} on ${where} failed` : `Connecting to ${where} failed`}: ${message.replace(/\s+/g, ' ')}`, code || 'ESQL');
+  return new SiteSqlError(
+    `${context.view ? `Reading ${context.view} on ${where} failed` : `Connecting to ${where} failed`}: ${message.replace(/\s+/g, ' ')}`,
+    code || 'ESQL',
+  );
 }
 
 /** A read-only query runner over one pool: typed inputs, cancellation, clear errors. */
@@ -190,7 +242,12 @@ export class SqlConnection {
   async query<T>(view: string, text: string, inputs: SqlInput[] = [], signal?: AbortSignal, timeoutMs?: number): Promise<T[]> {
     signal?.throwIfAborted();
     // mssql takes a per-request timeout as a constructor override (not in its typings).
-    const request = timeoutMs === undefined ? this.pool.request() : new (sql.Request as unknown as new (p: sql.ConnectionPool, o: { requestTimeout: number }) => sql.Request)(this.pool, { requestTimeout: timeoutMs });
+    const request =
+      timeoutMs === undefined
+        ? this.pool.request()
+        : new (sql.Request as unknown as new (p: sql.ConnectionPool, o: { requestTimeout: number }) => sql.Request)(this.pool, {
+            requestTimeout: timeoutMs,
+          });
     for (const input of inputs) request.input(input.name, input.type, input.value);
     this.inFlight.add(request);
     const onAbort = () => request.cancel();

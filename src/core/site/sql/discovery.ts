@@ -5,15 +5,26 @@ import type { SqlConnection } from './connection';
 
 export async function readUsers(db: SqlConnection, signal?: AbortSignal): Promise<User[]> {
   const users = await db.query<{
-    ResourceID: number; Unique_User_Name0: string | null; User_Name0: string | null; Windows_NT_Domain0: string | null; Full_User_Name0: string | null;
-    User_Principal_Name0: string | null; Mail0: string | null; SID0: string | null;
-  }>('v_R_User',
+    ResourceID: number;
+    Unique_User_Name0: string | null;
+    User_Name0: string | null;
+    Windows_NT_Domain0: string | null;
+    Full_User_Name0: string | null;
+    User_Principal_Name0: string | null;
+    Mail0: string | null;
+    SID0: string | null;
+  }>(
+    'v_R_User',
     'SELECT ResourceID, Unique_User_Name0, User_Name0, Windows_NT_Domain0, Full_User_Name0, User_Principal_Name0, Mail0, SID0 FROM v_R_User ORDER BY ResourceID',
-    [], signal);
+    [],
+    signal,
+  );
   const memberships = await db.query<{ ResourceID: number; User_Group_Name0: string }>(
     'v_RA_User_UserGroupName',
     'SELECT ResourceID, User_Group_Name0 FROM v_RA_User_UserGroupName ORDER BY ResourceID',
-    [], signal);
+    [],
+    signal,
+  );
   const groups = new Map<number, string[]>();
   for (const m of memberships) {
     const list = groups.get(m.ResourceID);
@@ -24,7 +35,7 @@ export async function readUsers(db: SqlConnection, signal?: AbortSignal): Promis
     const domain = u.Windows_NT_Domain0 ?? '';
     return {
       resourceId: u.ResourceID,
-      uniqueName: u.Unique_User_Name0 ?? (domain ? `${domain}\\${u.User_Name0 ?? ''}` : u.User_Name0 ?? ''),
+      uniqueName: u.Unique_User_Name0 ?? (domain ? `${domain}\\${u.User_Name0 ?? ''}` : (u.User_Name0 ?? '')),
       domain,
       fullName: u.Full_User_Name0,
       upn: u.User_Principal_Name0 || null,
@@ -36,10 +47,19 @@ export async function readUsers(db: SqlConnection, signal?: AbortSignal): Promis
 }
 
 export async function readUserGroups(db: SqlConnection, signal?: AbortSignal): Promise<UserGroup[]> {
-  const rows = await db.query<{ ResourceID: number; Name0: string | null; Usergroup_Name0: string | null; Unique_Usergroup_Name0: string | null; Windows_NT_Domain0: string | null; SID0: string | null }>(
+  const rows = await db.query<{
+    ResourceID: number;
+    Name0: string | null;
+    Usergroup_Name0: string | null;
+    Unique_Usergroup_Name0: string | null;
+    Windows_NT_Domain0: string | null;
+    SID0: string | null;
+  }>(
     'v_R_UserGroup',
     'SELECT ResourceID, Name0, Usergroup_Name0, Unique_Usergroup_Name0, Windows_NT_Domain0, SID0 FROM v_R_UserGroup ORDER BY ResourceID',
-    [], signal);
+    [],
+    signal,
+  );
   return rows.map((g) => ({
     resourceId: g.ResourceID,
     uniqueName: g.Unique_Usergroup_Name0 ?? g.Name0 ?? '',
@@ -51,12 +71,20 @@ export async function readUserGroups(db: SqlConnection, signal?: AbortSignal): P
 
 export async function readDevices(db: SqlConnection, signal?: AbortSignal): Promise<Device[]> {
   const rows = await db.query<{ ResourceID: number; Netbios_Name0: string | null }>(
-    'v_R_System', 'SELECT ResourceID, Netbios_Name0 FROM v_R_System ORDER BY ResourceID', [], signal);
+    'v_R_System',
+    'SELECT ResourceID, Netbios_Name0 FROM v_R_System ORDER BY ResourceID',
+    [],
+    signal,
+  );
   return rows.map((d) => ({ resourceId: d.ResourceID, name: d.Netbios_Name0 ?? '' }));
 }
 
 export async function readAffinities(db: SqlConnection, signal?: AbortSignal): Promise<Affinity[]> {
   const rows = await db.query<{ UserResourceID: number; MachineID: number }>(
-    'v_UsersPrimaryMachines', 'SELECT UserResourceID, MachineID FROM v_UsersPrimaryMachines ORDER BY UserResourceID, MachineID', [], signal);
+    'v_UsersPrimaryMachines',
+    'SELECT UserResourceID, MachineID FROM v_UsersPrimaryMachines ORDER BY UserResourceID, MachineID',
+    [],
+    signal,
+  );
   return rows.map((a) => ({ userResourceId: a.UserResourceID, deviceResourceId: a.MachineID }));
 }

@@ -38,10 +38,11 @@ export class SqlSiteSource implements SiteSource {
     // The families run side by side on the pool; the first failure cancels the rest.
     const failed = new AbortController();
     const both = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
-    const run = <T>(p: Promise<T>) => p.catch((error) => {
-      failed.abort();
-      throw error;
-    });
+    const run = <T>(p: Promise<T>) =>
+      p.catch((error) => {
+        failed.abort();
+        throw error;
+      });
     try {
       const [collections, users, userGroups, devices, affinities, cis, ciAssignments, applications, appAssignments] = await Promise.all([
         run(readCollections(db, both)),
@@ -57,10 +58,16 @@ export class SqlSiteSource implements SiteSource {
       return {
         siteCode: this.config.siteCode,
         origin: this.origin,
-        collections, users, userGroups, devices, affinities,
+        collections,
+        users,
+        userGroups,
+        devices,
+        affinities,
         configurationItems: cis.configurationItems,
         baselines: cis.baselines,
-        ciAssignments, applications, appAssignments,
+        ciAssignments,
+        applications,
+        appAssignments,
       };
     } catch (error) {
       // Report the first real failure, not the cancellations it caused in its siblings.

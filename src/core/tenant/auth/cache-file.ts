@@ -9,9 +9,13 @@ import type { ICachePlugin, TokenCacheContext } from '@azure/msal-node';
  * `CM2INTUNE_TOKEN_CACHE` if set; else `%APPDATA%\cm2intune\msal-cache.json` on Windows and
  * `$XDG_CONFIG_HOME/cm2intune/msal-cache.json` (default `~/.config`) elsewhere.
  */
-export function defaultCachePath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function defaultCachePath(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+): string {
   if (env.CM2INTUNE_TOKEN_CACHE) return resolve(env.CM2INTUNE_TOKEN_CACHE);
-  const base = platform === 'win32' ? (env.APPDATA ?? join(home, 'AppData', 'Roaming')) : (env.XDG_CONFIG_HOME || join(home, '.config'));
+  const base = platform === 'win32' ? (env.APPDATA ?? join(home, 'AppData', 'Roaming')) : env.XDG_CONFIG_HOME || join(home, '.config');
   return join(base, 'cm2intune', 'msal-cache.json');
 }
 
@@ -20,7 +24,9 @@ export function assertOutsidePlanFolder(cachePath: string, planDir: string | und
   if (!planDir) return;
   const rel = relative(resolve(planDir), resolve(cachePath));
   if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)))
-    throw new Error(`The token cache ${cachePath} is inside the plan folder ${planDir}; set CM2INTUNE_TOKEN_CACHE to a path outside it (default: your config directory).`);
+    throw new Error(
+      `The token cache ${cachePath} is inside the plan folder ${planDir}; set CM2INTUNE_TOKEN_CACHE to a path outside it (default: your config directory).`,
+    );
 }
 
 export function fileCachePlugin(path: string): ICachePlugin {
@@ -29,7 +35,10 @@ export function fileCachePlugin(path: string): ICachePlugin {
       try {
         context.tokenCache.deserialize(await readFile(path, 'utf8'));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read the token cache ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}. Delete it to sign in again.`);
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+          throw new Error(
+            `Cannot read the token cache ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}. Delete it to sign in again.`,
+          );
       }
     },
     async afterCacheAccess(context: TokenCacheContext) {

@@ -96,7 +96,8 @@ export function createDeviceCodeTokenSource(settings: DeviceCodeSettings): Token
           throw new Error(`signed in to tenant ${account.tenantId}, but the plan names ${settings.tenantId}`);
         return result.accessToken;
       } catch (error) {
-        if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : Object.assign(new Error('Sign-in cancelled.'), { name: 'AbortError' });
+        if (signal?.aborted)
+          throw signal.reason instanceof Error ? signal.reason : Object.assign(new Error('Sign-in cancelled.'), { name: 'AbortError' });
         throw signInError('device code', error);
       } finally {
         signal?.removeEventListener('abort', onAbort);
@@ -114,7 +115,10 @@ export interface ClientCredentials {
 }
 
 /** Private key + thumbprint from a PEM; thumbprint computed from the certificate when present. */
-export function certificateFromPem(pem: string, thumbprint?: string): { privateKey: string; thumbprintSha256?: string; thumbprint?: string } {
+export function certificateFromPem(
+  pem: string,
+  thumbprint?: string,
+): { privateKey: string; thumbprintSha256?: string; thumbprint?: string } {
   const key = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]*?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.exec(pem)?.[0];
   if (!key) throw new Error('The client certificate file has no PEM private key block (-----BEGIN PRIVATE KEY-----).');
   const hex = thumbprint?.replace(/[^0-9a-f]/gi, '').toUpperCase();
@@ -122,7 +126,8 @@ export function certificateFromPem(pem: string, thumbprint?: string): { privateK
   if (hex?.length === 40) return { privateKey: key, thumbprint: hex };
   if (hex) throw new Error('The certificate thumbprint must be 40 (SHA-1) or 64 (SHA-256) hex digits.');
   const cert = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(pem)?.[0];
-  if (!cert) throw new Error('The client certificate file has no certificate to compute the thumbprint from; set CM2INTUNE_CLIENT_CERT_THUMBPRINT.');
+  if (!cert)
+    throw new Error('The client certificate file has no certificate to compute the thumbprint from; set CM2INTUNE_CLIENT_CERT_THUMBPRINT.');
   return { privateKey: key, thumbprintSha256: new X509Certificate(cert).fingerprint256.replace(/:/g, '') };
 }
 

@@ -4,13 +4,21 @@ import type { TdsTestServer } from '../tds';
 
 export const CONTOSO_CA_FILE = 'contoso-sql-ca.pem';
 
-export function contosoPlan(site: Pick<TdsTestServer, 'port' | 'database' | 'user'>, options: { name: string; tenant: Record<string, unknown>; extra?: Record<string, unknown> }) {
+export function contosoPlan(
+  site: Pick<TdsTestServer, 'port' | 'database' | 'user'>,
+  options: { name: string; tenant: Record<string, unknown>; extra?: Record<string, unknown> },
+) {
   return {
     version: 1,
     name: options.name,
     site: {
-      source: 'sql', server: 'localhost', port: site.port, database: site.database, siteCode: 'P01',
-      auth: { type: 'sql', user: site.user }, encryption: { caFile: CONTOSO_CA_FILE },
+      source: 'sql',
+      server: 'localhost',
+      port: site.port,
+      database: site.database,
+      siteCode: 'P01',
+      auth: { type: 'sql', user: site.user },
+      encryption: { caFile: CONTOSO_CA_FILE },
     },
     tenant: options.tenant,
     subscriptionCollection: 'P0100014',

@@ -42,8 +42,14 @@ async function main(): Promise<number> {
     process.stderr.write(`${(e as Error).message}\nRun with --help for the options.\n`);
     return 2;
   }
-  if (args.help) { process.stdout.write(`${HELP}\n`); return 0; }
-  if (!args.fixture?.length) { process.stderr.write('Give at least one --fixture <file.sql> (see --help).\n'); return 2; }
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (!args.fixture?.length) {
+    process.stderr.write('Give at least one --fixture <file.sql> (see --help).\n');
+    return 2;
+  }
   const number = (name: string, value: string | undefined, max: number) => {
     if (value === undefined) return undefined;
     const n = Number(value);
@@ -68,15 +74,17 @@ async function main(): Promise<number> {
   const caFile = join(dir, 'tds-test-server-ca.pem');
   writeFileSync(caFile, server.caPem);
   const quoted = `'${server.password.replace(/'/g, `'\\''`)}'`;
-  process.stdout.write([
-    `TDS test server listening on localhost:${server.port} (database ${server.database}, login ${server.user})`,
-    `Connection string: ${server.connectionString()}`,
-    `Password:          export CM2INTUNE_SQL_PASSWORD=${quoted}`,
-    `CA certificate:    ${caFile}`,
-    `Thumbprint:        ${server.certificateThumbprint}`,
-    'Press Ctrl-C to stop.',
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      `TDS test server listening on localhost:${server.port} (database ${server.database}, login ${server.user})`,
+      `Connection string: ${server.connectionString()}`,
+      `Password:          export CM2INTUNE_SQL_PASSWORD=${quoted}`,
+      `CA certificate:    ${caFile}`,
+      `Thumbprint:        ${server.certificateThumbprint}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
 
   await new Promise<void>((done) => {
     const stop = (signal: string) => {
@@ -93,5 +101,8 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => process.exit(code),
-  (e) => { process.stderr.write(`${(e as Error).message}\n`); process.exit(1); },
+  (e) => {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exit(1);
+  },
 );

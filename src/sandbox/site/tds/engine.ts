@@ -12,11 +12,18 @@ import initSqlJs, { type Database, type SqlValue, type Statement } from 'sql.js'
 import { type Column, type Param, type SqlType, TdsError, parseDeclaredType, typeName } from './protocol';
 
 /** An open statement: `next()` gives the following row, undefined at the end. */
-export interface Cursor { readonly columns: Column[]; next(): unknown[] | undefined; close(): void }
+export interface Cursor {
+  readonly columns: Column[];
+  next(): unknown[] | undefined;
+  close(): void;
+}
 
 const ERR = { SYNTAX: 102, INVALID_OBJECT: 208, INVALID_COLUMN: 207, UNSUPPORTED: 50000 } as const;
 const unsupported = (what: string) =>
-  new TdsError(`test server: ${what}. The test engine is SQLite: keep production queries to plain T-SQL that both accept (see docs/testing-sql.md).`, ERR.UNSUPPORTED);
+  new TdsError(
+    `test server: ${what}. The test engine is SQLite: keep production queries to plain T-SQL that both accept (see docs/testing-sql.md).`,
+    ERR.UNSUPPORTED,
+  );
 
 // ---- lexing: strings, bracketed/quoted identifiers and comments are never rewritten ----
 
@@ -25,33 +32,64 @@ type Segment = { kind: 'code' | 'string' | 'ident' | 'comment'; text: string };
 export function segments(sql: string): Segment[] {
   const out: Segment[] = [];
   let code = '';
-  const flush = () => { if (code) out.push({ kind: 'code', text: code }); code = ''; };
+  const flush = () => {
+    if (code) out.push({ kind: 'code', text: code });
+    code = '';
+  };
   for (let i = 0; i < sql.length;) {
-    const c = sql[i], next = sql[i + 1];
+    const c = sql[i],
+      next = sql[i + 1];
     const end = (close: string, from: number, doubled: boolean) => {
       for (let j = from; j < sql.length; j++) {
-        if (sql[j] === close) { if (doubled && sql[j + 1] === close) { j++; continue; } return j + 1; }
+        if (sql[j] === close) {
+          if (doubled && sql[j + 1] === close) {
+            j++;
+            continue;
+          }
+          return j + 1;
+        }
       }
       throw new TdsError(`Unclosed quotation mark after the character string '${sql.slice(i, i + 40)}'.`, 105, 15);
     };
     if (c === "'" || ((c === 'N' || c === 'n') && next === "'" && !/[\w@#$]/.test(sql[i - 1] ?? ''))) {
-      const start = c === "'" ? i : i + 1, stop = end("'", start + 1, true);
-      flush(); out.push({ kind: 'string', text: sql.slice(start, stop) }); i = stop;
+      const start = c === "'" ? i : i + 1,
+        stop = end("'", start + 1, true);
+      flush();
+      out.push({ kind: 'string', text: sql.slice(start, stop) });
+      i = stop;
     } else if (c === '[') {
       const stop = end(']', i + 1, true);
-      flush(); out.push({ kind: 'ident', text: sql.slice(i, stop) }); i = stop;
+      flush();
+      out.push({ kind: 'ident', text: sql.slice(i, stop) });
+      i = stop;
     } else if (c === '"') {
       const stop = end('"', i + 1, true);
       // T-SQL (QUOTED_IDENTIFIER ON) reads "x" as an identifier; SQLite may read it as a string: make it [x].
-      flush(); out.push({ kind: 'ident', text: `[${sql.slice(i + 1, stop - 1).replace(/""/g, '"').replace(/]/g, ']]')}]` }); i = stop;
+      flush();
+      out.push({
+        kind: 'ident',
+        text: `[${sql
+          .slice(i + 1, stop - 1)
+          .replace(/""/g, '"')
+          .replace(/]/g, ']]')}]`,
+      });
+      i = stop;
     } else if (c === '-' && next === '-') {
-      const nl = sql.indexOf('\n', i), stop = nl < 0 ? sql.length : nl;
-      flush(); out.push({ kind: 'comment', text: sql.slice(i, stop) }); i = stop;
+      const nl = sql.indexOf('\n', i),
+        stop = nl < 0 ? sql.length : nl;
+      flush();
+      out.push({ kind: 'comment', text: sql.slice(i, stop) });
+      i = stop;
     } else if (c === '/' && next === '*') {
       const close = sql.indexOf('*/', i + 2);
       if (close < 0) throw new TdsError("Missing end comment mark '*/'.", 113, 15);
-      flush(); out.push({ kind: 'comment', text: sql.slice(i, close + 2) }); i = close + 2;
-    } else { code += c; i++; }
+      flush();
+      out.push({ kind: 'comment', text: sql.slice(i, close + 2) });
+      i = close + 2;
+    } else {
+      code += c;
+      i++;
+    }
   }
   flush();
   return out;
@@ -62,10 +100,16 @@ export function splitStatements(sql: string): string[] {
   const parts: string[] = [];
   let current = '';
   for (const s of segments(sql)) {
-    if (s.kind !== 'code') { current += s.text; continue; }
+    if (s.kind !== 'code') {
+      current += s.text;
+      continue;
+    }
     const pieces = s.text.split(';');
     current += pieces[0];
-    for (const piece of pieces.slice(1)) { parts.push(current); current = piece; }
+    for (const piece of pieces.slice(1)) {
+      parts.push(current);
+      current = piece;
+    }
   }
   parts.push(current);
   return parts.filter((p) => segments(p).some((s) => s.kind !== 'comment' && s.text.trim() !== ''));
@@ -85,39 +129,65 @@ const REFUSED: [RegExp, string][] = [
   [/\b(pivot|unpivot)\b/i, 'PIVOT is T-SQL only'],
   [/@@\w+/, 'system functions (@@...) are T-SQL only'],
   [/(^|[^\w\]])#\w/, 'temporary tables (#name) are T-SQL only'],
-  [/\b(isnull|getdate|getutcdate|sysdatetime|sysutcdatetime|convert|try_convert|try_cast|len|datalength|dateadd|datediff|datepart|datename|eomonth|charindex|patindex|stuff|left|right|iif|choose|format|string_agg|string_split|newid|object_id|db_name|schema_name|suser_sname|concat_ws)\s*\(/i, 'this function is T-SQL only'],
-  [/\b(ifnull|substr|group_concat|strftime|datetime|julianday|unixepoch|printf|instr|glob|regexp|typeof|total|json\w*|iif)\s*\(/i, 'this function is SQLite-only'],
+  [
+    /\b(isnull|getdate|getutcdate|sysdatetime|sysutcdatetime|convert|try_convert|try_cast|len|datalength|dateadd|datediff|datepart|datename|eomonth|charindex|patindex|stuff|left|right|iif|choose|format|string_agg|string_split|newid|object_id|db_name|schema_name|suser_sname|concat_ws)\s*\(/i,
+    'this function is T-SQL only',
+  ],
+  [
+    /\b(ifnull|substr|group_concat|strftime|datetime|julianday|unixepoch|printf|instr|glob|regexp|typeof|total|json\w*|iif)\s*\(/i,
+    'this function is SQLite-only',
+  ],
   [/\b(glob|regexp)\b/i, 'GLOB/REGEXP are SQLite-only'],
   [/==/, "'==' is SQLite-only"],
 ];
 
-interface Translated { sql: string; masked: string; paramNames: Set<string> }
+interface Translated {
+  sql: string;
+  masked: string;
+  paramNames: Set<string>;
+}
 
 /** The few rewrites needed (N'..' → '..', "x" → [x], dbo. prefix dropped); everything risky refused. */
 export function translate(statement: string): Translated {
   const segs = segments(statement);
-  let sql = '', masked = '';
+  let sql = '',
+    masked = '';
   const paramNames = new Set<string>();
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i];
-    if (s.kind === 'comment') { sql += ' '; masked += ' '; continue; }
-    if (s.kind === 'string') { sql += s.text; masked += "'s'"; continue; }
+    if (s.kind === 'comment') {
+      sql += ' ';
+      masked += ' ';
+      continue;
+    }
+    if (s.kind === 'string') {
+      sql += s.text;
+      masked += "'s'";
+      continue;
+    }
     if (s.kind === 'ident') {
       if (/^\[dbo\]$/i.test(s.text) && /^\s*\./.test(segs[i + 1]?.text ?? '') && segs[i + 1].kind === 'code') {
         segs[i + 1] = { kind: 'code', text: segs[i + 1].text.replace(/^\s*\.\s*/, '') };
         continue;
       }
-      sql += s.text; masked += '[i]'; continue;
+      sql += s.text;
+      masked += '[i]';
+      continue;
     }
     const code = s.text.replace(/(^|[^\w@#$.\]])dbo\s*\.\s*(?=[\w[])/gi, '$1');
     for (const m of code.matchAll(/@(\w+)/g)) if (!code.slice(0, m.index).endsWith('@')) paramNames.add(m[1]);
-    sql += code; masked += code;
+    sql += code;
+    masked += code;
   }
   const first = /^\s*(\w+)/.exec(masked)?.[1]?.toLowerCase();
-  const STATEMENTS = /^(insert|update|delete|merge|create|alter|drop|truncate|exec|execute|declare|begin|commit|rollback|use|grant|revoke|deny|waitfor|print|raiserror|throw|if|while|bulk|dbcc|backup|restore|kill|set)$/;
-  if (first && first !== 'select' && first !== 'with' && !STATEMENTS.test(first)) throw new TdsError(`Incorrect syntax near '${/^\s*(\w+)/.exec(masked)![1]}'.`, ERR.SYNTAX, 15);
+  const STATEMENTS =
+    /^(insert|update|delete|merge|create|alter|drop|truncate|exec|execute|declare|begin|commit|rollback|use|grant|revoke|deny|waitfor|print|raiserror|throw|if|while|bulk|dbcc|backup|restore|kill|set)$/;
+  if (first && first !== 'select' && first !== 'with' && !STATEMENTS.test(first))
+    throw new TdsError(`Incorrect syntax near '${/^\s*(\w+)/.exec(masked)![1]}'.`, ERR.SYNTAX, 15);
   if (first !== 'select' && first !== 'with') {
-    throw unsupported(`only SELECT statements are answered (got ${first ? first.toUpperCase() : 'an empty statement'}); the site database is read-only for cm2intune`);
+    throw unsupported(
+      `only SELECT statements are answered (got ${first ? first.toUpperCase() : 'an empty statement'}); the site database is read-only for cm2intune`,
+    );
   }
   for (const [pattern, why] of REFUSED) {
     const m = pattern.exec(masked);
@@ -130,27 +200,39 @@ export function translate(statement: string): Translated {
 
 /** Splits the top-level select list of a (translated) query into its items. */
 function selectItems(sql: string): string[] | undefined {
-  let depth = 0, items: string[] | undefined, current = '';
+  let depth = 0,
+    items: string[] | undefined,
+    current = '';
   const words = /^(from|where|group|order|having|union|except|intersect|window)\b/i;
   for (const s of segments(sql)) {
-    if (s.kind !== 'code') { if (items) current += s.text; continue; }
+    if (s.kind !== 'code') {
+      if (items) current += s.text;
+      continue;
+    }
     for (let i = 0; i < s.text.length; i++) {
       const c = s.text[i];
-      if (depth === 0 && /\w/.test(c) && !/\w/.test(s.text[i - 1] ?? (current.at(-1) ?? ' '))) {
+      if (depth === 0 && /\w/.test(c) && !/\w/.test(s.text[i - 1] ?? current.at(-1) ?? ' ')) {
         const rest = s.text.slice(i);
         if (!items && /^select\b/i.test(rest)) {
-          items = []; current = '';
+          items = [];
+          current = '';
           i += 5;
           const mod = /^\s+(distinct|all)\b/i.exec(s.text.slice(i + 1));
           if (mod) i += mod[0].length;
           continue;
         }
-        if (items && words.test(rest)) { items.push(current.trim()); return items; }
+        if (items && words.test(rest)) {
+          items.push(current.trim());
+          return items;
+        }
       }
       if (c === '(') depth++;
       if (c === ')') depth--;
       if (!items) continue;
-      if (c === ',' && depth === 0) { items.push(current.trim()); current = ''; } else current += c;
+      if (c === ',' && depth === 0) {
+        items.push(current.trim());
+        current = '';
+      } else current += c;
     }
   }
   if (items) items.push(current.trim());
@@ -193,7 +275,11 @@ function expressionType(expr: string, params: Map<string, Param>): SqlType | str
   return 'it is an expression';
 }
 
-interface Plan { sql: string; paramNames: Set<string>; columns: Column[] }
+interface Plan {
+  sql: string;
+  paramNames: Set<string>;
+  columns: Column[];
+}
 
 export class SqliteEngine {
   private readonly plans = new Map<string, Plan>();
@@ -217,18 +303,29 @@ export class SqliteEngine {
     const declared = new Map<string, Map<string, SqlType>>();
     for (const file of fixtureFiles) {
       let text: string;
-      try { text = readFileSync(file, 'utf8'); } catch (e) { throw new Error(`Cannot read the fixture ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`); }
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new Error(`Cannot read the fixture ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+      }
       text.split('\n').forEach((line, i) => {
         const m = /^\s*--\s*tds-type:\s*(\S+?)\.(\S+)\s+(.+?)\s*$/i.exec(line);
         if (!m) return;
         const t = parseDeclaredType(m[3]);
-        if (!t) throw new Error(`${file}:${i + 1}: tds-type ${m[3]} is not a type the test server knows (e.g. NVARCHAR(256), NVARCHAR(MAX), INT, BIGINT, BIT, DATETIME, DATETIME2, UNIQUEIDENTIFIER, XML).`);
+        if (!t)
+          throw new Error(
+            `${file}:${i + 1}: tds-type ${m[3]} is not a type the test server knows (e.g. NVARCHAR(256), NVARCHAR(MAX), INT, BIGINT, BIT, DATETIME, DATETIME2, UNIQUEIDENTIFIER, XML).`,
+          );
         const view = m[1].replace(/^\[|\]$/g, '').toLowerCase();
         if (!declared.has(view)) declared.set(view, new Map());
         declared.get(view)!.set(m[2].replace(/^\[|\]$/g, '').toLowerCase(), t);
       });
       if (image) continue;
-      try { db.run(caseInsensitiveText(text)); } catch (e) { throw new Error(`The fixture ${file} does not load into SQLite: ${(e as Error).message}`); }
+      try {
+        db.run(caseInsensitiveText(text));
+      } catch (e) {
+        throw new Error(`The fixture ${file} does not load into SQLite: ${(e as Error).message}`);
+      }
     }
     const engine = new SqliteEngine(db, declared);
     engine.checkSchema();
@@ -253,15 +350,18 @@ export class SqliteEngine {
 
   /** Every column of every fixture table and view must have a SQL Server type: found now, not mid-test. */
   private checkSchema(): void {
-    const objects = this.db.exec("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")[0]?.values ?? [];
+    const objects =
+      this.db.exec("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")[0]?.values ?? [];
     const problems: string[] = [];
     for (const [name, kind] of objects as [string, string][]) {
       for (const [column, declaredType] of this.tableInfo('main', name)) {
         const override = this.declared.get(name.toLowerCase())?.get(column.toLowerCase());
         if (override) continue;
         if (!parseDeclaredType(declaredType)) {
-          problems.push(`${kind} ${name}.${column}: ${declaredType ? `type '${declaredType}' is unknown` : 'computed column without a type'}` +
-            (kind === 'view' ? ` (declare it: -- tds-type: ${name}.${column} <TYPE>)` : ''));
+          problems.push(
+            `${kind} ${name}.${column}: ${declaredType ? `type '${declaredType}' is unknown` : 'computed column without a type'}` +
+              (kind === 'view' ? ` (declare it: -- tds-type: ${name}.${column} <TYPE>)` : ''),
+          );
         }
       }
     }
@@ -289,8 +389,19 @@ export class SqliteEngine {
     const stmt = this.prepare(plan.sql);
     let open = true;
     this.openCursors++;
-    const close = () => { if (open) { open = false; this.openCursors--; stmt.free(); } };
-    try { stmt.bind(bind); } catch (e) { close(); throw sqliteError(e); }
+    const close = () => {
+      if (open) {
+        open = false;
+        this.openCursors--;
+        stmt.free();
+      }
+    };
+    try {
+      stmt.bind(bind);
+    } catch (e) {
+      close();
+      throw sqliteError(e);
+    }
     // Exact 64-bit integers only where a BIGINT column needs them: BigInts for every value cost dearly on large results.
     const bigInts = plan.columns.some((c) => c.type.kind === 'bigint');
     return {
@@ -310,7 +421,11 @@ export class SqliteEngine {
   }
 
   private prepare(sql: string) {
-    try { return this.db.prepare(sql); } catch (e) { throw sqliteError(e); }
+    try {
+      return this.db.prepare(sql);
+    } catch (e) {
+      throw sqliteError(e);
+    }
   }
 
   private plan(statement: string, params: Map<string, Param>): Plan {
@@ -326,7 +441,9 @@ export class SqliteEngine {
 
   /** Lets SQLite resolve the query (as a temporary view, parameters as NULL) and reads each output column's declared type. */
   private resultColumns(t: Translated, params: Map<string, Param>): Column[] {
-    const viewSql = segments(t.sql).map((s) => (s.kind === 'code' ? s.text.replace(/@\w+/g, 'NULL') : s.text)).join('');
+    const viewSql = segments(t.sql)
+      .map((s) => (s.kind === 'code' ? s.text.replace(/@\w+/g, 'NULL') : s.text))
+      .join('');
     this.prepare(t.sql).free(); // SQLite's own error (no such table/column, syntax) comes first, unmasked
     let info: [string, string][];
     try {
@@ -342,7 +459,9 @@ export class SqliteEngine {
     if (items && !aligned && items.some((i) => !STAR.test(i) && !COLUMN_REF.test(stripAlias(i)))) {
       throw unsupported('a select list that mixes * with expressions cannot be typed; list the columns');
     }
-    const viewsInQuery = [...this.declared.keys()].filter((v) => new RegExp(`(^|[^\\w$#])\\[?${v.replace(/[$#]/g, '\\$&')}\\]?([^\\w$#]|$)`, 'i').test(t.sql));
+    const viewsInQuery = [...this.declared.keys()].filter((v) =>
+      new RegExp(`(^|[^\\w$#])\\[?${v.replace(/[$#]/g, '\\$&')}\\]?([^\\w$#]|$)`, 'i').test(t.sql),
+    );
     return info.map(([name, declaredType], i) => {
       const fromView = viewsInQuery.map((v) => this.declared.get(v)!.get(name.toLowerCase())).filter((x): x is SqlType => Boolean(x));
       const expr = aligned ? stripAlias(items![i]) : undefined;
@@ -353,10 +472,14 @@ export class SqliteEngine {
       } else if (fromView.length) {
         type = fromView[0];
       } else {
-        type = parseDeclaredType(declaredType) ?? (declaredType ? `its declared type '${declaredType}' is unknown` : 'it is computed without a declared type');
+        type =
+          parseDeclaredType(declaredType) ??
+          (declaredType ? `its declared type '${declaredType}' is unknown` : 'it is computed without a declared type');
       }
       if (typeof type === 'string') {
-        throw unsupported(`cannot tell the SQL Server type of result column ${i + 1} '${name}'${expr ? ` (${expr.slice(0, 60)})` : ''}: ${type}`);
+        throw unsupported(
+          `cannot tell the SQL Server type of result column ${i + 1} '${name}'${expr ? ` (${expr.slice(0, 60)})` : ''}: ${type}`,
+        );
       }
       return { name, type };
     });
@@ -368,14 +491,17 @@ function caseInsensitiveText(script: string): string {
   const out: string[] = [];
   let rest = script;
   for (let m = /\bcreate\s+table\b[^(]*\(/i.exec(rest); m; m = /\bcreate\s+table\b[^(]*\(/i.exec(rest)) {
-    let depth = 1, j = m.index + m[0].length;
+    let depth = 1,
+      j = m.index + m[0].length;
     for (; j < rest.length && depth > 0; j++) {
       if (rest[j] === "'") j = rest.indexOf("'", j + 1);
       else if (rest[j] === '(') depth++;
       else if (rest[j] === ')') depth--;
       if (j < 0) return script; // unbalanced: SQLite will say so
     }
-    const body = rest.slice(m.index, j).replace(/\b(n?(?:var)?char\s*\(\s*(?:\d+|max)\s*\)|n?text|xml|uniqueidentifier)(?!\s+collate)/gi, '$1 COLLATE NOCASE');
+    const body = rest
+      .slice(m.index, j)
+      .replace(/\b(n?(?:var)?char\s*\(\s*(?:\d+|max)\s*\)|n?text|xml|uniqueidentifier)(?!\s+collate)/gi, '$1 COLLATE NOCASE');
     out.push(rest.slice(0, m.index), body);
     rest = rest.slice(j);
   }
@@ -399,7 +525,8 @@ function toSqlite(p: Param): SqlValue {
 
 function fromSqlite(v: unknown, column: Column): unknown {
   if (v === null) return null;
-  if (v instanceof Uint8Array) throw new TdsError(`test server: column '${column.name}' holds a BLOB; fixtures store text, numbers and dates as text`, 50000);
+  if (v instanceof Uint8Array)
+    throw new TdsError(`test server: column '${column.name}' holds a BLOB; fixtures store text, numbers and dates as text`, 50000);
   if (typeof v === 'bigint' && (column.type.kind === 'nvarchar' || column.type.kind === 'xml')) return v.toString();
   if (typeof v === 'number' && (column.type.kind === 'nvarchar' || column.type.kind === 'xml')) return String(v);
   return v;
@@ -410,7 +537,8 @@ function sqliteError(e: unknown): TdsError {
   const message = String((e as Error)?.message ?? e);
   let m: RegExpExecArray | null;
   if ((m = /no such table: (?:main\.)?(\S+)/.exec(message))) return new TdsError(`Invalid object name '${m[1]}'.`, ERR.INVALID_OBJECT, 16);
-  if ((m = /no such column: (\S+)/.exec(message))) return new TdsError(`Invalid column name '${m[1].replace(/^.*\./, '')}'.`, ERR.INVALID_COLUMN, 16);
+  if ((m = /no such column: (\S+)/.exec(message)))
+    return new TdsError(`Invalid column name '${m[1].replace(/^.*\./, '')}'.`, ERR.INVALID_COLUMN, 16);
   if ((m = /ambiguous column name: (\S+)/.exec(message))) return new TdsError(`Ambiguous column name '${m[1]}'.`, 209, 16);
   if ((m = /no such function: (\S+)/.exec(message))) return new TdsError(`'${m[1]}' is not a recognized built-in function name.`, 195, 15);
   if ((m = /near "([^"]*)": syntax error/.exec(message))) return new TdsError(`Incorrect syntax near '${m[1]}'.`, ERR.SYNTAX, 15);

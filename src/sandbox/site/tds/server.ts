@@ -8,10 +8,39 @@ import * as tls from 'node:tls';
 import { generate } from 'selfsigned';
 import { SqliteEngine, splitStatements } from './engine';
 import {
-  DONE_ATTN, DONE_COUNT, DONE_ERROR, DONE_FINAL, DONE_MORE, ENCRYPT, type Message, MessageReader, PACKET, PACKET_NAMES,
-  STATUS_RESET_CONNECTION, TdsError, colMetadata, done, doneInProc, doneProc, envCollation, envDatabase, envPacketSize,
-  envResetAck, errorToken, loginAck, packets, parseLogin7, parseRpc, parseSqlBatch, preloginEncryption, preloginReply,
-  PacketWriter, procedureName, returnStatus, row, type Param,
+  DONE_ATTN,
+  DONE_COUNT,
+  DONE_ERROR,
+  DONE_FINAL,
+  DONE_MORE,
+  ENCRYPT,
+  type Message,
+  MessageReader,
+  PACKET,
+  PACKET_NAMES,
+  STATUS_RESET_CONNECTION,
+  TdsError,
+  colMetadata,
+  done,
+  doneInProc,
+  doneProc,
+  envCollation,
+  envDatabase,
+  envPacketSize,
+  envResetAck,
+  errorToken,
+  loginAck,
+  packets,
+  parseLogin7,
+  parseRpc,
+  parseSqlBatch,
+  preloginEncryption,
+  preloginReply,
+  PacketWriter,
+  procedureName,
+  returnStatus,
+  row,
+  type Param,
 } from './protocol';
 import { createTlsBridge, type TlsBridge } from './tls-prelogin';
 
@@ -51,7 +80,8 @@ export interface TdsTestServerOptions {
 }
 
 const SERVER_NAME = 'cm2intune-tds-test';
-const SET_OPTIONS = /^set\s+(ansi_nulls|ansi_null_dflt_on|ansi_padding|ansi_warnings|arithabort|concat_null_yields_null|cursor_close_on_commit|implicit_transactions|numeric_roundabort|quoted_identifier|xact_abort|nocount|datefirst|dateformat|language|textsize|transaction\s+isolation\s+level|lock_timeout|deadlock_priority)\b/i;
+const SET_OPTIONS =
+  /^set\s+(ansi_nulls|ansi_null_dflt_on|ansi_padding|ansi_warnings|arithabort|concat_null_yields_null|cursor_close_on_commit|implicit_transactions|numeric_roundabort|quoted_identifier|xact_abort|nocount|datefirst|dateformat|language|textsize|transaction\s+isolation\s+level|lock_timeout|deadlock_priority)\b/i;
 const POOL_CHECK = /^\s*select\s+1\s*;?\s*$/i;
 
 interface Shared {
@@ -68,22 +98,25 @@ interface Shared {
 }
 
 export async function startTdsTestServer(options: TdsTestServerOptions): Promise<TdsTestServer> {
-  const engine = options.engine ?? await SqliteEngine.load(options.fixtureFiles);
-  const pems = options.tls ? { private: options.tls.key, cert: options.tls.cert } : await generate([{ name: 'commonName', value: 'localhost' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    notAfterDate: new Date(Date.now() + 7 * 86_400_000),
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
-    ],
-  });
+  const engine = options.engine ?? (await SqliteEngine.load(options.fixtureFiles));
+  const pems = options.tls
+    ? { private: options.tls.key, cert: options.tls.cert }
+    : await generate([{ name: 'commonName', value: 'localhost' }], {
+        keyType: 'ec',
+        algorithm: 'sha256',
+        notAfterDate: new Date(Date.now() + 7 * 86_400_000),
+        extensions: [
+          { name: 'basicConstraints', cA: true },
+          { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
+          { name: 'extKeyUsage', serverAuth: true },
+          { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] },
+        ],
+      });
   const caPem = pems.cert;
   const certificateThumbprint = new X509Certificate(caPem).fingerprint256.replace(/:/g, '').toUpperCase();
   const statements: string[] = [];
-  let spid = 50, logins = 0;
+  let spid = 50,
+    logins = 0;
   const shared: Shared = {
     engine,
     user: options.user ?? 'cm_reader',
@@ -94,7 +127,9 @@ export async function startTdsTestServer(options: TdsTestServerOptions): Promise
     queryDelayMs: options.queryDelayMs ?? 0,
     log: options.log ?? ((line) => process.stderr.write(`[tds-test-server] ${line}\n`)),
     nextSpid: () => ++spid,
-    loggedIn: () => { logins++; },
+    loggedIn: () => {
+      logins++;
+    },
   };
 
   const sockets = new Set<net.Socket>();
@@ -105,7 +140,10 @@ export async function startTdsTestServer(options: TdsTestServerOptions): Promise
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const port = (server.address() as net.AddressInfo).port;
   let closing: Promise<void> | undefined;
@@ -119,18 +157,25 @@ export async function startTdsTestServer(options: TdsTestServerOptions): Promise
     caPem,
     certificateThumbprint,
     statements,
-    get logins() { return logins; },
-    connectionString: () => `Server=localhost,${port};Database=${shared.database};User Id=${shared.user};Encrypt=true;TrustServerCertificate=true`,
-    close: () => (closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy();
-    })),
+    get logins() {
+      return logins;
+    },
+    connectionString: () =>
+      `Server=localhost,${port};Database=${shared.database};User Id=${shared.user};Encrypt=true;TrustServerCertificate=true`,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      })),
   };
 }
 
 type Phase = 'prelogin' | 'handshake' | 'login' | 'ready' | 'closed';
 
-interface Pending { cancelled: boolean; wake?: () => void }
+interface Pending {
+  cancelled: boolean;
+  wake?: () => void;
+}
 
 /** One client connection: PRELOGIN → TLS handshake → LOGIN7 → requests. */
 class Connection {
@@ -144,7 +189,10 @@ class Connection {
   private current?: Pending;
   private secured = false;
 
-  constructor(private readonly socket: net.Socket, private readonly shared: Shared) {
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly shared: Shared,
+  ) {
     this.spid = shared.nextSpid();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
@@ -156,9 +204,13 @@ class Connection {
     if (this.phase === 'closed') return;
     if (this.secured) return this.bridge!.encrypted(chunk);
     if (this.phase === 'prelogin' && chunk[0] === 0x16) {
-      return this.refuse('the client started TLS before PRELOGIN (TDS 8 "strict" encryption), which the test server does not speak; use encrypt: true');
+      return this.refuse(
+        'the client started TLS before PRELOGIN (TDS 8 "strict" encryption), which the test server does not speak; use encrypt: true',
+      );
     }
-    this.guard(() => { for (const m of this.clearReader.push(chunk)) this.onClearMessage(m); });
+    this.guard(() => {
+      for (const m of this.clearReader.push(chunk)) this.onClearMessage(m);
+    });
   }
 
   private onClearMessage(m: Message): void {
@@ -168,24 +220,37 @@ class Connection {
       // Encryption is required: a client that offers it gets ON; one that does not gets REQ (tedious then refuses, as with a real forced-encryption server).
       const answer = clientEncryption === ENCRYPT.ON || clientEncryption === ENCRYPT.REQ ? ENCRYPT.ON : ENCRYPT.REQ;
       this.socket.write(packets(PACKET.REPLY, preloginReply(answer), this.packetSize, this.spid));
-      if (answer !== ENCRYPT.ON) { this.shared.log('a client without encryption connected; answered "encryption required"'); return; }
+      if (answer !== ENCRYPT.ON) {
+        this.shared.log('a client without encryption connected; answered "encryption required"');
+        return;
+      }
       this.phase = 'handshake';
       this.bridge = createTlsBridge(this.shared.tlsContext, {
         flight: (bytes, last) => {
           this.socket.write(packets(PACKET.PRELOGIN, bytes, this.packetSize, this.spid));
-          if (last) { this.secured = true; this.phase = 'login'; }
+          if (last) {
+            this.secured = true;
+            this.phase = 'login';
+          }
         },
         raw: (bytes, written) => {
           if (this.socket.destroyed || this.socket.write(bytes)) written();
           else this.socket.once('drain', written);
         },
-        cleartext: (bytes) => this.guard(() => { for (const msg of this.tlsReader.push(bytes)) this.onMessage(msg); }),
-        error: (e) => { this.shared.log(`TLS failed: ${e.message}`); this.close(); },
+        cleartext: (bytes) =>
+          this.guard(() => {
+            for (const msg of this.tlsReader.push(bytes)) this.onMessage(msg);
+          }),
+        error: (e) => {
+          this.shared.log(`TLS failed: ${e.message}`);
+          this.close();
+        },
       });
       return;
     }
     if (this.phase === 'handshake') {
-      if (m.type !== PACKET.PRELOGIN) return this.refuse(`expected TLS handshake data in PRELOGIN, got ${packetName(m.type)}: the test server requires encryption`);
+      if (m.type !== PACKET.PRELOGIN)
+        return this.refuse(`expected TLS handshake data in PRELOGIN, got ${packetName(m.type)}: the test server requires encryption`);
       return this.bridge!.handshake(m.payload);
     }
     this.refuse(`unexpected ${packetName(m.type)} in clear text`);
@@ -200,7 +265,10 @@ class Connection {
     if (m.type === PACKET.ATTENTION) {
       // tedious reads one message answering the cancelled request, then one with the acknowledgement
       // (DONE with the ATTN bit): a request still waiting answers with a bare DONE, then the ack follows.
-      if (this.current) { this.current.cancelled = true; this.current.wake?.(); }
+      if (this.current) {
+        this.current.cancelled = true;
+        this.current.wake?.();
+      }
       this.enqueue(async () => this.send(done(DONE_ATTN)));
       return;
     }
@@ -213,7 +281,10 @@ class Connection {
       this.enqueue(() => this.request(m));
       return;
     }
-    const error = new TdsError(`test server: TDS message type 0x${m.type.toString(16).padStart(2, '0')} (${packetName(m.type)}) is not understood; it answers SQLBatch, RPC sp_executesql and ATTENTION`, 50000);
+    const error = new TdsError(
+      `test server: TDS message type 0x${m.type.toString(16).padStart(2, '0')} (${packetName(m.type)}) is not understood; it answers SQLBatch, RPC sp_executesql and ATTENTION`,
+      50000,
+    );
     this.shared.log(error.message);
     this.enqueue(async () => this.send(Buffer.concat([errorToken(error, SERVER_NAME), done(DONE_ERROR)])));
   }
@@ -226,21 +297,31 @@ class Connection {
     };
     if (login.integratedSecurity) {
       this.shared.log('a client asked for integrated (Windows/NTLM) authentication; the test server has SQL logins only');
-      return fail([new TdsError('Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication.', 18452, 14)]);
+      return fail([
+        new TdsError('Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication.', 18452, 14),
+      ]);
     }
     const loginFailed = new TdsError(`Login failed for user '${login.user}'.`, 18456, 14);
     if (login.user !== this.shared.user || login.password !== this.shared.password) return fail([loginFailed]);
     if (login.database && login.database.toLowerCase() !== this.shared.database.toLowerCase()) {
-      return fail([new TdsError(`Cannot open database "${login.database}" requested by the login. The login failed.`, 4060, 11), loginFailed]);
+      return fail([
+        new TdsError(`Cannot open database "${login.database}" requested by the login. The login failed.`, 4060, 11),
+        loginFailed,
+      ]);
     }
     this.packetSize = Math.max(512, Math.min(32767, login.packetSize || 4096));
-    this.send(Buffer.concat([envDatabase(this.shared.database), envCollation(), loginAck(), envPacketSize(this.packetSize), done(DONE_FINAL)]));
+    this.send(
+      Buffer.concat([envDatabase(this.shared.database), envCollation(), loginAck(), envPacketSize(this.packetSize), done(DONE_FINAL)]),
+    );
     this.phase = 'ready';
     this.shared.loggedIn();
   }
 
   private enqueue(work: () => Promise<void>): void {
-    this.queue = this.queue.then(work).catch((e) => { this.shared.log(`internal error: ${(e as Error)?.stack ?? e}`); this.close(); });
+    this.queue = this.queue.then(work).catch((e) => {
+      this.shared.log(`internal error: ${(e as Error)?.stack ?? e}`);
+      this.close();
+    });
   }
 
   /**
@@ -255,15 +336,21 @@ class Connection {
     this.current = pending;
     if (this.socket.destroyed || !this.bridge) return;
     const bridge = this.bridge;
-    let backedUp = false, sent = false;
+    let backedUp = false,
+      sent = false;
     const out = new PacketWriter(PACKET.REPLY, this.packetSize, this.spid, (bytes) => {
       sent = true;
       if (!this.socket.destroyed && !bridge.write(bytes)) backedUp = true;
     });
-    const drained = () => new Promise<void>((resolve) => {
-      pending.wake = resolve;
-      bridge.onDrain(resolve);
-    }).then(() => { backedUp = false; sent = false; pending.wake = undefined; });
+    const drained = () =>
+      new Promise<void>((resolve) => {
+        pending.wake = resolve;
+        bridge.onDrain(resolve);
+      }).then(() => {
+        backedUp = false;
+        sent = false;
+        pending.wake = undefined;
+      });
     if (m.status & STATUS_RESET_CONNECTION) out.write(envResetAck());
     try {
       const { sql, params } = rpc ? executeSqlCall(m.payload) : { sql: parseSqlBatch(m.payload), params: [] as Param[] };
@@ -272,10 +359,16 @@ class Connection {
       if (!housekeeping && this.shared.queryDelayMs > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.shared.queryDelayMs);
-          pending.wake = () => { clearTimeout(timer); resolve(); };
+          pending.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
       }
-      if (pending.cancelled) { out.write(done(DONE_FINAL)); return out.end(); }
+      if (pending.cancelled) {
+        out.write(done(DONE_FINAL));
+        return out.end();
+      }
       for (const statement of splitStatements(sql)) {
         const query = stripSetLines(statement);
         if (!query.trim()) continue;
@@ -288,8 +381,14 @@ class Connection {
             count++;
             // After each chunk sent, let the event loop read an ATTENTION and serve other connections.
             if (backedUp) await drained();
-            else if (sent) { sent = false; await new Promise<void>((resolve) => setImmediate(resolve)); }
-            if (pending.cancelled) { out.write(done(DONE_FINAL)); return out.end(); }
+            else if (sent) {
+              sent = false;
+              await new Promise<void>((resolve) => setImmediate(resolve));
+            }
+            if (pending.cancelled) {
+              out.write(done(DONE_FINAL));
+              return out.end();
+            }
           }
         } finally {
           cursor.close();
@@ -299,7 +398,10 @@ class Connection {
       if (rpc) out.write(Buffer.concat([returnStatus(0), doneProc(DONE_FINAL)]));
       else out.write(done(DONE_FINAL));
     } catch (e) {
-      if (pending.cancelled) { out.write(done(DONE_FINAL)); return out.end(); }
+      if (pending.cancelled) {
+        out.write(done(DONE_FINAL));
+        return out.end();
+      }
       // Rows already sent stay sent (as with SQL Server); the error and a failed DONE close the message.
       const error = e instanceof TdsError ? e : new TdsError(`test server: ${(e as Error)?.message ?? e}`, 50000);
       if (error.message.startsWith('test server:')) this.shared.log(error.message);
@@ -324,11 +426,15 @@ class Connection {
   }
 
   private guard(fn: () => void): void {
-    try { fn(); } catch (e) {
+    try {
+      fn();
+    } catch (e) {
       const message = e instanceof TdsError ? e.message : `test server: ${(e as Error)?.message ?? e}`;
       if (this.phase === 'ready') {
         this.shared.log(message);
-        this.enqueue(async () => this.send(Buffer.concat([errorToken(e instanceof TdsError ? e : new TdsError(message), SERVER_NAME), done(DONE_ERROR)])));
+        this.enqueue(async () =>
+          this.send(Buffer.concat([errorToken(e instanceof TdsError ? e : new TdsError(message), SERVER_NAME), done(DONE_ERROR)])),
+        );
       } else {
         this.refuse(message);
       }
@@ -338,7 +444,10 @@ class Connection {
   private close(): void {
     if (this.phase === 'closed' && this.socket.destroyed) return;
     this.phase = 'closed';
-    if (this.current) { this.current.cancelled = true; this.current.wake?.(); }
+    if (this.current) {
+      this.current.cancelled = true;
+      this.current.wake?.();
+    }
     this.bridge?.destroy();
     this.socket.destroy();
   }
@@ -357,12 +466,16 @@ function executeSqlCall(payload: Buffer): { sql: string; params: Param[] } {
   }
   const [statement, declarations, ...values] = call.params;
   if (!statement || typeof statement.value !== 'string') throw new TdsError('test server: sp_executesql without a statement', 50000);
-  if (declarations && declarations.value !== null && typeof declarations.value !== 'string') throw new TdsError('test server: sp_executesql @params is not text', 50000);
+  if (declarations && declarations.value !== null && typeof declarations.value !== 'string')
+    throw new TdsError('test server: sp_executesql @params is not text', 50000);
   return { sql: statement.value, params: values };
 }
 
 function setLines(sql: string): string[] {
-  return sql.split(/[\n;]/).map((l) => l.trim()).filter(Boolean);
+  return sql
+    .split(/[\n;]/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 function isSetOnly(sql: string): boolean {
@@ -374,7 +487,8 @@ function isSetOnly(sql: string): boolean {
 function stripSetLines(statement: string): string {
   let rest = statement;
   for (let m = /^\s*(set\s[^\n]*)(\n|$)/i.exec(rest); m; m = /^\s*(set\s[^\n]*)(\n|$)/i.exec(rest)) {
-    if (!SET_OPTIONS.test(m[1].trim())) throw new TdsError(`test server: '${m[1].trim().slice(0, 60)}' is a SET option the test server does not understand`, 50000);
+    if (!SET_OPTIONS.test(m[1].trim()))
+      throw new TdsError(`test server: '${m[1].trim().slice(0, 60)}' is a SET option the test server does not understand`, 50000);
     rest = rest.slice(m[0].length);
   }
   return rest;

@@ -56,7 +56,10 @@ export function createTlsBridge(context: tls.SecureContext, events: TlsBridgeEve
       const fragment = unparsed.subarray(5, 5 + length);
       unparsed = unparsed.subarray(5 + length);
       if (type === RECORD.ALERT) return endOfFlight(false);
-      if (type === RECORD.CHANGE_CIPHER_SPEC) { sawChangeCipherSpec = true; continue; }
+      if (type === RECORD.CHANGE_CIPHER_SPEC) {
+        sawChangeCipherSpec = true;
+        continue;
+      }
       if (type !== RECORD.HANDSHAKE) continue;
       if (sawChangeCipherSpec) return endOfFlight(true); // the encrypted Finished
       handshakeBytes = Buffer.concat([handshakeBytes, fragment]);
@@ -73,8 +76,11 @@ export function createTlsBridge(context: tls.SecureContext, events: TlsBridgeEve
   const wire = new Duplex({
     read() {},
     write(chunk: Buffer, _encoding, callback) {
-      if (handshaking) { flight.push(chunk); scan(chunk); callback(); }
-      else events.raw(chunk, () => callback()); // the socket's backpressure reaches the TLS socket's writers
+      if (handshaking) {
+        flight.push(chunk);
+        scan(chunk);
+        callback();
+      } else events.raw(chunk, () => callback()); // the socket's backpressure reaches the TLS socket's writers
     },
   });
   const socket = new tls.TLSSocket(wire as unknown as import('node:net').Socket, { isServer: true, secureContext: context });
@@ -83,10 +89,19 @@ export function createTlsBridge(context: tls.SecureContext, events: TlsBridgeEve
   wire.on('error', (e) => events.error(e));
 
   return {
-    handshake: (bytes) => { wire.push(bytes); },
-    encrypted: (bytes) => { wire.push(bytes); },
+    handshake: (bytes) => {
+      wire.push(bytes);
+    },
+    encrypted: (bytes) => {
+      wire.push(bytes);
+    },
     write: (bytes, then) => socket.write(bytes, () => then?.()),
-    onDrain: (fn) => { socket.once('drain', fn); },
-    destroy: () => { socket.destroy(); wire.destroy(); },
+    onDrain: (fn) => {
+      socket.once('drain', fn);
+    },
+    destroy: () => {
+      socket.destroy();
+      wire.destroy();
+    },
   };
 }

@@ -27,7 +27,8 @@ export function guidOf(kind: string, key: string): string {
   const h = createHash('sha256').update(`cm2intune-sandbox/${kind}/${key}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
-const nickname = (name: string) => name.normalize('NFD').replace(/[^A-Za-z0-9]/g, '') || `group${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+const nickname = (name: string) =>
+  name.normalize('NFD').replace(/[^A-Za-z0-9]/g, '') || `group${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 
 export function makeSeed(): SandboxSeed {
   const { rows, world } = buildSite({ users: 520 });
@@ -36,7 +37,17 @@ export function makeSeed(): SandboxSeed {
   const userBySam = new Map<string, GraphObject>();
   let n = 0;
   for (const r of rows.v_R_User) {
-    const [resourceId, , sam, , , full, upn, mail, sid] = r as [number, number, string, string, string, string | null, string | null, string | null, string];
+    const [resourceId, , sam, , , full, upn, mail, sid] = r as [
+      number,
+      number,
+      string,
+      string,
+      string,
+      string | null,
+      string | null,
+      string | null,
+      string,
+    ];
     if (!upn) continue; // not synced to Entra ID yet
     const i = n++;
     const id = guidOf('user', sid);
@@ -58,12 +69,16 @@ export function makeSeed(): SandboxSeed {
       onPremisesDomainName: 'contoso.com',
       onPremisesSyncEnabled: true,
       // Half of the users without Intune have Office 365 E3: a licence, but not the Intune plan (a trap).
-      assignedLicenses: licensed ? [{ skuId: EMS_E3_SKU, disabledPlans: [] }] : i % 2 === 0 ? [{ skuId: O365_E3_SKU, disabledPlans: [] }] : [],
+      assignedLicenses: licensed
+        ? [{ skuId: EMS_E3_SKU, disabledPlans: [] }]
+        : i % 2 === 0
+          ? [{ skuId: O365_E3_SKU, disabledPlans: [] }]
+          : [],
       assignedPlans: licensed
-        ? [
-            { assignedDateTime: SYNCED_AT, capabilityStatus: planStatus, service: 'SCO', servicePlanId: INTUNE_A_PLAN },
-          ]
-        : i % 2 === 0 ? [{ assignedDateTime: SYNCED_AT, capabilityStatus: 'Enabled', service: 'SCO', servicePlanId: INTUNE_O365_PLAN }] : [],
+        ? [{ assignedDateTime: SYNCED_AT, capabilityStatus: planStatus, service: 'SCO', servicePlanId: INTUNE_A_PLAN }]
+        : i % 2 === 0
+          ? [{ assignedDateTime: SYNCED_AT, capabilityStatus: 'Enabled', service: 'SCO', servicePlanId: INTUNE_O365_PLAN }]
+          : [],
     };
     users.push(user);
     userIdByResource.set(resourceId, id);
@@ -71,8 +86,34 @@ export function makeSeed(): SandboxSeed {
   }
   // Cloud-only accounts: no SID, never in ConfigMgr.
   users.push(
-    { id: guidOf('user', 'cloud-admin'), displayName: 'Intune Admin', givenName: 'Intune', surname: 'Admin', userPrincipalName: 'intune.admin@contoso.onmicrosoft.com', mail: null, accountEnabled: true, usageLocation: 'US', onPremisesSecurityIdentifier: null, onPremisesSyncEnabled: null, assignedLicenses: [{ skuId: EMS_E3_SKU, disabledPlans: [] }], assignedPlans: [{ assignedDateTime: SYNCED_AT, capabilityStatus: 'Enabled', service: 'SCO', servicePlanId: INTUNE_A_PLAN }] },
-    { id: guidOf('user', 'cloud-guest'), displayName: 'Zoë Cloud-Only', givenName: 'Zoë', surname: 'Cloud-Only', userPrincipalName: 'zoe.cloudonly@contoso.com', mail: 'zoe.cloudonly@contoso.com', accountEnabled: true, usageLocation: 'NO', onPremisesSecurityIdentifier: null, onPremisesSyncEnabled: null, assignedLicenses: [], assignedPlans: [] },
+    {
+      id: guidOf('user', 'cloud-admin'),
+      displayName: 'Intune Admin',
+      givenName: 'Intune',
+      surname: 'Admin',
+      userPrincipalName: 'intune.admin@contoso.onmicrosoft.com',
+      mail: null,
+      accountEnabled: true,
+      usageLocation: 'US',
+      onPremisesSecurityIdentifier: null,
+      onPremisesSyncEnabled: null,
+      assignedLicenses: [{ skuId: EMS_E3_SKU, disabledPlans: [] }],
+      assignedPlans: [{ assignedDateTime: SYNCED_AT, capabilityStatus: 'Enabled', service: 'SCO', servicePlanId: INTUNE_A_PLAN }],
+    },
+    {
+      id: guidOf('user', 'cloud-guest'),
+      displayName: 'Zoë Cloud-Only',
+      givenName: 'Zoë',
+      surname: 'Cloud-Only',
+      userPrincipalName: 'zoe.cloudonly@contoso.com',
+      mail: 'zoe.cloudonly@contoso.com',
+      accountEnabled: true,
+      usageLocation: 'NO',
+      onPremisesSecurityIdentifier: null,
+      onPremisesSyncEnabled: null,
+      assignedLicenses: [],
+      assignedPlans: [],
+    },
   );
 
   const membersOf = new Map<string, string[]>();
@@ -121,9 +162,25 @@ export function makeSeed(): SandboxSeed {
   });
   const fabrikamSid = 'S-1-5-21-2146773085-903363285-719344707-5102';
   groups.push(
-    { ...cloudGroup('Marketing', users.slice(0, 3).map((u) => u.id)), id: guidOf('group', fabrikamSid), description: 'Synced from FABRIKAM\\Marketing (another forest: same name, other SID)', onPremisesSecurityIdentifier: fabrikamSid, onPremisesSamAccountName: 'Marketing', onPremisesDomainName: 'fabrikam.com', onPremisesNetBiosName: 'FABRIKAM', onPremisesSyncEnabled: true, securityIdentifier: fabrikamSid },
+    {
+      ...cloudGroup(
+        'Marketing',
+        users.slice(0, 3).map((u) => u.id),
+      ),
+      id: guidOf('group', fabrikamSid),
+      description: 'Synced from FABRIKAM\\Marketing (another forest: same name, other SID)',
+      onPremisesSecurityIdentifier: fabrikamSid,
+      onPremisesSamAccountName: 'Marketing',
+      onPremisesDomainName: 'fabrikam.com',
+      onPremisesNetBiosName: 'FABRIKAM',
+      onPremisesSyncEnabled: true,
+      securityIdentifier: fabrikamSid,
+    },
     cloudGroup('Intune Administrators', [users[users.length - 2].id]),
-    cloudGroup("Zoë's Mobile Pilot – Oslo", users.slice(10, 15).map((u) => u.id)),
+    cloudGroup(
+      "Zoë's Mobile Pilot – Oslo",
+      users.slice(10, 15).map((u) => u.id),
+    ),
   );
 
   // Managed devices: the mobile devices enrolled through hybrid MDM (ConfigMgr's ClientType 3),
@@ -135,9 +192,24 @@ export function makeSeed(): SandboxSeed {
   // The world starts settled: a licensed user outside the subscription collection already has
   // their devices in Intune (mixed authority); everyone else's are hybrid.
   const subscribed = new Set((rows.v_FullCollectionMembership as [string, number][]).filter(([c]) => c === 'P0100014').map(([, id]) => id));
-  const intunePlan = (u: GraphObject) => (u.assignedPlans as { servicePlanId: string; capabilityStatus: string }[]).some((p) => p.servicePlanId === INTUNE_A_PLAN && p.capabilityStatus === 'Enabled');
+  const intunePlan = (u: GraphObject) =>
+    (u.assignedPlans as { servicePlanId: string; capabilityStatus: string }[]).some(
+      (p) => p.servicePlanId === INTUNE_A_PLAN && p.capabilityStatus === 'Enabled',
+    );
   for (const r of rows.v_CombinedDeviceResources) {
-    const [machineId, name, os, deviceOwner, clientType, , , eas, imei, serial, lastActive] = r as [number, string, string, number, number, boolean, string | null, string | null, string | null, string, string];
+    const [machineId, name, os, deviceOwner, clientType, , , eas, imei, serial, lastActive] = r as [
+      number,
+      string,
+      string,
+      number,
+      number,
+      boolean,
+      string | null,
+      string | null,
+      string | null,
+      string,
+      string,
+    ];
     if (clientType !== 3) continue;
     const ownerResource = owner.get(machineId);
     const ownerId = ownerResource === undefined ? undefined : userIdByResource.get(ownerResource);
@@ -158,7 +230,15 @@ export function makeSeed(): SandboxSeed {
       managementAgent: user && !dem && !subscribed.has(ownerResource!) && intunePlan(user) ? 'mdm' : 'configurationManagerClientMdm',
       managementState: 'managed',
       managedDeviceOwnerType: deviceOwner === 2 ? 'personal' : 'company',
-      deviceEnrollmentType: dem ? 'deviceEnrollmentManager' : user ? 'userEnrollment' : platform === 'iOS' || platform === 'macOS' ? 'appleBulkWithoutUser' : platform === 'Windows' ? 'windowsBulkUserless' : 'unknown',
+      deviceEnrollmentType: dem
+        ? 'deviceEnrollmentManager'
+        : user
+          ? 'userEnrollment'
+          : platform === 'iOS' || platform === 'macOS'
+            ? 'appleBulkWithoutUser'
+            : platform === 'Windows'
+              ? 'windowsBulkUserless'
+              : 'unknown',
       complianceState: 'compliant',
       enrolledDateTime: SYNCED_AT,
       lastSyncDateTime: `${lastActive.replace(' ', 'T')}Z`,
@@ -177,24 +257,103 @@ export function makeSeed(): SandboxSeed {
       mobileDeviceManagementAuthority: 'sccm',
       verifiedDomains: [
         { capabilities: 'Email, OfficeCommunicationsOnline', isDefault: true, isInitial: false, name: 'contoso.com', type: 'Managed' },
-        { capabilities: 'Email, OfficeCommunicationsOnline', isDefault: false, isInitial: true, name: 'contoso.onmicrosoft.com', type: 'Managed' },
+        {
+          capabilities: 'Email, OfficeCommunicationsOnline',
+          isDefault: false,
+          isInitial: true,
+          name: 'contoso.onmicrosoft.com',
+          type: 'Managed',
+        },
       ],
     },
     subscribedSkus: [
-      { id: `${TENANT_ID}_${EMS_E3_SKU}`, skuId: EMS_E3_SKU, skuPartNumber: 'EMS', appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: users.filter((u) => (u.assignedLicenses as { skuId: string }[]).some((l) => l.skuId === EMS_E3_SKU)).length, prepaidUnits: { enabled: 600, suspended: 0, warning: 0 }, servicePlans: [{ servicePlanId: INTUNE_A_PLAN, servicePlanName: 'INTUNE_A', provisioningStatus: 'Success', appliesTo: 'User' }] },
-      { id: `${TENANT_ID}_${O365_E3_SKU}`, skuId: O365_E3_SKU, skuPartNumber: 'ENTERPRISEPACK', appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: users.filter((u) => (u.assignedLicenses as { skuId: string }[]).some((l) => l.skuId === O365_E3_SKU)).length, prepaidUnits: { enabled: 100, suspended: 0, warning: 0 }, servicePlans: [{ servicePlanId: INTUNE_O365_PLAN, servicePlanName: 'INTUNE_O365', provisioningStatus: 'Success', appliesTo: 'User' }] },
-      { id: `${TENANT_ID}_${INTUNE_A_SKU}`, skuId: INTUNE_A_SKU, skuPartNumber: 'INTUNE_A', appliesTo: 'User', capabilityStatus: 'Enabled', consumedUnits: 0, prepaidUnits: { enabled: 25, suspended: 0, warning: 0 }, servicePlans: [{ servicePlanId: INTUNE_A_PLAN, servicePlanName: 'INTUNE_A', provisioningStatus: 'Success', appliesTo: 'User' }] },
+      {
+        id: `${TENANT_ID}_${EMS_E3_SKU}`,
+        skuId: EMS_E3_SKU,
+        skuPartNumber: 'EMS',
+        appliesTo: 'User',
+        capabilityStatus: 'Enabled',
+        consumedUnits: users.filter((u) => (u.assignedLicenses as { skuId: string }[]).some((l) => l.skuId === EMS_E3_SKU)).length,
+        prepaidUnits: { enabled: 600, suspended: 0, warning: 0 },
+        servicePlans: [{ servicePlanId: INTUNE_A_PLAN, servicePlanName: 'INTUNE_A', provisioningStatus: 'Success', appliesTo: 'User' }],
+      },
+      {
+        id: `${TENANT_ID}_${O365_E3_SKU}`,
+        skuId: O365_E3_SKU,
+        skuPartNumber: 'ENTERPRISEPACK',
+        appliesTo: 'User',
+        capabilityStatus: 'Enabled',
+        consumedUnits: users.filter((u) => (u.assignedLicenses as { skuId: string }[]).some((l) => l.skuId === O365_E3_SKU)).length,
+        prepaidUnits: { enabled: 100, suspended: 0, warning: 0 },
+        servicePlans: [
+          { servicePlanId: INTUNE_O365_PLAN, servicePlanName: 'INTUNE_O365', provisioningStatus: 'Success', appliesTo: 'User' },
+        ],
+      },
+      {
+        id: `${TENANT_ID}_${INTUNE_A_SKU}`,
+        skuId: INTUNE_A_SKU,
+        skuPartNumber: 'INTUNE_A',
+        appliesTo: 'User',
+        capabilityStatus: 'Enabled',
+        consumedUnits: 0,
+        prepaidUnits: { enabled: 25, suspended: 0, warning: 0 },
+        servicePlans: [{ servicePlanId: INTUNE_A_PLAN, servicePlanName: 'INTUNE_A', provisioningStatus: 'Success', appliesTo: 'User' }],
+      },
     ],
     users,
     groups,
     managedDevices,
     // Healthy on NDES02; an old, inactive one on NDES01, the host of ConfigMgr's certificate registration point (B.1: must differ).
     ndesConnectors: [
-      { id: guidOf('ndes', 'ndes02'), displayName: 'NDES02.contoso.com', machineName: 'NDES02.contoso.com', state: 'active', lastConnectionDateTime: '2019-08-30T11:55:00Z', enrolledDateTime: '2019-07-01T09:00:00Z', connectorVersion: '6.1905.0.404', roleScopeTagIds: ['0'] },
-      { id: guidOf('ndes', 'ndes01'), displayName: 'NDES01.contoso.com', machineName: 'NDES01.contoso.com', state: 'inactive', lastConnectionDateTime: '2019-05-14T16:20:00Z', enrolledDateTime: '2019-05-14T15:00:00Z', connectorVersion: '6.1811.0.13', roleScopeTagIds: ['0'] },
+      {
+        id: guidOf('ndes', 'ndes02'),
+        displayName: 'NDES02.contoso.com',
+        machineName: 'NDES02.contoso.com',
+        state: 'active',
+        lastConnectionDateTime: '2019-08-30T11:55:00Z',
+        enrolledDateTime: '2019-07-01T09:00:00Z',
+        connectorVersion: '6.1905.0.404',
+        roleScopeTagIds: ['0'],
+      },
+      {
+        id: guidOf('ndes', 'ndes01'),
+        displayName: 'NDES01.contoso.com',
+        machineName: 'NDES01.contoso.com',
+        state: 'inactive',
+        lastConnectionDateTime: '2019-05-14T16:20:00Z',
+        enrolledDateTime: '2019-05-14T15:00:00Z',
+        connectorVersion: '6.1811.0.13',
+        roleScopeTagIds: ['0'],
+      },
     ],
-    exchangeConnectors: [{ id: guidOf('exchange', 'mail'), exchangeConnectorType: 'onPremises', status: 'connected', serverName: 'mail.contoso.com', connectorServerName: 'EXCON01', primarySmtpAddress: 'intune.connector@contoso.com', exchangeAlias: 'intuneconnector', exchangeOrganization: 'Contoso', version: '15.1.1713.5', lastSyncDateTime: '2019-08-30T11:00:00Z' }],
+    exchangeConnectors: [
+      {
+        id: guidOf('exchange', 'mail'),
+        exchangeConnectorType: 'onPremises',
+        status: 'connected',
+        serverName: 'mail.contoso.com',
+        connectorServerName: 'EXCON01',
+        primarySmtpAddress: 'intune.connector@contoso.com',
+        exchangeAlias: 'intuneconnector',
+        exchangeOrganization: 'Contoso',
+        version: '15.1.1713.5',
+        lastSyncDateTime: '2019-08-30T11:00:00Z',
+      },
+    ],
     // Hybrid T&C migrate to Intune by themselves: the product should assign it, not recreate it.
-    termsAndConditions: [{ '@odata.type': '#microsoft.graph.termsAndConditions', id: guidOf('terms', 'contoso'), displayName: 'Contoso Terms of Use', description: 'Migrated from ConfigMgr', title: 'Contoso – Terms of Use', bodyText: 'Company devices are managed by Contoso IT. Don\'t store customer data outside managed apps.', acceptanceStatement: 'I accept the Contoso terms of use.', version: 1, createdDateTime: SYNCED_AT, lastModifiedDateTime: SYNCED_AT }],
+    termsAndConditions: [
+      {
+        '@odata.type': '#microsoft.graph.termsAndConditions',
+        id: guidOf('terms', 'contoso'),
+        displayName: 'Contoso Terms of Use',
+        description: 'Migrated from ConfigMgr',
+        title: 'Contoso – Terms of Use',
+        bodyText: "Company devices are managed by Contoso IT. Don't store customer data outside managed apps.",
+        acceptanceStatement: 'I accept the Contoso terms of use.',
+        version: 1,
+        createdDateTime: SYNCED_AT,
+        lastModifiedDateTime: SYNCED_AT,
+      },
+    ],
   };
 }
