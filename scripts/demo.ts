@@ -5,10 +5,19 @@
 // certificate registration point), the licence fix the plan allows, the connector moved, ready.
 // The plan it leaves names the world's folder, so it keeps working (in the CLI and in VS Code)
 // after the demo ends. Run it again: everything is found in Intune by its marker and nothing is proposed.
+// Then phase 3 on the wave "Wave 1" (licensed users whose devices are online): preflight, the runbook,
+// the runbook applied by the world's simulated console (as the admin would run it on the site server),
+// and verification until the devices moved.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { main, processIo } from '../src/cli/main';
 import { openSandboxWorld, WORLD_PLAN_FILE, worldPlan, type OpenedWorld } from '../src/sandbox';
+import type { SandboxWorld } from '../src/sandbox/world';
+import { INTUNE_A_PLAN } from '../src/sandbox/world';
+import { applyRunbook } from '../src/sandbox/world/runbook';
+
+/** The wave phase 3 moves in the demo. */
+const WAVE = 'Wave 1';
 
 /** Three unlicensed users (with a usage location) and two licensed ones of the sample site. */
 const PILOT = [
@@ -19,10 +28,15 @@ const PILOT = [
   'sofia.garcia@contoso.com',
 ];
 
-/** The world's plan with a pilot wave and the licence phase 2 may assign (INTUNE_A: 25 seats). */
-function demoPlanText(): string {
+/**
+ * The world's plan with the licence phase 2 may assign (INTUNE_A: 25 seats), the wave "Pilot" phase 2
+ * prepares and, when this process runs the world, the wave "Wave 1" phase 3 moves.
+ */
+function demoPlanText(world: SandboxWorld | undefined): string {
   const plan = worldPlan('Contoso hybrid MDM to Intune standalone (demo)');
-  const full = { ...plan, prepare: { ...plan.prepare, assignLicenseSku: 'INTUNE_A' }, waves: [{ name: 'Pilot', users: PILOT }] };
+  const waves: { name: string; users: string[]; verifyTimeoutMinutes?: number }[] = [{ name: 'Pilot', users: PILOT }];
+  if (world) waves.push({ name: WAVE, users: pilotUsers(world, plan.subscriptionCollection, PILOT), verifyTimeoutMinutes: 2 });
+  const full = { ...plan, prepare: { ...plan.prepare, assignLicenseSku: 'INTUNE_A' }, waves };
   return `// Written by npm run demo: the sample site "Contoso" and the sandbox tenant of the sandbox world in this folder\n// (a rehearsal on this machine: not a real site, not Microsoft Graph).\n${JSON.stringify(full, null, 2)}\n`;
 }
 
@@ -47,6 +61,31 @@ async function stageNdes(opened: OpenedWorld, state: 'wrong' | 'healthy'): Promi
   });
 }
 
+/** Three users of the subscription collection, licensed, whose devices are online and follow them. */
+function pilotUsers(world: SandboxWorld, subscription: string, taken: string[]): string[] {
+  const members = new Set(world.console.members(subscription));
+  const users = world.tenantServer.peek().users;
+  const byUser = new Map<number, ReturnType<SandboxWorld['state']>['devices']>();
+  for (const d of world.state().devices)
+    if (d.userResourceId !== null) byUser.set(d.userResourceId, [...(byUser.get(d.userResourceId) ?? []), d]);
+  const out: string[] = [];
+  for (const [resourceId, devices] of byUser) {
+    if (!members.has(resourceId) || devices.some((d) => d.dem || d.checkInIntervalMs === null)) continue;
+    const upn = world.console.getUser(resourceId)?.upn;
+    const user = upn ? users.find((u) => String(u.userPrincipalName).toLowerCase() === upn.toLowerCase()) : undefined;
+    const plans = (user ? (user.assignedPlans ?? []) : []) as { servicePlanId?: string; capabilityStatus?: string }[];
+    const name = typeof user?.userPrincipalName === 'string' ? user.userPrincipalName : '';
+    if (
+      user &&
+      !taken.includes(name.toLowerCase()) &&
+      plans.some((p) => p.servicePlanId === INTUNE_A_PLAN && p.capabilityStatus === 'Enabled')
+    )
+      out.push(name);
+    if (out.length === 3) break;
+  }
+  return out;
+}
+
 const root = join(__dirname, '..');
 const demoDir = join(root, '.demo');
 const planFile = join(demoDir, WORLD_PLAN_FILE);
@@ -64,9 +103,10 @@ async function demo(): Promise<number> {
     if (
       !existsSync(planFile) ||
       !readFileSync(planFile, 'utf8').includes('"world"') ||
-      !readFileSync(planFile, 'utf8').includes('"assignLicenseSku"')
+      !readFileSync(planFile, 'utf8').includes('"assignLicenseSku"') ||
+      !readFileSync(planFile, 'utf8').includes(`"${WAVE}"`)
     )
-      writeFileSync(planFile, demoPlanText());
+      writeFileSync(planFile, demoPlanText(world.world));
     const io = { ...processIo, cwd: root };
 
     say('Phase 1: preview and import into the sandbox tenant');
@@ -85,11 +125,32 @@ async function demo(): Promise<number> {
     say('Phase 2: the admin moves the NDES connector to NDES02; checked again');
     await stageNdes(world, 'healthy');
     const ready = await main(['prepare', '--plan', planArg, '--wave', 'Pilot'], io);
-    processIo.out(
-      `\nLeft in .demo/: the sandbox world (site, tenant, devices), the plan ${WORLD_PLAN_FILE} that names it, the journal and the report. ` +
-        'Open the plan in VS Code, or run npm run demo again: nothing left to import, nothing left to fix.',
+    if (ready !== 0) return ready;
+
+    say(`Phase 3: preflight of the wave "${WAVE}"`);
+    const preflight = await main(['wave', 'preflight', '--plan', planArg, '--wave', WAVE], io);
+    if (preflight !== 0) return preflight;
+    say(`Phase 3: the runbook of "${WAVE}", for the site server (.demo/wave-1.ps1)`);
+    const runbook = await main(
+      ['wave', 'runbook', '--plan', planArg, '--wave', WAVE, '-o', relative(root, join(demoDir, 'wave-1.ps1'))],
+      io,
     );
-    return ready;
+    if (runbook !== 0) return runbook;
+    if (world.world) {
+      say("The runbook applied by the sandbox world's simulated ConfigMgr console (on a real site: the admin runs it)");
+      const result = await applyRunbook(readFileSync(join(demoDir, 'wave-1.ps1'), 'utf8'), world.world.console);
+      processIo.out(
+        result.outcome === 'refused' ? `refused: ${result.reason}` : `${result.outcome}: ${result.changes} change(s) on the site`,
+      );
+      if (result.outcome !== 'completed') return 1;
+    }
+    say(`Phase 3: verification on both sides until the devices of "${WAVE}" are managed by Intune`);
+    const verified = await main(['wave', 'verify', '--plan', planArg, '--wave', WAVE, '--watch', '--interval', '2'], io);
+    processIo.out(
+      `\nLeft in .demo/: the sandbox world (site, tenant, devices), the plan ${WORLD_PLAN_FILE} that names it, the journal, the report and the runbook. ` +
+        'Open the plan in VS Code, or run npm run demo again: nothing left to import, nothing left to fix, and the wave stays verified.',
+    );
+    return verified;
   } finally {
     await world.close();
   }

@@ -7,5 +7,6 @@ import { sandbox } from './sandbox';
 import { site } from './site';
 import { status } from './status';
 import { validate } from './validate';
+import { wave } from './wave';
 
-export const commands: Command[] = [init, validate, site, importCommand, prepareCommand, status, sandbox];
+export const commands: Command[] = [init, validate, site, importCommand, prepareCommand, wave, status, sandbox];

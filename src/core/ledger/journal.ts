@@ -9,7 +9,17 @@ export type JournalEntry =
   | { t: 'intent'; run: string; step: string; key: string; action: string; at: string }
   | { t: 'done'; run: string; step: string; key: string; intuneId?: string; at: string }
   | { t: 'failed'; run: string; step: string; key: string; status?: number; message: string; at: string }
-  | { t: 'reconciled'; run: string; step: string; key: string; intuneId: string | null; at: string };
+  | { t: 'reconciled'; run: string; step: string; key: string; intuneId: string | null; at: string }
+  // Phase 3 (phases/waves-read.ts): what was done for a wave; its state is read from the site and the tenant.
+  | {
+      t: 'wave';
+      wave: string;
+      event: 'preflight' | 'runbook' | 'undo' | 'verify';
+      at: string;
+      ok?: boolean;
+      moved?: number;
+      expected?: number;
+    };
 
 export interface LedgerState {
   /** Source key (CI unique id, `group:<collection>`) -> Intune object id, from done/reconciled. */

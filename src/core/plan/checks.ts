@@ -260,7 +260,7 @@ function checkSubscriptionCollection(plan: Json, ctx: CheckContext): Finding[] {
       'warning',
       'plan/subscription-all-users',
       '/subscriptionCollection',
-      'The Intune subscription uses All Users (SMS00002), which cannot take exclude rules, so no wave can move. Create a user collection with all users, switch the subscription to it in ConfigMgr, and put its ID here.',
+      'The Intune subscription uses All Users (SMS00002), which cannot take exclude rules: each wave\'s runbook first creates the collection "cm2intune Intune hybrid users" with all users and switches the subscription to it (docs/waves.md). To do that yourself instead, create such a collection, switch the subscription to it in ConfigMgr, and put its ID here.',
     ),
   ];
 }

@@ -84,5 +84,13 @@ export interface MigrationPlan {
     /** The SKU (skuId or part number, e.g. EMS) `prepare --fix` may assign to unlicensed users; unset: it assigns none. */
     assignLicenseSku?: string;
   };
-  waves?: { name: string; users: string[]; collectionName?: string }[];
+  waves?: {
+    name: string;
+    users: string[];
+    collectionName?: string;
+    /** Preflight checks that do not block this wave (phases/waves.ts `PreflightCheck['id']`). */
+    preflightOverride?: ('resolved-site' | 'resolved-entra' | 'licensed' | 'not-in-earlier-wave' | 'not-dem')[];
+    /** `wave verify --watch` gives up after this long (default 60). */
+    verifyTimeoutMinutes?: number;
+  }[];
 }

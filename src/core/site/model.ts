@@ -44,6 +44,8 @@ export interface Collection {
   rules: CollectionRule[];
   /** ResourceIDs from `v_FullCollectionMembership`. */
   memberResourceIds: number[];
+  /** `v_Collection.LastChangeTime` (ISO, read as UTC): when its rules last changed; absent when unknown. */
+  lastChangeTime?: string;
 }
 
 export type CollectionRule =

@@ -15,9 +15,10 @@ export async function readCollections(db: SqlConnection, signal?: AbortSignal): 
     CollectionType: number;
     MemberCount: number | null;
     LimitToCollectionID: string | null;
+    LastChangeTime: Date | null;
   }>(
     'v_Collection',
-    'SELECT CollectionID, Name, CollectionType, MemberCount, LimitToCollectionID FROM v_Collection ORDER BY CollectionID',
+    'SELECT CollectionID, Name, CollectionType, MemberCount, LimitToCollectionID, LastChangeTime FROM v_Collection ORDER BY CollectionID',
     [],
     signal,
   );
@@ -61,6 +62,9 @@ export async function readCollections(db: SqlConnection, signal?: AbortSignal): 
       rules: [],
       memberResourceIds: [],
     };
+    // Phase 3 verifies against it: a device moved by a wave synced after its collection's rules changed.
+    if (row.LastChangeTime instanceof Date && !Number.isNaN(row.LastChangeTime.getTime()))
+      c.lastChangeTime = row.LastChangeTime.toISOString();
     byId.set(c.id, c);
     return c;
   });

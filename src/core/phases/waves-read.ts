@@ -1,0 +1,199 @@
+// Phase 3's reads (docs/waves.md): the wave's users and devices in the tenant, the site's
+// collections, and the wave's state rebuilt from both sides plus what the journal remembers.
+// Reads only: the site changes through the runbook the admin runs, never from here.
+import { UserError } from '../errors';
+import type { Journal, JournalEntry } from '../ledger/journal';
+import type { MigrationSession } from '../session';
+import { GraphMalformedResponseError } from '../tenant/errors';
+import type { BatchRequest, GraphPort } from '../tenant/graph-port';
+import { lookupItems } from '../tenant/read';
+import { fieldsProblem, type FieldRule } from '../tenant/shape';
+import {
+  ALL_USERS,
+  findWave,
+  preflightWave,
+  siteSideOf,
+  verifyWave,
+  waveRunbook,
+  waveUndoRunbook,
+  type EntraUser,
+  type ManagedDevice,
+  type PlanWave,
+  type Preflight,
+  type WaveVerification,
+} from './waves';
+
+const DEVICE_SELECT = 'id,deviceName,userPrincipalName,managementAgent,managementState,deviceEnrollmentType,lastSyncDateTime';
+const DEVICE_FIELDS: Record<string, FieldRule> = {
+  id: 'string',
+  deviceName: 'string?',
+  userPrincipalName: 'string?',
+  managementAgent: 'string',
+  managementState: 'string',
+  deviceEnrollmentType: 'string?',
+  lastSyncDateTime: 'string?',
+};
+const USER_FIELDS: Record<string, FieldRule> = { id: 'string', userPrincipalName: 'string', assignedPlans: 'array?' };
+
+/**
+ * The wave users in Entra ID (with their plans) and their managed devices: per user
+ * `GET /users/{upn}/managedDevices` (Graph ignores most managedDevices filters silently, §H.3.1),
+ * all in $batch, and each device re-checked client-side against its user.
+ */
+export async function readWaveTenant(
+  graph: GraphPort,
+  upns: string[],
+  signal?: AbortSignal,
+): Promise<{ entraUsers: EntraUser[]; devices: ManagedDevice[] }> {
+  const unique = [...new Set(upns.map((u) => u.toLowerCase()))];
+  const requests: BatchRequest[] = unique.flatMap((upn, i) => [
+    { id: `u${i}`, method: 'GET' as const, path: `/users/${encodeURIComponent(upn)}?$select=id,userPrincipalName,assignedPlans` },
+    { id: `d${i}`, method: 'GET' as const, path: `/users/${encodeURIComponent(upn)}/managedDevices?$select=${DEVICE_SELECT}&$top=999` },
+  ]);
+  if (!requests.length) return { entraUsers: [], devices: [] };
+  const results = await graph.batch(requests, { signal });
+  const entraUsers: EntraUser[] = [];
+  const devices: ManagedDevice[] = [];
+  for (const [index, upn] of unique.entries()) {
+    const user = results[index * 2];
+    // Not in Entra ID: preflight says so; the device list of a missing user is a 404 as well.
+    if (user.outcome !== 'ok' && user.status === 404) continue;
+    if (user.outcome !== 'ok') lookupItems(user, '/v1.0/users', USER_FIELDS, 'user lookup'); // throws with Graph's words
+    const problem = fieldsProblem([user.body], USER_FIELDS, 'user');
+    if (problem) throw new GraphMalformedResponseError('GET', `/v1.0/users/${upn}`, user.status, problem, user.requestId);
+    entraUsers.push(user.body as EntraUser);
+    const path = `/v1.0/users/${upn}/managedDevices`;
+    const listed = lookupItems<ManagedDevice & { lastSyncDateTime?: string | null; deviceName?: string | null }>(
+      results[index * 2 + 1],
+      path,
+      DEVICE_FIELDS,
+      'managed device',
+    );
+    const next = (results[index * 2 + 1].body as Record<string, unknown>)['@odata.nextLink'];
+    const more = typeof next === 'string' ? await graph.listAll<ManagedDevice>(next, { signal }) : [];
+    const moreProblem = fieldsProblem(more, DEVICE_FIELDS, 'managed device');
+    if (moreProblem) throw new GraphMalformedResponseError('GET', path, 200, moreProblem);
+    for (const d of [...listed, ...more]) {
+      // Re-checked: a user's list holds only their devices; anything else is not this wave's.
+      if (d.userPrincipalName && d.userPrincipalName.toLowerCase() !== upn) continue;
+      devices.push({
+        ...d,
+        userPrincipalName: d.userPrincipalName || upn,
+        deviceName: d.deviceName ?? d.id,
+        deviceEnrollmentType: d.deviceEnrollmentType ?? 'unknown',
+        lastSyncDateTime: d.lastSyncDateTime ?? '',
+      });
+    }
+  }
+  return { entraUsers, devices };
+}
+
+/** The journal's record of a wave: what the product did, not what the sides show. */
+export type WaveJournalEntry = Extract<JournalEntry, { t: 'wave' }>;
+
+export function waveEvents(journal: Journal, wave: string): WaveJournalEntry[] {
+  return journal.entries.filter((e): e is WaveJournalEntry => e.t === 'wave' && e.wave === wave);
+}
+
+export interface WaveRead {
+  wave: PlanWave;
+  preflight: Preflight;
+  verification: WaveVerification;
+}
+
+function subscriptionOf(session: MigrationSession): string {
+  const id = session.plan.subscriptionCollection;
+  if (!id)
+    throw new UserError(
+      `${session.planFile}: "subscriptionCollection" is missing: phase 3 excludes wave users from the Intune subscription's user collection. Put its CollectionID there (All Users is SMS00002).`,
+    );
+  return id;
+}
+
+/** Reads both sides for one wave: preflight and verification, fresh. */
+export async function readWave(session: MigrationSession, waveName: string, signal?: AbortSignal): Promise<WaveRead> {
+  const { wave } = findWave(session.plan, waveName);
+  const subscription = subscriptionOf(session);
+  const site = await session.site.read({ signal });
+  const resolvedUpns = preflightWave({ plan: session.plan, wave: wave.name, siteUsers: site.users, entraUsers: [], devices: [] })
+    .users.map((u) => u.upn)
+    .filter((u): u is string => !!u);
+  const tenant = await readWaveTenant(session.graph, resolvedUpns, signal);
+  const preflight = preflightWave({
+    plan: session.plan,
+    wave: wave.name,
+    siteUsers: site.users,
+    entraUsers: tenant.entraUsers,
+    devices: tenant.devices,
+  });
+  // "After the change" is the site's own time (the wave collection's LastChangeTime), "now" the
+  // tenant's newest sync: this machine's clock is neither (and a sandbox world keeps its own).
+  const verification = verifyWave({
+    wave,
+    users: preflight.users,
+    entraUsers: tenant.entraUsers,
+    devices: tenant.devices,
+    site: siteSideOf(site.collections, subscription, wave, preflight.users),
+  });
+  return { wave, preflight, verification };
+}
+
+/** The wave runbook (or its undo) for the site the plan names. */
+export async function waveRunbookFor(
+  session: MigrationSession,
+  waveName: string,
+  options: { undo?: boolean; signal?: AbortSignal } = {},
+): Promise<{ text: string; preflight: Preflight }> {
+  const { wave } = findWave(session.plan, waveName);
+  const subscription = subscriptionOf(session);
+  const site = await session.site.read({ signal: options.signal });
+  const upns = preflightWave({ plan: session.plan, wave: wave.name, siteUsers: site.users, entraUsers: [], devices: [] })
+    .users.map((u) => u.upn)
+    .filter((u): u is string => !!u);
+  const tenant = await readWaveTenant(session.graph, upns, options.signal);
+  const preflight = preflightWave({
+    plan: session.plan,
+    wave: wave.name,
+    siteUsers: site.users,
+    entraUsers: tenant.entraUsers,
+    devices: tenant.devices,
+  });
+  const input = {
+    siteCode: site.siteCode,
+    wave,
+    subscriptionCollection: subscription === ALL_USERS ? ALL_USERS : subscription,
+    users: preflight.users,
+  };
+  return { text: options.undo ? waveUndoRunbook(input) : waveRunbook(input), preflight };
+}
+
+/** The states docs/waves.md names, from the journal and both sides (both sides win). */
+export type WaveStatusName =
+  'planned' | 'preflight ok' | 'preflight blocked' | 'runbook written' | 'applied on the site' | 'devices moving' | 'verified';
+
+export function waveStatus(read: WaveRead, events: WaveJournalEntry[]): { status: WaveStatusName; line: string } {
+  const v = read.verification;
+  const count = `devices ${v.moved} of ${v.expected} in Intune`;
+  if (v.state === 'verified') return { status: 'verified', line: `verified (${count})` };
+  if (v.state === 'moving') return { status: 'devices moving', line: `applied on the site, ${count}` };
+  if (v.state === 'appliedOnSite') return { status: 'applied on the site', line: `applied on the site, ${count}` };
+  if (events.some((e) => e.event === 'runbook'))
+    return {
+      status: 'runbook written',
+      line: `runbook written, not applied on the site yet${v.state === 'runbookNotApplied' ? ` (${v.summary})` : ''}`,
+    };
+  if (!read.preflight.ok) return { status: 'preflight blocked', line: 'preflight blocked' };
+  if (events.some((e) => e.event === 'preflight' && e.ok)) return { status: 'preflight ok', line: 'preflight ok' };
+  return { status: 'planned', line: 'planned' };
+}
+
+/** Records what the product did for a wave (the state itself is rebuilt from both sides on every read). */
+export function recordWave(
+  session: MigrationSession,
+  wave: string,
+  event: WaveJournalEntry['event'],
+  extra: Partial<Pick<WaveJournalEntry, 'ok' | 'moved' | 'expected'>> = {},
+): void {
+  if (session.readOnly) return;
+  session.journal.append({ t: 'wave', wave, event, at: new Date().toISOString(), ...extra });
+}
