@@ -16,6 +16,7 @@ import {
 import { placeholder } from '../placeholders';
 import { sameUniqueId, stripRevision } from '../unique-id';
 import { mapCollections } from './groups';
+import { waveExcludes } from '../plan/waves';
 import { exclusion } from '../plan/selection';
 import { includesRetired, retiredIndex } from './retired';
 import { describe, selectionSubject, unknownSelectionIds } from './selection';
@@ -86,18 +87,19 @@ export function buildPicture(input: PictureInput): MigrationPicture {
     }
   }
   const wanted = new Set<string>();
+  const waves = waveExcludes(plan, site.collections);
   for (const item of items.values()) {
     for (const d of item.deployments) {
       wanted.add(d.collectionId);
       for (const rule of site.collections.find((c) => c.id === d.collectionId)?.rules ?? [])
-        if (rule.kind === 'exclude') wanted.add(rule.collectionId);
+        if (rule.kind === 'exclude' && !waves.has(rule.collectionId)) wanted.add(rule.collectionId);
     }
   }
   for (const id of Object.keys(plan.groups?.map ?? {})) wanted.add(id);
   const { mappings, findings: groupFindings } = mapCollections(site, plan, tenant.groups, wanted);
   findings.push(...groupFindings);
   const mappingOf = new Map(mappings.map((m) => [m.collectionId, m]));
-  if (plan.import?.assignments !== false) assign(items, site, mappingOf, findings);
+  if (plan.import?.assignments !== false) assign(items, site, mappingOf, findings, waves);
   for (const item of items.values()) item.reasons = reasonsOf(item);
 
   return {
@@ -301,7 +303,14 @@ function hasDisabledDeployment(site: SiteModel, t: Translation): boolean {
  * from the collection's members the exclusion is redundant but harmless, and keeps holding when
  * someone later adds members to that group.
  */
-function assign(items: Map<string, PictureItem>, site: SiteModel, mappingOf: Map<string, GroupMapping>, findings: Finding[]): void {
+/** `waves`: exclude rules that are waves of the plan (plan/waves.ts), never carried over as exclusions. */
+function assign(
+  items: Map<string, PictureItem>,
+  site: SiteModel,
+  mappingOf: Map<string, GroupMapping>,
+  findings: Finding[],
+  waves: Set<string>,
+): void {
   const groupIds = (m: GroupMapping) => m.groups.map((g) => g.id ?? placeholder(`group:${m.collectionId}`));
   const names = new Map<string, string>();
   for (const m of mappingOf.values()) m.groups.forEach((g) => names.set(g.id ?? placeholder(`group:${m.collectionId}`), g.displayName));
@@ -322,7 +331,7 @@ function assign(items: Map<string, PictureItem>, site: SiteModel, mappingOf: Map
       // An exclusion that can't be carried over would let the assignment reach the users the
       // admin deliberately left out: then the deployment is not carried over at all.
       const excluded = (site.collections.find((c) => c.id === d.collectionId)?.rules ?? [])
-        .filter((rule): rule is Extract<typeof rule, { kind: 'exclude' }> => rule.kind === 'exclude')
+        .filter((rule): rule is Extract<typeof rule, { kind: 'exclude' }> => rule.kind === 'exclude' && !waves.has(rule.collectionId))
         .map((rule) => mappingOf.get(rule.collectionId)!);
       const lost = excluded.filter((ex) => ex.status === 'unmapped');
       if (lost.length) {

@@ -130,7 +130,9 @@ export function proposalNotes(read: ImportRead, steps: Step[]): ProposalNote[] {
     if (!item.selected) continue;
     const t = item.translation;
     const platform = platformLabel(t.source.platform);
-    const base = { key: item.key, name: `${t.source.name}${platform ? ` (${platform})` : ''}` };
+    // ConfigMgr names often carry the platform already: `Contoso Root CA (iOS)`.
+    const suffix = platform && !t.source.name.endsWith(`(${platform})`) ? ` (${platform})` : '';
+    const base = { key: item.key, name: `${t.source.name}${suffix}` };
     if (proposed.has(item.key)) {
       if (item.deletedFromIntune) notes.push({ ...base, standing: 'recreate', reasons: [deletedFromIntuneNote(item.deletedFromIntune)] });
     } else if (item.counterpart) {

@@ -4,6 +4,7 @@
 // runbook is text. Everything here is plain data in, data out; reading the site and Graph is the
 // caller's (the faces), so the same functions serve the CLI, VS Code and the tests.
 import { UserError } from '../errors';
+import { waveCollectionName } from '../plan/waves';
 import type { Collection, User } from '../site/model';
 
 /** All Users: a default collection, which takes no exclude rules (domain.md §B.2). */
@@ -26,10 +27,7 @@ export interface PlanWave {
 
 export const DEFAULT_VERIFY_TIMEOUT_MINUTES = 60;
 
-/** The ConfigMgr user collection a wave gets: the plan's `collectionName`, else `cm2intune wave - <name>`. */
-export function waveCollectionName(wave: PlanWave): string {
-  return wave.collectionName ?? `cm2intune wave - ${wave.name}`;
-}
+export { waveCollectionName };
 
 // ---------------------------------------------------------------------------------------------
 // Users
