@@ -12,3 +12,4 @@ export {
   readImportSources,
   withPlanGroups,
 } from '../core/phases/import';
+export { readPrepareSources, assessReadiness, readinessToText } from '../core/phases/prepare';

@@ -8,6 +8,7 @@ import { showDashboard } from './dashboard';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
+import { checkReadiness } from './readinessCommand';
 import { openSampleMigration } from './sampleMigration';
 import { createPictureStore, planPicture } from './pictures';
 import { mapCollectionAction, selectionAction } from './planActions';
@@ -37,6 +38,7 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     'cm2intune.openSampleMigration': openSampleMigration,
     'cm2intune.refresh': () => ctx.pictures.refresh(),
     'cm2intune.import': (c, arg) => importObjects(c, previews, arg),
+    'cm2intune.checkReadiness': (c, arg) => checkReadiness(c, previews, arg),
     'cm2intune.showDashboard': async (c) => {
       const plan = await currentPlan();
       if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');

@@ -61,7 +61,7 @@ test('activating the built extension loads only dist/extension.js', () => {
 
 test('the lazy parts give what the extension takes from them', () => {
   const core = require(join(out, 'extension-core.js')) as Record<string, unknown>;
-  for (const name of ['openSession', 'readImportPicture', 'proposeImport', 'executeImport'])
+  for (const name of ['openSession', 'readImportPicture', 'proposeImport', 'executeImport', 'readPrepareSources', 'assessReadiness'])
     assert.equal(typeof core[name], 'function', `extension-core.js exports ${name}`);
   const sandbox = require(join(out, 'sandbox.js')) as Record<string, unknown>;
   assert.equal(typeof sandbox.startSandboxForPlan, 'function');

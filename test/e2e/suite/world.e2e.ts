@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Cm2intuneApi } from '../../../src/extension/extension';
+import type { ReadinessResult } from '../../../src/extension/readinessCommand';
 import type { Node } from '../../../src/extension/tree';
 
 const EXTENSION_ID = 'cm2intune.cm2intune';
@@ -56,5 +57,23 @@ suite('the sample migration (sandbox world)', () => {
       !labels.some((r) => /error|failed/i.test(String(r.item.label))),
       `no error item: ${labels.map((r) => r.item.label).join(', ')}`,
     );
+  });
+
+  test('"Check readiness (phase 2)" on the sample migration: the same checks as the CLI, shown beside the plan', async function () {
+    this.timeout(180_000);
+    const plan = vscode.Uri.joinPath(dir(), 'contoso.migration.json');
+    const result = await vscode.commands.executeCommand<ReadinessResult>('cm2intune.checkReadiness', plan);
+    assert.ok(result, 'the command answers');
+    const ids = result.checks.map((c) => c.id);
+    for (const id of ['tenant', 'imported-objects', 'groups', 'licences', 'ndes-connector'])
+      assert.ok(ids.includes(id), `check ${id}: ${ids.join(', ')}`);
+    assert.equal(result.checks.find((c) => c.id === 'tenant')?.state, 'ok', 'the sample tenant is still under ConfigMgr (sccm)');
+    // Nothing is imported in this world yet: the imported-objects check blocks, so the move is not ready.
+    assert.equal(result.checks.find((c) => c.id === 'imported-objects')?.state, 'blocking');
+    assert.equal(result.ready, false);
+    const shown = vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('readiness.txt'));
+    assert.ok(shown, 'the readiness text is open');
+    assert.match(shown.getText(), /^Readiness of the sandbox tenant for every wave/);
+    assert.match(shown.getText(), /check\(s\) block the move\./);
   });
 });
