@@ -118,7 +118,11 @@ function paths(value: Json, at: PathStep[] = [], out: PathStep[][] = [], limit =
 
 function get(root: Json, path: PathStep[]): Json {
   let v: Json = root;
-  for (const s of path) v = (v as Record<string, Json>)[s as string];
+  // An earlier mutation may have replaced or deleted a parent: the path is then gone.
+  for (const s of path) {
+    if (v === null || typeof v !== 'object') return undefined as unknown as Json;
+    v = (v as Record<string, Json>)[s as string];
+  }
   return v;
 }
 

@@ -3,6 +3,7 @@
 // and a normalised view of what the sandbox holds (to compare runs without ids).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { build } from 'esbuild';
+import { buildOptions } from '../../esbuild.mjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,22 +151,13 @@ export const FAST_PACING: PacingOptions = { writes: { limit: 10_000, windowMs: 2
 const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
 
 /**
- * Bundles the CLI as esbuild.mjs does (into `dir`), so a test that starts it many times doesn't
- * pay tsx's start-up each time.
+ * Bundles the CLI with esbuild.mjs's own options (into `dir`), so a test that starts it many times
+ * doesn't pay tsx's start-up each time, and runs what ships.
  */
 export async function bundleCli(dir: string): Promise<string> {
   const outfile = join(dir, 'cli.js');
-  await build({
-    entryPoints: [join(repoRoot, 'src/cli/main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    logLevel: 'warning',
-    absWorkingDir: repoRoot,
-  });
+  const cli = buildOptions({ outdir: dir }).find((o) => String(o.outfile).endsWith('/cli.js'))!;
+  await build({ ...cli, outfile, sourcemap: false });
   return outfile;
 }
 
