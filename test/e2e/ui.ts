@@ -46,11 +46,7 @@ const steps: [string, (page: Page) => Promise<void>][] = [
     async (page) => {
       const planFile = join(ws, 'cm2intune.migration.json');
       if (existsSync(planFile)) throw new Error(`${planFile} exists before the command ran: the workspace copy is not fresh`);
-      await page.locator('.part.editor').click({ timeout: T });
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ timeout: T });
-      await input.fill('>cm2intune: New migration plan');
+      await palette(page, '>cm2intune: New migration plan');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'New migration plan' }).first().waitFor({ timeout: T });
       await shot(page, 'palette');
       await page.keyboard.press('Enter');
@@ -100,10 +96,7 @@ const steps: [string, (page: Page) => Promise<void>][] = [
   [
     '"cm2intune: Import objects (phase 1)" previews, asks (modal), imports into the sandbox',
     async (page) => {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ timeout: T });
-      await input.fill('>cm2intune: Import objects');
+      await palette(page, '>cm2intune: Import objects');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Import objects (phase 1)' }).first().waitFor({ timeout: T });
       await page.keyboard.press('Enter');
       const dialog = page.locator('.monaco-dialog-box');
@@ -124,10 +117,7 @@ const steps: [string, (page: Page) => Promise<void>][] = [
   [
     '"cm2intune: Show migration dashboard" renders the picture in a webview',
     async (page) => {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ timeout: T });
-      await input.fill('>cm2intune: Show migration dashboard');
+      await palette(page, '>cm2intune: Show migration dashboard');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show migration dashboard' }).first().waitFor({ timeout: T });
       await page.keyboard.press('Enter');
       await page.locator('.tabs-container .tab', { hasText: 'Migration dashboard' }).waitFor({ timeout: T });
@@ -161,6 +151,27 @@ async function expand(page: Page, root: string, child: string) {
 }
 
 const treeRow = (page: Page, label: string) => page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
+
+/**
+ * Opens the command palette (F1) and types `text`, as a person would. The workbench may take
+ * focus back right after F1 (a tree refreshing, a notification): then the palette closes before it
+ * can be typed in, and the person presses F1 again; so does this, a few times.
+ */
+async function palette(page: Page, text: string) {
+  const input = page.locator('.quick-input-widget input');
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('.part.editor').click({ timeout: T });
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ timeout: 5_000 });
+      await input.fill(text, { timeout: 5_000 });
+      return input;
+    } catch (error) {
+      if (attempt >= 4) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
 
 /** Opens a workspace file through Quick Open (Ctrl+P), the way a person would. */
 async function quickOpen(page: Page, name: string) {
