@@ -129,10 +129,7 @@ export function proposalNotes(read: ImportRead, steps: Step[]): ProposalNote[] {
   for (const item of read.picture.items) {
     if (!item.selected) continue;
     const t = item.translation;
-    const platform = platformLabel(t.source.platform);
-    // ConfigMgr names often carry the platform already: `Contoso Root CA (iOS)`.
-    const suffix = platform && !t.source.name.endsWith(`(${platform})`) ? ` (${platform})` : '';
-    const base = { key: item.key, name: `${t.source.name}${suffix}` };
+    const base = { key: item.key, name: label({ name: t.source.name, platform: platformLabel(t.source.platform) }) };
     if (proposed.has(item.key)) {
       if (item.deletedFromIntune) notes.push({ ...base, standing: 'recreate', reasons: [deletedFromIntuneNote(item.deletedFromIntune)] });
     } else if (item.counterpart) {
@@ -205,8 +202,8 @@ export function importPreview(
 }
 
 /** ConfigMgr names often carry the platform already: `Contoso Root CA (iOS)`. */
-const withPlatform = (o: ObjectNote) => Boolean(o.platform) && !o.name.endsWith(`(${o.platform})`);
-const label = (o: ObjectNote) => `${o.name}${withPlatform(o) ? ` (${o.platform})` : ''}`;
+const withPlatform = (o: Pick<ObjectNote, 'name' | 'platform'>) => Boolean(o.platform) && !o.name.endsWith(`(${o.platform})`);
+const label = (o: Pick<ObjectNote, 'name' | 'platform'>) => `${o.name}${withPlatform(o) ? ` (${o.platform})` : ''}`;
 const lineText = (l: PreviewLine) => `${l.title}${l.requests > 1 ? ` (${l.requests} requests)` : ''}`;
 
 /** `Nothing to import: reason; reason.` */
