@@ -12,4 +12,7 @@ export {
   readImportSources,
   withPlanGroups,
 } from '../core/phases/import';
-export { readPrepareSources, assessReadiness, readinessToText } from '../core/phases/prepare';
+export { readPrepareSources, assessReadiness, readinessToText, executeFixes } from '../core/phases/prepare';
+export { readWave, recordWave, waveEvents, waveRunbookFor, waveStatus } from '../core/phases/waves-read';
+export { renderPreflight, renderVerification, watchWave } from '../core/phases/waves';
+export { readinessPerWave, phasesOverview } from '../core/phases/overview';

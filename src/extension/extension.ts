@@ -8,13 +8,14 @@ import { showDashboard } from './dashboard';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
-import { checkReadiness } from './readinessCommand';
+import { checkReadiness, fixReadiness } from './readinessCommand';
 import { openSampleMigration } from './sampleMigration';
 import { createPictureStore, planPicture } from './pictures';
 import { mapCollectionAction, selectionAction } from './planActions';
 import { currentPlan, parsePlan, passwordKey, planText, sqlPassword } from './session';
 import { registerObjectsTree, type ObjectsTree } from './tree';
 import { vscodeUi, type Ui } from './ui';
+import { prepareWaveRunbook, verifyWave, type VerifyOptions } from './waveCommands';
 
 /**
  * What activate() hands back: the view's data provider, so extension-host tests read what the
@@ -39,6 +40,11 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     'cm2intune.refresh': () => ctx.pictures.refresh(),
     'cm2intune.import': (c, arg) => importObjects(c, previews, arg),
     'cm2intune.checkReadiness': (c, arg) => checkReadiness(c, previews, arg),
+    'cm2intune.fixReadiness': (c, arg) => fixReadiness(c, previews, arg),
+    // (plan or wave node, wave name): from the palette, the tree, or another command
+    'cm2intune.prepareWaveRunbook': (c, target, wave) => prepareWaveRunbook(c, target, wave),
+    'cm2intune.prepareWaveUndoRunbook': (c, target, wave) => prepareWaveRunbook(c, target, wave, true),
+    'cm2intune.verifyWave': (c, target, wave, options) => verifyWave(c, target, wave, (options as VerifyOptions | undefined) ?? {}),
     'cm2intune.showDashboard': async (c) => {
       const plan = await currentPlan();
       if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');

@@ -4,12 +4,14 @@ import * as vscode from 'vscode';
 import { UserError } from '../core/errors';
 import { PictureStore } from '../core/phases/picture-store';
 import type { MigrationPicture } from '../core/analysis';
+import type { PhasesRead } from '../core/phases/overview';
 import type { Ctx } from './ctx';
 import { parsePlan, planText, withSession } from './session';
 
 export function createPictureStore(ctx: () => Ctx): PictureStore {
   return new PictureStore(
-    (key, work) => withSession(ctx(), vscode.Uri.parse(key), 'import', { readOnly: true, askPassword: false }, work),
+    (key, work, use) => withSession(ctx(), vscode.Uri.parse(key), use ?? 'import', { readOnly: true, askPassword: false }, work),
+    () => import('./core'),
     () => import('./core'),
   );
 }
@@ -27,4 +29,11 @@ export async function planPicture(ctx: Ctx, plan: vscode.Uri): Promise<PlanPictu
   if ('error' in parsed) throw new UserError(`${vscode.workspace.asRelativePath(plan)}: ${parsed.error}`);
   const stored = await ctx.pictures.picture(plan.toString(), parsed.plan);
   return { plan, picture: stored.picture, tenant: `${stored.tenantLabel} ${stored.tenantId}` };
+}
+
+/** Phases 2 and 3 of the plan as edited: readiness and the waves, read once like the picture. */
+export async function planPhases(ctx: Ctx, plan: vscode.Uri): Promise<PhasesRead> {
+  const parsed = parsePlan(await planText(plan), plan);
+  if ('error' in parsed) throw new UserError(`${vscode.workspace.asRelativePath(plan)}: ${parsed.error}`);
+  return ctx.pictures.phases(plan.toString(), parsed.plan);
 }

@@ -1,7 +1,9 @@
-// "cm2intune: Check readiness (phase 2)": the same readiness checks and text as `cm2intune prepare`,
-// read-only (fixes are the CLI's `prepare --fix` for now), shown beside the plan.
+// Phase 2 in VS Code. "cm2intune: Check readiness (phase 2)": the same readiness checks and text as
+// `cm2intune prepare`, read-only, shown beside the plan. "cm2intune: Fix readiness (phase 2)": the
+// fixes of `prepare --fix` (the same steps, executor and journal): the readiness text with the
+// fixes as the preview, a modal question, progress, then the checks read again as the report.
 import * as vscode from 'vscode';
-import { UserError } from '../core/errors';
+import { CancelledError, UserError } from '../core/errors';
 import { tenantName } from '../core/phases/render';
 import type { Ctx } from './ctx';
 import { PREVIEW_SCHEME, type PreviewDocuments } from './importCommand';
@@ -14,10 +16,20 @@ export interface ReadinessResult {
   text: string;
 }
 
+/** A plan's Uri, or a tree node that names one (and maybe a check). */
+type Target = vscode.Uri | { kind?: string; plan?: vscode.Uri; check?: { id: string; title: string } } | undefined;
+
+const targetPlan = (target: unknown) =>
+  target instanceof vscode.Uri
+    ? target
+    : (target as Exclude<Target, vscode.Uri>)?.plan instanceof vscode.Uri
+      ? (target as { plan: vscode.Uri }).plan
+      : undefined;
+
 export async function checkReadiness(ctx: Ctx, previews: PreviewDocuments, plan?: unknown): Promise<ReadinessResult> {
   if (!vscode.workspace.isTrusted)
     throw new UserError('Checking readiness reads your site and tenant: trust this workspace first (Manage Workspace Trust).');
-  const uri = plan instanceof vscode.Uri ? plan : await currentPlan();
+  const uri = targetPlan(plan) ?? (await currentPlan());
   if (!uri) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
   const name = vscode.workspace.asRelativePath(uri);
   const { readPrepareSources, assessReadiness, readinessToText } = await import('./core');
@@ -45,5 +57,111 @@ export async function checkReadiness(ctx: Ctx, previews: PreviewDocuments, plan?
       checks: readiness.checks.map((c) => ({ id: c.id, state: c.state, summary: c.summary })),
       text,
     };
+  });
+}
+
+export interface FixResult {
+  /** Requests proposed (after a check's own, when run from one); 0: nothing to fix. */
+  proposed: number;
+  done: number;
+  failed: number;
+  /** Checks still blocking after the fixes. */
+  blocking: number;
+  message: string;
+  /** The preview, then the report: the readiness text after the fixes. */
+  text: string;
+}
+
+const readinessDoc = (name: string, suffix: string) =>
+  vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${name.replace(/\.json$/i, '')} ${suffix}.txt` });
+
+/**
+ * "cm2intune: Fix readiness (phase 2)": on the plan (or a tree check: then only that check's
+ * fixes). The fixes are the CLI's `prepare --fix`: what the plan allows (a licence SKU, the SCEP
+ * URL) and the groups cm2intune created.
+ */
+export async function fixReadiness(ctx: Ctx, previews: PreviewDocuments, target?: unknown): Promise<FixResult> {
+  if (!vscode.workspace.isTrusted)
+    throw new UserError('Fixing readiness writes to your Intune tenant: trust this workspace first (Manage Workspace Trust).');
+  const uri = targetPlan(target) ?? (await currentPlan());
+  if (!uri) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
+  const only =
+    (target as { kind?: string; check?: { id: string; title: string } } | undefined)?.kind === 'check'
+      ? (target as { check: { id: string; title: string } }).check
+      : undefined;
+  const name = vscode.workspace.asRelativePath(uri);
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open?.isDirty) throw new UserError(`${name} has unsaved changes: save it first; the fixes run from the saved plan.`);
+  try {
+    return await fixWith(ctx, previews, uri, name, only);
+  } finally {
+    // Licences, groups and URLs changed (or may have, after a cancel): every view reads again.
+    ctx.pictures.refresh(uri.toString());
+  }
+}
+
+async function fixWith(
+  ctx: Ctx,
+  previews: PreviewDocuments,
+  uri: vscode.Uri,
+  name: string,
+  only: { id: string; title: string } | undefined,
+): Promise<FixResult> {
+  const { readPrepareSources, assessReadiness, readinessToText, executeFixes } = await import('./core');
+  return withSession(ctx, uri, 'prepare', { askPassword: true }, async (session) => {
+    const tenant = tenantName(session);
+    const context = { plan: name, tenant };
+    const read = (title: string) =>
+      ctx.ui.progress(title, async (_report, signal) => assessReadiness(await readPrepareSources(session, { signal }), session.plan));
+    const before = await read(`cm2intune: checking readiness of ${name}`);
+    const check = only && before.checks.find((c) => c.id === only.id);
+    const wanted = check ? new Set(check.fixSteps) : undefined;
+    const steps = wanted ? before.steps.filter((s) => wanted.has(s.id)) : before.steps;
+    if (steps.length === 0) {
+      const message = only
+        ? `Nothing to fix for "${only.title}": ${check ? check.summary : 'the check is gone'}.`
+        : `Nothing to fix: ${before.blocking ? `${before.blocking} check(s) block, and none of them is something cm2intune can fix (see "Check readiness")` : 'nothing blocks the move'}.`;
+      ctx.ui.info(message);
+      return { proposed: 0, done: 0, failed: 0, blocking: before.blocking, message, text: readinessToText(before, context) };
+    }
+    // The preview is the readiness text with the fixes about to run, as `prepare --fix --dry-run` prints it.
+    const preview = readinessToText({ ...before, steps }, context);
+    const doc = readinessDoc(name, 'fixes');
+    previews.set(doc, preview);
+    await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+    const question = `Fix readiness in ${tenant}: send ${steps.length} request(s)${only ? ` for "${only.title}"` : ''}, listed in the preview?`;
+    const detail = `Plan: ${name}. The same fixes as "cm2intune prepare --fix", each kept in the journal beside the plan.`;
+    if (!(await ctx.ui.confirm(question, detail, 'Fix'))) throw new CancelledError('fixes not confirmed: nothing was written');
+
+    ctx.log.info(`Fix readiness of ${name} in ${tenant}: ${steps.length} request(s)`);
+    let settled = 0;
+    const run = await ctx.ui.progress('cm2intune: fixing readiness', async (report, signal) => {
+      try {
+        return await executeFixes(session, steps, {
+          signal,
+          onProgress: (o, done, total) => {
+            settled = done;
+            ctx.log[o.status === 'failed' ? 'error' : 'info'](`${o.status}: ${o.step.title}${o.message ? ` (${o.message})` : ''}`);
+            report(`${done}/${total} ${o.step.title}`, 100 / total);
+          },
+        });
+      } catch (error) {
+        if (!signal.aborted) throw error;
+        throw new CancelledError(
+          `Fixes cancelled after ${settled} of ${steps.length} request(s); the journal keeps what was sent: run "Fix readiness" again to go on.`,
+        );
+      }
+    });
+    // What the fixes changed, read again: the table after them is the report, not the plan of them.
+    const after = await read(`cm2intune: checking readiness of ${name} again`);
+    const text = `After the fixes (${run.done} done, ${run.failed} failed):\n\n${readinessToText(after, context)}`;
+    previews.set(doc, text);
+    const message = `${name}: ${run.done} of ${steps.length} fix(es) done${run.failed ? `, ${run.failed} failed` : ''}; ${
+      after.blocking ? `${after.blocking} check(s) still block the move.` : 'nothing blocks the move.'
+    }`;
+    ctx.log.info(message);
+    if (run.failed || after.blocking) ctx.ui.warn(message, () => ctx.log.show(true));
+    else ctx.ui.info(message);
+    return { proposed: steps.length, done: run.done, failed: run.failed, blocking: after.blocking, message, text };
   });
 }

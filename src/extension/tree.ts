@@ -1,22 +1,31 @@
 // The cm2intune view: the plan's ConfigMgr objects by kind, each with its Intune counterpart or
-// verdict and a state, and the deployed collections with the groups they map to. Roots are
-// cheap (no read); the first expanded root asks the picture store, which reads site and tenant
-// once; the tree only draws what it gets.
+// verdict and a state, and the deployed collections with the groups they map to; then phase 2's
+// readiness checks and phase 3's waves. Roots are cheap (no read); the first expanded root asks
+// the picture store, which reads site and tenant once (phases 2 and 3 once more, together); the
+// tree only draws what it gets.
 import * as vscode from 'vscode';
 import { platformLabel } from '../core/translate/common';
 import type { Ctx } from './ctx';
 import { PLAN_GLOB } from './diagnostics';
-import { planPicture, type PlanPicture } from './pictures';
+import { planPhases, planPicture, type PlanPicture } from './pictures';
 import { currentPlan, needsPassword, notePlanEditor, parsePlan, planText } from './session';
 import { STATE_LABELS } from '../core/phases/render';
 import { loginName } from '../core/site/sql/login';
 import type { GroupMapping, ItemState, PictureItem } from '../core/analysis';
 import type { MigrationPlan } from '../core/plan';
 import type { TranslationKind } from '../core/translate/types';
+import type { PhasesRead, WavePhaseRead } from '../core/phases/overview';
+import type { CheckState, ReadinessCheck } from '../core/phases/prepare';
+import type { DeviceState, DeviceVerdict, WaveUser } from '../core/phases/waves';
+import type { WaveStatusName } from '../core/phases/waves-read';
 
 export const VIEW_ID = 'cm2intune.objects';
 
-type RootId = 'compliance' | 'configuration' | 'certificate' | 'wifi' | 'vpn' | 'email' | 'app' | 'terms' | 'collections';
+type RootId =
+  'compliance' | 'configuration' | 'certificate' | 'wifi' | 'vpn' | 'email' | 'app' | 'terms' | 'collections' | 'readiness' | 'waves';
+
+/** The roots whose children come from phases 2 and 3 (PictureStore.phases), not the picture. */
+const PHASE_ROOTS: RootId[] = ['readiness', 'waves'];
 
 const ROOTS: { id: RootId; label: string; icon: string; kinds: TranslationKind[] }[] = [
   { id: 'compliance', label: 'Compliance policies', icon: 'shield', kinds: ['compliance'] },
@@ -28,7 +37,32 @@ const ROOTS: { id: RootId; label: string; icon: string; kinds: TranslationKind[]
   { id: 'app', label: 'Apps', icon: 'package', kinds: ['app'] },
   { id: 'terms', label: 'Terms and conditions', icon: 'law', kinds: ['termsAndConditions'] },
   { id: 'collections', label: 'Collections → groups', icon: 'organization', kinds: [] },
+  { id: 'readiness', label: 'Phase 2 · Readiness', icon: 'checklist', kinds: [] },
+  { id: 'waves', label: 'Phase 3 · Waves', icon: 'versions', kinds: [] },
 ];
+
+// Each state its own shape (not only its colour): a pass circle, a triangle, a cross.
+const CHECK_ICONS: Record<CheckState, { icon: string; color: string; label: string }> = {
+  ok: { icon: 'pass', color: 'testing.iconPassed', label: 'ok' },
+  warning: { icon: 'warning', color: 'list.warningForeground', label: 'warning' },
+  blocking: { icon: 'error', color: 'list.errorForeground', label: 'blocking' },
+};
+
+const WAVE_ICONS: Record<WaveStatusName, { icon: string; color?: string }> = {
+  planned: { icon: 'circle-large-outline' },
+  'preflight ok': { icon: 'check', color: 'charts.blue' },
+  'preflight blocked': { icon: 'error', color: 'list.errorForeground' },
+  'runbook written': { icon: 'file-code', color: 'charts.blue' },
+  'applied on the site': { icon: 'server-process', color: 'charts.yellow' },
+  'devices moving': { icon: 'sync', color: 'charts.yellow' },
+  verified: { icon: 'pass-filled', color: 'testing.iconPassed' },
+};
+
+const DEVICE_ICONS: Record<DeviceState, { icon: string; color?: string; label: string }> = {
+  intune: { icon: 'pass-filled', color: 'testing.iconPassed', label: 'in Intune' },
+  waiting: { icon: 'watch', color: 'charts.yellow', label: 'not moved yet' },
+  wontFollow: { icon: 'circle-slash', color: 'list.warningForeground', label: "won't follow its user" },
+};
 
 const STATE_ICONS: Record<ItemState, { icon: string; color?: string }> = {
   notImported: { icon: 'circle-slash', color: 'disabledForeground' },
@@ -46,6 +80,10 @@ export type Node =
   | { kind: 'root'; root: RootId; plan: vscode.Uri }
   | { kind: 'object'; item: PictureItem; plan: vscode.Uri }
   | { kind: 'collection'; mapping: GroupMapping; plan: vscode.Uri }
+  | { kind: 'check'; check: ReadinessCheck; plan: vscode.Uri }
+  | { kind: 'wave'; wave: WavePhaseRead; plan: vscode.Uri }
+  | { kind: 'waveUser'; wave: string; user: WaveUser; devices: DeviceVerdict[]; plan: vscode.Uri }
+  | { kind: 'device'; device: DeviceVerdict; plan: vscode.Uri }
   | { kind: 'message'; text: string; detail?: string; icon: string; command?: vscode.Command };
 
 type Loaded = PlanPicture;
@@ -62,6 +100,8 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
   refresh = () => {
     this.loading = undefined;
     this.loaded = undefined;
+    this.phasesLoading = undefined;
+    this.phasesLoaded = undefined;
     this.rootNodes.clear();
     this.changed.fire(undefined);
   };
@@ -110,9 +150,46 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
     return this.loaded?.plan.toString() === plan.toString() ? this.loaded : undefined;
   }
 
+  private phasesLoading?: { plan: string; read: Promise<PhasesRead> };
+  private phasesLoaded?: { plan: string; read: PhasesRead };
+
+  /** Phases 2 and 3 of `plan`, asked for once per repaint; the phase roots are repainted with their counts. */
+  phases(plan: vscode.Uri): Promise<PhasesRead> {
+    if (this.phasesLoading?.plan === plan.toString()) return this.phasesLoading.read;
+    const read: Promise<PhasesRead> = Promise.resolve(
+      vscode.window.withProgress({ location: { viewId: VIEW_ID }, title: 'Reading readiness and waves' }, () => planPhases(this.ctx, plan)),
+    );
+    this.phasesLoading = { plan: plan.toString(), read };
+    read.then(
+      (value) => {
+        if (this.phasesLoading?.read !== read) return;
+        this.phasesLoaded = { plan: plan.toString(), read: value };
+        for (const node of this.rootNodes.values())
+          if (node.kind === 'root' && PHASE_ROOTS.includes(node.root) && node.plan.toString() === plan.toString()) this.changed.fire(node);
+      },
+      () => undefined,
+    );
+    return read;
+  }
+
+  private phasesSettled(plan: vscode.Uri): PhasesRead | undefined {
+    return this.phasesLoaded?.plan === plan.toString() ? this.phasesLoaded.read : undefined;
+  }
+
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) return this.roots();
+    if (node.kind === 'wave') return waveChildren(node.wave, node.plan);
+    if (node.kind === 'waveUser') return node.devices.map((device) => ({ kind: 'device', device, plan: node.plan }));
     if (node.kind !== 'root') return [];
+    if (PHASE_ROOTS.includes(node.root)) {
+      let read: PhasesRead;
+      try {
+        read = await this.phases(node.plan);
+      } catch (error) {
+        return [readFailure(error)];
+      }
+      return node.root === 'readiness' ? readinessChildren(read, node.plan) : wavesChildren(read, node.plan);
+    }
     let loaded: Loaded;
     try {
       loaded = await this.picture(node.plan);
@@ -200,6 +277,11 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
         item.id = `root:${root.id}`;
         item.iconPath = icon(root.icon);
         item.contextValue = 'kind';
+        if (PHASE_ROOTS.includes(root.id)) {
+          const read = this.phasesSettled(node.plan);
+          if (read) item.description = phaseRootSummary(root.id, read);
+          return item;
+        }
         const picture = this.settled(node.plan)?.picture;
         if (picture)
           item.description = rootSummary(
@@ -212,8 +294,129 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
         return objectItem(node.item);
       case 'collection':
         return collectionItem(node.mapping);
+      case 'check':
+        return checkItem(node.check);
+      case 'wave':
+        return waveItem(node.wave);
+      case 'waveUser':
+        return waveUserItem(node.wave, node.user, node.devices);
+      case 'device':
+        return deviceItem(node.device);
     }
   }
+}
+
+function phaseRootSummary(root: RootId, read: PhasesRead): string | undefined {
+  if (root === 'readiness') {
+    if (!read.readiness.ok) return 'not read';
+    const r = read.readiness.value;
+    const warnings = r.checks.filter((c) => c.state === 'warning').length;
+    return r.blocking
+      ? `${r.blocking} blocking${warnings ? ` · ${warnings} warning` : ''}`
+      : `ready${warnings ? ` · ${warnings} warning` : ''}`;
+  }
+  const verified = read.waves.filter((w) => w.status?.status === 'verified').length;
+  return read.waves.length ? `${read.waves.length} · ${verified} verified` : 'none in the plan';
+}
+
+function readinessChildren(read: PhasesRead, plan: vscode.Uri): Node[] {
+  if (!read.readiness.ok) return [readFailure(new Error(read.readiness.error), 'Could not check readiness')];
+  return read.readiness.value.checks.map((check) => ({ kind: 'check', check, plan }));
+}
+
+function wavesChildren(read: PhasesRead, plan: vscode.Uri): Node[] {
+  if (read.waves.length === 0)
+    return [
+      {
+        kind: 'message',
+        text: 'The plan has no waves',
+        detail: 'List the users of each wave under "waves" in the plan (docs/waves.md).',
+        icon: 'info',
+        command: { command: 'vscode.open', title: 'Open plan', arguments: [plan] },
+      },
+    ];
+  return read.waves.map((wave) => ({ kind: 'wave', wave, plan }));
+}
+
+/** A wave's preflight checks that did not pass, then its users with their devices. */
+function waveChildren(wave: WavePhaseRead, plan: vscode.Uri): Node[] {
+  if (!wave.read.ok) return [readFailure(new Error(wave.read.error), `Could not read wave "${wave.name}"`)];
+  const { preflight, verification } = wave.read.value;
+  const failed: Node[] = preflight.checks
+    .filter((c) => !c.ok)
+    .map((c) => ({ kind: 'message', text: c.message, icon: c.blocking ? 'error' : 'warning', detail: c.blocking ? 'blocks' : undefined }));
+  const users: Node[] = preflight.users.map((user) => ({
+    kind: 'waveUser',
+    wave: wave.name,
+    user,
+    devices: verification.devices.filter((d) => !!user.upn && d.user?.toLowerCase() === user.upn.toLowerCase()),
+    plan,
+  }));
+  return [...failed, ...users];
+}
+
+function checkItem(check: ReadinessCheck): vscode.TreeItem {
+  const state = CHECK_ICONS[check.state];
+  const tree = new vscode.TreeItem(check.title, vscode.TreeItemCollapsibleState.None);
+  tree.id = `check:${check.id}`;
+  tree.iconPath = icon(state.icon, state.color);
+  tree.description = check.summary;
+  // The fix is offered where cm2intune can make it (the plan allows it and something is to do).
+  tree.contextValue = check.fixSteps.length ? 'check.fixable' : 'check';
+  const lines = [`**${md(check.title)}** — ${state.label}`, '', md(check.summary)];
+  if (check.evidence.length) lines.push('', '**Evidence**', ...check.evidence.map((e) => `- ${md(e)}`));
+  if (check.instructions && check.state !== 'ok') lines.push('', '**To do**', md(check.instructions));
+  if (check.fixSteps.length) lines.push('', `cm2intune can fix this: ${check.fixSteps.length} request(s) (*Fix readiness*).`);
+  tree.tooltip = new vscode.MarkdownString(lines.join('\n'));
+  tree.accessibilityInformation = { label: `${check.title}, ${state.label}: ${check.summary}` };
+  return tree;
+}
+
+function waveItem(wave: WavePhaseRead): vscode.TreeItem {
+  const tree = new vscode.TreeItem(wave.name, vscode.TreeItemCollapsibleState.Collapsed);
+  tree.id = `wave:${wave.name}`;
+  tree.contextValue = 'wave';
+  if (!wave.read.ok) {
+    tree.iconPath = icon('error', 'list.errorForeground');
+    tree.description = 'could not be read';
+    tree.tooltip = wave.read.error;
+    return tree;
+  }
+  const status = wave.status?.status ?? 'planned';
+  const look = WAVE_ICONS[status];
+  tree.iconPath = icon(look.icon, look.color);
+  const { verification, preflight } = wave.read.value;
+  tree.description = `${wave.status?.line ?? status} · ${preflight.users.length} user(s)`;
+  const lines = [`**${md(wave.name)}** — ${md(wave.status?.line ?? status)}`, '', md(verification.summary)];
+  const notOk = preflight.checks.filter((c) => !c.ok);
+  if (notOk.length) lines.push('', '**Preflight**', ...notOk.map((c) => `- ${c.blocking ? 'blocks' : 'warning'}: ${md(c.message)}`));
+  tree.tooltip = new vscode.MarkdownString(lines.join('\n'));
+  return tree;
+}
+
+function waveUserItem(_wave: string, user: WaveUser, devices: DeviceVerdict[]): vscode.TreeItem {
+  const label = user.upn ?? user.uniqueName;
+  const tree = new vscode.TreeItem(
+    label,
+    devices.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
+  const moved = devices.filter((d) => d.state === 'intune').length;
+  tree.iconPath = icon('person');
+  tree.description = devices.length ? `${moved} of ${devices.length} device(s) in Intune` : 'no managed device';
+  tree.tooltip = `${label}\n${user.uniqueName} (resource ${user.resourceId})`;
+  tree.contextValue = 'waveUser';
+  return tree;
+}
+
+function deviceItem(device: DeviceVerdict): vscode.TreeItem {
+  const look = DEVICE_ICONS[device.state];
+  const tree = new vscode.TreeItem(device.deviceName, vscode.TreeItemCollapsibleState.None);
+  tree.iconPath = icon(look.icon, look.color);
+  tree.description = look.label;
+  tree.tooltip = device.reason ? `${device.deviceName}: ${look.label}\n\n${device.reason}` : `${device.deviceName}: ${look.label}`;
+  tree.contextValue = 'device';
+  tree.accessibilityInformation = { label: `${device.deviceName}, ${look.label}` };
+  return tree;
 }
 
 function rootSummary(items?: PictureItem[], groups?: GroupMapping[]): string {
@@ -278,11 +481,11 @@ function collectionItem(mapping: GroupMapping): vscode.TreeItem {
   return tree;
 }
 
-function readFailure(error: unknown): Node {
+function readFailure(error: unknown, text = 'Could not read the site and tenant'): Node {
   const message = error instanceof Error ? error.message : String(error);
   return {
     kind: 'message',
-    text: 'Could not read the site and tenant',
+    text,
     detail: message,
     icon: 'error',
     command: { command: 'cm2intune.refresh', title: 'Try again' },

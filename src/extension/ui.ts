@@ -19,6 +19,8 @@ export interface Ui {
    * many as are pulled (the picker shows a page and offers more). Undefined when dismissed.
    */
   pickGroup(title: string, search: (text: string) => AsyncIterable<GroupChoice>): Promise<GroupChoice | undefined>;
+  /** One of `choices` (a wave, a step); undefined when dismissed. */
+  pick(title: string, choices: { label: string; description?: string }[]): Promise<string | undefined>;
   /** Where to save a new file; undefined when dismissed. */
   saveLocation(title: string, suggested: vscode.Uri, filters: Record<string, string[]>): Promise<vscode.Uri | undefined>;
   /** Runs `task` with cancellable progress; the signal aborts when the person cancels. */
@@ -39,6 +41,9 @@ export const vscodeUi: Ui = {
     return Promise.resolve(vscode.window.showInputBox({ title, prompt, password: true, ignoreFocusOut: true }));
   },
   pickGroup,
+  async pick(title, choices) {
+    return (await vscode.window.showQuickPick(choices, { title, ignoreFocusOut: true }))?.label;
+  },
   saveLocation(title, defaultUri, filters) {
     return Promise.resolve(vscode.window.showSaveDialog({ title, defaultUri, filters }));
   },

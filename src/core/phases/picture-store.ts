@@ -9,9 +9,17 @@ import type { ImportRead, ImportSources } from './import';
 import type * as importPhase from './import';
 import type { MigrationPlan } from '../plan/types';
 import type { MigrationSession } from '../session';
+import type { ScopeUse } from '../tenant/scopes';
+import type * as preparePhase from './prepare';
+import type * as wavesRead from './waves-read';
+import type * as overview from './overview';
+import type { PhasesRead, WavePhaseRead } from './overview';
 
-/** Runs `work` with an open, read-only session of the plan known by `key`. */
-export type OpenSession = <T>(key: string, work: (session: MigrationSession) => Promise<T>) => Promise<T>;
+/**
+ * Runs `work` with an open, read-only session of the plan known by `key`; `use` names the Graph
+ * permissions it reads with (phase 1's by default; phases 2 and 3 read with `status`'s).
+ */
+export type OpenSession = <T>(key: string, work: (session: MigrationSession) => Promise<T>, use?: ScopeUse) => Promise<T>;
 
 interface Entry {
   /** The plan's site and tenant, as read: a change means reading again. */
@@ -29,8 +37,17 @@ export interface StoredPicture extends ImportRead, TenantNames {}
 /** What the store runs of phase 1, given in so that a face can load phase 1 on first use. */
 export type PictureReader = Pick<typeof importPhase, 'analyseImport' | 'missingPlanGroups' | 'readImportSources' | 'withPlanGroups'>;
 
+/** What the store runs of phases 2 and 3, loaded on first use like phase 1. */
+export type PhaseReader = Pick<typeof preparePhase, 'readPrepareSources' | 'assessReadiness'> &
+  Pick<typeof wavesRead, 'readWave' | 'waveStatus' | 'waveEvents'> &
+  Pick<typeof overview, 'readinessPerWave'>;
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 export class PictureStore {
   private readonly entries = new Map<string, Entry>();
+  /** Phases 2 and 3 as read for a plan (its whole text: waves and licences change what is read). */
+  private readonly phaseEntries = new Map<string, { plan: string; read: Promise<PhasesRead> }>();
   private readonly listeners = new Set<(key: string | undefined) => void>();
 
   /** One load for every caller: concurrent calls then resume in the order they came. */
@@ -39,6 +56,7 @@ export class PictureStore {
   constructor(
     private readonly open: OpenSession,
     private readonly load: () => Promise<PictureReader>,
+    private readonly loadPhases?: () => Promise<PhaseReader>,
   ) {}
 
   private reader(): Promise<PictureReader> {
@@ -102,10 +120,65 @@ export class PictureStore {
     return this.open(key, (session) => withPlanGroups(session.graph, sources, plan, signal));
   }
 
+  /**
+   * Phases 2 and 3 of `plan`: readiness (for everyone and per wave) and each wave's state, read in
+   * one session and kept like the picture until refresh() or an edit of the plan. A part that
+   * can't be read is kept as its message, so the tree shows it where the data would be.
+   */
+  async phases(key: string, plan: MigrationPlan, signal?: AbortSignal): Promise<PhasesRead> {
+    if (!this.loadPhases) throw new Error('this picture store was made without phases 2 and 3');
+    const text = JSON.stringify(plan);
+    const known = this.phaseEntries.get(key);
+    if (known?.plan === text) return known.read;
+    const entry = { plan: text, read: this.readPhases(key, plan, signal) };
+    this.phaseEntries.set(key, entry);
+    entry.read.catch(() => this.phaseEntries.get(key) === entry && this.phaseEntries.delete(key));
+    return entry.read;
+  }
+
+  private async readPhases(key: string, plan: MigrationPlan, signal?: AbortSignal): Promise<PhasesRead> {
+    const phases = await this.loadPhases!();
+    return this.open(
+      key,
+      async (opened) => {
+        // The session reads what the saved plan names; waves and licences come from `plan`.
+        const session = { ...opened, plan };
+        let readiness: PhasesRead['readiness'];
+        let readinessByWave: PhasesRead['readinessByWave'] = [];
+        try {
+          const sources = await phases.readPrepareSources(session, { signal });
+          readiness = { ok: true, value: phases.assessReadiness(sources, plan) };
+          readinessByWave = phases.readinessPerWave(sources, plan, phases.assessReadiness);
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          readiness = { ok: false, error: messageOf(error) };
+        }
+        const waves: WavePhaseRead[] = [];
+        for (const wave of plan.waves ?? []) {
+          const events = phases.waveEvents(session.journal, wave.name);
+          try {
+            const read = await phases.readWave(session, wave.name, signal);
+            waves.push({ name: wave.name, read: { ok: true, value: read }, status: phases.waveStatus(read, events), events });
+          } catch (error) {
+            if (signal?.aborted) throw error;
+            waves.push({ name: wave.name, read: { ok: false, error: messageOf(error) }, events });
+          }
+        }
+        return { readiness, readinessByWave, waves };
+      },
+      'status',
+    );
+  }
+
   /** Forgets what was read (for `key`, or every plan): the next picture() reads again. */
   refresh(key?: string): void {
-    if (key === undefined) this.entries.clear();
-    else this.entries.delete(key);
+    if (key === undefined) {
+      this.entries.clear();
+      this.phaseEntries.clear();
+    } else {
+      this.entries.delete(key);
+      this.phaseEntries.delete(key);
+    }
     for (const listener of this.listeners) listener(key);
   }
 

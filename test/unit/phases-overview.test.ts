@@ -1,0 +1,244 @@
+// Phases 2 and 3 as the editor shows them: the picture store reads them once per plan (a tree
+// expand or the dashboard never reads again), keeps a part that failed as its message, and the
+// overview turns the reads into readiness per wave and each wave's devices over time.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { phasesOverview, readinessPerWave, type PhasesRead } from '../../src/core/phases/overview';
+import { PictureStore, type PhaseReader } from '../../src/core/phases/picture-store';
+import type { PrepareSources, PrepareSubject, Readiness, ReadinessCheck } from '../../src/core/phases/prepare';
+import type { WaveJournalEntry, WaveRead } from '../../src/core/phases/waves-read';
+import type { WaveVerification } from '../../src/core/phases/waves';
+import type { MigrationPlan } from '../../src/core/plan/types';
+import { CONTOSO_PLAN, fakeSession, fakeTenant } from '../support/fake-session';
+
+const PLAN: MigrationPlan = {
+  ...CONTOSO_PLAN,
+  subscriptionCollection: 'P0100014',
+  waves: [
+    { name: 'Pilot', users: ['zoe.oconnor@contoso.com', 'sean.obrien@contoso.com'] },
+    { name: 'Sales Europe', users: ['bjorn.fernandez@contoso.com'] },
+  ],
+};
+
+const check = (id: ReadinessCheck['id'], state: ReadinessCheck['state']): ReadinessCheck => ({
+  id,
+  title: id,
+  state,
+  summary: `${id} is ${state}`,
+  evidence: [],
+  fixSteps: [],
+});
+
+const readiness = (states: ReadinessCheck['state'][], wave?: string): Readiness => {
+  const checks = states.map((s, i) => check((['tenant', 'licences', 'groups', 'terms'] as const)[i], s));
+  return { wave, checks, steps: [], blocking: checks.filter((c) => c.state === 'blocking').length };
+};
+
+const verification = (wave: string, state: WaveVerification['state'], moved: number, expected: number): WaveVerification => ({
+  wave,
+  state,
+  site: { subscriptionCollectionId: 'P0100014', waveCollectionId: 'P0100100', excludeRule: true, stillInSubscription: [], applied: true },
+  devices: [],
+  expected,
+  moved,
+  summary: `Wave "${wave}": ${moved} of ${expected}`,
+});
+
+const waveRead = (v: WaveVerification) => ({ wave: { name: v.wave, users: [] }, preflight: {}, verification: v }) as unknown as WaveRead;
+
+const verifyEvent = (wave: string, at: string, moved: number, expected: number): WaveJournalEntry => ({
+  t: 'wave',
+  wave,
+  event: 'verify',
+  at,
+  moved,
+  expected,
+});
+
+/** A store whose phase reader counts what it reads; `fail` makes a read throw its message. */
+function storeWith(fail: { readiness?: string; wave?: string } = {}) {
+  const { graph, reads } = fakeTenant([]);
+  const counts = { sessions: 0, prepare: 0, waves: [] as string[] };
+  const reader: PhaseReader = {
+    readPrepareSources: async () => {
+      counts.prepare++;
+      if (fail.readiness) throw new Error(fail.readiness);
+      const subjects: PrepareSubject[] = [
+        { label: 'zoe.oconnor@contoso.com', sid: null, upn: 'zoe.oconnor@contoso.com', from: ['wave "Pilot"'] },
+        { label: 'bjorn.fernandez@contoso.com', sid: null, upn: 'bjorn.fernandez@contoso.com', from: ['wave "Sales Europe"'] },
+        { label: 'CONTOSO\\kim', sid: null, upn: null, from: ['subscription collection P0100014'] },
+      ];
+      return { subjects } as PrepareSources;
+    },
+    // Blocking while any subject in scope has no UPN: so scoping by wave shows in the states.
+    assessReadiness: (sources, _plan, options = {}) =>
+      readiness(['ok', sources.subjects.some((s) => !s.upn) ? 'blocking' : 'ok', 'warning'], options.wave),
+    readWave: async (_session, name) => {
+      counts.waves.push(name);
+      if (fail.wave === name) throw new Error(`The subscription collection P0100014 is not on the site (wave ${name})`);
+      return waveRead(verification(name, 'moving', 1, 3));
+    },
+    waveStatus: (read) => ({ status: 'devices moving', line: `applied on the site, devices ${read.verification.moved} of 3 in Intune` }),
+    readinessPerWave,
+    waveEvents: (_journal, wave) => (wave === 'Pilot' ? [verifyEvent('Pilot', '2026-11-30T10:00:00Z', 0, 3)] : []),
+  };
+  const store = new PictureStore(
+    async (_key, work) => {
+      counts.sessions++;
+      return work(fakeSession(PLAN, graph, reads));
+    },
+    () => import('../../src/core/phases/import'),
+    async () => reader,
+  );
+  return { store, counts };
+}
+
+const KEY = 'file:///plans/contoso.migration.json';
+
+describe('PictureStore.phases', () => {
+  it('reads readiness and every wave in one session, once: asking again reads nothing', async () => {
+    const { store, counts } = storeWith();
+    const first = await store.phases(KEY, PLAN);
+    assert.ok(first.readiness.ok);
+    assert.deepEqual(
+      first.waves.map((w) => [w.name, w.status?.status]),
+      [
+        ['Pilot', 'devices moving'],
+        ['Sales Europe', 'devices moving'],
+      ],
+    );
+    await store.phases(KEY, PLAN);
+    await Promise.all([store.phases(KEY, PLAN), store.phases(KEY, PLAN)]);
+    assert.deepEqual([counts.sessions, counts.prepare, counts.waves], [1, 1, ['Pilot', 'Sales Europe']]);
+  });
+
+  it('reads again after refresh() and after an edit of the plan, not for another caller of the same plan', async () => {
+    const { store, counts } = storeWith();
+    await store.phases(KEY, PLAN);
+    store.refresh(KEY);
+    await store.phases(KEY, PLAN);
+    assert.equal(counts.prepare, 2, 'refresh');
+    await store.phases(KEY, { ...PLAN, waves: [PLAN.waves![0]] });
+    assert.equal(counts.prepare, 3, 'a wave left out of the plan');
+    store.refresh(); // every plan
+    await store.phases(KEY, { ...PLAN, waves: [PLAN.waves![0]] });
+    assert.equal(counts.prepare, 4);
+  });
+
+  it('a readiness that cannot be read and a wave that cannot be read are kept as their messages; the other wave still shows', async () => {
+    const { store } = storeWith({ readiness: 'Graph answered 403 to GET /subscribedSkus', wave: 'Pilot' });
+    const read = await store.phases(KEY, PLAN);
+    assert.deepEqual(read.readiness, { ok: false, error: 'Graph answered 403 to GET /subscribedSkus' });
+    assert.deepEqual(read.readinessByWave, []);
+    const [pilot, sales] = read.waves;
+    assert.deepEqual(pilot.read, { ok: false, error: 'The subscription collection P0100014 is not on the site (wave Pilot)' });
+    assert.equal(pilot.status, undefined);
+    assert.ok(sales.read.ok, 'the second wave is read all the same');
+  });
+
+  it('a store made without phases 2 and 3 says so instead of reading', async () => {
+    const store = new PictureStore(
+      async () => assert.fail('no session'),
+      () => import('../../src/core/phases/import'),
+    );
+    await assert.rejects(store.phases(KEY, PLAN), /without phases 2 and 3/);
+  });
+});
+
+describe('readinessPerWave', () => {
+  it("scopes each wave's checks to that wave's users, in the plan's order", () => {
+    const seen: [string | undefined, string[]][] = [];
+    const subjects: PrepareSubject[] = [
+      {
+        label: 'zoe.oconnor@contoso.com',
+        sid: null,
+        upn: 'zoe.oconnor@contoso.com',
+        from: ['subscription collection P0100014', 'wave "Pilot"'],
+      },
+      { label: 'sean.obrien@contoso.com', sid: null, upn: 'sean.obrien@contoso.com', from: ['wave "Pilot"'] },
+      { label: 'bjorn.fernandez@contoso.com', sid: null, upn: null, from: ['wave "Sales Europe"'] },
+      { label: 'CONTOSO\\kim', sid: null, upn: null, from: ['subscription collection P0100014'] },
+    ];
+    const result = readinessPerWave({ subjects } as PrepareSources, PLAN, (sources, _plan, options) => {
+      seen.push([options.wave, sources.subjects.map((s) => `${s.label} (${s.from.join('; ')})`)]);
+      return readiness([sources.subjects.some((s) => !s.upn) ? 'blocking' : 'ok'], options.wave);
+    });
+    assert.deepEqual(seen, [
+      ['Pilot', ['zoe.oconnor@contoso.com (wave "Pilot")', 'sean.obrien@contoso.com (wave "Pilot")']],
+      ['Sales Europe', ['bjorn.fernandez@contoso.com (wave "Sales Europe")']],
+    ]);
+    assert.deepEqual(
+      result.map((r) => [r.wave, r.readiness.blocking]),
+      [
+        ['Pilot', 0],
+        ['Sales Europe', 1],
+      ],
+    );
+  });
+});
+
+describe('phasesOverview', () => {
+  const NOW = '2026-11-30T12:00:00.000Z';
+  const read = (waves: PhasesRead['waves']): PhasesRead => ({
+    readiness: { ok: true, value: readiness(['ok', 'blocking', 'warning']) },
+    readinessByWave: [
+      { wave: 'Pilot', readiness: readiness(['ok', 'ok', 'warning'], 'Pilot') },
+      { wave: 'Sales Europe', readiness: readiness(['ok', 'blocking', 'blocking'], 'Sales Europe') },
+    ],
+    waves,
+  });
+
+  it('counts readiness per wave and draws the devices over time from the journal, then now', () => {
+    const overview = phasesOverview(
+      read([
+        {
+          name: 'Pilot',
+          read: { ok: true, value: waveRead(verification('Pilot', 'moving', 2, 3)) },
+          status: { status: 'devices moving', line: 'applied on the site, devices 2 of 3 in Intune' },
+          // out of order on purpose: a journal merged from two machines
+          events: [
+            verifyEvent('Pilot', '2026-11-30T11:00:00Z', 1, 3),
+            verifyEvent('Pilot', '2026-11-30T10:00:00Z', 0, 3),
+            { t: 'wave', wave: 'Pilot', event: 'runbook', at: '2026-11-30T09:00:00Z' },
+          ],
+        },
+        { name: 'Sales Europe', read: { ok: false, error: 'The plan has no wave "Sales Europe"' }, events: [] },
+      ]),
+      NOW,
+    );
+    assert.deepEqual(overview.readiness, { counts: { ok: 1, warning: 1, blocking: 1 }, ready: false });
+    const [pilot, sales] = overview.waves;
+    assert.deepEqual(pilot.readiness, { ok: 2, warning: 1, blocking: 0 });
+    assert.equal(pilot.status, 'applied on the site, devices 2 of 3 in Intune');
+    assert.deepEqual(pilot.series, [
+      { at: '2026-11-30T10:00:00Z', moved: 0, expected: 3 },
+      { at: '2026-11-30T11:00:00Z', moved: 1, expected: 3 },
+      { at: NOW, moved: 2, expected: 3 },
+    ]);
+    assert.deepEqual(sales.readiness, { ok: 1, warning: 0, blocking: 2 });
+    assert.equal(sales.status, 'The plan has no wave "Sales Europe"', 'a wave that could not be read says why');
+    assert.deepEqual(sales.series, []);
+  });
+
+  it('adds no point for a planned wave, nor one the last verification already shows', () => {
+    const overview = phasesOverview(
+      read([
+        {
+          name: 'Pilot',
+          read: { ok: true, value: waveRead(verification('Pilot', 'verified', 3, 3)) },
+          events: [verifyEvent('Pilot', '2026-11-30T11:00:00Z', 3, 3)],
+        },
+        { name: 'Sales Europe', read: { ok: true, value: waveRead(verification('Sales Europe', 'planned', 0, 2)) }, events: [] },
+      ]),
+      NOW,
+    );
+    assert.deepEqual(overview.waves[0].series, [{ at: '2026-11-30T11:00:00Z', moved: 3, expected: 3 }]);
+    assert.equal(overview.waves[0].status, 'Wave "Pilot": 3 of 3', 'without a status, the verification summary');
+    assert.deepEqual(overview.waves[1].series, []);
+  });
+
+  it('a readiness that could not be read says why', () => {
+    const overview = phasesOverview({ readiness: { ok: false, error: 'no licence read' }, readinessByWave: [], waves: [] }, NOW);
+    assert.deepEqual(overview.readiness, { error: 'no licence read' });
+  });
+});
