@@ -9,13 +9,15 @@ import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { DashboardModel } from '../src/core/analysis/summary';
+import type { PhasesOverview } from '../src/core/phases/overview';
+import { chartGeometry, PHASE_CSS } from './phases';
 import { STATE_CSS } from './states';
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 // A constructed stylesheet, as the elements style themselves: the page's CSP allows no inline style.
 const stateSheet = new CSSStyleSheet();
-stateSheet.replaceSync(STATE_CSS);
+stateSheet.replaceSync(`${STATE_CSS}\n${PHASE_CSS}`);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, stateSheet];
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K | string, text?: string, attrs: Record<string, string> = {}): HTMLElement {
@@ -38,6 +40,8 @@ function table(headers: string[], rows: string[][], widths?: string): HTMLElemen
   t.append(head, body);
   return t;
 }
+
+let shown: { model?: DashboardModel; phases?: PhasesOverview } = {};
 
 function render(model: DashboardModel) {
   const root = document.getElementById('root')!;
@@ -73,10 +77,85 @@ function render(model: DashboardModel) {
     findings.append(list);
     root.append(findings);
   }
+  root.append(phasesSection(shown.phases));
 }
 
-window.addEventListener('message', (event: MessageEvent<{ type: string; model?: DashboardModel }>) => {
-  if (event.data?.type === 'picture' && event.data.model) render(event.data.model);
+/** Phases 2 and 3: readiness per wave, and each wave's devices in Intune over time (SVG, drawn from data). */
+function phasesSection(phases: PhasesOverview | undefined): HTMLElement {
+  const section = el('section', undefined, { id: 'phases' });
+  section.append(el('h2', 'Phases 2 and 3: readiness and waves'));
+  if (!phases) {
+    section.append(el('p', 'Reading readiness and the waves…'));
+    return section;
+  }
+  const r = phases.readiness;
+  section.append(
+    el(
+      'p',
+      'error' in r
+        ? `Readiness could not be read: ${r.error}`
+        : `Readiness of everyone in scope: ${r.ready ? 'ready' : 'blocked'} (${r.counts.ok} ok, ${r.counts.warning} warning, ${r.counts.blocking} blocking).`,
+      { class: `readiness ${'error' in r || !r.ready ? 'state-blocking' : 'state-ok'}` },
+    ),
+  );
+  if (phases.waves.length === 0) {
+    section.append(el('p', 'The plan has no waves yet.'));
+    return section;
+  }
+  const readiness = (w: PhasesOverview['waves'][number]) =>
+    w.readiness
+      ? w.readiness.blocking
+        ? `blocked (${w.readiness.blocking} blocking)`
+        : `ready${w.readiness.warning ? ` (${w.readiness.warning} warning)` : ''}`
+      : '—';
+  section.append(
+    table(
+      ['Wave', 'Readiness (phase 2)', 'State (phase 3)', 'Devices in Intune'],
+      phases.waves.map((w) => [w.name, readiness(w), w.status, w.expected ? `${w.moved} of ${w.expected}` : '—']),
+    ),
+  );
+  const charts = el('div', undefined, { class: 'waves' });
+  for (const w of phases.waves) charts.append(waveChart(w));
+  section.append(charts);
+  return section;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function waveChart(w: PhasesOverview['waves'][number]): HTMLElement {
+  const box = el('figure', undefined, { class: 'wave-chart' });
+  box.append(el('h3', `${w.name}: devices in Intune over time`));
+  const g = chartGeometry(w.series);
+  if (!g) {
+    box.append(el('p', 'No verification yet: run "Verify wave (phase 3)".', { class: 'empty' }));
+    return box;
+  }
+  const chart = svg('svg', { width: g.width, height: g.height, viewBox: `0 0 ${g.width} ${g.height}`, role: 'img', class: 'chart' });
+  chart.append(svg('title', {}, `${w.name}: ${w.moved} of ${w.expected} devices in Intune`));
+  chart.append(svg('line', { ...g.axisX, class: 'axis' }), svg('line', { ...g.axisY, class: 'axis' }));
+  chart.append(svg('line', { ...g.expectedLine, class: 'expected' }));
+  chart.append(svg('polyline', { points: g.points, class: 'moved' }));
+  for (const d of g.dots) chart.append(svg('circle', { cx: d.x, cy: d.y, r: 3, class: 'dot' }));
+  for (const t of g.labels) chart.append(svg('text', { x: t.x, y: t.y, 'text-anchor': t.anchor, class: 'label' }, t.text));
+  box.append(chart);
+  return box;
+}
+
+window.addEventListener('message', (event: MessageEvent<{ type: string; model?: DashboardModel; phases?: PhasesOverview }>) => {
+  if (event.data?.type === 'picture' && event.data.model) {
+    shown = { ...shown, model: event.data.model };
+    render(event.data.model);
+  }
+  if (event.data?.type === 'phases' && event.data.phases) {
+    shown = { ...shown, phases: event.data.phases };
+    if (shown.model) render(shown.model);
+  }
 });
 acquireVsCodeApi().postMessage({ type: 'ready' });
 

@@ -3,10 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DashboardModel } from '../core/analysis/summary';
+import type { PhasesOverview } from '../core/phases/overview';
 import type { Ctx } from './ctx';
 import { DashboardFeed } from './dashboardFeed';
 
 let open: { panel: vscode.WebviewPanel; feed: DashboardFeed } | undefined;
+
+/** Phases 2 and 3 for the open dashboard (they are read after the picture). */
+export function showDashboardPhases(phases: PhasesOverview): void {
+  open?.feed.showPhases(phases);
+}
 
 export function showDashboard(ctx: Ctx, model: DashboardModel): vscode.WebviewPanel {
   const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist');
@@ -45,6 +51,8 @@ function html(webview: vscode.Webview, script: vscode.Uri): string {
   body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px 16px; }
   .badges { display: flex; flex-wrap: wrap; gap: 16px; }
   vscode-table { margin-bottom: 16px; }
+  .waves { display: flex; flex-wrap: wrap; gap: 24px; }
+  .wave-chart h3 { margin: 8px 0 4px; font-size: 1em; }
 </style>
 <title>Migration dashboard</title>
 </head>

@@ -3,16 +3,20 @@
 // listener per show piled up and posted the model once per show).
 import type * as vscode from 'vscode';
 import type { DashboardModel } from '../core/analysis/summary';
+import type { PhasesOverview } from '../core/phases/overview';
 
 type Webview = Pick<vscode.Webview, 'postMessage' | 'onDidReceiveMessage'>;
 
 export class DashboardFeed {
   private model?: DashboardModel;
+  private phases?: PhasesOverview;
   private readonly listener: { dispose(): unknown };
 
   constructor(private readonly webview: Webview) {
     this.listener = webview.onDidReceiveMessage((m: { type?: string }) => {
-      if (m?.type === 'ready' && this.model) this.post();
+      if (m?.type !== 'ready') return;
+      if (this.model) this.post();
+      if (this.phases) this.postPhases();
     });
   }
 
@@ -21,8 +25,18 @@ export class DashboardFeed {
     this.post();
   }
 
+  /** Phases 2 and 3 come later than the picture (another read): the page draws them when they arrive. */
+  showPhases(phases: PhasesOverview): void {
+    this.phases = phases;
+    this.postPhases();
+  }
+
   private post(): void {
     void this.webview.postMessage({ type: 'picture', model: this.model });
+  }
+
+  private postPhases(): void {
+    void this.webview.postMessage({ type: 'phases', phases: this.phases });
   }
 
   dispose(): void {

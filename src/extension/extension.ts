@@ -4,13 +4,13 @@ import { summarizePicture } from '../core/analysis/summary';
 import { UserError } from '../core/errors';
 import { registerCommands } from './commands';
 import type { Ctx } from './ctx';
-import { showDashboard } from './dashboard';
+import { showDashboard, showDashboardPhases } from './dashboard';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
 import { checkReadiness, fixReadiness } from './readinessCommand';
 import { openSampleMigration } from './sampleMigration';
-import { createPictureStore, planPicture } from './pictures';
+import { createPictureStore, planPhases, planPicture } from './pictures';
 import { mapCollectionAction, selectionAction } from './planActions';
 import { currentPlan, parsePlan, passwordKey, planText, sqlPassword } from './session';
 import { registerObjectsTree, type ObjectsTree } from './tree';
@@ -49,7 +49,11 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
       const plan = await currentPlan();
       if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
       const loaded = await planPicture(c, plan);
-      return showDashboard(c, summarizePicture(`${vscode.workspace.asRelativePath(plan)} — ${loaded.tenant}`, loaded.picture));
+      const panel = showDashboard(c, summarizePicture(`${vscode.workspace.asRelativePath(plan)} — ${loaded.tenant}`, loaded.picture));
+      // Phases 2 and 3 follow (one more read, kept like the picture); the page shows the picture meanwhile.
+      const [read, { phasesOverview }] = await Promise.all([planPhases(c, plan), import('./core')]);
+      showDashboardPhases(phasesOverview(read, new Date().toISOString()));
+      return panel;
     },
     'cm2intune.includeInImport': selectionAction('include', tree),
     'cm2intune.excludeFromImport': selectionAction('exclude', tree),

@@ -46,6 +46,21 @@ describe('the dashboard feed', () => {
     assert.equal(page.listeners.size, 0);
   });
 
+  it('posts phases 2 and 3 as their own message, and both again on "ready"', () => {
+    const page = fakeWebview();
+    const feed = new DashboardFeed(page.webview);
+    const phases = { readiness: { counts: { ok: 6, warning: 1, blocking: 1 }, ready: false }, waves: [] };
+    feed.showPhases(phases);
+    assert.deepEqual(page.posted, [{ type: 'phases', phases }], 'the phases may come first: the page keeps them');
+    feed.show(model('Contoso'));
+    page.say({ type: 'ready' });
+    assert.deepEqual(page.posted.slice(2), [
+      { type: 'picture', model: model('Contoso') },
+      { type: 'phases', phases },
+    ]);
+    feed.dispose();
+  });
+
   it('says nothing on "ready" before a model is shown', () => {
     const page = fakeWebview();
     new DashboardFeed(page.webview);
