@@ -1,6 +1,7 @@
 // UI suite: the installed .vsix in code-server's workbench, driven like a person would through
 // Debian chromium. One screenshot after each step (also after a failed one) into --shots.
 // usage: tsx ui.ts --url http://127.0.0.1:PORT --workspace <dir> --shots <dir> --result <file>
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -11,6 +12,22 @@ const ws = resolve(opt.workspace);
 const t0 = Date.now();
 const log = (...a: unknown[]) => console.log(`[ui ${elapsed(t0)}]`, ...a);
 const T = 30_000; // per condition; the first workbench load gets more
+
+/** The sandbox world phases 2 and 3 run on, as an admin starts it: `cm2intune sandbox start` in the workspace. */
+const worldDir = join(ws, 'world');
+const worldPlan = join(worldDir, 'contoso.migration.json');
+const cli = resolve(__dirname, '../../dist/cli.js');
+let world: ChildProcess | undefined;
+
+/** Three unlicensed users and two licensed ones (phase 2 assigns the licence); three licensed users whose devices follow them. */
+const PILOT = [
+  'jose.odegard@contoso.com',
+  'sofia.lindqvist@contoso.com',
+  'annamaria.dubois@contoso.com',
+  'bjorn.fernandez@contoso.com',
+  'sofia.garcia@contoso.com',
+];
+const WAVE_1 = ['raul.johansson@contoso.com', 'kwame.lindqvist@contoso.com', 'yamada.taro@contoso.com'];
 
 const steps: [string, (page: Page) => Promise<void>][] = [
   [
@@ -128,7 +145,164 @@ const steps: [string, (page: Page) => Promise<void>][] = [
       await content.locator('vscode-table-cell', { hasText: 'Sales Team Users' }).first().waitFor({ timeout: T });
     },
   ],
+
+  [
+    'the sandbox world runs ("cm2intune sandbox start"); its plan gets a licence to assign and two waves',
+    async () => {
+      world = spawn(process.execPath, [cli, 'sandbox', 'start', '--dir', worldDir], { stdio: 'ignore' });
+      const until = Date.now() + 90_000;
+      while (!existsSync(join(worldDir, 'world.running.json'))) {
+        if (world.exitCode !== null) throw new Error(`cm2intune sandbox start exited with ${world.exitCode}`);
+        if (Date.now() > until) throw new Error('the sandbox world did not start within 90 s');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const plan = JSON.parse(readFileSync(worldPlan, 'utf8').replace(/^\s*\/\/.*$/gm, '')) as Record<string, unknown>;
+      plan.prepare = { ...(plan.prepare as object), assignLicenseSku: 'INTUNE_A' };
+      plan.waves = [
+        { name: 'Pilot', users: PILOT },
+        { name: 'Wave 1', users: WAVE_1, verifyTimeoutMinutes: 3 },
+      ];
+      writeFileSync(worldPlan, JSON.stringify(plan, null, 2) + '\n');
+    },
+  ],
+
+  [
+    '"Phase 2 · Readiness" lists the checks with their state icons; the tooltip shows the evidence',
+    async (page) => {
+      await quickOpen(page, 'world/contoso.migration.json', 'contoso.migration.json');
+      await collapseAll(page);
+      await expand(page, 'Phase 2 · Readiness', 'Licences');
+      const licences = treeRow(page, 'Licences');
+      await licences.locator('.codicon-error').waitFor({ timeout: 90_000 });
+      await treeRow(page, 'Tenant').locator('.codicon-pass').waitFor({ timeout: T });
+      await licences.hover();
+      await page
+        .locator('.monaco-hover, .workbench-hover', { hasText: 'Evidence' })
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .catch(() => log('no tooltip shown on hover (the screenshot shows the row only)'));
+      await shot(page, 'readiness-checks-tooltip');
+      await page.mouse.move(0, 0);
+    },
+  ],
+
+  [
+    '"cm2intune: Fix readiness (phase 2)" previews, asks (modal), assigns the licences',
+    async (page) => {
+      await palette(page, '>cm2intune: Fix readiness');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Fix readiness (phase 2)' }).first().waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.filter({ hasText: /Fix readiness in the sandbox tenant: send \d+ request\(s\)/ }).waitFor({ timeout: 90_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'fixes.txt' }).waitFor({ timeout: T });
+      await shot(page, 'fix-readiness-confirmation');
+      await dialog.locator('.monaco-button', { hasText: /^Fix$/ }).click({ timeout: T });
+      await page.locator('.notifications-toasts', { hasText: /\d+ of \d+ fix\(es\) done/ }).waitFor({ timeout: 120_000 });
+      await page.locator('.part.editor .view-lines', { hasText: 'After the fixes' }).first().waitFor({ timeout: T });
+    },
+  ],
+
+  [
+    '"cm2intune: Prepare wave runbook (phase 3)" asks which wave and opens the runbook as PowerShell',
+    async (page) => {
+      await palette(page, '>cm2intune: Prepare wave runbook');
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'Prepare wave runbook (phase 3)' })
+        .first()
+        .waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+      const input = page.locator('.quick-input-widget input');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Wave 1' }).first().waitFor({ timeout: T });
+      await input.fill('Wave 1');
+      await page.keyboard.press('Enter');
+      await page
+        .locator('.tabs-container .tab', { hasText: /^Untitled/ })
+        .first()
+        .waitFor({ timeout: 90_000 });
+      await page.locator('.part.editor .view-lines', { hasText: 'DryRun' }).first().waitFor({ timeout: T });
+      await page
+        .locator('#status\\.editor\\.mode, .statusbar-item[id*="editor.mode"]', { hasText: 'PowerShell' })
+        .first()
+        .waitFor({ timeout: T });
+    },
+  ],
+
+  [
+    'the runbook is applied on the site (the world applies it as the SMS Provider would)',
+    async () => {
+      const file = join(worldDir, 'wave-1.ps1');
+      const written = spawnSync(process.execPath, [cli, 'wave', 'runbook', '--plan', worldPlan, '--wave', 'Wave 1', '-o', file], {
+        encoding: 'utf8',
+      });
+      if (written.status !== 0) throw new Error(`wave runbook: ${written.stderr}`);
+      const running = JSON.parse(readFileSync(join(worldDir, 'world.running.json'), 'utf8')) as { tenant: { url: string } };
+      const answer = await fetch(`${running.tenant.url}/_sandbox/world/runbook`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ script: readFileSync(file, 'utf8'), dryRun: false }),
+      });
+      const transcript = (await answer.json()) as { outcome?: string };
+      if (transcript.outcome !== 'completed') throw new Error(`the runbook did not complete: ${JSON.stringify(transcript).slice(0, 300)}`);
+    },
+  ],
+
+  [
+    '"cm2intune: Verify wave (phase 3)" counts the devices as they move until the wave is verified',
+    async (page) => {
+      await palette(page, '>cm2intune: Verify wave');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Verify wave (phase 3)' }).first().waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Wave 1' }).first().waitFor({ timeout: T });
+      await page.locator('.quick-input-widget input').fill('Wave 1');
+      await page.keyboard.press('Enter');
+      await page
+        .locator('.notifications-toasts', { hasText: /device\(s\) in Intune/ })
+        .first()
+        .waitFor({ timeout: 60_000 })
+        .then(() => shot(page, 'verify-wave-progress'))
+        .catch(() => log('the progress went by before it could be seen'));
+      await page
+        .locator('.notifications-toasts', { hasText: /Wave "Wave 1": applied on the site; \d+ of \d+ devices managed by Intune: verified/ })
+        .waitFor({ timeout: 180_000 });
+    },
+  ],
+
+  [
+    '"Phase 3 · Waves" shows the wave verified, its users and their devices in Intune',
+    async (page) => {
+      await collapseAll(page);
+      await expand(page, 'Phase 3 · Waves', 'Wave 1');
+      await treeRow(page, 'Wave 1').filter({ hasText: 'verified' }).waitFor({ timeout: 60_000 });
+      await expand(page, 'Wave 1', WAVE_1[0]);
+      await expand(page, WAVE_1[0], 'in Intune');
+    },
+  ],
+
+  [
+    'the dashboard shows readiness per wave and the devices moving over time',
+    async (page) => {
+      await palette(page, '>cm2intune: Show migration dashboard');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show migration dashboard' }).first().waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab', { hasText: 'Migration dashboard' }).waitFor({ timeout: T });
+      const content = page.frameLocator('iframe.webview.ready').frameLocator('iframe');
+      const section = content.locator('#phases');
+      await section.locator('vscode-table-cell', { hasText: 'Wave 1' }).first().waitFor({ timeout: 90_000 });
+      await section.locator('svg.chart polyline').first().waitFor({ timeout: T });
+      await section.scrollIntoViewIfNeeded({ timeout: T }).catch(() => undefined);
+    },
+  ],
 ];
+
+/** Collapses every root of the view (its title bar's button), so the rows wanted are in view. */
+async function collapseAll(page: Page) {
+  await page.locator('.part.sidebar').hover();
+  await page
+    .locator('.part.sidebar .action-label[aria-label^="Collapse All"]')
+    .first()
+    .click({ timeout: 5_000 })
+    .catch(() => log('no Collapse All button'));
+}
 
 /**
  * Expands a root of the view until `child` shows: a refresh of the view (the plan's picture read
@@ -173,16 +347,16 @@ async function palette(page: Page, text: string) {
   }
 }
 
-/** Opens a workspace file through Quick Open (Ctrl+P), the way a person would. */
-async function quickOpen(page: Page, name: string) {
+/** Opens a workspace file through Quick Open (Ctrl+P), the way a person would; `tab`: its tab's text when `name` is a path. */
+async function quickOpen(page: Page, name: string, tab = name) {
   await page.locator('.part.editor').click({ timeout: T });
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: T });
   await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: T });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: tab }).first().waitFor({ timeout: T });
   await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab', { hasText: name }).waitFor({ timeout: T });
+  await page.locator('.tabs-container .tab', { hasText: tab }).first().waitFor({ timeout: T });
 }
 
 const explorerRow = (page: Page, name: string) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: name });
@@ -225,6 +399,11 @@ async function main() {
     }
   } finally {
     await browser.close();
+    if (world && world.exitCode === null) {
+      const exited = new Promise((done) => world!.once('exit', done));
+      world.kill('SIGINT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
   }
   results.push(`${passed} passed, ${failed} failed`);
   writeFileSync(opt.result, results.join('\n') + '\n');

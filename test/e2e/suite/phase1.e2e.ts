@@ -109,7 +109,18 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     await usePlan(SANDBOX_PLAN);
     assert.deepEqual(
       (await roots()).map((r) => r.item.label),
-      ['Compliance policies', 'Configuration items', 'Certificate profiles', 'Wi-Fi', 'VPN', 'E-mail', 'Apps', 'Collections → groups'],
+      [
+        'Compliance policies',
+        'Configuration items',
+        'Certificate profiles',
+        'Wi-Fi',
+        'VPN',
+        'E-mail',
+        'Apps',
+        'Collections → groups',
+        'Phase 2 · Readiness',
+        'Phase 3 · Waves',
+      ],
     );
     const wifi = await children('Wi-Fi');
     assert.deepEqual(

@@ -2,12 +2,21 @@
 // sandbox world in a folder of the workspace (through dist/sandbox.js, loaded on first use) and
 // opens its plan; the tree then reads the world's sample site over TDS and its tenant, started
 // again from the folder, as the plan `npm run demo` leaves behind is read after the demo ended.
+// Then phases 2 and 3 on that world, as `npm run demo` walks them: Fix readiness assigns the
+// licence the plan allows, the wave runbook opens as PowerShell, the world (run by
+// `cm2intune sandbox start`, as an admin would) applies it as the site server would, and Verify
+// wave watches the devices move until the wave is verified.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Cm2intuneApi } from '../../../src/extension/extension';
-import type { ReadinessResult } from '../../../src/extension/readinessCommand';
+import type { FixResult, ReadinessResult } from '../../../src/extension/readinessCommand';
 import type { Node } from '../../../src/extension/tree';
+import type { Ui } from '../../../src/extension/ui';
+import type { RunbookResult, VerifyResult } from '../../../src/extension/waveCommands';
+import { waitFor } from './wait';
 
 const EXTENSION_ID = 'cm2intune.cm2intune';
 
@@ -19,6 +28,40 @@ async function roots(): Promise<{ node: Node; item: vscode.TreeItem }[]> {
   const tree = (await api()).objects;
   return ((await tree.getChildren()) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
 }
+
+async function childrenOf(node: Node): Promise<{ node: Node; item: vscode.TreeItem }[]> {
+  const tree = (await api()).objects;
+  return ((await tree.getChildren(node)) ?? []).map((n) => ({ node: n, item: tree.getTreeItem(n) }));
+}
+
+async function withUi<T>(
+  ui: Partial<Ui>,
+  work: (shown: { info: string[]; warn: string[]; error: string[] }) => PromiseLike<T>,
+): Promise<T> {
+  const shown = { info: [] as string[], warn: [] as string[], error: [] as string[] };
+  const replaced = (await api()).replaceUi({
+    info: (m) => void shown.info.push(m),
+    warn: (m) => void shown.warn.push(m),
+    error: (m) => void shown.error.push(m),
+    ...ui,
+  });
+  try {
+    return await work(shown);
+  } finally {
+    replaced.dispose();
+  }
+}
+
+/** Three unlicensed users (with a usage location) and two licensed ones of the sample site: what phase 2 fixes (as the demo). */
+const PILOT = [
+  'jose.odegard@contoso.com',
+  'sofia.lindqvist@contoso.com',
+  'annamaria.dubois@contoso.com',
+  'bjorn.fernandez@contoso.com',
+  'sofia.garcia@contoso.com',
+];
+/** Three licensed users of the subscription collection whose devices are online and follow them (the demo's "Wave 1"). */
+const WAVE_1 = ['raul.johansson@contoso.com', 'kwame.lindqvist@contoso.com', 'yamada.taro@contoso.com'];
 
 suite('the sample migration (sandbox world)', () => {
   const dir = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'rehearsal world');
@@ -75,5 +118,163 @@ suite('the sample migration (sandbox world)', () => {
     assert.ok(shown, 'the readiness text is open');
     assert.match(shown.getText(), /^Readiness of the sandbox tenant for every wave/);
     assert.match(shown.getText(), /check\(s\) block the move\./);
+  });
+
+  test('phases 2 and 3 in the tree: readiness checks with state icons and evidence, one node per wave with its users', async function () {
+    this.timeout(240_000);
+    const plan = vscode.Uri.joinPath(dir(), 'contoso.migration.json');
+    // As an admin edits the plan: the licence phase 2 may assign, and two waves.
+    const text = readFileSync(plan.fsPath, 'utf8');
+    const json = JSON.parse(text.replace(/^\s*\/\/.*$/gm, '')) as Record<string, unknown>;
+    json.prepare = { ...(json.prepare as object), assignLicenseSku: 'INTUNE_A' };
+    json.waves = [
+      { name: 'Pilot', users: PILOT },
+      { name: 'Wave 1', users: WAVE_1, verifyTimeoutMinutes: 3 },
+    ];
+    writeFileSync(plan.fsPath, JSON.stringify(json, null, 2) + '\n');
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === plan.fsPath);
+    if (doc) await waitFor('the open plan to show the waves', () => doc.getText().includes('Wave 1'));
+    (await api()).objects.refresh();
+
+    const phase2 = (await roots()).find((r) => r.item.label === 'Phase 2 · Readiness');
+    assert.ok(phase2, 'a phase-2 root');
+    const checks = await childrenOf(phase2.node);
+    const byId = new Map(checks.map((c) => [c.node.kind === 'check' ? c.node.check.id : '', c]));
+    for (const id of ['tenant', 'imported-objects', 'groups', 'licences', 'ndes-connector'])
+      assert.ok(byId.has(id), `check ${id}: ${[...byId.keys()].join(', ')}`);
+    const shape = (id: string) => (byId.get(id)!.item.iconPath as vscode.ThemeIcon).id;
+    assert.equal(shape('tenant'), 'pass', 'ok: a pass circle');
+    assert.equal(shape('licences'), 'error', 'blocking: a cross (three pilot users hold no Intune licence)');
+    const licences = byId.get('licences')!;
+    assert.equal(licences.item.contextValue, 'check.fixable', 'the licence fix is offered: the plan names a SKU');
+    const tooltip = (licences.item.tooltip as vscode.MarkdownString).value;
+    assert.match(tooltip, /\*\*Evidence\*\*/);
+    assert.match(tooltip, /jose\.odegard@contoso\.com/, `the evidence names the users: ${tooltip}`);
+
+    const phase3 = (await roots()).find((r) => r.item.label === 'Phase 3 · Waves')!;
+    const waves = await childrenOf(phase3.node);
+    assert.deepEqual(
+      waves.map((w) => w.item.label),
+      ['Pilot', 'Wave 1'],
+    );
+    const wave1 = waves[1];
+    assert.equal(wave1.item.contextValue, 'wave');
+    assert.match(String(wave1.item.description), /3 user\(s\)/);
+    const users = await childrenOf(wave1.node);
+    assert.deepEqual(users.map((u) => String(u.item.label)).sort(), [...WAVE_1].sort());
+    const devices = await childrenOf(users[0].node);
+    assert.ok(devices.length > 0, `devices below ${String(users[0].item.label)}`);
+    assert.ok(
+      devices.every((d) => d.item.description === 'not moved yet'),
+      devices.map((d) => `${String(d.item.label)}: ${String(d.item.description)}`).join(', '),
+    );
+  });
+
+  test('"Fix readiness (phase 2)": preview, modal question, the licences assigned; a second run has nothing to fix', async function () {
+    this.timeout(240_000);
+    const plan = vscode.Uri.joinPath(dir(), 'contoso.migration.json');
+    const asked: string[] = [];
+    const first = await withUi({ confirm: async (q) => (asked.push(q), true) }, () =>
+      vscode.commands.executeCommand<FixResult>('cm2intune.fixReadiness', plan),
+    );
+    assert.equal(asked.length, 1, 'asked once');
+    assert.match(asked[0], /^Fix readiness in the sandbox tenant: send \d+ request\(s\), listed in the preview\?$/);
+    assert.ok(first.proposed >= 3, `at least one licence per unlicensed pilot user: ${first.proposed}`);
+    assert.equal(first.failed, 0, first.message);
+    assert.equal(first.done, first.proposed);
+    const preview = vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('fixes.txt'));
+    assert.ok(preview, 'the preview is open');
+    assert.match(preview.getText(), /^After the fixes \(\d+ done, 0 failed\):/);
+    assert.doesNotMatch(preview.getText(), /BLOCKING\s+Licences/, 'the licence check passes after the fix');
+
+    const second = await withUi({ confirm: async () => assert.fail('nothing to confirm') }, (shown) =>
+      vscode.commands.executeCommand<FixResult>('cm2intune.fixReadiness', plan).then((r) => ({ r, shown })),
+    );
+    assert.equal(second.r.proposed, 0);
+    assert.match(second.shown.info[0] ?? '', /^Nothing to fix/);
+  });
+
+  suite('phase 3 with the world run by "cm2intune sandbox start"', () => {
+    let world: ChildProcess | undefined;
+    suiteSetup(async function () {
+      this.timeout(120_000);
+      const cli = join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js');
+      world = spawn(process.execPath, [cli, 'sandbox', 'start', '--dir', dir().fsPath], {
+        stdio: 'ignore',
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      });
+      await waitFor('the world to run', () => existsSync(join(dir().fsPath, 'world.running.json')), 90_000);
+    });
+    suiteTeardown(async () => {
+      if (!world || world.exitCode !== null) return;
+      const exited = new Promise((done) => world!.once('exit', done));
+      world.kill('SIGINT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    });
+
+    test('"Prepare wave runbook (phase 3)" opens the runbook as an untitled PowerShell document; the undo runbook too', async function () {
+      this.timeout(180_000);
+      const plan = vscode.Uri.joinPath(dir(), 'contoso.migration.json');
+      const runbook = await withUi({}, () => vscode.commands.executeCommand<RunbookResult>('cm2intune.prepareWaveRunbook', plan, 'Wave 1'));
+      assert.equal(runbook.wave, 'Wave 1');
+      assert.equal(runbook.document.scheme, 'untitled');
+      const editor = vscode.window.activeTextEditor!;
+      assert.equal(editor.document.uri.toString(), runbook.document.toString());
+      assert.equal(editor.document.languageId, 'powershell');
+      assert.match(editor.document.getText(), /param\(\s*\[switch\]\$DryRun\s*\)/i);
+      assert.match(editor.document.getText(), /Wave 1/);
+
+      const undo = await withUi({}, () =>
+        vscode.commands.executeCommand<RunbookResult>('cm2intune.prepareWaveUndoRunbook', plan, 'Wave 1'),
+      );
+      assert.ok(undo.undo);
+      assert.match(undo.text, /Remove-CMUserCollectionExcludeMembershipRule/);
+      assert.notEqual(undo.document.toString(), runbook.document.toString());
+
+      // The admin runs it on the site server: here the world applies it as the SMS Provider would.
+      const running = JSON.parse(readFileSync(join(dir().fsPath, 'world.running.json'), 'utf8')) as { tenant: { url: string } };
+      const answer = await fetch(`${running.tenant.url}/_sandbox/world/runbook`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ script: runbook.text, dryRun: false }),
+      });
+      const transcript = (await answer.json()) as { outcome?: string; changes?: number };
+      assert.equal(answer.status, 200, JSON.stringify(transcript).slice(0, 500));
+      assert.equal(transcript.outcome, 'completed', JSON.stringify(transcript).slice(0, 500));
+      assert.ok((transcript.changes ?? 0) > 0, 'the runbook changed the site');
+    });
+
+    test('"Verify wave (phase 3)": the device count moves until the wave is verified; the tree says so', async function () {
+      this.timeout(240_000);
+      const plan = vscode.Uri.joinPath(dir(), 'contoso.migration.json');
+      const reports: string[] = [];
+      const result = await withUi(
+        {
+          progress: (_title, task) => task((message) => void reports.push(message), new AbortController().signal),
+        },
+        () =>
+          vscode.commands.executeCommand<VerifyResult>('cm2intune.verifyWave', plan, 'Wave 1', { intervalSeconds: 2, timeoutMinutes: 3 }),
+      );
+      assert.equal(result.state, 'verified', `${result.message} | ${reports.join(' | ')}`);
+      assert.ok(result.expected >= 3, `the wave's devices: ${result.expected}`);
+      assert.equal(result.moved, result.expected);
+      assert.equal(result.timedOut, false);
+      assert.match(
+        reports[reports.length - 1],
+        new RegExp(`^${result.expected} of ${result.expected} device\\(s\\) in Intune — verified$`),
+      );
+      assert.ok(reports.length >= 1);
+
+      const phase3 = (await roots()).find((r) => r.item.label === 'Phase 3 · Waves')!;
+      const wave1 = (await childrenOf(phase3.node)).find((w) => w.item.label === 'Wave 1')!;
+      assert.match(String(wave1.item.description), /^verified \(devices \d+ of \d+ in Intune\)/);
+      assert.equal((wave1.item.iconPath as vscode.ThemeIcon).id, 'pass-filled');
+      const user = (await childrenOf(wave1.node))[0];
+      const devices = await childrenOf(user.node);
+      assert.ok(
+        devices.every((d) => d.item.description === 'in Intune'),
+        devices.map((d) => String(d.item.description)).join(', '),
+      );
+    });
   });
 });
