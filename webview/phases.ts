@@ -9,6 +9,7 @@ export const PHASE_CSS = [
   '.chart .moved { stroke: var(--vscode-testing-iconPassed); stroke-width: 2; fill: none; }',
   '.chart .dot { fill: var(--vscode-testing-iconPassed); }',
   '.chart .label { fill: var(--vscode-foreground); font-size: 10px; }',
+  '.wave-chart { margin: 0; }',
   '.state-ok { border-left: 3px solid var(--vscode-testing-iconPassed); padding-left: 6px; }',
   '.state-blocking { border-left: 3px solid var(--vscode-list-errorForeground); padding-left: 6px; }',
 ].join('\n');
@@ -31,7 +32,8 @@ export interface ChartGeometry {
   labels: { x: number; y: number; text: string; anchor: 'start' | 'middle' | 'end' }[];
 }
 
-const hhmm = (iso: string) => iso.slice(11, 16);
+/** A reading's time: hours and minutes, with seconds when the whole chart spans less than an hour. */
+const clock = (iso: string, span: number) => iso.slice(11, span < 3_600_000 ? 19 : 16);
 
 /** Undefined when there is nothing to draw. */
 export function chartGeometry(series: DevicePoint[]): ChartGeometry | undefined {
@@ -53,6 +55,7 @@ export function chartGeometry(series: DevicePoint[]): ChartGeometry | undefined 
   if (series.length === 1) pts.push([r(W - PAD.right), pts[0][1]]);
   const last = series[series.length - 1];
   const expected = r(y(last.expected));
+  const hhmm = (iso: string) => clock(iso, t1 - t0);
   return {
     width: W,
     height: H,

@@ -30,8 +30,14 @@ describe('wave chart geometry', () => {
     );
     assert.deepEqual(
       g.labels.map((l) => l.text),
-      ['0', '4', '10:00', '10:30', '4 of 4'],
+      ['0', '4', '10:00:00', '10:30:00', '4 of 4'],
+      'a chart of less than an hour names the seconds',
     );
+    const day = chartGeometry([
+      { at: '2026-11-30T10:00:00Z', moved: 0, expected: 4 },
+      { at: '2026-11-30T18:00:00Z', moved: 4, expected: 4 },
+    ])!;
+    assert.deepEqual(day.labels.map((l) => l.text).slice(2, 4), ['10:00', '18:00']);
     assert.equal(g.dots.length, 3);
   });
 
