@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { DashboardModel } from '../src/core/analysis/summary';
-import type { PhasesOverview } from '../src/core/phases/overview';
+import type { PhaseStage, PhasesOverview } from '../src/core/phases/overview';
 import { chartGeometry, PHASE_CSS } from './phases';
 import { STATE_CSS } from './states';
 
@@ -47,6 +47,7 @@ function render(model: DashboardModel) {
   const root = document.getElementById('root')!;
   root.replaceChildren();
   root.append(el('h1', model.title));
+  if (shown.phases?.stages) root.append(stagesStrip(shown.phases.stages));
   const badges = el('p', undefined, { class: 'badges' });
   // The states and their words come with the model, from the core.
   const states = model.states.map(({ state, label }) => [state, capital(label)] as const);
@@ -78,6 +79,31 @@ function render(model: DashboardModel) {
     root.append(findings);
   }
   root.append(phasesSection(shown.phases));
+}
+
+const STANDING_WORDS: Record<PhaseStage['standing'], string> = {
+  done: 'done',
+  current: 'the migration is here',
+  blocked: 'the migration is here: blocked',
+  todo: 'to do',
+};
+
+/** The four phases in order, the one the migration stands at marked (words, not colour alone). */
+function stagesStrip(stages: PhaseStage[]): HTMLElement {
+  const list = el('ol', undefined, { class: 'stages', 'aria-label': 'Where the migration stands' });
+  for (const s of stages) {
+    const item = el('li', undefined, {
+      class: `stage stage-${s.standing}`,
+      ...(s.standing === 'current' || s.standing === 'blocked' ? { 'aria-current': 'step' } : {}),
+    });
+    item.append(
+      el('strong', `Phase ${s.phase} · ${s.title}`),
+      el('span', STANDING_WORDS[s.standing], { class: 'standing' }),
+      el('span', s.summary, { class: 'summary' }),
+    );
+    list.append(item);
+  }
+  return list;
 }
 
 /** Phases 2 and 3: readiness per wave, and each wave's devices in Intune over time (SVG, drawn from data). */

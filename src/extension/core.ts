@@ -15,4 +15,4 @@ export {
 export { readPrepareSources, assessReadiness, readinessToText, executeFixes } from '../core/phases/prepare';
 export { readWave, recordWave, waveEvents, waveRunbookFor, waveStatus } from '../core/phases/waves-read';
 export { renderPreflight, renderVerification, watchWave } from '../core/phases/waves';
-export { readinessPerWave, phasesOverview } from '../core/phases/overview';
+export { readinessPerWave, phasesOverview, migrationStages } from '../core/phases/overview';

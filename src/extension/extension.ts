@@ -49,10 +49,12 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
       const plan = await currentPlan();
       if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
       const loaded = await planPicture(c, plan);
-      const panel = showDashboard(c, summarizePicture(`${vscode.workspace.asRelativePath(plan)} — ${loaded.tenant}`, loaded.picture));
+      const model = summarizePicture(`${vscode.workspace.asRelativePath(plan)} — ${loaded.tenant}`, loaded.picture);
+      const panel = showDashboard(c, model);
       // Phases 2 and 3 follow (one more read, kept like the picture); the page shows the picture meanwhile.
-      const [read, { phasesOverview }] = await Promise.all([planPhases(c, plan), import('./core')]);
-      showDashboardPhases(phasesOverview(read, new Date().toISOString()));
+      const [read, { phasesOverview, migrationStages }] = await Promise.all([planPhases(c, plan), import('./core')]);
+      const overview = phasesOverview(read, new Date().toISOString());
+      showDashboardPhases({ ...overview, stages: migrationStages({ objects: model.totals, phases: overview }).stages });
       return panel;
     },
     'cm2intune.includeInImport': selectionAction('include', tree),

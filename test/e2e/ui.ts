@@ -297,6 +297,8 @@ const steps: [string, (page: Page) => Promise<void>][] = [
       const section = content.locator('#phases');
       await section.locator('vscode-table-cell', { hasText: 'Wave 1' }).first().waitFor({ timeout: 90_000 });
       await section.locator('svg.chart polyline').first().waitFor({ timeout: T });
+      // Where the migration stands: phase 1 is not done in this world (nothing imported), so it is current.
+      await content.locator('ol.stages li.stage-current', { hasText: 'Phase 1 · Import objects' }).waitFor({ timeout: T });
       await section.scrollIntoViewIfNeeded({ timeout: T }).catch(() => undefined);
     },
   ],

@@ -3,7 +3,7 @@
 // overview turns the reads into readiness per wave and each wave's devices over time.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { phasesOverview, readinessPerWave, type PhasesRead } from '../../src/core/phases/overview';
+import { migrationStages, phasesOverview, readinessPerWave, type PhasesRead } from '../../src/core/phases/overview';
 import { PictureStore, type PhaseReader } from '../../src/core/phases/picture-store';
 import type { PrepareSources, PrepareSubject, Readiness, ReadinessCheck } from '../../src/core/phases/prepare';
 import type { WaveJournalEntry, WaveRead } from '../../src/core/phases/waves-read';
@@ -240,5 +240,68 @@ describe('phasesOverview', () => {
   it('a readiness that could not be read says why', () => {
     const overview = phasesOverview({ readiness: { ok: false, error: 'no licence read' }, readinessByWave: [], waves: [] }, NOW);
     assert.deepEqual(overview.readiness, { error: 'no licence read' });
+  });
+});
+
+describe('migrationStages', () => {
+  const objects = { selected: 42, imported: 36, importable: 0, partial: 0, drifted: 0, blocked: 6 };
+  const ready = { counts: { ok: 7, warning: 1, blocking: 0 }, ready: true };
+  const wave = (name: string, moved: number, expected: number, status: string) => ({ name, status, moved, expected, series: [] });
+
+  it('stands at the first phase not done; a blocking check makes it blocked; later phases are to do', () => {
+    const { stages, current } = migrationStages({
+      objects,
+      phases: { readiness: { counts: { ok: 5, warning: 1, blocking: 2 }, ready: false }, waves: [wave('Pilot', 0, 4, 'planned')] },
+    });
+    assert.deepEqual(
+      stages.map((s) => [s.phase, s.standing]),
+      [
+        [1, 'done'],
+        [2, 'blocked'],
+        [3, 'todo'],
+        [4, 'todo'],
+      ],
+    );
+    assert.equal(current?.phase, 2);
+    assert.equal(stages[0].summary, '36 of 42 selected object(s) in Intune, 6 to recreate by hand');
+    assert.equal(stages[1].summary, '2 check(s) block the move');
+    assert.equal(stages[3].summary, 'not checked yet');
+  });
+
+  it('objects left to import keep the migration in phase 1; a wave not verified keeps it in phase 3', () => {
+    assert.equal(migrationStages({ objects: { ...objects, importable: 3 }, phases: { readiness: ready, waves: [] } }).current?.phase, 1);
+    const three = migrationStages({
+      objects,
+      phases: {
+        readiness: ready,
+        waves: [
+          wave('Pilot', 4, 4, 'verified (devices 4 of 4 in Intune)'),
+          wave('Sales', 1, 3, 'applied on the site, devices 1 of 3 in Intune'),
+        ],
+      },
+    });
+    assert.equal(three.current?.phase, 3);
+    assert.equal(three.current?.standing, 'current');
+    assert.equal(three.stages[2].summary, '1 of 2 wave(s) verified');
+    const none = migrationStages({ objects, phases: { readiness: ready, waves: [] } });
+    assert.equal(none.current?.phase, 3, 'a plan without waves has not moved anyone');
+    assert.equal(none.stages[2].summary, 'no waves in the plan yet');
+  });
+
+  it('phase 4 as its read says; every phase done: no current phase', () => {
+    const phases = { readiness: ready, waves: [wave('Pilot', 4, 4, 'verified (devices 4 of 4 in Intune)')] };
+    const blocked = migrationStages({ objects, phases, authority: { done: false, blocked: true, summary: '1 finding blocks the switch' } });
+    assert.deepEqual(
+      [blocked.current?.phase, blocked.current?.standing, blocked.current?.summary],
+      [4, 'blocked', '1 finding blocks the switch'],
+    );
+    const done = migrationStages({ objects, phases, authority: { done: true, blocked: false, summary: 'verified: authority intune' } });
+    assert.equal(done.current, undefined);
+    assert.ok(done.stages.every((s) => s.standing === 'done'));
+  });
+
+  it('readiness that could not be read blocks phase 2 and says why', () => {
+    const { current } = migrationStages({ objects, phases: { readiness: { error: 'Graph answered 403' }, waves: [] } });
+    assert.deepEqual([current?.phase, current?.standing, current?.summary], [2, 'blocked', 'not read: Graph answered 403']);
   });
 });

@@ -61,6 +61,8 @@ export interface WaveOverview {
 }
 
 export interface PhasesOverview {
+  /** The four phases and where the migration stands (migrationStages), when the face adds them. */
+  stages?: PhaseStage[];
   /** Phase 2 for everyone in scope, or why it could not be read. */
   readiness: { counts: Record<CheckState, number>; ready: boolean } | { error: string };
   waves: WaveOverview[];
@@ -100,4 +102,88 @@ export function phasesOverview(read: PhasesRead, now: string): PhasesOverview {
       };
     }),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where the migration stands: the four phases in order, each done, current (blocked or not) or to do.
+
+export type Standing = 'done' | 'current' | 'blocked' | 'todo';
+
+export interface PhaseStage {
+  phase: 1 | 2 | 3 | 4;
+  title: string;
+  standing: Standing;
+  /** One line: what the phase's own read says. */
+  summary: string;
+}
+
+/** Phase 4 as its reads say (undefined: not read, e.g. before phase 4 exists in the product). */
+export interface AuthorityStanding {
+  done: boolean;
+  /** Something blocks it (its preflight, or the content was removed). */
+  blocked: boolean;
+  summary: string;
+}
+
+export interface StagesInput {
+  /** Phase 1 from the picture's totals (analysis/summary.ts DashboardModel.totals). */
+  objects: { selected: number; imported: number; importable: number; partial: number; drifted: number; blocked: number };
+  phases: PhasesOverview;
+  authority?: AuthorityStanding;
+}
+
+/**
+ * The four phases and where the migration stands: the first phase not done is current (blocked
+ * when its own check blocks), the later ones are to do. A later phase already done (the tenant was
+ * switched by hand) still shows done.
+ */
+export function migrationStages(input: StagesInput): { stages: PhaseStage[]; current?: PhaseStage } {
+  const o = input.objects;
+  const left = o.importable + o.partial + o.drifted;
+  const r = input.phases.readiness;
+  const waves = input.phases.waves;
+  const verified = waves.filter((w) => w.expected > 0 && w.moved === w.expected && /^verified/.test(w.status)).length;
+  const raw: { phase: PhaseStage['phase']; title: string; done: boolean; blocked: boolean; summary: string }[] = [
+    {
+      phase: 1,
+      title: 'Import objects',
+      done: o.selected > 0 && left === 0,
+      blocked: false,
+      summary: `${o.imported} of ${o.selected} selected object(s) in Intune${left ? `, ${left} to import or update` : ''}${o.blocked ? `, ${o.blocked} to recreate by hand` : ''}`,
+    },
+    {
+      phase: 2,
+      title: 'Prepare Intune',
+      done: 'counts' in r && r.ready,
+      blocked: !('counts' in r) || !r.ready,
+      summary:
+        'counts' in r
+          ? r.ready
+            ? 'ready: nothing blocks the move'
+            : `${r.counts.blocking} check(s) block the move`
+          : `not read: ${r.error}`,
+    },
+    {
+      phase: 3,
+      title: 'Move users in waves',
+      done: waves.length > 0 && verified === waves.length,
+      blocked: false,
+      summary: waves.length ? `${verified} of ${waves.length} wave(s) verified` : 'no waves in the plan yet',
+    },
+    {
+      phase: 4,
+      title: 'Switch the MDM authority',
+      done: input.authority?.done ?? false,
+      blocked: input.authority?.blocked ?? false,
+      summary: input.authority?.summary ?? 'not checked yet',
+    },
+  ];
+  const firstOpen = raw.findIndex((s) => !s.done);
+  const stages: PhaseStage[] = raw.map((s, i) => ({
+    phase: s.phase,
+    title: s.title,
+    summary: s.summary,
+    standing: s.done ? 'done' : i === firstOpen ? (s.blocked ? 'blocked' : 'current') : 'todo',
+  }));
+  return { stages, current: firstOpen < 0 ? undefined : stages[firstOpen] };
 }
