@@ -2,19 +2,42 @@
 // script and style), content from the bundled dist/webview.js only; data arrives by postMessage.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { DashboardModel } from '../core/analysis/summary';
-import type { PhasesOverview } from '../core/phases/overview';
+import { summarizePicture, type DashboardModel } from '../core/analysis/summary';
 import type { Ctx } from './ctx';
 import { DashboardFeed } from './dashboardFeed';
+import { planPhases, planPicture } from './pictures';
 
-let open: { panel: vscode.WebviewPanel; feed: DashboardFeed } | undefined;
+let open: { panel: vscode.WebviewPanel; feed: DashboardFeed; plan?: vscode.Uri } | undefined;
 
-/** Phases 2 and 3 for the open dashboard (they are read after the picture). */
-export function showDashboardPhases(phases: PhasesOverview): void {
-  open?.feed.showPhases(phases);
+/**
+ * "cm2intune: Show migration dashboard" for `plan`: the picture at once, then phases 2 and 3 (one
+ * more read, kept like the picture). `reveal: false` repaints an open dashboard in place.
+ */
+export async function openDashboard(ctx: Ctx, plan: vscode.Uri, reveal = true): Promise<vscode.WebviewPanel> {
+  const loaded = await planPicture(ctx, plan);
+  const model = summarizePicture(`${vscode.workspace.asRelativePath(plan)} — ${loaded.tenant}`, loaded.picture);
+  const panel = showDashboard(ctx, model, reveal);
+  open!.plan = plan;
+  const [read, { phasesOverview, migrationStages }] = await Promise.all([planPhases(ctx, plan), import('./core')]);
+  const overview = phasesOverview(read, new Date().toISOString());
+  open?.feed.showPhases({ ...overview, stages: migrationStages({ objects: model.totals, phases: overview }).stages });
+  return panel;
 }
 
-export function showDashboard(ctx: Ctx, model: DashboardModel): vscode.WebviewPanel {
+/** An open dashboard follows what a command changed: repainted when its plan's pictures are read again. */
+export function followRefreshes(ctx: Ctx): void {
+  ctx.subscriptions.push(
+    ctx.pictures.onDidRefresh((key) => {
+      const plan = open?.plan;
+      if (!plan || (key !== undefined && key !== plan.toString())) return;
+      openDashboard(ctx, plan, false).catch((error: unknown) =>
+        ctx.log.warn(`The dashboard could not be repainted: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }),
+  );
+}
+
+function showDashboard(ctx: Ctx, model: DashboardModel, reveal: boolean): vscode.WebviewPanel {
   const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist');
   if (!open) {
     const panel = vscode.window.createWebviewPanel('cm2intune.dashboard', 'Migration dashboard', vscode.ViewColumn.Active, {
@@ -35,7 +58,7 @@ export function showDashboard(ctx: Ctx, model: DashboardModel): vscode.WebviewPa
     open = { panel, feed };
   }
   open.feed.show(model);
-  open.panel.reveal();
+  if (reveal) open.panel.reveal();
   return open.panel;
 }
 

@@ -1,16 +1,15 @@
 // The extension face: thin. Every piece of migration logic lives in src/core.
 import * as vscode from 'vscode';
-import { summarizePicture } from '../core/analysis/summary';
 import { UserError } from '../core/errors';
 import { registerCommands } from './commands';
 import type { Ctx } from './ctx';
-import { showDashboard, showDashboardPhases } from './dashboard';
+import { followRefreshes, openDashboard } from './dashboard';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
 import { checkReadiness, fixReadiness } from './readinessCommand';
 import { openSampleMigration } from './sampleMigration';
-import { createPictureStore, planPhases, planPicture } from './pictures';
+import { createPictureStore } from './pictures';
 import { mapCollectionAction, selectionAction } from './planActions';
 import { currentPlan, parsePlan, passwordKey, planText, sqlPassword } from './session';
 import { registerObjectsTree, type ObjectsTree } from './tree';
@@ -32,6 +31,7 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
   extension.subscriptions.push(log);
   registerPlanDiagnostics(ctx);
   const tree = registerObjectsTree(ctx);
+  followRefreshes(ctx);
   const previews = new PreviewDocuments();
   extension.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews));
   registerCommands(ctx, {
@@ -48,14 +48,7 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     'cm2intune.showDashboard': async (c) => {
       const plan = await currentPlan();
       if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
-      const loaded = await planPicture(c, plan);
-      const model = summarizePicture(`${vscode.workspace.asRelativePath(plan)} — ${loaded.tenant}`, loaded.picture);
-      const panel = showDashboard(c, model);
-      // Phases 2 and 3 follow (one more read, kept like the picture); the page shows the picture meanwhile.
-      const [read, { phasesOverview, migrationStages }] = await Promise.all([planPhases(c, plan), import('./core')]);
-      const overview = phasesOverview(read, new Date().toISOString());
-      showDashboardPhases({ ...overview, stages: migrationStages({ objects: model.totals, phases: overview }).stages });
-      return panel;
+      return openDashboard(c, plan);
     },
     'cm2intune.includeInImport': selectionAction('include', tree),
     'cm2intune.excludeFromImport': selectionAction('exclude', tree),
