@@ -9,7 +9,8 @@ import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { DashboardModel } from '../src/core/analysis/summary';
-import type { PhaseStage, PhasesOverview } from '../src/core/phases/overview';
+import type { GuideView, PhaseStage, PhasesOverview } from '../src/core/phases/overview';
+import { GUIDE_CSS, renderGuide } from './guide';
 import { chartGeometry, PHASE_CSS } from './phases';
 import { STATE_CSS } from './states';
 
@@ -17,7 +18,7 @@ const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 // A constructed stylesheet, as the elements style themselves: the page's CSP allows no inline style.
 const stateSheet = new CSSStyleSheet();
-stateSheet.replaceSync(`${STATE_CSS}\n${PHASE_CSS}`);
+stateSheet.replaceSync(`${STATE_CSS}\n${PHASE_CSS}\n${GUIDE_CSS}`);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, stateSheet];
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K | string, text?: string, attrs: Record<string, string> = {}): HTMLElement {
@@ -173,16 +174,26 @@ function waveChart(w: PhasesOverview['waves'][number]): HTMLElement {
   return box;
 }
 
-window.addEventListener('message', (event: MessageEvent<{ type: string; model?: DashboardModel; phases?: PhasesOverview }>) => {
-  if (event.data?.type === 'picture' && event.data.model) {
-    shown = { ...shown, model: event.data.model };
-    render(event.data.model);
-  }
-  if (event.data?.type === 'phases' && event.data.phases) {
-    shown = { ...shown, phases: event.data.phases };
-    if (shown.model) render(shown.model);
-  }
-});
-acquireVsCodeApi().postMessage({ type: 'ready' });
+const vscodeApi = acquireVsCodeApi();
+
+window.addEventListener(
+  'message',
+  (event: MessageEvent<{ type: string; model?: DashboardModel; phases?: PhasesOverview; guide?: GuideView }>) => {
+    if (event.data?.type === 'picture' && event.data.model) {
+      shown = { ...shown, model: event.data.model };
+      render(event.data.model);
+    }
+    if (event.data?.type === 'phases' && event.data.phases) {
+      shown = { ...shown, phases: event.data.phases };
+      if (shown.model) render(shown.model);
+    }
+    // The phase-4 checklist page (its own panel, the same script).
+    if (event.data?.type === 'guide' && event.data.guide)
+      renderGuide(document.getElementById('root')!, event.data.guide, el, (step, typedTenantName) =>
+        vscodeApi.postMessage({ type: 'confirm', step, typedTenantName }),
+      );
+  },
+);
+vscodeApi.postMessage({ type: 'ready' });
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };

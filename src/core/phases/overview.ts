@@ -187,3 +187,32 @@ export function migrationStages(input: StagesInput): { stages: PhaseStage[]; cur
   }));
   return { stages, current: firstOpen < 0 ? undefined : stages[firstOpen] };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Phase 4's guided switch as the editor's checklist page shows it (built from the phase-4 core's
+// guide state by the face; plain data for the webview).
+
+export interface GuideViewStep {
+  id: string;
+  title: string;
+  detail: string[];
+  warning?: string[];
+  /** The tenant's name must be typed before this step is marked done. */
+  confirmTenantName?: boolean;
+  done: boolean;
+  /** When it was marked done (ISO). */
+  at?: string;
+  /** The one step that can be marked done now. */
+  next: boolean;
+}
+
+export interface GuideView {
+  /** The tenant's name as it names itself: what the admin types before the last step. */
+  tenantName: string;
+  /** Said above the checklist, in words that can't be missed: the option that deletes everything. */
+  warning: string[];
+  steps: GuideViewStep[];
+  done: boolean;
+  /** Why the last attempt to mark a step done was refused. */
+  problem?: string;
+}
