@@ -2,6 +2,7 @@
 // not the CLI, which is its own program (`bin`).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../support/cli';
@@ -35,4 +36,7 @@ test("the .vsix holds the extension's bundles, schemas, media, README, LICENSE a
   }
   assert.ok(!entries.some((e) => /node_modules|\/src\/|\/test\/|\.ts$|\.map$/.test(e)), 'no sources, tests, maps or node_modules');
   assert.ok(!entries.some((e) => /cli\.js$/.test(e)), 'not the CLI bundle');
+  // Issue 9's target; a size, not a timing, so it is safe to hold in CI (bench reports vsix.bytes).
+  const bytes = statSync(join(repoRoot, 'dist/cm2intune.vsix')).size;
+  assert.ok(bytes <= 1_000_000, `the .vsix weighs ${bytes} bytes, over its 1 MB target`);
 });
