@@ -1,7 +1,7 @@
 // Regenerates the sample site "Contoso": src/sandbox/site/contoso/contoso.sql (what the TDS server
 // serves) and test/fixtures/contoso/expected.json (what the tests expect of it). Deterministic.
 //   npx tsx scripts/generate-contoso.ts            -> both files (committed)
-//   npx tsx scripts/generate-contoso.ts --large [f] -> .bench/site-large.sql (100k users, 10k CIs)
+//   npx tsx scripts/generate-contoso.ts --large [f] -> .bench/site-large.sql (100k users, 10k CIs, 2k collections)
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSite, CONTOSO_SQL, CONTOSO_USERS, generateLargeSite, writeSql } from '../src/sandbox/site/contoso/generate';
