@@ -28,8 +28,8 @@ export function bigWavesPlanText(users = 50_000, waves = 20): string {
   return JSON.stringify(plan, null, 2);
 }
 
-export async function benchEditor({ runs = 7 } = {}): Promise<Record<string, number>> {
-  const text = bigWavesPlanText();
+export async function benchEditor({ runs = 7, users = 50_000, waves = 20 } = {}): Promise<Record<string, number>> {
+  const text = bigWavesPlanText(users, waves);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();
