@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../support/cli';
-import { zipEntries } from '../support/zip';
+import { zipEntries, zipEntryText } from '../support/zip';
 
 test("the .vsix holds the extension's bundles, schemas, media, README, LICENSE and package.json only", { timeout: 180_000 }, () => {
   execFileSync('npm', ['run', '-s', 'package'], { cwd: repoRoot, stdio: 'pipe' });
@@ -36,6 +36,10 @@ test("the .vsix holds the extension's bundles, schemas, media, README, LICENSE a
   }
   assert.ok(!entries.some((e) => /node_modules|\/src\/|\/test\/|\.ts$|\.map$/.test(e)), 'no sources, tests, maps or node_modules');
   assert.ok(!entries.some((e) => /cli\.js$/.test(e)), 'not the CLI bundle');
+  // The extension page is written for admins (docs/extension-page.md), not the developers' README.
+  const readme = zipEntryText(join(repoRoot, 'dist/cm2intune.vsix'), 'extension/readme.md');
+  assert.match(readme, /^# ConfigMgr to Intune Migration/);
+  assert.doesNotMatch(readme, /npm (ci|test|run)/);
   // Issue 9's target; a size, not a timing, so it is safe to hold in CI (bench reports vsix.bytes).
   const bytes = statSync(join(repoRoot, 'dist/cm2intune.vsix')).size;
   assert.ok(bytes <= 1_000_000, `the .vsix weighs ${bytes} bytes, over its 1 MB target`);
