@@ -45,6 +45,40 @@ function lazyChunks(self) {
   };
 }
 
+/**
+ * iconv-lite's double-byte tables for code pages a ConfigMgr site database can't have. Setup's
+ * prerequisite check requires the SQL_Latin1_General_CP1_CI_AS collation (code page 1252) unless
+ * the site needs GB18030 (code page 936, whose tables stay); tedious decodes `varchar` with the
+ * column's code page. The omitted tables are 115 KB of the package; a column in one of them fails
+ * with a message that says so (docs/site-database.md) instead of a wrong character.
+ */
+export const OMITTED_CODE_PAGE_TABLES = {
+  'shiftjis.json': 'Japanese (Shift-JIS, 932)',
+  'eucjp.json': 'Japanese (EUC-JP)',
+  'cp949.json': 'Korean (949)',
+  'cp950.json': 'Traditional Chinese (950)',
+  'big5-added.json': 'Traditional Chinese (Big5)',
+};
+
+export function omitCodePageTables() {
+  return {
+    name: 'omit-code-page-tables',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/tables\/[\w-]+\.json$/ }, (args) => {
+        const table = args.path.slice('./tables/'.length);
+        if (!/[\\/]iconv-lite[\\/]/.test(args.importer) || !(table in OMITTED_CODE_PAGE_TABLES)) return undefined;
+        return { path: table, namespace: 'omitted-code-page' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'omitted-code-page' }, (args) => ({
+        loader: 'js',
+        contents: `throw new Error(${JSON.stringify(
+          `The site database sent text in the ${OMITTED_CODE_PAGE_TABLES[args.path]} code page, which cm2intune does not read: a ConfigMgr site database uses the SQL_Latin1_General_CP1_CI_AS collation (or a GB18030 Chinese one). Check the collation of the site database and its views' columns (docs/site-database.md, "Collation").`,
+        )});`,
+      }));
+    },
+  };
+}
+
 /** Every build; `outdir` lets tests and the bench build elsewhere than dist/. */
 export function buildOptions({ production = false, outdir = 'dist', metafile = false } = {}) {
   const common = {
@@ -71,16 +105,22 @@ export function buildOptions({ production = false, outdir = 'dist', metafile = f
     mainFields: ['module', 'main'],
     alias: { '@azure/identity': './src/stubs/azure-identity.ts' },
     external: ['web-tree-sitter', 'tree-sitter-powershell'],
+    plugins: [omitCodePageTables()],
   };
   // `import()` of a lazy chunk becomes `require()`: the extension host resolves it like the bundle itself.
   const extension = { ...node, external: [...node.external, 'vscode'], supported: { 'dynamic-import': false } };
   return [
-    { ...extension, entryPoints: ['src/extension/extension.ts'], outfile: `${outdir}/extension.js`, plugins: [lazyChunks()] },
+    {
+      ...extension,
+      entryPoints: ['src/extension/extension.ts'],
+      outfile: `${outdir}/extension.js`,
+      plugins: [...node.plugins, lazyChunks()],
+    },
     ...Object.entries(LAZY_CHUNKS).map(([source, out]) => ({
       ...extension,
       entryPoints: [source],
       outfile: `${outdir}/${out}`,
-      plugins: [lazyChunks(resolve(root, source))],
+      plugins: [...node.plugins, lazyChunks(resolve(root, source))],
     })),
     { ...node, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
     { ...common, platform: 'browser', target: 'es2022', format: 'esm', entryPoints: ['webview/main.ts'], outfile: `${outdir}/webview.js` },
@@ -89,11 +129,10 @@ export function buildOptions({ production = false, outdir = 'dist', metafile = f
 
 /**
  * Files the sandbox world reads at run time, copied beside the bundles (which load them from their
- * own folder): sql.js's WebAssembly build and the sample site's SQL.
+ * own folder): sql.js's WebAssembly build. (The sample site and its tenant are generated in memory.)
  */
 export const SANDBOX_ASSETS = {
   'node_modules/sql.js/dist/sql-wasm.wasm': 'sql-wasm.wasm',
-  'src/sandbox/site/contoso/contoso.sql': 'contoso.sql',
 };
 
 export function copySandboxAssets(outdir = 'dist') {

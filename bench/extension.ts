@@ -62,7 +62,15 @@ export async function benchVsix(): Promise<Record<string, number>> {
   const out = mkdtempSync(join(tmpdir(), 'cm2intune-bench-vsix-'));
   try {
     const vsix = join(out, 'cm2intune.vsix');
-    run(join(repo, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix]);
+    run(join(repo, 'node_modules/.bin/vsce'), [
+      'package',
+      '--no-dependencies',
+      '--no-rewrite-relative-links',
+      '--readme-path',
+      'docs/extension-page.md',
+      '-o',
+      vsix,
+    ]);
     return { 'vsix.bytes': statSync(vsix).size };
   } finally {
     rmSync(out, { recursive: true, force: true });

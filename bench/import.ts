@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { executeImport, proposeImport, readImportPicture } from '../src/core/phases/import';
 import { fillIds } from '../src/core/placeholders';
 import type { Step } from '../src/core/phases/steps';
-import { DEFAULT_SEED, startSandboxTenant, type SandboxSeed, type SandboxTenant } from '../src/sandbox/tenant';
+import { defaultSeed, startSandboxTenant, type SandboxSeed, type SandboxTenant } from '../src/sandbox/tenant';
 import { openSession, type MigrationSession } from '../src/core/session';
 import type { SiteModel } from '../src/core/site/model';
 import { markerFor } from '../src/core/translate';
@@ -173,7 +173,7 @@ function enlarge(model: SiteModel, clones: number): SiteModel {
 function seedWith(
   translations: { key: string; source: { name: string }; request?: { resource: string; odataType: string } }[],
 ): SandboxSeed {
-  const seed = structuredClone(DEFAULT_SEED) as SandboxSeed & Record<string, Partial<Record<string, unknown>>[]>;
+  const seed = structuredClone(defaultSeed()) as SandboxSeed & Record<string, Partial<Record<string, unknown>>[]>;
   for (const t of translations) {
     const list = (seed[t.request!.resource] ??= []);
     list.push({

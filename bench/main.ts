@@ -12,6 +12,8 @@ const benches: Record<string, () => Promise<Bench>> = {
   siteRead: async () => (await import('./site-read')).benchSiteRead,
   pacer: async () => (await import('./graph-pacer')).benchPacer,
   import: async () => (await import('./import')).benchImport,
+  editor: async () => (await import('./editor')).benchEditor,
+  verify: async () => (await import('./verify')).benchVerify,
   extension: async () => (await import('./extension')).benchExtension,
   vsix: async () => (await import('./extension')).benchVsix,
   // Read from the latest full `npm run test:faults` run, not run here.

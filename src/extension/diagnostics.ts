@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
 import { checkPlanText, PlanReadError } from '../core/plan';
+import { planQuickFixes } from '../core/plan/edit';
 import type { Ctx } from './ctx';
 import { PlanFindings } from './planFindings';
 
@@ -36,6 +37,37 @@ export function productFindings(text: string, fsPath: string): Finding[] {
   }
 }
 
+/**
+ * Quick fixes for the product's findings that have one obvious edit (core: planQuickFixes). The
+ * findings are checked again on the text as it is, so a fix never applies to a stale place.
+ */
+export const planQuickFixProvider: vscode.CodeActionProvider = {
+  provideCodeActions(doc, _range, context) {
+    const ours = context.diagnostics.filter((d) => d.source === 'cm2intune');
+    if (!ours.length) return [];
+    const text = doc.getText();
+    const findings = productFindings(text, doc.uri.fsPath);
+    return ours.flatMap((diagnostic) => {
+      const finding = findings.find(
+        (f) =>
+          f.code === diagnostic.code &&
+          f.range?.start.line === diagnostic.range.start.line &&
+          f.range.start.character === diagnostic.range.start.character,
+      );
+      if (!finding) return [];
+      return planQuickFixes(text, finding).map((fix) => {
+        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        action.edit = new vscode.WorkspaceEdit();
+        for (const e of fix.edits)
+          action.edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content);
+        action.diagnostics = [diagnostic];
+        action.isPreferred = fix.preferred === true;
+        return action;
+      });
+    });
+  },
+};
+
 export function registerPlanDiagnostics(ctx: Ctx): vscode.DiagnosticCollection {
   const collection = vscode.languages.createDiagnosticCollection('cm2intune');
   const plans = new PlanFindings<vscode.Uri>({
@@ -48,6 +80,9 @@ export function registerPlanDiagnostics(ctx: Ctx): vscode.DiagnosticCollection {
   const delay = () => vscode.workspace.getConfiguration('cm2intune').get<number>('diagnostics.debounceMs', 300);
   ctx.subscriptions.push(
     collection,
+    vscode.languages.registerCodeActionsProvider({ pattern: PLAN_GLOB }, planQuickFixProvider, {
+      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+    }),
     vscode.workspace.onDidOpenTextDocument((doc) => isPlan(doc) && plans.opened(doc.uri, doc.getText())),
     vscode.workspace.onDidChangeTextDocument(({ document: doc }) => isPlan(doc) && plans.changed(doc.uri, () => doc.getText(), delay())),
     // A closed plan file keeps its findings from disk; another scheme (a diff's side) has no file.

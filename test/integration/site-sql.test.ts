@@ -93,6 +93,34 @@ describe(
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
+    it('streams a view row by row; a row the reader refuses stops the read with its own error, and the connection reads on', async () => {
+      const db = await SqlConnection.open(configFor(server), { planDir: dir, password: PASSWORD });
+      try {
+        const ids: number[] = [];
+        const count = await db.each<{ ResourceID: number }>('v_R_User', 'SELECT ResourceID FROM v_R_User ORDER BY ResourceID', [], (row) =>
+          ids.push(row.ResourceID),
+        );
+        assert.equal(count, expected.counts.users);
+        assert.deepEqual(
+          ids,
+          [...ids].sort((a, b) => a - b),
+        );
+        const refusal = new Error('the third row is not a user');
+        let seen = 0;
+        await assert.rejects(
+          db.each('v_R_User', 'SELECT ResourceID FROM v_R_User', [], () => {
+            if (++seen === 3) throw refusal;
+          }),
+          (e) => e === refusal,
+        );
+        assert.equal(seen, 3, 'no row is handed over after the refusal');
+        const again = await db.query<{ ResourceID: number }>('v_R_UserGroup', 'SELECT ResourceID FROM v_R_UserGroup');
+        assert.equal(again.length, expected.counts.userGroups);
+      } finally {
+        await db.close();
+      }
+    });
+
     it('reads the whole site, with TLS and the CA pinned', () => {
       const c = expected.counts;
       assert.equal(model.origin, `sql://localhost:${server.port}/CM_P01`);

@@ -2,7 +2,8 @@
 // and the dashboard webview, each from an entry point that exists (an existence check relative to
 // the working folder once made a build from elsewhere skip the webview without a word).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -35,4 +36,30 @@ test('the extension keeps vscode external and turns import() of its lazy parts i
   assert.deepEqual(extension.supported, { 'dynamic-import': false });
   assert.equal(extension.minify, true);
   assert.equal(extension.format, 'cjs');
+});
+
+test('bundles read the code pages a site database can have (1252, 936) and name the ones they omit', async () => {
+  const esbuild = await import('esbuild');
+  const [, , , cli] = buildOptions();
+  const out = join(mkdtempSync(join(tmpdir(), 'cm2intune-codepages-')), 'probe.js');
+  await esbuild.build({
+    ...cli,
+    entryPoints: undefined,
+    banner: undefined,
+    outfile: out,
+    stdin: {
+      resolveDir: repo,
+      contents: `const iconv = require('iconv-lite');
+        const decode = (bytes, cp) => { try { return iconv.decode(Buffer.from(bytes), cp); } catch (e) { return 'error: ' + e.message; } };
+        console.log(JSON.stringify([decode([0x43, 0x61, 0x66, 0xe9], 'CP1252'), decode([0xd6, 0xd0], 'CP936'), decode([0xb0, 0xa1], 'CP949'), decode([0x82, 0xa0], 'CP932')]));`,
+    },
+  });
+  const [latin, chinese, korean, japanese] = JSON.parse(execFileSync(process.execPath, [out], { encoding: 'utf8' })) as string[];
+  assert.equal(latin, 'Café');
+  assert.equal(chinese, '中');
+  assert.match(
+    korean,
+    /^error: The site database sent text in the Korean \(949\) code page.*SQL_Latin1_General_CP1_CI_AS.*docs\/site-database\.md/,
+  );
+  assert.match(japanese, /^error: .*Japanese \(Shift-JIS, 932\)/);
 });

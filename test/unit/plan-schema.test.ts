@@ -98,3 +98,28 @@ test('a plan that names a sandbox world: site and tenant of the same world load;
     JSON.stringify(noWorld.findings),
   );
 });
+
+test("every plan property explains itself in the editor's hover: its own text, rendered where it has code", () => {
+  const schema = JSON.parse(readFileSync(join(__dirname, '../../schemas/migration-plan.schema.json'), 'utf8')) as Record<string, unknown>;
+  const problems: string[] = [];
+  const walk = (node: unknown, path: string, inCondition: boolean) => {
+    if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}/${i}`, inCondition));
+    if (typeof node !== 'object' || node === null) return;
+    const object = node as Record<string, unknown>;
+    for (const [name, value] of Object.entries((object.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+      const at = `${path}/properties/${name}`;
+      const text = value.markdownDescription ?? value.description;
+      // `if` branches only test a value; their properties are not what the admin hovers.
+      if (!inCondition && typeof text !== 'string') problems.push(`${at}: no description`);
+      // Beside a $ref, draft-07 ignores a description: the hover would show the definition's generic one.
+      if ('$ref' in value && typeof text === 'string') problems.push(`${at}: description beside $ref (use allOf)`);
+      if (typeof value.description === 'string' && value.description.includes('`') && !value.markdownDescription)
+        problems.push(`${at}: backticks in a plain description (add markdownDescription)`);
+      if (Array.isArray(value.enumDescriptions) && (value.enumDescriptions as string[]).some((d) => d.includes('`')))
+        problems.push(`${at}: backticks in enumDescriptions (use markdownEnumDescriptions)`);
+    }
+    for (const [key, value] of Object.entries(object)) walk(value, `${path}/${key}`, inCondition || key === 'if');
+  };
+  walk(schema, '', false);
+  assert.deepEqual(problems, []);
+});

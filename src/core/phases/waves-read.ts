@@ -7,6 +7,7 @@ import type { MigrationSession } from '../session';
 import { GraphMalformedResponseError } from '../tenant/errors';
 import type { BatchRequest, GraphPort } from '../tenant/graph-port';
 import { lookupItems } from '../tenant/read';
+import { findUsers } from '../tenant/readiness';
 import { fieldsProblem, type FieldRule } from '../tenant/shape';
 import {
   ALL_USERS,
@@ -36,9 +37,17 @@ const DEVICE_FIELDS: Record<string, FieldRule> = {
 const USER_FIELDS: Record<string, FieldRule> = { id: 'string', userPrincipalName: 'string', assignedPlans: 'array?' };
 
 /**
- * The wave users in Entra ID (with their plans) and their managed devices: per user
- * `GET /users/{upn}/managedDevices` (Graph ignores most managedDevices filters silently, §H.3.1),
- * all in $batch, and each device re-checked client-side against its user.
+ * Up to this many users, their devices are read per user (2 requests each, 20 to a $batch: 5 calls
+ * for 50 users); above it, the tenant's managed devices are read whole, 999 to a page, which costs
+ * one call per 999 devices whatever the wave (docs/waves.md, "Reading a big wave").
+ */
+export const PER_USER_DEVICE_READS_UP_TO = 50;
+
+/**
+ * The wave users in Entra ID (with their plans) and their managed devices, each device re-checked
+ * client-side against its user (Graph ignores most managedDevices filters silently, §H.3.1): per
+ * user `GET /users/{upn}/managedDevices` in $batch for a small wave, the whole device list for a
+ * big one.
  */
 export async function readWaveTenant(
   graph: GraphPort,
@@ -46,6 +55,7 @@ export async function readWaveTenant(
   signal?: AbortSignal,
 ): Promise<{ entraUsers: EntraUser[]; devices: ManagedDevice[] }> {
   const unique = [...new Set(upns.map((u) => u.toLowerCase()))];
+  if (unique.length > PER_USER_DEVICE_READS_UP_TO) return readBigWaveTenant(graph, unique, signal);
   const requests: BatchRequest[] = unique.flatMap((upn, i) => [
     { id: `u${i}`, method: 'GET' as const, path: `/users/${encodeURIComponent(upn)}?$select=id,userPrincipalName,assignedPlans` },
     { id: `d${i}`, method: 'GET' as const, path: `/users/${encodeURIComponent(upn)}/managedDevices?$select=${DEVICE_SELECT}&$top=999` },
@@ -76,14 +86,48 @@ export async function readWaveTenant(
     for (const d of [...listed, ...more]) {
       // Re-checked: a user's list holds only their devices; anything else is not this wave's.
       if (d.userPrincipalName && d.userPrincipalName.toLowerCase() !== upn) continue;
-      devices.push({
-        ...d,
-        userPrincipalName: d.userPrincipalName || upn,
-        deviceName: d.deviceName ?? d.id,
-        deviceEnrollmentType: d.deviceEnrollmentType ?? 'unknown',
-        lastSyncDateTime: d.lastSyncDateTime ?? '',
-      });
+      devices.push(waveDevice(d, upn));
     }
+  }
+  return { entraUsers, devices };
+}
+
+/** A device as listed, its missing fields filled the same way for both ways of reading. */
+function waveDevice(d: ManagedDevice & { deviceName?: string | null }, upn: string): ManagedDevice {
+  return {
+    ...d,
+    userPrincipalName: d.userPrincipalName || upn,
+    deviceName: d.deviceName ?? d.id,
+    deviceEnrollmentType: d.deviceEnrollmentType ?? 'unknown',
+    lastSyncDateTime: d.lastSyncDateTime ?? '',
+  };
+}
+
+/** A big wave: the users by UPN (15 to a filter, 20 filters to a $batch), then every managed device, paged. */
+async function readBigWaveTenant(
+  graph: GraphPort,
+  upns: string[],
+  signal?: AbortSignal,
+): Promise<{ entraUsers: EntraUser[]; devices: ManagedDevice[] }> {
+  const wanted = new Set(upns);
+  const entraUsers: EntraUser[] = (await findUsers(graph, { sids: [], upns }, signal))
+    .filter((u) => wanted.has(u.userPrincipalName.toLowerCase()))
+    .map((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName, assignedPlans: u.assignedPlans }));
+  const upnById = new Map(entraUsers.map((u) => [u.id, u.userPrincipalName.toLowerCase()]));
+  const path = '/deviceManagement/managedDevices';
+  const all = await graph.listAll<ManagedDevice & { userId?: string | null; deviceName?: string | null }>(path, {
+    query: { $select: `${DEVICE_SELECT},userId`, $top: 999 },
+    signal,
+  });
+  const problem = fieldsProblem(all, DEVICE_FIELDS, 'managed device');
+  if (problem) throw new GraphMalformedResponseError('GET', `/v1.0${path}`, 200, problem);
+  const devices: ManagedDevice[] = [];
+  for (const d of all) {
+    // The device's UPN decides; a device listed without one belongs to the wave user whose id it carries.
+    const upn = d.userPrincipalName ? d.userPrincipalName.toLowerCase() : d.userId ? upnById.get(d.userId) : undefined;
+    if (!upn || !wanted.has(upn)) continue;
+    const { userId: _userId, ...device } = d;
+    devices.push(waveDevice(device, upn));
   }
   return { entraUsers, devices };
 }

@@ -3,6 +3,7 @@
 // open document, so undo works and the plan stays the single truth.
 import { applyEdits, findNodeAtLocation, modify, parse, parseTree, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
 import { UserError } from '../errors';
+import type { Finding } from '../findings';
 import { sameUniqueId, stripRevision } from '../unique-id';
 import { exclusion, type SelectionSubject } from './selection';
 import type { GroupRef, MigrationPlan } from './types';
@@ -79,24 +80,33 @@ class Editor {
       const items = this.arrayNode(path)?.children ?? [];
       const i = items.findIndex((c) => typeof c.value === 'string' && sameUniqueId(c.value, uniqueId));
       if (i < 0) return;
-      const item = items[i];
-      if (i < items.length - 1) {
-        this.cut(item.offset, items[i + 1].offset);
-      } else if (i === 0) {
-        // the only entry: the list becomes [] again (with its comments, which were about it)
-        const list = this.arrayNode(path)!;
-        this.cut(list.offset + 1, list.offset + list.length - 1);
-      } else {
-        // the last of several: its line goes, and the comma before it (comments stay with theirs)
-        const lineStart = this.text.lastIndexOf('\n', item.offset - 1) + 1;
-        const alone = /^[ \t]*$/.test(this.text.slice(lineStart, item.offset)) && lineStart > items[i - 1].offset;
-        this.cut(
-          alone ? lineStart - (this.text[lineStart - 2] === '\r' ? 2 : 1) : item.offset,
-          lineEndAfter(this.text, item.offset + item.length),
-        );
-        const comma = this.text.indexOf(',', items[i - 1].offset + items[i - 1].length);
-        if (comma >= 0 && comma < item.offset) this.cut(comma, comma + 1);
+      this.removeAt(path, i);
+    }
+  }
+  /** Removes entry `i` of the list at `path`, with its comma and a comment after it on its line. */
+  removeAt(path: JSONPath, i: number): void {
+    const items = this.arrayNode(path)?.children ?? [];
+    const item = items[i];
+    if (!item) return;
+    if (i < items.length - 1) {
+      this.cut(item.offset, items[i + 1].offset);
+    } else if (i === 0) {
+      // the only entry: the list becomes [] again (with its comments, which were about it)
+      const list = this.arrayNode(path)!;
+      this.cut(list.offset + 1, list.offset + list.length - 1);
+    } else {
+      // the last of several: on a line of its own, the line goes (and a comment after it) with the
+      // comma before it; in a one-line list, the comma and the entry go (a comment after the list stays)
+      const lineStart = this.text.lastIndexOf('\n', item.offset - 1) + 1;
+      const previousEnd = items[i - 1].offset + items[i - 1].length;
+      const alone = /^[ \t]*$/.test(this.text.slice(lineStart, item.offset)) && lineStart > items[i - 1].offset;
+      if (!alone) {
+        this.cut(previousEnd, item.offset + item.length);
+        return;
       }
+      this.cut(lineStart - (this.text[lineStart - 2] === '\r' ? 2 : 1), lineEndAfter(this.text, item.offset + item.length));
+      const comma = this.text.indexOf(',', previousEnd);
+      if (comma >= 0 && comma < item.offset) this.cut(comma, comma + 1);
     }
   }
   append(path: JSONPath, value: unknown): void {
@@ -152,6 +162,72 @@ export function groupMapEdits(text: string, collectionId: string, group: { id: s
   const ref: GroupRef = { id: group.id };
   edit.set(['groups', 'map', collectionId], [ref]);
   return edit.edits();
+}
+
+/** A fix the editor offers for a finding (a code action): a title and the edit of the plan's text. */
+export interface PlanQuickFix {
+  title: string;
+  edits: PlanTextEdit[];
+  /** The fix to apply by default (VS Code's "preferred" quick fix). */
+  preferred?: boolean;
+}
+
+/** `/waves/1/users/0` as a jsonc path. */
+function pathOf(pointer: string): JSONPath {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+/**
+ * The fixes with one obvious edit, for the product's plan findings (plan/checks.ts): a user in two
+ * waves, an id both included and excluded, a secret, encryption turned off. None for the others:
+ * their fix needs the admin (which wave, which tenant id). Empty when the text no longer has the
+ * finding's place.
+ */
+export function planQuickFixes(text: string, finding: Pick<Finding, 'code' | 'pointer'>): PlanQuickFix[] {
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  if (!root) return [];
+  const path = pathOf(finding.pointer);
+  const node = findNodeAtLocation(root, path);
+  if (!node) return [];
+  const fix = (title: string, change: (edit: Editor) => void, preferred = false): PlanQuickFix => {
+    const edit = new Editor(text);
+    change(edit);
+    return { title, edits: edit.edits(), ...(preferred ? { preferred } : {}) };
+  };
+  const list = path.slice(0, -1);
+  const index = path[path.length - 1];
+  switch (finding.code) {
+    case 'plan/user-in-two-waves': {
+      const wave = findNodeAtLocation(root, [...path.slice(0, 2), 'name'])?.value as unknown;
+      return typeof index === 'number'
+        ? [
+            fix(
+              `Remove "${String(node.value)}" from ${typeof wave === 'string' ? `wave "${wave}"` : 'this wave'}`,
+              (e) => e.removeAt(list, index),
+              true,
+            ),
+          ]
+        : [];
+    }
+    case 'plan/included-and-excluded': {
+      if (typeof index !== 'number' || typeof node.value !== 'string') return [];
+      const id = node.value;
+      return [
+        fix(`Remove "${id}" from import.${String(path[1])}`, (e) => e.removeAt(list, index)),
+        fix(`Remove "${id}" from import.exclude`, (e) => e.removeId(['import', 'exclude'], id)),
+      ];
+    }
+    case 'plan/secret-in-plan':
+      return [fix(`Remove "${String(index)}" from the plan (secrets never go in a plan)`, (e) => e.set(path, undefined), true)];
+    case 'plan/encryption-off':
+      return [fix('Remove "encrypt": false (encrypt the connection)', (e) => e.set(path, undefined), true)];
+    default:
+      return [];
+  }
 }
 
 /** The text after the edits (for tests and the CLI). */

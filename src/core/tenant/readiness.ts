@@ -57,12 +57,27 @@ function malformed(path: string, problem: string | undefined): void {
   if (problem) throw new GraphMalformedResponseError('GET', path, 200, problem);
 }
 
-/** Users found by on-premises SID or by UPN (15 values per `in` filter, all in one $batch). */
+/** From this many users sought, reading the whole directory may cost fewer calls than `in` filters. */
+export const DIRECTORY_SCAN_CONSIDERED_FROM = 3_000;
+const USERS_PER_PAGE = 999;
+
+/**
+ * Users found by on-premises SID or by UPN: 15 values per `in` filter, 20 filters per $batch (300
+ * users a call); or, for many users in a directory not much bigger, the whole directory paged
+ * (999 users a call), whichever costs fewer calls by the directory's own count (docs/prepare.md,
+ * "Reading many users").
+ */
 export async function findUsers(
   graph: GraphPort,
   query: { sids: string[]; upns: string[] },
   signal?: AbortSignal,
 ): Promise<TenantUserLicence[]> {
+  const sought = new Set(query.sids).size + new Set(query.upns).size;
+  if (sought >= DIRECTORY_SCAN_CONSIDERED_FROM) {
+    const directory = await countUsers(graph, signal);
+    if (directory !== undefined && Math.ceil(directory / USERS_PER_PAGE) < Math.ceil(sought / (IN_CHUNK * 20)))
+      return scanUsers(graph, query, signal);
+  }
   const filters: string[] = [];
   const chunks = (property: string, values: string[]) => {
     const unique = [...new Set(values)];
@@ -92,26 +107,65 @@ export async function findUsers(
         USER_FIELDS,
         'user lookup',
       );
-      const plans = items.flatMap((u) => u.assignedPlans ?? []);
-      const licences = items.flatMap((u) => u.assignedLicenses ?? []);
-      malformed(
-        '/v1.0/users',
-        fieldsProblem(plans, { servicePlanId: 'string', capabilityStatus: 'string' }, 'assigned plan') ??
-          fieldsProblem(licences, { skuId: 'string', disabledPlans: 'array?' }, 'assigned licence'),
-      );
-      for (const u of items) {
-        users.set(u.id, {
-          id: u.id,
-          userPrincipalName: u.userPrincipalName,
-          onPremisesSecurityIdentifier: u.onPremisesSecurityIdentifier ?? null,
-          usageLocation: u.usageLocation ?? null,
-          assignedPlans: (u.assignedPlans ?? []).map((p) => ({ servicePlanId: p.servicePlanId, capabilityStatus: p.capabilityStatus })),
-          assignedLicenses: (u.assignedLicenses ?? []).map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans ?? [] })),
-        });
-      }
+      for (const u of licences(items)) users.set(u.id, u);
     }
   }
   return [...users.values()];
+}
+
+/** The directory's user count (an advanced query: `$count` needs `ConsistencyLevel: eventual`); undefined when not given. */
+async function countUsers(graph: GraphPort, signal?: AbortSignal): Promise<number | undefined> {
+  let page: Record<string, unknown> | undefined;
+  try {
+    page = await graph.get<Record<string, unknown>>('/users', {
+      query: { $count: true, $top: 1, $select: 'id' },
+      headers: { ConsistencyLevel: 'eventual' },
+      signal,
+    });
+  } catch (error) {
+    // Only a way to save calls: without the count, the `in` filters read what is sought (and report a real failure).
+    if (signal?.aborted) throw error;
+    return undefined;
+  }
+  const count = page?.['@odata.count'];
+  return typeof count === 'number' && Number.isInteger(count) && count >= 0 ? count : undefined;
+}
+
+/** The sought users out of the whole directory, paged. */
+async function scanUsers(graph: GraphPort, query: { sids: string[]; upns: string[] }, signal?: AbortSignal): Promise<TenantUserLicence[]> {
+  const sids = new Set(query.sids.map((s) => s.toUpperCase()));
+  const upns = new Set(query.upns.map((u) => u.toLowerCase()));
+  const all = await graph.listAll<Partial<TenantUserLicence> & { id: string; userPrincipalName: string }>('/users', {
+    query: { $select: USER_SELECT, $top: USERS_PER_PAGE },
+    signal,
+  });
+  malformed('/v1.0/users', fieldsProblem(all, USER_FIELDS, 'user'));
+  return licences(
+    all.filter(
+      (u) =>
+        upns.has(u.userPrincipalName.toLowerCase()) ||
+        (u.onPremisesSecurityIdentifier && sids.has(u.onPremisesSecurityIdentifier.toUpperCase())),
+    ),
+  );
+}
+
+/** Users as read, their plans and licences checked for shape. */
+function licences(items: (Partial<TenantUserLicence> & { id: string; userPrincipalName: string })[]): TenantUserLicence[] {
+  const plans = items.flatMap((u) => u.assignedPlans ?? []);
+  const assigned = items.flatMap((u) => u.assignedLicenses ?? []);
+  malformed(
+    '/v1.0/users',
+    fieldsProblem(plans, { servicePlanId: 'string', capabilityStatus: 'string' }, 'assigned plan') ??
+      fieldsProblem(assigned, { skuId: 'string', disabledPlans: 'array?' }, 'assigned licence'),
+  );
+  return items.map((u) => ({
+    id: u.id,
+    userPrincipalName: u.userPrincipalName,
+    onPremisesSecurityIdentifier: u.onPremisesSecurityIdentifier ?? null,
+    usageLocation: u.usageLocation ?? null,
+    assignedPlans: (u.assignedPlans ?? []).map((p) => ({ servicePlanId: p.servicePlanId, capabilityStatus: p.capabilityStatus })),
+    assignedLicenses: (u.assignedLicenses ?? []).map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans ?? [] })),
+  }));
 }
 
 /** Whether the user holds Intune: the INTUNE_A service plan, enabled (not suspended, not deleted). */

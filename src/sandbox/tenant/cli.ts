@@ -2,11 +2,12 @@
 // Runs the sandbox tenant in the foreground until SIGINT/SIGTERM.
 import { resolve } from 'node:path';
 import { startSandboxTenant, type SandboxOptions } from './index';
+import { readSeedFile } from './seed-file';
 
 const USAGE = 'usage: npm run sandbox -- [--seed <file>] [--port <n>] [--persist <file>] [--no-throttle]';
 
-function parseArgs(argv: string[]): SandboxOptions {
-  const options: SandboxOptions = {};
+function parseArgs(argv: string[]): SandboxOptions & { seedFile?: string } {
+  const options: SandboxOptions & { seedFile?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -14,7 +15,7 @@ function parseArgs(argv: string[]): SandboxOptions {
       if (v === undefined || v.startsWith('--')) throw new Error(`${arg} needs a value. ${USAGE}`);
       return v;
     };
-    if (arg === '--seed') options.seed = resolve(value());
+    if (arg === '--seed') options.seedFile = resolve(value());
     else if (arg === '--port') {
       const port = Number(value());
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535. ${USAGE}`);
@@ -31,11 +32,11 @@ function parseArgs(argv: string[]): SandboxOptions {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const tenant = await startSandboxTenant(options);
+  const tenant = await startSandboxTenant({ ...options, seed: options.seedFile ? readSeedFile(options.seedFile) : undefined });
   console.log('cm2intune sandbox tenant — NOT Microsoft Graph (local test double, in memory)');
   console.log(`  url:       ${tenant.url}   (Graph base: append /v1.0 or /beta)`);
   console.log(`  tenant id: ${tenant.tenantId}`);
-  console.log(`  seed:      ${typeof options.seed === 'string' ? options.seed : 'built-in Contoso seed'}`);
+  console.log(`  seed:      ${options.seedFile ?? 'built-in Contoso seed'}`);
   if (options.persistPath) console.log(`  state:     ${options.persistPath}`);
   console.log(`  throttle:  ${options.throttle === false ? 'off' : 'on (100 writes / 2000 requests per 20 s per app)'}`);
   console.log('  admin:     GET /_sandbox/stats, GET /_sandbox/state, POST /_sandbox/reset, POST|DELETE /_sandbox/faults');

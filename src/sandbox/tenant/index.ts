@@ -1,16 +1,23 @@
 // The sandbox tenant: a local, in-memory, Graph-compatible HTTP server (NOT Microsoft Graph) for
 // the demo and the tests. See docs/sandbox-tenant.md.
 import type { Server } from 'node:http';
-import contosoSeed from './seed/contoso.seed.json';
 import { DEFAULT_THROTTLE, listen, SandboxEngine, type TenantHooks } from './server';
-import { loadSeed, loadState, stateFromSeed } from './store';
+import { makeSeed } from './seed/make-seed';
+import { loadState, stateFromSeed } from './store';
 import type { Fault, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } from './types';
 
 export type { TenantHooks } from './server';
 export type { Fault, GraphObject, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } from './types';
 
-/** The Contoso seed (matches the sample ConfigMgr site in src/sandbox/site/contoso); bundled. */
-export const DEFAULT_SEED = contosoSeed as unknown as SandboxSeed;
+let contoso: SandboxSeed | undefined;
+/**
+ * The Contoso seed (matches the sample ConfigMgr site in src/sandbox/site/contoso), generated on
+ * first use: the same as the committed seed/contoso.seed.json (a test checks), which the package
+ * therefore need not carry. Callers must not change it (structuredClone it first).
+ */
+export function defaultSeed(): SandboxSeed {
+  return (contoso ??= makeSeed());
+}
 
 export interface SandboxTenant {
   /** http://127.0.0.1:<port> — the Graph base; clients append /v1.0 or /beta. */
@@ -28,8 +35,8 @@ export interface SandboxTenant {
 }
 
 export interface SandboxOptions {
-  /** Seed file path or seed object; default the Contoso seed. */
-  seed?: string | SandboxSeed;
+  /** The seed (a file: `readSeedFile`); default the Contoso seed. */
+  seed?: SandboxSeed;
   port?: number;
   /** Keep the state in this JSON file: resumed from it when it exists, rewritten after each write. */
   persistPath?: string;
@@ -40,7 +47,7 @@ export interface SandboxOptions {
 }
 
 export async function startSandboxTenant(options: SandboxOptions = {}): Promise<SandboxTenant> {
-  const seed = loadSeed(options.seed ?? DEFAULT_SEED);
+  const seed = options.seed ?? defaultSeed();
   const state: SandboxState = (options.persistPath && loadState(options.persistPath)) || stateFromSeed(seed);
   const throttle = options.throttle === false ? false : { ...DEFAULT_THROTTLE, ...options.throttle };
   const engine = new SandboxEngine({ state, seed, persistPath: options.persistPath, throttle, hooks: options.hooks });

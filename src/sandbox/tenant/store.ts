@@ -1,35 +1,11 @@
 // The sandbox's state: built from a seed, optionally resumed from / saved to a JSON file.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import Ajv from 'ajv';
-import seedSchema from '../../../schemas/sandbox-seed.schema.json';
 import type { GraphObject, SandboxSeed, SandboxState } from './types';
 
 export const STATE_FORMAT = 'cm2intune-sandbox-state/1';
 
 const now = () => new Date().toISOString();
-
-export function loadSeed(seed: string | SandboxSeed): SandboxSeed {
-  if (typeof seed !== 'string') return seed;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(seed, 'utf8'));
-  } catch (e) {
-    throw new Error(
-      `Sandbox seed ${seed} could not be read as JSON (${(e as Error).message}). Pass a file that follows schemas/sandbox-seed.schema.json.`,
-      { cause: e },
-    );
-  }
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(seedSchema);
-  if (!validate(parsed)) {
-    const first = validate
-      .errors!.slice(0, 3)
-      .map((e) => `${e.instancePath || '(top level)'} ${e.message}`)
-      .join('; ');
-    throw new Error(`Sandbox seed ${seed} does not follow schemas/sandbox-seed.schema.json: ${first}.`);
-  }
-  return parsed as unknown as SandboxSeed;
-}
 
 /** Intune objects in a seed may omit server-managed fields; they are filled in here. */
 function intune(objects: Partial<GraphObject>[] | undefined, withVersion: boolean): GraphObject[] {

@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generate } from 'selfsigned';
-import { CONTOSO_SQL, OFFLINE_BEFORE } from '../site/contoso/generate';
-import { SqliteEngine } from '../site/tds/engine';
+import { contosoFixture, OFFLINE_BEFORE } from '../site/contoso/generate';
+import { SqliteEngine, type Fixture } from '../site/tds/engine';
 import { startTdsTestServer, type TdsTestServer } from '../site/tds/server';
-import { DEFAULT_SEED, startSandboxTenant, type SandboxTenant } from '../tenant/index';
+import { defaultSeed, startSandboxTenant, type SandboxTenant } from '../tenant/index';
 import { guidOf } from '../tenant/seed/make-seed';
 import type { GraphObject } from '../tenant/types';
 import { WorldClock, type ClockState } from './clock';
@@ -151,7 +151,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
   const dir = resolve(options.dir);
   mkdirSync(dir, { recursive: true });
   const path = (f: keyof typeof FILES) => join(dir, FILES[f]);
-  const fixture = options.fixtureFile ?? CONTOSO_SQL;
+  const fixture: Fixture = options.fixtureFile ?? contosoFixture();
 
   // The site: its database image, login and certificate live in the folder (a local sandbox: the password is not a secret worth more).
   const firstStart = !existsSync(path('site'));
@@ -160,7 +160,7 @@ export async function startSandboxWorld(options: SandboxWorldOptions): Promise<S
     engine = await SqliteEngine.load([fixture], firstStart ? undefined : new Uint8Array(readFileSync(path('site'))));
   } catch (e) {
     throw new Error(
-      `The site database ${firstStart ? `fixture ${fixture}` : path('site')} could not be loaded (${(e as Error).message}).${firstStart ? '' : ' Delete the sandbox folder to start a new world.'}`,
+      `The site database ${firstStart ? `fixture ${typeof fixture === 'string' ? fixture : fixture.name}` : path('site')} could not be loaded (${(e as Error).message}).${firstStart ? '' : ' Delete the sandbox folder to start a new world.'}`,
       { cause: e },
     );
   }
@@ -403,12 +403,12 @@ class World {
     }
     this.tenant.update((state) => {
       if (states.ndes) {
-        state.ndesConnectors = states.ndes === 'absent' ? [] : structuredClone<GraphObject[]>(DEFAULT_SEED.ndesConnectors ?? []);
+        state.ndesConnectors = states.ndes === 'absent' ? [] : structuredClone<GraphObject[]>(defaultSeed().ndesConnectors ?? []);
         if (states.ndes === 'inactive') for (const c of state.ndesConnectors) c.state = 'inactive';
       }
       if (states.exchange) {
         state.exchangeConnectors =
-          states.exchange === 'absent' ? [] : structuredClone<GraphObject[]>(DEFAULT_SEED.exchangeConnectors ?? []);
+          states.exchange === 'absent' ? [] : structuredClone<GraphObject[]>(defaultSeed().exchangeConnectors ?? []);
         if (states.exchange === 'inactive') for (const c of state.exchangeConnectors) c.status = 'disconnected';
       }
     });

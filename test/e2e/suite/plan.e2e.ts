@@ -87,6 +87,29 @@ suite('cm2intune in a real VS Code extension host', () => {
     );
   });
 
+  test('the finding for a user in two waves has a quick fix that removes the second entry', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'quick fix.migration.json');
+    await vscode.workspace.fs.copy(vscode.Uri.joinPath(folder(), 'broken plan.migration.json'), uri, { overwrite: true });
+    try {
+      const doc = await open(uri);
+      const [d] = await waitForDiagnostic(uri, 'plan/user-in-two-waves', (x) => fromCm2intune(x) && codeOf(x) === 'plan/user-in-two-waves');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range);
+      const fix = actions.find((a) => a.title === `Remove "${USER}" from wave "Sales Europe"`);
+      assert.ok(fix?.edit, `quick fixes offered: ${actions.map((a) => a.title).join(' | ')}`);
+      assert.equal(fix.isPreferred, true);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit));
+      await waitFor(
+        'the finding gone after the fix',
+        () => !vscode.languages.getDiagnostics(uri).some((x) => codeOf(x) === 'plan/user-in-two-waves'),
+      );
+      assert.equal(doc.getText().split(JSON.stringify(USER)).length - 1, 1, 'the user stays in the first wave only');
+      assert.match(doc.getText(), /"name": "Sales Europe", "users": \["anaïs@contoso.com"\]/);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   test('a valid plan has no diagnostics', async () => {
     const uri = vscode.Uri.joinPath(folder(), 'contoso pilot.migration.json');
     await open(uri);

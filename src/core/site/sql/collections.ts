@@ -44,12 +44,6 @@ export async function readCollections(db: SqlConnection, signal?: AbortSignal): 
     ],
     signal,
   );
-  const members = await db.query<{ CollectionID: string; ResourceID: number }>(
-    'v_FullCollectionMembership',
-    'SELECT CollectionID, ResourceID FROM v_FullCollectionMembership ORDER BY CollectionID, ResourceID',
-    [],
-    signal,
-  );
 
   const byId = new Map<string, Collection>();
   const result = collections.map((row): Collection => {
@@ -78,7 +72,18 @@ export async function readCollections(db: SqlConnection, signal?: AbortSignal): 
       collectionId: d.SourceCollectionID,
     });
   }
-  for (const m of members) byId.get(m.CollectionID)?.memberResourceIds.push(m.ResourceID);
+  // Streamed: a big site has millions of membership rows; only their resource ids are kept.
+  let last: Collection | undefined;
+  await db.each<{ CollectionID: string; ResourceID: number }>(
+    'v_FullCollectionMembership',
+    'SELECT CollectionID, ResourceID FROM v_FullCollectionMembership ORDER BY CollectionID, ResourceID',
+    [],
+    (m) => {
+      if (last?.id !== m.CollectionID) last = byId.get(m.CollectionID);
+      last?.memberResourceIds.push(m.ResourceID);
+    },
+    signal,
+  );
   return result;
 }
 

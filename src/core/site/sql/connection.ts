@@ -238,9 +238,7 @@ export class SqlConnection {
     return new SqlConnection(pool, config, pin);
   }
 
-  /** Runs one SELECT; `view` names what is read, for messages. */
-  async query<T>(view: string, text: string, inputs: SqlInput[] = [], signal?: AbortSignal, timeoutMs?: number): Promise<T[]> {
-    signal?.throwIfAborted();
+  private request(inputs: SqlInput[], timeoutMs?: number): sql.Request {
     // mssql takes a per-request timeout as a constructor override (not in its typings).
     const request =
       timeoutMs === undefined
@@ -249,14 +247,60 @@ export class SqlConnection {
             requestTimeout: timeoutMs,
           });
     for (const input of inputs) request.input(input.name, input.type, input.value);
+    return request;
+  }
+
+  /** Runs one SELECT; `view` names what is read, for messages. */
+  async query<T>(view: string, text: string, inputs: SqlInput[] = [], signal?: AbortSignal, timeoutMs?: number): Promise<T[]> {
+    const rows: T[] = [];
+    await this.each<T>(view, text, inputs, (row) => rows.push(row), signal, timeoutMs);
+    return rows;
+  }
+
+  /**
+   * Runs one SELECT and hands each row to `onRow` as it arrives, so a big view (memberships of a
+   * 100k-user site) is never held as rows beside what is made of them. Resolves with the row count.
+   */
+  async each<T>(
+    view: string,
+    text: string,
+    inputs: SqlInput[],
+    onRow: (row: T) => void,
+    signal?: AbortSignal,
+    timeoutMs?: number,
+  ): Promise<number> {
+    signal?.throwIfAborted();
+    const request = this.request(inputs, timeoutMs);
+    request.stream = true;
     this.inFlight.add(request);
     const onAbort = () => request.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
+    let rowFailure: { error: unknown } | undefined;
     try {
-      const result = await request.query<T>(text);
-      return result.recordset ?? [];
+      return await new Promise<number>((resolve, reject) => {
+        let count = 0;
+        let failure: { error: unknown } | undefined;
+        request.on('row', (row: T) => {
+          if (failure) return;
+          try {
+            onRow(row);
+            count++;
+          } catch (error) {
+            // A row the reader can't take stops the read: the server is told to stop sending.
+            failure = rowFailure = { error };
+            request.cancel();
+          }
+        });
+        request.on('error', (error: unknown) => {
+          failure ??= { error };
+        });
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the driver's error or the row handler's, passed on as it came
+        request.on('done', () => (failure ? reject(failure.error) : resolve(count)));
+        void request.query(text);
+      });
     } catch (error) {
       if (signal?.aborted) throw new SiteSqlError('Reading the site was cancelled.', 'ECANCEL');
+      if (rowFailure) throw rowFailure.error;
       throw describeSqlError(error, this.config, { view, pinFailure: this.pinFailure.message });
     } finally {
       signal?.removeEventListener('abort', onAbort);

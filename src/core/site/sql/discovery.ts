@@ -3,47 +3,52 @@
 import type { Affinity, Device, SiteSystem, User, UserGroup } from '../model';
 import type { SqlConnection } from './connection';
 
+type UserRow = {
+  ResourceID: number;
+  Unique_User_Name0: string | null;
+  User_Name0: string | null;
+  Windows_NT_Domain0: string | null;
+  Full_User_Name0: string | null;
+  User_Principal_Name0: string | null;
+  Mail0: string | null;
+  SID0: string | null;
+};
+
+// Streamed (SqlConnection.each): a 100k-user site's rows are made into users as they arrive, not held beside them.
 export async function readUsers(db: SqlConnection, signal?: AbortSignal): Promise<User[]> {
-  const users = await db.query<{
-    ResourceID: number;
-    Unique_User_Name0: string | null;
-    User_Name0: string | null;
-    Windows_NT_Domain0: string | null;
-    Full_User_Name0: string | null;
-    User_Principal_Name0: string | null;
-    Mail0: string | null;
-    SID0: string | null;
-  }>(
-    'v_R_User',
-    'SELECT ResourceID, Unique_User_Name0, User_Name0, Windows_NT_Domain0, Full_User_Name0, User_Principal_Name0, Mail0, SID0 FROM v_R_User ORDER BY ResourceID',
-    [],
-    signal,
-  );
-  const memberships = await db.query<{ ResourceID: number; User_Group_Name0: string }>(
+  const groups = new Map<number, string[]>();
+  await db.each<{ ResourceID: number; User_Group_Name0: string }>(
     'v_RA_User_UserGroupName',
     'SELECT ResourceID, User_Group_Name0 FROM v_RA_User_UserGroupName ORDER BY ResourceID',
     [],
+    (m) => {
+      const list = groups.get(m.ResourceID);
+      if (list) list.push(m.User_Group_Name0);
+      else groups.set(m.ResourceID, [m.User_Group_Name0]);
+    },
     signal,
   );
-  const groups = new Map<number, string[]>();
-  for (const m of memberships) {
-    const list = groups.get(m.ResourceID);
-    if (list) list.push(m.User_Group_Name0);
-    else groups.set(m.ResourceID, [m.User_Group_Name0]);
-  }
-  return users.map((u) => {
-    const domain = u.Windows_NT_Domain0 ?? '';
-    return {
-      resourceId: u.ResourceID,
-      uniqueName: u.Unique_User_Name0 ?? (domain ? `${domain}\\${u.User_Name0 ?? ''}` : (u.User_Name0 ?? '')),
-      domain,
-      fullName: u.Full_User_Name0,
-      upn: u.User_Principal_Name0 || null,
-      mail: u.Mail0 || null,
-      sid: u.SID0 || null,
-      groupNames: (groups.get(u.ResourceID) ?? []).sort(),
-    };
-  });
+  const users: User[] = [];
+  await db.each<UserRow>(
+    'v_R_User',
+    'SELECT ResourceID, Unique_User_Name0, User_Name0, Windows_NT_Domain0, Full_User_Name0, User_Principal_Name0, Mail0, SID0 FROM v_R_User ORDER BY ResourceID',
+    [],
+    (u) => {
+      const domain = u.Windows_NT_Domain0 ?? '';
+      users.push({
+        resourceId: u.ResourceID,
+        uniqueName: u.Unique_User_Name0 ?? (domain ? `${domain}\\${u.User_Name0 ?? ''}` : (u.User_Name0 ?? '')),
+        domain,
+        fullName: u.Full_User_Name0,
+        upn: u.User_Principal_Name0 || null,
+        mail: u.Mail0 || null,
+        sid: u.SID0 || null,
+        groupNames: (groups.get(u.ResourceID) ?? []).sort(),
+      });
+    },
+    signal,
+  );
+  return users;
 }
 
 export async function readUserGroups(db: SqlConnection, signal?: AbortSignal): Promise<UserGroup[]> {
@@ -70,23 +75,27 @@ export async function readUserGroups(db: SqlConnection, signal?: AbortSignal): P
 }
 
 export async function readDevices(db: SqlConnection, signal?: AbortSignal): Promise<Device[]> {
-  const rows = await db.query<{ ResourceID: number; Netbios_Name0: string | null }>(
+  const devices: Device[] = [];
+  await db.each<{ ResourceID: number; Netbios_Name0: string | null }>(
     'v_R_System',
     'SELECT ResourceID, Netbios_Name0 FROM v_R_System ORDER BY ResourceID',
     [],
+    (d) => devices.push({ resourceId: d.ResourceID, name: d.Netbios_Name0 ?? '' }),
     signal,
   );
-  return rows.map((d) => ({ resourceId: d.ResourceID, name: d.Netbios_Name0 ?? '' }));
+  return devices;
 }
 
 export async function readAffinities(db: SqlConnection, signal?: AbortSignal): Promise<Affinity[]> {
-  const rows = await db.query<{ UserResourceID: number; MachineID: number }>(
+  const affinities: Affinity[] = [];
+  await db.each<{ UserResourceID: number; MachineID: number }>(
     'v_UsersPrimaryMachines',
     'SELECT UserResourceID, MachineID FROM v_UsersPrimaryMachines ORDER BY UserResourceID, MachineID',
     [],
+    (a) => affinities.push({ userResourceId: a.UserResourceID, deviceResourceId: a.MachineID }),
     signal,
   );
-  return rows.map((a) => ({ userResourceId: a.UserResourceID, deviceResourceId: a.MachineID }));
+  return affinities;
 }
 
 /** Site system roles (`v_SystemResourceList`): phase 2 needs the certificate registration point's host. */

@@ -281,6 +281,9 @@ interface Plan {
   columns: Column[];
 }
 
+/** A fixture script: a file's path, or SQL text already in memory (the generated sample site) with a name for messages. */
+export type Fixture = string | { name: string; sql: string };
+
 export class SqliteEngine {
   private readonly plans = new Map<string, Plan>();
   /** Cursors still streaming; sql.js's export() frees every statement, so it waits for none. */
@@ -296,15 +299,16 @@ export class SqliteEngine {
    * Loads the fixture scripts; with `image` (a database saved by `exportImage()`), the data comes
    * from the image and the scripts are read only for their `-- tds-type:` declarations.
    */
-  static async load(fixtureFiles: string[], image?: Uint8Array): Promise<SqliteEngine> {
+  static async load(fixtureFiles: Fixture[], image?: Uint8Array): Promise<SqliteEngine> {
     if (fixtureFiles.length === 0) throw new Error('startTdsTestServer: give at least one fixture file (fixtureFiles).');
     const SQL = await initSqlJs();
     const db = image ? new SQL.Database(image) : new SQL.Database();
     const declared = new Map<string, Map<string, SqlType>>();
-    for (const file of fixtureFiles) {
+    for (const fixture of fixtureFiles) {
+      const file = typeof fixture === 'string' ? fixture : fixture.name;
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
+        text = typeof fixture === 'string' ? readFileSync(fixture, 'utf8') : fixture.sql;
       } catch (e) {
         throw new Error(`Cannot read the fixture ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
       }

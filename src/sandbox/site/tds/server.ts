@@ -6,7 +6,7 @@ import { X509Certificate, randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { generate } from 'selfsigned';
-import { SqliteEngine, splitStatements } from './engine';
+import { SqliteEngine, splitStatements, type Fixture } from './engine';
 import {
   DONE_ATTN,
   DONE_COUNT,
@@ -64,7 +64,7 @@ export interface TdsTestServer {
 }
 
 export interface TdsTestServerOptions {
-  fixtureFiles: string[];
+  fixtureFiles: Fixture[];
   /** An engine already loaded (the sandbox world keeps and changes its database); fixtureFiles are then not read. */
   engine?: SqliteEngine;
   /** Key and certificate (PEM) to serve instead of a new self-signed pair, so a restarted server keeps its CA. */

@@ -11,7 +11,7 @@
 // - "Marketing" exists twice: the synced CONTOSO group and a FABRIKAM group of the same name
 //   with another SID; plus cloud-only groups; the terms and conditions migrated with hybrid MDM.
 import { createHash } from 'node:crypto';
-import { buildSite } from '../../site/contoso/generate';
+import { buildSite, CONTOSO_USERS } from '../../site/contoso/generate';
 import type { GraphObject, SandboxSeed } from '../types';
 
 export const TENANT_ID = '00000000-0000-4000-8000-000000000001';
@@ -31,7 +31,7 @@ const nickname = (name: string) =>
   name.normalize('NFD').replace(/[^A-Za-z0-9]/g, '') || `group${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 
 export function makeSeed(): SandboxSeed {
-  const { rows, world } = buildSite({ users: 520 });
+  const { rows, world } = buildSite({ users: CONTOSO_USERS });
   const users: GraphObject[] = [];
   const userIdByResource = new Map<number, string>();
   const userBySam = new Map<string, GraphObject>();

@@ -1,0 +1,18 @@
+// The bench in reduced form, in CI: its benchmarks still run and give their figures (issue 16). Only
+// figures that are counts, not times, are held to their targets here; times belong to `npm run bench`.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { benchEditor } from '../../bench/editor';
+import { benchVerify } from '../../bench/verify';
+
+test('the editor bench checks a plan with thousands of users in waves', async () => {
+  const figures = await benchEditor({ runs: 1, users: 5_000, waves: 5 });
+  assert.equal(typeof figures['plan.checkMs'], 'number');
+  assert.ok(figures['plan.checkBytes'] > 200_000);
+});
+
+test('the verify bench reads licences and devices in few calls (a count: held to its target)', { timeout: 120_000 }, async () => {
+  const figures = await benchVerify({ users: 4_000, devices: 6_000 });
+  assert.equal(figures['verify.devices'], 6_000);
+  assert.ok(figures['verify.callsPer1000Devices'] <= 5, `${figures['verify.callsPer1000Devices']} calls per 1000 devices`);
+});
