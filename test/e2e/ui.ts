@@ -1,10 +1,12 @@
 // UI suite: the installed .vsix in code-server's workbench, driven like a person would through
 // Debian chromium. One screenshot after each step (also after a failed one) into --shots.
 // usage: tsx ui.ts --url http://127.0.0.1:PORT --workspace <dir> --shots <dir> --result <file>
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import { openSandboxWorld, worldPlanText, type OpenedWorld } from '../../src/sandbox';
 import { args, elapsed, launchBrowser } from './browser';
 
 const opt = args(['url', 'workspace', 'shots', 'result']);
@@ -13,11 +15,14 @@ const t0 = Date.now();
 const log = (...a: unknown[]) => console.log(`[ui ${elapsed(t0)}]`, ...a);
 const T = 30_000; // per condition; the first workbench load gets more
 
-/** The sandbox world phases 2 and 3 run on, as an admin starts it: `cm2intune sandbox start` in the workspace. */
+/**
+ * The sandbox world phases 2 to 4 run on, run by this harness (as `cm2intune sandbox start` would
+ * run it) so that it can play the admin's part on the site and in the tenant; the extension joins it.
+ */
 const worldDir = join(ws, 'world');
 const worldPlan = join(worldDir, 'contoso.migration.json');
 const cli = resolve(__dirname, '../../dist/cli.js');
-let world: ChildProcess | undefined;
+let world: OpenedWorld | undefined;
 
 /** Three unlicensed users and two licensed ones (phase 2 assigns the licence); three licensed users whose devices follow them. */
 const PILOT = [
@@ -147,15 +152,11 @@ const steps: [string, (page: Page) => Promise<void>][] = [
   ],
 
   [
-    'the sandbox world runs ("cm2intune sandbox start"); its plan gets a licence to assign and two waves',
+    'the sandbox world runs in the workspace; its plan gets a licence to assign and two waves',
     async () => {
-      world = spawn(process.execPath, [cli, 'sandbox', 'start', '--dir', worldDir], { stdio: 'ignore' });
-      const until = Date.now() + 90_000;
-      while (!existsSync(join(worldDir, 'world.running.json'))) {
-        if (world.exitCode !== null) throw new Error(`cm2intune sandbox start exited with ${world.exitCode}`);
-        if (Date.now() > until) throw new Error('the sandbox world did not start within 90 s');
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      world = await openSandboxWorld({ dir: worldDir });
+      if (!world.world) throw new Error(`another process runs the world in ${worldDir}: the workspace copy is not fresh`);
+      if (!existsSync(worldPlan)) writeFileSync(worldPlan, worldPlanText());
       const plan = JSON.parse(readFileSync(worldPlan, 'utf8').replace(/^\s*\/\/.*$/gm, '')) as Record<string, unknown>;
       plan.prepare = { ...(plan.prepare as object), assignLicenseSku: 'INTUNE_A' };
       plan.waves = [
@@ -239,10 +240,12 @@ const steps: [string, (page: Page) => Promise<void>][] = [
     'the runbook is applied on the site (the world applies it as the SMS Provider would)',
     async () => {
       const file = join(worldDir, 'wave-1.ps1');
-      const written = spawnSync(process.execPath, [cli, 'wave', 'runbook', '--plan', worldPlan, '--wave', 'Wave 1', '-o', file], {
-        encoding: 'utf8',
-      });
-      if (written.status !== 0) throw new Error(`wave runbook: ${written.stderr}`);
+      // Asynchronously: the world the CLI joins runs in this process and must keep answering.
+      await promisify(execFile)(process.execPath, [cli, 'wave', 'runbook', '--plan', worldPlan, '--wave', 'Wave 1', '-o', file]).catch(
+        (error: Error & { stderr?: string }) => {
+          throw new Error(`wave runbook: ${error.stderr ?? error.message}`);
+        },
+      );
       const running = JSON.parse(readFileSync(join(worldDir, 'world.running.json'), 'utf8')) as { tenant: { url: string } };
       const answer = await fetch(`${running.tenant.url}/_sandbox/world/runbook`, {
         method: 'POST',
@@ -433,11 +436,7 @@ async function main() {
     }
   } finally {
     await browser.close();
-    if (world && world.exitCode === null) {
-      const exited = new Promise((done) => world!.once('exit', done));
-      world.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    }
+    await world?.close();
   }
   results.push(`${passed} passed, ${failed} failed`);
   writeFileSync(opt.result, results.join('\n') + '\n');
