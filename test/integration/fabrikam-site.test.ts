@@ -228,6 +228,20 @@ describe('the Fabrikam site (issue 11), through the CLI', () => {
     const r = await cli('import', '--plan', world.planArg, '--dry-run');
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.equal(world.sandbox.stats().writes, writes, 'no write');
+    // The picture in numbers adds up to the selected objects (the drifted Wi-Fi profile included).
+    const numbers =
+      /(\d+) objects in the site, (\d+) selected by the plan: (\d+) already in Intune, (\d+) importable, (\d+) partly importable, (\d+) blocked(?:, (\d+) drifted in Intune)?/.exec(
+        r.stdout,
+      );
+    assert.ok(numbers, r.stdout);
+    const [all, selected, ...states] = numbers.slice(1).map((n) => Number(n ?? 0));
+    assert.equal(all, fab.objects.length);
+    assert.equal(selected, fab.objects.filter((o) => !o.retired).length);
+    assert.equal(
+      states.reduce((a, b) => a + b, 0),
+      selected,
+      numbers[0],
+    );
     assert.match(r.stdout, /Field iPhones – Restrictions/);
     assert.match(r.stdout, /O'Connor's Timesheets/);
     for (const o of RETIRED) assert.doesNotMatch(r.stdout, new RegExp(`(Create|Assign)[^\\n]*${o.name.replace(/[()]/g, '\\$&')}`), o.name);
@@ -366,6 +380,9 @@ describe('the Fabrikam site (issue 11), through the CLI', () => {
     }
     const text = await cli('status', '--plan', world.planArg);
     assert.equal(text.code, 0, text.stderr);
+    // The 290-character name is clipped in the table, so each row's state stays in view.
+    const row = text.stdout.split('\n').find((l) => l.includes('Fabrikam – Richtlinie'))!;
+    assert.match(row, /… +(imported|importable|blocked|partly importable|drifted)/);
   });
 
   it('a second import proposes nothing and writes nothing', { timeout: 120_000 }, async () => {
