@@ -317,6 +317,10 @@ export interface ExpectedObject {
   deployedTo: string[];
   /** Deployments ConfigMgr has but disabled. */
   disabledTo?: string[];
+  /** The setting comparisons of its rules (the parts of a compound rule too), as the digest holds them. */
+  settings?: { name: string; type: DataType; value: string }[];
+  /** Which of them sit in a compound (And/Or) rule. */
+  compound?: string[];
 }
 
 interface CiDef {
@@ -329,6 +333,7 @@ interface CiDef {
   flags?: { hidden?: boolean; enabled?: boolean; expired?: boolean; superseded?: boolean };
   /** Older revisions: same ModelName, IsLatest = 0, their own CI_IDs and stale digests. */
   older?: { ciId: number; version: number; digest: string; name: string }[];
+  specs?: RuleSpec[];
 }
 
 export interface FabrikamSite {
@@ -476,13 +481,23 @@ export function buildFabrikam(count = USER_COUNT): FabrikamSite {
     return def;
   };
   const expect = (def: CiDef, platform: string, kind: string, deployedTo: string[], extra: Partial<ExpectedObject> = {}) => {
-    objects.push({ name: def.name, platform, kind, deployedTo, ...extra });
+    const settings = def.specs?.flatMap((r) => ('op' in r ? r.parts : [r]));
+    const compound = def.specs?.flatMap((r) => ('op' in r ? r.parts.map((p) => p.name) : []));
+    objects.push({ name: def.name, platform, kind, deployedTo, ...(settings ? { settings, compound } : {}), ...extra });
     deploy.set(def.ciId, { to: deployedTo, disabledTo: extra.disabledTo ?? [] });
   };
   const cfg = (name: string, platforms: Platform[], specs: RuleSpec[], opts: { version?: number; flags?: CiDef['flags'] } = {}) =>
-    ci(3, 'OperatingSystem', name, (l, n) => settingsDigest('OperatingSystem', l, n, platforms, specs), opts);
+    Object.assign(
+      ci(3, 'OperatingSystem', name, (l, n) => settingsDigest('OperatingSystem', l, n, platforms, specs), opts),
+      { specs },
+    );
   const comp = (name: string, platforms: Platform[], specs: RuleSpec[], opts: { version?: number; flags?: CiDef['flags'] } = {}) =>
-    ci(40, 'CompliancePolicy', name, (l, n) => settingsDigest('CompliancePolicy', l, n, platforms, specs), opts);
+    Object.assign(
+      ci(40, 'CompliancePolicy', name, (l, n) => settingsDigest('CompliancePolicy', l, n, platforms, specs), opts),
+      {
+        specs,
+      },
+    );
   const prof = (name: string, platforms: Platform[], payload: string, opts: { version?: number; flags?: CiDef['flags'] } = {}) =>
     ci(50, 'ConfigurationPolicy', name, (l, n) => profileDigest(l, n, platforms, payload), opts);
 
