@@ -459,7 +459,7 @@ export function buildFabrikam(count = USER_COUNT): FabrikamSite {
   let salt = 1;
   const logicalOf = (prefix: string) => `${prefix}_${guid(salt++, 0x5eed)}`;
   const objects: ExpectedObject[] = [];
-  const deploy = new Map<number, { to: string[]; disabledTo: string[]; through?: number }>();
+  const deploy = new Map<number, { to: string[]; disabledTo: string[] }>();
   const ci = (
     typeId: number,
     prefix: string,
