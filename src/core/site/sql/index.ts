@@ -7,7 +7,7 @@ import { readApplications, readAppAssignments } from './applications';
 import { readCollections } from './collections';
 import { readCiAssignments, readConfigurationItems } from './configuration-items';
 import { SiteSqlError, SqlConnection, sqlOrigin, type SqlConnectOptions } from './connection';
-import { readAffinities, readDevices, readSiteSystems, readUserGroups, readUsers } from './discovery';
+import { readAffinities, readDevices, readSiteBuild, readSiteSystems, readUserGroups, readUsers } from './discovery';
 
 export { SiteSqlError } from './connection';
 export { PASSWORD_ENV, loginName } from './login';
@@ -44,19 +44,31 @@ export class SqlSiteSource implements SiteSource {
         throw error;
       });
     try {
-      const [collections, users, userGroups, devices, affinities, cis, ciAssignments, applications, appAssignments, siteSystems] =
-        await Promise.all([
-          run(readCollections(db, both)),
-          run(readUsers(db, both)),
-          run(readUserGroups(db, both)),
-          run(readDevices(db, both)),
-          run(readAffinities(db, both)),
-          run(readConfigurationItems(db, both)),
-          run(readCiAssignments(db, both)),
-          run(readApplications(db, both)),
-          run(readAppAssignments(db, both)),
-          run(readSiteSystems(db, both)),
-        ]);
+      const [
+        collections,
+        users,
+        userGroups,
+        devices,
+        affinities,
+        cis,
+        ciAssignments,
+        applications,
+        appAssignments,
+        siteSystems,
+        buildNumber,
+      ] = await Promise.all([
+        run(readCollections(db, both)),
+        run(readUsers(db, both)),
+        run(readUserGroups(db, both)),
+        run(readDevices(db, both)),
+        run(readAffinities(db, both)),
+        run(readConfigurationItems(db, both)),
+        run(readCiAssignments(db, both)),
+        run(readApplications(db, both)),
+        run(readAppAssignments(db, both)),
+        run(readSiteSystems(db, both)),
+        run(readSiteBuild(db, this.config.siteCode, both)),
+      ]);
       return {
         siteCode: this.config.siteCode,
         origin: this.origin,
@@ -71,6 +83,7 @@ export class SqlSiteSource implements SiteSource {
         applications,
         appAssignments,
         siteSystems,
+        buildNumber,
       };
     } catch (error) {
       // Report the first real failure, not the cancellations it caused in its siblings.
