@@ -8,6 +8,7 @@ import {
   authorityVerificationToText,
   guideToText,
   type AuthorityVerification,
+  type GuideState,
 } from '../../core/phases/authority';
 import {
   confirmAuthorityStep,
@@ -146,9 +147,11 @@ async function guide(
   };
   if (options.step !== undefined) {
     await preflightFirst(options.step);
+    const title = read.state.steps.find((x) => x.id === options.step)?.title ?? options.step;
     const state = confirmAuthorityStep(session, read, options.step, options.typed);
     read = { ...read, state };
-    show();
+    if (options.json) show();
+    else io.out(stepDoneText(title, state));
     return 0;
   }
   show();
@@ -161,7 +164,11 @@ async function guide(
       read = { ...read, state: confirmAuthorityStep(session, read, next.id, typed) };
     } else {
       const yes = await io.confirm(`Step "${next.title}" done?`);
-      if (yes === undefined || !yes) return stopAt(io, next.id, read.tenantName, false);
+      if (yes === undefined) {
+        io.err(`No terminal to ask on: mark a step done with --confirm-step ${next.id}.`);
+        return 0;
+      }
+      if (!yes) return stopAt(io, next.id, read.tenantName, false);
       await preflightFirst(next.id);
       read = { ...read, state: confirmAuthorityStep(session, read, next.id) };
     }
@@ -169,6 +176,18 @@ async function guide(
   }
   io.out('Every step is done: run `cm2intune authority verify --watch`.');
   return 0;
+}
+
+/** After a step confirmed by --confirm-step: what is next, with its warning in full. */
+function stepDoneText(title: string, state: GuideState): string {
+  const lines = [`Marked done: ${title}.`];
+  const next = state.next;
+  if (!next) lines.push('Every step is done: run `cm2intune authority verify --watch`.');
+  else {
+    lines.push(`Next: ${next.title} (${next.id}).`, ...next.detail.map((d) => `  ${d}`));
+    if (next.warning) lines.push(...next.warning.map((w) => `  !! ${w}`));
+  }
+  return lines.join('\n');
 }
 
 function stopAt(io: CliIo, id: string, tenant: string, name: boolean): number {

@@ -1,5 +1,6 @@
 // The SQL SiteSource: reads the ConfigMgr site database (read-only SELECTs against the
 // documented views; see docs/site-database.md) into a SiteModel.
+import { setMaxListeners } from 'node:events';
 import type { SqlSiteSource as SqlSiteConfig } from '../../plan/types';
 import type { SiteModel } from '../model';
 import type { SiteSource } from '../source';
@@ -38,6 +39,8 @@ export class SqlSiteSource implements SiteSource {
     // The families run side by side on the pool; the first failure cancels the rest.
     const failed = new AbortController();
     const both = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+    // Eleven readers listen on it: not a leak.
+    setMaxListeners(20, both);
     const run = <T>(p: Promise<T>) =>
       p.catch((error) => {
         failed.abort();
