@@ -197,6 +197,16 @@ async function demo(): Promise<number> {
     const status = await main(['status', '--plan', planArg], io);
     if (status !== 0) return status;
 
+    // A demo run before switched the tenant: phases 2 and 3 are behind it (phase 2 checks a hybrid tenant).
+    if (world.world && world.world.state().subscription !== 'active') {
+      say('The tenant already left hybrid MDM (phase 4 ran before): phases 2 and 3 are behind it');
+      const again = await phase4(world, io);
+      processIo.out(
+        `\nLeft in .demo/: the sandbox world, the plan ${WORLD_PLAN_FILE} that names it, the journal, the report and the runbook.`,
+      );
+      return again;
+    }
+
     say('Phase 2: is Intune ready for wave "Pilot"? (the NDES connector was installed on ConfigMgr\'s certificate registration point)');
     await stageNdes(world, 'wrong');
     await main(['prepare', '--plan', planArg, '--wave', 'Pilot'], io);
