@@ -8,6 +8,8 @@ export interface CliIo {
   err(line: string): void;
   /** Asks a yes/no question on the terminal; undefined when there is no terminal to ask on. */
   confirm(question: string): Promise<boolean | undefined>;
+  /** Asks for a line of text on the terminal; undefined when there is none (or the face can't ask). */
+  ask?(question: string): Promise<string | undefined>;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
 }

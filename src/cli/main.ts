@@ -87,6 +87,15 @@ export const processIo: CliIo = {
       rl.close();
     }
   },
+  async ask(question) {
+    if (!process.stdin.isTTY) return undefined;
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return (await rl.question(`${question} `)).trim();
+    } finally {
+      rl.close();
+    }
+  },
 };
 
 if (require.main === module) {

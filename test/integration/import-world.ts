@@ -34,21 +34,30 @@ export interface ImportWorld {
   close(): Promise<void>;
 }
 
+/** Which sample site a world's plan points at: Contoso unless told. */
+export interface SampleSite {
+  caFile: string;
+  planArg: string;
+  plan(site: TdsTestServer, tenant: Record<string, unknown>, extra: Record<string, unknown>): object;
+}
+const CONTOSO: SampleSite = {
+  caFile: CONTOSO_CA_FILE,
+  planArg: 'contoso pilot.migration.json',
+  plan: (site, tenant, extra) => contosoPlan(site, { name: 'Contoso hybrid MDM to Intune standalone (import test)', tenant, extra }),
+};
+
 /** A scratch folder (with an apostrophe and a space, as users' folders have) holding a plan for `site` and a fresh sandbox. */
 export async function openWorld(
   site: TdsTestServer,
   sandboxOptions: SandboxOptions = { throttle: false },
   planExtra: Record<string, unknown> = {},
+  sample: SampleSite = CONTOSO,
 ): Promise<ImportWorld> {
   const dir = mkdtempSync(join(tmpdir(), "cm2intune import O'Neil "));
   const sandbox = await startSandboxTenant(sandboxOptions);
-  writeFileSync(join(dir, CONTOSO_CA_FILE), site.caPem);
-  const planArg = 'contoso pilot.migration.json';
-  const plan = contosoPlan(site, {
-    name: 'Contoso hybrid MDM to Intune standalone (import test)',
-    tenant: { sandbox: true, url: sandbox.url },
-    extra: planExtra,
-  });
+  writeFileSync(join(dir, sample.caFile), site.caPem);
+  const planArg = sample.planArg;
+  const plan = sample.plan(site, { sandbox: true, url: sandbox.url }, planExtra);
   const planFile = join(dir, planArg);
   writeFileSync(planFile, `// written by the import tests\n${JSON.stringify(plan, null, 2)}\n`);
   return {

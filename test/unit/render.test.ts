@@ -103,6 +103,19 @@ describe('the import preview', () => {
     assert.ok(previewToMarkdown(preview()).includes('(from \\\\\\\\cm01.contoso.com\\\\Sources$'), 'the same path escaped in Markdown');
   });
 
+  it('the numbers add up to the selected objects, a drifted one included (issue 11)', () => {
+    // One selected object found in Intune under another type: drifted, as the Fabrikam site's seed has it.
+    const drifted = { ...read, picture: { ...read.picture, items: read.picture.items.map((i) => ({ ...i })) } };
+    const item = drifted.picture.items.find((i) => i.selected && i.state === 'importable')!;
+    item.state = 'drifted';
+    const p = importPreview(drifted, steps, { plan: 'p', tenant: 'the sandbox tenant' });
+    const o = p.objects;
+    assert.equal(o.imported + o.importable + o.partial + o.blocked + o.drifted, o.selected);
+    assert.equal(o.drifted, 1);
+    assert.match(previewToText(p), new RegExp(`, ${o.blocked} blocked, 1 drifted in Intune \\(cm2intune status says how\\)\\.\\n`));
+    assert.match(previewToText(preview()), / blocked\.\n/, 'nothing said when nothing drifted');
+  });
+
   it('as Markdown: the same content, with names escaped only where Markdown would change them', () => {
     const md = previewToMarkdown(preview());
     assert.match(
@@ -231,6 +244,18 @@ describe('the status table', () => {
         `\\n${view.counts.all} objects: 0 imported, ${view.counts.importable} importable, ${view.counts.partial} partly importable, 0 drifted, ${view.counts.blocked} blocked, ${view.counts.notImported} not imported\\.\\n`,
       ),
     );
+  });
+
+  it('as text: a very long name is clipped, so the state column stays in view (issue 11)', () => {
+    const view = statusView(read.picture);
+    const long = `Fabrikam – ${'Richtlinie für sehr lange Namen '.repeat(9).trim()}`;
+    view.rows[0] = { ...view.rows[0], name: long };
+    const lines = statusToText(view).split('\n');
+    const state = lines[0].indexOf('state');
+    assert.ok(state < 140, `the state column starts at ${state}`);
+    const row = lines.find((l) => l.includes('Fabrikam – Richtlinie'))!;
+    assert.match(row, /Richtlinie[^…]*… +\S/, 'clipped with an ellipsis, then the state');
+    assert.equal([...row.slice(0, row.indexOf('…') + 1)].length - [...row].indexOf('F'), 80);
   });
 
   it('as Markdown: one table row per object and per collection', () => {

@@ -19,6 +19,21 @@ export type JournalEntry =
       ok?: boolean;
       moved?: number;
       expected?: number;
+    }
+  // Phase 4 (phases/authority-read.ts): preflights, the guide's confirmed steps, verifications.
+  | {
+      t: 'authority';
+      event: 'preflight' | 'step' | 'verify';
+      at: string;
+      ok?: boolean;
+      /** step: the guide's step id (phases/authority.ts `GuideStepId`). */
+      step?: string;
+      switched?: number;
+      expected?: number;
+      /** preflight: the devices that will switch, for verify to name those that did not. */
+      devices?: { id: string; deviceName: string; user: string | null }[];
+      /** preflight: counts of the tenant-level objects that move with the switch. */
+      policies?: { terms: number; restrictions: number; dep: number; vpp: number };
     };
 
 export interface LedgerState {

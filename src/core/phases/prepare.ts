@@ -438,7 +438,8 @@ function planSku(skus: TenantSku[], plan: MigrationPlan): { sku?: TenantSku; pro
   return { sku };
 }
 
-function licenceCheck(s: PrepareSources, plan: MigrationPlan, steps: Step[]): ReadinessCheck {
+/** Every subject holds an enabled Intune plan and a usage location; phase 4 runs it on the subscription collection's users. */
+export function licenceCheck(s: Pick<PrepareSources, 'subjects' | 'users' | 'skus'>, plan: MigrationPlan, steps: Step[]): ReadinessCheck {
   const title = 'Licences';
   if (plan.prepare?.checkLicenses === false)
     return check('licences', title, 'warning', 'not checked: the plan turns the licence check off (prepare.checkLicenses)');

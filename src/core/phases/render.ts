@@ -70,7 +70,7 @@ export interface ImportPreview {
   counts: StepCounts;
   lines: PreviewLine[];
   /** The picture in numbers, of the objects the site holds and the plan selects. */
-  objects: { all: number; selected: number; imported: number; importable: number; partial: number; blocked: number };
+  objects: { all: number; selected: number; imported: number; importable: number; partial: number; blocked: number; drifted: number };
   /** Objects to create without some of their settings. */
   partial: ObjectNote[];
   /** Objects the plan selects that can't be imported. */
@@ -185,6 +185,8 @@ export function importPreview(
       importable: count('importable'),
       partial: count('partial'),
       blocked: count('blocked'),
+      // In Intune, but changed there: counted, so the numbers add up to the selected objects.
+      drifted: count('drifted'),
     },
     partial: picture.items
       .filter((i) => creating.has(i.key) && i.translation.verdict.droppedSettings.length)
@@ -217,7 +219,7 @@ function countsText(n: StepCounts): string {
 export function previewToText(p: ImportPreview): string {
   const o = p.objects;
   const lines = [
-    `${o.all} objects in the site, ${o.selected} selected by the plan: ${o.imported} already in Intune, ${o.importable} importable, ${o.partial} partly importable, ${o.blocked} blocked.`,
+    `${o.all} objects in the site, ${o.selected} selected by the plan: ${o.imported} already in Intune, ${o.importable} importable, ${o.partial} partly importable, ${o.blocked} blocked${o.drifted ? `, ${o.drifted} drifted in Intune (cm2intune status says how)` : ''}.`,
   ];
   for (const f of p.findings) lines.push(`  ${f.severity}: ${f.message}`);
   if (p.reconciled.settled)
@@ -411,6 +413,8 @@ export function statusView(picture: MigrationPicture): StatusView {
 }
 
 const stateWords = (r: StatusRow) => STATE_LABELS[r.state] + (r.selected ? '' : ' (not selected)');
+/** The widest a ConfigMgr name is shown in the status table (Graph takes longer ones: issue 11's Fabrikam site has one). */
+const NAME_WIDTH = 80;
 const shorten = (text: string, max: number) => ([...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text);
 
 function countsLine(v: StatusView): string {
@@ -421,7 +425,8 @@ function countsLine(v: StatusView): string {
 export function statusToText(v: StatusView): string {
   const lines = table([
     ['kind', 'platform', 'ConfigMgr object', 'state', 'Intune, or why not'],
-    ...v.rows.map((r) => [r.kind, r.platform || '—', r.name, stateWords(r), shorten(r.intune, 90)]),
+    // A name of hundreds of characters would push every row's state off the screen: clipped here, whole in --json.
+    ...v.rows.map((r) => [r.kind, r.platform || '—', shorten(r.name, NAME_WIDTH), stateWords(r), shorten(r.intune, 90)]),
   ]);
   lines.push(
     '',

@@ -24,8 +24,8 @@ import {
   type WaveVerification,
 } from './waves';
 
-const DEVICE_SELECT = 'id,deviceName,userPrincipalName,managementAgent,managementState,deviceEnrollmentType,lastSyncDateTime';
-const DEVICE_FIELDS: Record<string, FieldRule> = {
+export const DEVICE_SELECT = 'id,deviceName,userPrincipalName,managementAgent,managementState,deviceEnrollmentType,lastSyncDateTime';
+export const DEVICE_FIELDS: Record<string, FieldRule> = {
   id: 'string',
   deviceName: 'string?',
   userPrincipalName: 'string?',

@@ -598,24 +598,34 @@ export interface WatchResult {
   notMoved: DeviceVerdict[];
 }
 
-/**
- * Reads until every device that should move has, or the time is up. A wave whose runbook was
- * never applied ends at once: waiting would only time out.
- */
-export async function watchWave(read: () => Promise<WaveVerification>, options: WatchOptions): Promise<WatchResult> {
+/** Reads until `done` says so or the time is up, paced: one read per interval (waves and phase 4). */
+export async function watchUntil<T>(
+  read: () => Promise<T>,
+  options: Omit<WatchOptions, 'progress'> & { done: (v: T) => boolean; progress?: (v: T) => void },
+): Promise<{ final: T; timedOut: boolean }> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const end = now() + options.timeoutMs;
   for (;;) {
     const v = await read();
     options.progress?.(v);
-    const done = v.state === 'verified' || v.state === 'planned' || v.state === 'runbookNotApplied';
+    const done = options.done(v);
     const timedOut = !done && now() + options.intervalMs > end;
-    if (done || timedOut || options.signal?.aborted) {
-      return { final: v, timedOut, notMoved: v.devices.filter((d) => d.state === 'waiting') };
-    }
+    if (done || timedOut || options.signal?.aborted) return { final: v, timedOut };
     await sleep(options.intervalMs);
   }
+}
+
+/**
+ * Reads until every device that should move has, or the time is up. A wave whose runbook was
+ * never applied ends at once: waiting would only time out.
+ */
+export async function watchWave(read: () => Promise<WaveVerification>, options: WatchOptions): Promise<WatchResult> {
+  const { final, timedOut } = await watchUntil(read, {
+    ...options,
+    done: (v) => v.state === 'verified' || v.state === 'planned' || v.state === 'runbookNotApplied',
+  });
+  return { final, timedOut, notMoved: final.devices.filter((d) => d.state === 'waiting') };
 }
 
 /** Text for the CLI and the output channel: the verification and what did not move. */

@@ -93,4 +93,13 @@ export interface MigrationPlan {
     /** `wave verify --watch` gives up after this long (default 60). */
     verifyTimeoutMinutes?: number;
   }[];
+  /** Phase 4, the MDM authority change (docs/authority.md). */
+  authority?: {
+    /** UPN of the admin who signs in to the wizard: they need an Intune licence. */
+    admin?: string;
+    /** Waves not finished on purpose: their users move with the switch. */
+    skipWaves?: string[];
+    /** `authority verify --watch` gives up after this long (default 480: devices check in within about 8 hours). */
+    verifyTimeoutMinutes?: number;
+  };
 }

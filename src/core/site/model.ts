@@ -25,6 +25,8 @@ export interface SiteModel {
   appAssignments: AppAssignment[];
   /** Site system roles (`v_SystemResourceList`); absent in snapshots exported before it was read. */
   siteSystems?: SiteSystem[];
+  /** `v_Site.BuildNumber` of this site (8458 = 1610); absent in snapshots exported before it was read. */
+  buildNumber?: number;
 }
 
 /** A site system role on a server: `SMS Certificate Registration Point` on `NDES01.contoso.com`. */

@@ -247,6 +247,21 @@ const RESOURCES: Resource[] = [
     defaults: USER_DEFAULTS,
     notFoundCode: DIRECTORY_NOT_FOUND,
   },
+  // Phase 4 reads these (tenant-level objects the authority change concerns); nothing writes them.
+  {
+    collection: 'depOnboardingSettings',
+    path: ['deviceManagement', 'depOnboardingSettings'],
+    betaOnly: true,
+    filter: {},
+    notFoundCode: 'ResourceNotFound',
+  },
+  { collection: 'vppTokens', path: ['deviceAppManagement', 'vppTokens'], filter: {}, notFoundCode: 'ResourceNotFound' },
+  {
+    collection: 'deviceEnrollmentConfigurations',
+    path: ['deviceManagement', 'deviceEnrollmentConfigurations'],
+    filter: {},
+    notFoundCode: 'ResourceNotFound',
+  },
   { collection: 'organization', path: ['organization'], filter: {}, notFoundCode: DIRECTORY_NOT_FOUND },
   {
     collection: 'subscribedSkus',

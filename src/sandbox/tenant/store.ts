@@ -45,6 +45,9 @@ export function stateFromSeed(seed: SandboxSeed): SandboxState {
     deviceCompliancePolicies: intune(seed.deviceCompliancePolicies, true),
     mobileApps: intune(seed.mobileApps, false),
     termsAndConditions: intune(seed.termsAndConditions, false),
+    depOnboardingSettings: structuredClone(seed.depOnboardingSettings ?? []),
+    vppTokens: structuredClone(seed.vppTokens ?? []),
+    deviceEnrollmentConfigurations: structuredClone(seed.deviceEnrollmentConfigurations ?? []),
     groupMembers: {},
     assignments: {},
     scheduledActions: {},
@@ -75,6 +78,10 @@ export function loadState(path: string): SandboxState | undefined {
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as SandboxState;
   if (parsed.format !== STATE_FORMAT)
     throw new Error(`${path} is not a sandbox state file (format "${String(parsed.format)}"): delete it or pass another --persist path.`);
+  // Saved before phase 4's collections existed: they start empty.
+  parsed.depOnboardingSettings ??= [];
+  parsed.vppTokens ??= [];
+  parsed.deviceEnrollmentConfigurations ??= [];
   return parsed;
 }
 

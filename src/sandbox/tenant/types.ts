@@ -23,6 +23,9 @@ export interface SandboxSeed {
   deviceCompliancePolicies?: Partial<GraphObject>[];
   mobileApps?: Partial<GraphObject>[];
   termsAndConditions?: Partial<GraphObject>[];
+  depOnboardingSettings?: GraphObject[];
+  vppTokens?: GraphObject[];
+  deviceEnrollmentConfigurations?: GraphObject[];
 }
 
 /** Everything the sandbox holds; also the persisted file's content. */
@@ -40,6 +43,10 @@ export interface SandboxState {
   deviceCompliancePolicies: GraphObject[];
   mobileApps: GraphObject[];
   termsAndConditions: GraphObject[];
+  /** Phase 4's tenant-level objects: Apple DEP and VPP tokens, enrollment restrictions (read only). */
+  depOnboardingSettings: GraphObject[];
+  vppTokens: GraphObject[];
+  deviceEnrollmentConfigurations: GraphObject[];
   /** group id -> member object ids */
   groupMembers: Record<string, string[]>;
   /** object id (policy, profile, app, terms) -> its assignments */

@@ -108,3 +108,15 @@ export async function readSiteSystems(db: SqlConnection, signal?: AbortSignal): 
   );
   return rows.filter((r) => r.ServerName && r.RoleName).map((r) => ({ serverName: r.ServerName!, roleName: r.RoleName! }));
 }
+
+/** The site's build (`v_Site.BuildNumber`, 8458 = 1610), phase 4's gate; undefined when the row is missing. */
+export async function readSiteBuild(db: SqlConnection, siteCode: string, signal?: AbortSignal): Promise<number | undefined> {
+  const rows = await db.query<{ SiteCode: string | null; BuildNumber: number | null }>(
+    'v_Site',
+    'SELECT SiteCode, BuildNumber FROM v_Site',
+    [],
+    signal,
+  );
+  const row = rows.find((r) => (r.SiteCode ?? '').toUpperCase() === siteCode.toUpperCase());
+  return typeof row?.BuildNumber === 'number' ? row.BuildNumber : undefined;
+}

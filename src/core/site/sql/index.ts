@@ -1,5 +1,6 @@
 // The SQL SiteSource: reads the ConfigMgr site database (read-only SELECTs against the
 // documented views; see docs/site-database.md) into a SiteModel.
+import { setMaxListeners } from 'node:events';
 import type { SqlSiteSource as SqlSiteConfig } from '../../plan/types';
 import type { SiteModel } from '../model';
 import type { SiteSource } from '../source';
@@ -7,7 +8,7 @@ import { readApplications, readAppAssignments } from './applications';
 import { readCollections } from './collections';
 import { readCiAssignments, readConfigurationItems } from './configuration-items';
 import { SiteSqlError, SqlConnection, sqlOrigin, type SqlConnectOptions } from './connection';
-import { readAffinities, readDevices, readSiteSystems, readUserGroups, readUsers } from './discovery';
+import { readAffinities, readDevices, readSiteBuild, readSiteSystems, readUserGroups, readUsers } from './discovery';
 
 export { SiteSqlError } from './connection';
 export { PASSWORD_ENV, loginName } from './login';
@@ -38,25 +39,39 @@ export class SqlSiteSource implements SiteSource {
     // The families run side by side on the pool; the first failure cancels the rest.
     const failed = new AbortController();
     const both = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+    // Eleven readers listen on it: not a leak.
+    setMaxListeners(20, both);
     const run = <T>(p: Promise<T>) =>
       p.catch((error) => {
         failed.abort();
         throw error;
       });
     try {
-      const [collections, users, userGroups, devices, affinities, cis, ciAssignments, applications, appAssignments, siteSystems] =
-        await Promise.all([
-          run(readCollections(db, both)),
-          run(readUsers(db, both)),
-          run(readUserGroups(db, both)),
-          run(readDevices(db, both)),
-          run(readAffinities(db, both)),
-          run(readConfigurationItems(db, both)),
-          run(readCiAssignments(db, both)),
-          run(readApplications(db, both)),
-          run(readAppAssignments(db, both)),
-          run(readSiteSystems(db, both)),
-        ]);
+      const [
+        collections,
+        users,
+        userGroups,
+        devices,
+        affinities,
+        cis,
+        ciAssignments,
+        applications,
+        appAssignments,
+        siteSystems,
+        buildNumber,
+      ] = await Promise.all([
+        run(readCollections(db, both)),
+        run(readUsers(db, both)),
+        run(readUserGroups(db, both)),
+        run(readDevices(db, both)),
+        run(readAffinities(db, both)),
+        run(readConfigurationItems(db, both)),
+        run(readCiAssignments(db, both)),
+        run(readApplications(db, both)),
+        run(readAppAssignments(db, both)),
+        run(readSiteSystems(db, both)),
+        run(readSiteBuild(db, this.config.siteCode, both)),
+      ]);
       return {
         siteCode: this.config.siteCode,
         origin: this.origin,
@@ -71,6 +86,7 @@ export class SqlSiteSource implements SiteSource {
         applications,
         appAssignments,
         siteSystems,
+        buildNumber,
       };
     } catch (error) {
       // Report the first real failure, not the cancellations it caused in its siblings.

@@ -4,9 +4,17 @@ import type { TdsTestServer } from '../tds';
 
 export const CONTOSO_CA_FILE = 'contoso-sql-ca.pem';
 
-export function contosoPlan(
+export interface SamplePlanOptions {
+  name: string;
+  tenant: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+}
+
+/** A sample site's plan over the TDS test server: what differs between the samples, then the plan. */
+export function samplePlan(
+  sample: { siteCode: string; caFile: string; subscriptionCollection: string; scepServerUrl: string },
   site: Pick<TdsTestServer, 'port' | 'database' | 'user'>,
-  options: { name: string; tenant: Record<string, unknown>; extra?: Record<string, unknown> },
+  options: SamplePlanOptions,
 ) {
   return {
     version: 1,
@@ -16,18 +24,30 @@ export function contosoPlan(
       server: 'localhost',
       port: site.port,
       database: site.database,
-      siteCode: 'P01',
+      siteCode: sample.siteCode,
       auth: { type: 'sql', user: site.user },
-      encryption: { caFile: CONTOSO_CA_FILE },
+      encryption: { caFile: sample.caFile },
     },
     tenant: options.tenant,
-    subscriptionCollection: 'P0100014',
+    subscriptionCollection: sample.subscriptionCollection,
     import: { kinds: ['compliance', 'configuration', 'certificate', 'wifi', 'vpn', 'email', 'app'], assignments: true },
     groups: { createMissing: true },
-    prepare: { scepServerUrl: 'https://ndes.contoso.com/certsrv/mscep/mscep.dll' },
+    prepare: { scepServerUrl: sample.scepServerUrl },
     ...options.extra,
   };
 }
+
+export const contosoPlan = (site: Pick<TdsTestServer, 'port' | 'database' | 'user'>, options: SamplePlanOptions) =>
+  samplePlan(
+    {
+      siteCode: 'P01',
+      caFile: CONTOSO_CA_FILE,
+      subscriptionCollection: 'P0100014',
+      scepServerUrl: 'https://ndes.contoso.com/certsrv/mscep/mscep.dll',
+    },
+    site,
+    options,
+  );
 
 /** The plan `cm2intune sandbox start` writes into a world's folder: the sample site and tenant of that world. */
 export function worldPlan(name = 'Contoso rehearsal (sandbox world)') {

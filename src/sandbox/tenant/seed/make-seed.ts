@@ -340,6 +340,62 @@ export function makeSeed(): SandboxSeed {
         lastSyncDateTime: '2019-08-30T11:00:00Z',
       },
     ],
+    // Phase 4's attention list (domain.md §B.3): Contoso's DEP token and VPP token, set up in
+    // ConfigMgr, and an enrollment restriction that blocks Android for Work (shown Blocked after the switch).
+    depOnboardingSettings: [
+      {
+        id: guidOf('dep', 'contoso'),
+        appleIdentifier: 'mdm-admin@contoso.com',
+        tokenName: 'Contoso DEP',
+        tokenType: 'dep',
+        tokenExpirationDateTime: '2020-06-30T00:00:00Z',
+        lastSuccessfulSyncDateTime: '2019-08-30T06:00:00Z',
+        lastSyncErrorCode: 0,
+        syncedDeviceCount: 4,
+        shareTokenWithSchoolDataSyncService: false,
+      },
+    ],
+    vppTokens: [
+      {
+        id: guidOf('vpp', 'contoso'),
+        organizationName: 'Contoso Ltd',
+        vppTokenAccountType: 'business',
+        appleId: 'vpp@contoso.com',
+        expirationDateTime: '2020-03-31T00:00:00Z',
+        lastSyncDateTime: '2019-08-30T06:00:00Z',
+        lastSyncStatus: 'completed',
+        state: 'valid',
+        countryOrRegion: 'us',
+        automaticallyUpdateApps: true,
+      },
+    ],
+    deviceEnrollmentConfigurations: [
+      {
+        '@odata.type': '#microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration',
+        id: guidOf('enrollment', 'restrictions'),
+        displayName: 'All users and all devices',
+        description:
+          'This is the default Device Type Restriction applied with the lowest priority to all users regardless of group membership.',
+        priority: 0,
+        version: 1,
+        iosRestriction: { platformBlocked: false, personalDeviceEnrollmentBlocked: false },
+        androidRestriction: { platformBlocked: false, personalDeviceEnrollmentBlocked: false },
+        androidForWorkRestriction: { platformBlocked: true, personalDeviceEnrollmentBlocked: false },
+        macOSRestriction: { platformBlocked: false, personalDeviceEnrollmentBlocked: true },
+        windowsRestriction: { platformBlocked: false, personalDeviceEnrollmentBlocked: false },
+        windowsMobileRestriction: { platformBlocked: true, personalDeviceEnrollmentBlocked: false },
+      },
+      {
+        '@odata.type': '#microsoft.graph.deviceEnrollmentLimitConfiguration',
+        id: guidOf('enrollment', 'limit'),
+        displayName: 'All users and all devices',
+        description:
+          'This is the default Device Limit Restriction applied with the lowest priority to all users regardless of group membership.',
+        priority: 0,
+        version: 1,
+        limit: 5,
+      },
+    ],
     // Hybrid T&C migrate to Intune by themselves: the product should assign it, not recreate it.
     termsAndConditions: [
       {
