@@ -19,3 +19,13 @@ export class CancelledError extends Error {
     this.name = 'CancelledError';
   }
 }
+
+// The extension loads the core as a separate bundle (dist/extension-core.js), which carries its own
+// copy of these classes: an error thrown there is not an `instanceof` the activation bundle's class.
+// So the faces tell them by name.
+
+export const isUserError = (error: unknown): error is UserError =>
+  error instanceof UserError || (error instanceof Error && error.name === 'UserError');
+
+export const isCancelledError = (error: unknown): error is CancelledError =>
+  error instanceof CancelledError || (error instanceof Error && error.name === 'CancelledError');

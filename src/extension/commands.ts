@@ -2,7 +2,7 @@
 // (with the stack in the log), cancelling is quiet, and nothing throws into VS Code's generic
 // error toast.
 import * as vscode from 'vscode';
-import { CancelledError, UserError } from '../core/errors';
+import { isCancelledError, isUserError } from '../core/errors';
 import type { Ctx } from './ctx';
 
 export type CommandHandler = (ctx: Ctx, ...args: unknown[]) => unknown;
@@ -14,12 +14,12 @@ export function registerCommands(ctx: Ctx, handlers: Record<string, CommandHandl
         try {
           return await handler(ctx, ...args);
         } catch (error) {
-          if (error instanceof CancelledError || error instanceof vscode.CancellationError) {
+          if (isCancelledError(error) || error instanceof vscode.CancellationError) {
             ctx.log.info(`${id}: ${error.message}`);
             return undefined;
           }
           const message = error instanceof Error ? error.message : String(error);
-          if (error instanceof UserError) ctx.log.error(`${id}: ${message}`);
+          if (isUserError(error)) ctx.log.error(`${id}: ${message}`);
           else ctx.log.error(`${id}: ${message}`, error instanceof Error && error.stack ? error.stack : '');
           ctx.ui.error(message, () => ctx.log.show(true));
           return undefined;

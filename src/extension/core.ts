@@ -14,5 +14,21 @@ export {
 } from '../core/phases/import';
 export { readPrepareSources, assessReadiness, readinessToText, executeFixes } from '../core/phases/prepare';
 export { readWave, recordWave, waveEvents, waveRunbookFor, waveStatus } from '../core/phases/waves-read';
-export { renderPreflight, renderVerification, watchWave } from '../core/phases/waves';
+export { renderPreflight, renderVerification, watchUntil, watchWave } from '../core/phases/waves';
+export {
+  authorityEvents,
+  confirmAuthorityStep,
+  readAuthorityGuide,
+  readAuthoritySources,
+  readAuthorityVerification,
+  recordAuthorityVerification,
+  runAuthorityPreflight,
+} from '../core/phases/authority-read';
+export {
+  authorityPreflightToText,
+  authorityVerificationToText,
+  guideState,
+  preflightAuthority,
+  REMOVE_WARNING,
+} from '../core/phases/authority';
 export { readinessPerWave, phasesOverview, migrationStages } from '../core/phases/overview';

@@ -7,6 +7,13 @@ import { followRefreshes, openDashboard } from './dashboard';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
+import {
+  checkAuthority,
+  switchAuthorityGuided,
+  verifyAuthority,
+  type AuthorityVerifyOptions,
+  type GuideOptions,
+} from './authorityCommands';
 import { checkReadiness, fixReadiness } from './readinessCommand';
 import { openSampleMigration } from './sampleMigration';
 import { createPictureStore } from './pictures';
@@ -45,6 +52,13 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     'cm2intune.prepareWaveRunbook': (c, target, wave) => prepareWaveRunbook(c, target, wave),
     'cm2intune.prepareWaveUndoRunbook': (c, target, wave) => prepareWaveRunbook(c, target, wave, true),
     'cm2intune.verifyWave': (c, target, wave, options) => verifyWave(c, target, wave, (options as VerifyOptions | undefined) ?? {}),
+    'cm2intune.checkAuthority': (c, target) => checkAuthority(c, previews, target),
+    // (plan, { confirmStep, tenantName }): scripts and tests mark a step done as the page's button does
+    'cm2intune.switchAuthorityGuided': (c, target, options) =>
+      switchAuthorityGuided(c, target, isOptions(options) ? (options as GuideOptions) : {}),
+    // From the palette or the tree it watches (paced, cancellable); { watch: false } reads once.
+    'cm2intune.verifyAuthority': (c, target, options) =>
+      verifyAuthority(c, target, { watch: true, ...(isOptions(options) ? (options as AuthorityVerifyOptions) : {}) }),
     'cm2intune.showDashboard': async (c) => {
       const plan = await currentPlan();
       if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
@@ -78,5 +92,9 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     },
   };
 }
+
+/** A plain options object (a tree invocation passes the selection, an array, in that place). */
+const isOptions = (value: unknown) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof vscode.Uri);
 
 export function deactivate(): void {}

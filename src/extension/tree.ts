@@ -14,7 +14,8 @@ import { loginName } from '../core/site/sql/login';
 import type { GroupMapping, ItemState, PictureItem } from '../core/analysis';
 import type { MigrationPlan } from '../core/plan';
 import type { TranslationKind } from '../core/translate/types';
-import type { PhasesRead, WavePhaseRead } from '../core/phases/overview';
+import type { AuthorityRead, PhasesRead, WavePhaseRead } from '../core/phases/overview';
+import type { AuthorityCheck, GuideState } from '../core/phases/authority';
 import type { CheckState, ReadinessCheck } from '../core/phases/prepare';
 import type { DeviceState, DeviceVerdict, WaveUser } from '../core/phases/waves';
 import type { WaveStatusName } from '../core/phases/waves-read';
@@ -22,10 +23,21 @@ import type { WaveStatusName } from '../core/phases/waves-read';
 export const VIEW_ID = 'cm2intune.objects';
 
 type RootId =
-  'compliance' | 'configuration' | 'certificate' | 'wifi' | 'vpn' | 'email' | 'app' | 'terms' | 'collections' | 'readiness' | 'waves';
+  | 'compliance'
+  | 'configuration'
+  | 'certificate'
+  | 'wifi'
+  | 'vpn'
+  | 'email'
+  | 'app'
+  | 'terms'
+  | 'collections'
+  | 'readiness'
+  | 'waves'
+  | 'authority';
 
-/** The roots whose children come from phases 2 and 3 (PictureStore.phases), not the picture. */
-const PHASE_ROOTS: RootId[] = ['readiness', 'waves'];
+/** The roots whose children come from phases 2 to 4 (PictureStore.phases), not the picture. */
+const PHASE_ROOTS: RootId[] = ['readiness', 'waves', 'authority'];
 
 const ROOTS: { id: RootId; label: string; icon: string; kinds: TranslationKind[] }[] = [
   { id: 'compliance', label: 'Compliance policies', icon: 'shield', kinds: ['compliance'] },
@@ -39,6 +51,7 @@ const ROOTS: { id: RootId; label: string; icon: string; kinds: TranslationKind[]
   { id: 'collections', label: 'Collections → groups', icon: 'organization', kinds: [] },
   { id: 'readiness', label: 'Phase 2 · Readiness', icon: 'checklist', kinds: [] },
   { id: 'waves', label: 'Phase 3 · Waves', icon: 'versions', kinds: [] },
+  { id: 'authority', label: 'Phase 4 · MDM authority', icon: 'arrow-swap', kinds: [] },
 ];
 
 // Each state its own shape (not only its colour): a pass circle, a triangle, a cross.
@@ -80,7 +93,9 @@ export type Node =
   | { kind: 'root'; root: RootId; plan: vscode.Uri }
   | { kind: 'object'; item: PictureItem; plan: vscode.Uri }
   | { kind: 'collection'; mapping: GroupMapping; plan: vscode.Uri }
-  | { kind: 'check'; check: ReadinessCheck; plan: vscode.Uri }
+  | { kind: 'check'; check: ReadinessCheck | AuthorityCheck; plan: vscode.Uri; phase?: 4 }
+  | { kind: 'group'; label: string; icon: string; description?: string; children: Node[]; plan: vscode.Uri; id: string }
+  | { kind: 'step'; step: GuideState['steps'][number]; next: boolean; plan: vscode.Uri }
   | { kind: 'wave'; wave: WavePhaseRead; plan: vscode.Uri }
   | { kind: 'waveUser'; wave: string; user: WaveUser; devices: DeviceVerdict[]; plan: vscode.Uri }
   | { kind: 'device'; device: DeviceVerdict; plan: vscode.Uri }
@@ -180,6 +195,7 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
     if (!node) return this.roots();
     if (node.kind === 'wave') return waveChildren(node.wave, node.plan);
     if (node.kind === 'waveUser') return node.devices.map((device) => ({ kind: 'device', device, plan: node.plan }));
+    if (node.kind === 'group') return node.children;
     if (node.kind !== 'root') return [];
     if (PHASE_ROOTS.includes(node.root)) {
       let read: PhasesRead;
@@ -188,6 +204,7 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
       } catch (error) {
         return [readFailure(error)];
       }
+      if (node.root === 'authority') return authorityChildren(read, node.plan);
       return node.root === 'readiness' ? readinessChildren(read, node.plan) : wavesChildren(read, node.plan);
     }
     let loaded: Loaded;
@@ -276,7 +293,8 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
         const item = new vscode.TreeItem(root.label, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `root:${root.id}`;
         item.iconPath = icon(root.icon);
-        item.contextValue = 'kind';
+        // Phase roots carry their phase's commands as buttons.
+        item.contextValue = PHASE_ROOTS.includes(root.id) ? `phase.${root.id}` : 'kind';
         if (PHASE_ROOTS.includes(root.id)) {
           const read = this.phasesSettled(node.plan);
           if (read) item.description = phaseRootSummary(root.id, read);
@@ -295,7 +313,17 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
       case 'collection':
         return collectionItem(node.mapping);
       case 'check':
-        return checkItem(node.check);
+        return checkItem(node.check, node.phase);
+      case 'group': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.iconPath = icon(node.icon);
+        item.description = node.description;
+        item.contextValue = node.id;
+        return item;
+      }
+      case 'step':
+        return stepItem(node.step, node.next);
       case 'wave':
         return waveItem(node.wave);
       case 'waveUser':
@@ -307,6 +335,16 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
 }
 
 function phaseRootSummary(root: RootId, read: PhasesRead): string | undefined {
+  if (root === 'authority') {
+    if (!read.authority) return undefined;
+    if (!read.authority.ok) return 'not read';
+    const { preflight, guide, verification } = read.authority.value;
+    if (verification)
+      return verification.state === 'removed'
+        ? 'SUBSCRIPTION REMOVED'
+        : `${verification.state} · ${verification.switched} of ${verification.expected} switched`;
+    return `${preflight.ready ? 'ready' : `${preflight.blocking} blocking`} · ${guide.steps.filter((s) => s.done).length} of ${guide.steps.length} steps done`;
+  }
   if (root === 'readiness') {
     if (!read.readiness.ok) return 'not read';
     const r = read.readiness.value;
@@ -355,18 +393,107 @@ function waveChildren(wave: WavePhaseRead, plan: vscode.Uri): Node[] {
   return [...failed, ...users];
 }
 
-function checkItem(check: ReadinessCheck): vscode.TreeItem {
+/** Phase 4's section: the preflight's findings, the checklist, and after the switch the verification. */
+function authorityChildren(read: PhasesRead, plan: vscode.Uri): Node[] {
+  if (!read.authority) return [];
+  if (!read.authority.ok) return [readFailure(new Error(read.authority.error), 'Could not read phase 4')];
+  const a: AuthorityRead = read.authority.value;
+  const done = a.guide.steps.filter((s) => s.done).length;
+  const nodes: Node[] = [
+    {
+      kind: 'group',
+      id: 'authority.preflight',
+      label: 'Preflight',
+      icon: a.preflight.ready ? 'pass' : 'error',
+      // After the switch the preflight (a check of a hybrid tenant) is history: Verification says where it stands.
+      description: a.verification
+        ? 'made before the switch: see Verification'
+        : a.preflight.ready
+          ? `ready · ${a.preflight.switching.length} device(s) will switch`
+          : `${a.preflight.blocking} blocking · ${a.preflight.switching.length} device(s) will switch`,
+      children: a.preflight.checks.map((check) => ({ kind: 'check', check, plan, phase: 4 })),
+      plan,
+    },
+    {
+      kind: 'group',
+      id: 'authority.checklist',
+      label: 'Checklist (the switch, in the ConfigMgr console)',
+      icon: 'tasklist',
+      description: `${done} of ${a.guide.steps.length} done`,
+      children: a.guide.steps.map((step) => ({ kind: 'step', step, next: a.guide.next?.id === step.id, plan })),
+      plan,
+    },
+  ];
+  const v = a.verification;
+  const verification: Node[] = v
+    ? [
+        {
+          kind: 'message',
+          text: v.state === 'removed' ? 'THE SUBSCRIPTION WAS REMOVED, NOT SWITCHED' : `Authority: ${v.authority}`,
+          detail: v.headline,
+          icon: v.state === 'removed' ? 'error' : v.state === 'verified' ? 'pass-filled' : 'sync',
+        },
+        {
+          kind: 'message',
+          text: `Devices switched: ${v.switched} of ${v.expected}`,
+          detail: v.devices
+            .filter((d) => d.state !== 'switched')
+            .slice(0, 10)
+            .map((d) => `${d.deviceName}: ${d.reason ?? d.state}`)
+            .join('\n'),
+          icon: v.switched === v.expected ? 'pass' : 'watch',
+        },
+        ...v.policies.map((p): Node => ({
+          kind: 'message',
+          text: `${p.label}: ${p.now}${p.before === null ? '' : ` (${p.before} before)`}`,
+          detail: p.note,
+          icon: p.ok ? 'pass' : 'warning',
+        })),
+      ]
+    : [{ kind: 'message', text: 'Not switched yet: the MDM authority is still Configuration Manager', icon: 'circle-large-outline' }];
+  nodes.push({
+    kind: 'group',
+    id: 'authority.verification',
+    label: 'Verification',
+    icon: 'pulse',
+    description: v ? `${v.switched} of ${v.expected} switched` : 'not switched yet',
+    children: verification,
+    plan,
+  });
+  return nodes;
+}
+
+function stepItem(step: GuideState['steps'][number], next: boolean): vscode.TreeItem {
+  const tree = new vscode.TreeItem(step.title, vscode.TreeItemCollapsibleState.None);
+  tree.id = `step:${step.id}`;
+  tree.iconPath = step.done
+    ? icon('pass-filled', 'testing.iconPassed')
+    : next
+      ? icon('arrow-right', 'charts.blue')
+      : icon('circle-large-outline');
+  tree.description = step.done ? `done ${step.at?.slice(0, 16).replace('T', ' ') ?? ''}` : next ? 'next' : '';
+  const lines = [`**${md(step.title)}**`, '', ...step.detail.map((d) => `- ${md(d)}`)];
+  if (step.warning?.length) lines.push('', ...step.warning.map((w) => `**${md(w)}**`));
+  tree.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
+  tree.contextValue = 'step';
+  // The checklist is walked in its page, where the warning is said first.
+  tree.command = { command: 'cm2intune.switchAuthorityGuided', title: 'Open the guided switch' };
+  return tree;
+}
+
+function checkItem(check: ReadinessCheck | AuthorityCheck, phase?: 4): vscode.TreeItem {
   const state = CHECK_ICONS[check.state];
   const tree = new vscode.TreeItem(check.title, vscode.TreeItemCollapsibleState.None);
-  tree.id = `check:${check.id}`;
+  tree.id = `${phase === 4 ? 'authority-check' : 'check'}:${check.id}`;
   tree.iconPath = icon(state.icon, state.color);
   tree.description = check.summary;
+  const fixSteps = 'fixSteps' in check ? check.fixSteps : [];
   // The fix is offered where cm2intune can make it (the plan allows it and something is to do).
-  tree.contextValue = check.fixSteps.length ? 'check.fixable' : 'check';
+  tree.contextValue = fixSteps.length ? 'check.fixable' : 'check';
   const lines = [`**${md(check.title)}** — ${state.label}`, '', md(check.summary)];
   if (check.evidence.length) lines.push('', '**Evidence**', ...check.evidence.map((e) => `- ${md(e)}`));
   if (check.instructions && check.state !== 'ok') lines.push('', '**To do**', md(check.instructions));
-  if (check.fixSteps.length) lines.push('', `cm2intune can fix this: ${check.fixSteps.length} request(s) (*Fix readiness*).`);
+  if (fixSteps.length) lines.push('', `cm2intune can fix this: ${fixSteps.length} request(s) (*Fix readiness*).`);
   tree.tooltip = new vscode.MarkdownString(lines.join('\n'));
   tree.accessibilityInformation = { label: `${check.title}, ${state.label}: ${check.summary}` };
   return tree;

@@ -2,7 +2,7 @@
 // from their context (`ctx.ui`); the extension-host tests replace it, so no command needs a
 // test-only argument.
 import * as vscode from 'vscode';
-import { CancelledError } from '../core/errors';
+import { CancelledError, isCancelledError } from '../core/errors';
 
 export interface GroupChoice {
   id: string;
@@ -56,7 +56,7 @@ export const vscodeUi: Ui = {
           return await task((message, increment) => progress.report({ message, increment }), abort.signal);
         } catch (error) {
           // Cancelled by the person: whatever the task threw on the way out, it is not a failure.
-          if (abort.signal.aborted && !(error instanceof CancelledError)) throw new CancelledError(`${title}: cancelled`);
+          if (abort.signal.aborted && !isCancelledError(error)) throw new CancelledError(`${title}: cancelled`);
           throw error;
         } finally {
           sub.dispose();

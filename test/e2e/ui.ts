@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { openSandboxWorld, worldPlanText, type OpenedWorld } from '../../src/sandbox';
+import { INTUNE_A_PLAN } from '../../src/sandbox/world';
 import { args, elapsed, launchBrowser } from './browser';
 
 const opt = args(['url', 'workspace', 'shots', 'result']);
@@ -305,6 +306,108 @@ const steps: [string, (page: Page) => Promise<void>][] = [
       await section.scrollIntoViewIfNeeded({ timeout: T }).catch(() => undefined);
     },
   ],
+  [
+    'phase 4: the admin licenses the users left in the subscription collection; "Check authority switch readiness" finds nothing blocking',
+    async (page) => {
+      // The admin's part, in the tenant and on the site (as `npm run demo` stages it).
+      const w = world!.world!;
+      w.tenantServer.update((t) => {
+        for (const u of t.users) {
+          u.usageLocation ??= 'US';
+          const plans = (u.assignedPlans ?? []) as { servicePlanId: string; capabilityStatus: string }[];
+          if (!plans.some((p) => p.servicePlanId === INTUNE_A_PLAN && p.capabilityStatus === 'Enabled'))
+            u.assignedPlans = [
+              ...plans,
+              { servicePlanId: INTUNE_A_PLAN, capabilityStatus: 'Enabled', service: 'SCO', assignedDateTime: '2019-09-02T08:00:00Z' },
+            ];
+        }
+      });
+      const upns = new Set(w.tenantServer.peek().users.map((u) => String(u.userPrincipalName).toLowerCase()));
+      const unsynced = w.console.members('P0100014').filter((id) => !upns.has(w.console.getUser(id)?.upn?.toLowerCase() ?? ''));
+      if (unsynced.length) {
+        const keep = w.console.newCollection({ name: 'Not synced to Entra ID', type: 'user', limitToCollectionId: 'SMS00002' });
+        for (const id of unsynced) w.console.addDirectRule(keep.collectionId, id);
+        w.console.addExcludeRule('P0100014', keep.collectionId);
+      }
+      const plan = JSON.parse(readFileSync(worldPlan, 'utf8')) as Record<string, unknown>;
+      plan.authority = { admin: 'bjorn.fernandez@contoso.com', skipWaves: ['Pilot'], verifyTimeoutMinutes: 3 };
+      writeFileSync(worldPlan, JSON.stringify(plan, null, 2) + '\n');
+      await closeTab(page, 'Migration dashboard');
+      await page.locator('.tabs-container .tab', { hasText: 'contoso.migration.json' }).first().click({ timeout: T });
+      await palette(page, '>cm2intune: Check authority switch readiness');
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'Check authority switch readiness (phase 4)' })
+        .first()
+        .waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+      await page
+        .locator('.notifications-toasts', { hasText: /nothing blocks the switch; \d+ device\(s\) will switch/ })
+        .waitFor({ timeout: 120_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'authority preflight.txt' }).waitFor({ timeout: T });
+    },
+  ],
+
+  [
+    '"Switch the MDM authority — guided (phase 4)": the warning first; each step marked done in the console\'s order',
+    async (page) => {
+      await palette(page, '>cm2intune: Switch the MDM authority');
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'Switch the MDM authority — guided (phase 4)' })
+        .first()
+        .waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab', { hasText: 'Switch the MDM authority' }).waitFor({ timeout: T });
+      const content = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe');
+      await content
+        .locator('.danger', { hasText: 'DO NOT CHOOSE "Remove Microsoft Intune Subscription from Configuration Manager"' })
+        .waitFor({ timeout: 90_000 });
+      await shot(page, 'guided-switch-warning');
+      for (const step of ['preflight', 'before-switch', 'open-wizard', 'choose-change']) {
+        const item = content.locator(`li.step[data-step="${step}"]`);
+        await item.locator('button', { hasText: 'Mark this step done' }).click({ timeout: 90_000 });
+        await content.locator(`li.step.done[data-step="${step}"]`).waitFor({ timeout: 90_000 });
+        if (step === 'choose-change') await shot(page, 'guided-switch-before-the-last-step');
+      }
+      // The admin makes the switch in the console's wizard: here the world's simulated one.
+      world!.world!.wizard.changeAuthorityToIntune();
+      const last = content.locator('li.step[data-step="sign-in-finish"]');
+      const button = last.locator('button', { hasText: 'Mark this step done' });
+      await last.locator('input#tenant-name').fill('Contoso Ltd');
+      if (!(await button.isDisabled())) throw new Error("the last step can be marked done without the tenant's name");
+      await last.locator('input#tenant-name').fill('contoso');
+      await button.click({ timeout: T });
+      await content.locator('li.step.done[data-step="sign-in-finish"]').waitFor({ timeout: 90_000 });
+      await content.getByText('Every step is done').waitFor({ timeout: T });
+    },
+  ],
+
+  [
+    '"Verify the MDM authority (phase 4)" counts the devices switching until verified; the tree\'s phase-4 section says so',
+    async (page) => {
+      // Devices that were offline come back and check in, as the demo has them.
+      const w = world!.world!;
+      for (const d of w.state().devices) if (d.checkInIntervalMs === null && !d.removed) w.checkIn(d.managedDeviceId);
+      await closeTab(page, 'Switch the MDM authority');
+      await page.locator('.tabs-container .tab', { hasText: 'contoso.migration.json' }).first().click({ timeout: T });
+      await palette(page, '>cm2intune: Verify the MDM authority');
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: 'Verify the MDM authority (phase 4)' })
+        .first()
+        .waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+      await page
+        .locator('.notifications-toasts', { hasText: /device\(s\) switched/ })
+        .first()
+        .waitFor({ timeout: 60_000 })
+        .then(() => shot(page, 'verify-authority-progress'))
+        .catch(() => log('the progress went by before it could be seen'));
+      await page.locator('.notifications-toasts', { hasText: /Verified: the MDM authority is Intune/ }).waitFor({ timeout: 180_000 });
+      await openView(page);
+      await collapseAll(page);
+      await expand(page, 'Phase 4 · MDM authority', 'Verification');
+      await expand(page, 'Verification', 'Devices switched');
+    },
+  ],
 ];
 
 /** Shows the Intune Migration view (a click on its activity bar item when another view is shown; a second click would hide it). */
@@ -327,6 +430,16 @@ async function openView(page: Page) {
     .getByText(/Site and Tenant/i)
     .first()
     .waitFor({ timeout: T });
+}
+
+/** Closes an editor tab by its text, when it is open. */
+async function closeTab(page: Page, text: string) {
+  await page
+    .locator('.tabs-container .tab', { hasText: text })
+    .locator('.codicon-close, .action-label[aria-label^="Close"]')
+    .first()
+    .click({ timeout: 5_000, force: true })
+    .catch(() => undefined);
 }
 
 /** Collapses every root of the view (its title bar's button), so the rows wanted are in view. */

@@ -3,7 +3,15 @@
 // overview turns the reads into readiness per wave and each wave's devices over time.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { migrationStages, phasesOverview, readinessPerWave, type PhasesRead } from '../../src/core/phases/overview';
+import {
+  authorityStanding,
+  migrationStages,
+  phasesOverview,
+  readinessPerWave,
+  type AuthorityRead,
+  type PhasesRead,
+} from '../../src/core/phases/overview';
+import { guideState, type AuthoritySources, type AuthorityVerification } from '../../src/core/phases/authority';
 import { PictureStore, type PhaseReader } from '../../src/core/phases/picture-store';
 import type { PrepareSources, PrepareSubject, Readiness, ReadinessCheck } from '../../src/core/phases/prepare';
 import type { WaveJournalEntry, WaveRead } from '../../src/core/phases/waves-read';
@@ -55,10 +63,10 @@ const verifyEvent = (wave: string, at: string, moved: number, expected: number):
   expected,
 });
 
-/** A store whose phase reader counts what it reads; `fail` makes a read throw its message. */
-function storeWith(fail: { readiness?: string; wave?: string } = {}) {
+/** A store whose phase reader counts what it reads; `fail` makes a read throw its message; `authority` is the tenant's. */
+function storeWith(fail: { readiness?: string; wave?: string; authority?: string } = {}, authority = 'sccm') {
   const { graph, reads } = fakeTenant([]);
-  const counts = { sessions: 0, prepare: 0, waves: [] as string[] };
+  const counts = { sessions: 0, prepare: 0, waves: [] as string[], authority: 0, verifications: 0 };
   const reader: PhaseReader = {
     readPrepareSources: async () => {
       counts.prepare++;
@@ -80,6 +88,33 @@ function storeWith(fail: { readiness?: string; wave?: string } = {}) {
     },
     waveStatus: (read) => ({ status: 'devices moving', line: `applied on the site, devices ${read.verification.moved} of 3 in Intune` }),
     readinessPerWave,
+    readAuthoritySources: async () => {
+      counts.authority++;
+      if (fail.authority) throw new Error(fail.authority);
+      return { authority, tenantName: 'Contoso' } as AuthoritySources;
+    },
+    preflightAuthority: () => ({
+      checks: [],
+      blocking: 1,
+      ready: false,
+      switching: [],
+      notMigrating: [],
+      policies: { terms: 1, restrictions: 1, dep: 1, vpp: 1 },
+    }),
+    guideState,
+    authorityEvents: () => [{ t: 'authority', event: 'step', step: 'preflight', at: '2026-11-30T10:00:00Z' }],
+    readAuthorityVerification: async () => {
+      counts.verifications++;
+      return {
+        state: 'switching',
+        authority,
+        expected: 4,
+        switched: 1,
+        devices: [],
+        policies: [],
+        headline: 'Switching',
+      };
+    },
     waveEvents: (_journal, wave) => (wave === 'Pilot' ? [verifyEvent('Pilot', '2026-11-30T10:00:00Z', 0, 3)] : []),
   };
   const store = new PictureStore(
@@ -134,6 +169,38 @@ describe('PictureStore.phases', () => {
     assert.deepEqual(pilot.read, { ok: false, error: 'The subscription collection P0100014 is not on the site (wave Pilot)' });
     assert.equal(pilot.status, undefined);
     assert.ok(sales.read.ok, 'the second wave is read all the same');
+  });
+
+  it('phase 4 is read in the same session, read-only: the checklist from the journal; the verification only once the tenant is not hybrid', async () => {
+    const hybrid = storeWith();
+    const read = await hybrid.store.phases(KEY, PLAN);
+    assert.ok(read.authority?.ok, JSON.stringify(read.authority));
+    assert.equal(read.authority.value.tenantName, 'Contoso');
+    assert.deepEqual(
+      read.authority.value.guide.steps.map((s) => [s.id, s.done]),
+      [
+        ['preflight', true],
+        ['before-switch', false],
+        ['open-wizard', false],
+        ['choose-change', false],
+        ['sign-in-finish', false],
+      ],
+    );
+    assert.equal(read.authority.value.verification, undefined);
+    assert.deepEqual([hybrid.counts.sessions, hybrid.counts.authority, hybrid.counts.verifications], [1, 1, 0]);
+    const switched = storeWith({}, 'intune');
+    const after = await switched.store.phases(KEY, PLAN);
+    assert.ok(after.authority?.ok, JSON.stringify(after.authority));
+    assert.equal(after.authority.value.verification?.state, 'switching');
+    assert.equal(switched.counts.verifications, 1);
+  });
+
+  it('phase 4 that cannot be read is kept as its message; the rest still shows', async () => {
+    const { store } = storeWith({ authority: 'v_Site has no row for site P01' });
+    const read = await store.phases(KEY, PLAN);
+    assert.deepEqual(read.authority, { ok: false, error: 'v_Site has no row for site P01' });
+    assert.ok(read.readiness.ok, JSON.stringify(read.readiness));
+    assert.equal(read.waves.length, 2);
   });
 
   it('a store made without phases 2 and 3 says so instead of reading', async () => {
@@ -290,12 +357,18 @@ describe('migrationStages', () => {
 
   it('phase 4 as its read says; every phase done: no current phase', () => {
     const phases = { readiness: ready, waves: [wave('Pilot', 4, 4, 'verified (devices 4 of 4 in Intune)')] };
-    const blocked = migrationStages({ objects, phases, authority: { done: false, blocked: true, summary: '1 finding blocks the switch' } });
+    const blocked = migrationStages({
+      objects,
+      phases: { ...phases, authority: { done: false, blocked: true, summary: '1 finding blocks the switch' } },
+    });
     assert.deepEqual(
       [blocked.current?.phase, blocked.current?.standing, blocked.current?.summary],
       [4, 'blocked', '1 finding blocks the switch'],
     );
-    const done = migrationStages({ objects, phases, authority: { done: true, blocked: false, summary: 'verified: authority intune' } });
+    const done = migrationStages({
+      objects,
+      phases: { ...phases, authority: { done: true, blocked: false, summary: 'verified: authority intune' } },
+    });
     assert.equal(done.current, undefined);
     assert.ok(done.stages.every((s) => s.standing === 'done'));
   });
@@ -303,5 +376,59 @@ describe('migrationStages', () => {
   it('readiness that could not be read blocks phase 2 and says why', () => {
     const { current } = migrationStages({ objects, phases: { readiness: { error: 'Graph answered 403' }, waves: [] } });
     assert.deepEqual([current?.phase, current?.standing, current?.summary], [2, 'blocked', 'not read: Graph answered 403']);
+  });
+});
+
+describe('authorityStanding', () => {
+  const guide = guideState([{ t: 'authority', event: 'step', step: 'preflight', at: '2026-11-30T10:00:00Z' }], { tenantName: 'Contoso' });
+  const preflight = (blocking: number) => ({
+    checks: [],
+    blocking,
+    ready: blocking === 0,
+    switching: [],
+    notMigrating: [],
+    policies: { terms: 0, restrictions: 0, dep: 0, vpp: 0 },
+  });
+  const verification = (state: AuthorityVerification['state'], switched: number) =>
+    ({
+      state,
+      authority: state === 'removed' ? 'unknown' : 'intune',
+      expected: 4,
+      switched,
+      devices: [],
+      policies: [],
+      headline: '',
+    }) as AuthorityVerification;
+  const read = (value: Partial<AuthorityRead>) => ({
+    ok: true as const,
+    value: { tenantName: 'Contoso', preflight: preflight(0), guide, ...value },
+  });
+
+  it('before the switch: blocked while the preflight blocks, with the checklist progress', () => {
+    assert.deepEqual(authorityStanding(read({ preflight: preflight(2) })), {
+      done: false,
+      blocked: true,
+      summary: '2 finding(s) block the switch; checklist 1 of 5 step(s) done',
+    });
+    assert.deepEqual(authorityStanding(read({})), {
+      done: false,
+      blocked: false,
+      summary: 'nothing blocks the switch; checklist 1 of 5 step(s) done',
+    });
+  });
+
+  it('after it: switching, verified (done), or removed, said loudly and blocking', () => {
+    assert.deepEqual(authorityStanding(read({ verification: verification('switching', 1) })), {
+      done: false,
+      blocked: false,
+      summary: 'switching: 1 of 4 device(s) switched',
+    });
+    assert.equal(authorityStanding(read({ verification: verification('verified', 4) })).done, true);
+    const removed = authorityStanding(read({ verification: verification('removed', 0) }));
+    assert.deepEqual([removed.done, removed.blocked, removed.summary], [false, true, 'THE SUBSCRIPTION WAS REMOVED, NOT SWITCHED']);
+  });
+
+  it('a phase 4 that could not be read blocks and says why', () => {
+    assert.deepEqual(authorityStanding({ ok: false, error: 'no v_Site' }), { done: false, blocked: true, summary: 'not read: no v_Site' });
   });
 });

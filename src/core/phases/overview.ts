@@ -2,6 +2,7 @@
 // each wave's state and devices over time (phase 3), built from what the picture store read once.
 // Pure: the reads are the store's, the clock is the caller's.
 import type { MigrationPlan } from '../plan/types';
+import type { AuthorityPreflight, AuthorityVerification, GuideState } from './authority';
 import type { CheckState, PrepareSources, Readiness } from './prepare';
 import type { WaveJournalEntry, WaveRead, WaveStatusName } from './waves-read';
 
@@ -17,7 +18,18 @@ export interface WavePhaseRead {
   events: WaveJournalEntry[];
 }
 
+/** Phase 4 as read (read-only: nothing recorded): the preflight, the checklist, and after the switch the verification. */
+export interface AuthorityRead {
+  tenantName: string;
+  preflight: AuthorityPreflight;
+  guide: GuideState;
+  /** Read when the tenant is no longer hybrid (switched, or the content removed). */
+  verification?: AuthorityVerification;
+}
+
 export interface PhasesRead {
+  /** Phase 4; undefined when not read (a store without phase 4). */
+  authority?: Outcome<AuthorityRead>;
   /** Phase 2 for the subscription collection and every wave. */
   readiness: Outcome<Readiness>;
   /** Phase 2 scoped to each wave, in the plan's order. */
@@ -63,6 +75,8 @@ export interface WaveOverview {
 export interface PhasesOverview {
   /** The four phases and where the migration stands (migrationStages), when the face adds them. */
   stages?: PhaseStage[];
+  /** Phase 4 in one line and its standing; undefined when not read. */
+  authority?: AuthorityStanding;
   /** Phase 2 for everyone in scope, or why it could not be read. */
   readiness: { counts: Record<CheckState, number>; ready: boolean } | { error: string };
   waves: WaveOverview[];
@@ -78,6 +92,7 @@ const countStates = (r: Readiness): Record<CheckState, number> => ({
 export function phasesOverview(read: PhasesRead, now: string): PhasesOverview {
   const byWave = new Map(read.readinessByWave.map((r) => [r.wave, r.readiness]));
   return {
+    authority: read.authority && authorityStanding(read.authority),
     readiness: read.readiness.ok
       ? { counts: countStates(read.readiness.value), ready: read.readiness.value.blocking === 0 }
       : { error: read.readiness.error },
@@ -128,8 +143,24 @@ export interface AuthorityStanding {
 export interface StagesInput {
   /** Phase 1 from the picture's totals (analysis/summary.ts DashboardModel.totals). */
   objects: { selected: number; imported: number; importable: number; partial: number; drifted: number; blocked: number };
+  /** Phases 2 and 3, and phase 4 when it was read. */
   phases: PhasesOverview;
-  authority?: AuthorityStanding;
+}
+
+/** Phase 4's standing from its read: verified is done; removed content or a blocking preflight blocks. */
+export function authorityStanding(read: Outcome<AuthorityRead>): AuthorityStanding {
+  if (!read.ok) return { done: false, blocked: true, summary: `not read: ${read.error}` };
+  const { preflight, guide, verification } = read.value;
+  if (verification) {
+    const counts = `${verification.switched} of ${verification.expected} device(s) switched`;
+    if (verification.state === 'removed') return { done: false, blocked: true, summary: 'THE SUBSCRIPTION WAS REMOVED, NOT SWITCHED' };
+    if (verification.state === 'verified') return { done: true, blocked: false, summary: `verified: ${counts}` };
+    if (verification.state === 'switching') return { done: false, blocked: false, summary: `switching: ${counts}` };
+  }
+  const steps = `checklist ${guide.steps.filter((s) => s.done).length} of ${guide.steps.length} step(s) done`;
+  return preflight.ready
+    ? { done: false, blocked: false, summary: `nothing blocks the switch; ${steps}` }
+    : { done: false, blocked: true, summary: `${preflight.blocking} finding(s) block the switch; ${steps}` };
 }
 
 /**
@@ -173,9 +204,9 @@ export function migrationStages(input: StagesInput): { stages: PhaseStage[]; cur
     {
       phase: 4,
       title: 'Switch the MDM authority',
-      done: input.authority?.done ?? false,
-      blocked: input.authority?.blocked ?? false,
-      summary: input.authority?.summary ?? 'not checked yet',
+      done: input.phases.authority?.done ?? false,
+      blocked: input.phases.authority?.blocked ?? false,
+      summary: input.phases.authority?.summary ?? 'not checked yet',
     },
   ];
   const firstOpen = raw.findIndex((s) => !s.done);

@@ -10,6 +10,8 @@ import type * as importPhase from './import';
 import type { MigrationPlan } from '../plan/types';
 import type { MigrationSession } from '../session';
 import type { ScopeUse } from '../tenant/scopes';
+import type * as authorityPhase from './authority';
+import type * as authorityReads from './authority-read';
 import type * as preparePhase from './prepare';
 import type * as wavesRead from './waves-read';
 import type * as overview from './overview';
@@ -40,7 +42,9 @@ export type PictureReader = Pick<typeof importPhase, 'analyseImport' | 'missingP
 /** What the store runs of phases 2 and 3, loaded on first use like phase 1. */
 export type PhaseReader = Pick<typeof preparePhase, 'readPrepareSources' | 'assessReadiness'> &
   Pick<typeof wavesRead, 'readWave' | 'waveStatus' | 'waveEvents'> &
-  Pick<typeof overview, 'readinessPerWave'>;
+  Pick<typeof overview, 'readinessPerWave'> &
+  Pick<typeof authorityReads, 'readAuthoritySources' | 'authorityEvents' | 'readAuthorityVerification'> &
+  Pick<typeof authorityPhase, 'preflightAuthority' | 'guideState'>;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -164,7 +168,25 @@ export class PictureStore {
             waves.push({ name: wave.name, read: { ok: false, error: messageOf(error) }, events });
           }
         }
-        return { readiness, readinessByWave, waves };
+        let authority: PhasesRead['authority'];
+        try {
+          // Read only: the preflight the guide and verify compare against is the commands' (recorded).
+          const sources = await phases.readAuthoritySources(session, signal);
+          const hybrid = sources.authority.toLowerCase() === 'sccm';
+          authority = {
+            ok: true,
+            value: {
+              tenantName: sources.tenantName,
+              preflight: phases.preflightAuthority(sources, plan),
+              guide: phases.guideState(phases.authorityEvents(session), { tenantName: sources.tenantName, admin: plan.authority?.admin }),
+              verification: hybrid ? undefined : await phases.readAuthorityVerification(session, signal),
+            },
+          };
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          authority = { ok: false, error: messageOf(error) };
+        }
+        return { readiness, readinessByWave, waves, authority };
       },
       'status',
     );

@@ -120,6 +120,7 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
         'Collections → groups',
         'Phase 2 · Readiness',
         'Phase 3 · Waves',
+        'Phase 4 · MDM authority',
       ],
     );
     const wifi = await children('Wi-Fi');

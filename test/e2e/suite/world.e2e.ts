@@ -16,6 +16,7 @@ import type { FixResult, ReadinessResult } from '../../../src/extension/readines
 import type { Node } from '../../../src/extension/tree';
 import type { Ui } from '../../../src/extension/ui';
 import type { RunbookResult, VerifyResult } from '../../../src/extension/waveCommands';
+import type { AuthorityCheckResult, AuthorityVerifyResult, GuideResult } from '../../../src/extension/authorityCommands';
 import { waitFor } from './wait';
 
 const EXTENSION_ID = 'cm2intune.cm2intune';
@@ -147,7 +148,8 @@ suite('the sample migration (sandbox world)', () => {
     assert.equal(shape('licences'), 'error', 'blocking: a cross (three pilot users hold no Intune licence)');
     const licences = byId.get('licences')!;
     assert.equal(licences.item.contextValue, 'check.fixable', 'the licence fix is offered: the plan names a SKU');
-    const tooltip = (licences.item.tooltip as vscode.MarkdownString).value;
+    // Markdown escapes (jose\.odegard) taken out: the text as the tooltip shows it.
+    const tooltip = (licences.item.tooltip as vscode.MarkdownString).value.replace(/\\(.)/g, '$1');
     assert.match(tooltip, /\*\*Evidence\*\*/);
     assert.match(tooltip, /jose\.odegard@contoso\.com/, `the evidence names the users: ${tooltip}`);
 
@@ -184,6 +186,8 @@ suite('the sample migration (sandbox world)', () => {
     assert.equal(first.done, first.proposed);
     const preview = vscode.workspace.textDocuments.find((d) => d.uri.path.endsWith('fixes.txt'));
     assert.ok(preview, 'the preview is open');
+    // The preview becomes the report: the document follows its provider's change.
+    await waitFor('the report in the preview', () => preview.getText().startsWith('After the fixes'), 10_000);
     assert.match(preview.getText(), /^After the fixes \(\d+ done, 0 failed\):/);
     assert.doesNotMatch(preview.getText(), /BLOCKING\s+Licences/, 'the licence check passes after the fix');
 
@@ -275,6 +279,81 @@ suite('the sample migration (sandbox world)', () => {
         devices.every((d) => d.item.description === 'in Intune'),
         devices.map((d) => String(d.item.description)).join(', '),
       );
+    });
+
+    test('phase 4: "Check authority switch readiness" names what blocks; the tree shows the findings, the checklist and the verification', async function () {
+      this.timeout(240_000);
+      const plan = vscode.Uri.joinPath(dir(), 'contoso.migration.json');
+      const result = await withUi({}, (shown) =>
+        vscode.commands.executeCommand<AuthorityCheckResult>('cm2intune.checkAuthority', plan).then((r) => ({ r, shown })),
+      );
+      const ids = result.r.checks.map((c) => c.id);
+      for (const id of ['site-version', 'tenant-authority', 'licences', 'admin', 'waves', 'devices-switching'])
+        assert.ok(ids.includes(id), `finding ${id}: ${ids.join(', ')}`);
+      assert.equal(result.r.checks.find((c) => c.id === 'tenant-authority')?.state, 'ok', 'still hybrid');
+      assert.equal(
+        result.r.checks.find((c) => c.id === 'licences')?.state,
+        'blocking',
+        'users left in the subscription collection are unlicensed',
+      );
+      assert.equal(result.r.ready, false);
+      assert.match(result.shown.warn[0] ?? '', /check\(s\) block the MDM authority switch\.$/);
+      assert.ok(
+        vscode.workspace.textDocuments.some((d) => d.uri.path.endsWith('authority preflight.txt')),
+        'the preflight is open',
+      );
+
+      const phase4 = (await roots()).find((r) => r.item.label === 'Phase 4 · MDM authority');
+      assert.ok(phase4, 'a phase-4 root');
+      assert.equal(phase4.item.contextValue, 'phase.authority', 'its commands as buttons');
+      const groups = await childrenOf(phase4.node);
+      assert.deepEqual(
+        groups.map((g) => String(g.item.label)),
+        ['Preflight', 'Checklist (the switch, in the ConfigMgr console)', 'Verification'],
+      );
+      const findings = await childrenOf(groups[0].node);
+      const licences = findings.find((f) => f.node.kind === 'check' && f.node.check.id === 'licences');
+      assert.equal((licences!.item.iconPath as vscode.ThemeIcon).id, 'error', 'blocking: a cross');
+      const steps = await childrenOf(groups[1].node);
+      assert.deepEqual(
+        steps.map((x) => x.node.kind === 'step' && x.node.step.id),
+        ['preflight', 'before-switch', 'open-wizard', 'choose-change', 'sign-in-finish'],
+      );
+      assert.equal(steps[0].item.description, 'next');
+      assert.match((steps[3].item.tooltip as vscode.MarkdownString).value, /DO NOT CHOOSE/);
+      const verification = await childrenOf(groups[2].node);
+      assert.match(String(verification[0].item.label), /^Not switched yet/);
+    });
+
+    test('phase 4, guided: the page says the warning; steps go in order; a blocking preflight keeps the first open; verify says not switched', async function () {
+      this.timeout(240_000);
+      const plan = vscode.Uri.joinPath(dir(), 'contoso.migration.json');
+      const opened = await withUi({}, () => vscode.commands.executeCommand<GuideResult>('cm2intune.switchAuthorityGuided', plan));
+      assert.match(opened.view.warning.join(' '), /DO NOT CHOOSE "Remove Microsoft Intune Subscription from Configuration Manager"/);
+      assert.equal(opened.view.steps.find((x) => x.next)?.id, 'preflight');
+      assert.equal(opened.view.tenantName, 'Contoso');
+
+      const later = await withUi({}, (shown) =>
+        vscode.commands
+          .executeCommand<GuideResult>('cm2intune.switchAuthorityGuided', plan, { confirmStep: 'open-wizard' })
+          .then((r) => ({ r, shown })),
+      );
+      assert.equal(later.r.confirmed, false);
+      assert.match(later.r.view.problem ?? '', /comes later: the next step is "preflight"/);
+      assert.equal(later.shown.warn.length, 1, 'said as a warning too');
+
+      const first = await withUi({}, () =>
+        vscode.commands.executeCommand<GuideResult>('cm2intune.switchAuthorityGuided', plan, { confirmStep: 'preflight' }),
+      );
+      assert.equal(first.confirmed, false, 'the preflight blocks, so its step stays open');
+      assert.match(first.view.problem ?? '', /preflight did not pass/);
+      assert.ok(first.view.steps.every((x) => !x.done));
+
+      const verified = await withUi({}, () =>
+        vscode.commands.executeCommand<AuthorityVerifyResult>('cm2intune.verifyAuthority', plan, { watch: false }),
+      );
+      assert.equal(verified.state, 'notSwitched');
+      assert.match(verified.headline, /still "sccm"/);
     });
   });
 });
