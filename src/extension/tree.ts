@@ -407,7 +407,7 @@ function authorityChildren(read: PhasesRead, plan: vscode.Uri): Node[] {
       icon: a.preflight.ready ? 'pass' : 'error',
       // After the switch the preflight (a check of a hybrid tenant) is history: Verification says where it stands.
       description: a.verification
-        ? 'made before the switch: see Verification'
+        ? 'made before the switch'
         : a.preflight.ready
           ? `ready · ${a.preflight.switching.length} device(s) will switch`
           : `${a.preflight.blocking} blocking · ${a.preflight.switching.length} device(s) will switch`,

@@ -5,6 +5,7 @@
 # Ends with `N passed, N failed`; exits non-zero on any failure.
 # Selecting (to rerun only what you work on; CI runs everything):
 #   E2E_SUITES="ext-host ui"  which suites run (default both)
+#   E2E_EXT_FILES=<regex>     extension-host suite files whose name matches (world.e2e.js)
 #   E2E_UI_STEPS=<regex>      UI steps whose title matches (the first step, opening the workbench, always runs)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -73,6 +74,7 @@ RESULT_EXT="$E2E/logs/ext-host-result.txt" RESULT_UI="$E2E/logs/ui-result.txt"
 rm -f "$RESULT_EXT" "$RESULT_UI"
 EXT_RC=0 UI_RC=0
 export CM2INTUNE_E2E_RESULT="$RESULT_EXT"   # read by the suite inside the extension host (inherits the server env)
+export E2E_EXT_FILES="${E2E_EXT_FILES:-}"   # likewise
 
 if [[ " ${E2E_SUITES:-ext-host ui} " == *" ext-host "* ]]; then
 step "extension-host suite (mocha in code-server's extension host)"

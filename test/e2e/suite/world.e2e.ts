@@ -175,6 +175,10 @@ suite('the sample migration (sandbox world)', () => {
   test('"Fix readiness (phase 2)": preview, modal question, the licences assigned; a second run has nothing to fix', async function () {
     this.timeout(240_000);
     const plan = vscode.Uri.joinPath(dir(), 'contoso.migration.json');
+    const unlicensed = (summary: string | undefined) => Number(/(\d+) unlicensed/.exec(summary ?? '')?.[1] ?? NaN);
+    const before = await withUi({}, () => vscode.commands.executeCommand<ReadinessResult>('cm2intune.checkReadiness', plan));
+    const unlicensedBefore = unlicensed(before.checks.find((c) => c.id === 'licences')?.summary);
+    assert.ok(unlicensedBefore > 0, 'pilot users hold no Intune licence yet');
     const asked: string[] = [];
     const first = await withUi({ confirm: async (q) => (asked.push(q), true) }, () =>
       vscode.commands.executeCommand<FixResult>('cm2intune.fixReadiness', plan),
@@ -189,7 +193,9 @@ suite('the sample migration (sandbox world)', () => {
     // The preview becomes the report: the document follows its provider's change.
     await waitFor('the report in the preview', () => preview.getText().startsWith('After the fixes'), 10_000);
     assert.match(preview.getText(), /^After the fixes \(\d+ done, 0 failed\):/);
-    assert.doesNotMatch(preview.getText(), /BLOCKING\s+Licences/, 'the licence check passes after the fix');
+    // Every free seat assigned, no more: the licence check counts that many fewer unlicensed users.
+    const after = unlicensed(/Licences: ([^\n]*)/.exec(preview.getText())?.[1]);
+    assert.equal(after, unlicensedBefore - first.done, `${unlicensedBefore} unlicensed before, ${first.done} licence(s) assigned`);
 
     const second = await withUi({ confirm: async () => assert.fail('nothing to confirm') }, (shown) =>
       vscode.commands.executeCommand<FixResult>('cm2intune.fixReadiness', plan).then((r) => ({ r, shown })),
@@ -354,6 +360,31 @@ suite('the sample migration (sandbox world)', () => {
       );
       assert.equal(verified.state, 'notSwitched');
       assert.match(verified.headline, /still "sccm"/);
+    });
+
+    test('phase 4: after the wizard\'s "Remove Microsoft Intune Subscription" path, verify says the content was removed, first and as an error', async function () {
+      this.timeout(180_000);
+      const plan = vscode.Uri.joinPath(dir(), 'contoso.migration.json');
+      // The wrong option, chosen in the (simulated) console: the world the CLI runs takes it over HTTP.
+      const running = JSON.parse(readFileSync(join(dir().fsPath, 'world.running.json'), 'utf8')) as { tenant: { url: string } };
+      const answer = await fetch(`${running.tenant.url}/_sandbox/world/wizard/remove-subscription`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      assert.equal(answer.status, 200, await answer.text());
+      const result = await withUi({}, (shown) =>
+        vscode.commands
+          .executeCommand<AuthorityVerifyResult>('cm2intune.verifyAuthority', plan, { watch: false })
+          .then((r) => ({ r, shown })),
+      );
+      assert.equal(result.r.state, 'removed');
+      assert.equal(result.shown.error.length, 1, `said as an error: ${result.shown.error.join(' | ')}`);
+      assert.match(result.shown.error[0], /^!!! THE INTUNE SUBSCRIPTION WAS REMOVED, NOT SWITCHED/);
+      const phase4 = (await roots()).find((r) => r.item.label === 'Phase 4 · MDM authority')!;
+      await childrenOf(phase4.node); // read, then the root shows its summary
+      const again = (await roots()).find((r) => r.item.label === 'Phase 4 · MDM authority')!;
+      assert.equal(again.item.description, 'SUBSCRIPTION REMOVED');
     });
   });
 });
