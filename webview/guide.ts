@@ -2,6 +2,7 @@
 // product keeps. Only the next step has a button; the step that needs it asks for the tenant's
 // name, typed, before it can be marked done (the extension checks it again). Text goes in as text.
 import type { GuideView } from '../src/core/phases/overview';
+import { tenantNameMatches } from './phases';
 
 export const GUIDE_CSS = [
   '.danger { border: 2px solid var(--vscode-inputValidation-errorBorder, var(--vscode-list-errorForeground)); background: var(--vscode-inputValidation-errorBackground, transparent); padding: 8px 12px; margin: 8px 0 16px; }',
@@ -21,9 +22,6 @@ export const GUIDE_CSS = [
 ].join('\n');
 
 type El = <K extends keyof HTMLElementTagNameMap>(tag: K | string, text?: string, attrs?: Record<string, string>) => HTMLElement;
-
-/** The typed name matches the tenant's (trimmed, any case): the same rule the extension applies. */
-export const tenantNameMatches = (typed: string, tenantName: string) => typed.trim().toLowerCase() === tenantName.trim().toLowerCase();
 
 export function renderGuide(root: HTMLElement, view: GuideView, el: El, confirm: (step: string, typedTenantName?: string) => void): void {
   root.replaceChildren();

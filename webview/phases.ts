@@ -81,3 +81,6 @@ export function chartGeometry(series: DevicePoint[]): ChartGeometry | undefined 
     ],
   };
 }
+
+/** The guided switch's typed tenant name matches (trimmed, any case): the rule the core applies again. */
+export const tenantNameMatches = (typed: string, tenantName: string) => typed.trim().toLowerCase() === tenantName.trim().toLowerCase();

@@ -2,7 +2,7 @@
 // count, against the expected count; the geometry is plain data, checked without a browser.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chartGeometry, PHASE_CSS } from '../../webview/phases';
+import { chartGeometry, PHASE_CSS, tenantNameMatches } from '../../webview/phases';
 
 const pairs = (points: string) => points.split(' ').map((p) => p.split(',').map(Number));
 
@@ -54,5 +54,14 @@ describe('wave chart geometry', () => {
     for (const cls of ['.chart .moved', '.chart .expected', '.state-ok', '.state-blocking'])
       assert.match(PHASE_CSS, new RegExp(cls.replace(/\./g, '\\.')));
     assert.doesNotMatch(PHASE_CSS, /#[0-9a-f]{3,6}\b/i, 'theme variables, not fixed colours');
+  });
+});
+
+describe("the guided switch page's tenant name check", () => {
+  it('takes the name as the tenant names itself, in any case, trimmed; nothing else', () => {
+    assert.equal(tenantNameMatches('Contoso', 'Contoso'), true);
+    assert.equal(tenantNameMatches('  contoso ', 'Contoso'), true);
+    for (const typed of ['', 'Contoso Ltd', 'Contos', 'Fabrikam', 'contoso.onmicrosoft.com'])
+      assert.equal(tenantNameMatches(typed, 'Contoso'), false, typed);
   });
 });
