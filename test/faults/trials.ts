@@ -10,6 +10,7 @@
 // - concurrent: two imports of one plan at once (together, staggered, racing for a stale lock).
 // Everything random comes from the trial's seed: `npm run test:faults -- --only <id> --seed <s>`
 // replays one trial.
+import { applyEdits, modify } from 'jsonc-parser';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { TdsTestServer } from '../../src/sandbox/site/tds';
@@ -514,8 +515,18 @@ export async function faultTrial(ctx: TrialContext, id: string, seed: number, ch
   const runs: Run[] = [];
   try {
     proxy = await startFaultProxy(w.sandbox.url);
+    // The plan's per-request timeout is what cuts a held answer; it must leave the run time to end
+    // within its deadline (the default, 120 s, is the deadline itself: a held answer ran out the run).
     const text = readFileSync(w.planFile, 'utf8').replace(JSON.stringify(w.sandbox.url), JSON.stringify(proxy.url));
-    writeFileSync(w.planFile, text);
+    writeFileSync(
+      w.planFile,
+      applyEdits(
+        text,
+        modify(text, ['graph', 'requestTimeoutSeconds'], Math.floor(deadlineMs / 4000), {
+          formattingOptions: { insertSpaces: true, tabSize: 2 },
+        }),
+      ),
+    );
     // A complete prefill runs in this process (fast pacing): only what follows needs the CLI.
     if (prefill === 'complete') await importInProcess(w.planFile, ctx.site.password);
     else if (prefill === 'partial') {
