@@ -328,3 +328,18 @@ describe('ConfigMgr vocabulary (New-CMCertificateProfileScep, New-CMEmailProfile
     assert.match(t.verdict.reasons.join('\n'), /Subject name format 'SubjectRequireDirectoryPath' is not one cm2intune knows/);
   });
 });
+
+describe('Wi-Fi proxy port', () => {
+  it('a proxy port that is no port number blocks, naming it, rather than reaching Graph as NaN', () => {
+    const { translations } = read(
+      digest(
+        'ConfigurationPolicy',
+        ['Platform/iOS_All'],
+        '',
+        '<WifiProfile Ssid="Northwind-Stores" ConnectAutomatically="true" Hidden="false" Security="WPA2Personal"><Proxy Host="proxy.northwind.test" Port="80a"/></WifiProfile>',
+      ),
+    );
+    assert.equal(translations[0].verdict.status, 'notImportable');
+    assert.match(translations[0].verdict.reasons.join('\n'), /proxy port '80a' is not a whole number/);
+  });
+});

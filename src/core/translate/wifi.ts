@@ -18,6 +18,8 @@ export function translateWifi(obj: WifiObject): Translation {
   const enterprise = obj.security === 'wpaEnterprise' || obj.security === 'wpa2Enterprise';
   const personal = obj.security === 'wpaPersonal' || obj.security === 'wpa2Personal' || obj.security === 'wep';
   if (!obj.ssid) draft.block('the profile names no network (SSID)');
+  if (obj.proxy && !(Number.isInteger(obj.proxy.port) && obj.proxy.port >= 1 && obj.proxy.port <= 65535))
+    draft.block(`its proxy port '${obj.proxy.port}' is not a port number (1 to 65535)`);
   if (personal) draft.note("The network's pre-shared key is not carried over: devices ask for it, or enter it in the Intune profile.");
 
   const props: Record<string, unknown> = {

@@ -209,8 +209,10 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
     kind === 'configuration' || kind === 'compliance'
       ? [
           ...rules.read,
-          ...children(child(settingsNode, 'OmaUriSettings'), 'OmaUri').map((o) => `OMA-URI ${attr(o, 'Uri') ?? ''}`),
-          ...(child(settingsNode, 'AppleConfigurationProfile')
+          ...(kind === 'compliance' ? [] : children(child(settingsNode, 'OmaUriSettings'), 'OmaUri')).map(
+            (o) => `OMA-URI ${attr(o, 'Uri') ?? ''}`,
+          ),
+          ...(kind === 'configuration' && child(settingsNode, 'AppleConfigurationProfile')
             ? [`Apple configuration profile ${attr(child(settingsNode, 'AppleConfigurationProfile'), 'FileName') ?? ''}`]
             : []),
         ]
@@ -255,7 +257,7 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
     const pick = <T extends string>(value: string | undefined, table: Record<string, T>, what: string, fallback: T): T => {
       const hit = value !== undefined ? table[value.toLowerCase()] : undefined;
       if (hit) return hit;
-      base.problems.push(`${what} '${value ?? ''}' is not one cm2intune knows, so the profile is not imported rather than guessed`);
+      base.problems.push(`${what} '${value ?? ''}' is not one cm2intune knows, so the object is not imported rather than read as a guess`);
       return fallback;
     };
     const p = payload?.[1];
@@ -370,6 +372,9 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
         );
         const enterprise = security === 'wpaEnterprise' || security === 'wpa2Enterprise';
         const proxy = child(p, 'Proxy');
+        const port = attr(proxy, 'Port');
+        if (proxy && attr(proxy, 'Host') && !/^\d+$/.test(port ?? ''))
+          base.problems.push(`the proxy port '${port ?? ''}' is not a whole number`);
         return {
           ...base,
           kind,
