@@ -7,6 +7,7 @@ import { buildPicture } from '../../src/core/analysis/picture';
 import type { ConfigurationItem, SiteModel, SiteObject } from '../../src/core/site/model';
 import { parseConfigurationItem, parseSiteObjects } from '../../src/core/site/sdm';
 import { checkSettingOutcomes, translateApp, translateObject, type Translation } from '../../src/core/translate';
+import { summarize } from '../../src/cli/commands/site';
 import { loadContosoModel } from '../fixtures/contoso/load';
 
 const DC = 'http://schemas.microsoft.com/SystemsCenterConfigurationManager/2009/07/10/DesiredConfiguration';
@@ -233,6 +234,19 @@ describe('platforms, terms and names', () => {
       [['ios', 'importable']],
     );
     assert.match(translations[0].verdict.notes.join('\n'), /also targets Windows Phone 8\.1/);
+  });
+
+  it('site summary counts a Windows Phone CI as unknown, with why, not as Windows', async () => {
+    const model = await loadContosoModel();
+    const before = summarize(model);
+    model.configurationItems.push(ci(digest('OperatingSystem', ['Windows/WinPhone81_All'], passcode), { ciId: 16779998 }));
+    const after = summarize(model);
+    assert.equal(after.objects.configuration.unknown, 1);
+    assert.equal(after.objects.configuration.windows, before.objects.configuration.windows);
+    assert.deepEqual(
+      after.problems.find((p) => p.ciId === 16779998),
+      { ciId: 16779998, name: 'Northwind – field tablets', platform: 'unknown', problems: ['targets Windows Phone 8.1'] },
+    );
   });
 
   it('an unknown platform is blocked as unknown, not guessed', () => {

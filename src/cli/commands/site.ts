@@ -112,7 +112,9 @@ export function summarize(model: SiteModel) {
   const objects: Record<string, Record<string, number>> = {};
   for (const o of parsed.objects) {
     objects[o.kind] ??= {};
-    objects[o.kind][o.platform] = (objects[o.kind][o.platform] ?? 0) + 1;
+    // An object for a platform Intune can't target is not counted as the platform it was read as.
+    const platform = o.untargetable ? 'unknown' : o.platform;
+    objects[o.kind][platform] = (objects[o.kind][platform] ?? 0) + 1;
   }
   const packages: Record<string, number> = {};
   for (const a of parsed.apps) packages[a.package.kind] = (packages[a.package.kind] ?? 0) + 1;
@@ -138,8 +140,17 @@ export function summarize(model: SiteModel) {
     objects,
     packages,
     problems: parsed.objects
-      .filter((o) => o.problems.length)
-      .map((o) => ({ ciId: o.ciId, name: o.name, platform: o.platform, problems: o.problems })),
+      .map((o) => ({
+        ciId: o.ciId,
+        name: o.name,
+        platform: o.untargetable ? 'unknown' : o.platform,
+        problems: [
+          ...(o.untargetable ? [`targets ${o.untargetable === 'unknown' ? 'no platform Intune can target' : o.untargetable}`] : []),
+          ...o.problems,
+          ...(o.unmappable ?? []),
+        ],
+      }))
+      .filter((o) => o.problems.length),
   };
 }
 
@@ -162,12 +173,13 @@ function printSummary(s: ReturnType<typeof summarize>, io: CliIo) {
   io.out('');
   io.out('Objects by kind and platform');
   const kinds = Object.keys(s.objects).sort();
-  const rows = [['kind', ...PLATFORMS, 'total']];
+  const columns: string[] = [...PLATFORMS, ...(kinds.some((k) => s.objects[k].unknown) ? ['unknown'] : [])];
+  const rows = [['kind', ...columns, 'total']];
   for (const k of kinds) {
-    const per = PLATFORMS.map((p) => s.objects[k][p] ?? 0);
+    const per = columns.map((p) => s.objects[k][p] ?? 0);
     rows.push([k, ...per.map(String), String(per.reduce((a, b) => a + b, 0))]);
   }
-  const totals = PLATFORMS.map((p) => kinds.reduce((n, k) => n + (s.objects[k][p] ?? 0), 0));
+  const totals = columns.map((p) => kinds.reduce((n, k) => n + (s.objects[k][p] ?? 0), 0));
   rows.push(['total', ...totals.map(String), String(totals.reduce((a, b) => a + b, 0))]);
   for (const line of table(rows)) io.out(`  ${line}`);
   io.out('');
