@@ -357,3 +357,27 @@ describe('Wi-Fi proxy port', () => {
     assert.match(translations[0].verdict.reasons.join('\n'), /proxy port '80a' is not a whole number/);
   });
 });
+
+describe('ConfigMgr vocabulary (Set-CMWirelessProfile)', () => {
+  const wifi = (security: string, eap: string) =>
+    digest(
+      'ConfigurationPolicy',
+      ['Platform/iOS_All'],
+      '',
+      `<WifiProfile Ssid="Northwind-Corp" ConnectAutomatically="true" Hidden="false" Security="${security}" EapType="${eap}"><RootCertificate AuthoringScopeId="ScopeId_4F1E" LogicalName="TrustedRoot_77"/></WifiProfile>`,
+    );
+
+  it('WPA2_Enterprise with PEAP and TTLS are read as Graph spells them', () => {
+    const peap = read(wifi('WPA2_Enterprise', 'PEAP'));
+    assert.deepEqual(peap.objects[0].problems, []);
+    assert.equal(peap.translations[0].request?.body.wiFiSecurityType, 'wpa2Enterprise');
+    assert.equal(peap.translations[0].request?.body.eapType, 'peap');
+    assert.equal(read(wifi('WPA2_Enterprise', 'TTLS')).translations[0].request?.body.eapType, 'eapTtls');
+  });
+
+  it('EAP-AKA has no Intune counterpart: blocked, naming it', () => {
+    const t = read(wifi('WPA2_Enterprise', 'AKA')).translations[0];
+    assert.equal(t.verdict.status, 'notImportable');
+    assert.match(t.verdict.reasons.join('\n'), /EAP type 'AKA' is not one cm2intune knows/);
+  });
+});

@@ -366,6 +366,12 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
             wpa2personal: 'wpa2Personal',
             wpaenterprise: 'wpaEnterprise',
             wpa2enterprise: 'wpa2Enterprise',
+            // Set-CMWirelessProfile -SecurityAuthentication spells them with an underscore; Shared is WEP with a shared key.
+            wpa_personal: 'wpaPersonal',
+            wpa2_personal: 'wpa2Personal',
+            wpa_enterprise: 'wpaEnterprise',
+            wpa2_enterprise: 'wpa2Enterprise',
+            shared: 'wep',
           },
           'Wi-Fi security type',
           'wpa2Personal',
@@ -385,7 +391,19 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
           eapType: enterprise
             ? pick<EapType>(
                 attr(p, 'EapType'),
-                { 'eap-tls': 'eapTls', peap: 'peap', 'eap-ttls': 'eapTtls', leap: 'leap', 'eap-sim': 'eapSim', 'eap-fast': 'eapFast' },
+                // and Set-CMWirelessProfile -EapType: TLS, PEAP, TTLS, LEAP, SIM, FAST (AKA and AKAprime have no Intune counterpart)
+                {
+                  'eap-tls': 'eapTls',
+                  tls: 'eapTls',
+                  peap: 'peap',
+                  'eap-ttls': 'eapTtls',
+                  ttls: 'eapTtls',
+                  leap: 'leap',
+                  'eap-sim': 'eapSim',
+                  sim: 'eapSim',
+                  'eap-fast': 'eapFast',
+                  fast: 'eapFast',
+                },
                 'EAP type',
                 'eapTls',
               )
