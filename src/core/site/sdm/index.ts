@@ -93,7 +93,7 @@ const PAYLOADS: Record<string, SiteObjectKind> = {
  * The payload attributes and child elements each profile kind reads; anything else in the payload
  * is an unknown setting (dropped, and said so), never ignored.
  */
-const PAYLOAD_SETTINGS: Record<Exclude<SiteObjectKind, 'configuration' | 'compliance'>, readonly string[]> = {
+export const PAYLOAD_SETTINGS: Record<Exclude<SiteObjectKind, 'configuration' | 'compliance'>, readonly string[]> = {
   trustedRoot: ['FileName'],
   scep: [
     'SubjectNameFormat',
@@ -136,12 +136,10 @@ const PAYLOAD_SETTINGS: Record<Exclude<SiteObjectKind, 'configuration' | 'compli
   ],
 };
 
-export { PAYLOAD_SETTINGS };
-
-/** A platform rule Intune can't target any more: Windows Phone (8.0/8.1) and Windows 8.1 RT. */
+/** A platform rule Intune can't target: Windows Phone (8.0/8.1), which is not Windows 10. */
 export function untargetablePlatform(ruleId: string): string | undefined {
   const id = ruleId.toLowerCase();
-  if (/winphone|windows ?phone|wp8|wp_?8|windowsphone/.test(id)) return 'Windows Phone 8.1';
+  if (/winphone|windows ?phone|wp_?8/.test(id)) return 'Windows Phone 8.1';
   return undefined;
 }
 
@@ -203,7 +201,8 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
     untargetable = lost[0] ?? 'unknown';
     platforms = [FALLBACK_PLATFORM];
   }
-  const notes = platforms.length && lost.length && !untargetable ? lost : [];
+  // Beside platforms Intune can target, the lost ones are said on each object (a note).
+  const lostBeside = untargetable ? [] : lost;
   const payloadNode = payload?.[1];
   const read =
     kind === 'configuration' || kind === 'compliance'
@@ -243,7 +242,7 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
       settingsRead,
       unmappable: [...rules.unmappable],
       ...(untargetable ? { untargetable } : {}),
-      ...(notes.length ? { lostPlatforms: notes } : {}),
+      ...(lostBeside.length ? { lostPlatforms: lostBeside } : {}),
     };
     const ref = (n: XmlNode | undefined, what: string): UniqueId | null => {
       if (!n) return null;
