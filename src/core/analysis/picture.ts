@@ -28,10 +28,13 @@ export function buildPicture(input: PictureInput): MigrationPicture {
   const options = { scepServerUrl: plan.prepare?.scepServerUrl };
 
   // 1. Translate everything the site has.
-  const objectCiIds = new Set(input.objects.map((o) => o.ciId));
+  // Terms and conditions are recognised as such even when their digest also reads as a profile
+  // (or as an unreadable one): they are listed once, as terms, never created.
+  const terms = site.configurationItems.filter(isTermsAndConditions);
+  const termsCiIds = new Set(terms.map((ci) => ci.ciId));
   const translations: Translation[] = [
-    ...input.objects.map((o) => translateObject(o, options)),
-    ...site.configurationItems.filter((ci) => !objectCiIds.has(ci.ciId) && isTermsAndConditions(ci)).map(translateTermsAndConditions),
+    ...input.objects.filter((o) => !termsCiIds.has(o.ciId)).map((o) => translateObject(o, options)),
+    ...terms.map(translateTermsAndConditions),
     ...input.apps.map((a) => translateApp(a.application, a.package)),
   ];
   const seen = new Map<string, Translation>();
