@@ -151,13 +151,19 @@ export function prepareSubjects(model: SiteModel, plan: MigrationPlan, wave?: st
       if (user) add(user, user.uniqueName, `subscription collection ${plan.subscriptionCollection}`);
     }
   }
+  // By UPN or DOMAIN\user, without case: one map, so a 50k-user wave is not 50k scans of the site's users.
+  const byName = new Map<string, User>();
+  const name = (key: string, u: User) => byName.has(key) || byName.set(key, u); // the first, as the site lists them
+  for (const u of model.users) {
+    name(lower(u.uniqueName), u);
+    if (u.upn) name(lower(u.upn), u);
+  }
   for (const w of waves) {
     if (wave !== undefined && w.name !== wave) continue;
-    for (const raw of w.users) {
-      const user = model.users.find((u) => (u.upn && lower(u.upn) === lower(raw)) || lower(u.uniqueName) === lower(raw)) ?? null;
-      add(user, raw, `wave "${w.name}"`);
-    }
+    for (const raw of w.users) add(byName.get(lower(raw)) ?? null, raw, `wave "${w.name}"`);
   }
+  // The admin who signs in to the ConfigMgr console's wizard for phase 4 needs Intune too (domain B.3).
+  if (plan.authority?.admin) add(null, plan.authority.admin, 'the admin (authority.admin)');
   return [...subjects.values()];
 }
 
@@ -466,6 +472,8 @@ export function licenceCheck(s: Pick<PrepareSources, 'subjects' | 'users' | 'sku
   if (unlicensed.length)
     evidence.push(`${unlicensed.length} without an enabled Intune service plan: ${firstNames(unlicensed.map((x) => x.subject.label))}`);
   if (noLocation.length) evidence.push(`${noLocation.length} without a usage location: ${firstNames(noLocation.map((x) => x.label))}`);
+  if (!plan.authority?.admin)
+    evidence.push('the admin who will change the MDM authority (phase 4) is not checked: name them in the plan (authority.admin)');
 
   const fixSteps: string[] = [];
   const { sku, problem } = planSku(s.skus, plan);
