@@ -240,6 +240,16 @@ describe('picture: assignments and counterparts', () => {
     assert.deepEqual(p.findings.map((f) => f.code).sort(), ['analysis/group-members-differ', 'analysis/lost-exclusion']);
   });
 
+  it('a group holding users the collection excludes still fits: the exclusion target keeps them out', () => {
+    const withContractor = { ...fieldSales, members: [member(1), member(2), member(5)] };
+    const p = buildPicture(input({ groups: [withContractor, contractors([member(5)])] }));
+    assert.deepEqual(
+      p.groups.filter((g) => g.collectionId === 'F0100011').map((g) => [g.status, g.membership]),
+      [['mapped', undefined]],
+    );
+    assert.ok(item(p).assign, 'assigned, with the contractors excluded');
+  });
+
   it('a marker on an object of another type is never assigned, and the picture says what to do', () => {
     const wrong: TenantObject = {
       id: 'i-android',

@@ -8,7 +8,7 @@
 import type { Finding } from '../findings';
 import type { MigrationPlan } from '../plan/types';
 import type { Collection, SiteModel } from '../site/model';
-import { compareMembers, describeDifference, effectiveUsers, inTenant, memberRef, membersDiffer, type TenantUserRef } from './membership';
+import { describeDifference, effectiveUsers, groupDifference, inTenant, memberRef, membersDiffer, type TenantUserRef } from './membership';
 import type { GroupMapping, MappedGroup, TenantGroup } from './types';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -153,8 +153,9 @@ export function mapCollections(
       // The plan's choice stands; a difference in members is said, so it is a choice made knowingly.
       const read = groups.map((g) => byId.get(lower(g.id!))?.members);
       const difference = read.every(Boolean)
-        ? compareMembers(
-            effectiveUsers(site, collectionId),
+        ? groupDifference(
+            site,
+            collectionId,
             read.flatMap((m) => m!),
             known,
           )
@@ -202,7 +203,7 @@ export function mapCollections(
     /** The group, if it may stand for the collection; else why not (in `tried`) and a finding. */
     const fits = (g: TenantGroup, how: string): GroupMapping['membership'] | false => {
       if (!g.members) return undefined;
-      const difference = compareMembers(effectiveUsers(site, collection.id), g.members, known);
+      const difference = groupDifference(site, collection.id, g.members, known);
       if (!membersDiffer(difference)) return undefined;
       const membership = { groupName: g.displayName, difference, summary: describeDifference(difference) };
       if (accept.has(collection.id)) {

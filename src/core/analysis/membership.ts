@@ -93,6 +93,33 @@ export function compareMembers(
   };
 }
 
+/**
+ * How a group's members differ from a collection's effective users: the one comparison phase 1
+ * and phase 2 make. Members who are users of a collection its exclude rules name don't count:
+ * the assignment carries those rules over as exclusion targets (or is not made), so they are
+ * never reached.
+ */
+export function groupDifference(
+  site: SiteModel,
+  collectionId: string,
+  members: TenantMember[],
+  known?: (u: MemberRef) => boolean,
+): MembershipDifference {
+  const rules = site.collections.find((c) => c.id === collectionId)?.rules ?? [];
+  const excluded = rules.flatMap((r) => (r.kind === 'exclude' ? effectiveUsers(site, r.collectionId) : []));
+  const sids = new Set(excluded.flatMap((u) => (u.sid ? [lower(u.sid)] : [])));
+  const upns = new Set(excluded.flatMap((u) => (u.upn ? [lower(u.upn)] : [])));
+  const counted = members.filter(
+    (m) =>
+      m.kind !== 'user' ||
+      !(
+        (m.onPremisesSecurityIdentifier && sids.has(lower(m.onPremisesSecurityIdentifier))) ||
+        (m.userPrincipalName && upns.has(lower(m.userPrincipalName)))
+      ),
+  );
+  return compareMembers(effectiveUsers(site, collectionId), counted, known);
+}
+
 export const membersDiffer = (d: MembershipDifference) => d.added.length + d.removed.length + d.nested.length > 0;
 
 const FIRST = 5;

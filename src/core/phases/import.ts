@@ -6,8 +6,7 @@ import {
   CREATED_GROUP_PREFIX,
   deployedCollectionIds,
   candidatesByCollection,
-  compareMembers,
-  effectiveUsers,
+  groupDifference,
   inTenant,
   KIND_LABELS,
   singleAdGroup,
@@ -158,7 +157,7 @@ async function withMembers(
       if (!fresh.has(id)) continue;
       const read = groups.find((g) => g.id === id)?.members;
       if (!read) continue;
-      for (const ref of compareMembers(effectiveUsers(model, collectionId), read).removed)
+      for (const ref of groupDifference(model, collectionId, read).removed)
         if (ref.sid || ref.upn) lacking.set(`${ref.sid ?? ''}|${ref.upn ?? ''}`.toLowerCase(), ref);
     }
   }
@@ -492,9 +491,7 @@ export function missingFromOwnGroup(
 ): MemberRef[] {
   const members = read.groupMembers.get(groupId);
   if (!members) return [];
-  return compareMembers(effectiveUsers(read.model, collectionId), members, inTenant(read.tenantUsers)).removed.filter(
-    (m) => m.upn || m.sid,
-  );
+  return groupDifference(read.model, collectionId, members, inTenant(read.tenantUsers)).removed.filter((m) => m.upn || m.sid);
 }
 
 /**

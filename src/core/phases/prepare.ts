@@ -3,7 +3,7 @@
 // was read (assessReadiness), one check per concern, each with a state and its evidence. Where
 // the product can act, the fix is steps (the same steps-as-data, journal and executor as phase 1);
 // what the admin must do outside the product is a check with instructions, never a silent gap.
-import { compareMembers, effectiveUsers, inTenant, KIND_LABELS, membersDiffer, type TenantMember } from '../analysis';
+import { groupDifference, inTenant, KIND_LABELS, membersDiffer, type TenantMember } from '../analysis';
 import type { MigrationSession } from '../session';
 import type { SiteModel, User } from '../site/model';
 import type { MigrationPlan } from '../plan/types';
@@ -364,7 +364,7 @@ function groupsCheck(s: PrepareSources, steps: Step[]): ReadinessCheck {
   const fixSteps: string[] = [];
   let differing = 0;
   for (const g of s.groupMembers) {
-    const difference = compareMembers(effectiveUsers(s.read.model, g.collectionId), g.members, inTenant(s.read.tenantUsers));
+    const difference = groupDifference(s.read.model, g.collectionId, g.members, inTenant(s.read.tenantUsers));
     if (!membersDiffer(difference)) continue;
     const missing = difference.removed.map((r) => r.label);
     const extra = difference.added;
