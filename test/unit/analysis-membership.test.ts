@@ -12,6 +12,7 @@ import {
   type TenantGroup,
   type TenantMember,
   type TenantObject,
+  userKey,
 } from '../../src/core/analysis';
 import type { MigrationPlan } from '../../src/core/plan/types';
 import { objectKey, withMarker } from '../../src/core/translate';
@@ -157,6 +158,14 @@ describe('group mapping by effective membership', () => {
       { label: 'zoë.ålund@fabrikam.example', upn: 'zoë.ålund@fabrikam.example', sid: SID(2) },
       { label: 'FABRIKAM\\kenji', upn: null, sid: SID(3) },
     ]);
+  });
+
+  it('a collection user Entra ID was looked up for and does not have is no difference; one never looked up is', () => {
+    const groups = [synced([member(1), member(2)])]; // kenji (SID, no UPN) is not in Entra ID
+    const strict = mapCollections(model, plan(), groups, ['F0100010']).mappings[0];
+    assert.equal(strict.status, 'unmapped');
+    const looked = mapCollections(model, plan(), groups, ['F0100010'], [userKey(users[2])]).mappings[0];
+    assert.deepEqual([looked.status, looked.groups[0]?.via, looked.membership], ['mapped', 'sid', undefined]);
   });
 
   it('the plan can accept a group as it is, per collection, and the difference is still said', () => {

@@ -8,7 +8,7 @@
 import type { Finding } from '../findings';
 import type { MigrationPlan } from '../plan/types';
 import type { Collection, SiteModel } from '../site/model';
-import { describeDifference, effectiveUsers, groupDifference, inTenant, memberRef, membersDiffer, type TenantUserRef } from './membership';
+import { describeDifference, effectiveUsers, groupDifference, inTenant, memberRef, membersDiffer } from './membership';
 import type { GroupMapping, MappedGroup, TenantGroup } from './types';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -60,10 +60,10 @@ export function mapCollections(
   plan: MigrationPlan,
   tenantGroups: TenantGroup[],
   collectionIds: Iterable<string>,
-  /** Entra ID users found for collection users missing from a candidate group (absent: every user counts). */
-  tenantUsers?: TenantUserRef[],
+  /** Collection users (userKey) a lookup by SID and UPN found no Entra ID user for: not a difference. */
+  notInTenant?: string[],
 ): GroupMappingResult {
-  const known = inTenant(tenantUsers);
+  const known = inTenant(notInTenant);
   const findings: Finding[] = [];
   const byId = new Map(tenantGroups.map((g) => [lower(g.id), g]));
   const bySid = new Map(tenantGroups.filter((g) => g.onPremisesSecurityIdentifier).map((g) => [lower(g.onPremisesSecurityIdentifier!), g]));

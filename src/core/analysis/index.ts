@@ -9,6 +9,15 @@ export {
   singleAdGroup,
   CREATED_GROUP_PREFIX,
 } from './groups';
-export { compareMembers, describeDifference, effectiveUsers, groupDifference, inTenant, memberRef, membersDiffer } from './membership';
-export type { MemberRef, MembershipDifference, TenantMember, TenantUserRef } from './membership';
+export {
+  compareMembers,
+  describeDifference,
+  effectiveUsers,
+  groupDifference,
+  inTenant,
+  memberRef,
+  membersDiffer,
+  userKey,
+} from './membership';
+export type { MemberRef, MembershipDifference, TenantMember } from './membership';
 export { selectionSubject, describe as describeObject, KIND_LABELS, STATE_LABELS, unknownSelectionIds } from './selection';

@@ -25,22 +25,17 @@ export interface MembershipDifference {
   absent: MemberRef[];
 }
 
-/** An Entra ID user found for a collection user (by SID or UPN). */
-export interface TenantUserRef {
-  id: string;
-  userPrincipalName: string;
-  onPremisesSecurityIdentifier: string | null;
-}
+/** A collection user's identity for the list of those Entra ID does not have: `sid|upn`, lower case. */
+export const userKey = (u: Pick<MemberRef, 'sid' | 'upn'>) => `${u.sid ?? ''}|${u.upn ?? ''}`.toLowerCase();
 
 /**
- * Whether Entra ID has this collection user, from the users looked up for it; undefined (every
- * user counts) when nothing was looked up.
+ * Whether Entra ID has this collection user: yes, unless a lookup by SID and UPN found nobody
+ * (`notInTenant`, userKey). A user never looked up counts, so a difference is never hidden.
  */
-export function inTenant(users: TenantUserRef[] | undefined): ((u: MemberRef) => boolean) | undefined {
-  if (!users) return undefined;
-  const sids = new Set(users.flatMap((u) => (u.onPremisesSecurityIdentifier ? [lower(u.onPremisesSecurityIdentifier)] : [])));
-  const upns = new Set(users.map((u) => lower(u.userPrincipalName)));
-  return (u) => Boolean((u.sid && sids.has(lower(u.sid))) || (u.upn && upns.has(lower(u.upn))));
+export function inTenant(notInTenant: string[] | undefined): ((u: MemberRef) => boolean) | undefined {
+  if (!notInTenant?.length) return undefined;
+  const absent = new Set(notInTenant);
+  return (u) => !absent.has(userKey(u));
 }
 
 const lower = (s: string) => s.toLowerCase();

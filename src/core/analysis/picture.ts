@@ -96,7 +96,7 @@ export function buildPicture(input: PictureInput): MigrationPicture {
     }
   }
   for (const id of Object.keys(plan.groups?.map ?? {})) wanted.add(id);
-  const { mappings, findings: groupFindings } = mapCollections(site, plan, tenant.groups, wanted, tenant.users);
+  const { mappings, findings: groupFindings } = mapCollections(site, plan, tenant.groups, wanted, tenant.notInTenant);
   findings.push(...groupFindings);
   const mappingOf = new Map(mappings.map((m) => [m.collectionId, m]));
   if (plan.import?.assignments !== false) assign(items, site, mappingOf, findings, waves);

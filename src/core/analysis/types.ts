@@ -4,7 +4,7 @@ import type { Finding } from '../findings';
 import type { MigrationPlan } from '../plan/types';
 import type { AppIntent, AppPackage, Application, SiteModel, SiteObject } from '../site/model';
 import type { AssignRequest, IntuneResource, Translation } from '../translate';
-import type { MemberRef, MembershipDifference, TenantMember, TenantUserRef } from './membership';
+import type { MemberRef, MembershipDifference, TenantMember } from './membership';
 
 export interface TenantGroup {
   id: string;
@@ -112,8 +112,8 @@ export interface PictureInput {
   objects: SiteObject[];
   apps: { application: Application; package: AppPackage }[];
   plan: MigrationPlan;
-  /** `users`: Entra ID users found for collection users a candidate group lacks (absent: every such user counts as missing). */
-  tenant: { groups: TenantGroup[]; objects: TenantObject[]; users?: TenantUserRef[] };
+  /** `notInTenant`: collection users (userKey) Entra ID has no user for, looked up by SID and UPN. */
+  tenant: { groups: TenantGroup[]; objects: TenantObject[]; notInTenant?: string[] };
   /** Source key -> Intune id, from the ledger (a cache; the tenant is the truth). */
   ledger: Map<string, string>;
 }

@@ -10,8 +10,8 @@ import {
   inTenant,
   KIND_LABELS,
   singleAdGroup,
+  userKey,
   type MemberRef,
-  type TenantUserRef,
   type MigrationPicture,
   type PictureItem,
 } from '../analysis';
@@ -53,8 +53,8 @@ export interface ImportRead {
   ownGroups: Map<string, string>;
   /** Group id -> its direct members, for the groups whose members were read (memberCandidates). */
   groupMembers: Map<string, TenantMember[]>;
-  /** As ImportSources.tenantUsers. */
-  tenantUsers?: TenantUserRef[];
+  /** As ImportSources.notInTenant. */
+  notInTenant?: string[];
 }
 
 const GROUP_KEY = (collectionId: string) => `group:${collectionId}`;
@@ -71,8 +71,8 @@ export interface ImportSources {
   groups: TenantGroupRecord[];
   /** Group names and ids already looked up in the tenant (found or not). */
   looked: { names: Set<string>; ids: Set<string> };
-  /** Entra ID users found for the collection users a candidate group lacks (withMembers). */
-  tenantUsers?: TenantUserRef[];
+  /** Collection users (userKey) a candidate group lacks and Entra ID has no user for, by SID or UPN (withMembers). */
+  notInTenant?: string[];
 }
 
 /** Reads site and tenant and builds the picture; settles unknown outcomes of earlier runs first. */
@@ -141,42 +141,34 @@ async function withMembers(
   graph: GraphPort,
   model: SiteModel,
   plan: MigrationPlan,
-  sources: Pick<ImportSources, 'groups' | 'tenantUsers'>,
+  sources: Pick<ImportSources, 'groups' | 'notInTenant'>,
   signal?: AbortSignal,
-): Promise<Pick<ImportSources, 'groups' | 'tenantUsers'>> {
+): Promise<Pick<ImportSources, 'groups' | 'notInTenant'>> {
   const candidates = candidatesByCollection(model, plan, sources.groups, deployedCollectionIds(model, plan));
   const unread = [...new Set([...candidates.values()].flat())].filter((id) => !sources.groups.find((g) => g.id === id)?.members);
-  if (unread.length === 0) return { groups: sources.groups, tenantUsers: sources.tenantUsers ?? [] };
+  if (unread.length === 0) return sources;
   const members = await readGroupMembers(graph, unread, signal).catch(tenantReadFailed);
-  const groups = unread.length ? sources.groups.map((g) => (members.has(g.id) ? { ...g, members: members.get(g.id) } : g)) : sources.groups;
-  const lacking = new Map<string, MemberRef>();
-  // Looked up once: for the groups read just now.
+  const groups = sources.groups.map((g) => (members.has(g.id) ? { ...g, members: members.get(g.id) } : g));
+  // Looked up once: the users the groups read just now lack.
   const fresh = new Set(unread);
+  const lacking = new Map<string, MemberRef>();
   for (const [collectionId, ids] of candidates) {
     for (const id of ids) {
-      if (!fresh.has(id)) continue;
-      const read = groups.find((g) => g.id === id)?.members;
+      const read = fresh.has(id) ? groups.find((g) => g.id === id)?.members : undefined;
       if (!read) continue;
-      for (const ref of groupDifference(model, collectionId, read).removed)
-        if (ref.sid || ref.upn) lacking.set(`${ref.sid ?? ''}|${ref.upn ?? ''}`.toLowerCase(), ref);
+      for (const ref of groupDifference(model, collectionId, read).removed) if (ref.sid || ref.upn) lacking.set(userKey(ref), ref);
     }
   }
-  const known = new Set((sources.tenantUsers ?? []).map((u) => u.id));
+  const refs = [...lacking.values()];
   const found = await findUsers(
     graph,
-    {
-      sids: [...lacking.values()].flatMap((r) => (r.sid ? [r.sid] : [])),
-      upns: [...lacking.values()].flatMap((r) => (r.upn ? [r.upn] : [])),
-    },
+    { sids: refs.flatMap((r) => (r.sid ? [r.sid] : [])), upns: refs.flatMap((r) => (r.upn ? [r.upn] : [])) },
     signal,
   ).catch(tenantReadFailed);
-  const tenantUsers = [
-    ...(sources.tenantUsers ?? []),
-    ...found
-      .filter((u) => !known.has(u.id))
-      .map((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName, onPremisesSecurityIdentifier: u.onPremisesSecurityIdentifier })),
-  ];
-  return { groups, tenantUsers };
+  const sids = new Set(found.flatMap((u) => (u.onPremisesSecurityIdentifier ? [u.onPremisesSecurityIdentifier.toLowerCase()] : [])));
+  const upns = new Set(found.map((u) => u.userPrincipalName.toLowerCase()));
+  const absent = refs.filter((r) => !(r.sid && sids.has(r.sid.toLowerCase())) && !(r.upn && upns.has(r.upn.toLowerCase())));
+  return { groups, notInTenant: [...new Set([...(sources.notInTenant ?? []), ...absent.map(userKey)])] };
 }
 
 /** Group names and ids the plan names that were not looked up when the sources were read. */
@@ -207,7 +199,7 @@ export async function withPlanGroups(
     graph,
     sources.model,
     plan,
-    { groups: [...sources.groups, ...found.filter((g) => !known.has(g.id))], tenantUsers: sources.tenantUsers },
+    { groups: [...sources.groups, ...found.filter((g) => !known.has(g.id))], notInTenant: sources.notInTenant },
     signal,
   );
   return {
@@ -257,7 +249,7 @@ export function analyseImport(
     objects: parsed.objects,
     apps: parsed.apps.map((a) => ({ application: a.application, package: a.package })),
     plan,
-    tenant: { groups, objects: tenantObjects, users: sources.tenantUsers },
+    tenant: { groups, objects: tenantObjects, notInTenant: sources.notInTenant },
     ledger: journal.state().created,
   });
   const known = new Map<string, string>();
@@ -267,7 +259,7 @@ export function analyseImport(
     if (mapping.status === 'mapped' && group?.id) known.set(GROUP_KEY(mapping.collectionId), group.id);
   }
   const groupMembers = new Map(groups.flatMap((g) => (g.members ? [[g.id, g.members] as const] : [])));
-  return { model, picture, tenantObjects, ids: known, reconciled, ownGroups, groupMembers, tenantUsers: sources.tenantUsers };
+  return { model, picture, tenantObjects, ids: known, reconciled, ownGroups, groupMembers, notInTenant: sources.notInTenant };
 }
 
 /**
@@ -485,13 +477,13 @@ export function memberSteps(graph: Pick<GraphPort, 'baseUrl'>, collectionId: str
  * its members as read with the picture, else none (not read, nothing claimed).
  */
 export function missingFromOwnGroup(
-  read: Pick<ImportRead, 'model' | 'groupMembers' | 'tenantUsers'>,
+  read: Pick<ImportRead, 'model' | 'groupMembers' | 'notInTenant'>,
   collectionId: string,
   groupId: string,
 ): MemberRef[] {
   const members = read.groupMembers.get(groupId);
   if (!members) return [];
-  return groupDifference(read.model, collectionId, members, inTenant(read.tenantUsers)).removed.filter((m) => m.upn || m.sid);
+  return groupDifference(read.model, collectionId, members, inTenant(read.notInTenant)).removed.filter((m) => m.upn || m.sid);
 }
 
 /**

@@ -364,7 +364,7 @@ function groupsCheck(s: PrepareSources, steps: Step[]): ReadinessCheck {
   const fixSteps: string[] = [];
   let differing = 0;
   for (const g of s.groupMembers) {
-    const difference = groupDifference(s.read.model, g.collectionId, g.members, inTenant(s.read.tenantUsers));
+    const difference = groupDifference(s.read.model, g.collectionId, g.members, inTenant(s.read.notInTenant));
     if (!membersDiffer(difference)) continue;
     const missing = difference.removed.map((r) => r.label);
     const extra = difference.added;
