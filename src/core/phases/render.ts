@@ -425,7 +425,13 @@ export function statusView(picture: MigrationPicture): StatusView {
       collectionId: g.collectionId,
       collection: g.collectionName,
       mapping: g.status,
-      detail: g.groups.length && g.status === 'mapped' ? g.groups.map((x) => `${x.displayName} (${x.via})`).join(', ') : g.reason,
+      detail:
+        g.groups.length && g.status === 'mapped'
+          ? g.groups.map((x) => `${x.displayName} (${x.via})`).join(', ') +
+            (g.membership
+              ? `; members differ: +${g.membership.difference.added.length} / −${g.membership.difference.removed.length} users`
+              : '')
+          : g.reason,
     })),
     counts,
     findings: picture.findings.map((f) => ({ severity: f.severity, message: f.message })),

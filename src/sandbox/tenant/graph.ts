@@ -950,8 +950,14 @@ function serviceOf(planName: string): string {
 function memberView(o: GraphObject): GraphObject {
   const isUser = 'userPrincipalName' in o;
   const view = isUser
-    ? { id: o.id, displayName: o.displayName, userPrincipalName: o.userPrincipalName, mail: o.mail ?? null }
-    : { id: o.id, displayName: o.displayName };
+    ? {
+        id: o.id,
+        displayName: o.displayName,
+        userPrincipalName: o.userPrincipalName,
+        mail: o.mail ?? null,
+        onPremisesSecurityIdentifier: o.onPremisesSecurityIdentifier ?? null,
+      }
+    : { id: o.id, displayName: o.displayName, onPremisesSecurityIdentifier: o.onPremisesSecurityIdentifier ?? null };
   return { '@odata.type': isUser ? '#microsoft.graph.user' : '#microsoft.graph.group', ...view };
 }
 
