@@ -1,16 +1,18 @@
 // Runs steps through the Graph port with the write-ahead journal: intents synced before the
-// requests leave, outcomes after. Independent steps go out together as paced $batch requests;
-// a step runs once every key it needs has an Intune id. A create whose outcome is unknown is
+// requests leave, outcomes after. Independent steps go out together as paced $batch requests,
+// each of one Graph service (Intune's writes never queue behind a large group's members, which
+// Entra ID paces on its own); a step runs once every key it needs has an Intune id. A create whose outcome is unknown is
 // looked up by its marker (`reconcile`), never sent again blindly.
 import { randomUUID } from 'node:crypto';
 import type { Journal } from '../ledger/journal';
 import type { BatchRequest, BatchResult, GraphPort } from '../tenant/graph-port';
+import { serviceOf, type GraphService } from '../tenant/pacer';
 import { fillIds } from '../placeholders';
 import type { Step } from './steps';
 
 /**
- * $batch requests (of up to 20 steps) in flight at once, most of them waiting in the pacer: more
- * than Intune's 100 writes per window / 20, so a freed window is used in full.
+ * $batch requests (of up to 20 steps) in flight at once per Graph service, most of them waiting
+ * in the pacer: more than Intune's 100 writes per window / 20, so a freed window is used in full.
  */
 const MAX_BATCHES_IN_FLIGHT = 8;
 
@@ -57,6 +59,7 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
   // several in flight; the pacer, not the rounds, sets the pace. Waiting for a whole round of
   // dependencies before starting the next would leave the write quota idle.
   const inFlight = new Set<Promise<void>>();
+  const busy = new Map<GraphService, number>();
   let failure: unknown;
   let pending = steps.slice();
   for (;;) {
@@ -84,14 +87,26 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
         waiting.push(step);
       }
     }
-    while (ready.length > 0 && inFlight.size < MAX_BATCHES_IN_FLIGHT) {
-      const flight: Promise<void> = send(ready.splice(0, 20)).catch((error) => {
-        failure ??= error;
-      });
-      inFlight.add(flight);
-      void flight.finally(() => inFlight.delete(flight));
+    // Chunks of one service each, in step order within the service, each service with its own
+    // slots: a full directory queue does not hold back Intune's chunks.
+    const unsent = new Set(ready);
+    for (const service of new Set(ready.map((step) => serviceOf(step.request.path)))) {
+      const mine = ready.filter((step) => serviceOf(step.request.path) === service);
+      while (mine.length > 0 && (busy.get(service) ?? 0) < MAX_BATCHES_IN_FLIGHT) {
+        const chunk = mine.splice(0, 20);
+        for (const step of chunk) unsent.delete(step);
+        busy.set(service, (busy.get(service) ?? 0) + 1);
+        const flight: Promise<void> = send(chunk).catch((error) => {
+          failure ??= error;
+        });
+        inFlight.add(flight);
+        void flight.finally(() => {
+          inFlight.delete(flight);
+          busy.set(service, busy.get(service)! - 1);
+        });
+      }
     }
-    pending = [...ready, ...waiting];
+    pending = [...unsent, ...waiting];
     if (inFlight.size === 0) break; // nothing on the wire and nothing can start
     await Promise.race(inFlight);
   }

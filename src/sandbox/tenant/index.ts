@@ -2,12 +2,22 @@
 // the demo and the tests. See docs/sandbox-tenant.md.
 import type { Server } from 'node:http';
 import contosoSeed from './seed/contoso.seed.json';
-import { DEFAULT_THROTTLE, listen, SandboxEngine, type TenantHooks } from './server';
+import { listen, SandboxEngine, type TenantHooks } from './server';
+import { resolveThrottle } from './throttle';
 import { loadSeed, loadState, stateFromSeed } from './store';
 import type { Fault, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } from './types';
 
 export type { TenantHooks } from './server';
-export type { Fault, GraphObject, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } from './types';
+export type {
+  DirectoryThrottle,
+  Fault,
+  GraphObject,
+  IntuneThrottle,
+  SandboxSeed,
+  SandboxState,
+  SandboxStats,
+  ThrottleOptions,
+} from './types';
 
 /** The Contoso seed (matches the sample ConfigMgr site in src/sandbox/site/contoso); bundled. */
 export const DEFAULT_SEED = contosoSeed as unknown as SandboxSeed;
@@ -33,7 +43,11 @@ export interface SandboxOptions {
   port?: number;
   /** Keep the state in this JSON file: resumed from it when it exists, rewritten after each write. */
   persistPath?: string;
-  /** Intune-style limits; default 100 writes and 2000 requests per 20 s per app. false: off. */
+  /**
+   * Limits per service and app, like Graph's: Intune 100 writes and 2000 requests per 20 s
+   * (managed devices: `devices`, 200 and 2000), Entra ID (`directory`) 3,500 resource units per
+   * 10 s and 3,000 writes per 150 s. false: off.
+   */
   throttle?: ThrottleOptions | false;
   /** The sandbox world's admin endpoints and write hook (src/sandbox/world). */
   hooks?: TenantHooks;
@@ -42,7 +56,7 @@ export interface SandboxOptions {
 export async function startSandboxTenant(options: SandboxOptions = {}): Promise<SandboxTenant> {
   const seed = loadSeed(options.seed ?? DEFAULT_SEED);
   const state: SandboxState = (options.persistPath && loadState(options.persistPath)) || stateFromSeed(seed);
-  const throttle = options.throttle === false ? false : { ...DEFAULT_THROTTLE, ...options.throttle };
+  const throttle = options.throttle === false ? false : resolveThrottle(options.throttle);
   const engine = new SandboxEngine({ state, seed, persistPath: options.persistPath, throttle, hooks: options.hooks });
   const server: Server = await listen(engine, options.port ?? 0);
   return {
