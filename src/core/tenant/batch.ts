@@ -176,13 +176,15 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
       }
     };
 
-    for (const chunk of pack(pending, members, chunkMax)) {
-      if (signal?.aborted) break;
+    // One lane per service, chunk after chunk as before; the lanes run side by side, so a chunk
+    // waiting for the directory's window never holds back one of Intune's (or the other way round).
+    const runChunk = async (chunk: { version: ApiVersion; ids: string[] }): Promise<void> => {
+      if (signal?.aborted) return;
       let permit: Permit;
       try {
         permit = await acquireChunk(port, chunk.ids, members, signal);
       } catch (error) {
-        if (isAbortError(error) || signal?.aborted) break;
+        if (isAbortError(error) || signal?.aborted) return;
         throw error;
       }
       const wire = chunk.ids.map((id) => {
@@ -256,7 +258,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
           port.log('warn', `$batch (${chunk.ids.length} requests): ${what}.`);
           lost(chunk.ids, what);
         }
-        continue;
+        return;
       }
       permit.done();
       const rid = outer.requestId ? ` request-id ${outer.requestId}` : '';
@@ -264,12 +266,12 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
         const waitMs = parseRetryAfter(outer.headers.get('retry-after'), port.clock.now());
         port.log('warn', `$batch (${chunk.ids.length} requests): HTTP ${outer.status}${rid}.`);
         for (const id of chunk.ids) retry.set(id, { status: outer.status, waitMs, write: members.get(id)!.write });
-        continue;
+        return;
       }
       if (outer.status === 504) {
         port.log('warn', `$batch (${chunk.ids.length} requests): HTTP 504${rid}.`);
         lost(chunk.ids, `HTTP 504 on the batch${rid}`, 504);
-        continue;
+        return;
       }
       if (outer.status < 200 || outer.status >= 300) {
         const e = errorOf(outer.body);
@@ -283,7 +285,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
             message: e.message,
             requestId: outer.requestId,
           });
-        continue;
+        return;
       }
 
       // A 2xx that is not a $batch answer says nothing about the requests in it: writes may have
@@ -305,7 +307,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
                   requestId: outer.requestId,
                 },
           );
-        continue;
+        return;
       }
       const responses = new Map<string, InnerResponse>();
       for (const r of (outer.body as { responses: InnerResponse[] }).responses)
@@ -406,7 +408,16 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
           });
         }
       }
-    }
+    };
+    const lanes = new Map<string, { version: ApiVersion; ids: string[] }[]>();
+    for (const chunk of pack(pending, members, chunkMax)) lanes.set(chunk.services, [...(lanes.get(chunk.services) ?? []), chunk]);
+    const ran = await Promise.allSettled(
+      [...lanes.values()].map(async (lane) => {
+        for (const chunk of lane) await runChunk(chunk);
+      }),
+    );
+    const crashed = ran.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (crashed) throw crashed.reason;
 
     if (retry.size === 0) continue;
     const waits = [...retry.values()].map((r) => r.waitMs).filter((w): w is number => w !== undefined);
