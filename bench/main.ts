@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   siteRead: async () => (await import('./site-read')).benchSiteRead,
   pacer: async () => (await import('./graph-pacer')).benchPacer,
   import: async () => (await import('./import')).benchImport,
+  largeGroup: async () => (await import('./import')).benchLargeGroup,
   extension: async () => (await import('./extension')).benchExtension,
   vsix: async () => (await import('./extension')).benchVsix,
   // Read from the latest full `npm run test:faults` run, not run here.
