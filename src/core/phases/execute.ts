@@ -4,7 +4,7 @@
 // Entra ID paces on its own); a step runs once every key it needs has an Intune id. A create whose outcome is unknown is
 // looked up by its marker (`reconcile`), never sent again blindly.
 import { randomUUID } from 'node:crypto';
-import type { Journal } from '../ledger/journal';
+import type { Journal, JournalEntry } from '../ledger/journal';
 import type { BatchRequest, BatchResult, GraphPort } from '../tenant/graph-port';
 import { serviceOf, type GraphService } from '../tenant/pacer';
 import { fillIds } from '../placeholders';
@@ -130,51 +130,71 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
     }));
     const sentAt = Date.now();
     const results = await graph.batch(requests, { signal: options.signal });
-    for (const [index, step] of chunk.entries()) await record(step, results[index], sentAt);
+    // The chunk's outcomes are synced in one append, not one per step: a 10,000-member group is
+    // 500 steps, and a sync each held the event loop (and so every other service's requests)
+    // for seconds. What needs a look at the tenant first is recorded after it, one by one.
+    const lines: JournalEntry[] = [];
+    const settled: StepOutcome[] = [];
+    const unsure: [Step, BatchResult][] = [];
+    for (const [index, step] of chunk.entries()) {
+      const result = results[index];
+      const creates = step.action === 'create' || step.action === 'createGroup';
+      if (result.outcome === 'ok') {
+        const intuneId = creates ? (result.body as { id?: string } | undefined)?.id : undefined;
+        if (creates && intuneId) ids.set(step.key, intuneId);
+        lines.push({ t: 'done', run, step: step.id, key: step.key, ...(intuneId ? { intuneId } : {}), at: now() });
+        settled.push({ step, status: 'done', intuneId });
+      } else if (needsLook(step, result)) {
+        unsure.push([step, result]);
+      } else {
+        const message = `${result.status ? `HTTP ${result.status}` : 'no response'}${result.code ? ` ${result.code}` : ''}: ${result.message ?? 'failed'}${result.requestId ? ` (request-id ${result.requestId})` : ''}`;
+        lines.push({ t: 'failed', run, step: step.id, key: step.key, status: result.status, message, at: now() });
+        settled.push({ step, status: 'failed', message });
+      }
+    }
+    journal.append(...lines);
+    for (const outcome of settled) settle(outcome);
+    for (const [step, result] of unsure) await lookUp(step, result, sentAt);
   }
 
-  async function record(step: Step, result: BatchResult, sentAt: number) {
+  /**
+   * Adding members is not repeatable (Graph answers 400 "already exist"), so an addition retried
+   * after a lost answer, or whose outcome is unknown, is settled by looking at the group; so is a
+   * create whose outcome is unknown.
+   */
+  function needsLook(step: Step, result: BatchResult): boolean {
     const creates = step.action === 'create' || step.action === 'createGroup';
-    if (result.outcome === 'ok') {
-      const intuneId = creates ? (result.body as { id?: string } | undefined)?.id : undefined;
-      if (creates && intuneId) ids.set(step.key, intuneId);
-      journal.append({ t: 'done', run, step: step.id, key: step.key, ...(intuneId ? { intuneId } : {}), at: now() });
-      settle({ step, status: 'done', intuneId });
-      return;
-    }
-    // Adding members is not repeatable (Graph answers 400 "already exist"), so an addition retried
-    // after a lost answer, or whose outcome is unknown, is settled by looking at the group.
     const members = step.action === 'addMembers';
     const repeatedMembers = members && result.status === 400 && /already exist/i.test(result.message ?? '');
-    if ((result.outcome === 'unknown' && (creates || members)) || repeatedMembers) {
-      const found = await options.reconcile(
-        { ...step, request: { ...step.request, path: fillIds(step.request.path, ids) as string, body: fillIds(step.request.body, ids) } },
-        sentAt,
-      );
-      journal.append({ t: 'reconciled', run, step: step.id, key: step.key, intuneId: found, at: now() });
-      if (found) {
-        if (creates) ids.set(step.key, found);
-        settle({
-          step,
-          status: 'reconciled',
-          intuneId: found,
-          message: members
-            ? 'an earlier attempt had added them; all are in the group'
-            : 'the connection dropped after the write; found by its marker',
-        });
-      } else {
-        settle({
-          step,
-          status: 'failed',
-          message: members
-            ? `${result.message ?? 'the connection dropped'}; not all of these members are in the group: run again to add the missing ones`
-            : 'the connection dropped and the object is not in Intune; run again to retry',
-        });
-      }
-      return;
+    return (result.outcome === 'unknown' && (creates || members)) || repeatedMembers;
+  }
+
+  async function lookUp(step: Step, result: BatchResult, sentAt: number) {
+    const creates = step.action === 'create' || step.action === 'createGroup';
+    const members = step.action === 'addMembers';
+    const found = await options.reconcile(
+      { ...step, request: { ...step.request, path: fillIds(step.request.path, ids) as string, body: fillIds(step.request.body, ids) } },
+      sentAt,
+    );
+    journal.append({ t: 'reconciled', run, step: step.id, key: step.key, intuneId: found, at: now() });
+    if (found) {
+      if (creates) ids.set(step.key, found);
+      settle({
+        step,
+        status: 'reconciled',
+        intuneId: found,
+        message: members
+          ? 'an earlier attempt had added them; all are in the group'
+          : 'the connection dropped after the write; found by its marker',
+      });
+    } else {
+      settle({
+        step,
+        status: 'failed',
+        message: members
+          ? `${result.message ?? 'the connection dropped'}; not all of these members are in the group: run again to add the missing ones`
+          : 'the connection dropped and the object is not in Intune; run again to retry',
+      });
     }
-    const message = `${result.status ? `HTTP ${result.status}` : 'no response'}${result.code ? ` ${result.code}` : ''}: ${result.message ?? 'failed'}${result.requestId ? ` (request-id ${result.requestId})` : ''}`;
-    journal.append({ t: 'failed', run, step: step.id, key: step.key, status: result.status, message, at: now() });
-    settle({ step, status: 'failed', message });
   }
 }
