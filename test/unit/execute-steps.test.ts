@@ -128,3 +128,46 @@ test('an addition whose outcome is unknown is looked up after the chunk is synce
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a $batch call holds one API version, and steps others wait for leave first', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cm2intune-execute-'));
+  try {
+    const journal = Journal.open(join(dir, 'run.ledger'));
+    const version = (i: number) => (i % 2 ? 'beta' : 'v1.0');
+    const steps: Step[] = Array.from({ length: 30 }, (_, i) => {
+      const s = step(`ci:${i}`, 'POST', '/deviceManagement/deviceConfigurations');
+      return { ...s, request: { ...s.request, version: version(i) } };
+    });
+    // A chain proposed last: a root, the profile that binds it, the assignment of that profile.
+    steps.push(
+      step('root', 'POST', '/deviceManagement/deviceConfigurations'),
+      step('scep', 'POST', '/deviceManagement/deviceConfigurations', { needs: ['root'] }),
+      step('assign:scep', 'POST', `/deviceManagement/deviceConfigurations/${placeholder('scep')}/assign`, {
+        action: 'assign',
+        key: 'scep',
+        needs: ['scep'],
+      }),
+    );
+    const { port, calls } = fakePort();
+    await executeSteps(steps, { graph: port, journal, phase: 'import', ids: new Map(), reconcile: () => Promise.resolve(null) });
+    // The fake port does not see versions; the journal's intents show each call's steps.
+    const intents = readFileSync(join(dir, 'run.ledger'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as JournalEntry)
+      .filter((e): e is Extract<JournalEntry, { t: 'intent' }> => e.t === 'intent');
+    let at = 0;
+    for (const call of calls) {
+      const ids = intents.slice(at, at + call.length).map((e) => e.step);
+      at += call.length;
+      const callVersions = new Set(ids.map((id) => steps.find((s) => s.id === id)!.request.version));
+      assert.equal(callVersions.size, 1, `one version per call: ${ids.join(' ')}`);
+    }
+    assert.equal(intents[0].step, 'root', 'the head of the longest chain leaves first');
+    assert.equal(calls[0].length, 16, "the root's chunk: the root and the 15 other v1.0 steps");
+    assert.equal(calls[1].length, 15, 'then the beta ones');
+    journal.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -42,6 +42,32 @@ export interface ExecuteOptions {
   now?: () => Date;
 }
 
+/**
+ * The steps in the order they should leave: those with the longest chain of steps waiting for
+ * them first (a trusted root before its SCEP profile before the VPN profile that uses it, a
+ * group before its members, an object before its assignment), then as proposed. In proposal
+ * order a chain's last links queued behind every independent step and spilled into extra
+ * windows at the end: a write window each.
+ */
+function byCriticalPath(steps: Step[], producedBy: Map<string, Step>): Step[] {
+  const waitingFor = new Map<string, Step[]>();
+  for (const step of steps)
+    for (const key of step.needs) if (producedBy.has(key)) waitingFor.set(key, [...(waitingFor.get(key) ?? []), step]);
+  const depth = new Map<Step, number>();
+  const chain = (step: Step, seen: Set<Step>): number => {
+    const known = depth.get(step);
+    if (known !== undefined) return known;
+    if (seen.has(step)) return 0; // a cycle cannot run anyway; it is reported as skipped
+    seen.add(step);
+    const produces = producedBy.get(step.key) === step ? (waitingFor.get(step.key) ?? []) : [];
+    const d = 1 + Math.max(0, ...produces.map((next) => chain(next, seen)));
+    depth.set(step, d);
+    return d;
+  };
+  const order = new Map(steps.map((step, index) => [step, index]));
+  return steps.slice().sort((a, b) => chain(b, new Set()) - chain(a, new Set()) || order.get(a)! - order.get(b)!);
+}
+
 export async function executeSteps(steps: Step[], options: ExecuteOptions): Promise<StepOutcome[]> {
   const { graph, journal, ids } = options;
   const now = () => (options.now?.() ?? new Date()).toISOString();
@@ -61,7 +87,7 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
   const inFlight = new Set<Promise<void>>();
   const busy = new Map<GraphService, number>();
   let failure: unknown;
-  let pending = steps.slice();
+  let pending = byCriticalPath(steps, producedBy);
   for (;;) {
     if (failure === undefined && options.signal?.aborted) failure = options.signal.reason;
     if (failure !== undefined) {
@@ -87,14 +113,20 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
         waiting.push(step);
       }
     }
-    // Chunks of one service each, in step order within the service, each service with its own
-    // slots: a full directory queue does not hold back Intune's chunks.
+    // Chunks of one service and one API version each (a $batch call goes to one version: a mixed
+    // chunk was two calls, the second waiting for the window while holding the first's outcomes
+    // and this slot), in step order, each service with its own slots: a full directory queue does
+    // not hold back Intune's chunks.
     const unsent = new Set(ready);
     for (const service of new Set(ready.map((step) => serviceOf(step.request.path)))) {
       const mine = ready.filter((step) => serviceOf(step.request.path) === service);
       while (mine.length > 0 && (busy.get(service) ?? 0) < MAX_BATCHES_IN_FLIGHT) {
-        const chunk = mine.splice(0, 20);
-        for (const step of chunk) unsent.delete(step);
+        const version = mine[0].request.version;
+        const chunk = mine.filter((step) => step.request.version === version).slice(0, 20);
+        for (const step of chunk) {
+          unsent.delete(step);
+          mine.splice(mine.indexOf(step), 1);
+        }
         busy.set(service, (busy.get(service) ?? 0) + 1);
         const flight: Promise<void> = send(chunk).catch((error) => {
           failure ??= error;
@@ -106,7 +138,8 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
         });
       }
     }
-    pending = [...unsent, ...waiting];
+    const still = new Set([...unsent, ...waiting]);
+    pending = pending.filter((step) => still.has(step));
     if (inFlight.size === 0) break; // nothing on the wire and nothing can start
     await Promise.race(inFlight);
   }
