@@ -525,7 +525,10 @@ export async function faultTrial(ctx: TrialContext, id: string, seed: number, ch
     // A complete prefill runs in this process (fast pacing): only what follows needs the CLI.
     if (prefill === 'complete') await importInProcess(w.planFile, ctx.site.password);
     else if (prefill === 'partial') {
-      const drawnWrites = between(random, 1, Math.min(99, ctx.reference.writes - 1));
+      // A $batch applies up to 20 writes at once and nothing paces a Contoso import any more (its
+      // Intune writes fit one window, its directory writes go beside them): a kill drawn among the
+      // last 20 writes can land after the run ended, leaving a full tenant, not a partial one.
+      const drawnWrites = between(random, 1, Math.min(99, ctx.reference.writes - 25));
       runs.push(await cli(ctx, w, 'the prefill run (killed)', importArgs(w), atWrites(w, choice.prefillWrites ?? drawnWrites)));
       result.what = `prefill killed at ${w.sandbox.stats().writes} writes; `;
     }
