@@ -525,11 +525,14 @@ export async function faultTrial(ctx: TrialContext, id: string, seed: number, ch
     // A complete prefill runs in this process (fast pacing): only what follows needs the CLI.
     if (prefill === 'complete') await importInProcess(w.planFile, ctx.site.password);
     else if (prefill === 'partial') {
-      // A $batch applies up to 20 writes at once and nothing paces a Contoso import any more (its
-      // Intune writes fit one window, its directory writes go beside them): a kill drawn among the
-      // last 20 writes can land after the run ended, leaving a full tenant, not a partial one.
+      // Nothing paces a Contoso import (its Intune writes fit one window, its directory writes go
+      // beside them), so all its writes are on the wire at once and a kill lands after the last:
+      // the prefill runs on a tenant that allows fewer Intune writes, which makes it wait in a
+      // throttle pause, and is killed before the pause ends.
+      w.sandbox.setThrottle(PAUSE_THROTTLE);
       const drawnWrites = between(random, 1, Math.min(99, ctx.reference.writes - 25));
       runs.push(await cli(ctx, w, 'the prefill run (killed)', importArgs(w), atWrites(w, choice.prefillWrites ?? drawnWrites)));
+      w.sandbox.setThrottle(false);
       result.what = `prefill killed at ${w.sandbox.stats().writes} writes; `;
     }
     const fault: ProxyFault = plan.fault.kind === 'hold' && choice.holdMs !== undefined ? { kind: 'hold', ms: choice.holdMs } : plan.fault;

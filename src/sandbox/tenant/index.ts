@@ -27,6 +27,8 @@ export interface SandboxTenant {
   readonly url: string;
   readonly tenantId: string;
   faults: { inject(f: Fault): void; clear(): void };
+  /** New limits from now on (as `throttle` in the options; false: off), counting afresh. */
+  setThrottle(throttle: ThrottleOptions | false): void;
   stats(): SandboxStats;
   /** A snapshot (deep copy) of everything the tenant holds, for assertions. */
   objects(): SandboxState;
@@ -63,6 +65,7 @@ export async function startSandboxTenant(options: SandboxOptions = {}): Promise<
     url: engine.url,
     tenantId: state.tenantId,
     faults: { inject: (f) => engine.inject(f), clear: () => engine.clearFaults() },
+    setThrottle: (t) => engine.setThrottle(t === false ? false : resolveThrottle(t)),
     stats: () => engine.stats(),
     objects: () => structuredClone(engine.state),
     peek: () => engine.state,

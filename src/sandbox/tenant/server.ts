@@ -55,6 +55,10 @@ export class SandboxEngine {
     if (f.kind === 'latency') this.latencyMs = Math.max(0, f.ms);
     else this.faults.push({ ...f });
   }
+  /** New limits from now on (false: off), counting afresh. */
+  setThrottle(throttle: ResolvedThrottle | false): void {
+    this.throttle = new Throttle(throttle);
+  }
   clearFaults(): void {
     this.faults = [];
     this.latencyMs = 0;
