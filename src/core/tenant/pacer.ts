@@ -79,7 +79,6 @@ export const DIRECTORY_UNITS: RateLimit = { limit: 3500, windowMs: 10_000 };
 
 /** The Graph services whose limits the pacer keeps apart. */
 export type GraphService = 'intune' | 'intuneDevices' | 'directory';
-export const GRAPH_SERVICES: readonly GraphService[] = ['intune', 'intuneDevices', 'directory'];
 
 // Intune's device family (includes/throttling-intune-devices.md): the deviceManagement
 // collections under the devices limits. Everything else under deviceManagement and

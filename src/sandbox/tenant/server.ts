@@ -1,6 +1,6 @@
 // The sandbox tenant's HTTP face (node:http only): Graph's envelope around graph.ts — bearer
-// check, request ids, faults, throttling per service (Intune, Entra ID), $batch, persistence — and the admin
-// endpoints under /_sandbox/ that let a test steer a separately running sandbox.
+// check, request ids, faults, throttling per service (Intune, Entra ID), $batch, persistence —
+// and the admin endpoints under /_sandbox/ that let a test steer a separately running sandbox.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
