@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   import: async () => (await import('./import')).benchImport,
   editor: async () => (await import('./editor')).benchEditor,
   verify: async () => (await import('./verify')).benchVerify,
+  largeGroup: async () => (await import('./import')).benchLargeGroup,
   extension: async () => (await import('./extension')).benchExtension,
   vsix: async () => (await import('./extension')).benchVsix,
   // Read from the latest full `npm run test:faults` run, not run here.
