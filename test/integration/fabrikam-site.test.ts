@@ -630,7 +630,19 @@ describe('the Fabrikam site (issue 11), through the CLI', () => {
   it("ConfigMgr's own e-mail profile vocabulary is accepted", () => {
     const item = itemNamed(before1, 'Fabrikam Mail – Exchange');
     assert.notEqual(item.state, 'blocked', item.verdict.reasons.join('; '));
-    assert.equal(intuneOf('Fabrikam Mail – Exchange').length, 1);
+    const created = intuneOf('Fabrikam Mail – Exchange');
+    assert.equal(created.length, 1);
+    // UserName="sAMAccountName" and EmailAddress="mail", as New-CMEmailProfile writes them.
+    const { usernameAADSource, emailAddressSource, hostName, easServices } = created[0];
+    assert.deepEqual(
+      { usernameAADSource, emailAddressSource, hostName, easServices },
+      {
+        usernameAADSource: 'samAccountName',
+        emailAddressSource: 'primarySmtpAddress',
+        hostName: 'outlook.fabrikam.com',
+        easServices: 'email,calendars,contacts,reminders',
+      },
+    );
   });
 
   it(
