@@ -215,7 +215,7 @@ describe('the Fabrikam site (issue 11), through the CLI', () => {
       assert.equal(item.verdict.status, expected.verdict, `${o.name}: verdict (${why})`);
       if ('state' in expected) assert.equal(item.state, expected.state, `${o.name}: state (${why})`);
       if (expected.why) assert.match(why, expected.why, o.name);
-      // No setting is dropped from an object that is imported: a blocked one says so per setting (see below).
+      // Nothing left out of an object that is imported; a blocked one drops each setting in verdict.settings (`unaccounted`).
       assert.deepEqual(item.verdict.droppedSettings, [], `${o.name}: no setting dropped`);
     }
   });
