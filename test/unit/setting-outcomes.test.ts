@@ -227,6 +227,27 @@ describe('platforms, terms and names', () => {
     assert.match(t.verdict.reasons[0], /targets Windows Phone 8\.1, which Intune can't target/);
   });
 
+  it('Windows Phone rule ids with words joined by underscores are the phone too, not Windows 10', () => {
+    // ConfigMgr's own ids (WindowsPhone/…) and a Windows/ one naming the phone, as the Fabrikam site has it.
+    for (const id of ['Windows/All_Windows_Phone_8.1', 'WindowsPhone/Windows_Phone_8_1', 'WindowsPhone/All_Windows_Phone']) {
+      const [t, ...more] = read(digest('OperatingSystem', [id], passcode)).translations;
+      assert.equal(more.length, 0, id);
+      assert.equal(t.source.platform, 'unknown', id);
+      assert.equal(t.verdict.status, 'notImportable', id);
+      assert.equal(t.request, undefined, id);
+      assert.match(t.verdict.reasons[0], /targets Windows Phone 8\.1, which Intune can't target/, id);
+    }
+    // Beside Windows 10, the Windows 10 object is imported and the phones are said to get nothing.
+    const both = read(
+      digest('OperatingSystem', ['Windows/All_x64_Windows_10_and_higher_Clients', 'Windows/All_Windows_Phone_8.1'], passcode),
+    );
+    assert.deepEqual(
+      both.translations.map((t) => [t.source.platform, t.verdict.status]),
+      [['windows', 'importable']],
+    );
+    assert.match(both.translations[0].verdict.notes.join('\n'), /also targets Windows Phone 8\.1/);
+  });
+
   it('Windows Phone beside iOS: the iOS object is imported and says the phones get nothing', () => {
     const { translations } = read(digest('OperatingSystem', ['Platform/iOS_All', 'Windows/WinPhone81_All'], passcode));
     assert.deepEqual(

@@ -136,10 +136,14 @@ export const PAYLOAD_SETTINGS: Record<Exclude<SiteObjectKind, 'configuration' | 
   ],
 };
 
-/** A platform rule Intune can't target: Windows Phone (8.0/8.1), which is not Windows 10. */
+/**
+ * A platform rule Intune can't target: Windows Phone (8.0/8.1), which is not Windows 10. Rule ids
+ * join words with `_` (`WindowsPhone/Windows_Phone_8_1`, `Windows/All_Windows_Phone_8.1`): a
+ * Windows one that names the phone is still the phone.
+ */
 export function untargetablePlatform(ruleId: string): string | undefined {
   const id = ruleId.toLowerCase();
-  if (/winphone|windows ?phone|wp_?8/.test(id)) return 'Windows Phone 8.1';
+  if (/winphone|windows[ _]?phone|wp_?8/.test(id)) return 'Windows Phone 8.1';
   return undefined;
 }
 
