@@ -1,5 +1,6 @@
-// Pacer figures: writes through the Graph port against the sandbox tenant throttled like Intune
-// (sliding window per app) with a short window (40 writes / 2 s), over 6 windows' worth of writes,
+// Pacer figures: writes (group creates, so Entra ID's write window) through the Graph port against
+// the sandbox tenant throttled per service (sliding window per app) with a short window (40 writes
+// / 2 s), over 6 windows' worth of writes,
 // half single creates and half through $batch, all queued at once so the pacer has to order them.
 //
 // writeRateRatio = steady write rate achieved / limit. The first `limit` writes may leave at once
@@ -15,9 +16,15 @@ import { createGraphPort } from '../src/core/tenant/graph-client';
 
 export async function benchPacer({ limit = 40, windowMs = 2_000, windows = 6 } = {}): Promise<Record<string, number>> {
   const writes = limit * windows;
-  const tenant = await startSandboxTenant({ throttle: { writesPerWindow: limit, windowMs } });
+  const tenant = await startSandboxTenant({
+    throttle: { writesPerWindow: limit, windowMs, directory: { writesPerWindow: limit, writesWindowMs: windowMs } },
+  });
   try {
-    const port = createGraphPort({ baseUrl: tenant.url, tokenSource: createSandboxTokenSource(), pacing: { writes: { limit, windowMs } } });
+    const port = createGraphPort({
+      baseUrl: tenant.url,
+      tokenSource: createSandboxTokenSource(),
+      pacing: { directory: { writes: { limit, windowMs } } },
+    });
     const group = (name: string, nick: string) => ({
       displayName: name,
       mailEnabled: false,

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { standings } from './targets';
 
 type Bench = () => Promise<Record<string, number | string>>;
 
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   import: async () => (await import('./import')).benchImport,
   editor: async () => (await import('./editor')).benchEditor,
   verify: async () => (await import('./verify')).benchVerify,
+  largeGroup: async () => (await import('./import')).benchLargeGroup,
   extension: async () => (await import('./extension')).benchExtension,
   vsix: async () => (await import('./extension')).benchVsix,
   // Read from the latest full `npm run test:faults` run, not run here.
@@ -38,6 +40,9 @@ async function main() {
     Object.assign(figures, result);
     process.stderr.write(`bench ${name}: ${JSON.stringify(result)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   }
+  const targets = standings(figures);
+  for (const [name, standing] of Object.entries(targets)) process.stderr.write(`${name.slice('target.'.length)}: ${standing}\n`);
+  Object.assign(figures, targets);
   const text = JSON.stringify(figures, null, 2);
   if (values.out) {
     const out = resolve(process.env.INIT_CWD ?? process.cwd(), values.out);

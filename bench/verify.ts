@@ -21,7 +21,8 @@ function bigSeed(users: number, devices: number): SandboxSeed {
       userPrincipalName: upn(n),
       displayName: `User ${n}`,
       usageLocation: 'NO',
-      assignedPlans: n % 9 ? [{ servicePlanId: INTUNE_A, capabilityStatus: 'Enabled', service: 'SCO', assignedDateTime: '2019-06-01T08:00:00Z' }] : [],
+      assignedPlans:
+        n % 9 ? [{ servicePlanId: INTUNE_A, capabilityStatus: 'Enabled', service: 'SCO', assignedDateTime: '2019-06-01T08:00:00Z' }] : [],
       assignedLicenses: [],
     })),
     managedDevices: Array.from({ length: devices }, (_, n) => ({

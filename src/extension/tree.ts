@@ -581,6 +581,9 @@ function objectTooltip(item: PictureItem, stateLabel: string): vscode.MarkdownSt
   if (reasons.length) lines.push('', '**Why**', ...reasons.map((r) => `- ${md(r)}`));
   if (t.verdict.droppedSettings.length)
     lines.push('', '**Settings left out**', ...t.verdict.droppedSettings.map((d) => `- ${md(d.name)}: ${md(d.reason)}`));
+  const changed = (t.verdict.settings ?? []).flatMap((o) => (o.outcome === 'changed' ? [o] : []));
+  if (changed.length)
+    lines.push('', '**Settings changed**', ...changed.map((o) => `- ${md(o.setting)}: ${md(o.from)} → ${md(o.to)} (${md(o.reason)})`));
   if (t.verdict.notes.length) lines.push('', '**Notes**', ...t.verdict.notes.map((n) => `- ${md(n)}`));
   if (item.deployments.length)
     lines.push(

@@ -3,13 +3,15 @@
 // of the real CLI (bundled, in child processes), then runs a clean final import to completion and
 // compares the whole tenant (objects by marker with binds and assignment targets, groups and
 // members) with a clean reference run. Three families:
-// - kill: SIGKILL at a random point in time: during the reads, inside a write burst, in the
-//   pacer's throttle pause (after Intune's 100 writes per 20 s), or twice (the resume killed too);
+// - kill: SIGKILL at a random point in time: during the reads, inside a write burst, in a
+//   throttle pause (a tenant that allows fewer Intune writes than the run has), or twice (the
+//   resume killed too);
 // - fault: one fault from the loopback proxy (proxy.ts) hitting a run that starts on an empty,
 //   a half-imported or a fully imported tenant;
 // - concurrent: two imports of one plan at once (together, staggered, racing for a stale lock).
 // Everything random comes from the trial's seed: `npm run test:faults -- --only <id> --seed <s>`
 // replays one trial.
+import { applyEdits, modify } from 'jsonc-parser';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { TdsTestServer } from '../../src/sandbox/site/tds';
@@ -304,6 +306,8 @@ const atPause =
   };
 
 export const KILL_POINTS = ['read', 'burst', 'pause', 'resume'] as const;
+/** The pause trials' tenant: half Intune's write limit, below the ~70 Intune writes of a Contoso import. */
+const PAUSE_THROTTLE = { writesPerWindow: 50, windowMs: 20_000 };
 export type KillPoint = (typeof KILL_POINTS)[number];
 
 /** SIGKILL at a random point of one of the four kinds, then the final run. */
@@ -330,7 +334,10 @@ export async function killTrial(
     problems: [],
     ms: 0,
   };
-  const w = await openWorld(ctx.site);
+  // Contoso's import has fewer Intune writes than Intune's 100 per 20 s (its groups and members
+  // are Entra ID's, paced apart), so a pause needs a tenant that allows fewer: it answers 429 and
+  // the run waits out Retry-After, in the throttle pause.
+  const w = await openWorld(ctx.site, kind === 'pause' ? { throttle: PAUSE_THROTTLE } : undefined);
   const runs: Run[] = [];
   try {
     // Writes stop a little before 100 when a $batch waits for all its slots: a burst kill point is
@@ -344,11 +351,11 @@ export async function killTrial(
         (await waitFor('reads', () => (w.sandbox.stats().requests >= at ? true : exited() ? false : undefined), RUN_DEADLINE_MS, 1).catch(
           () => false,
         )) && !exited();
-    } else if (kind === 'pause' && writes > 100) {
-      // The pacer has sent 100 writes and waits for the window (20 s) to move on.
+    } else if (kind === 'pause' && writes > PAUSE_THROTTLE.writesPerWindow) {
+      // The tenant took its 50 Intune writes and says 429: the run waits for the window (20 s) to move on.
       const extra = between(random, 0, options.pauseSpreadMs ?? 17_000);
       result.what = `kill in the throttle pause, ${extra} ms after it was seen (1.5 s without a write)`;
-      stop = atPause(w, 60, extra);
+      stop = atPause(w, PAUSE_THROTTLE.writesPerWindow - 5, extra);
     } else {
       const at = between(random, 1, Math.max(1, burstEnd));
       const extra = between(random, 0, 20);
@@ -514,13 +521,29 @@ export async function faultTrial(ctx: TrialContext, id: string, seed: number, ch
   const runs: Run[] = [];
   try {
     proxy = await startFaultProxy(w.sandbox.url);
+    // The plan's per-request timeout is what cuts a held answer; it must leave the run time to end
+    // within its deadline (the default, 120 s, is the deadline itself: a held answer ran out the run).
     const text = readFileSync(w.planFile, 'utf8').replace(JSON.stringify(w.sandbox.url), JSON.stringify(proxy.url));
-    writeFileSync(w.planFile, text);
+    writeFileSync(
+      w.planFile,
+      applyEdits(
+        text,
+        modify(text, ['graph', 'requestTimeoutSeconds'], Math.floor(deadlineMs / 4000), {
+          formattingOptions: { insertSpaces: true, tabSize: 2 },
+        }),
+      ),
+    );
     // A complete prefill runs in this process (fast pacing): only what follows needs the CLI.
     if (prefill === 'complete') await importInProcess(w.planFile, ctx.site.password);
     else if (prefill === 'partial') {
-      const drawnWrites = between(random, 1, Math.min(99, ctx.reference.writes - 1));
+      // Nothing paces a Contoso import (its Intune writes fit one window, its directory writes go
+      // beside them), so all its writes are on the wire at once and a kill lands after the last:
+      // the prefill runs on a tenant that allows fewer Intune writes, which makes it wait in a
+      // throttle pause, and is killed before the pause ends.
+      w.sandbox.setThrottle(PAUSE_THROTTLE);
+      const drawnWrites = between(random, 1, Math.min(99, ctx.reference.writes - 25));
       runs.push(await cli(ctx, w, 'the prefill run (killed)', importArgs(w), atWrites(w, choice.prefillWrites ?? drawnWrites)));
+      w.sandbox.setThrottle(false);
       result.what = `prefill killed at ${w.sandbox.stats().writes} writes; `;
     }
     const fault: ProxyFault = plan.fault.kind === 'hold' && choice.holdMs !== undefined ? { kind: 'hold', ms: choice.holdMs } : plan.fault;

@@ -1,5 +1,5 @@
-// The Graph port against the sandbox tenant (src/sandbox/tenant), throttled like Intune but
-// with short windows: paging, $batch with inner 429 and 424, pacing, cancellation, a create lost
+// The Graph port against the sandbox tenant (src/sandbox/tenant), throttled per service like
+// Graph but with short windows: paging, $batch with inner 429 and 424, pacing, cancellation, a create lost
 // after commit, redaction.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,6 +31,9 @@ function portFor(tenant: SandboxTenant, extra: Partial<GraphPortOptions> = {}) {
   return { port, lines };
 }
 
+/** Intune's default limits: these tests write groups, which Entra ID's windows throttle. */
+const INTUNE = { writesPerWindow: 100, windowMs: 20_000 };
+
 const group = (name: string, nick: string) => ({
   displayName: name,
   mailEnabled: false,
@@ -56,8 +59,9 @@ test('paging: every seeded user comes back exactly once through @odata.nextLink'
 });
 
 test('pacing: 45 creates against a 20-writes-per-second tenant all succeed, none duplicated, no 429 reaches the caller', async () => {
-  await withSandbox({ throttle: { writesPerWindow: 20, windowMs: 1_000 } }, async (tenant) => {
-    const { port, lines } = portFor(tenant, { pacing: { writes: { limit: 20, windowMs: 1_000 } } });
+  // Groups are Entra ID's: its write window is the one that counts.
+  await withSandbox({ throttle: { ...INTUNE, directory: { writesPerWindow: 20, writesWindowMs: 1_000 } } }, async (tenant) => {
+    const { port, lines } = portFor(tenant, { pacing: { directory: { writes: { limit: 20, windowMs: 1_000 } } } });
     const names = Array.from({ length: 45 }, (_, i) => `Wave ${i + 1} – O'Neil Zürich`);
     const created = await Promise.all(
       names.map((n, i) => port.create<{ id: string; displayName: string }>('/groups', group(n, `wave${i + 1}`))),
@@ -74,8 +78,8 @@ test('pacing: 45 creates against a 20-writes-per-second tenant all succeed, none
 });
 
 test('pacing at the quota: 100 creates, singles and $batch mixed, against 40 writes per 2 s: none throttled, each once', async () => {
-  await withSandbox({ throttle: { writesPerWindow: 40, windowMs: 2_000 } }, async (tenant) => {
-    const { port, lines } = portFor(tenant, { pacing: { writes: { limit: 40, windowMs: 2_000 } } });
+  await withSandbox({ throttle: { ...INTUNE, directory: { writesPerWindow: 40, writesWindowMs: 2_000 } } }, async (tenant) => {
+    const { port, lines } = portFor(tenant, { pacing: { directory: { writes: { limit: 40, windowMs: 2_000 } } } });
     const singles = Array.from({ length: 50 }, (_, i) =>
       port.create<{ displayName: string }>('/groups', group(`Quota single ${i} – Brontë's`, `qs${i}`)),
     );
@@ -108,8 +112,8 @@ test('pacing at the quota: 100 creates, singles and $batch mixed, against 40 wri
 
 test('$batch: inner 429s from an over-eager client are retried; a failed prerequisite yields 424 for its dependent', async () => {
   // The port is paced for 100 writes but the tenant allows 10 per second: inner 429s are certain.
-  await withSandbox({ throttle: { writesPerWindow: 10, windowMs: 1_000 } }, async (tenant) => {
-    const { port, lines } = portFor(tenant, { pacing: { writes: { limit: 100, windowMs: 1_000 } } });
+  await withSandbox({ throttle: { ...INTUNE, directory: { writesPerWindow: 10, writesWindowMs: 1_000 } } }, async (tenant) => {
+    const { port, lines } = portFor(tenant, { pacing: { directory: { writes: { limit: 100, windowMs: 1_000 } } } });
     const requests: BatchRequest[] = Array.from({ length: 25 }, (_, i) => ({
       id: `g${i}`,
       method: 'POST',

@@ -244,11 +244,19 @@ describe('import: the sample site, clean', () => {
     );
     assert.deepEqual(created.map((g) => g.mailNickname).sort(), toCreate.map((g) => `cm2intune-${g.collectionId}`).sort());
     assert.ok(created.length >= 3, `groups created: ${created.map((g) => g.displayName).join(', ')}`);
+    // Each collection user Entra ID has (by SID, else by UPN) is a member; the rest were never synced.
+    const entra = world.sandbox.objects().users;
+    const entraUpn = (m: { sid: string | null; upn: string | null }) =>
+      entra.find((u) => m.sid && String(u.onPremisesSecurityIdentifier ?? '').toLowerCase() === m.sid.toLowerCase()) ??
+      entra.find((u) => m.upn && String(u.userPrincipalName).toLowerCase() === m.upn.toLowerCase());
     for (const mapping of toCreate) {
       const group = created.find((g) => g.mailNickname === `cm2intune-${mapping.collectionId}`)!;
       assert.deepEqual(
         group.members.map((m) => m.toLowerCase()),
-        [...mapping.members!].map((m) => m.toLowerCase()).sort(),
+        mapping
+          .members!.flatMap((m) => entraUpn(m)?.userPrincipalName ?? [])
+          .map((u) => String(u).toLowerCase())
+          .sort(),
         mapping.collectionName,
       );
     }

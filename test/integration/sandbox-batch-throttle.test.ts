@@ -1,4 +1,4 @@
-// Contract of the sandbox tenant for $batch and Intune-style throttling, over HTTP.
+// Contract of the sandbox tenant for $batch and throttling per service (Intune, Entra ID), over HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SandboxTenant } from '../../src/sandbox/tenant/index';
@@ -74,7 +74,15 @@ describe('sandbox tenant: throttling', () => {
   let tenant: SandboxTenant;
   before(async () => {
     // Requests of one burst go out together so they land in one window even on a busy machine.
-    tenant = await withSandbox({ throttle: { writesPerWindow: 5, readsPerWindow: 40, windowMs: 1000 } });
+    // Groups and organization are Entra ID's (directory) windows; device configurations Intune's.
+    tenant = await withSandbox({
+      throttle: {
+        writesPerWindow: 3,
+        readsPerWindow: 40,
+        windowMs: 1000,
+        directory: { writesPerWindow: 5, writesWindowMs: 1000, unitsPerWindow: 40, unitsWindowMs: 1000 },
+      },
+    });
   });
   after(() => tenant?.close());
 
@@ -113,6 +121,31 @@ describe('sandbox tenant: throttling', () => {
     const throttled = res.body.responses.find((r: any) => r.status === 429);
     assert.match(throttled.headers['Retry-After'], /^[1-9]/);
     assert.ok(tenant.stats().throttled >= 3);
+  });
+
+  it('each service has its own windows: Intune over its limit does not stop the directory, and says which service', async () => {
+    const g = client(tenant, fakeJwt('dddddddd-0000-4000-8000-000000000004'));
+    const intune = await Promise.all(Array.from({ length: 5 }, (_, i) => g.post(`/beta/${CONFIGS}`, trustedRoot(`Per service ${i}`))));
+    assert.deepEqual(intune.map((r) => r.status).sort(), [201, 201, 201, 429, 429]);
+    assert.match(intune.find((r) => r.status === 429)!.body.error.message, /to Intune/);
+    // Same app, same moment: the directory's 5 writes are all still there.
+    const groups = await Promise.all(Array.from({ length: 6 }, (_, i) => g.post('/v1.0/groups', group(3000 + i))));
+    assert.deepEqual(groups.map((r) => r.status).sort(), [201, 201, 201, 201, 201, 429]);
+    const refused = groups.find((r) => r.status === 429)!;
+    assert.match(refused.body.error.message, /to Entra ID/);
+    assert.equal(refused.headers.get('x-ms-throttle-information'), 'WriteLimitExceeded');
+    const stats = tenant.stats();
+    assert.ok(stats.throttledByService.intune >= 2 && stats.throttledByService.directory >= 1, JSON.stringify(stats));
+  });
+
+  it('counts Entra ID resource units by path: a users list costs 2, with $select 1', async () => {
+    const g = client(tenant, fakeJwt('eeeeeeee-0000-4000-8000-000000000005'));
+    const lists = await Promise.all(Array.from({ length: 21 }, () => g.get('/v1.0/users')));
+    assert.equal(lists.filter((r) => r.status === 200).length, 20, '20 lists of 2 units fill 40');
+    const h = client(tenant, fakeJwt('ffffffff-0000-4000-8000-000000000006'));
+    const selected = await Promise.all(Array.from({ length: 41 }, () => h.get('/v1.0/users?$select=id')));
+    assert.equal(selected.filter((r) => r.status === 200).length, 40);
+    assert.equal(selected.find((r) => r.status === 429)!.headers.get('x-ms-throttle-information'), 'ResourceUnitLimitExceeded');
   });
 
   it('limits reads too, and a plain (non-JWT) token is an app of its own', async () => {

@@ -5,7 +5,8 @@ import { deriveState } from '../../src/core/ledger/journal';
 import type { MigrationSession } from '../../src/core/session';
 import type { SiteModel } from '../../src/core/site/model';
 import type { BatchRequest, BatchResult, GraphPort } from '../../src/core/tenant/graph-port';
-import type { TenantGroupRecord } from '../../src/core/tenant/read';
+import type { TenantGroupRecord, TenantMember } from '../../src/core/tenant/read';
+import { effectiveUsers, singleAdGroup } from '../../src/core/analysis';
 import { loadContosoModel } from '../fixtures/contoso/load';
 
 export interface Reads {
@@ -28,6 +29,17 @@ export function fakeTenant(groups: TenantGroupRecord[], users: { id: string; use
     const filter = decodeURIComponent(/\$filter=([^&]*)/.exec(r.path)?.[1] ?? '');
     reads.filters.push(filter);
     const values = quoted(filter);
+    const membersOf = /^\/groups\/([^/?]+)\/members/.exec(r.path)?.[1];
+    if (membersOf) {
+      const group = groups.find((g) => g.id === membersOf);
+      if (!group) return { id: r.id, status: 404, outcome: 'failed', code: 'Request_ResourceNotFound', message: 'no such group' };
+      return {
+        id: r.id,
+        status: 200,
+        outcome: 'ok',
+        body: { value: (group.members ?? []).map((m) => ({ '@odata.type': `#microsoft.graph.${m.kind}`, ...m })) },
+      };
+    }
     if (r.path.startsWith('/users')) {
       const wanted = new Set(values.map((v) => v.toLowerCase()));
       return { id: r.id, status: 200, outcome: 'ok', body: { value: users.filter((u) => wanted.has(u.userPrincipalName.toLowerCase())) } };
@@ -113,18 +125,32 @@ export const CONTOSO_PLAN: MigrationPlan = {
 export async function contosoGroups(): Promise<TenantGroupRecord[]> {
   const model = await contosoModel();
   const sales = model.userGroups.find((g) => g.name === 'Sales Team')!;
+  // Synced groups hold the synced users (those with a UPN) of their collection, as Entra ID would.
+  const membersOf = (collectionName: string): TenantMember[] =>
+    effectiveUsers(model, model.collections.find((c) => c.name === collectionName)!.id)
+      .filter((u) => u.upn)
+      .map((u) => ({
+        id: `m-${u.resourceId}`,
+        kind: 'user',
+        displayName: u.fullName,
+        userPrincipalName: u.upn,
+        onPremisesSecurityIdentifier: u.sid,
+      }));
+  const salesCollection = model.collections.find((c) => c.rules.length === 1 && singleAdGroup(c, model)?.sid === sales.sid)!;
   return [
     {
       id: '11111111-1111-4111-8111-111111111111',
       displayName: 'Sales Team',
       onPremisesSecurityIdentifier: sales.sid ?? null,
       mailNickname: 'salesteam',
+      members: membersOf(salesCollection.name),
     },
     {
       id: '22222222-2222-4222-8222-222222222222',
       displayName: "O'Neill Project",
       onPremisesSecurityIdentifier: null,
       mailNickname: 'oneill',
+      members: membersOf("O'Neill Project"),
     },
     { id: '33333333-3333-4333-8333-333333333333', displayName: 'Zoë’s VIPs', onPremisesSecurityIdentifier: null, mailNickname: 'vips' },
   ];

@@ -77,12 +77,9 @@ describe('group mapping', () => {
   });
 
   it('the plan map wins over SID and name, by name or id', () => {
-    const r = mapCollections(
-      model,
-      plan({ map: { P0100031: ['Pilot users', { id: 'AAAAAAAA-0000-4000-8000-000000000005' }] } }),
-      tenant,
-      all,
-    );
+    const r = mapCollections(model, plan({ map: { P0100031: ['Pilot users', { id: 'AAAAAAAA-0000-4000-8000-000000000005' }] } }), tenant, [
+      'P0100031',
+    ]);
     const m = byId(r);
     assert.deepEqual(
       m.P0100031.groups.map((g) => [g.displayName, g.via]),
@@ -95,7 +92,7 @@ describe('group mapping', () => {
   });
 
   it('a plan entry that names no group is unmapped with a finding at its position', () => {
-    const r = mapCollections(model, plan({ map: { P0100031: ['Sales Users', 'Nobody’s group'] } }), tenant, all);
+    const r = mapCollections(model, plan({ map: { P0100031: ['Sales Users', 'Nobody’s group'] } }), tenant, ['P0100031']);
     assert.equal(byId(r).P0100031.status, 'unmapped');
     assert.deepEqual(
       r.findings.map((f) => [f.code, f.pointer]),
@@ -104,15 +101,21 @@ describe('group mapping', () => {
     assert.match(r.findings[0].message, /Nobody’s group/);
   });
 
-  it('creates a cloud group only when the plan allows, with the members that have a UPN', () => {
+  it('creates a cloud group only when the plan allows, with the users that have a UPN or a SID; the rest are named', () => {
     const without = byId(mapCollections(model, plan(), tenant, all));
     assert.equal(without.P0100033.status, 'unmapped');
     assert.match(without.P0100033.reason, /groups\.createMissing/);
     const withCreate = byId(mapCollections(model, plan({ createMissing: true }), tenant, all));
     assert.equal(withCreate.P0100033.status, 'create');
     assert.deepEqual(withCreate.P0100033.groups, [{ displayName: 'Pilot – Zoë & Jörg', via: 'create' }]);
-    assert.deepEqual(withCreate.P0100033.members, ['zoe@contoso.com', 'jörg@contoso.com']);
-    assert.match(withCreate.P0100033.reason, /1 member has no UPN/);
+    assert.deepEqual(
+      withCreate.P0100033.members!.map((m) => m.label),
+      ['zoe@contoso.com', 'jörg@contoso.com'],
+    );
+    assert.deepEqual(withCreate.P0100033.unresolvable, ['CONTOSO\\u13']);
+    assert.match(withCreate.P0100033.reason, /1 user has neither a UPN nor a SID in ConfigMgr and can't be added \(CONTOSO\\u13\)/);
+    // a name shared by several groups is never a create
+    assert.equal(withCreate.P0100034.status, 'unmapped');
     // device collections are never created
     assert.equal(withCreate.P0100035.status, 'unmapped');
     assert.match(withCreate.P0100035.reason, /device collections/);

@@ -53,3 +53,12 @@ test('a note when the run is old, missing or not a run', async () => {
   writeFileSync(join(dir, 'other.json'), '{"a":1}');
   assert.match(String((await benchFaults(join(dir, 'other.json')))['faults.note']), /not a fault run file/);
 });
+
+test('the bench says where each figure stands against its target', async () => {
+  const { standings } = await import('../../bench/targets');
+  assert.deepEqual(standings({ 'vsix.bytes': 970_539, 'import.writeRateRatio': 0.84, 'faults.duplicates': 0, 'meta.node': 'v20' }), {
+    'target.vsix.bytes': 'ok (≤ 1000000)',
+    'target.import.writeRateRatio': 'missed: 0.84 < 0.95',
+    'target.faults.duplicates': 'ok (≤ 0)',
+  });
+});

@@ -30,11 +30,15 @@ describe('PictureStore', () => {
   it('reads site and tenant once; asking again reads nothing', async () => {
     const { store, reads, sessions } = await world();
     const first = await store.picture(KEY, CONTOSO_PLAN);
-    assert.deepEqual([reads.site, reads.lists, reads.batches], [1, 3, 1], 'one site read, three Intune lists, one $batch of group filters');
+    assert.deepEqual(
+      [reads.site, reads.lists, reads.batches],
+      [1, 3, 3],
+      'one site read, three Intune lists, a $batch of group filters, one of the matched groups’ members, one of the users they lack',
+    );
     assert.ok(first.picture.items.length > 40, `${first.picture.items.length} items`);
     assert.equal(first.tenantLabel, 'sandbox');
     const again = await store.picture(KEY, CONTOSO_PLAN);
-    assert.deepEqual([reads.site, reads.lists, reads.batches, sessions()], [1, 3, 1, 1]);
+    assert.deepEqual([reads.site, reads.lists, reads.batches, sessions()], [1, 3, 3, 1]);
     assert.deepEqual(
       again.picture.items.map((i) => [i.key, i.state]),
       first.picture.items.map((i) => [i.key, i.state]),
@@ -51,7 +55,7 @@ describe('PictureStore', () => {
     const after = await store.picture(KEY, edited);
     assert.equal(itemNamed(after.picture, 'Contoso-Guest (macOS)', 'macos').selected, false);
     assert.equal(itemNamed(after.picture, 'Contoso-Guest (macOS)', 'macos').state, 'notImported');
-    assert.deepEqual([reads.site, reads.lists, reads.batches, sessions()], [1, 3, 1, 1], 'nothing read again');
+    assert.deepEqual([reads.site, reads.lists, reads.batches, sessions()], [1, 3, 3, 1], 'nothing read again');
   });
 
   it('a group map edit looks up only the group it newly names, once', async () => {
@@ -62,7 +66,12 @@ describe('PictureStore', () => {
     const edited: MigrationPlan = { ...CONTOSO_PLAN, groups: { ...CONTOSO_PLAN.groups, map: { P010001D: [{ id: VIPS }] } } };
     const filtersBefore = reads.filters.length;
     const after = await store.picture(KEY, edited);
-    assert.deepEqual(reads.filters.slice(filtersBefore), [`id in ('${VIPS}')`], 'one filter, for the new id only');
+    const filters = reads.filters.slice(filtersBefore);
+    assert.deepEqual(filters.slice(0, 2), [`id in ('${VIPS}')`, ''], 'one filter, for the new id only, then its member list');
+    assert.ok(
+      filters.slice(2).every((f) => /^(onPremisesSecurityIdentifier|userPrincipalName) in \(/.test(f)),
+      `then only the users it lacks: ${filters.slice(2).join(' | ')}`,
+    );
     assert.equal(reads.site, 1);
     assert.equal(reads.lists, 3);
     const vip = after.picture.groups.find((g) => g.collectionId === 'P010001D')!;
@@ -74,7 +83,7 @@ describe('PictureStore', () => {
     await store.picture(KEY, edited);
     await store.picture(KEY, CONTOSO_PLAN);
     await store.picture(KEY, edited);
-    assert.equal(reads.batches, 2, 'a group looked up once is known for every later edit');
+    assert.equal(reads.batches, 6, 'a group looked up once is known for every later edit');
   });
 
   it('a group map edit by a name the first read already looked up asks nothing', async () => {
@@ -82,7 +91,7 @@ describe('PictureStore', () => {
     await store.picture(KEY, CONTOSO_PLAN);
     // "O'Neill Project" is a collection name: looked up with the first read.
     const after = await store.picture(KEY, { ...CONTOSO_PLAN, groups: { ...CONTOSO_PLAN.groups, map: { P010001D: ["O'Neill Project"] } } });
-    assert.equal(reads.batches, 1);
+    assert.equal(reads.batches, 3);
     assert.deepEqual(
       after.picture.groups.find((g) => g.collectionId === 'P010001D')!.groups.map((g) => g.displayName),
       ["O'Neill Project"],

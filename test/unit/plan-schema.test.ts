@@ -123,3 +123,31 @@ test("every plan property explains itself in the editor's hover: its own text, r
   walk(schema, '', false);
   assert.deepEqual(problems, []);
 });
+
+test('groups.acceptDifferentMembers: collection IDs only; an entry groups.map decides already is a warning at its place', () => {
+  const text = (accept: unknown) =>
+    JSON.stringify(
+      {
+        version: 1,
+        name: "O'Neil – Zoë",
+        // a file that exists: only the groups section is under test
+        site: { source: 'snapshot', path: 'package.json' },
+        tenant: { sandbox: true },
+        groups: { map: { P0100031: ['Ventes & Marketing'] }, acceptDifferentMembers: accept },
+      },
+      null,
+      2,
+    );
+  const file = join(root, 'accept.migration.json');
+  assert.deepEqual(checkPlanText(text(['P0100032']), file).findings, []);
+  const mapped = checkPlanText(text(['P0100032', 'P0100031']), file).findings;
+  assert.deepEqual(
+    mapped.map((f) => [f.code, f.pointer, f.severity]),
+    [['plan/accept-mapped', '/groups/acceptDifferentMembers/1', 'warning']],
+  );
+  assert.match(mapped[0].message, /P0100031, which groups\.map maps already/);
+  const bad = checkPlanText(text(['Sales Users']), file).findings;
+  assert.equal(bad.length, 1);
+  assert.equal(bad[0].pointer, '/groups/acceptDifferentMembers/0');
+  assert.match(bad[0].message, /collection ID/);
+});

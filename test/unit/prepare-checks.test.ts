@@ -84,6 +84,7 @@ function sources(m: SiteModel, users: TenantUserLicence[], over: Partial<Prepare
     ids: new Map(),
     reconciled: [],
     ownGroups: new Map(),
+    groupMembers: new Map(),
   } as unknown as ImportRead;
   return {
     read,
@@ -262,12 +263,19 @@ describe('prepare checks (pure)', () => {
   it('groups: members that differ from the collection are shown; a group cm2intune created is filled, a synced one is not', () => {
     const m = model([1, 2, 3]);
     const users = [1, 2, 3].map((n) => tenantUser(n, { licensed: true }));
+    const member = (upn: string) => ({
+      id: `id-${upn}`,
+      kind: 'user' as const,
+      displayName: null,
+      userPrincipalName: upn,
+      onPremisesSecurityIdentifier: null,
+    });
     const group = (own: boolean) => ({
       collectionId: 'P0100014',
       groupId: 'g1',
       groupName: 'Intune Users',
       own,
-      upns: ['user1@contoso.com', 'user9@contoso.com'],
+      members: ['user1@contoso.com', 'user9@contoso.com'].map(member),
     });
     const synced = assessReadiness(sources(m, users, { groupMembers: [group(false)] }), PLAN);
     const check = synced.checks.find((c) => c.id === 'groups')!;
@@ -297,7 +305,9 @@ describe('prepare checks (pure)', () => {
       'https://graph.test/v1.0/directoryObjects/id-3',
     ]);
     const same = assessReadiness(
-      sources(m, users, { groupMembers: [{ ...group(true), upns: ['user1@contoso.com', 'user2@contoso.com', 'user3@contoso.com'] }] }),
+      sources(m, users, {
+        groupMembers: [{ ...group(true), members: ['user1@contoso.com', 'user2@contoso.com', 'user3@contoso.com'].map(member) }],
+      }),
       PLAN,
     );
     assert.equal(same.checks.find((c) => c.id === 'groups')!.state, 'ok');

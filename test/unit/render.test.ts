@@ -280,3 +280,21 @@ describe('the status table', () => {
     );
   });
 });
+
+describe('settings changed on the way (issue 11 item 5)', () => {
+  it('the preview lists each changed setting as old -> new with why, in text and Markdown', () => {
+    const p = preview();
+    assert.deepEqual(
+      p.changed.map((o) => [o.name, o.reasons]),
+      [['Contoso VPN (iOS)', ["Server: vpn.contoso.com, vpn2.contoso.com -> vpn.contoso.com (Intune's iOS VPN profile takes one server)"]]],
+    );
+    assert.match(
+      previewToText(p),
+      /\nSettings changed on the way:\n {2}Contoso VPN \(iOS\):\n {4}- Server: vpn\.contoso\.com, vpn2\.contoso\.com -> vpn\.contoso\.com \(Intune's iOS VPN profile takes one server\)\n/,
+    );
+    assert.match(
+      previewToMarkdown(p),
+      /\n## Settings changed on the way\n\n- \*\*Contoso VPN \(iOS\)\*\*\n {2}- Server: vpn\.contoso\.com/,
+    );
+  });
+});

@@ -19,7 +19,18 @@ import { application, iosStorePackage, scep, trustedRoot, uid, wifi } from '../s
 describe('apps', () => {
   it('App Store link -> iosStoreApp with device types and minimum OS flag', () => {
     const t = translateApp(application({ name: "Outlook – Contoso's mail" }), iosStorePackage);
-    assert.equal(t.verdict.status, 'importable');
+    // ConfigMgr says 10.3; Graph's flags have 10.0 as the nearest below: a change, said (issue 11 item 5).
+    assert.equal(t.verdict.status, 'partial');
+    assert.deepEqual(t.verdict.reasons, [
+      "Minimum OS version is changed from iOS 10.3 to iOS 10.0: Intune's list of minimum versions has no 10.3; 10.0 is the nearest below it, so devices on 10.0 up to 10.3 can install the app too",
+    ]);
+    const exact = translateApp(application(), {
+      ...(iosStorePackage as Extract<AppPackage, { kind: 'iosStore' }>),
+      minimumOsVersion: '10.0',
+    });
+    assert.equal(exact.verdict.status, 'importable');
+    const old = translateApp(application(), { ...(iosStorePackage as Extract<AppPackage, { kind: 'iosStore' }>), minimumOsVersion: '7.0' });
+    assert.match(old.verdict.reasons[0], /from iOS 7\.0 to iOS 8\.0: .*starts at 8\.0, so devices below it can no longer install the app/);
     assert.equal(t.request?.odataType, '#microsoft.graph.iosStoreApp');
     assert.equal(t.request?.resource, 'mobileApps');
     assert.equal(t.request?.apiVersion, 'v1.0');

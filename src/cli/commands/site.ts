@@ -1,11 +1,13 @@
-// `cm2intune site export|summary`: read a ConfigMgr site (SQL, snapshot or the plan's site) and
-// write a snapshot or print what is in it.
+// `cm2intune site export|summary|probe`: read a ConfigMgr site (SQL, snapshot or the plan's site)
+// and write a snapshot, print what is in it, or write the shape of its digests (no user data).
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadPlanFile, PlanReadError } from '../../core/plan';
 import type { SiteSourceConfig, SqlSiteSource as SqlSiteConfig } from '../../core/plan/types';
 import { openSiteSource, PASSWORD_ENV, writeSnapshotFile } from '../../core/site';
 import type { Platform, SiteModel } from '../../core/site/model';
 import { parseSiteObjects } from '../../core/site/sdm';
+import { probeSite } from '../../core/site/probe';
 import { UserError } from '../../core/errors';
 import { worldSiteSource } from '../../core/session';
 import { parseOptions, type CliIo, type Command } from '../cli';
@@ -13,7 +15,8 @@ import { sqlPassword } from '../session';
 import { table } from '../../core/phases/render';
 
 const usage = `Usage: cm2intune site export --sql "<connection string>" -o <site.snapshot.json> [--ca <pem>] [--thumbprint <hex>] [--site-code <P01>]
-       cm2intune site summary (--plan <plan> | --snapshot <file> | --sql "<connection string>") [--json]`;
+       cm2intune site summary (--plan <plan> | --snapshot <file> | --sql "<connection string>") [--json]
+       cm2intune site probe (--plan <plan> | --snapshot <file> | --sql "<connection string>") -o <probe.json>`;
 
 /**
  * `Server=host,port;Database=CM_P01;User Id=CONTOSO\\svc-cm-read;Encrypt=true;TrustServerCertificate=false`
@@ -109,7 +112,9 @@ export function summarize(model: SiteModel) {
   const objects: Record<string, Record<string, number>> = {};
   for (const o of parsed.objects) {
     objects[o.kind] ??= {};
-    objects[o.kind][o.platform] = (objects[o.kind][o.platform] ?? 0) + 1;
+    // An object for a platform Intune can't target is not counted as the platform it was read as.
+    const platform = o.untargetable ? 'unknown' : o.platform;
+    objects[o.kind][platform] = (objects[o.kind][platform] ?? 0) + 1;
   }
   const packages: Record<string, number> = {};
   for (const a of parsed.apps) packages[a.package.kind] = (packages[a.package.kind] ?? 0) + 1;
@@ -135,8 +140,17 @@ export function summarize(model: SiteModel) {
     objects,
     packages,
     problems: parsed.objects
-      .filter((o) => o.problems.length)
-      .map((o) => ({ ciId: o.ciId, name: o.name, platform: o.platform, problems: o.problems })),
+      .map((o) => ({
+        ciId: o.ciId,
+        name: o.name,
+        platform: o.untargetable ? 'unknown' : o.platform,
+        problems: [
+          ...(o.untargetable ? [`targets ${o.untargetable === 'unknown' ? 'no platform Intune can target' : o.untargetable}`] : []),
+          ...o.problems,
+          ...(o.unmappable ?? []),
+        ],
+      }))
+      .filter((o) => o.problems.length),
   };
 }
 
@@ -159,12 +173,13 @@ function printSummary(s: ReturnType<typeof summarize>, io: CliIo) {
   io.out('');
   io.out('Objects by kind and platform');
   const kinds = Object.keys(s.objects).sort();
-  const rows = [['kind', ...PLATFORMS, 'total']];
+  const columns: string[] = [...PLATFORMS, ...(kinds.some((k) => s.objects[k].unknown) ? ['unknown'] : [])];
+  const rows = [['kind', ...columns, 'total']];
   for (const k of kinds) {
-    const per = PLATFORMS.map((p) => s.objects[k][p] ?? 0);
+    const per = columns.map((p) => s.objects[k][p] ?? 0);
     rows.push([k, ...per.map(String), String(per.reduce((a, b) => a + b, 0))]);
   }
-  const totals = PLATFORMS.map((p) => kinds.reduce((n, k) => n + (s.objects[k][p] ?? 0), 0));
+  const totals = columns.map((p) => kinds.reduce((n, k) => n + (s.objects[k][p] ?? 0), 0));
   rows.push(['total', ...totals.map(String), String(totals.reduce((a, b) => a + b, 0))]);
   for (const line of table(rows)) io.out(`  ${line}`);
   io.out('');
@@ -190,6 +205,10 @@ export const site: Command = {
 export    Reads the site database (read-only SELECTs) and writes a snapshot file that plans
           can use as { "source": "snapshot", "path": ... }.
 summary   Prints counts per kind and platform, and objects whose digest can't be read.
+probe     Writes, per CI type, the digest element and attribute names and the value sets of
+          enum-like attributes, and what cm2intune's reader does not know. No user data: names,
+          UPNs, SSIDs, URLs, certificates and other free text are left out. Share the file to
+          show where cm2intune misreads your site.
 
 Options:
   --sql <cs>          connection string: Server=host[,port];Database=CM_<site>;User Id=<user or DOMAIN\\user>;
@@ -200,11 +219,12 @@ Options:
   --site-code <code>  site code when the database is not named CM_<code>
   --plan <plan>       read the site the plan names
   --snapshot <file>   read a snapshot file
-  -o, --out <file>    where export writes the snapshot
+  -o, --out <file>    where export writes the snapshot, or probe its report
   --json              summary as JSON`,
   async run(argv, io) {
     const [action, ...rest] = argv;
-    if (action !== 'export' && action !== 'summary') throw new UserError(`expected 'export' or 'summary'.\n${usage}`);
+    if (action !== 'export' && action !== 'summary' && action !== 'probe')
+      throw new UserError(`expected 'export', 'summary' or 'probe'.\n${usage}`);
     const { values, positionals } = parseOptions(
       rest,
       {
@@ -242,7 +262,8 @@ Options:
     }
 
     const chosen = [values.plan, values.snapshot, values.sql].filter(Boolean).length;
-    if (chosen !== 1) throw new UserError(`summary needs exactly one of --plan, --snapshot or --sql.\n${usage}`);
+    if (chosen !== 1) throw new UserError(`${action} needs exactly one of --plan, --snapshot or --sql.\n${usage}`);
+    if (action === 'probe' && !values.out) throw new UserError(`probe needs -o <probe.json>.\n${usage}`);
     let config: SiteSourceConfig;
     let planDir = io.cwd;
     if (values.plan) {
@@ -267,7 +288,17 @@ Options:
     } else {
       config = sqlConfig();
     }
-    const summary = summarize(await readSite(config, planDir, io));
+    const model = await readSite(config, planDir, io);
+    if (action === 'probe') {
+      const report = probeSite(model);
+      writeFileSync(resolve(io.cwd, values.out!), `${JSON.stringify(report, null, 2)}\n`);
+      const surprises = Object.values(report.configurationItems).reduce((n, g) => n + g.surprises.length, 0);
+      io.err(
+        `Wrote ${values.out}: ${model.configurationItems.length} configuration items in ${Object.keys(report.configurationItems).length} shapes, ${surprises} thing(s) cm2intune does not read. It holds no names, addresses or certificates; look it over before you share it.`,
+      );
+      return 0;
+    }
+    const summary = summarize(model);
     if (values.json) io.out(JSON.stringify(summary, null, 2));
     else printSummary(summary, io);
     return 0;

@@ -28,10 +28,13 @@ export function buildPicture(input: PictureInput): MigrationPicture {
   const options = { scepServerUrl: plan.prepare?.scepServerUrl };
 
   // 1. Translate everything the site has.
-  const objectCiIds = new Set(input.objects.map((o) => o.ciId));
+  // Terms and conditions are recognised as such even when their digest also reads as a profile
+  // (or as an unreadable one): they are listed once, as terms, never created.
+  const terms = site.configurationItems.filter(isTermsAndConditions);
+  const termsCiIds = new Set(terms.map((ci) => ci.ciId));
   const translations: Translation[] = [
-    ...input.objects.map((o) => translateObject(o, options)),
-    ...site.configurationItems.filter((ci) => !objectCiIds.has(ci.ciId) && isTermsAndConditions(ci)).map(translateTermsAndConditions),
+    ...input.objects.filter((o) => !termsCiIds.has(o.ciId)).map((o) => translateObject(o, options)),
+    ...terms.map(translateTermsAndConditions),
     ...input.apps.map((a) => translateApp(a.application, a.package)),
   ];
   const seen = new Map<string, Translation>();
@@ -96,7 +99,7 @@ export function buildPicture(input: PictureInput): MigrationPicture {
     }
   }
   for (const id of Object.keys(plan.groups?.map ?? {})) wanted.add(id);
-  const { mappings, findings: groupFindings } = mapCollections(site, plan, tenant.groups, wanted);
+  const { mappings, findings: groupFindings } = mapCollections(site, plan, tenant.groups, wanted, tenant.notInTenant);
   findings.push(...groupFindings);
   const mappingOf = new Map(mappings.map((m) => [m.collectionId, m]));
   if (plan.import?.assignments !== false) assign(items, site, mappingOf, findings, waves);
@@ -112,6 +115,11 @@ export function buildPicture(input: PictureInput): MigrationPicture {
 
 /** Why an object cm2intune had created is proposed again. */
 export const deletedFromIntuneNote = (formerId: string) => `deleted from Intune since cm2intune created it (as ${formerId})`;
+
+/** Display names as an admin reads them in the console: case and outer spaces aside. */
+const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+/** The name of an object created beside a hand-made one of the same name. */
+export const besideName = (name: string) => `${name} (from ConfigMgr)`;
 
 const bare = (odataType: string) => odataType.replace(/^#?microsoft\.graph\./i, '').toLowerCase();
 
@@ -160,12 +168,45 @@ function judge(
     if (id && !counterpart) item.deletedFromIntune = id;
   }
 
+  // A hand-made Intune object with this object's name (no marker): never a silent second copy.
+  // cm2intune's own object is created beside it under a name that tells the two apart.
+  const handMade = t.request
+    ? input.tenant.objects.filter(
+        (o) =>
+          o.id !== counterpart?.id &&
+          o.resource === t.request!.resource &&
+          !parseMarker(o.description) &&
+          sameName(o.displayName, t.source.name),
+      )
+    : [];
+  if (handMade.length && t.request) {
+    item.intuneName = besideName(t.source.name);
+    item.translation = { ...t, request: { ...t.request, body: { ...t.request.body, displayName: item.intuneName } } };
+    if (item.selected && !marked.length)
+      findings.push({
+        severity: 'warning',
+        code: 'analysis/same-name-in-tenant',
+        pointer: '',
+        message:
+          `Intune already has ${handMade.length > 1 ? `${handMade.length} objects` : 'an object'} named "${t.source.name}" that cm2intune did not create (id ${handMade.map((o) => o.id).join(', ')}). ` +
+          `${describe(t)} is created beside it as "${item.intuneName}", so the two can be told apart. If the Intune one is the same policy made by hand, remove its assignments or delete it after the import; ` +
+          `to keep only the hand-made one, add ${stripRevision(t.source.uniqueId)} to import.exclude.`,
+      });
+  }
+
   if (counterpart) {
     item.counterpart = { id: counterpart.id, displayName: counterpart.displayName, odataType: counterpart.odataType, via };
     const drift: string[] = [];
-    if (counterpart.displayName !== t.source.name) drift.push(`its Intune name is "${counterpart.displayName}", not "${t.source.name}"`);
-    if (t.request && bare(counterpart.odataType) !== bare(t.request.odataType))
-      drift.push(`it is a ${bare(counterpart.odataType)} in Intune, not a ${bare(t.request.odataType)}`);
+    const expected = item.intuneName ?? t.source.name;
+    if (counterpart.displayName !== expected) drift.push(`its Intune name is "${counterpart.displayName}", not "${expected}"`);
+    // A marker on an object of another type (so another platform or kind): not this object, never assigned.
+    if (t.request && bare(counterpart.odataType) !== bare(t.request.odataType)) {
+      item.wrongType = true;
+      drift.push(
+        `it is a ${bare(counterpart.odataType)} in Intune, not a ${bare(t.request.odataType)}, so it is not assigned: delete Intune object ${counterpart.id} ` +
+          `and import again to create the ${bare(t.request.odataType)}`,
+      );
+    }
     if (via === 'ledger') drift.push('its marker was removed from the Intune description');
     item.state = drift.length ? 'drifted' : 'imported';
     item.stateReasons.push(...drift);
@@ -320,6 +361,10 @@ function assign(
   for (const item of items.values()) {
     if (!item.translation.request || item.deployments.length === 0) continue;
     if (!(item.selected || item.counterpart) || item.state === 'blocked') continue;
+    if (item.wrongType) {
+      item.assignmentNotes.push(`Not assigned: the Intune object carrying its marker is of another type (${item.counterpart!.odataType}).`);
+      continue;
+    }
     const targets: AssignTarget[] = [];
     for (const d of item.deployments) {
       const m = mappingOf.get(d.collectionId)!;

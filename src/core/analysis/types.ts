@@ -4,12 +4,15 @@ import type { Finding } from '../findings';
 import type { MigrationPlan } from '../plan/types';
 import type { AppIntent, AppPackage, Application, SiteModel, SiteObject } from '../site/model';
 import type { AssignRequest, IntuneResource, Translation } from '../translate';
+import type { MemberRef, MembershipDifference, TenantMember } from './membership';
 
 export interface TenantGroup {
   id: string;
   displayName: string;
   onPremisesSecurityIdentifier: string | null;
   mailNickname?: string | null;
+  /** Its direct members, read for the groups a collection may map to; absent = not read (nothing compared). */
+  members?: TenantMember[];
 }
 
 export interface TenantObject {
@@ -39,8 +42,15 @@ export interface GroupMapping {
   groups: MappedGroup[];
   /** How it was mapped, or why it could not be, in the admin's words. */
   reason: string;
-  /** For `create`: the members' UPNs (collection members that have one). */
-  members?: string[];
+  /** For `create`: the collection's effective users, resolved in Entra ID by SID, then UPN. */
+  members?: MemberRef[];
+  /** For `create`: collection users with neither a UPN nor a SID in ConfigMgr, who can't be added (DOMAIN\user). */
+  unresolvable?: string[];
+  /**
+   * How the members of the group it maps to (or of the group it was not mapped to because of
+   * this) differ from the collection's effective members; absent when they are the same or were not read.
+   */
+  membership?: { groupName: string; difference: MembershipDifference; summary: string };
 }
 
 export interface Counterpart {
@@ -76,6 +86,10 @@ export interface PictureItem {
   /** Why ConfigMgr considers the object retired (expired, superseded, hidden, disabled); empty = current. */
   retired: string[];
   counterpart?: Counterpart;
+  /** The counterpart carries the marker but is of another `@odata.type` (kind or platform): never assigned. */
+  wrongType?: boolean;
+  /** Its display name in Intune when not the source's: beside a hand-made object of the same name. */
+  intuneName?: string;
   /** The Intune id the ledger has for it when the tenant no longer has that object (nor its marker). */
   deletedFromIntune?: string;
   deployments: Deployment[];
@@ -98,7 +112,8 @@ export interface PictureInput {
   objects: SiteObject[];
   apps: { application: Application; package: AppPackage }[];
   plan: MigrationPlan;
-  tenant: { groups: TenantGroup[]; objects: TenantObject[] };
+  /** `notInTenant`: collection users (userKey) Entra ID has no user for, looked up by SID and UPN. */
+  tenant: { groups: TenantGroup[]; objects: TenantObject[]; notInTenant?: string[] };
   /** Source key -> Intune id, from the ledger (a cache; the tenant is the truth). */
   ledger: Map<string, string>;
 }

@@ -1,16 +1,18 @@
 // Runs steps through the Graph port with the write-ahead journal: intents synced before the
-// requests leave, outcomes after. Independent steps go out together as paced $batch requests;
-// a step runs once every key it needs has an Intune id. A create whose outcome is unknown is
+// requests leave, outcomes after. Independent steps go out together as paced $batch requests,
+// each of one Graph service (Intune's writes never queue behind a large group's members, which
+// Entra ID paces on its own); a step runs once every key it needs has an Intune id. A create whose outcome is unknown is
 // looked up by its marker (`reconcile`), never sent again blindly.
 import { randomUUID } from 'node:crypto';
-import type { Journal } from '../ledger/journal';
+import type { Journal, JournalEntry } from '../ledger/journal';
 import type { BatchRequest, BatchResult, GraphPort } from '../tenant/graph-port';
+import { serviceOf, type GraphService } from '../tenant/pacer';
 import { fillIds } from '../placeholders';
 import type { Step } from './steps';
 
 /**
- * $batch requests (of up to 20 steps) in flight at once, most of them waiting in the pacer: more
- * than Intune's 100 writes per window / 20, so a freed window is used in full.
+ * $batch requests (of up to 20 steps) in flight at once per Graph service, most of them waiting
+ * in the pacer: more than Intune's 100 writes per window / 20, so a freed window is used in full.
  */
 const MAX_BATCHES_IN_FLIGHT = 8;
 
@@ -40,6 +42,32 @@ export interface ExecuteOptions {
   now?: () => Date;
 }
 
+/**
+ * The steps in the order they should leave: those with the longest chain of steps waiting for
+ * them first (a trusted root before its SCEP profile before the VPN profile that uses it, a
+ * group before its members, an object before its assignment), then as proposed. In proposal
+ * order a chain's last links queued behind every independent step and spilled into extra
+ * windows at the end: a write window each.
+ */
+function byCriticalPath(steps: Step[], producedBy: Map<string, Step>): Step[] {
+  const waitingFor = new Map<string, Step[]>();
+  for (const step of steps)
+    for (const key of step.needs) if (producedBy.has(key)) waitingFor.set(key, [...(waitingFor.get(key) ?? []), step]);
+  const depth = new Map<Step, number>();
+  const chain = (step: Step, seen: Set<Step>): number => {
+    const known = depth.get(step);
+    if (known !== undefined) return known;
+    if (seen.has(step)) return 0; // a cycle cannot run anyway; it is reported as skipped
+    seen.add(step);
+    const produces = producedBy.get(step.key) === step ? (waitingFor.get(step.key) ?? []) : [];
+    const d = 1 + Math.max(0, ...produces.map((next) => chain(next, seen)));
+    depth.set(step, d);
+    return d;
+  };
+  const order = new Map(steps.map((step, index) => [step, index]));
+  return steps.slice().sort((a, b) => chain(b, new Set()) - chain(a, new Set()) || order.get(a)! - order.get(b)!);
+}
+
 export async function executeSteps(steps: Step[], options: ExecuteOptions): Promise<StepOutcome[]> {
   const { graph, journal, ids } = options;
   const now = () => (options.now?.() ?? new Date()).toISOString();
@@ -57,8 +85,9 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
   // several in flight; the pacer, not the rounds, sets the pace. Waiting for a whole round of
   // dependencies before starting the next would leave the write quota idle.
   const inFlight = new Set<Promise<void>>();
+  const busy = new Map<GraphService, number>();
   let failure: unknown;
-  let pending = steps.slice();
+  let pending = byCriticalPath(steps, producedBy);
   for (;;) {
     if (failure === undefined && options.signal?.aborted) failure = options.signal.reason;
     if (failure !== undefined) {
@@ -84,14 +113,33 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
         waiting.push(step);
       }
     }
-    while (ready.length > 0 && inFlight.size < MAX_BATCHES_IN_FLIGHT) {
-      const flight: Promise<void> = send(ready.splice(0, 20)).catch((error) => {
-        failure ??= error;
-      });
-      inFlight.add(flight);
-      void flight.finally(() => inFlight.delete(flight));
+    // Chunks of one service and one API version each (a $batch call goes to one version: a mixed
+    // chunk was two calls, the second waiting for the window while holding the first's outcomes
+    // and this slot), in step order, each service with its own slots: a full directory queue does
+    // not hold back Intune's chunks.
+    const unsent = new Set(ready);
+    for (const service of new Set(ready.map((step) => serviceOf(step.request.path)))) {
+      const mine = ready.filter((step) => serviceOf(step.request.path) === service);
+      while (mine.length > 0 && (busy.get(service) ?? 0) < MAX_BATCHES_IN_FLIGHT) {
+        const version = mine[0].request.version;
+        const chunk = mine.filter((step) => step.request.version === version).slice(0, 20);
+        for (const step of chunk) {
+          unsent.delete(step);
+          mine.splice(mine.indexOf(step), 1);
+        }
+        busy.set(service, (busy.get(service) ?? 0) + 1);
+        const flight: Promise<void> = send(chunk).catch((error) => {
+          failure ??= error;
+        });
+        inFlight.add(flight);
+        void flight.finally(() => {
+          inFlight.delete(flight);
+          busy.set(service, busy.get(service)! - 1);
+        });
+      }
     }
-    pending = [...ready, ...waiting];
+    const still = new Set([...unsent, ...waiting]);
+    pending = pending.filter((step) => still.has(step));
     if (inFlight.size === 0) break; // nothing on the wire and nothing can start
     await Promise.race(inFlight);
   }
@@ -115,51 +163,71 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
     }));
     const sentAt = Date.now();
     const results = await graph.batch(requests, { signal: options.signal });
-    for (const [index, step] of chunk.entries()) await record(step, results[index], sentAt);
+    // The chunk's outcomes are synced in one append, not one per step: a 10,000-member group is
+    // 500 steps, and a sync each held the event loop (and so every other service's requests)
+    // for seconds. What needs a look at the tenant first is recorded after it, one by one.
+    const lines: JournalEntry[] = [];
+    const settled: StepOutcome[] = [];
+    const unsure: [Step, BatchResult][] = [];
+    for (const [index, step] of chunk.entries()) {
+      const result = results[index];
+      const creates = step.action === 'create' || step.action === 'createGroup';
+      if (result.outcome === 'ok') {
+        const intuneId = creates ? (result.body as { id?: string } | undefined)?.id : undefined;
+        if (creates && intuneId) ids.set(step.key, intuneId);
+        lines.push({ t: 'done', run, step: step.id, key: step.key, ...(intuneId ? { intuneId } : {}), at: now() });
+        settled.push({ step, status: 'done', intuneId });
+      } else if (needsLook(step, result)) {
+        unsure.push([step, result]);
+      } else {
+        const message = `${result.status ? `HTTP ${result.status}` : 'no response'}${result.code ? ` ${result.code}` : ''}: ${result.message ?? 'failed'}${result.requestId ? ` (request-id ${result.requestId})` : ''}`;
+        lines.push({ t: 'failed', run, step: step.id, key: step.key, status: result.status, message, at: now() });
+        settled.push({ step, status: 'failed', message });
+      }
+    }
+    journal.append(...lines);
+    for (const outcome of settled) settle(outcome);
+    for (const [step, result] of unsure) await lookUp(step, result, sentAt);
   }
 
-  async function record(step: Step, result: BatchResult, sentAt: number) {
+  /**
+   * Adding members is not repeatable (Graph answers 400 "already exist"), so an addition retried
+   * after a lost answer, or whose outcome is unknown, is settled by looking at the group; so is a
+   * create whose outcome is unknown.
+   */
+  function needsLook(step: Step, result: BatchResult): boolean {
     const creates = step.action === 'create' || step.action === 'createGroup';
-    if (result.outcome === 'ok') {
-      const intuneId = creates ? (result.body as { id?: string } | undefined)?.id : undefined;
-      if (creates && intuneId) ids.set(step.key, intuneId);
-      journal.append({ t: 'done', run, step: step.id, key: step.key, ...(intuneId ? { intuneId } : {}), at: now() });
-      settle({ step, status: 'done', intuneId });
-      return;
-    }
-    // Adding members is not repeatable (Graph answers 400 "already exist"), so an addition retried
-    // after a lost answer, or whose outcome is unknown, is settled by looking at the group.
     const members = step.action === 'addMembers';
     const repeatedMembers = members && result.status === 400 && /already exist/i.test(result.message ?? '');
-    if ((result.outcome === 'unknown' && (creates || members)) || repeatedMembers) {
-      const found = await options.reconcile(
-        { ...step, request: { ...step.request, path: fillIds(step.request.path, ids) as string, body: fillIds(step.request.body, ids) } },
-        sentAt,
-      );
-      journal.append({ t: 'reconciled', run, step: step.id, key: step.key, intuneId: found, at: now() });
-      if (found) {
-        if (creates) ids.set(step.key, found);
-        settle({
-          step,
-          status: 'reconciled',
-          intuneId: found,
-          message: members
-            ? 'an earlier attempt had added them; all are in the group'
-            : 'the connection dropped after the write; found by its marker',
-        });
-      } else {
-        settle({
-          step,
-          status: 'failed',
-          message: members
-            ? `${result.message ?? 'the connection dropped'}; not all of these members are in the group: run again to add the missing ones`
-            : 'the connection dropped and the object is not in Intune; run again to retry',
-        });
-      }
-      return;
+    return (result.outcome === 'unknown' && (creates || members)) || repeatedMembers;
+  }
+
+  async function lookUp(step: Step, result: BatchResult, sentAt: number) {
+    const creates = step.action === 'create' || step.action === 'createGroup';
+    const members = step.action === 'addMembers';
+    const found = await options.reconcile(
+      { ...step, request: { ...step.request, path: fillIds(step.request.path, ids) as string, body: fillIds(step.request.body, ids) } },
+      sentAt,
+    );
+    journal.append({ t: 'reconciled', run, step: step.id, key: step.key, intuneId: found, at: now() });
+    if (found) {
+      if (creates) ids.set(step.key, found);
+      settle({
+        step,
+        status: 'reconciled',
+        intuneId: found,
+        message: members
+          ? 'an earlier attempt had added them; all are in the group'
+          : 'the connection dropped after the write; found by its marker',
+      });
+    } else {
+      settle({
+        step,
+        status: 'failed',
+        message: members
+          ? `${result.message ?? 'the connection dropped'}; not all of these members are in the group: run again to add the missing ones`
+          : 'the connection dropped and the object is not in Intune; run again to retry',
+      });
     }
-    const message = `${result.status ? `HTTP ${result.status}` : 'no response'}${result.code ? ` ${result.code}` : ''}: ${result.message ?? 'failed'}${result.requestId ? ` (request-id ${result.requestId})` : ''}`;
-    journal.append({ t: 'failed', run, step: step.id, key: step.key, status: result.status, message, at: now() });
-    settle({ step, status: 'failed', message });
   }
 }

@@ -2,7 +2,19 @@
 // (this list IS the preview and the dry run), then execute them with the journal. A second run
 // after a complete one proposes nothing: every object is found by its marker, every assignment
 // is already there.
-import { CREATED_GROUP_PREFIX, KIND_LABELS, singleAdGroup, type MigrationPicture, type PictureItem } from '../analysis';
+import {
+  CREATED_GROUP_PREFIX,
+  deployedCollectionIds,
+  candidatesByCollection,
+  groupDifference,
+  inTenant,
+  KIND_LABELS,
+  singleAdGroup,
+  userKey,
+  type MemberRef,
+  type MigrationPicture,
+  type PictureItem,
+} from '../analysis';
 import { buildPicture, deletedFromIntuneNote } from '../analysis/picture';
 import type { MigrationSession } from '../session';
 import type { SiteModel } from '../site/model';
@@ -12,16 +24,18 @@ import { platformLabel, resourcePath } from '../translate/common';
 import { RESOURCE_PATHS } from '../tenant/api-versions';
 import {
   findGroups,
-  lookupAll,
+  readGroupMembers,
   readTenantObjects,
   type TenantAssignment,
   type TenantGroupRecord,
+  type TenantMember,
   type TenantObjectRecord,
 } from '../tenant/read';
+import { findUsers } from '../tenant/readiness';
 import type { Journal } from '../ledger/journal';
 import type { MigrationPlan } from '../plan/types';
 import { GraphMalformedResponseError, GraphOutcomeUnknownError, GraphRequestError } from '../tenant/errors';
-import type { BatchRequest, GraphPort, RequestOptions } from '../tenant/graph-port';
+import type { GraphPort, RequestOptions } from '../tenant/graph-port';
 import { fieldsProblem, type FieldRule } from '../tenant/shape';
 import { executeSteps, type StepOutcome } from './execute';
 import { neededKeys, placeholder } from '../placeholders';
@@ -37,6 +51,10 @@ export interface ImportRead {
   reconciled: { step: string; key: string; intuneId: string | null }[];
   /** Collection id -> id of the cloud group cm2intune created for it (found by mail nickname). */
   ownGroups: Map<string, string>;
+  /** Group id -> its direct members, for the groups whose members were read (memberCandidates). */
+  groupMembers: Map<string, TenantMember[]>;
+  /** As ImportSources.notInTenant. */
+  notInTenant?: string[];
 }
 
 const GROUP_KEY = (collectionId: string) => `group:${collectionId}`;
@@ -53,6 +71,8 @@ export interface ImportSources {
   groups: TenantGroupRecord[];
   /** Group names and ids already looked up in the tenant (found or not). */
   looked: { names: Set<string>; ids: Set<string> };
+  /** Collection users (userKey) a candidate group lacks and Entra ID has no user for, by SID or UPN (withMembers). */
+  notInTenant?: string[];
 }
 
 /** Reads site and tenant and builds the picture; settles unknown outcomes of earlier runs first. */
@@ -109,7 +129,46 @@ export async function readImportSources(
     },
     signal,
   ).catch(tenantReadFailed);
-  return { model, parsed, tenantObjects, groups, looked: { names, ids } };
+  return { model, parsed, tenantObjects, ...(await withMembers(graph, model, plan, { groups }, signal)), looked: { names, ids } };
+}
+
+/**
+ * The groups, with the members of those a deployed collection may map to (the others as they
+ * were); and the Entra ID users of the collection users those groups lack, so that someone who
+ * was never synced (no group can reach them) is not taken for a difference.
+ */
+async function withMembers(
+  graph: GraphPort,
+  model: SiteModel,
+  plan: MigrationPlan,
+  sources: Pick<ImportSources, 'groups' | 'notInTenant'>,
+  signal?: AbortSignal,
+): Promise<Pick<ImportSources, 'groups' | 'notInTenant'>> {
+  const candidates = candidatesByCollection(model, plan, sources.groups, deployedCollectionIds(model, plan));
+  const unread = [...new Set([...candidates.values()].flat())].filter((id) => !sources.groups.find((g) => g.id === id)?.members);
+  if (unread.length === 0) return sources;
+  const members = await readGroupMembers(graph, unread, signal).catch(tenantReadFailed);
+  const groups = sources.groups.map((g) => (members.has(g.id) ? { ...g, members: members.get(g.id) } : g));
+  // Looked up once: the users the groups read just now lack.
+  const fresh = new Set(unread);
+  const lacking = new Map<string, MemberRef>();
+  for (const [collectionId, ids] of candidates) {
+    for (const id of ids) {
+      const read = fresh.has(id) ? groups.find((g) => g.id === id)?.members : undefined;
+      if (!read) continue;
+      for (const ref of groupDifference(model, collectionId, read).removed) if (ref.sid || ref.upn) lacking.set(userKey(ref), ref);
+    }
+  }
+  const refs = [...lacking.values()];
+  const found = await findUsers(
+    graph,
+    { sids: refs.flatMap((r) => (r.sid ? [r.sid] : [])), upns: refs.flatMap((r) => (r.upn ? [r.upn] : [])) },
+    signal,
+  ).catch(tenantReadFailed);
+  const sids = new Set(found.flatMap((u) => (u.onPremisesSecurityIdentifier ? [u.onPremisesSecurityIdentifier.toLowerCase()] : [])));
+  const upns = new Set(found.map((u) => u.userPrincipalName.toLowerCase()));
+  const absent = refs.filter((r) => !(r.sid && sids.has(r.sid.toLowerCase())) && !(r.upn && upns.has(r.upn.toLowerCase())));
+  return { groups, notInTenant: [...new Set([...(sources.notInTenant ?? []), ...absent.map(userKey)])] };
 }
 
 /** Group names and ids the plan names that were not looked up when the sources were read. */
@@ -134,12 +193,18 @@ export async function withPlanGroups(
   signal?: AbortSignal,
 ): Promise<ImportSources> {
   const { names, ids } = missingPlanGroups(sources, plan);
-  if (names.length === 0 && ids.length === 0) return sources;
-  const found = await findGroups(graph, { displayNames: names, ids }, signal);
+  const found = names.length || ids.length ? await findGroups(graph, { displayNames: names, ids }, signal) : [];
   const known = new Set(sources.groups.map((g) => g.id));
+  const read = await withMembers(
+    graph,
+    sources.model,
+    plan,
+    { groups: [...sources.groups, ...found.filter((g) => !known.has(g.id))], notInTenant: sources.notInTenant },
+    signal,
+  );
   return {
     ...sources,
-    groups: [...sources.groups, ...found.filter((g) => !known.has(g.id))],
+    ...read,
     looked: { names: new Set([...sources.looked.names, ...names]), ids: new Set([...sources.looked.ids, ...ids]) },
   };
 }
@@ -184,7 +249,7 @@ export function analyseImport(
     objects: parsed.objects,
     apps: parsed.apps.map((a) => ({ application: a.application, package: a.package })),
     plan,
-    tenant: { groups, objects: tenantObjects },
+    tenant: { groups, objects: tenantObjects, notInTenant: sources.notInTenant },
     ledger: journal.state().created,
   });
   const known = new Map<string, string>();
@@ -193,7 +258,8 @@ export function analyseImport(
     const [group] = mapping.groups;
     if (mapping.status === 'mapped' && group?.id) known.set(GROUP_KEY(mapping.collectionId), group.id);
   }
-  return { model, picture, tenantObjects, ids: known, reconciled, ownGroups };
+  const groupMembers = new Map(groups.flatMap((g) => (g.members ? [[g.id, g.members] as const] : [])));
+  return { model, picture, tenantObjects, ids: known, reconciled, ownGroups, groupMembers, notInTenant: sources.notInTenant };
 }
 
 /**
@@ -231,10 +297,10 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
     const key = GROUP_KEY(mapping.collectionId);
     if (mapping.status !== 'create' || !neededGroups.has(key)) continue;
     const displayName = mapping.groups[0]?.displayName ?? mapping.collectionName;
-    const members = await userIdsByUpn(graph, mapping.members ?? [], signal);
-    const notFound = members.unknown.length
-      ? ` — ${members.unknown.length} member(s) have no Entra ID account with their UPN and are left out (${members.unknown.slice(0, 3).join(', ')}${members.unknown.length > 3 ? ', …' : ''})`
-      : '';
+    const members = await resolveUsers(graph, mapping.members ?? [], signal);
+    // Everyone who can't be added is named: the preview is where the admin sees who the group misses.
+    const left = [...(mapping.unresolvable ?? []).map((u) => `${u} (no UPN or SID in ConfigMgr)`), ...members.unknown];
+    const notFound = left.length ? ` — ${left.length} user(s) can't be added: ${left.join(', ')}` : '';
     steps.push({
       id: `group:${mapping.collectionId}`,
       key,
@@ -264,18 +330,10 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
   for (const mapping of picture.groups) {
     const own = read.ownGroups.get(mapping.collectionId);
     if (!own || mapping.status !== 'mapped' || mapping.groups[0]?.id !== own) continue;
-    const present = new Set(
-      (
-        await listChecked<{ userPrincipalName?: string | null }>(graph, `/groups/${own}/members`, MEMBER_FIELDS, 'group member', {
-          query: { $select: 'id,userPrincipalName', $top: 999 },
-          signal,
-        })
-      ).map((m) => m.userPrincipalName?.toLowerCase()),
-    );
-    const missing = collectionUpns(read.model, mapping.collectionId).filter((upn) => !present.has(upn.toLowerCase()));
+    const missing = missingFromOwnGroup(read, mapping.collectionId, own);
     if (missing.length)
       steps.push(
-        ...memberSteps(graph, mapping.collectionId, mapping.groups[0].displayName, (await userIdsByUpn(graph, missing, signal)).ids),
+        ...memberSteps(graph, mapping.collectionId, mapping.groups[0].displayName, (await resolveUsers(graph, missing, signal)).ids),
       );
   }
 
@@ -291,7 +349,7 @@ export async function proposeImport(read: ImportRead, graph: GraphPort, signal?:
       id: `create:${key}`,
       key,
       action: 'create',
-      title: `${item.deletedFromIntune ? 'Re-create' : 'Create'} ${KIND_LABELS[t.source.kind]} "${t.source.name}"${platformSuffix(t.source.platform)}${item.state === 'partial' ? ` — partly: ${partlyWhy(t.verdict)}` : ''}${item.deletedFromIntune ? ` — ${deletedFromIntuneNote(item.deletedFromIntune)}` : ''}`,
+      title: `${item.deletedFromIntune ? 'Re-create' : 'Create'} ${KIND_LABELS[t.source.kind]} "${t.source.name}"${platformSuffix(t.source.platform)}${item.state === 'partial' ? ` — partly: ${partlyWhy(t.verdict)}` : ''}${item.deletedFromIntune ? ` — ${deletedFromIntuneNote(item.deletedFromIntune)}` : ''}${item.intuneName ? ` as "${item.intuneName}", beside a hand-made object of the same name` : ''}`,
       request: { method: 'POST', path: resourcePath(request.resource), version: request.apiVersion, body, odataType: request.odataType },
       needs: neededKeys(body),
       verify: `an object whose description ends with ${markerFor(key)}`,
@@ -414,44 +472,50 @@ export function memberSteps(graph: Pick<GraphPort, 'baseUrl'>, collectionId: str
   return steps;
 }
 
-/** The UPNs of a collection's members (those that have one), as a created group gets them. */
-export function collectionUpns(model: SiteModel, collectionId: string): string[] {
-  const upns = new Map(model.users.map((u) => [u.resourceId, u.upn]));
-  const collection = model.collections.find((c) => c.id === collectionId);
-  return (collection?.memberResourceIds ?? []).map((id) => upns.get(id)).filter((u): u is string => Boolean(u));
+/**
+ * The collection's users a group cm2intune created lacks (who can be resolved: a UPN or a SID);
+ * its members as read with the picture, else none (not read, nothing claimed).
+ */
+export function missingFromOwnGroup(
+  read: Pick<ImportRead, 'model' | 'groupMembers' | 'notInTenant'>,
+  collectionId: string,
+  groupId: string,
+): MemberRef[] {
+  const members = read.groupMembers.get(groupId);
+  if (!members) return [];
+  return groupDifference(read.model, collectionId, members, inTenant(read.notInTenant)).removed.filter((m) => m.upn || m.sid);
 }
 
-/** Entra ID user ids for these UPNs; `unknown` lists the UPNs no user has (not synced, renamed). */
-async function userIdsByUpn(graph: GraphPort, upns: string[], signal?: AbortSignal): Promise<{ ids: string[]; unknown: string[] }> {
-  const requests: BatchRequest[] = [];
-  for (let i = 0; i < upns.length; i += 15) {
-    const list = upns
-      .slice(i, i + 15)
-      .map((u) => `'${u.replace(/'/g, "''")}'`)
-      .join(',');
-    requests.push({
-      id: String(requests.length + 1),
-      method: 'GET',
-      path: `/users?$filter=${encodeURIComponent(`userPrincipalName in (${list})`)}&$select=id,userPrincipalName`,
-    });
+/**
+ * Entra ID user ids for these collection users, each found by SID, then by UPN (a user ConfigMgr
+ * knows without a UPN is found by SID); `unknown` names those no user matches (not synced, renamed).
+ */
+export async function resolveUsers(
+  graph: GraphPort,
+  refs: MemberRef[],
+  signal?: AbortSignal,
+): Promise<{ ids: string[]; unknown: string[]; byLabel: Map<string, string> }> {
+  if (refs.length === 0) return { ids: [], unknown: [], byLabel: new Map() };
+  const found = await findUsers(
+    graph,
+    { sids: refs.flatMap((r) => (r.sid ? [r.sid] : [])), upns: refs.flatMap((r) => (r.upn ? [r.upn] : [])) },
+    signal,
+  );
+  const bySid = new Map(
+    found.filter((u) => u.onPremisesSecurityIdentifier).map((u) => [u.onPremisesSecurityIdentifier!.toLowerCase(), u.id]),
+  );
+  const byUpn = new Map(found.map((u) => [u.userPrincipalName.toLowerCase(), u.id]));
+  const ids = new Set<string>();
+  const unknown: string[] = [];
+  const byLabel = new Map<string, string>();
+  for (const r of refs) {
+    const id = (r.sid && bySid.get(r.sid.toLowerCase())) || (r.upn && byUpn.get(r.upn.toLowerCase()));
+    if (id) {
+      ids.add(id);
+      byLabel.set(r.label.toLowerCase(), id);
+    } else unknown.push(r.label);
   }
-  if (requests.length === 0) return { ids: [], unknown: [] };
-  const ids: string[] = [];
-  const found = new Set<string>();
-  for (const result of await graph.batch(requests, { signal })) {
-    for (const u of await lookupAll<{ id: string; userPrincipalName?: string | null }>(
-      graph,
-      result,
-      '/v1.0/users',
-      MEMBER_FIELDS,
-      'user lookup for group members',
-      signal,
-    )) {
-      ids.push(u.id);
-      if (u.userPrincipalName) found.add(u.userPrincipalName.toLowerCase());
-    }
-  }
-  return { ids, unknown: upns.filter((u) => !found.has(u.toLowerCase())) };
+  return { ids: [...ids], unknown, byLabel };
 }
 
 export const MEMBER_FIELDS: Record<string, FieldRule> = { id: 'string', userPrincipalName: 'string?' };

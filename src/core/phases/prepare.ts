@@ -3,7 +3,7 @@
 // was read (assessReadiness), one check per concern, each with a state and its evidence. Where
 // the product can act, the fix is steps (the same steps-as-data, journal and executor as phase 1);
 // what the admin must do outside the product is a check with instructions, never a silent gap.
-import { KIND_LABELS } from '../analysis';
+import { groupDifference, inTenant, KIND_LABELS, membersDiffer, type TenantMember } from '../analysis';
 import type { MigrationSession } from '../session';
 import type { SiteModel, User } from '../site/model';
 import type { MigrationPlan } from '../plan/types';
@@ -24,14 +24,16 @@ import {
   type TenantUserLicence,
   type TermsRecord,
 } from '../tenant/readiness';
+import { readGroupMembers } from '../tenant/read';
 import { executeSteps, type StepOutcome } from './execute';
 import {
   assignmentsDiffer,
-  collectionUpns,
   listChecked,
   MEMBER_FIELDS,
   memberSteps,
+  missingFromOwnGroup,
   readImportPicture,
+  resolveUsers,
   toCreate,
   type ImportRead,
 } from './import';
@@ -94,9 +96,9 @@ export interface PrepareSources {
   tenantId: string;
   /** Imported SCEP profiles (found by marker) and their server URLs as Intune has them. */
   scepProfiles: ScepProfileRecord[];
-  /** The members (UPNs) of each group a deployed collection maps to. */
+  /** The members of each group a deployed collection maps to. */
   groupMembers: GroupMembersRecord[];
-  /** Entra ID ids of the collection members missing from groups cm2intune created, by lower-case UPN. */
+  /** Entra ID ids of the collection users missing from groups cm2intune created, by lower-case label (UPN, else DOMAIN\user). */
   userIds: Map<string, string>;
   /** The Graph base URL, for member binds (`…/v1.0/directoryObjects/{id}`). */
   baseUrl: string;
@@ -112,7 +114,8 @@ export interface GroupMembersRecord {
   groupName: string;
   /** A group cm2intune created for the collection (it may fill it). */
   own: boolean;
-  upns: string[];
+  /** Its direct members, as read with the import picture. */
+  members: TenantMember[];
 }
 
 const FIRST = 5;
@@ -151,13 +154,19 @@ export function prepareSubjects(model: SiteModel, plan: MigrationPlan, wave?: st
       if (user) add(user, user.uniqueName, `subscription collection ${plan.subscriptionCollection}`);
     }
   }
+  // By UPN or DOMAIN\user, without case: one map, so a 50k-user wave is not 50k scans of the site's users.
+  const byName = new Map<string, User>();
+  const name = (key: string, u: User) => byName.has(key) || byName.set(key, u); // the first, as the site lists them
+  for (const u of model.users) {
+    name(lower(u.uniqueName), u);
+    if (u.upn) name(lower(u.upn), u);
+  }
   for (const w of waves) {
     if (wave !== undefined && w.name !== wave) continue;
-    for (const raw of w.users) {
-      const user = model.users.find((u) => (u.upn && lower(u.upn) === lower(raw)) || lower(u.uniqueName) === lower(raw)) ?? null;
-      add(user, raw, `wave "${w.name}"`);
-    }
+    for (const raw of w.users) add(byName.get(lower(raw)) ?? null, raw, `wave "${w.name}"`);
   }
+  // The admin who signs in to the ConfigMgr console's wizard for phase 4 needs Intune too (domain B.3).
+  if (plan.authority?.admin) add(null, plan.authority.admin, 'the admin (authority.admin)');
   return [...subjects.values()];
 }
 
@@ -182,31 +191,25 @@ export async function readPrepareSources(
     readMdmAuthority(graph, signal),
   ]);
   const scepProfiles = await readScepProfiles(graph, read, signal);
+  // The members were read with the picture (the groups a collection may map to); one function
+  // compares them with the collection's effective members, for phase 1 and here alike.
   const groupMembers: GroupMembersRecord[] = [];
   for (const m of deployedMappings(read)) {
     const group = m.groups[0];
     if (m.status !== 'mapped' || !group?.id) continue;
-    const members = await listChecked<{ userPrincipalName?: string | null }>(
-      graph,
-      `/groups/${group.id}/members`,
-      MEMBER_FIELDS,
-      'group member',
-      { query: { $select: 'id,userPrincipalName', $top: 999 }, signal },
-    );
+    const members = read.groupMembers.get(group.id) ?? (await readGroupMembers(graph, [group.id], signal)).get(group.id) ?? [];
     groupMembers.push({
       collectionId: m.collectionId,
       groupId: group.id,
       groupName: group.displayName,
       own: read.ownGroups.get(m.collectionId) === group.id,
-      upns: members.flatMap((x) => (x.userPrincipalName ? [lower(x.userPrincipalName)] : [])),
+      members,
     });
   }
   const missingFromOwn = groupMembers
     .filter((g) => g.own)
-    .flatMap((g) => collectionUpns(read.model, g.collectionId).filter((u) => !g.upns.includes(lower(u))));
-  const userIds = new Map(
-    (await findUsers(graph, { sids: [], upns: missingFromOwn }, signal)).map((u) => [lower(u.userPrincipalName), u.id]),
-  );
+    .flatMap((g) => missingFromOwnGroup({ ...read, groupMembers: new Map([[g.groupId, g.members]]) }, g.collectionId, g.groupId));
+  const userIds = (await resolveUsers(graph, missingFromOwn, signal)).byLabel;
   const terms = await readTerms(graph, signal);
   const termsGroupMembers = new Map<string, string[]>();
   for (const id of new Set(terms.flatMap((t) => t.groupIds))) {
@@ -367,14 +370,13 @@ function groupsCheck(s: PrepareSources, steps: Step[]): ReadinessCheck {
   const fixSteps: string[] = [];
   let differing = 0;
   for (const g of s.groupMembers) {
-    const wanted = collectionUpns(s.read.model, g.collectionId);
-    const wantedSet = new Set(wanted.map(lower));
-    const missing = wanted.filter((u) => !g.upns.includes(lower(u)));
-    const extra = g.upns.filter((u) => !wantedSet.has(u));
-    if (missing.length === 0 && extra.length === 0) continue;
+    const difference = groupDifference(s.read.model, g.collectionId, g.members, inTenant(s.read.notInTenant));
+    if (!membersDiffer(difference)) continue;
+    const missing = difference.removed.map((r) => r.label);
+    const extra = difference.added;
     differing++;
     evidence.push(
-      `group "${g.groupName}" for collection ${g.collectionId}: ${missing.length} member(s) missing${missing.length ? ` (${firstNames(missing)})` : ''}, ${extra.length} not in the collection${extra.length ? ` (${firstNames(extra)})` : ''}`,
+      `group "${g.groupName}" for collection ${g.collectionId}: ${missing.length} member(s) missing${missing.length ? ` (${firstNames(missing)})` : ''}, ${extra.length} not in the collection${extra.length ? ` (${firstNames(extra)})` : ''}${difference.nested.length ? `, nested group(s) not compared (${firstNames(difference.nested)})` : ''}`,
     );
     if (g.own && missing.length) {
       const ids = missing.flatMap((u) => s.userIds.get(lower(u)) ?? []);
@@ -466,6 +468,8 @@ export function licenceCheck(s: Pick<PrepareSources, 'subjects' | 'users' | 'sku
   if (unlicensed.length)
     evidence.push(`${unlicensed.length} without an enabled Intune service plan: ${firstNames(unlicensed.map((x) => x.subject.label))}`);
   if (noLocation.length) evidence.push(`${noLocation.length} without a usage location: ${firstNames(noLocation.map((x) => x.label))}`);
+  if (!plan.authority?.admin)
+    evidence.push('the admin who will change the MDM authority (phase 4) is not checked: name them in the plan (authority.admin)');
 
   const fixSteps: string[] = [];
   const { sku, problem } = planSku(s.skus, plan);

@@ -73,6 +73,8 @@ export interface ImportPreview {
   objects: { all: number; selected: number; imported: number; importable: number; partial: number; blocked: number; drifted: number };
   /** Objects to create without some of their settings. */
   partial: ObjectNote[];
+  /** Objects to create with some settings at another value than ConfigMgr's: `X: old -> new (why)`. */
+  changed: ObjectNote[];
   /** Objects the plan selects that can't be imported. */
   blocked: ObjectNote[];
   findings: { severity: Severity; message: string }[];
@@ -196,6 +198,16 @@ export function importPreview(
           i.translation.verdict.droppedSettings.map((d) => `${d.name}: ${d.reason}`),
         ),
       ),
+    changed: picture.items
+      .filter((i) => creating.has(i.key) && i.translation.verdict.settings?.some((o) => o.outcome === 'changed'))
+      .map((i) =>
+        note(
+          i,
+          (i.translation.verdict.settings ?? []).flatMap((o) =>
+            o.outcome === 'changed' ? [`${o.setting}: ${o.from} -> ${o.to} (${o.reason})`] : [],
+          ),
+        ),
+      ),
     blocked: selected.filter((i) => i.state === 'blocked').map((i) => note(i, i.reasons)),
     findings: picture.findings.map((f) => ({ severity: f.severity, message: f.message })),
     reconciled: { settled: read.reconciled.length, found: read.reconciled.filter((r) => r.intuneId).length },
@@ -234,6 +246,10 @@ export function previewToText(p: ImportPreview): string {
     lines.push('', 'Settings left out:');
     for (const o of p.partial) lines.push(`  ${label(o)}:`, ...o.reasons.map((r) => `    - ${r}`));
   }
+  if (p.changed.length) {
+    lines.push('', 'Settings changed on the way:');
+    for (const o of p.changed) lines.push(`  ${label(o)}:`, ...o.reasons.map((r) => `    - ${r}`));
+  }
   if (p.blocked.length) {
     lines.push('', 'Selected but blocked (not imported):');
     for (const o of p.blocked) lines.push(`  ${label(o)}: ${o.reasons.join('; ') || 'blocked'}`);
@@ -265,6 +281,10 @@ export function previewToMarkdown(p: ImportPreview): string {
   if (p.partial.length) {
     lines.push('', '## Settings left out', '');
     for (const o of p.partial) lines.push(`- ${mdLabel(o)}`, ...o.reasons.map((r) => `  - ${mdText(r)}`));
+  }
+  if (p.changed.length) {
+    lines.push('', '## Settings changed on the way', '');
+    for (const o of p.changed) lines.push(`- ${mdLabel(o)}`, ...o.reasons.map((r) => `  - ${mdText(r)}`));
   }
   if (p.blocked.length) {
     lines.push('', '## Selected but blocked', '');
@@ -405,7 +425,13 @@ export function statusView(picture: MigrationPicture): StatusView {
       collectionId: g.collectionId,
       collection: g.collectionName,
       mapping: g.status,
-      detail: g.groups.length && g.status === 'mapped' ? g.groups.map((x) => `${x.displayName} (${x.via})`).join(', ') : g.reason,
+      detail:
+        g.groups.length && g.status === 'mapped'
+          ? g.groups.map((x) => `${x.displayName} (${x.via})`).join(', ') +
+            (g.membership
+              ? `; members differ: +${g.membership.difference.added.length} / −${g.membership.difference.removed.length} users`
+              : '')
+          : g.reason,
     })),
     counts,
     findings: picture.findings.map((f) => ({ severity: f.severity, message: f.message })),

@@ -29,7 +29,28 @@ export function semanticFindings(plan: unknown, ctx: CheckContext): Finding[] {
     ...checkSelection(plan, ctx),
     ...checkWaves(plan, ctx),
     ...checkSubscriptionCollection(plan, ctx),
+    ...checkAcceptedGroups(plan, ctx),
   ];
+}
+
+/** groups.acceptDifferentMembers: an entry for a collection groups.map already decides changes nothing. */
+function checkAcceptedGroups(plan: Json, ctx: CheckContext): Finding[] {
+  const groups = isObject(plan.groups) ? plan.groups : {};
+  const mapped = isObject(groups.map) ? groups.map : {};
+  const out: Finding[] = [];
+  strings(groups.acceptDifferentMembers).forEach((id, i) => {
+    if (id in mapped)
+      out.push(
+        finding(
+          ctx,
+          'warning',
+          'plan/accept-mapped',
+          `/groups/acceptDifferentMembers/${i}`,
+          `groups.acceptDifferentMembers names ${id}, which groups.map maps already: a group the plan names is used whatever its members. Remove the entry.`,
+        ),
+      );
+  });
+  return out;
 }
 
 function finding(ctx: CheckContext, severity: Finding['severity'], code: string, pointer: string, message: string): Finding {

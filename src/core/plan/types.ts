@@ -75,6 +75,8 @@ export interface MigrationPlan {
   groups?: {
     map?: Record<string, (string | GroupRef)[]>;
     createMissing?: boolean;
+    /** Collection ids whose matched group may be used although its members differ from the collection's. */
+    acceptDifferentMembers?: string[];
   };
   prepare?: {
     scepServerUrl?: string;

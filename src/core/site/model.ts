@@ -187,6 +187,18 @@ interface SiteObjectBase {
   unknownSettings: UnknownSetting[];
   /** Settings cm2intune knows, but not on this platform (a multi-platform CI split per platform). */
   droppedSettings?: string[];
+  /**
+   * Every setting the digest holds, by its digest name (a rule's SettingLogicalName, `OMA-URI <uri>`,
+   * or a profile's payload attribute / child element), once each: the settings whose outcome the
+   * translation must account for. Absent for objects built by hand in tests.
+   */
+  settingsRead?: string[];
+  /** What the digest says that Intune can't express faithfully (an Or rule, a `>=` rule): blocks the object. */
+  unmappable?: string[];
+  /** The platform the digest targets when Intune can't target it (`Windows Phone 8.1`, `unknown`): blocks the object. */
+  untargetable?: string;
+  /** Platforms the CI also targets that Intune can't (the object for the other platforms is imported). */
+  lostPlatforms?: string[];
 }
 
 /**
@@ -217,14 +229,20 @@ export interface ScepObject extends SiteObjectBase {
   kind: 'scep';
   rootCertificate: UniqueId | null;
   scepServerUrls: string[];
-  subjectNameFormat: 'commonName' | 'commonNameIncludingEmail' | 'commonNameAsEmail' | 'custom';
-  subjectAlternativeName: 'none' | 'emailAddress' | 'userPrincipalName';
-  keySize: 1024 | 2048 | 4096;
+  subjectNameFormat:
+    'commonName' | 'commonNameIncludingEmail' | 'commonNameAsEmail' | 'custom' | 'commonNameAsIMEI' | 'commonNameAsSerialNumber';
+  /** Graph's subjectAlternativeNameType flags, comma-separated when several (`userPrincipalName,emailAddress`). */
+  subjectAlternativeName: string;
+  /** As the digest says; the translation checks it against Graph's keySize enum (size1024/2048/4096). */
+  keySize: number;
   keyUsage: ('keyEncipherment' | 'digitalSignature')[];
   extendedKeyUsages: { name: string; objectIdentifier: string }[];
   validityValue: number;
   validityScale: 'days' | 'months' | 'years';
   renewalThresholdPercentage: number;
+  /** Graph's keyStorageProvider (Windows only), when the digest names one. */
+  keyStorageProvider?:
+    'useTpmKspOtherwiseUseSoftwareKsp' | 'useTpmKspOtherwiseFail' | 'usePassportForWorkKspOtherwiseFail' | 'useSoftwareKsp';
 }
 
 export interface PfxObject extends SiteObjectBase {

@@ -1,6 +1,7 @@
 // JSON $batch on top of the port's single HTTP exchange. Graph throttles every inner request on
 // its own and the SDK never retries them, so this module: packs requests into chunks of at most
-// 20 (never splitting a dependsOn chain), takes one pacer slot per inner request, correlates
+// 20 of one Graph service (never splitting a dependsOn chain), so a chunk waits only for the
+// windows of the service it touches, takes one pacer slot per inner request, correlates
 // responses by id, and retries only the throttled ones (and the dependents that failed with 424
 // because of them) after the longest Retry-After of the round. A write whose fate is unknown is
 // reported as such, never resent.
@@ -8,7 +9,7 @@ import { GraphClientError } from '@microsoft/microsoft-graph-client';
 import { apiVersionFor, type ApiVersion } from './api-versions';
 import { graphError, isAbortError, parseRetryAfter } from './errors';
 import type { BatchRequest, BatchResult } from './graph-port';
-import type { Permit } from './pacer';
+import { requestCost, serviceOf, type GraphService, type Permit } from './pacer';
 import { describeError } from './redact';
 import type { PortInternals, RawResponse } from './transport';
 import { batchProblem, createdProblem } from './shape';
@@ -20,6 +21,9 @@ interface Member {
   version: ApiVersion;
   idempotent: boolean;
   write: boolean;
+  service: GraphService;
+  /** Its cost in its service's request window. */
+  units: number;
 }
 
 interface InnerResponse {
@@ -42,7 +46,7 @@ function errorOf(body: unknown): { code?: string; message?: string; requestId?: 
 }
 
 /** Validates ids and dependencies; returns connected components, prerequisites first. */
-function components(requests: BatchRequest[], members: Map<string, Member>, chunkMax: number): string[][] {
+function components(requests: BatchRequest[], members: Map<string, Member>, chunkMax: (ids: string[]) => number): string[][] {
   const parent = new Map<string, string>();
   const find = (id: string): string => {
     let p = parent.get(id)!;
@@ -79,21 +83,36 @@ function components(requests: BatchRequest[], members: Map<string, Member>, chun
     groups.get(root)!.push(id);
   }
   for (const group of groups.values())
-    if (group.length > chunkMax)
+    if (group.length > chunkMax(group))
       throw new Error(
-        `$batch requests ${group.slice(0, 3).join(', ')}… form a dependency chain of ${group.length}; at most ${chunkMax} fit in one batch. Split the chain.`,
+        `$batch requests ${group.slice(0, 3).join(', ')}… form a dependency chain of ${group.length}; at most ${chunkMax(group)} fit in one batch. Split the chain.`,
       );
   return [...groups.values()];
 }
 
-/** First-fit packing of whole components into chunks of one version. */
-function pack(groups: string[][], members: Map<string, Member>, chunkMax: number): { version: ApiVersion; ids: string[] }[] {
-  const chunks: { version: ApiVersion; ids: string[] }[] = [];
+/** The services a set of requests touches, in a fixed order (a chain may span two). */
+function servicesOf(ids: string[], members: Map<string, Member>): GraphService[] {
+  return [...new Set(ids.map((id) => members.get(id)!.service))].sort();
+}
+
+/**
+ * First-fit packing of whole components into chunks of one version and one service, so a chunk
+ * of Intune writes never waits for the directory's windows, nor the other way round.
+ */
+function pack(
+  groups: string[][],
+  members: Map<string, Member>,
+  chunkMax: (ids: string[]) => number,
+): { version: ApiVersion; services: string; ids: string[] }[] {
+  const chunks: { version: ApiVersion; services: string; ids: string[] }[] = [];
   for (const group of groups) {
     const version = members.get(group[0])!.version;
-    const chunk = chunks.find((c) => c.version === version && c.ids.length + group.length <= chunkMax);
+    const services = servicesOf(group, members).join(',');
+    const chunk = chunks.find(
+      (c) => c.version === version && c.services === services && c.ids.length + group.length <= chunkMax([...c.ids, ...group]),
+    );
     if (chunk) chunk.ids.push(...group);
-    else chunks.push({ version, ids: [...group] });
+    else chunks.push({ version, services, ids: [...group] });
   }
   return chunks;
 }
@@ -105,9 +124,16 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
     if (members.has(req.id)) throw new Error(`$batch request id "${req.id}" is used twice.`);
     const odataType = req.odataType ?? ((req.body as Record<string, unknown> | undefined)?.['@odata.type'] as string | undefined);
     const version = req.version ?? apiVersionFor(req.path, typeof odataType === 'string' ? odataType : undefined);
-    members.set(req.id, { req, version, idempotent: req.method !== 'POST' || Boolean(req.idempotent), write: req.method !== 'GET' });
+    members.set(req.id, {
+      req,
+      version,
+      idempotent: req.method !== 'POST' || Boolean(req.idempotent),
+      write: req.method !== 'GET',
+      service: serviceOf(req.path),
+      units: requestCost(req.method, req.path),
+    });
   }
-  const chunkMax = Math.min(MAX_BATCH, port.pacer.maxAtOnce());
+  const chunkMax = (ids: string[]) => Math.min(MAX_BATCH, ...servicesOf(ids, members).map((s) => port.pacer.maxAtOnce(s)));
   const groups = components(requests, members, chunkMax);
   const final = new Map<string, BatchResult>();
   const settle = (result: BatchResult) => final.set(result.id, result);
@@ -150,14 +176,15 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
       }
     };
 
-    for (const chunk of pack(pending, members, chunkMax)) {
-      if (signal?.aborted) break;
-      const writes = chunk.ids.filter((id) => members.get(id)!.write).length;
+    // One lane per service, chunk after chunk as before; the lanes run side by side, so a chunk
+    // waiting for the directory's window never holds back one of Intune's (or the other way round).
+    const runChunk = async (chunk: { version: ApiVersion; ids: string[] }): Promise<void> => {
+      if (signal?.aborted) return;
       let permit: Permit;
       try {
-        permit = await port.pacer.acquire({ writes, reads: chunk.ids.length - writes }, signal);
+        permit = await acquireChunk(port, chunk.ids, members, signal);
       } catch (error) {
-        if (isAbortError(error) || signal?.aborted) break;
+        if (isAbortError(error) || signal?.aborted) return;
         throw error;
       }
       const wire = chunk.ids.map((id) => {
@@ -231,7 +258,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
           port.log('warn', `$batch (${chunk.ids.length} requests): ${what}.`);
           lost(chunk.ids, what);
         }
-        continue;
+        return;
       }
       permit.done();
       const rid = outer.requestId ? ` request-id ${outer.requestId}` : '';
@@ -239,12 +266,12 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
         const waitMs = parseRetryAfter(outer.headers.get('retry-after'), port.clock.now());
         port.log('warn', `$batch (${chunk.ids.length} requests): HTTP ${outer.status}${rid}.`);
         for (const id of chunk.ids) retry.set(id, { status: outer.status, waitMs, write: members.get(id)!.write });
-        continue;
+        return;
       }
       if (outer.status === 504) {
         port.log('warn', `$batch (${chunk.ids.length} requests): HTTP 504${rid}.`);
         lost(chunk.ids, `HTTP 504 on the batch${rid}`, 504);
-        continue;
+        return;
       }
       if (outer.status < 200 || outer.status >= 300) {
         const e = errorOf(outer.body);
@@ -258,7 +285,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
             message: e.message,
             requestId: outer.requestId,
           });
-        continue;
+        return;
       }
 
       // A 2xx that is not a $batch answer says nothing about the requests in it: writes may have
@@ -280,7 +307,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
                   requestId: outer.requestId,
                 },
           );
-        continue;
+        return;
       }
       const responses = new Map<string, InnerResponse>();
       for (const r of (outer.body as { responses: InnerResponse[] }).responses)
@@ -381,7 +408,16 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
           });
         }
       }
-    }
+    };
+    const lanes = new Map<string, { version: ApiVersion; ids: string[] }[]>();
+    for (const chunk of pack(pending, members, chunkMax)) lanes.set(chunk.services, [...(lanes.get(chunk.services) ?? []), chunk]);
+    const ran = await Promise.allSettled(
+      [...lanes.values()].map(async (lane) => {
+        for (const chunk of lane) await runChunk(chunk);
+      }),
+    );
+    const crashed = ran.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (crashed) throw crashed.reason;
 
     if (retry.size === 0) continue;
     const waits = [...retry.values()].map((r) => r.waitMs).filter((w): w is number => w !== undefined);
@@ -404,10 +440,13 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
         });
       continue;
     }
-    // Throttled classes restart slowly after the wait, so the whole port eases off, not just this batch.
-    const throttled = [...retry.values()].filter((r) => r.status === 429);
-    if (throttled.some((r) => r.write)) port.pacer.throttled('write', waitMs);
-    if (throttled.some((r) => !r.write)) port.pacer.throttled('read', waitMs);
+    // Throttled classes restart slowly after the wait, so the whole port eases off, not just this
+    // batch; only the services that said 429 do.
+    const throttled = [...retry].filter(([, r]) => r.status === 429).map(([id, r]) => ({ ...r, service: members.get(id)!.service }));
+    for (const service of new Set(throttled.map((r) => r.service))) {
+      if (throttled.some((r) => r.service === service && r.write)) port.pacer.throttled('write', waitMs, service);
+      if (throttled.some((r) => r.service === service && !r.write)) port.pacer.throttled('read', waitMs, service);
+    }
     port.log(
       'info',
       `$batch: retrying ${retry.size} request(s) in ${(waitMs / 1000).toFixed(1)} s (round ${round + 1}/${port.retry.maxRetries}).`,
@@ -419,4 +458,21 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
     }
   }
   return requests.map((r) => final.get(r.id)!);
+}
+
+/** Slots for one chunk in the windows of each service it touches (one, unless a chain spans two). */
+async function acquireChunk(port: PortInternals, ids: string[], members: Map<string, Member>, signal?: AbortSignal): Promise<Permit> {
+  const permits: Permit[] = [];
+  try {
+    for (const service of servicesOf(ids, members)) {
+      const mine = ids.map((id) => members.get(id)!).filter((m) => m.service === service);
+      const writes = mine.filter((m) => m.write).length;
+      const units = mine.reduce((n, m) => n + m.units, 0);
+      permits.push(await port.pacer.acquire({ writes, reads: mine.length - writes, units }, signal, service));
+    }
+  } catch (error) {
+    for (const p of permits) p.unused();
+    throw error;
+  }
+  return { done: () => permits.forEach((p) => p.done()), unused: () => permits.forEach((p) => p.unused()) };
 }

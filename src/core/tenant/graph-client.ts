@@ -17,7 +17,7 @@ import {
   parseRetryAfter,
 } from './errors';
 import type { BatchRequest, BatchResult, GraphPort, Log, Method, PostOptions, RequestOptions } from './graph-port';
-import { abortError, Pacer, systemClock, type Clock, type PacingOptions, type RequestClass } from './pacer';
+import { abortError, Pacer, requestCost, serviceOf, systemClock, type Clock, type PacingOptions, type RequestClass } from './pacer';
 import { describeError, redact } from './redact';
 import { defaultScopes } from './scopes';
 import type { Exchange, PortInternals, RawResponse, RetryOptions } from './transport';
@@ -252,11 +252,13 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   /** One request with pacing and retries. Resolves with a 2xx response; throws typed errors. */
   async function execute(x: Exchange): Promise<RawResponse> {
     const kind: RequestClass = isWrite(x.method) ? 'write' : 'read';
+    const service = serviceOf(x.path);
+    const units = requestCost(x.method, x.path);
     const what = `${x.method} /${x.version}${x.path}`;
     let throttledSince: number | undefined;
     let timeouts = 0;
     for (let attempt = 0; ; attempt++) {
-      const permit = await pacer.acquire(kind === 'write' ? { writes: 1 } : { reads: 1 }, x.signal);
+      const permit = await pacer.acquire(kind === 'write' ? { writes: 1, units } : { reads: 1, units }, x.signal, service);
       let response: RawResponse;
       try {
         response = await sendOnce(x);
@@ -310,10 +312,11 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
         );
         throw new GraphRequestError(x.method, x.path, response.status, code, message, response.requestId);
       }
-      // The service told us to slow down: hold back every request of this class, not just this one.
-      // The next acquire() then waits out the pause; otherwise (503/504 without Retry-After) back off here.
+      // The service told us to slow down: hold back every request of this class to that service
+      // (the others are not affected), not just this one. The next acquire() then waits out the
+      // pause; otherwise (503/504 without Retry-After) back off here.
       const pause = response.status === 429 || retryAfter !== undefined;
-      if (pause) pacer.throttled(kind, wait);
+      if (pause) pacer.throttled(kind, wait, service);
       log('warn', `${what}: HTTP ${response.status}${rid}; retry ${attempt + 1}/${retry.maxRetries} in ${(wait / 1000).toFixed(1)} s.`);
       if (!pause) await clock.sleep(wait, x.signal);
     }

@@ -1,7 +1,15 @@
-// Pacing: a sliding window per request class, so the product uses Intune's quota in full
-// without finding the limit by getting throttled. Intune counts writes (POST/PUT/PATCH/DELETE)
-// and all requests separately, per app per tenant per 20 s window; a write therefore takes a
-// slot in both windows. Every inner request of a $batch takes its own slots.
+// Pacing: a sliding window per Graph service and request class, so the product uses each
+// service's quota in full without finding the limit by getting throttled. Microsoft Graph passes
+// each request to the service that owns the resource, and each service throttles on its own
+// (docs/sign-in.md, "Throttling", has the numbers and where they come from):
+// - Intune counts writes (POST/PUT/PATCH/DELETE) and all requests separately, per app per tenant
+//   per 20 s, per resource family: managed devices 200 writes / 2000 requests, configuration,
+//   apps, terms and enrollment 100 / 1000;
+// - Entra ID (groups, members, users, licences) counts resource units per 10 s (a request costs
+//   1-5 units, by path) and writes per 2.5 min.
+// So a write takes a slot in its service's write window and its cost in the same service's
+// request window, and a 429 from one service pauses that service only. Every inner request of a
+// $batch takes its own slots.
 //
 // A slot is held while its request is on the wire and starts ageing only when the answer is
 // back (Permit.done). The service counts a request somewhere between its arrival and its answer,
@@ -54,8 +62,91 @@ export interface RateLimit {
   marginMs?: number;
 }
 
+/** Intune configuration, compliance, apps, terms, enrollment: per app per tenant. */
 export const INTUNE_WRITES: RateLimit = { limit: 100, windowMs: 20_000 };
 export const INTUNE_READS: RateLimit = { limit: 1000, windowMs: 20_000 };
+/** Intune managed devices (and the other device-side resources): per app per tenant. */
+export const INTUNE_DEVICE_WRITES: RateLimit = { limit: 200, windowMs: 20_000 };
+export const INTUNE_DEVICE_READS: RateLimit = { limit: 2000, windowMs: 20_000 };
+/** Entra ID, per app + tenant pair: writes per 2 min 30 s. */
+export const DIRECTORY_WRITES: RateLimit = { limit: 3000, windowMs: 150_000 };
+/**
+ * Entra ID resource units per 10 s, per app + tenant pair: 3,500 for a tenant under 50 users,
+ * 5,000 up to 500, 8,000 above. The smallest, because the tenant's size is not known before the
+ * first reads, and cm2intune's directory reads ($batch lookups) are far below it anyway.
+ */
+export const DIRECTORY_UNITS: RateLimit = { limit: 3500, windowMs: 10_000 };
+
+/** The Graph services whose limits the pacer keeps apart. */
+export type GraphService = 'intune' | 'intuneDevices' | 'directory';
+
+// Intune's device family (includes/throttling-intune-devices.md): the deviceManagement
+// collections under the devices limits. Everything else under deviceManagement and
+// deviceAppManagement has the configuration/apps numbers.
+const DEVICE_FAMILY = new Set([
+  'manageddevices',
+  'detectedapps',
+  'devicemanagementscripts',
+  'devicehealthscripts',
+  'devicecompliancescripts',
+  'deviceshellscripts',
+  'devicecustomattributeshellscripts',
+  'windowsmalwareinformation',
+  'remoteactionaudits',
+  'comanagementeligibledevices',
+  'datasharingconsents',
+  'applepushnotificationcertificate',
+]);
+
+/** A Graph path's segments without version prefix, leading slash or query, lower-cased. */
+function segments(path: string): string[] {
+  const bare = path.split('?')[0].replace(/^\/+/, '').toLowerCase();
+  const parts = bare.split('/').filter(Boolean);
+  return parts[0] === 'v1.0' || parts[0] === 'beta' ? parts.slice(1) : parts;
+}
+
+/** Which service throttles a request to this path (relative, with or without version and query). */
+export function serviceOf(path: string): GraphService {
+  const [root, collection] = segments(path);
+  if (root === 'devicemanagement') {
+    const name = (collection ?? '').replace(/\(.*$/, '');
+    return DEVICE_FAMILY.has(name) || name.startsWith('userexperienceanalytics') ? 'intuneDevices' : 'intune';
+  }
+  if (root === 'deviceappmanagement') return 'intune';
+  // A user's devices are Intune's (users/{id}/managedDevices).
+  if (root === 'users' && segments(path).includes('manageddevices')) return 'intuneDevices';
+  return 'directory';
+}
+
+// Entra ID's base costs that are not 1 (throttling-limits, "Identity and access service limits").
+const DIRECTORY_READ_COSTS: [RegExp, number][] = [
+  [/^users$/, 2],
+  [/^groups\/[^/]+\/members$/, 3],
+  [/^groups\/[^/]+\/transitivemembers$/, 5],
+  [/^subscribedskus$/, 3],
+  [/^(me|users\/[^/]+)\/licensedetails$/, 2],
+  [/^(me|users\/[^/]+)\/(memberof|transitivememberof|ownedobjects)$/, 2],
+  [/^applications$/, 2],
+];
+
+/**
+ * What one request costs in its service's request window: 1 for Intune; for Entra ID the
+ * resource units of its path ($select -1, $expand +1, $top under 20 -1; never below 1).
+ */
+export function requestCost(method: string, path: string): number {
+  if (serviceOf(path) !== 'directory') return 1;
+  let cost = 1;
+  if (method.toUpperCase() === 'GET') {
+    const bare = segments(path).join('/');
+    cost = DIRECTORY_READ_COSTS.find(([pattern]) => pattern.test(bare))?.[1] ?? 1;
+    const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
+    if (query.has('$select')) cost -= 1;
+    if (query.has('$expand')) cost += 1;
+    const top = Number(query.get('$top'));
+    if (query.has('$top') && top < 20) cost -= 1;
+  }
+  return Math.max(1, cost);
+}
 
 /** Slots granted by the pacer; call `done()` once the answer (or failure) is back. */
 export interface Permit {
@@ -227,38 +318,83 @@ export class SlidingWindow {
 
 export type RequestClass = 'read' | 'write';
 
-export interface PacingOptions {
+/** One service's two windows: writes, and every request (writes too) by its cost. */
+export interface ServiceLimits {
   writes?: RateLimit;
-  /** All requests (reads and writes): Intune's "any" quota. */
+  /** All requests (reads and writes): Intune's "any" quota; for Entra ID, resource units. */
   reads?: RateLimit;
 }
 
-/** The two windows of one app in one tenant, shared by single requests and $batch members. */
-export class Pacer {
+export interface PacingOptions extends ServiceLimits {
+  // `writes`/`reads` at the top are Intune's configuration and apps windows (the first ones the
+  // pacer had); the other services have their own.
+  /** Intune's managed devices family. */
+  devices?: ServiceLimits;
+  /** Entra ID: groups, members, users, licences, organization. */
+  directory?: ServiceLimits;
+}
+
+export interface ServiceWindows {
   readonly writes: SlidingWindow;
   readonly reads: SlidingWindow;
+}
+
+/** What a request (or a $batch chunk of one service) asks of its service's windows. */
+export interface Demand {
+  writes?: number;
+  reads?: number;
+  /** The request window's cost when it is not one per request (Entra ID's resource units). */
+  units?: number;
+}
+
+/**
+ * The windows of one app in one tenant, one pair per service, shared by single requests and
+ * $batch members. A request waits only for its own service's windows.
+ */
+export class Pacer {
+  readonly services: Readonly<Record<GraphService, ServiceWindows>>;
 
   constructor(options: PacingOptions = {}, clock: Clock = systemClock) {
-    this.writes = new SlidingWindow(options.writes ?? INTUNE_WRITES, clock);
-    this.reads = new SlidingWindow(options.reads ?? INTUNE_READS, clock);
+    const pair = (limits: ServiceLimits | undefined, writes: RateLimit, reads: RateLimit): ServiceWindows => ({
+      writes: new SlidingWindow(limits?.writes ?? writes, clock),
+      reads: new SlidingWindow(limits?.reads ?? reads, clock),
+    });
+    this.services = {
+      intune: pair(options, INTUNE_WRITES, INTUNE_READS),
+      intuneDevices: pair(options.devices, INTUNE_DEVICE_WRITES, INTUNE_DEVICE_READS),
+      directory: pair(options.directory, DIRECTORY_WRITES, DIRECTORY_UNITS),
+    };
   }
 
-  /** Largest number of requests of one class that can go out at once (caps $batch chunks). */
-  maxAtOnce(): number {
-    return Math.min(this.writes.capacity, this.reads.capacity);
+  /** Intune's configuration and apps write window. */
+  get writes(): SlidingWindow {
+    return this.services.intune.writes;
+  }
+
+  /** Intune's configuration and apps request window. */
+  get reads(): SlidingWindow {
+    return this.services.intune.reads;
+  }
+
+  /** Largest number of requests of one service that can go out at once (caps $batch chunks). */
+  maxAtOnce(service: GraphService = 'intune'): number {
+    const { writes, reads } = this.services[service];
+    return Math.min(writes.capacity, reads.capacity);
   }
 
   /**
-   * Waits for slots for these requests (a write also counts as a request). Call `done()` on the
-   * permit when the answer is back or the exchange failed, `unused()` if nothing was sent.
+   * Waits for slots for these requests of one service (a write also counts as a request). Call
+   * `done()` on the permit when the answer is back or the exchange failed, `unused()` if nothing
+   * was sent.
    */
-  async acquire(counts: { reads?: number; writes?: number }, signal?: AbortSignal): Promise<Permit> {
+  async acquire(counts: Demand, signal?: AbortSignal, service: GraphService = 'intune'): Promise<Permit> {
+    const windows = this.services[service];
     const writes = counts.writes ?? 0;
-    const all = writes + (counts.reads ?? 0);
+    const all = Math.min(windows.reads.capacity, counts.units ?? writes + (counts.reads ?? 0));
     const permits: Permit[] = [];
     try {
-      if (writes > 0) permits.push(await this.writes.take(writes, signal));
-      if (all > 0) permits.push(await this.reads.take(all, signal));
+      if (writes > 0) permits.push(await windows.writes.take(writes, signal));
+      if (all > 0) permits.push(await windows.reads.take(all, signal));
     } catch (error) {
       for (const p of permits) p.unused();
       throw error;
@@ -266,8 +402,9 @@ export class Pacer {
     return { done: () => permits.forEach((p) => p.done()), unused: () => permits.forEach((p) => p.unused()) };
   }
 
-  /** A throttled response (429/503 with Retry-After) for a request of this class pauses its window. */
-  throttled(kind: RequestClass, retryAfterMs: number): void {
-    (kind === 'write' ? this.writes : this.reads).pause(retryAfterMs);
+  /** A throttled response (429/503 with Retry-After) pauses that service's window of that class only. */
+  throttled(kind: RequestClass, retryAfterMs: number, service: GraphService = 'intune'): void {
+    const windows = this.services[service];
+    (kind === 'write' ? windows.writes : windows.reads).pause(retryAfterMs);
   }
 }

@@ -25,6 +25,8 @@ export interface TenantGroupRecord {
   displayName: string;
   onPremisesSecurityIdentifier: string | null;
   mailNickname?: string | null;
+  /** Direct members, read only for the groups a collection may map to (readGroupMembers). */
+  members?: TenantMember[];
 }
 
 interface RawObject {
@@ -210,4 +212,62 @@ export function searchGroups(graph: GraphPort, text: string, signal?: AbortSigna
   const query: Record<string, string | number> = { $select: 'id,displayName', $top: 100 };
   if (text.trim()) query.$filter = `startswith(displayName,${quote(text.trim())})`;
   return graph.list<{ id: string; displayName: string }>('/groups', { query, signal });
+}
+
+/** A direct member of an Entra ID group, as Graph lists it. */
+export interface TenantMember {
+  id: string;
+  kind: 'user' | 'group' | 'other';
+  displayName: string | null;
+  userPrincipalName: string | null;
+  onPremisesSecurityIdentifier: string | null;
+}
+
+const MEMBER_SELECT = 'id,displayName,userPrincipalName,onPremisesSecurityIdentifier';
+const MEMBER_READ_FIELDS: Record<string, FieldRule> = {
+  id: 'string',
+  '@odata.type': 'string?',
+  displayName: 'string?',
+  userPrincipalName: 'string?',
+  onPremisesSecurityIdentifier: 'string?',
+};
+
+/**
+ * The direct members of these groups, one list request each in $batch, every page followed: a
+ * member list cut short would make a group look like it reaches fewer people than it does.
+ */
+export async function readGroupMembers(graph: GraphPort, groupIds: string[], signal?: AbortSignal): Promise<Map<string, TenantMember[]>> {
+  const ids = [...new Set(groupIds)];
+  const out = new Map<string, TenantMember[]>();
+  if (ids.length === 0) return out;
+  const requests: BatchRequest[] = ids.map((id, i) => ({
+    id: `m${i}`,
+    method: 'GET' as const,
+    path: `/groups/${id}/members?$select=${MEMBER_SELECT}&$top=999`,
+  }));
+  const results = await graph.batch(requests, { signal });
+  for (const [i, result] of results.entries()) {
+    const raw = await lookupAll<{
+      id: string;
+      '@odata.type'?: string;
+      displayName?: string | null;
+      userPrincipalName?: string | null;
+      onPremisesSecurityIdentifier?: string | null;
+    }>(graph, result, `/v1.0/groups/${ids[i]}/members`, MEMBER_READ_FIELDS, 'group member list', signal);
+    out.set(
+      ids[i],
+      raw.map((m) => {
+        const type = (m['@odata.type'] ?? '').replace(/^#?microsoft\.graph\./i, '').toLowerCase();
+        return {
+          id: m.id,
+          // Graph types every member; a user without a type is still told by its UPN.
+          kind: type === 'group' ? 'group' : type === 'user' || (!type && m.userPrincipalName) ? 'user' : 'other',
+          displayName: m.displayName ?? null,
+          userPrincipalName: m.userPrincipalName ?? null,
+          onPremisesSecurityIdentifier: m.onPremisesSecurityIdentifier ?? null,
+        };
+      }),
+    );
+  }
+  return out;
 }

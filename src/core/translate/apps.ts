@@ -54,6 +54,31 @@ export function minimumOs(version: string, known: string[]): Record<string, bool
   return { [`v${fit.replace(/\./g, '_')}`]: true };
 }
 
+/** `9.3` vs `9.0`: negative, zero or positive, part by part (missing parts are 0). */
+function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split('.').map((n) => Number.parseInt(n, 10) || 0));
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
+/**
+ * The minimum OS flag of a store app. Graph has one flag per listed version, so a version between
+ * two (iOS 9.3) or outside the list is carried as another one: a change the verdict states.
+ */
+function minimumOsOf(draft: Draft, version: string, known: string[], platform: string): Record<string, boolean> {
+  const flags = minimumOs(version, known);
+  const wanted = version.trim();
+  const chosen = Object.keys(flags)[0].slice(1).replace(/_/g, '.');
+  if (wanted && compareVersions(wanted, chosen) !== 0) {
+    const why =
+      compareVersions(chosen, wanted) < 0
+        ? `Intune's list of minimum versions has no ${wanted}; ${chosen} is the nearest below it, so devices on ${chosen} up to ${wanted} can install the app too`
+        : `Intune's list of minimum versions starts at ${chosen}, so devices below it can no longer install the app`;
+    draft.change('MinimumOsVersion', `${platform} ${wanted}`, `${platform} ${chosen}`, why, 'Minimum OS version');
+  }
+  return flags;
+}
+
 export function appKey(application: Application, pkg: AppPackage): string {
   return objectKey(application.uniqueId, pkg.kind);
 }
@@ -90,7 +115,7 @@ export function translateApp(application: Application, pkg: AppPackage): Transla
           appStoreUrl: pkg.appStoreUrl,
           bundleId: pkg.bundleId,
           applicableDeviceType: { iPad: pkg.iPad, iPhoneAndIPod: pkg.iPhone },
-          minimumSupportedOperatingSystem: minimumOs(pkg.minimumOsVersion, IOS_VERSIONS),
+          minimumSupportedOperatingSystem: minimumOsOf(draft, pkg.minimumOsVersion, IOS_VERSIONS, 'iOS'),
         },
       });
     case 'androidStore':
@@ -101,7 +126,7 @@ export function translateApp(application: Application, pkg: AppPackage): Transla
         props: {
           ...base,
           appStoreUrl: pkg.appStoreUrl,
-          minimumSupportedOperatingSystem: minimumOs(pkg.minimumOsVersion, ANDROID_VERSIONS),
+          minimumSupportedOperatingSystem: minimumOsOf(draft, pkg.minimumOsVersion, ANDROID_VERSIONS, 'Android'),
         },
       });
     case 'iosLob':

@@ -5,7 +5,9 @@
 // subjectalternativenametype/certificatevalidityperiodscale.md.
 import type { PfxObject, Platform, ScepObject, TrustedRootObject } from '../site/model';
 import { Draft, finish, PLATFORM_NAMES, readCommon, sourceOf } from './common';
+import { PAYLOAD_SETTINGS } from '../site/sdm';
 import { objectKey } from './marker';
+import { INT32_MAX } from './ranges';
 import type { TranslateOptions, Translation } from './types';
 
 const ROOT_TYPES: Record<Platform, string> = {
@@ -35,6 +37,7 @@ export function translateTrustedRoot(obj: TrustedRootObject): Translation {
     certFileName: obj.certFileName || `${obj.name}.cer`,
   };
   if (obj.platform === 'windows') props.destinationStore = 'computerCertStoreRoot';
+  draft.keepOthers(PAYLOAD_SETTINGS.trustedRoot, obj.settingsRead);
   return finish(sourceOf(obj), draft, { resource: 'deviceConfigurations', odataType: ROOT_TYPES[obj.platform], props });
 }
 
@@ -49,6 +52,15 @@ export function translateScep(obj: ScepObject, options: TranslateOptions = {}): 
   let urls = obj.scepServerUrls;
   if (options.scepServerUrl) {
     urls = [options.scepServerUrl];
+    // The plan asked for it: a change, but not a loss.
+    if (obj.settingsRead?.includes('ScepServer') && obj.scepServerUrls.join(', ') !== options.scepServerUrl)
+      draft.record({
+        setting: 'ScepServer',
+        outcome: 'changed',
+        from: obj.scepServerUrls.join(', '),
+        to: options.scepServerUrl,
+        reason: "the plan's prepare.scepServerUrl replaces the ConfigMgr certificate registration point",
+      });
   } else {
     draft.note(
       `The SCEP server URL stays ${urls.join(', ') || '(none)'}, the ConfigMgr certificate registration point. Intune needs the NDES URL served by the Intune certificate connector: set prepare.scepServerUrl in the plan.`,
@@ -68,8 +80,22 @@ export function translateScep(obj: ScepObject, options: TranslateOptions = {}): 
     renewalThresholdPercentage: obj.renewalThresholdPercentage,
   };
   if (obj.keyUsage.length === 0) draft.block('the profile names no key usage (digital signature or key encipherment)');
-  // ConfigMgr's default was "install to the TPM if present"; Intune's matching option.
-  if (obj.platform === 'windows') props.keyStorageProvider = 'useTpmKspOtherwiseUseSoftwareKsp';
+  // Graph's keySize enum: size1024, size2048, size4096 (intune-shared-keysize.md); no other size is coerced to one.
+  if (![1024, 2048, 4096].includes(obj.keySize))
+    draft.block(`its key size is ${obj.keySize} bits; Intune's SCEP profile offers 1024, 2048 or 4096 only: choose one in ConfigMgr`);
+  if (!(obj.validityValue >= 1 && obj.validityValue <= INT32_MAX))
+    draft.block(
+      `its certificate validity period is ${obj.validityValue} ${obj.validityScale}; Graph takes a whole number from 1 (certificateValidityPeriodValue, Int32)`,
+    );
+  if (!(obj.renewalThresholdPercentage >= 1 && obj.renewalThresholdPercentage <= 99))
+    draft.block(`its renewal threshold is ${obj.renewalThresholdPercentage}%; Graph takes 1 to 99 (renewalThresholdPercentage)`);
+  if (obj.platform === 'windows') {
+    // ConfigMgr's default is "install to the TPM if present" (New-CMCertificateProfileScep -KeyStorageProvider): Intune's matching option.
+    props.keyStorageProvider = obj.keyStorageProvider ?? 'useTpmKspOtherwiseUseSoftwareKsp';
+  } else if (obj.settingsRead?.includes('KeyStorageProvider')) {
+    draft.skip('Key storage provider', `applies to Windows devices only, not ${PLATFORM_NAMES[obj.platform]}`, 'KeyStorageProvider');
+  }
+  draft.keepOthers(PAYLOAD_SETTINGS.scep, obj.settingsRead);
   return finish(sourceOf(obj), draft, { resource: 'deviceConfigurations', odataType: SCEP_TYPES[obj.platform], props });
 }
 

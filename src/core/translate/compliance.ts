@@ -2,9 +2,9 @@
 // intune-deviceconfig-{ios,android,windows10,macos}compliancepolicy.md. Graph refuses a create
 // without exactly one `block` scheduled action ("Compliance policy must have one and only one
 // block scheduled action"); ConfigMgr's noncompliance meant "block access", so block now.
-import type { ComplianceObject, Platform, SettingValue } from '../site/model';
+import type { ComplianceObject, Platform } from '../site/model';
 import { Draft, finish, PLATFORM_NAMES, readCommon, sourceOf } from './common';
-import { settingName } from './configuration';
+import { mapCatalogSettings } from './configuration';
 import { objectKey } from './marker';
 import type { Translation } from './types';
 
@@ -61,12 +61,13 @@ export function translateCompliance(obj: ComplianceObject): Translation {
   const draft = new Draft(objectKey(obj.uniqueId, obj.platform), obj.platform);
   readCommon(obj, draft);
   const policy = POLICY[obj.platform];
-  const props: Record<string, SettingValue> = {};
-  for (const [key, value] of Object.entries(obj.settings)) {
-    const prop = policy.props[key];
-    if (prop) props[prop] = value;
-    else draft.drop(settingName(key), `Intune's ${PLATFORM_NAMES[obj.platform]} compliance policy (${policy.type}) has no such setting`);
-  }
+  const props = mapCatalogSettings(
+    obj.settings,
+    policy.type,
+    policy.props,
+    draft,
+    `Intune's ${PLATFORM_NAMES[obj.platform]} compliance policy (${policy.type}) has no such setting`,
+  );
   if (Object.keys(props).length === 0 && draft.hasLosses)
     draft.block('nothing is left to import: every rule of this compliance policy was dropped');
   draft.note('Noncompliant devices are blocked at once, as in ConfigMgr; add notifications or a grace period in Intune if you want them.');

@@ -6,6 +6,7 @@ import type { ConfigurationObject, Platform, SettingValue } from '../site/model'
 import { SETTINGS } from '../site/sdm/catalog';
 import { Draft, finish, KIOSK_REASON, PLATFORM_NAMES, readCommon, sourceOf } from './common';
 import { objectKey } from './marker';
+import { checkedInteger, INT32_MAX } from './ranges';
 import type { Translation } from './types';
 
 /** Catalogue key -> Graph property of the platform's general profile; absent = no counterpart. */
@@ -81,6 +82,41 @@ const CUSTOM: Record<Platform, string> = {
 };
 
 const TITLES = new Map(SETTINGS.map((s) => [s.key, s.title]));
+const SOURCES = new Map(SETTINGS.map((s) => [s.key, s.source]));
+
+/** The digest name of a catalogue key (`passwordMinimumLength` -> `MinimumPasswordLength`). */
+export function digestName(key: string): string {
+  return SOURCES.get(key) ?? key;
+}
+
+/**
+ * Settings -> Graph properties of `type`: each one kept, changed (with why) or dropped; an
+ * integer out of Graph's range or overflowing blocks the object (see ranges.ts).
+ */
+export function mapCatalogSettings(
+  settings: Record<string, SettingValue>,
+  type: string,
+  props: Record<string, string>,
+  draft: Draft,
+  noSuchSetting: string,
+): Record<string, SettingValue> {
+  const out: Record<string, SettingValue> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    const prop = props[key];
+    if (!prop) {
+      draft.drop(settingName(key), noSuchSetting, digestName(key));
+      continue;
+    }
+    if (typeof value === 'number') {
+      const checked = checkedInteger(draft, type, prop, value, digestName(key), settingName(key));
+      if (checked !== undefined) out[prop] = checked;
+    } else {
+      draft.keep(digestName(key));
+      out[prop] = value;
+    }
+  }
+  return out;
+}
 
 /** The admin's name for a catalogue key: `Allow the camera (cameraBlocked)`. */
 export function settingName(key: string): string {
@@ -91,29 +127,28 @@ export function settingName(key: string): string {
 export function translateConfiguration(obj: ConfigurationObject): Translation {
   const draft = new Draft(objectKey(obj.uniqueId, obj.platform), obj.platform);
   readCommon(obj, draft);
-  for (const name of Object.keys(obj.kioskMode ?? {})) draft.drop(name, KIOSK_REASON);
+  for (const name of Object.keys(obj.kioskMode ?? {})) draft.drop(name, KIOSK_REASON, name[0].toUpperCase() + name.slice(1));
 
   const general = GENERAL[obj.platform];
-  const props: Record<string, SettingValue> = {};
-  for (const [key, value] of Object.entries(obj.settings)) {
-    const prop = general.props[key];
-    if (prop) props[prop] = value;
-    else
-      draft.drop(
-        settingName(key),
-        `Intune's ${PLATFORM_NAMES[obj.platform]} device restrictions profile (${general.type}) has no such setting`,
-      );
-  }
+  const props = mapCatalogSettings(
+    obj.settings,
+    general.type,
+    general.props,
+    draft,
+    `Intune's ${PLATFORM_NAMES[obj.platform]} device restrictions profile (${general.type}) has no such setting`,
+  );
 
   const apple = obj.platform === 'ios' || obj.platform === 'macos';
   const hasCustom = apple ? obj.appleProfile !== null : obj.omaSettings.length > 0;
   // A payload the platform can't carry: OMA-URI on Apple, a .mobileconfig elsewhere.
   if (apple)
-    for (const o of obj.omaSettings) draft.drop(`OMA-URI ${o.omaUri}`, `OMA-URI settings don't apply to ${PLATFORM_NAMES[obj.platform]}`);
+    for (const o of obj.omaSettings)
+      draft.drop(`OMA-URI ${o.omaUri}`, `OMA-URI settings don't apply to ${PLATFORM_NAMES[obj.platform]}`, `OMA-URI ${o.omaUri}`);
   else if (obj.appleProfile)
     draft.drop(
       `Apple configuration profile ${obj.appleProfile.fileName}`,
       `an Apple configuration profile doesn't apply to ${PLATFORM_NAMES[obj.platform]}`,
+      `Apple configuration profile ${obj.appleProfile.fileName}`,
     );
 
   const source = sourceOf(obj);
@@ -127,6 +162,7 @@ export function translateConfiguration(obj: ConfigurationObject): Translation {
       draft.drop(
         name,
         'this configuration item mixes general and custom settings; Intune keeps them in separate profiles, so create a custom profile for it by hand',
+        name,
       );
     }
   }
@@ -142,6 +178,7 @@ function customProps(obj: ConfigurationObject, draft: Draft): Record<string, unk
       draft.block('the Apple configuration profile is empty');
       return undefined;
     }
+    draft.keep(`Apple configuration profile ${obj.appleProfile.fileName}`);
     return {
       payloadName: obj.name,
       payloadFileName: obj.appleProfile.fileName || 'profile.mobileconfig',
@@ -152,18 +189,37 @@ function customProps(obj: ConfigurationObject, draft: Draft): Record<string, unk
     const base = { displayName: o.name || o.omaUri, omaUri: o.omaUri };
     if (o.dataType === 'integer') {
       if (!/^-?\d+$/.test(o.value.trim())) {
-        draft.drop(`OMA-URI ${o.omaUri}`, `its value '${o.value}' is not a whole number, as its integer data type requires`);
+        draft.drop(
+          `OMA-URI ${o.omaUri}`,
+          `its value '${o.value}' is not a whole number, as its integer data type requires`,
+          `OMA-URI ${o.omaUri}`,
+        );
         return [];
       }
+      if (Math.abs(Number(o.value)) > INT32_MAX) {
+        draft.drop(
+          `OMA-URI ${o.omaUri}`,
+          `its value ${o.value} overflows the 32-bit whole number omaSettingInteger holds`,
+          `OMA-URI ${o.omaUri}`,
+        );
+        return [];
+      }
+      draft.keep(`OMA-URI ${o.omaUri}`);
       return [{ '@odata.type': '#microsoft.graph.omaSettingInteger', ...base, value: Number(o.value) }];
     }
     if (o.dataType === 'boolean') {
       if (!/^(true|false|1|0)$/i.test(o.value.trim())) {
-        draft.drop(`OMA-URI ${o.omaUri}`, `its value '${o.value}' is not true or false, as its boolean data type requires`);
+        draft.drop(
+          `OMA-URI ${o.omaUri}`,
+          `its value '${o.value}' is not true or false, as its boolean data type requires`,
+          `OMA-URI ${o.omaUri}`,
+        );
         return [];
       }
+      draft.keep(`OMA-URI ${o.omaUri}`);
       return [{ '@odata.type': '#microsoft.graph.omaSettingBoolean', ...base, value: /^(true|1)$/i.test(o.value.trim()) }];
     }
+    draft.keep(`OMA-URI ${o.omaUri}`);
     return [{ '@odata.type': '#microsoft.graph.omaSettingString', ...base, value: o.value }];
   });
   if (omaSettings.length === 0) {

@@ -5,6 +5,7 @@
 // Windows 10 e-mail profiles have no certificate link; Intune has no EAS profile for macOS.
 import type { EmailObject } from '../site/model';
 import { Draft, finish, readCommon, sourceOf } from './common';
+import { PAYLOAD_SETTINGS } from '../site/sdm';
 import { objectKey } from './marker';
 import type { Translation } from './types';
 
@@ -57,15 +58,16 @@ export function translateEmail(obj: EmailObject): Translation {
       type = 'windows10EasEmailProfileConfiguration';
       Object.assign(props, usernames(), { syncCalendar: obj.syncCalendar, syncContacts: obj.syncContacts, syncTasks: obj.syncTasks });
       if (certificate) {
-        draft.drop(
-          'Certificate authentication',
-          "Intune's Windows 10 e-mail profile has no certificate authentication; users sign in with their password",
-        );
+        const why = "Intune's Windows 10 e-mail profile has no certificate authentication; users sign in with their password";
+        draft.drop('Certificate authentication', why, 'Authentication');
+        if (obj.settingsRead?.includes('IdentityCertificate'))
+          draft.record({ setting: 'IdentityCertificate', outcome: 'dropped', reason: why });
       }
       break;
     case 'macos':
       draft.block('Intune has no Exchange ActiveSync e-mail profile for macOS');
       break;
   }
+  draft.keepOthers(PAYLOAD_SETTINGS.email, obj.settingsRead);
   return finish(sourceOf(obj), draft, type ? { resource: 'deviceConfigurations', odataType: type, props } : undefined);
 }

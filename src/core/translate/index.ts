@@ -14,6 +14,7 @@ export { translateApp, appKey } from './apps';
 export { translateTermsAndConditions, isTermsAndConditions, TERMS_REASON } from './terms';
 export { assignRequest, type AssignTarget, type AssignRequest } from './assignments';
 export { dependencyOrder } from './order';
+export { checkSettingOutcomes } from './outcomes';
 export { bodyWithBinds } from './binds';
 export { KIOSK_REASON } from './common';
 export { PFX_REASON } from './certificates';

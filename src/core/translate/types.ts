@@ -12,11 +12,23 @@ export interface DroppedSetting {
   reason: string;
 }
 
+/**
+ * What became of one setting read from the digest (`setting` is its digest name: the rule's
+ * SettingLogicalName, or the payload attribute / child element). Exactly one per setting read;
+ * `checkSettingOutcomes` proves it.
+ */
+export type SettingOutcome =
+  | { setting: string; outcome: 'unchanged' }
+  | { setting: string; outcome: 'changed'; from: string; to: string; reason: string }
+  | { setting: string; outcome: 'dropped'; reason: string };
+
 export interface Verdict {
   status: VerdictStatus;
   /** Why the object is not (fully) importable. */
   reasons: string[];
   droppedSettings: DroppedSetting[];
+  /** One outcome per digest setting (configuration items; absent for apps and terms). */
+  settings?: SettingOutcome[];
   /** Things the admin should know that don't change the status (e.g. SCEP URL still on-premises). */
   notes: string[];
 }

@@ -5,6 +5,7 @@
 // vpnauthenticationmethod, windows10vpnauthenticationmethod.
 import type { VpnConnectionType, VpnObject } from '../site/model';
 import { Draft, finish, PLATFORM_NAMES, readCommon, sourceOf } from './common';
+import { PAYLOAD_SETTINGS } from '../site/sdm';
 import { objectKey } from './marker';
 import type { Translation } from './types';
 
@@ -39,6 +40,12 @@ export function translateVpn(obj: VpnObject): Translation {
   if (obj.authenticationMethod === 'certificate') {
     if (obj.identityCertificate) draft.need(obj.identityCertificate, 'identityCertificate');
     else draft.block('certificate authentication needs an identity certificate profile, and none is linked');
+  } else if (obj.identityCertificate) {
+    draft.skip(
+      'Identity certificate',
+      'used with certificate authentication only, and this profile signs in with user name and password',
+      'IdentityCertificate',
+    );
   }
   const props: Record<string, unknown> = { connectionName: obj.connectionName || obj.name, authenticationMethod: obj.authenticationMethod };
   let type: string;
@@ -55,6 +62,14 @@ export function translateVpn(obj: VpnObject): Translation {
       // appleVpnConfiguration takes one server: the default one.
       const main = obj.servers.find((s) => s.isDefault) ?? obj.servers[0];
       if (main) props.server = server({ ...main, isDefault: true });
+      if (obj.servers.length > 1)
+        draft.record({
+          setting: 'Server',
+          outcome: 'changed',
+          from: obj.servers.map((s) => s.address).join(', '),
+          to: main.address,
+          reason: `Intune's ${PLATFORM_NAMES[obj.platform]} VPN profile takes one server`,
+        });
       for (const other of obj.servers.filter((s) => s !== main)) {
         draft.drop(`VPN server ${other.address}`, `Intune's ${PLATFORM_NAMES[obj.platform]} VPN profile takes one server`);
       }
@@ -67,7 +82,8 @@ export function translateVpn(obj: VpnObject): Translation {
         draft.block(`Intune's Android VPN profile has no connection type ${obj.connectionType}`);
       props.connectionType = obj.connectionType;
       props.servers = obj.servers.map(server);
-      if (obj.sendAllTraffic) draft.drop('Send all network traffic through the VPN', "Intune's Android VPN profile has no such setting");
+      if (obj.sendAllTraffic)
+        draft.drop('Send all network traffic through the VPN', "Intune's Android VPN profile has no such setting", 'SendAllTraffic');
       break;
     case 'windows':
       type = 'windows10VpnConfiguration';
@@ -77,5 +93,6 @@ export function translateVpn(obj: VpnObject): Translation {
       props.enableSplitTunneling = !obj.sendAllTraffic;
       break;
   }
+  draft.keepOthers(PAYLOAD_SETTINGS.vpn, obj.settingsRead);
   return finish(sourceOf(obj), draft, { resource: 'deviceConfigurations', odataType: type, props });
 }

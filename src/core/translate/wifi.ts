@@ -6,6 +6,7 @@
 // (open, wpaEnterprise, wpa2Enterprise only), eaptype, androideaptype, wifiauthenticationmethod.
 import type { WifiObject } from '../site/model';
 import { Draft, finish, PLATFORM_NAMES, readCommon, sourceOf } from './common';
+import { PAYLOAD_SETTINGS } from '../site/sdm';
 import { objectKey } from './marker';
 import type { Translation } from './types';
 
@@ -17,6 +18,8 @@ export function translateWifi(obj: WifiObject): Translation {
   const enterprise = obj.security === 'wpaEnterprise' || obj.security === 'wpa2Enterprise';
   const personal = obj.security === 'wpaPersonal' || obj.security === 'wpa2Personal' || obj.security === 'wep';
   if (!obj.ssid) draft.block('the profile names no network (SSID)');
+  if (obj.proxy && !(Number.isInteger(obj.proxy.port) && obj.proxy.port >= 1 && obj.proxy.port <= 65535))
+    draft.block(`its proxy port '${obj.proxy.port}' is not a port number (1 to 65535)`);
   if (personal) draft.note("The network's pre-shared key is not carried over: devices ask for it, or enter it in the Intune profile.");
 
   const props: Record<string, unknown> = {
@@ -59,7 +62,8 @@ export function translateWifi(obj: WifiObject): Translation {
           `Intune's Android (device administrator) Wi-Fi profile supports open and enterprise networks only, not ${obj.security}`,
         );
       props.wiFiSecurityType = obj.security;
-      if (obj.proxy) draft.drop(`Proxy ${obj.proxy.host}:${obj.proxy.port}`, "Intune's Android Wi-Fi profile has no proxy settings");
+      if (obj.proxy)
+        draft.drop(`Proxy ${obj.proxy.host}:${obj.proxy.port}`, "Intune's Android Wi-Fi profile has no proxy settings", 'Proxy');
       if (enterprise) {
         if (obj.eapType && !ANDROID_EAP.has(obj.eapType))
           draft.block(`Intune's Android Wi-Fi profile supports EAP-TLS, EAP-TTLS and PEAP, not ${obj.eapType}`);
@@ -67,6 +71,9 @@ export function translateWifi(obj: WifiObject): Translation {
       }
       break;
   }
+  if (!enterprise && obj.settingsRead?.includes('EapType'))
+    draft.skip('EAP type', `applies to enterprise networks only, not ${obj.security}`, 'EapType');
+  draft.keepOthers(PAYLOAD_SETTINGS.wifi, obj.settingsRead);
   return finish(sourceOf(obj), draft, { resource: 'deviceConfigurations', odataType: type, props });
 }
 
@@ -86,6 +93,14 @@ function enterpriseProps(obj: WifiObject, draft: Draft, props: Record<string, un
   } else if (obj.rootCertificates.length > 0) {
     // androidEnterpriseWiFiConfiguration binds one root only.
     draft.need(obj.rootCertificates[0], 'rootCertificateForServerValidation');
+    if (obj.rootCertificates.length > 1)
+      draft.record({
+        setting: 'RootCertificate',
+        outcome: 'changed',
+        from: obj.rootCertificates.join(', '),
+        to: obj.rootCertificates[0],
+        reason: `Intune's ${PLATFORM_NAMES[obj.platform]} enterprise Wi-Fi profile takes one root certificate for server validation`,
+      });
     for (const extra of obj.rootCertificates.slice(1)) {
       draft.drop(
         `Root certificate ${extra}`,

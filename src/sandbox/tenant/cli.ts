@@ -38,7 +38,9 @@ async function main(): Promise<void> {
   console.log(`  tenant id: ${tenant.tenantId}`);
   console.log(`  seed:      ${options.seedFile ?? 'built-in Contoso seed'}`);
   if (options.persistPath) console.log(`  state:     ${options.persistPath}`);
-  console.log(`  throttle:  ${options.throttle === false ? 'off' : 'on (100 writes / 2000 requests per 20 s per app)'}`);
+  console.log(
+    `  throttle:  ${options.throttle === false ? 'off' : 'on, per service and app (Intune 100 writes / 2000 requests per 20 s; Entra ID 3000 writes per 150 s, 3500 resource units per 10 s)'}`,
+  );
   console.log('  admin:     GET /_sandbox/stats, GET /_sandbox/state, POST /_sandbox/reset, POST|DELETE /_sandbox/faults');
   let stopping = false;
   const stop = (signal: string) => {

@@ -617,6 +617,7 @@ export class GraphHandler {
     const state = this.state();
     if (res.collection === 'groups' && obj.onPremisesSyncEnabled === true) throw onPremMastered();
     state[res.collection].splice(state[res.collection].indexOf(obj), 1);
+    this.byId = undefined;
     delete state.assignments[obj.id];
     delete state.bindings[obj.id];
     delete state.scheduledActions[obj.id];
@@ -694,10 +695,24 @@ export class GraphHandler {
 
   private members(group: GraphObject): GraphObject[] {
     const ids = this.state().groupMembers[group.id] ?? [];
-    const state = this.state();
-    return ids
-      .map((id) => state.users.find((u) => u.id === id) ?? state.groups.find((g) => g.id === id))
-      .filter((o): o is GraphObject => !!o);
+    return ids.map((id) => this.objectById(id)).filter((o): o is GraphObject => !!o);
+  }
+
+  /**
+   * Users and groups by id (tenants of 10,000+ users: a find per member added took a second per
+   * 10,000), rebuilt when a list was replaced or changed length; a removal through Graph drops it.
+   */
+  private byId?: { users: GraphObject[]; groups: GraphObject[]; size: number; map: Map<string, GraphObject> };
+  private objectById(id: string): GraphObject | undefined {
+    const { users, groups } = this.state();
+    const cached = this.byId;
+    if (!cached || cached.users !== users || cached.groups !== groups || cached.size !== users.length + groups.length) {
+      const map = new Map<string, GraphObject>();
+      for (const g of groups) map.set(g.id, g);
+      for (const u of users) map.set(u.id, u);
+      this.byId = { users, groups, size: users.length + groups.length, map };
+    }
+    return this.byId!.map.get(id);
   }
 
   private directoryObject(url: unknown, key: string): GraphObject {
@@ -706,7 +721,7 @@ export class GraphHandler {
       throw badRequest(
         `Invalid object identifier in "${key}": ${JSON.stringify(url)} (expected https://graph.microsoft.com/v1.0/directoryObjects/{id}).`,
       );
-    const found = this.state().users.find((u) => u.id === id) ?? this.state().groups.find((g) => g.id === id);
+    const found = this.objectById(id);
     if (!found)
       throw new GraphError(
         404,
@@ -720,7 +735,9 @@ export class GraphHandler {
     if (group.onPremisesSyncEnabled === true) throw onPremMastered();
     const current = (this.state().groupMembers[group.id] ??= []);
     const adding = urls.map((u) => this.directoryObject(u, key).id);
-    if (adding.some((id, i) => current.includes(id) || adding.indexOf(id) !== i)) {
+    // A Set: a group of 10,000 members is 500 additions, each checked against the whole list.
+    const present = new Set(current);
+    if (adding.some((id, i) => present.has(id) || adding.indexOf(id) !== i)) {
       throw badRequest("One or more added object references already exist for the following modified properties: 'members'.");
     }
     current.push(...adding);
@@ -950,8 +967,14 @@ function serviceOf(planName: string): string {
 function memberView(o: GraphObject): GraphObject {
   const isUser = 'userPrincipalName' in o;
   const view = isUser
-    ? { id: o.id, displayName: o.displayName, userPrincipalName: o.userPrincipalName, mail: o.mail ?? null }
-    : { id: o.id, displayName: o.displayName };
+    ? {
+        id: o.id,
+        displayName: o.displayName,
+        userPrincipalName: o.userPrincipalName,
+        mail: o.mail ?? null,
+        onPremisesSecurityIdentifier: o.onPremisesSecurityIdentifier ?? null,
+      }
+    : { id: o.id, displayName: o.displayName, onPremisesSecurityIdentifier: o.onPremisesSecurityIdentifier ?? null };
   return { '@odata.type': isUser ? '#microsoft.graph.user' : '#microsoft.graph.group', ...view };
 }
 

@@ -1,13 +1,23 @@
 // The sandbox tenant: a local, in-memory, Graph-compatible HTTP server (NOT Microsoft Graph) for
 // the demo and the tests. See docs/sandbox-tenant.md.
 import type { Server } from 'node:http';
-import { DEFAULT_THROTTLE, listen, SandboxEngine, type TenantHooks } from './server';
+import { listen, SandboxEngine, type TenantHooks } from './server';
 import { makeSeed } from './seed/make-seed';
 import { loadState, stateFromSeed } from './store';
+import { resolveThrottle } from './throttle';
 import type { Fault, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } from './types';
 
 export type { TenantHooks } from './server';
-export type { Fault, GraphObject, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } from './types';
+export type {
+  DirectoryThrottle,
+  Fault,
+  GraphObject,
+  IntuneThrottle,
+  SandboxSeed,
+  SandboxState,
+  SandboxStats,
+  ThrottleOptions,
+} from './types';
 
 let contoso: SandboxSeed | undefined;
 /**
@@ -24,6 +34,8 @@ export interface SandboxTenant {
   readonly url: string;
   readonly tenantId: string;
   faults: { inject(f: Fault): void; clear(): void };
+  /** New limits from now on (as `throttle` in the options; false: off), counting afresh. */
+  setThrottle(throttle: ThrottleOptions | false): void;
   stats(): SandboxStats;
   /** A snapshot (deep copy) of everything the tenant holds, for assertions. */
   objects(): SandboxState;
@@ -40,7 +52,11 @@ export interface SandboxOptions {
   port?: number;
   /** Keep the state in this JSON file: resumed from it when it exists, rewritten after each write. */
   persistPath?: string;
-  /** Intune-style limits; default 100 writes and 2000 requests per 20 s per app. false: off. */
+  /**
+   * Limits per service and app, like Graph's: Intune 100 writes and 2000 requests per 20 s
+   * (managed devices: `devices`, 200 and 2000), Entra ID (`directory`) 3,500 resource units per
+   * 10 s and 3,000 writes per 150 s. false: off.
+   */
   throttle?: ThrottleOptions | false;
   /** The sandbox world's admin endpoints and write hook (src/sandbox/world). */
   hooks?: TenantHooks;
@@ -49,13 +65,14 @@ export interface SandboxOptions {
 export async function startSandboxTenant(options: SandboxOptions = {}): Promise<SandboxTenant> {
   const seed = options.seed ?? defaultSeed();
   const state: SandboxState = (options.persistPath && loadState(options.persistPath)) || stateFromSeed(seed);
-  const throttle = options.throttle === false ? false : { ...DEFAULT_THROTTLE, ...options.throttle };
+  const throttle = options.throttle === false ? false : resolveThrottle(options.throttle);
   const engine = new SandboxEngine({ state, seed, persistPath: options.persistPath, throttle, hooks: options.hooks });
   const server: Server = await listen(engine, options.port ?? 0);
   return {
     url: engine.url,
     tenantId: state.tenantId,
     faults: { inject: (f) => engine.inject(f), clear: () => engine.clearFaults() },
+    setThrottle: (t) => engine.setThrottle(t === false ? false : resolveThrottle(t)),
     stats: () => engine.stats(),
     objects: () => structuredClone(engine.state),
     peek: () => engine.state,

@@ -1,14 +1,14 @@
 // The sandbox tenant's HTTP face (node:http only): Graph's envelope around graph.ts — bearer
-// check, request ids, faults, Intune-style throttling, $batch, persistence — and the admin
-// endpoints under /_sandbox/ that let a test steer a separately running sandbox.
+// check, request ids, faults, throttling per service (Intune, Entra ID), $batch, persistence —
+// and the admin endpoints under /_sandbox/ that let a test steer a separately running sandbox.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphHandler, type GraphRequest, type GraphResponse } from './graph';
 import { badRequest, errorBody, GraphError } from './odata';
 import { saveState, stateFromSeed } from './store';
-import { appOf, DEFAULT_THROTTLE, Throttle } from './throttle';
-import type { Fault, GraphVersion, SandboxSeed, SandboxState, SandboxStats, ThrottleOptions } from './types';
+import { appOf, Throttle, type ResolvedThrottle } from './throttle';
+import type { Fault, GraphVersion, SandboxSeed, SandboxState, SandboxStats } from './types';
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 const MAX_BODY = 20 * 1024 * 1024;
@@ -26,7 +26,7 @@ export interface EngineOptions {
   state: SandboxState;
   seed: SandboxSeed;
   persistPath?: string;
-  throttle: Required<ThrottleOptions> | false;
+  throttle: ResolvedThrottle | false;
   hooks?: TenantHooks;
 }
 
@@ -38,7 +38,7 @@ export class SandboxEngine {
   private throttle: Throttle;
   private faults: Fault[] = [];
   private latencyMs = 0;
-  private counters: SandboxStats = { requests: 0, writes: 0, throttled: 0, byStatus: {} };
+  private counters: SandboxStats = { requests: 0, writes: 0, throttled: 0, throttledByService: {}, byStatus: {} };
   url = '';
 
   constructor(private readonly options: EngineOptions) {
@@ -55,6 +55,10 @@ export class SandboxEngine {
     if (f.kind === 'latency') this.latencyMs = Math.max(0, f.ms);
     else this.faults.push({ ...f });
   }
+  /** New limits from now on (false: off), counting afresh. */
+  setThrottle(throttle: ResolvedThrottle | false): void {
+    this.throttle = new Throttle(throttle);
+  }
   clearFaults(): void {
     this.faults = [];
     this.latencyMs = 0;
@@ -64,7 +68,7 @@ export class SandboxEngine {
   }
   reset(): void {
     this.state = stateFromSeed(this.options.seed);
-    this.counters = { requests: 0, writes: 0, throttled: 0, byStatus: {} };
+    this.counters = { requests: 0, writes: 0, throttled: 0, throttledByService: {}, byStatus: {} };
     this.throttle.reset();
     this.clearFaults();
     this.persist();
@@ -111,15 +115,23 @@ export class SandboxEngine {
   /** One Graph request, throttled and counted; used for plain requests and $batch inner ones. */
   private execute(req: GraphRequest, app: string): Outcome {
     const isWrite = WRITE_METHODS.has(req.method);
-    const wait = this.throttle.admit(app, isWrite);
-    if (wait !== undefined) {
+    const throttled = this.throttle.admit(app, req.method, req.path, req.query);
+    if (throttled) {
+      const { wait, service, limit } = throttled;
+      this.counters.throttledByService[service] = (this.counters.throttledByService[service] ?? 0) + 1;
+      const who = service === 'directory' ? 'Entra ID' : service === 'intuneDevices' ? 'Intune (devices)' : 'Intune';
+      const what = limit === 'units' ? 'resource units' : limit === 'writes' ? 'write requests' : 'requests';
+      // Entra ID says which limit in headers of its own (x-ms-throttle-information); Intune does not.
+      const headers: Record<string, string> = { 'Retry-After': String(wait) };
+      if (service === 'directory')
+        headers['x-ms-throttle-information'] = limit === 'writes' ? 'WriteLimitExceeded' : 'ResourceUnitLimitExceeded';
       return {
         ...graphError(
           new GraphError(
             429,
             'TooManyRequests',
-            `Too many ${isWrite ? 'write ' : ''}requests for this application in this tenant (sandbox limit). Retry after ${wait} s.`,
-            { 'Retry-After': String(wait) },
+            `Too many ${what} to ${who} for this application in this tenant (sandbox limit). Retry after ${wait} s.`,
+            headers,
           ),
         ),
         applied: false,
@@ -391,5 +403,3 @@ export async function listen(engine: SandboxEngine, port = 0): Promise<Server> {
   engine.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return server;
 }
-
-export { DEFAULT_THROTTLE };

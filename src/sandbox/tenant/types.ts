@@ -74,11 +74,32 @@ export interface SandboxStats {
   writes: number;
   /** 429 answers (throttling and injected storms), inner ones included. */
   throttled: number;
+  /** Of those, the throttling answers by the service that gave them (`intune`, `intuneDevices`, `directory`). */
+  throttledByService: Record<string, number>;
   byStatus: Record<number, number>;
 }
 
-export interface ThrottleOptions {
+/** One Intune family's windows: writes, and all requests (writes too), per app. */
+export interface IntuneThrottle {
   writesPerWindow: number;
   readsPerWindow?: number;
   windowMs: number;
+}
+
+/** Entra ID's: resource units (a request costs 1-5, by path) per window, and writes per window, per app. */
+export interface DirectoryThrottle {
+  unitsPerWindow: number;
+  unitsWindowMs: number;
+  writesPerWindow: number;
+  writesWindowMs: number;
+}
+
+/**
+ * Limits per service, each kept on its own as Graph's services do: the top-level numbers are
+ * Intune's configuration, compliance, apps, terms and enrollment; `devices` Intune's managed
+ * devices; `directory` Entra ID's groups, members, users, licences and organization.
+ */
+export interface ThrottleOptions extends IntuneThrottle {
+  devices?: Partial<IntuneThrottle>;
+  directory?: Partial<DirectoryThrottle>;
 }

@@ -19,7 +19,7 @@ import type {
 } from '../model';
 import { parseDeploymentType } from './apps';
 import { catalogEntry, KIOSK_PREFIX, type CatalogKind } from './catalog';
-import { attr, child, children, DigestError, elements, parseDigestXml, rootNamespace, text, type XmlNode } from './xml';
+import { attr, attributes, child, children, DigestError, elements, parseDigestXml, rootNamespace, text, type XmlNode } from './xml';
 
 export { parseDeploymentType, readAppPublisher, readDeploymentTechnology } from './apps';
 export { SETTINGS, catalogEntry } from './catalog';
@@ -89,9 +89,68 @@ const PAYLOADS: Record<string, SiteObjectKind> = {
   EmailProfile: 'email',
 };
 
+/**
+ * The payload attributes and child elements each profile kind reads; anything else in the payload
+ * is an unknown setting (dropped, and said so), never ignored.
+ */
+export const PAYLOAD_SETTINGS: Record<Exclude<SiteObjectKind, 'configuration' | 'compliance'>, readonly string[]> = {
+  trustedRoot: ['FileName'],
+  scep: [
+    'SubjectNameFormat',
+    'SubjectAlternativeName',
+    'KeySize',
+    'KeyUsage',
+    'ValidityPeriod',
+    'ValidityUnit',
+    'RenewalThreshold',
+    'KeyStorageProvider',
+    'RootCertificate',
+    'ScepServer',
+    'ExtendedKeyUsage',
+  ],
+  pfx: ['CertificationAuthority', 'CertificateTemplate', 'RootCertificate'],
+  wifi: [
+    'Ssid',
+    'ConnectAutomatically',
+    'Hidden',
+    'Security',
+    'EapType',
+    'RootCertificate',
+    'IdentityCertificate',
+    'TrustedServerName',
+    'Proxy',
+  ],
+  vpn: ['ConnectionName', 'ConnectionType', 'Authentication', 'SendAllTraffic', 'Server', 'IdentityCertificate'],
+  email: [
+    'Host',
+    'AccountName',
+    'UserName',
+    'EmailAddress',
+    'UseSsl',
+    'SyncDuration',
+    'SyncCalendar',
+    'SyncContacts',
+    'SyncTasks',
+    'Authentication',
+    'IdentityCertificate',
+  ],
+};
+
+/**
+ * A platform rule Intune can't target: Windows Phone (8.0/8.1), which is not Windows 10. Rule ids
+ * join words with `_` (`WindowsPhone/Windows_Phone_8_1`, `Windows/All_Windows_Phone_8.1`): a
+ * Windows one that names the phone is still the phone.
+ */
+export function untargetablePlatform(ruleId: string): string | undefined {
+  const id = ruleId.toLowerCase();
+  if (/winphone|windows[ _]?phone|wp_?8/.test(id)) return 'Windows Phone 8.1';
+  return undefined;
+}
+
 /** Platform of a RuleExpression RuleId (`Platform/iOS_All`, `Windows/All_Windows_10_and_higher_Clients`, …). */
 export function platformOfRule(ruleId: string): Platform | undefined {
   const id = ruleId.toLowerCase();
+  if (untargetablePlatform(id)) return undefined;
   if (/mac ?os|osx/.test(id)) return 'macos';
   if (/\bios|iphone|ipad|ios_/.test(id) || /\/ios/.test(id)) return 'ios';
   if (/android/.test(id)) return 'android';
@@ -136,20 +195,44 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
   const ruleIds = children(child(child(node, 'PlatformApplicabilityCondition'), 'OperatingSystemExpression'), 'Operands')
     .flatMap((o) => children(o, 'RuleExpression'))
     .map((r) => attr(r, 'RuleId') ?? '');
-  const platformProblems: string[] = [];
   let platforms = [...new Set(ruleIds.map(platformOfRule).filter((p): p is Platform => Boolean(p)))];
-  const values = kind === 'configuration' || kind === 'compliance' ? settingValues(node) : [];
+  const lost = [...new Set(ruleIds.map(untargetablePlatform).filter((p): p is string => Boolean(p)))];
+  const rules = kind === 'configuration' || kind === 'compliance' ? settingValues(node) : { values: [], unmappable: [], read: [] };
+  const values = rules.values;
+  // A platform Intune can't target is never read as another one: the object is listed, blocked.
+  let untargetable: string | undefined;
   if (platforms.length === 0) {
-    // No applicability rule we recognise: fall back to the platforms all known settings share.
-    const shared = values
-      .map((v) => catalogEntry(v.name)?.platforms)
-      .filter((p): p is Platform[] => Boolean(p))
-      .reduce<Platform[] | null>((acc, p) => (acc ? acc.filter((x) => p.includes(x)) : [...p]), null);
-    platforms = shared && shared.length === 1 ? shared : [FALLBACK_PLATFORM];
-    platformProblems.push(
-      `the digest names no platform we recognise${ruleIds.length ? ` (${ruleIds.join(', ')})` : ''}; assumed ${platforms[0]}`,
-    );
+    untargetable = lost[0] ?? 'unknown';
+    platforms = [FALLBACK_PLATFORM];
   }
+  // Beside platforms Intune can target, the lost ones are said on each object (a note).
+  const lostBeside = untargetable ? [] : lost;
+  const payloadNode = payload?.[1];
+  const read =
+    kind === 'configuration' || kind === 'compliance'
+      ? [
+          ...rules.read,
+          ...(kind === 'compliance' ? [] : children(child(settingsNode, 'OmaUriSettings'), 'OmaUri')).map(
+            (o) => `OMA-URI ${attr(o, 'Uri') ?? ''}`,
+          ),
+          ...(kind === 'configuration' && child(settingsNode, 'AppleConfigurationProfile')
+            ? [`Apple configuration profile ${attr(child(settingsNode, 'AppleConfigurationProfile'), 'FileName') ?? ''}`]
+            : []),
+        ]
+      : [...attributes(payloadNode).map(([n]) => n), ...elements(payloadNode).map(([n]) => n)];
+  const settingsRead = [...new Set(read)];
+  const unknownPayload =
+    kind === 'configuration' || kind === 'compliance'
+      ? []
+      : attributes(payloadNode)
+          .filter(([n]) => !PAYLOAD_SETTINGS[kind].includes(n))
+          .map(([name, value]) => ({ name, value }))
+          .concat(
+            elements(payloadNode)
+              .filter(([n]) => !PAYLOAD_SETTINGS[kind].includes(n))
+              .map(([name]) => ({ name, value: '' })),
+          )
+          .filter((u, i, all) => all.findIndex((x) => x.name === u.name) === i);
 
   return platforms.map((platform): SiteObject => {
     const base = {
@@ -158,8 +241,12 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
       name: ci.name,
       description: ci.description,
       platform,
-      problems: [...platformProblems],
-      unknownSettings: [] as UnknownSetting[],
+      problems: [] as string[],
+      unknownSettings: [...unknownPayload] as UnknownSetting[],
+      settingsRead,
+      unmappable: [...rules.unmappable],
+      ...(untargetable ? { untargetable } : {}),
+      ...(lostBeside.length ? { lostPlatforms: lostBeside } : {}),
     };
     const ref = (n: XmlNode | undefined, what: string): UniqueId | null => {
       if (!n) return null;
@@ -173,14 +260,14 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
     const pick = <T extends string>(value: string | undefined, table: Record<string, T>, what: string, fallback: T): T => {
       const hit = value !== undefined ? table[value.toLowerCase()] : undefined;
       if (hit) return hit;
-      base.problems.push(`${what} '${value ?? ''}' is not one cm2intune knows; read as ${fallback}`);
+      base.problems.push(`${what} '${value ?? ''}' is not one cm2intune knows, so the object is not imported rather than read as a guess`);
       return fallback;
     };
     const p = payload?.[1];
     switch (kind) {
       case 'configuration':
       case 'compliance': {
-        const { settings, kioskMode, dropped } = mapSettings(values, platform, kind, base.problems, base.unknownSettings);
+        const { settings, kioskMode, dropped } = mapSettings(values, platform, kind, base.problems, base.unknownSettings, base.unmappable);
         const extra = dropped.length ? { droppedSettings: dropped } : {};
         if (kind === 'compliance') return { ...base, ...extra, kind, settings };
         const omaSettings = children(child(settingsNode, 'OmaUriSettings'), 'OmaUri').map((o) => ({
@@ -208,7 +295,19 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
       case 'trustedRoot':
         return { ...base, kind, certFileName: attr(p, 'FileName') ?? '', certificateBase64: text(p).replace(/\s+/g, '') };
       case 'scep': {
-        const keySize = Number(attr(p, 'KeySize') ?? 2048);
+        // Numbers as the digest has them: a value Graph can't take is the translation's verdict, never coerced here.
+        const number = (name: string, fallback: number) => {
+          const raw = attr(p, name);
+          if (raw === undefined) return fallback;
+          if (!/^-?\d+$/.test(raw.trim())) base.problems.push(`${name} should be a whole number, not '${raw}'`);
+          return Number(raw);
+        };
+        const sans = (attr(p, 'SubjectAlternativeName') ?? 'None')
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+          .map((v) => pick(v, SUBJECT_ALTERNATIVE_NAMES, 'Subject alternative name', 'none'));
+        const keyStorageProvider = attr(p, 'KeyStorageProvider');
         return {
           ...base,
           kind,
@@ -216,24 +315,10 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
           scepServerUrls: children(p, 'ScepServer')
             .map((s) => attr(s, 'Url') ?? '')
             .filter(Boolean),
-          subjectNameFormat: pick(
-            attr(p, 'SubjectNameFormat'),
-            {
-              commonname: 'commonName',
-              commonnameincludingemail: 'commonNameIncludingEmail',
-              commonnameasemail: 'commonNameAsEmail',
-              custom: 'custom',
-            },
-            'Subject name format',
-            'commonName',
-          ),
-          subjectAlternativeName: pick(
-            attr(p, 'SubjectAlternativeName') ?? 'None',
-            { none: 'none', emailaddress: 'emailAddress', userprincipalname: 'userPrincipalName' },
-            'Subject alternative name',
-            'none',
-          ),
-          keySize: keySize === 1024 || keySize === 4096 ? keySize : 2048,
+          subjectNameFormat: pick(attr(p, 'SubjectNameFormat') ?? 'CommonName', SUBJECT_NAME_FORMATS, 'Subject name format', 'commonName'),
+          subjectAlternativeName:
+            sans.includes('none') && sans.length > 1 ? sans.filter((v) => v !== 'none').join(',') : sans.join(',') || 'none',
+          keySize: number('KeySize', 2048),
           keyUsage: (attr(p, 'KeyUsage') ?? '')
             .split(',')
             .map((k) => k.trim())
@@ -245,14 +330,24 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
             name: attr(e, 'Name') ?? '',
             objectIdentifier: attr(e, 'Oid') ?? '',
           })),
-          validityValue: Number(attr(p, 'ValidityPeriod') ?? 1) || 1,
+          validityValue: number('ValidityPeriod', 1),
           validityScale: pick(
             attr(p, 'ValidityUnit') ?? 'Years',
             { days: 'days', months: 'months', years: 'years' },
             'Validity unit',
             'years',
           ),
-          renewalThresholdPercentage: Number(attr(p, 'RenewalThreshold') ?? 20) || 20,
+          renewalThresholdPercentage: number('RenewalThreshold', 20),
+          ...(keyStorageProvider !== undefined && keyStorageProvider.trim().toLowerCase() !== 'none'
+            ? {
+                keyStorageProvider: pick(
+                  keyStorageProvider,
+                  KEY_STORAGE_PROVIDERS,
+                  'Key storage provider',
+                  'useTpmKspOtherwiseUseSoftwareKsp',
+                ),
+              }
+            : {}),
         };
       }
       case 'pfx':
@@ -274,12 +369,21 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
             wpa2personal: 'wpa2Personal',
             wpaenterprise: 'wpaEnterprise',
             wpa2enterprise: 'wpa2Enterprise',
+            // Set-CMWirelessProfile -SecurityAuthentication spells them with an underscore; Shared is WEP with a shared key.
+            wpa_personal: 'wpaPersonal',
+            wpa2_personal: 'wpa2Personal',
+            wpa_enterprise: 'wpaEnterprise',
+            wpa2_enterprise: 'wpa2Enterprise',
+            shared: 'wep',
           },
           'Wi-Fi security type',
           'wpa2Personal',
         );
         const enterprise = security === 'wpaEnterprise' || security === 'wpa2Enterprise';
         const proxy = child(p, 'Proxy');
+        const port = attr(proxy, 'Port');
+        if (proxy && attr(proxy, 'Host') && !/^\d+$/.test(port ?? ''))
+          base.problems.push(`the proxy port '${port ?? ''}' is not a whole number`);
         return {
           ...base,
           kind,
@@ -290,7 +394,19 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
           eapType: enterprise
             ? pick<EapType>(
                 attr(p, 'EapType'),
-                { 'eap-tls': 'eapTls', peap: 'peap', 'eap-ttls': 'eapTtls', leap: 'leap', 'eap-sim': 'eapSim', 'eap-fast': 'eapFast' },
+                // and Set-CMWirelessProfile -EapType: TLS, PEAP, TTLS, LEAP, SIM, FAST (AKA and AKAprime have no Intune counterpart)
+                {
+                  'eap-tls': 'eapTls',
+                  tls: 'eapTls',
+                  peap: 'peap',
+                  'eap-ttls': 'eapTtls',
+                  ttls: 'eapTtls',
+                  leap: 'leap',
+                  'eap-sim': 'eapSim',
+                  sim: 'eapSim',
+                  'eap-fast': 'eapFast',
+                  fast: 'eapFast',
+                },
                 'EAP type',
                 'eapTls',
               )
@@ -350,13 +466,20 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
           accountName: attr(p, 'AccountName') ?? '',
           usernameSource: pick(
             attr(p, 'UserName'),
-            { userprincipalname: 'userPrincipalName', primarysmtpaddress: 'primarySmtpAddress', samaccountname: 'samAccountName' },
+            // `mail`, `sAMAccountName`, `userPrincipalName`: New-CMEmailProfile -AccountUserNameType.
+            {
+              userprincipalname: 'userPrincipalName',
+              primarysmtpaddress: 'primarySmtpAddress',
+              mail: 'primarySmtpAddress',
+              samaccountname: 'samAccountName',
+            },
             'User name source',
             'userPrincipalName',
           ),
           emailAddressSource: pick(
             attr(p, 'EmailAddress'),
-            { userprincipalname: 'userPrincipalName', primarysmtpaddress: 'primarySmtpAddress' },
+            // `mail`, `userPrincipalName`: New-CMEmailProfile -EmailAddressType.
+            { userprincipalname: 'userPrincipalName', primarysmtpaddress: 'primarySmtpAddress', mail: 'primarySmtpAddress' },
             'E-mail address source',
             'primarySmtpAddress',
           ),
@@ -365,6 +488,7 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
             attr(p, 'SyncDuration') ?? 'UserDefined',
             {
               userdefined: 'userDefined',
+              // New-CMEmailProfile -MailSyncDays spells the same values; `Unlimited` is covered below.
               oneday: 'oneDay',
               threedays: 'threeDays',
               oneweek: 'oneWeek',
@@ -390,6 +514,38 @@ export function parseConfigurationItem(ci: ConfigurationItem, resolve: Resolve):
   });
 }
 
+// ConfigMgr's own spellings are what a real site stores (New-CMCertificateProfileScep -SubjectType,
+// -SanType, -KeyStorageProvider); the short forms are the ones cm2intune's sample digests use.
+const SUBJECT_NAME_FORMATS = {
+  commonname: 'commonName',
+  subjectrequirecommonname: 'commonName',
+  commonnameincludingemail: 'commonNameIncludingEmail',
+  commonnameasemail: 'commonNameAsEmail',
+  subjectrequirecommonnameasemail: 'commonNameAsEmail',
+  subjectrequirecommonnameasimei: 'commonNameAsIMEI',
+  subjectrequirecommonnameasserialnumber: 'commonNameAsSerialNumber',
+  custom: 'custom',
+  subjectrequireascustomstring: 'custom',
+} as const;
+
+const SUBJECT_ALTERNATIVE_NAMES = {
+  none: 'none',
+  emailaddress: 'emailAddress',
+  subjectaltrequireemail: 'emailAddress',
+  // sic: the cmdlet documents this misspelling as an accepted value
+  subjectaltreqiureemail: 'emailAddress',
+  userprincipalname: 'userPrincipalName',
+  subjectaltrequireupn: 'userPrincipalName',
+  subjectaltrequiredns: 'domainNameService',
+} as const;
+
+const KEY_STORAGE_PROVIDERS = {
+  installtotpm_ifpresent: 'useTpmKspOtherwiseUseSoftwareKsp',
+  installtotpm_failifnotpresent: 'useTpmKspOtherwiseFail',
+  installtongc_failifnotpresent: 'usePassportForWorkKspOtherwiseFail',
+  installtosoftwarekeystorageprovider: 'useSoftwareKsp',
+} as const;
+
 const bool = (v: string | undefined) => v?.toLowerCase() === 'true' || v === '1';
 
 interface RawSetting {
@@ -398,21 +554,61 @@ interface RawSetting {
   value: string;
 }
 
-/** Setting values: each rule `SettingReference = ConstantValue` in the CI's Rules. */
-function settingValues(node: XmlNode): RawSetting[] {
-  const out: RawSetting[] = [];
-  for (const rule of children(child(node, 'Rules'), 'Rule')) {
-    const operands = child(child(rule, 'Expression'), 'Operands');
+/**
+ * Setting values: each rule `SettingReference Equals ConstantValue` in the CI's Rules. A rule of
+ * another shape (And/Or of several expressions, an operator other than Equals, a reference without
+ * a value) has no Intune counterpart: it is named in `unmappable`, never skipped in silence. An And
+ * of Equals rules is the same as those rules one by one (every rule of a CI must hold), so it is read
+ * as them.
+ */
+function settingValues(node: XmlNode): { values: RawSetting[]; unmappable: string[]; read: string[] } {
+  const values: RawSetting[] = [];
+  const unmappable: string[] = [];
+  const read: string[] = [];
+  const settingName = (s: XmlNode) => attr(s, 'SettingLogicalName') ?? attr(s, 'LogicalName') ?? '';
+  const leaves = (expression: XmlNode | undefined): XmlNode[] => [
+    ...children(child(expression, 'Operands'), 'SettingReference'),
+    ...children(child(expression, 'Operands'), 'Expression').flatMap(leaves),
+  ];
+  const walk = (expression: XmlNode | undefined, ruleId: string): void => {
+    const operator = text(child(expression, 'Operator')) || 'Equals';
+    const operands = child(expression, 'Operands');
+    const nested = children(operands, 'Expression');
+    if (nested.length) {
+      if (operator.toLowerCase() === 'and' && children(operands, 'SettingReference').length === 0) {
+        for (const n of nested) walk(n, ruleId);
+        return;
+      }
+      const names = leaves(expression).map(settingName);
+      read.push(...names);
+      unmappable.push(
+        `rule ${ruleId} combines ${names.join(', ') || 'settings'} with ${operator}; an Intune profile or policy sets each setting on its own, so create it by hand`,
+      );
+      return;
+    }
     const setting = children(operands, 'SettingReference')[0];
     const constant = children(operands, 'ConstantValue')[0];
-    if (!setting || !constant) continue;
-    out.push({
-      name: attr(setting, 'SettingLogicalName') ?? attr(setting, 'LogicalName') ?? '',
+    if (!setting) return;
+    const name = settingName(setting);
+    read.push(name);
+    if (!constant) {
+      unmappable.push(`rule ${ruleId} names setting ${name} but no value for it`);
+      return;
+    }
+    if (operator.toLowerCase() !== 'equals') {
+      unmappable.push(
+        `rule ${ruleId} requires ${name} ${operator} ${attr(constant, 'Value') ?? ''}; Intune takes one value per setting, not a comparison`,
+      );
+      return;
+    }
+    values.push({
+      name,
       dataType: attr(constant, 'DataType') ?? attr(setting, 'DataType') ?? 'String',
       value: attr(constant, 'Value') ?? '',
     });
-  }
-  return out;
+  };
+  for (const rule of children(child(node, 'Rules'), 'Rule')) walk(child(rule, 'Expression'), attr(rule, 'id') ?? '(no id)');
+  return { values, unmappable, read };
 }
 
 function typed(raw: RawSetting, problems: string[]): SettingValue | undefined {
@@ -434,11 +630,28 @@ function typed(raw: RawSetting, problems: string[]): SettingValue | undefined {
   return raw.value;
 }
 
-function mapSettings(values: RawSetting[], platform: Platform, kind: CatalogKind, problems: string[], unknown: UnknownSetting[]) {
+function mapSettings(
+  values: RawSetting[],
+  platform: Platform,
+  kind: CatalogKind,
+  problems: string[],
+  unknown: UnknownSetting[],
+  unmappable: string[] | undefined,
+) {
   const settings: Record<string, SettingValue> = {};
   let kioskMode: Record<string, SettingValue> | null = null;
   const dropped: string[] = [];
+  // The same setting in two rules: one would silently win, so two different values are refused.
+  const first = new Map<string, string>();
   for (const raw of values) {
+    const seen = first.get(raw.name);
+    if (seen !== undefined) {
+      if (seen !== raw.value) unmappable?.push(`setting ${raw.name} is set twice, to '${seen}' and to '${raw.value}'`);
+      continue;
+    }
+    first.set(raw.name, raw.value);
+  }
+  for (const raw of values.filter((v, i) => values.findIndex((x) => x.name === v.name) === i)) {
     if (raw.name.startsWith(KIOSK_PREFIX)) {
       const value = typed(raw, problems);
       if (value !== undefined) (kioskMode ??= {})[raw.name[0].toLowerCase() + raw.name.slice(1)] = value;
@@ -484,6 +697,8 @@ function refused(ci: ConfigurationItem, reasons: string[]): SiteObject {
     platform,
     problems: reasons,
     unknownSettings: [],
+    // Nothing was read from a refused digest, so no setting is owed an outcome.
+    settingsRead: [],
   };
   switch (kind) {
     case 'configuration':

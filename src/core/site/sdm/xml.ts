@@ -167,6 +167,14 @@ export function text(node: XmlValue | undefined): string {
   return typeof t === 'string' ? t : '';
 }
 
+/** Attributes of a node (xmlns declarations are dropped by the parser), names without `@`. */
+export function attributes(node: XmlNode | undefined): [string, string][] {
+  if (!node) return [];
+  return Object.entries(node)
+    .filter((e): e is [string, string] => e[0].startsWith('@') && typeof e[1] === 'string')
+    .map(([k, v]) => [k.slice(1), v]);
+}
+
 /** Element children of a node (attributes and text left out), with their local names. */
 export function elements(node: XmlNode | undefined): [string, XmlNode][] {
   if (!node) return [];
