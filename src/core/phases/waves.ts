@@ -100,7 +100,8 @@ export function followOf(device: ManagedDevice): DeviceFollow {
 
 const FOLLOW_ADVICE: Record<Exclude<DeviceFollow, 'follows'>, string> = {
   dem: 'enrolled by a device enrollment manager: it does not follow its user, nor the MDM authority change (a device without a user is not migrated): re-enroll it in Intune',
-  noAffinity: 'no user affinity: it does not follow a user, nor the MDM authority change (a device without a user is not migrated): re-enroll it in Intune',
+  noAffinity:
+    'no user affinity: it does not follow a user, nor the MDM authority change (a device without a user is not migrated): re-enroll it in Intune',
 };
 
 // ---------------------------------------------------------------------------------------------
