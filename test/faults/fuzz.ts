@@ -292,7 +292,9 @@ function mutateDigest(r: R, xml: string): { digest: unknown; what: string } {
       // Thousands of one element: a parser or reader gone quadratic shows here.
       const m = /<(SimpleSetting|Rule|RuleExpression|OmaUri|Setting)\b[\s\S]*?(?:\/>|<\/\1>)/.exec(xml);
       if (!m) return { digest: xml + '<!--'.repeat(1), what: 'no repeatable element: unclosed comment' };
-      const n = pick(r, [1_000, 10_000, 30_000]);
+      // Capped at 64 MB of copies: an element an earlier mutation already made huge can't be
+      // repeated 30,000 times (JavaScript's string limit), and no larger digest proves more.
+      const n = Math.max(1, Math.min(pick(r, [1_000, 10_000, 30_000]), Math.floor(64_000_000 / m[0].length)));
       return { digest: xml.slice(0, m.index) + m[0].repeat(n) + xml.slice(m.index), what: `<${m[1]}> repeated ${n} times` };
     }
     case 4: {
