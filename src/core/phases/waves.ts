@@ -6,14 +6,12 @@
 import { UserError } from '../errors';
 import { waveCollectionName } from '../plan/waves';
 import type { Collection, User } from '../site/model';
+import { hasIntunePlan as holdsIntune } from '../tenant/readiness';
 
 /** All Users: a default collection, which takes no exclude rules (domain.md §B.2). */
 export const ALL_USERS = 'SMS00002';
 /** The collection the All Users replacement procedure creates (same members as All Users). */
 export const REPLACEMENT_COLLECTION = 'cm2intune Intune hybrid users';
-/** Intune's service plan (INTUNE_A); a user needs it Enabled for the service to take their devices. */
-export const INTUNE_A_SERVICE_PLAN = 'c1ec4a95-1f05-45b3-a911-aa3fa01094f5';
-
 export type PreflightCheckId = 'resolved-site' | 'resolved-entra' | 'licensed' | 'not-in-earlier-wave' | 'not-dem';
 
 export interface PlanWave {
@@ -64,12 +62,14 @@ export interface EntraUser {
   assignedPlans?: { servicePlanId?: string; capabilityStatus?: string }[];
 }
 
-/**
- * Licensed for the move: an Enabled INTUNE_A plan. Phase 2 (prepare.ts) owns the licence check;
- * this is a stand-in until both land, and should become phase 2's check on merge.
- */
+/** Licensed for the move: phase 2's one rule (an enabled Intune service plan), over the fields phase 3 reads. */
 export function hasIntunePlan(user: EntraUser): boolean {
-  return (user.assignedPlans ?? []).some((plan) => plan.servicePlanId === INTUNE_A_SERVICE_PLAN && plan.capabilityStatus === 'Enabled');
+  return holdsIntune({
+    assignedPlans: (user.assignedPlans ?? []).map((p) => ({
+      servicePlanId: p.servicePlanId ?? '',
+      capabilityStatus: p.capabilityStatus ?? '',
+    })),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
