@@ -12,6 +12,7 @@ import { hasIntunePlan as holdsIntune } from '../tenant/readiness';
 export const ALL_USERS = 'SMS00002';
 /** The collection the All Users replacement procedure creates (same members as All Users). */
 export const REPLACEMENT_COLLECTION = 'cm2intune Intune hybrid users';
+
 export type PreflightCheckId = 'resolved-site' | 'resolved-entra' | 'licensed' | 'not-in-earlier-wave' | 'not-dem';
 
 export interface PlanWave {
