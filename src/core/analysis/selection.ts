@@ -76,3 +76,6 @@ export function unknownSelectionIds(
   }
   return out;
 }
+
+/** Why an object cm2intune created is to be made again: it was deleted from Intune since. */
+export const deletedFromIntuneNote = (formerId: string) => `deleted from Intune since cm2intune created it (as ${formerId})`;

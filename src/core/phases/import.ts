@@ -15,7 +15,8 @@ import {
   type MigrationPicture,
   type PictureItem,
 } from '../analysis';
-import { buildPicture, deletedFromIntuneNote } from '../analysis/picture';
+import { buildPicture } from '../analysis/picture';
+import { deletedFromIntuneNote } from '../analysis/selection';
 import type { MigrationSession } from '../session';
 import type { SiteModel } from '../site/model';
 import { parseSiteObjects } from '../site/sdm';

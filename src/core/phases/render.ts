@@ -2,8 +2,9 @@
 // editor's preview, the report file both faces write): the preview of the steps, the report of a
 // run, the status table, and the state and kind labels.
 import { writeFileSync } from 'node:fs';
-import { KIND_LABELS, STATE_LABELS, type ItemState, type MigrationPicture, type PictureItem } from '../analysis';
-import { deletedFromIntuneNote } from '../analysis/picture';
+// Labels from their own light module, not the analysis barrel: the faces load this at activation.
+import { deletedFromIntuneNote, KIND_LABELS, STATE_LABELS } from '../analysis/selection';
+import type { ItemState, MigrationPicture, PictureItem } from '../analysis/types';
 import type { Severity } from '../findings';
 import { platformLabel } from '../translate/common';
 import type { StepOutcome, StepStatus } from './execute';

@@ -7,7 +7,9 @@
 // (a temporary view of it). Computed view columns declare theirs in a fixture comment:
 //   -- tds-type: v_Example.DisplayCount INT
 // Anything else without a known type is an error, never a guess.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import initSqlJs, { type Database, type SqlValue, type Statement } from 'sql.js';
 import { type Column, type Param, type SqlType, TdsError, parseDeclaredType, typeName } from './protocol';
 
@@ -281,6 +283,17 @@ interface Plan {
   columns: Column[];
 }
 
+/**
+ * sql.js, with its WebAssembly from beside the bundle when the build put it there brotli-packed
+ * (esbuild.mjs SANDBOX_ASSETS: the extension package), else from the sql.js package as usual.
+ */
+function loadSqlJs(): ReturnType<typeof initSqlJs> {
+  const packed = join(__dirname, 'sql-wasm.wasm.br');
+  if (!existsSync(packed)) return initSqlJs();
+  const wasm = brotliDecompressSync(readFileSync(packed));
+  return initSqlJs({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) });
+}
+
 /** A fixture script: a file's path, or SQL text already in memory (the generated sample site) with a name for messages. */
 export type Fixture = string | { name: string; sql: string };
 
@@ -301,7 +314,7 @@ export class SqliteEngine {
    */
   static async load(fixtureFiles: Fixture[], image?: Uint8Array): Promise<SqliteEngine> {
     if (fixtureFiles.length === 0) throw new Error('startTdsTestServer: give at least one fixture file (fixtureFiles).');
-    const SQL = await initSqlJs();
+    const SQL = await loadSqlJs();
     const db = image ? new SQL.Database(image) : new SQL.Database();
     const declared = new Map<string, Map<string, SqlType>>();
     for (const fixture of fixtureFiles) {
