@@ -257,7 +257,6 @@ export async function verifyAuthority(ctx: Ctx, target?: unknown, options: Autho
           timeoutMs,
           intervalMs,
           signal,
-          sleep: (ms) => abortableSleep(ms, signal),
           progress: (read) => {
             const last = readings[readings.length - 1];
             readings.push({ switched: read.switched, expected: read.expected });
@@ -283,18 +282,4 @@ export async function verifyAuthority(ctx: Ctx, target?: unknown, options: Autho
   } finally {
     ctx.pictures.refresh(plan.toString());
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((done) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        done();
-      },
-      { once: true },
-    );
-  });
 }

@@ -119,7 +119,6 @@ export async function verifyWave(ctx: Ctx, target?: unknown, waveName?: unknown,
           timeoutMs,
           intervalMs,
           signal,
-          sleep: (ms) => abortableSleep(ms, signal),
           progress: (v) => {
             const last = readings[readings.length - 1];
             readings.push({ moved: v.moved, expected: v.expected });
@@ -160,18 +159,4 @@ export async function verifyWave(ctx: Ctx, target?: unknown, waveName?: unknown,
   } finally {
     ctx.pictures.refresh(plan.toString());
   }
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((done) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        done();
-      },
-      { once: true },
-    );
-  });
 }

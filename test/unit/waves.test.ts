@@ -223,3 +223,22 @@ describe('wave reads from Graph', () => {
     await assert.rejects(readWaveTenant(html, ['ann@contoso.com']), GraphMalformedResponseError);
   });
 });
+
+describe('watching', () => {
+  it('a watch cancelled while it waits ends at once, without an error, with what it read', async () => {
+    const { watchUntil } = await import('../../src/core/phases/waves');
+    const controller = new AbortController();
+    let reads = 0;
+    const started = Date.now(); // after the import: a loaded machine compiles slowly
+    setTimeout(() => controller.abort(), 50);
+    const result = await watchUntil(async () => ++reads, {
+      done: () => false,
+      timeoutMs: 60_000,
+      intervalMs: 30_000,
+      signal: controller.signal,
+    });
+    assert.equal(reads, 1);
+    assert.deepEqual(result, { final: 1, timedOut: false });
+    assert.ok(Date.now() - started < 10_000, 'not the 30 s interval');
+  });
+});

@@ -218,18 +218,6 @@ async function verify(
     timeoutMs,
     intervalMs: options.intervalS * 1000,
     signal: controller.signal,
-    sleep: (ms) =>
-      new Promise<void>((done) => {
-        const t = setTimeout(done, ms);
-        controller.signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(t);
-            done();
-          },
-          { once: true },
-        );
-      }),
     progress: (v) => io.err(`[${new Date().toISOString().slice(11, 19)}] ${v.switched}/${v.expected} devices switched (${v.state})`),
   });
   if (controller.signal.aborted)

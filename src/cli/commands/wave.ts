@@ -124,18 +124,6 @@ devices not moved (yet), 2 bad usage or an unreadable plan, 130 stopped by you.`
           timeoutMs,
           intervalMs: intervalS * 1000,
           signal: controller.signal,
-          sleep: (ms) =>
-            new Promise<void>((done) => {
-              const t = setTimeout(done, ms);
-              controller.signal.addEventListener(
-                'abort',
-                () => {
-                  clearTimeout(t);
-                  done();
-                },
-                { once: true },
-              );
-            }),
           progress: (v) => io.err(`[${new Date().toISOString().slice(11, 19)}] ${v.moved}/${v.expected} devices in Intune (${v.state})`),
         });
         if (controller.signal.aborted)

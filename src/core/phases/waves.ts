@@ -600,13 +600,28 @@ export interface WatchResult {
   notMoved: DeviceVerdict[];
 }
 
+/** Waits `ms`, or less when `signal` aborts (a cancelled watch ends at once, without an error). */
+export function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        done();
+      },
+      { once: true },
+    );
+  });
+}
+
 /** Reads until `done` says so or the time is up, paced: one read per interval (waves and phase 4). */
 export async function watchUntil<T>(
   read: () => Promise<T>,
   options: Omit<WatchOptions, 'progress'> & { done: (v: T) => boolean; progress?: (v: T) => void },
 ): Promise<{ final: T; timedOut: boolean }> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? ((ms: number) => sleepUnlessAborted(ms, options.signal));
   const end = now() + options.timeoutMs;
   for (;;) {
     const v = await read();
@@ -615,6 +630,7 @@ export async function watchUntil<T>(
     const timedOut = !done && now() + options.intervalMs > end;
     if (done || timedOut || options.signal?.aborted) return { final: v, timedOut };
     await sleep(options.intervalMs);
+    if (options.signal?.aborted) return { final: v, timedOut: false };
   }
 }
 
