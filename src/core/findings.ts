@@ -24,3 +24,13 @@ export interface Finding {
   pointer: string;
   range?: Range;
 }
+
+/**
+ * A value from the input as a message shows it: at most `max` characters (`…` at the cut). A plan
+ * can hold a name of megabytes; a thousand findings quoting it whole would not fit in one string.
+ */
+export function clipText(text: string, max = 120): string {
+  if (text.length <= max) return text;
+  const chars = [...text.slice(0, max + 1)];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}

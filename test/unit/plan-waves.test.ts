@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { waveCollectionName, waveExcludes } from '../../src/core/plan/waves';
 import type { MigrationPlan } from '../../src/core/plan/types';
+import { checkPlanText } from '../../src/core/plan';
 
 const plan = (waves: MigrationPlan['waves']): MigrationPlan => ({
   version: 1,
@@ -41,4 +42,20 @@ test("the subscription collection's exclude rule on a wave's collection is recog
 test("a wave's own collection name from the plan is matched without case", () => {
   const named = [{ name: 'Pilot', users: ['a@contoso.com'], collectionName: "CM2INTUNE WAVE - PILOT – ZOË'S TEAM" }];
   assert.deepEqual([...waveExcludes(plan(named), collections)], ['P0100040']);
+});
+
+test('a wave name of megabytes, quoted by a thousand findings, is shown clipped (the fuzzer found the messages overflowing a string)', () => {
+  const name = 'Ω'.repeat(4_000_000);
+  const plan = {
+    version: 1,
+    name: 'Huge wave name',
+    site: { source: 'sandbox', world: '.' },
+    tenant: { sandbox: true, world: '.' },
+    waves: [{ name, users: Array.from({ length: 1001 }, () => "zoe.o'connor@contoso.com") }],
+  };
+  const { findings } = checkPlanText(JSON.stringify(plan), '/plans/huge.migration.json', () => true);
+  const twice = findings.filter((f) => f.code === 'plan/user-in-two-waves');
+  assert.equal(twice.length, 1000);
+  assert.ok(twice.every((f) => f.message.length < 400));
+  assert.match(twice[0].message, /^User "zoe\.o'connor@contoso\.com" is listed twice in wave "Ω{119}…": remove one entry\.$/u);
 });

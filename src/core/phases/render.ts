@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 // Labels from their own light module, not the analysis barrel: the faces load this at activation.
 import { deletedFromIntuneNote, KIND_LABELS, STATE_LABELS } from '../analysis/selection';
 import type { ItemState, MigrationPicture, PictureItem } from '../analysis/types';
-import type { Severity } from '../findings';
+import { clipText, type Severity } from '../findings';
 import { platformLabel } from '../translate/common';
 import type { StepOutcome, StepStatus } from './execute';
 import type { ImportRead } from './import';
@@ -442,7 +442,6 @@ export function statusView(picture: MigrationPicture): StatusView {
 const stateWords = (r: StatusRow) => STATE_LABELS[r.state] + (r.selected ? '' : ' (not selected)');
 /** The widest a ConfigMgr name is shown in the status table (Graph takes longer ones: issue 11's Fabrikam site has one). */
 const NAME_WIDTH = 80;
-const shorten = (text: string, max: number) => ([...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text);
 
 function countsLine(v: StatusView): string {
   const c = v.counts;
@@ -453,7 +452,7 @@ export function statusToText(v: StatusView): string {
   const lines = table([
     ['kind', 'platform', 'ConfigMgr object', 'state', 'Intune, or why not'],
     // A name of hundreds of characters would push every row's state off the screen: clipped here, whole in --json.
-    ...v.rows.map((r) => [r.kind, r.platform || '—', shorten(r.name, NAME_WIDTH), stateWords(r), shorten(r.intune, 90)]),
+    ...v.rows.map((r) => [r.kind, r.platform || '—', clipText(r.name, NAME_WIDTH), stateWords(r), clipText(r.intune, 90)]),
   ]);
   lines.push(
     '',

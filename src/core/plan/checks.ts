@@ -1,7 +1,7 @@
 // The product's own checks on a plan: what a schema can't say. Each works on the raw parsed
 // value defensively, so it still reports while the schema finds other errors.
 import { resolve } from 'node:path';
-import type { Finding } from '../findings';
+import { clipText, type Finding } from '../findings';
 import type { PlanDocument } from './document';
 import { stripRevision } from '../unique-id';
 import { planPath } from './files';
@@ -46,7 +46,7 @@ function checkAcceptedGroups(plan: Json, ctx: CheckContext): Finding[] {
           'warning',
           'plan/accept-mapped',
           `/groups/acceptDifferentMembers/${i}`,
-          `groups.acceptDifferentMembers names ${id}, which groups.map maps already: a group the plan names is used whatever its members. Remove the entry.`,
+          `groups.acceptDifferentMembers names ${clipText(id)}, which groups.map maps already: a group the plan names is used whatever its members. Remove the entry.`,
         ),
       );
   });
@@ -78,7 +78,7 @@ function checkSecrets(root: unknown, rootPointer: string, ctx: CheckContext): Fi
         out.push({
           severity: 'error' as const,
           code: 'plan/secret-in-plan',
-          message: `"${key}" can't be in a plan: plans are shared and committed, secrets never go in them. Remove it; the SQL password comes from CM2INTUNE_SQL_PASSWORD or a prompt, tenant credentials from sign-in.`,
+          message: `"${clipText(key)}" can't be in a plan: plans are shared and committed, secrets never go in them. Remove it; the SQL password comes from CM2INTUNE_SQL_PASSWORD or a prompt, tenant credentials from sign-in.`,
           pointer: at,
           range: ctx.doc.rangeAt(pointer, { key }),
         });
@@ -101,7 +101,7 @@ function checkTenant(plan: Json, ctx: CheckContext): Finding[] {
       'error',
       'plan/tenant-id-not-guid',
       '/tenant/id',
-      `Tenant id "${tenant.id}" is not a GUID: use the Directory (tenant) ID from the Entra admin center > Overview, like "72f988bf-86f1-41af-91ab-2d7cd011db47".${hint}`,
+      `Tenant id "${clipText(tenant.id)}" is not a GUID: use the Directory (tenant) ID from the Entra admin center > Overview, like "72f988bf-86f1-41af-91ab-2d7cd011db47".${hint}`,
     ),
   ];
 }
@@ -120,13 +120,21 @@ function checkSite(plan: Json, ctx: CheckContext): Finding[] {
           'error',
           'plan/path-leaves-plan-folder',
           pointer,
-          `${what} "${path}" leads out of the plan's folder (to ${full}): a relative path stays inside the folder the plan is in. Move the file there, or write its absolute path if it is meant to live elsewhere.`,
+          `${what} "${clipText(path)}" leads out of the plan's folder (to ${clipText(full)}): a relative path stays inside the folder the plan is in. Move the file there, or write its absolute path if it is meant to live elsewhere.`,
         ),
       );
       return;
     }
     if (!ctx.exists(full)) {
-      out.push(finding(ctx, 'error', 'plan/file-not-found', pointer, `${what} "${path}" does not exist (looked for ${full}): ${fix}`));
+      out.push(
+        finding(
+          ctx,
+          'error',
+          'plan/file-not-found',
+          pointer,
+          `${what} "${clipText(path)}" does not exist (looked for ${clipText(full)}): ${fix}`,
+        ),
+      );
     }
   };
   if (site.source === 'snapshot') {
@@ -147,7 +155,7 @@ function checkSite(plan: Json, ctx: CheckContext): Finding[] {
           'error',
           'plan/sandbox-world-mismatch',
           '/site/world',
-          `The site is the sandbox world in "${site.world}", so the tenant must be that world's tenant: set "tenant": { "sandbox": true, "world": "${site.world}" }.`,
+          `The site is the sandbox world in "${clipText(String(site.world))}", so the tenant must be that world's tenant: set "tenant": { "sandbox": true, "world": "${clipText(String(site.world))}" }.`,
         ),
       );
     }
@@ -201,7 +209,7 @@ function checkSelection(plan: Json, ctx: CheckContext): Finding[] {
               'error',
               'plan/included-and-excluded',
               `/import/include/${index}`,
-              `"${id}" is both included and excluded: remove it from import.include or from import.exclude.`,
+              `"${clipText(id)}" is both included and excluded: remove it from import.include or from import.exclude.`,
             ),
           ]
         : [],
@@ -214,7 +222,7 @@ function checkSelection(plan: Json, ctx: CheckContext): Finding[] {
               'error',
               'plan/included-and-excluded',
               `/import/includeRetired/${index}`,
-              `"${id}" is in import.includeRetired and in import.exclude: remove it from one of them (exclude wins otherwise).`,
+              `"${clipText(id)}" is in import.includeRetired and in import.exclude: remove it from one of them (exclude wins otherwise).`,
             ),
           ]
         : [],
@@ -240,7 +248,7 @@ function checkWaves(plan: Json, ctx: CheckContext): Finding[] {
             'error',
             'plan/duplicate-wave-name',
             `/waves/${w}/name`,
-            `Wave name "${name}" is already used by wave ${first + 1}: wave names name ConfigMgr collections, so they must be unique. Rename one.`,
+            `Wave name "${clipText(name)}" is already used by wave ${first + 1}: wave names name ConfigMgr collections, so they must be unique. Rename one.`,
           ),
         );
       } else {
@@ -261,8 +269,8 @@ function checkWaves(plan: Json, ctx: CheckContext): Finding[] {
             'plan/user-in-two-waves',
             `/waves/${w}/users/${u}`,
             same
-              ? `User "${user}" is listed twice in wave "${name}": remove one entry.`
-              : `User "${user}" is in wave "${earlier}" and in wave "${name}": a user moves once. Remove it from one of the waves.`,
+              ? `User "${clipText(user)}" is listed twice in wave "${clipText(name)}": remove one entry.`
+              : `User "${clipText(user)}" is in wave "${clipText(earlier)}" and in wave "${clipText(name)}": a user moves once. Remove it from one of the waves.`,
           ),
         );
       } else {
