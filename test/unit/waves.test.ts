@@ -242,3 +242,32 @@ describe('watching', () => {
     assert.ok(Date.now() - started < 10_000, 'not the 30 s interval');
   });
 });
+
+describe('groups ready', () => {
+  it('blocks while an object in Intune lacks the assignments that would reach the wave users, unless the plan overrides it', async () => {
+    const { groupsReadyCheck, withPreflightCheck } = await import('../../src/core/phases/waves');
+    const base = {
+      wave: 'Oslo pilot',
+      ok: true,
+      users: [],
+      wontFollow: [],
+      checks: [{ id: 'devices' as const, ok: true, blocking: false, message: '3 devices' }],
+    };
+    const missing = groupsReadyCheck([{ name: "O'Neill VPN (iOS)", collections: ['Sales – Nordics'] }]);
+    assert.equal(missing.ok, false);
+    assert.match(
+      missing.message,
+      /1 object\(s\) in Intune would not reach the wave's users.*"O'Neill VPN \(iOS\)" \(Sales – Nordics\).*prepare --fix/,
+    );
+    const blocked = withPreflightCheck(base, missing, { name: 'Oslo pilot', users: [] });
+    assert.equal(blocked.ok, false);
+    assert.deepEqual(
+      blocked.checks.map((c) => c.id),
+      ['groups-ready', 'devices'],
+    );
+    const overridden = withPreflightCheck(base, missing, { name: 'Oslo pilot', users: [], preflightOverride: ['groups-ready'] });
+    assert.equal(overridden.ok, true);
+    assert.match(overridden.checks[0].message, /overridden by the plan/);
+    assert.equal(withPreflightCheck(base, groupsReadyCheck([]), { name: 'Oslo pilot', users: [] }).ok, true);
+  });
+});

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CancelledError, UserError } from '../../core/errors';
 import { DEFAULT_VERIFY_TIMEOUT_MINUTES, findWave, renderPreflight, renderVerification, watchWave } from '../../core/phases/waves';
-import { readWave, recordWave, waveEvents, waveRunbookFor, waveStatus } from '../../core/phases/waves-read';
+import { readWave, readWavePreflight, recordWave, waveEvents, waveRunbookFor, waveStatus } from '../../core/phases/waves-read';
 import { parseOptions, type Command } from '../cli';
 import { openCliSession } from '../session';
 
@@ -21,7 +21,8 @@ export const wave: Command = {
   help: `${usage}
 
   preflight   checks the wave's users on the site and in Entra ID (found, licensed, not in an
-              earlier wave, not a device enrollment manager) and lists devices that won't follow
+              earlier wave, not a device enrollment manager), whether the objects in Intune reach
+              them (groups ready), and lists devices that won't follow
   runbook     writes the PowerShell runbook that moves the wave (ConfigurationManager module,
               run it on the site server; -DryRun only says what it would do); --undo: the one
               that undoes the wave
@@ -84,7 +85,7 @@ devices not moved (yet), 2 bad usage or an unreadable plan, 130 stopped by you.`
       const name = planWave.name;
       io.err(`Reading ${session.site.origin} and the ${session.tenantLabel} tenant for wave "${name}" ...`);
       if (action === 'preflight') {
-        const { preflight } = await readWave(session, name, controller.signal);
+        const preflight = await readWavePreflight(session, name, controller.signal);
         recordWave(session, name, 'preflight', { ok: preflight.ok });
         io.out(values.json ? JSON.stringify(preflight, null, 2) : renderPreflight(preflight));
         return preflight.ok ? 0 : 1;

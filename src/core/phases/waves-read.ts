@@ -9,8 +9,11 @@ import type { BatchRequest, GraphPort } from '../tenant/graph-port';
 import { lookupItems } from '../tenant/read';
 import { findUsers } from '../tenant/readiness';
 import { fieldsProblem, type FieldRule } from '../tenant/shape';
+import { assignmentsDiffer, readImportPicture } from './import';
 import {
   ALL_USERS,
+  groupsReadyCheck,
+  withPreflightCheck,
   findWave,
   preflightWave,
   siteSideOf,
@@ -21,6 +24,8 @@ import {
   type ManagedDevice,
   type PlanWave,
   type Preflight,
+  type PreflightCheck,
+  type WaveUser,
   type WaveVerification,
 } from './waves';
 
@@ -182,6 +187,31 @@ export async function readWave(session: MigrationSession, waveName: string, sign
   return { wave, preflight, verification };
 }
 
+/**
+ * The wave's "groups ready" check (phase 1's picture: site, tenant, group mapping): objects in
+ * Intune deployed to a collection a wave user is in, whose assignments are not all there.
+ */
+export async function readGroupsReady(session: MigrationSession, users: WaveUser[], signal?: AbortSignal): Promise<PreflightCheck> {
+  const read = await readImportPicture(session, signal);
+  const ids = new Set(users.map((u) => u.resourceId));
+  const theirs = new Set(read.model.collections.filter((c) => c.memberResourceIds.some((id) => ids.has(id))).map((c) => c.id));
+  const missing = read.picture.items
+    .filter((i) => i.selected && i.counterpart && !i.wrongType && i.deployments.some((d) => theirs.has(d.collectionId)))
+    .filter((i) => !i.assign || assignmentsDiffer(i, read.tenantObjects))
+    .map((i) => ({
+      name: i.translation.source.name,
+      collections: i.deployments.filter((d) => theirs.has(d.collectionId)).map((d) => d.collectionName),
+    }));
+  return groupsReadyCheck(missing);
+}
+
+/** The full preflight of a wave: both sides, then whether phase 1's objects reach its users. */
+export async function readWavePreflight(session: MigrationSession, waveName: string, signal?: AbortSignal): Promise<Preflight> {
+  const { wave } = findWave(session.plan, waveName);
+  const { preflight } = await readWave(session, wave.name, signal);
+  return withPreflightCheck(preflight, await readGroupsReady(session, preflight.users, signal), wave);
+}
+
 /** The wave runbook (or its undo) for the site the plan names. */
 export async function waveRunbookFor(
   session: MigrationSession,
@@ -195,13 +225,17 @@ export async function waveRunbookFor(
     .users.map((u) => u.upn)
     .filter((u): u is string => !!u);
   const tenant = await readWaveTenant(session.graph, upns, options.signal);
-  const preflight = preflightWave({
+  const tenantSide = preflightWave({
     plan: session.plan,
     wave: wave.name,
     siteUsers: site.users,
     entraUsers: tenant.entraUsers,
     devices: tenant.devices,
   });
+  // Undoing a wave needs no more than the users: the objects reaching them matter only for a move.
+  const preflight = options.undo
+    ? tenantSide
+    : withPreflightCheck(tenantSide, await readGroupsReady(session, tenantSide.users, options.signal), wave);
   const input = {
     siteCode: site.siteCode,
     wave,

@@ -13,7 +13,7 @@ export const ALL_USERS = 'SMS00002';
 /** The collection the All Users replacement procedure creates (same members as All Users). */
 export const REPLACEMENT_COLLECTION = 'cm2intune Intune hybrid users';
 
-export type PreflightCheckId = 'resolved-site' | 'resolved-entra' | 'licensed' | 'not-in-earlier-wave' | 'not-dem';
+export type PreflightCheckId = 'resolved-site' | 'resolved-entra' | 'licensed' | 'not-in-earlier-wave' | 'not-dem' | 'groups-ready';
 
 export interface PlanWave {
   name: string;
@@ -233,6 +233,35 @@ export function preflightWave(input: PreflightInput): Preflight {
       check.message += ' (overridden by the plan: preflightOverride)';
     }
   return { wave: wave.name, ok: checks.every((c) => c.ok || !c.blocking), users: resolved, checks, wontFollow };
+}
+
+/**
+ * What phase 1 put in Intune reaches the wave's users once they move: every object in Intune
+ * deployed in ConfigMgr to a collection one of them is in has its assignments (the groups exist and
+ * are assigned). `missing` are those objects, with the collections they lack; none when nothing
+ * is in Intune yet (then there is nothing to reach them).
+ */
+export function groupsReadyCheck(missing: { name: string; collections: string[] }[]): PreflightCheck {
+  const names = missing.map((m) => `"${m.name}" (${m.collections.join(', ')})`);
+  return {
+    id: 'groups-ready',
+    blocking: true,
+    ok: missing.length === 0,
+    message: missing.length
+      ? `${missing.length} object(s) in Intune would not reach the wave's users: their groups are missing or not assigned: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}. Run phase 2's fix (cm2intune prepare --fix) or the import again first.`
+      : 'The objects in Intune deployed to the wave users’ collections are assigned to their groups.',
+  };
+}
+
+/** Adds a check to a preflight, as the plan overrides it, and says again whether the wave may go. */
+export function withPreflightCheck(preflight: Preflight, check: PreflightCheck, wave: PlanWave): Preflight {
+  const added = { ...check };
+  if (!added.ok && (wave.preflightOverride ?? []).includes(added.id as PreflightCheckId)) {
+    added.blocking = false;
+    added.message += ' (overridden by the plan: preflightOverride)';
+  }
+  const checks = [...preflight.checks.filter((c) => c.id !== 'devices'), added, ...preflight.checks.filter((c) => c.id === 'devices')];
+  return { ...preflight, checks, ok: checks.every((c) => c.ok || !c.blocking) };
 }
 
 // ---------------------------------------------------------------------------------------------
