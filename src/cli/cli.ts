@@ -30,3 +30,11 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(
     throw new UserError(`${(error as Error).message.replace(/\. To specify.*$/s, '')}\n${usage}`);
   }
 }
+
+/** A number option (`--interval 30`): undefined when not given, a usage error below `min` or not a number. */
+export function numberOption(text: string | undefined, name: string, min: number, usage: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < min) throw new UserError(`${name} must be a number of at least ${min}, not "${text}".\n${usage}`);
+  return n;
+}

@@ -3,13 +3,13 @@
 // checklist in a webview, the warning first, the tenant's name typed before the last step), and
 // "Verify the MDM authority" (the devices switching counted, paced). cm2intune never switches the
 // tenant: the admin does, in the ConfigMgr console.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { CancelledError, isCancelledError, isUserError, UserError } from '../core/errors';
 import type { AuthorityVerification, GuideState } from '../core/phases/authority';
 import type { GuideView } from '../core/phases/overview';
 import { tenantName as sessionTenantName } from '../core/phases/render';
 import type { Ctx } from './ctx';
+import { webviewPage } from './dashboard';
 import { PREVIEW_SCHEME, type PreviewDocuments } from './importCommand';
 import { currentPlan, withSession } from './session';
 
@@ -201,23 +201,11 @@ function showGuidePanel(ctx: Ctx, plan: vscode.Uri): vscode.WebviewPanel {
 }
 
 function guideHtml(webview: vscode.Webview, script: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${webview.cspSource} 'nonce-${nonce}'; font-src ${webview.cspSource};">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}">
-  body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px 16px; max-width: 60em; }
-</style>
-<title>Switch the MDM authority (phase 4)</title>
-</head>
-<body>
-<div id="root"><p>Reading the checklist…</p></div>
-<script type="module" nonce="${nonce}" src="${webview.asWebviewUri(script).toString()}"></script>
-</body>
-</html>`;
+  return webviewPage(webview, script, {
+    title: 'Switch the MDM authority (phase 4)',
+    waiting: 'Reading the checklist…',
+    style: `  body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px 16px; max-width: 60em; }`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -63,6 +63,22 @@ function showDashboard(ctx: Ctx, model: DashboardModel, reveal: boolean): vscode
 }
 
 function html(webview: vscode.Webview, script: vscode.Uri): string {
+  return webviewPage(webview, script, {
+    title: 'Migration dashboard',
+    waiting: 'Reading the site and the tenant…',
+    style: `  body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px 16px; }
+  .badges { display: flex; flex-wrap: wrap; gap: 16px; }
+  vscode-table { margin-bottom: 16px; }
+  .waves { display: flex; flex-wrap: wrap; gap: 24px; }
+  .wave-chart h3 { margin: 8px 0 4px; font-size: 1em; }`,
+  });
+}
+
+/**
+ * A page of dist/webview.js under the strict CSP: nothing but the script and the style with this
+ * page's nonce, the theme's fonts. The dashboard and the guided switch both use it.
+ */
+export function webviewPage(webview: vscode.Webview, script: vscode.Uri, page: { title: string; waiting: string; style: string }): string {
   const nonce = randomBytes(16).toString('base64');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -71,16 +87,12 @@ function html(webview: vscode.Webview, script: vscode.Uri): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${webview.cspSource} 'nonce-${nonce}'; font-src ${webview.cspSource};">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <style nonce="${nonce}">
-  body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px 16px; }
-  .badges { display: flex; flex-wrap: wrap; gap: 16px; }
-  vscode-table { margin-bottom: 16px; }
-  .waves { display: flex; flex-wrap: wrap; gap: 24px; }
-  .wave-chart h3 { margin: 8px 0 4px; font-size: 1em; }
+${page.style}
 </style>
-<title>Migration dashboard</title>
+<title>${page.title}</title>
 </head>
 <body>
-<div id="root"><p>Reading the site and the tenant…</p></div>
+<div id="root"><p>${page.waiting}</p></div>
 <script type="module" nonce="${nonce}" src="${webview.asWebviewUri(script).toString()}"></script>
 </body>
 </html>`;

@@ -20,7 +20,7 @@ import {
 import { tenantName } from '../../core/phases/render';
 import { watchUntil } from '../../core/phases/waves';
 import type { MigrationSession } from '../../core/session';
-import { parseOptions, type CliIo, type Command } from '../cli';
+import { numberOption, parseOptions, type CliIo, type Command } from '../cli';
 import { openCliSession } from '../session';
 
 const usage =
@@ -84,12 +84,7 @@ or not verified (yet), 2 bad usage or an unreadable plan, 130 stopped by you.`,
       throw new UserError(`--tenant-name confirms a step: give --confirm-step too.\n${usage}`);
     if ((values.watch || values.interval || values.timeout) && action !== 'verify')
       throw new UserError(`--watch, --interval and --timeout go with "authority verify".\n${usage}`);
-    const number = (text: string | undefined, name: string, min: number) => {
-      if (text === undefined) return undefined;
-      const n = Number(text);
-      if (!Number.isFinite(n) || n < min) throw new UserError(`${name} must be a number of at least ${min}, not "${text}".\n${usage}`);
-      return n;
-    };
+    const number = (text: string | undefined, name: string, min: number) => numberOption(text, name, min, usage);
     const intervalS = number(values.interval, '--interval', 1) ?? 60;
     const timeoutMin = number(values.timeout, '--timeout', 0.01);
 

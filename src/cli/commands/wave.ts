@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { CancelledError, UserError } from '../../core/errors';
 import { DEFAULT_VERIFY_TIMEOUT_MINUTES, findWave, renderPreflight, renderVerification, watchWave } from '../../core/phases/waves';
 import { readWave, readWavePreflight, recordWave, waveEvents, waveRunbookFor, waveStatus } from '../../core/phases/waves-read';
-import { parseOptions, type Command } from '../cli';
+import { numberOption, parseOptions, type Command } from '../cli';
 import { openCliSession } from '../session';
 
 const usage =
@@ -67,12 +67,7 @@ devices not moved (yet), 2 bad usage or an unreadable plan, 130 stopped by you.`
     if ((values.out || values.undo) && action !== 'runbook') throw new UserError(`-o and --undo go with "wave runbook".\n${usage}`);
     if ((values.watch || values.interval || values.timeout) && action !== 'verify')
       throw new UserError(`--watch, --interval and --timeout go with "wave verify".\n${usage}`);
-    const number = (text: string | undefined, name: string, min: number) => {
-      if (text === undefined) return undefined;
-      const n = Number(text);
-      if (!Number.isFinite(n) || n < min) throw new UserError(`${name} must be a number of at least ${min}, not "${text}".\n${usage}`);
-      return n;
-    };
+    const number = (text: string | undefined, name: string, min: number) => numberOption(text, name, min, usage);
     const intervalS = number(values.interval, '--interval', 1) ?? 30;
     const timeoutMin = number(values.timeout, '--timeout', 0.01);
 
