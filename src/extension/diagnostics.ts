@@ -2,7 +2,7 @@
 // Schema errors are left to VS Code's JSON service (jsonValidation), so nothing shows twice.
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
-import { checkPlanText, PlanReadError } from '../core/plan';
+import { PlanCheckCache, PlanReadError } from '../core/plan';
 import { planQuickFixes } from '../core/plan/edit';
 import type { Ctx } from './ctx';
 import { PlanFindings } from './planFindings';
@@ -28,9 +28,12 @@ export function toDiagnostic(f: Finding): vscode.Diagnostic {
   return d;
 }
 
+/** Every check of a plan in the editor: the Problems panel, the view, the pictures (an edit is checked once). */
+export const planChecks = new PlanCheckCache();
+
 export function productFindings(text: string, fsPath: string): Finding[] {
   try {
-    return checkPlanText(text, fsPath).findings.filter((f) => !f.code.startsWith('schema/'));
+    return planChecks.check(text, fsPath).findings.filter((f) => !f.code.startsWith('schema/'));
   } catch (error) {
     if (error instanceof PlanReadError) return []; // syntax: the JSON service reports it
     throw error;
