@@ -5,6 +5,7 @@ import type { Finding } from '../core/findings';
 import { PlanCheckCache, PlanReadError } from '../core/plan';
 import { planQuickFixes } from '../core/plan/edit';
 import type { Ctx } from './ctx';
+import { DocumentTexts } from './documentText';
 import { PlanFindings } from './planFindings';
 
 export const PLAN_GLOB = '**/*.migration.json';
@@ -30,6 +31,8 @@ export function toDiagnostic(f: Finding): vscode.Diagnostic {
 
 /** Every check of a plan in the editor: the Problems panel, the view, the pictures (an edit is checked once). */
 export const planChecks = new PlanCheckCache();
+/** Open plans' texts, read once per version for all of them (so a check knows the text at once). */
+export const planTexts = new DocumentTexts<vscode.TextDocument>();
 
 export function productFindings(text: string, fsPath: string): Finding[] {
   try {
@@ -48,7 +51,7 @@ export const planQuickFixProvider: vscode.CodeActionProvider = {
   provideCodeActions(doc, _range, context) {
     const ours = context.diagnostics.filter((d) => d.source === 'cm2intune');
     if (!ours.length) return [];
-    const text = doc.getText();
+    const text = planTexts.text(doc);
     const findings = productFindings(text, doc.uri.fsPath);
     return ours.flatMap((diagnostic) => {
       const finding = findings.find(
@@ -86,15 +89,17 @@ export function registerPlanDiagnostics(ctx: Ctx): vscode.DiagnosticCollection {
     vscode.languages.registerCodeActionsProvider({ pattern: PLAN_GLOB }, planQuickFixProvider, {
       providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
     }),
-    vscode.workspace.onDidOpenTextDocument((doc) => isPlan(doc) && plans.opened(doc.uri, doc.getText())),
-    vscode.workspace.onDidChangeTextDocument(({ document: doc }) => isPlan(doc) && plans.changed(doc.uri, () => doc.getText(), delay())),
+    vscode.workspace.onDidOpenTextDocument((doc) => isPlan(doc) && plans.opened(doc.uri, planTexts.text(doc))),
+    vscode.workspace.onDidChangeTextDocument(
+      ({ document: doc }) => isPlan(doc) && plans.changed(doc.uri, () => planTexts.text(doc), delay()),
+    ),
     // A closed plan file keeps its findings from disk; another scheme (a diff's side) has no file.
     vscode.workspace.onDidCloseTextDocument(
       (doc) => isPlan(doc) && (doc.uri.scheme === 'file' ? void plans.closed(doc.uri) : collection.delete(doc.uri)),
     ),
     plans,
   );
-  for (const doc of vscode.workspace.textDocuments) if (isPlan(doc)) plans.opened(doc.uri, doc.getText());
+  for (const doc of vscode.workspace.textDocuments) if (isPlan(doc)) plans.opened(doc.uri, planTexts.text(doc));
   // Plans not open in an editor still show in the Problems panel.
   void vscode.workspace.findFiles(PLAN_GLOB, '**/node_modules/**', 50).then(async (uris) => {
     for (const uri of uris) {

@@ -2,7 +2,7 @@
 // SecretStorage, never in settings or the plan), VS Code sign-in for a real tenant, and one
 // session at a time per plan (the in-process sandbox and the journal belong to one user).
 import * as vscode from 'vscode';
-import { PLAN_GLOB, planChecks } from './diagnostics';
+import { PLAN_GLOB, planChecks, planTexts } from './diagnostics';
 import { createVsCodeTokenSource } from './auth';
 import type { Ctx } from './ctx';
 import { CancelledError, UserError } from '../core/errors';
@@ -41,7 +41,7 @@ export async function currentPlan(): Promise<vscode.Uri | undefined> {
 /** The plan's text as the editor has it (unsaved edits included), else from disk. */
 export async function planText(uri: vscode.Uri): Promise<string> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) return open.getText();
+  if (open) return planTexts.text(open);
   return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
 }
 

@@ -17,6 +17,7 @@ test('the tree bench paints the roots of the real view with their counts, and ex
   // The Contoso site (not the 100k-user one) and a plan with thousands of users in waves.
   const figures = await benchTree({ runs: 2, users: 5_000, waves: 5, site: contosoModel });
   assert.equal(typeof figures['tree.firstPaintMs'], 'number');
+  assert.equal(typeof figures['tree.paintEditedMs'], 'number');
   assert.equal(figures['tree.siteUsers'], (await contosoModel()).users.length);
   assert.ok(figures['tree.roots'] >= 11, `${figures['tree.roots']} roots`);
   // Contoso's biggest kind: its configuration items (13 of them).

@@ -1,10 +1,12 @@
 // PlanCheckCache: the editor's checks of a plan, done once per text. A result is given again only
-// for the same file and text while the files the checks looked for are as they were.
+// for the same file and text while the files the checks looked for are as they were. DocumentTexts:
+// an open plan's text read once per version of the document.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PlanCheckCache, PlanReadError } from '../../src/core/plan';
+import { DocumentTexts } from '../../src/extension/documentText';
 
 const FIXTURE = join(__dirname, '../fixtures/plans/broken/20-snapshot-not-found.migration.json');
 const text = readFileSync(FIXTURE, 'utf8');
@@ -85,4 +87,53 @@ test('only the most recently used files are kept', () => {
   const before = fs.asked.length;
   cache.check(text, '/b/x.migration.json');
   assert.ok(fs.asked.length > before, 'b was checked again');
+});
+
+/** A document as VS Code's: its text built again from its lines on each getText(), its version grows with each edit. */
+function editorDocument(initial: string) {
+  let lines = initial.split('\n');
+  const doc = {
+    version: 1,
+    reads: 0,
+    getText: () => (doc.reads++, lines.join('\n')),
+    edit(from: string, to: string) {
+      lines = lines.join('\n').replace(from, to).split('\n');
+      doc.version++;
+    },
+  };
+  return doc;
+}
+
+test("an open plan's text is read once per version, and an edit gives the new text and a new check", () => {
+  const texts = new DocumentTexts();
+  const cache = new PlanCheckCache(8, files(new Set([SNAPSHOT])).exists);
+  const doc = editorDocument(text);
+  const first = texts.text(doc);
+  assert.equal(texts.text(doc), first, 'the same string for the same version');
+  assert.equal(doc.reads, 1);
+  const checked = cache.check(texts.text(doc), FILE);
+  assert.equal(cache.check(texts.text(doc), FILE), checked);
+
+  doc.edit('"Pilot"', '"Pilot – Oslo"');
+  const edited = texts.text(doc);
+  assert.equal(doc.reads, 2);
+  assert.match(edited, /"Pilot – Oslo"/);
+  const again = cache.check(edited, FILE);
+  assert.notEqual(again, checked);
+  assert.equal(again.plan?.waves?.[0].name, 'Pilot – Oslo');
+
+  // An edit undone is a new version with the old text: read again, and its check is the text's.
+  doc.edit('"Pilot – Oslo"', '"Pilot"');
+  assert.equal(texts.text(doc), text);
+  assert.equal(doc.reads, 3);
+  assert.equal(cache.check(texts.text(doc), FILE).plan?.waves?.[0].name, 'Pilot');
+});
+
+test('each open document has its own text', () => {
+  const texts = new DocumentTexts();
+  const a = editorDocument(text);
+  const b = editorDocument(text.replace('"Pilot"', '"Pilot B"'));
+  assert.match(texts.text(a), /"Pilot"/);
+  assert.match(texts.text(b), /"Pilot B"/);
+  assert.match(texts.text(a), /"Pilot"/);
 });
