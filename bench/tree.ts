@@ -1,5 +1,7 @@
 // The tree's paint (issue 16): what the cm2intune view costs when VS Code asks for it again with
-// the picture already read, as after a plan edit's repaint or when the view is shown again.
+// the picture already read and the plan's text unchanged (the view shown again, a root repainted,
+// the Problems panel having checked the edit first). After a save the view asks for the picture
+// again: its counts then wait for the picture (picture.buildMs).
 //   tree.firstPaintMs  getChildren(undefined) and getTreeItem of every root (with its counts), on the
 //                      100k-user site's picture and a plan with 50k users in 20 waves (bench/editor.ts);
 //                      median of several runs.
