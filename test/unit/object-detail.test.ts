@@ -6,6 +6,9 @@ import { describe, it } from 'node:test';
 import { buildPicture, type PictureInput, type PictureItem, type TenantObject } from '../../src/core/analysis';
 import { adminCenterLink, driftTexts, objectDetail, renderObjectDetailHtml } from '../../src/core/analysis/detail';
 import type { MigrationPlan } from '../../src/core/plan/types';
+import { GraphMalformedResponseError } from '../../src/core/tenant/errors';
+import type { GraphPort } from '../../src/core/tenant/graph-port';
+import { readIntuneObject } from '../../src/core/tenant/read';
 import { checkSettingOutcomes, objectKey, withMarker } from '../../src/core/translate';
 import { digestName } from '../../src/core/translate/configuration';
 import { application, ciAssignment, collection, compliance, configuration, iosStorePackage, site, uid } from '../support/site-objects';
@@ -195,5 +198,36 @@ describe('drift of a configuration profile', () => {
     const html = renderObjectDetailHtml(objectDetail(item, {}), { showDrift: 'command:cm2intune.showDrift?%5B%5D' });
     assert.match(html, /<a class="action" href="command:cm2intune\.showDrift\?%5B%5D">Show drift<\/a>/);
     assert.match(html, /In Intune: iOS – Restrictions \(edited in Intune\) <code>i-profile<\/code>/);
+  });
+});
+
+describe('reading the drifted object from the tenant', () => {
+  const port = (answer: unknown, asked: { path: string; version?: string }[]) =>
+    ({
+      baseUrl: 'https://graph.microsoft.com',
+      get: async (path: string, options?: { version?: string }) => {
+        asked.push({ path, version: options?.version });
+        return answer;
+      },
+    }) as unknown as GraphPort;
+
+  it('one GET of that object, in beta (where every profile type is)', async () => {
+    const asked: { path: string; version?: string }[] = [];
+    const body = {
+      id: 'i-profile',
+      '@odata.type': '#microsoft.graph.iosGeneralDeviceConfiguration',
+      displayName: 'x',
+      cameraBlocked: true,
+    };
+    assert.deepEqual(await readIntuneObject(port(body, asked), 'deviceConfigurations', 'i-profile'), body);
+    assert.deepEqual(asked, [{ path: '/deviceManagement/deviceConfigurations/i-profile', version: 'beta' }]);
+  });
+
+  it('an answer that is not an object is a malformed-response error naming the request, not a diff of nothing', async () => {
+    await assert.rejects(readIntuneObject(port([1, 2], []), 'mobileApps', 'a1'), (e: Error) => {
+      assert.ok(e instanceof GraphMalformedResponseError);
+      assert.match(e.message, /\/beta\/deviceAppManagement\/mobileApps\/a1/);
+      return true;
+    });
   });
 });
