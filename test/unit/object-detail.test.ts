@@ -9,8 +9,10 @@ import type { MigrationPlan } from '../../src/core/plan/types';
 import { GraphMalformedResponseError } from '../../src/core/tenant/errors';
 import type { GraphPort } from '../../src/core/tenant/graph-port';
 import { readIntuneObject } from '../../src/core/tenant/read';
-import { checkSettingOutcomes, objectKey, withMarker } from '../../src/core/translate';
+import { parseSiteObjects } from '../../src/core/site/sdm';
+import { checkSettingOutcomes, objectKey, translateObject, withMarker } from '../../src/core/translate';
 import { digestName } from '../../src/core/translate/configuration';
+import { loadContosoModel } from '../fixtures/contoso/load';
 import { application, ciAssignment, collection, compliance, configuration, iosStorePackage, site, uid } from '../support/site-objects';
 
 const COMPLIANCE = uid('CompliancePolicy', 301);
@@ -229,5 +231,34 @@ describe('reading the drifted object from the tenant', () => {
       assert.match(e.message, /\/beta\/deviceAppManagement\/mobileApps\/a1/);
       return true;
     });
+  });
+});
+
+describe('a profile built from its payload (the Contoso VPN)', () => {
+  it('its changed setting shows ConfigMgr’s value and Intune’s, though no one-to-one property is known', async () => {
+    const model = await loadContosoModel();
+    const vpn = parseSiteObjects(model).objects.find((o) => o.kind === 'vpn' && o.platform === 'ios')!;
+    const translation = translateObject(vpn);
+    const item: PictureItem = {
+      key: translation.key,
+      translation,
+      selected: true,
+      state: 'partial',
+      stateReasons: [],
+      reasons: translation.verdict.reasons,
+      retired: [],
+      deployments: [],
+      assignmentNotes: [],
+    };
+    const d = objectDetail(item, { cloud: 'usgov' });
+    const changed = translation.verdict.settings!.find((o) => o.outcome === 'changed')!;
+    assert.ok(changed.outcome === 'changed');
+    const row = d.settings.find((r) => r.setting === changed.setting)!;
+    assert.deepEqual([row.configMgrValue, row.intuneValue, row.reason], [changed.from, changed.to, changed.reason]);
+    assert.equal(d.settings.length, vpn.settingsRead!.length, 'one row per setting read');
+    assert.match(
+      d.adminCenter.url,
+      /^https:\/\/intune\.microsoft\.us\/#view\/Microsoft_Intune_DeviceSettings\/DevicesMenu\/~\/configuration$/,
+    );
   });
 });

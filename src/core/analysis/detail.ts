@@ -92,6 +92,7 @@ export function objectDetail(item: PictureItem, options: { cloud?: Cloud }): Obj
     if (m) row.configMgrValue = m.value;
     if (o.outcome === 'changed') {
       row.configMgrValue = o.from;
+      row.intuneValue = o.to;
       row.reason = o.reason;
     }
     if (o.outcome === 'dropped') row.reason = o.reason;
