@@ -7,7 +7,7 @@ import { followRefreshes, openDashboard } from './dashboard';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
-import { DRIFT_SCHEME, DriftDocuments, showDrift, showObject } from './objectDetail';
+import { DRIFT_SCHEME, DriftDocuments, followDetailRefreshes, showDrift, showObject } from './objectDetail';
 import {
   checkAuthority,
   switchAuthorityGuided,
@@ -40,6 +40,7 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
   registerPlanDiagnostics(ctx);
   const tree = registerObjectsTree(ctx);
   followRefreshes(ctx);
+  followDetailRefreshes(ctx);
   const previews = new PreviewDocuments();
   extension.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews));
   const drifts = new DriftDocuments();

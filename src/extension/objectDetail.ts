@@ -77,16 +77,17 @@ async function load(ctx: Ctx, arg: unknown, which: 'all' | 'drifted'): Promise<L
   return { plan, item, cloud };
 }
 
-const panels = new Map<string, vscode.WebviewPanel>();
+/** Open details by `plan|key`, with what reopens each. */
+const panels = new Map<string, { panel: vscode.WebviewPanel; plan: vscode.Uri; key: string }>();
 
 /** `cm2intune.showObject`: the detail of one object, one tab per object (shown again if open). */
-export async function showObject(ctx: Ctx, arg: unknown): Promise<vscode.WebviewPanel | undefined> {
+export async function showObject(ctx: Ctx, arg: unknown, reveal = true): Promise<vscode.WebviewPanel | undefined> {
   const loaded = await load(ctx, arg, 'all');
   if (!loaded) return undefined;
   const { plan, item, cloud } = loaded;
   const detail = objectDetail(item, { cloud });
   const id = `${plan.toString()}|${item.key}`;
-  let panel = panels.get(id);
+  let panel = panels.get(id)?.panel;
   if (!panel) {
     panel = vscode.window.createWebviewPanel('cm2intune.objectDetail', detail.name, vscode.ViewColumn.Active, {
       enableScripts: false,
@@ -94,14 +95,28 @@ export async function showObject(ctx: Ctx, arg: unknown): Promise<vscode.Webview
       enableCommandUris: ['cm2intune.showDrift'],
       localResourceRoots: [],
     });
-    panels.set(id, panel);
+    panels.set(id, { panel, plan, key: item.key });
     panel.onDidDispose(() => panels.delete(id), undefined, ctx.subscriptions);
   }
   const showDrift = `command:cm2intune.showDrift?${encodeURIComponent(JSON.stringify([{ plan: plan.toString(), key: item.key }]))}`;
   panel.title = `${detail.name}${detail.platform ? ` (${detail.platform})` : ''}`;
   panel.webview.html = page(detail.name, renderObjectDetailHtml(detail, { showDrift }));
-  panel.reveal();
+  if (reveal) panel.reveal();
   return panel;
+}
+
+/** An open detail follows the picture: drawn again (in place) when its plan is read again, e.g. after an import. */
+export function followDetailRefreshes(ctx: Ctx): void {
+  ctx.subscriptions.push(
+    ctx.pictures.onDidRefresh((key) => {
+      for (const open of [...panels.values()]) {
+        if (key !== undefined && key !== open.plan.toString()) continue;
+        showObject(ctx, { plan: open.plan.toString(), key: open.key }, false).catch((error: unknown) =>
+          ctx.log.warn(`The detail of ${open.key} could not be drawn again: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      }
+    }),
+  );
 }
 
 /** `cm2intune.showDrift`: what cm2intune expects (from ConfigMgr) beside what Intune has now. */
