@@ -27,6 +27,7 @@ suite('an object’s detail and its drift (sandbox world)', () => {
   const plan = () => vscode.Uri.joinPath(dir(), 'contoso.migration.json');
   let world: ChildProcess | undefined;
   let chosen: { key: string; name: string; body: Record<string, unknown> } | undefined;
+  let firstPanel: vscode.WebviewPanel | undefined;
 
   suiteTeardown(async () => {
     await vscode.workspace.getConfiguration('cm2intune').update('plan', '', vscode.ConfigurationTarget.Workspace);
@@ -63,6 +64,7 @@ suite('an object’s detail and its drift (sandbox world)', () => {
     const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('cm2intune.showObject', ...(row.item.command?.arguments ?? []));
     assert.ok(panel, 'the detail opened (see the cm2intune log)');
     assert.equal(panel.viewType, 'cm2intune.objectDetail');
+    firstPanel = panel;
     const html = panel.webview.html;
     assert.match(html, /<th>ConfigMgr setting<\/th><th>ConfigMgr value<\/th><th>Intune property<\/th>/);
     const mapped = item.translation.verdict.mapping!.find((m) => m.property)!;
@@ -101,6 +103,8 @@ suite('an object’s detail and its drift (sandbox world)', () => {
       displayName: renamed,
     });
     await vscode.commands.executeCommand('cm2intune.refresh');
+    // The detail still open from the first test follows the picture read again: now drifted.
+    await waitFor('the open detail drawn again as drifted', () => firstPanel!.webview.html.includes('state-drifted'), 120_000);
 
     const target = { plan: plan().toString(), key: chosen.key };
     const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('cm2intune.showObject', target);
