@@ -5,6 +5,7 @@ import { checkPlanText, type MigrationPlan } from '../../src/core/plan';
 import { applyPlanEdits, groupMapEdits, PlanEditError, selectionEdits } from '../../src/core/plan/edit';
 import { exclusion } from '../../src/core/plan/selection';
 import { STARTER_PLAN } from '../../src/core/plan/starter';
+import { fillStarter } from '../support/starter';
 
 const SCOPE = 'ScopeId_5F2C7E4A-1B3D-4E6F-8A9B-0C1D2E3F4A5B';
 const WIFI_ID = `${SCOPE}/WifiProfile_1A2B3C4D-5E6F-4A7B-8C9D-0E1F2A3B4C5D`;
@@ -89,15 +90,16 @@ describe('plan edits: include / exclude', () => {
   });
 
   it('works on the starter plan (comments, "exclude": []) and keeps it free of findings', () => {
-    const { after, plan: p } = apply(STARTER_PLAN, selectionEdits(STARTER_PLAN, wifi(), 'exclude'));
+    const starter = fillStarter(STARTER_PLAN);
+    const { after, plan: p } = apply(starter, selectionEdits(starter, wifi(), 'exclude'));
     assert.deepEqual(p.import?.exclude, [WIFI_ID]);
     assert.equal(
       after.split('\n').filter((l) => l.trim().startsWith('//')).length,
-      STARTER_PLAN.split('\n').filter((l) => l.trim().startsWith('//')).length,
+      starter.split('\n').filter((l) => l.trim().startsWith('//')).length,
     );
     const back = apply(after, selectionEdits(after, wifi(), 'include'));
     assert.deepEqual(back.plan.import?.exclude, []);
-    assert.equal(back.after, STARTER_PLAN, 'exclude then include gives the very text back');
+    assert.equal(back.after, starter, 'exclude then include gives the very text back');
   });
 
   it('keeps tab indentation and CRLF line ends', () => {
