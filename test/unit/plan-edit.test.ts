@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { selectionSubject } from '../../src/core/analysis';
 import { checkPlanText, type MigrationPlan } from '../../src/core/plan';
-import { applyPlanEdits, groupMapEdits, PlanEditError, selectionEdits } from '../../src/core/plan/edit';
+import { applyPlanEdits, groupMapEdits, PlanEditError, selectionEdits, siteSnapshotEdits } from '../../src/core/plan/edit';
 import { exclusion } from '../../src/core/plan/selection';
 import { STARTER_PLAN } from '../../src/core/plan/starter';
 import { fillStarter } from '../support/starter';
@@ -161,5 +161,20 @@ describe('plan edits: removing list entries by hand', () => {
     const text = plan(`{ "exclude": ["${OTHER_ID}", "${WIFI_ID}/7", "${OTHER_ID.replace('9A8B', '1111')}"] }`);
     const { after } = apply(text, selectionEdits(text, wifi(), 'include'));
     assert.match(after, new RegExp(`"exclude": \\["${OTHER_ID}", "${OTHER_ID.replace('9A8B', '1111')}"\\]`));
+  });
+});
+
+describe('plan edits: pointing the site at a snapshot', () => {
+  it('replaces the SQL site with the snapshot, keeps the comments, and the plan reads the file', () => {
+    const starter = fillStarter(STARTER_PLAN);
+    const after = applyPlanEdits(starter, siteSnapshotEdits(starter, 'P01.snapshot.json'));
+    const checked = checkPlanText(after, '/plans/edited.migration.json', (p) => p === '/plans/P01.snapshot.json');
+    assert.deepEqual(checked.findings, []);
+    assert.deepEqual(checked.plan?.site, { source: 'snapshot', path: 'P01.snapshot.json' });
+    assert.equal(
+      after.split('\n').filter((l) => l.trim().startsWith('//')).length,
+      starter.split('\n').filter((l) => l.trim().startsWith('//')).length,
+    );
+    assert.equal(after.replace(/"site": \{[\s\S]*?\n {2}\}/, ''), starter.replace(/"site": \{[\s\S]*?\n {2}\}/, ''));
   });
 });

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadPlanFile, PlanReadError } from '../../core/plan';
 import type { SiteSourceConfig, SqlSiteSource as SqlSiteConfig } from '../../core/plan/types';
-import { openSiteSource, PASSWORD_ENV, writeSnapshotFile } from '../../core/site';
+import { openSiteSource, PASSWORD_ENV, snapshotWrittenText, writeSnapshotFile } from '../../core/site';
 import type { Platform, SiteModel } from '../../core/site/model';
 import { parseSiteObjects } from '../../core/site/sdm';
 import { probeSite } from '../../core/site/probe';
@@ -280,10 +280,7 @@ Options:
       const model = await readSite(sqlConfig(), io.cwd, io);
       const out = resolve(io.cwd, values.out);
       await writeSnapshotFile(out, model);
-      const parsed = summarize(model);
-      io.err(
-        `Wrote ${values.out}: ${parsed.counts.collections} collections, ${parsed.counts.users} users, ${parsed.counts.configurationItems} configuration items, ${parsed.counts.applications} applications.`,
-      );
+      io.err(snapshotWrittenText(values.out, model));
       return 0;
     }
 
