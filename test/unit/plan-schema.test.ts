@@ -28,10 +28,8 @@ test('the starter plan has comments, names no server the admin lacks, and says w
     [
       ['error', 'plan/fill-in', '/site/server'],
       ['error', 'plan/fill-in', '/site/database'],
-      ['error', 'plan/fill-in', '/site/siteCode'],
       ['error', 'plan/fill-in', '/site/auth/domain'],
       ['error', 'plan/fill-in', '/site/auth/user'],
-      ['error', 'plan/fill-in', '/subscriptionCollection'],
     ],
   );
   assert.match(

@@ -8,9 +8,10 @@ export const STARTER_PLAN = `// cm2intune migration plan. Hover a property for i
   "version": 1,
   "name": "Contoso hybrid MDM to Intune standalone",
 
-  // The ConfigMgr site database, read only. Replace each "<...>" with your site's value: until
-  // then the plan says what to fill in, and nothing connects or asks for a password. The
-  // password is never stored here: set CM2INTUNE_SQL_PASSWORD, or enter it when asked.
+  // The ConfigMgr site database, read only. Replace each "<...>" with your site's value, and
+  // the site code with yours: until then the plan says what to fill in, and nothing connects
+  // or asks for a password (the connection test names a wrong site code). The password is
+  // never stored here: set CM2INTUNE_SQL_PASSWORD, or enter it when asked.
   // Check it with "cm2intune: Test site connection" (CLI: \`cm2intune site test --plan <plan>\`).
   // ConfigMgr's SQL certificate is usually self-signed: pin it with
   // "encryption": { "certificateThumbprint": "..." }.
@@ -20,7 +21,7 @@ export const STARTER_PLAN = `// cm2intune migration plan. Hover a property for i
     "source": "sql",
     "server": "<your site database server, e.g. cm01.contoso.com>",
     "database": "<your site database, e.g. CM_P01>",
-    "siteCode": "<your site code, e.g. P01>",
+    "siteCode": "P01",
     "auth": { "type": "ntlm", "domain": "<the login's domain, e.g. CONTOSO>", "user": "<a login that may read the site database, e.g. svc-cm-read>" }
   },
 
@@ -28,8 +29,9 @@ export const STARTER_PLAN = `// cm2intune migration plan. Hover a property for i
   // For a real tenant: { "id": "<Directory (tenant) ID>", "cloud": "global", "clientId": "<your app registration>" }
   "tenant": { "sandbox": true },
 
-  // The user collection tied to the Intune subscription (phase 3 excludes wave users from it).
-  "subscriptionCollection": "<the ID of that user collection, e.g. P0100014>",
+  // The user collection tied to the Intune subscription (phase 3 excludes wave users from it):
+  // your site's, in the ConfigMgr console (Administration > Cloud Services > Microsoft Intune Subscriptions).
+  "subscriptionCollection": "P0100014",
 
   // Phase 1: what to create in Intune. Omit "kinds" to take every kind.
   "import": {
