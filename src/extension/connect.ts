@@ -1,6 +1,6 @@
 // "Connect your site" from VS Code: test the site connection, sign in to the tenant, export a
 // site snapshot. The texts are the core's, the same as the CLI's `site test` and `site export`.
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../core/errors';
 import { siteSnapshotEdits } from '../core/plan/edit';
@@ -53,7 +53,7 @@ async function withSiteDatabase<T>(
   if (site.source === 'sandbox') {
     const world = await (
       await import('../sandbox')
-    ).startWorldForPlan({ dir: vscode.Uri.joinPath(at.dir, site.world).fsPath, log: (line) => ctx.log.info(line) });
+    ).startWorldForPlan({ dir: resolve(at.dir.fsPath, site.world), log: (line) => ctx.log.info(line) });
     try {
       return await work(core.worldSiteSource(world), world.site.password);
     } finally {
@@ -107,7 +107,7 @@ export async function signIn(ctx: Ctx, target?: unknown): Promise<string> {
   let source: TokenSource | undefined;
   const text = await ctx.ui.progress(`cm2intune: signing in to tenant ${at.plan.tenant.id}`, () =>
     // The status session signs in with the read scopes and checks the tenant the plan is pinned to.
-    withSession(ctx, at.uri, 'status', { readOnly: true, askPassword: false, onSignIn: (s) => (source = s) }, async (session) =>
+    withSession(ctx, at.uri, 'status', { readOnly: true, askPassword: false, onSignIn: (s) => (source = s) }, (session) =>
       Promise.resolve(
         `Signed in with ${source?.describe() ?? 'your VS Code account'}: tenant ${session.tenantId} (${session.tenantLabel} cloud) answers, as ${at.name} names it.`,
       ),
