@@ -39,16 +39,29 @@ function requireTrust(what: string): void {
 }
 
 /**
- * Runs `work` on the plan's site database: a SQL site with its password (stored, or asked once;
- * a failed login forgets it), a sandbox world's sample site with the world started meanwhile.
+ * Runs `work` with progress on the plan's site database: a SQL site with its password (stored,
+ * or asked once before the progress shows; a failed login forgets it), a sandbox world's sample
+ * site with the world started meanwhile.
  */
 async function withSiteDatabase<T>(
   ctx: Ctx,
   at: PlanAt,
+  title: string,
+  work: (config: SqlSiteSource, password: string | undefined, report: (message: string) => void, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const site = at.plan.site;
+  const password = site.source === 'sql' ? await sqlPassword(ctx, site, true) : undefined;
+  return ctx.ui.progress(title, (report, signal) => siteDatabase(ctx, at, password, (config, pw) => work(config, pw, report, signal)));
+}
+
+async function siteDatabase<T>(
+  ctx: Ctx,
+  at: PlanAt,
+  password: string | undefined,
   work: (config: SqlSiteSource, password: string | undefined) => Promise<T>,
 ): Promise<T> {
   const site = at.plan.site;
-  if (site.source === 'snapshot') throw new Error('withSiteDatabase: a snapshot has no database');
+  if (site.source === 'snapshot') throw new Error('siteDatabase: a snapshot has no database');
   const core = await import('./core');
   if (site.source === 'sandbox') {
     const world = await (
@@ -60,7 +73,6 @@ async function withSiteDatabase<T>(
       await world.close();
     }
   }
-  const password = await sqlPassword(ctx, site, true);
   try {
     return await work(site, password);
   } catch (error) {
@@ -83,10 +95,12 @@ export async function testSiteConnection(ctx: Ctx, target?: unknown): Promise<st
     return text;
   }
   requireTrust('connects to a site database');
-  const report = await ctx.ui.progress(`cm2intune: testing the connection to ${where(site)}`, (_report, signal) =>
-    withSiteDatabase(ctx, at, (config, password) =>
+  const report = await withSiteDatabase(
+    ctx,
+    at,
+    `cm2intune: testing the connection to ${where(site)}`,
+    (config, password, _report, signal) =>
       core.testSiteConnection(config, { planDir: at.dir.fsPath, password, log: (line) => ctx.log.warn(line) }, signal),
-    ),
   );
   const text = `${site.source === 'sandbox' ? 'Sample site (sandbox world): ' : ''}${core.siteConnectionText(report)}`;
   ctx.log.info(`${at.name}: ${text}`);
@@ -135,8 +149,11 @@ export async function exportSiteSnapshot(ctx: Ctx, target?: unknown): Promise<vs
   const file = await ctx.ui.saveLocation('Save the site snapshot', suggested, { 'Site snapshot': ['json'] });
   if (!file) throw new CancelledError('no location chosen for the snapshot');
   const core = await import('./core');
-  const model = await ctx.ui.progress(`cm2intune: exporting ${where(site)} to a snapshot`, (report, signal) =>
-    withSiteDatabase(ctx, at, async (config, password) => {
+  const model = await withSiteDatabase(
+    ctx,
+    at,
+    `cm2intune: exporting ${where(site)} to a snapshot`,
+    async (config, password, report, signal) => {
       report('reading the site database (read-only)…');
       const source = core.openSiteSource(config, { planDir: at.dir.fsPath, password, log: (line) => ctx.log.info(line) });
       try {
@@ -147,7 +164,7 @@ export async function exportSiteSnapshot(ctx: Ctx, target?: unknown): Promise<vs
       } finally {
         await source.close();
       }
-    }),
+    },
   );
   const text = core.snapshotWrittenText(vscode.workspace.asRelativePath(file), model);
   ctx.log.info(text);
