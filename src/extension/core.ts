@@ -2,7 +2,9 @@
 // mssql, the tenant through the Graph client) and the phases. esbuild.mjs builds it as its own
 // file, dist/extension-core.js; the rest of the extension reaches it only by `await import('./core')`
 // (types may be imported directly: they leave nothing in the bundle).
-export { openSession } from '../core/session';
+export { openSession, worldSiteSource } from '../core/session';
+export { openSiteSource, readSnapshotFile, snapshotWrittenText, writeSnapshotFile } from '../core/site';
+export { siteConnectionText, snapshotNothingToConnect, testSiteConnection } from '../core/site/sql/check';
 export {
   executeImport,
   proposeImport,

@@ -6,6 +6,7 @@ import type { Ctx } from './ctx';
 import { followRefreshes, openDashboard } from './dashboard';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
+import { exportSiteSnapshot, signIn, testSiteConnection } from './connect';
 import { newPlan } from './newPlan';
 import { DRIFT_SCHEME, DriftDocuments, followDetailRefreshes, showDrift, showObject } from './objectDetail';
 import {
@@ -48,6 +49,9 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
   registerCommands(ctx, {
     'cm2intune.newPlan': newPlan,
     'cm2intune.openSampleMigration': openSampleMigration,
+    'cm2intune.testSiteConnection': testSiteConnection,
+    'cm2intune.signIn': signIn,
+    'cm2intune.exportSiteSnapshot': exportSiteSnapshot,
     'cm2intune.refresh': () => ctx.pictures.refresh(),
     'cm2intune.import': (c, arg) => importObjects(c, previews, arg),
     'cm2intune.checkReadiness': (c, arg) => checkReadiness(c, previews, arg),

@@ -10,7 +10,7 @@ import { groupMapEdits, PlanEditError, selectionEdits, type PlanTextEdit } from 
 import { searchGroups } from '../core/tenant/read';
 import { selectionSubject } from '../core/analysis/selection';
 
-async function applyToPlan(plan: vscode.Uri, compute: (text: string) => PlanTextEdit[]): Promise<vscode.TextDocument> {
+export async function applyToPlan(plan: vscode.Uri, compute: (text: string) => PlanTextEdit[]): Promise<vscode.TextDocument> {
   const doc = await vscode.workspace.openTextDocument(plan);
   let edits: PlanTextEdit[];
   try {

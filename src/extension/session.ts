@@ -9,6 +9,7 @@ import { CancelledError, UserError } from '../core/errors';
 import type { MigrationSession } from '../core/session';
 import { PlanReadError, type MigrationPlan, type SqlSiteSource } from '../core/plan';
 import type { ScopeUse } from '../core/tenant';
+import type { TokenSource } from '../core/tenant/auth/token-source';
 import { loginName, PASSWORD_ENV } from '../core/site/sql/login';
 
 const isPlanUri = (uri: vscode.Uri) => uri.scheme === 'file' && uri.path.endsWith('.migration.json');
@@ -97,7 +98,7 @@ export async function withSession<T>(
   ctx: Ctx,
   uri: vscode.Uri,
   use: ScopeUse,
-  options: { readOnly?: boolean; askPassword: boolean },
+  options: { readOnly?: boolean; askPassword: boolean; onSignIn?: (source: TokenSource) => void },
   work: (session: MigrationSession) => Promise<T>,
 ): Promise<T> {
   const key = uri.toString();
@@ -127,7 +128,9 @@ export async function withSession<T>(
             throw new UserError(
               `${vscode.workspace.asRelativePath(uri)} names tenant ${tenant.id} without "clientId": add the app registration's client id to "tenant" (see docs/sign-in.md).`,
             );
-          return createVsCodeTokenSource({ clientId: tenant.clientId, tenantId: tenant.id, cloud: tenant.cloud });
+          const source = createVsCodeTokenSource({ clientId: tenant.clientId, tenantId: tenant.id, cloud: tenant.cloud });
+          options.onSignIn?.(source);
+          return source;
         },
         log: (level, message) => ctx.log[level](message),
         // Loaded only for a plan that asks for the in-process sandbox tenant.

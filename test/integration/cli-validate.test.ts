@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { commands } from '../../src/cli/commands/index';
 import { repoRoot, runCli } from '../support/cli';
+import { fillStarter } from '../support/starter';
 
 const broken = join(repoRoot, 'test/fixtures/plans/broken');
 const noStack = (text: string) => assert.doesNotMatch(text, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
@@ -86,14 +87,20 @@ test('--help works for the program and every command', async () => {
   }
 });
 
-test('init writes a starter plan that validates clean, and refuses to overwrite', async () => {
+test('init writes a starter plan whose only findings say what to fill in, and refuses to overwrite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cm2intune-cli-'));
   assert.equal((await runCli(['init'], { cwd: dir })).code, 0);
   const again = await runCli(['init'], { cwd: dir });
   assert.equal(again.code, 2);
   assert.match(again.stderr, /already exists: choose another name or add --force/);
   const check = await runCli(['validate', 'cm2intune.migration.json'], { cwd: dir });
-  assert.equal(check.code, 0, check.stdout + check.stderr);
+  assert.notEqual(check.code, 0);
+  const said = check.stdout + check.stderr;
+  assert.equal(said.match(/Fill in /g)?.length, 4, said);
+  assert.match(said, /Fill in site\.server: replace the starter plan's placeholder/);
+  writeFileSync(join(dir, 'cm2intune.migration.json'), fillStarter(readFileSync(join(dir, 'cm2intune.migration.json'), 'utf8')));
+  const filled = await runCli(['validate', 'cm2intune.migration.json'], { cwd: dir });
+  assert.equal(filled.code, 0, filled.stdout + filled.stderr);
   assert.equal((await runCli(['init', 'plan.json'], { cwd: dir })).code, 2);
 });
 

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { selectionSubject } from '../../src/core/analysis';
 import { checkPlanText, type MigrationPlan } from '../../src/core/plan';
-import { applyPlanEdits, groupMapEdits, PlanEditError, selectionEdits } from '../../src/core/plan/edit';
+import { applyPlanEdits, groupMapEdits, PlanEditError, selectionEdits, siteSnapshotEdits } from '../../src/core/plan/edit';
 import { exclusion } from '../../src/core/plan/selection';
 import { STARTER_PLAN } from '../../src/core/plan/starter';
+import { fillStarter } from '../support/starter';
 
 const SCOPE = 'ScopeId_5F2C7E4A-1B3D-4E6F-8A9B-0C1D2E3F4A5B';
 const WIFI_ID = `${SCOPE}/WifiProfile_1A2B3C4D-5E6F-4A7B-8C9D-0E1F2A3B4C5D`;
@@ -89,15 +90,16 @@ describe('plan edits: include / exclude', () => {
   });
 
   it('works on the starter plan (comments, "exclude": []) and keeps it free of findings', () => {
-    const { after, plan: p } = apply(STARTER_PLAN, selectionEdits(STARTER_PLAN, wifi(), 'exclude'));
+    const starter = fillStarter(STARTER_PLAN);
+    const { after, plan: p } = apply(starter, selectionEdits(starter, wifi(), 'exclude'));
     assert.deepEqual(p.import?.exclude, [WIFI_ID]);
     assert.equal(
       after.split('\n').filter((l) => l.trim().startsWith('//')).length,
-      STARTER_PLAN.split('\n').filter((l) => l.trim().startsWith('//')).length,
+      starter.split('\n').filter((l) => l.trim().startsWith('//')).length,
     );
     const back = apply(after, selectionEdits(after, wifi(), 'include'));
     assert.deepEqual(back.plan.import?.exclude, []);
-    assert.equal(back.after, STARTER_PLAN, 'exclude then include gives the very text back');
+    assert.equal(back.after, starter, 'exclude then include gives the very text back');
   });
 
   it('keeps tab indentation and CRLF line ends', () => {
@@ -159,5 +161,20 @@ describe('plan edits: removing list entries by hand', () => {
     const text = plan(`{ "exclude": ["${OTHER_ID}", "${WIFI_ID}/7", "${OTHER_ID.replace('9A8B', '1111')}"] }`);
     const { after } = apply(text, selectionEdits(text, wifi(), 'include'));
     assert.match(after, new RegExp(`"exclude": \\["${OTHER_ID}", "${OTHER_ID.replace('9A8B', '1111')}"\\]`));
+  });
+});
+
+describe('plan edits: pointing the site at a snapshot', () => {
+  it('replaces the SQL site with the snapshot, keeps the comments, and the plan reads the file', () => {
+    const starter = fillStarter(STARTER_PLAN);
+    const after = applyPlanEdits(starter, siteSnapshotEdits(starter, 'P01.snapshot.json'));
+    const checked = checkPlanText(after, '/plans/edited.migration.json', (p) => p === '/plans/P01.snapshot.json');
+    assert.deepEqual(checked.findings, []);
+    assert.deepEqual(checked.plan?.site, { source: 'snapshot', path: 'P01.snapshot.json' });
+    assert.equal(
+      after.split('\n').filter((l) => l.trim().startsWith('//')).length,
+      starter.split('\n').filter((l) => l.trim().startsWith('//')).length,
+    );
+    assert.equal(after.replace(/"site": \{[\s\S]*?\n {2}\}/, ''), starter.replace(/"site": \{[\s\S]*?\n {2}\}/, ''));
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkPlanText, loadPlanFile, PlanReadError } from '../../src/core/plan';
 import { STARTER_PLAN } from '../../src/core/plan/starter';
+import { fillStarter } from '../support/starter';
 
 const root = join(__dirname, '../..');
 const schema = JSON.parse(readFileSync(join(root, 'schemas/migration-plan.schema.json'), 'utf8'));
@@ -18,12 +19,29 @@ test('the sample plans load without findings', () => {
   }
 });
 
-test('the starter plan has comments and no findings', () => {
+test('the starter plan has comments, names no server the admin lacks, and says what to fill in', () => {
   assert.match(STARTER_PLAN, /^\/\/ /m);
   const loaded = checkPlanText(STARTER_PLAN, join(root, 'cm2intune.migration.json'));
-  assert.deepEqual(loaded.findings, []);
-  assert.equal(loaded.plan?.version, 1);
-  assert.deepEqual(loaded.plan?.tenant, { sandbox: true });
+  // Only its placeholders, each one "fill in" error at its own line, and nothing else about them.
+  assert.deepEqual(
+    loaded.findings.map((f) => [f.severity, f.code, f.pointer]),
+    [
+      ['error', 'plan/fill-in', '/site/server'],
+      ['error', 'plan/fill-in', '/site/database'],
+      ['error', 'plan/fill-in', '/site/auth/domain'],
+      ['error', 'plan/fill-in', '/site/auth/user'],
+    ],
+  );
+  assert.match(
+    loaded.findings[0].message,
+    /^Fill in site\.server: replace the starter plan's placeholder "<.*>" with your site database server/,
+  );
+  assert.doesNotMatch(STARTER_PLAN, /cm01\.contoso\.com"/, 'no made-up server as a value');
+  // Filled in, it is a plan without findings, on the sandbox tenant.
+  const filled = checkPlanText(fillStarter(STARTER_PLAN), join(root, 'cm2intune.migration.json'));
+  assert.deepEqual(filled.findings, []);
+  assert.equal(filled.plan?.version, 1);
+  assert.deepEqual(filled.plan?.tenant, { sandbox: true });
 });
 
 test('the manifest contributes the schema for *.migration.json', () => {

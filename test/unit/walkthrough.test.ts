@@ -10,16 +10,52 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
   contributes: {
     commands: { command: string }[];
     views: Record<string, { id: string }[]>;
-    walkthroughs: { id: string; steps: { id: string; description: string; media: { markdown?: string }; completionEvents?: string[] }[] }[];
+    walkthroughs: {
+      id: string;
+      steps: { id: string; title: string; description: string; media: { markdown?: string }; completionEvents?: string[] }[];
+    }[];
   };
 };
 
-test('the walkthrough rehearses the sample migration first, then the four phases, then your own site', () => {
+test('the walkthrough offers two paths, sample then your site, and then the four phases in order', () => {
   const [walkthrough] = manifest.contributes.walkthroughs;
   assert.deepEqual(
     walkthrough.steps.map((s) => s.id),
-    ['sample', 'view', 'import', 'prepare', 'waves', 'authority', 'connect'],
+    ['sample', 'connect', 'siteConnection', 'signIn', 'snapshot', 'view', 'import', 'prepare', 'waves', 'authority'],
   );
+  // VS Code shows one list: the titles say which path a step is on.
+  const titles = walkthrough.steps.map((s) => s.title);
+  assert.deepEqual(
+    titles.map((t) => /^Path ([AB]) · /.exec(t)?.[1] ?? '-'),
+    ['A', 'B', 'B', 'B', 'B', '-', '-', '-', '-', '-'],
+  );
+  assert.deepEqual(
+    walkthrough.steps.slice(-4).map((s) => /^Phase (\d)/.exec(s.title)?.[1]),
+    ['1', '2', '3', '4'],
+  );
+});
+
+test('each step of "connect your site" offers its command and ticks when it runs', () => {
+  const steps = Object.fromEntries(manifest.contributes.walkthroughs[0].steps.map((s) => [s.id, s]));
+  for (const [id, command] of [
+    ['sample', 'cm2intune.openSampleMigration'],
+    ['connect', 'cm2intune.newPlan'],
+    ['siteConnection', 'cm2intune.testSiteConnection'],
+    ['signIn', 'cm2intune.signIn'],
+    ['snapshot', 'cm2intune.exportSiteSnapshot'],
+  ]) {
+    assert.match(steps[id].description, new RegExp(`\\(command:${command.replace(/\./g, '\\.')}\\)`), id);
+    assert.deepEqual(steps[id].completionEvents, [`onCommand:${command}`], id);
+  }
+});
+
+test('the "connect your site" commands are contributed and registered', () => {
+  const source = readFileSync(join(root, 'src/extension/extension.ts'), 'utf8');
+  const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
+  for (const command of ['cm2intune.testSiteConnection', 'cm2intune.signIn', 'cm2intune.exportSiteSnapshot']) {
+    assert.ok(contributed.has(command), `${command} is not contributed`);
+    assert.match(source, new RegExp(`'${command.replace('.', '\\.')}':`), `${command} is not registered`);
+  }
 });
 
 test("every step's page is in the package and every command it names is contributed", () => {

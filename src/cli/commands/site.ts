@@ -4,10 +4,11 @@ import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadPlanFile, PlanReadError } from '../../core/plan';
 import type { SiteSourceConfig, SqlSiteSource as SqlSiteConfig } from '../../core/plan/types';
-import { openSiteSource, PASSWORD_ENV, writeSnapshotFile } from '../../core/site';
+import { openSiteSource, PASSWORD_ENV, snapshotWrittenText, writeSnapshotFile } from '../../core/site';
 import type { Platform, SiteModel } from '../../core/site/model';
 import { parseSiteObjects } from '../../core/site/sdm';
 import { probeSite } from '../../core/site/probe';
+import { siteConnectionText, snapshotNothingToConnect, testSiteConnection } from '../../core/site/sql/check';
 import { UserError } from '../../core/errors';
 import { worldSiteSource } from '../../core/session';
 import { parseOptions, type CliIo, type Command } from '../cli';
@@ -16,7 +17,8 @@ import { table } from '../../core/phases/render';
 
 const usage = `Usage: cm2intune site export --sql "<connection string>" -o <site.snapshot.json> [--ca <pem>] [--thumbprint <hex>] [--site-code <P01>]
        cm2intune site summary (--plan <plan> | --snapshot <file> | --sql "<connection string>") [--json]
-       cm2intune site probe (--plan <plan> | --snapshot <file> | --sql "<connection string>") -o <probe.json>`;
+       cm2intune site probe (--plan <plan> | --snapshot <file> | --sql "<connection string>") -o <probe.json>
+       cm2intune site test (--plan <plan> | --sql "<connection string>")`;
 
 /**
  * `Server=host,port;Database=CM_P01;User Id=CONTOSO\\svc-cm-read;Encrypt=true;TrustServerCertificate=false`
@@ -103,6 +105,28 @@ async function readSite(config: SiteSourceConfig, planDir: string, io: CliIo, wo
     process.off('SIGINT', onSigint);
     await source.close();
   }
+}
+
+/** `site test`: connects as a read would (a sandbox world's site: the world started), reads nothing. */
+async function testSite(config: SiteSourceConfig, planDir: string, io: CliIo): Promise<string> {
+  if (config.source === 'snapshot') return snapshotNothingToConnect(config.path);
+  if (config.source === 'sandbox') {
+    const world = await (
+      await import('../../sandbox')
+    ).startWorldForPlan({ dir: resolve(planDir, config.world), log: (line) => io.err(line) });
+    try {
+      const report = await testSiteConnection(worldSiteSource(world), {
+        planDir,
+        password: world.site.password,
+        log: (line) => io.err(line),
+      });
+      return siteConnectionText(report);
+    } finally {
+      await world.close();
+    }
+  }
+  const password = await sqlPassword(config, io);
+  return siteConnectionText(await testSiteConnection(config, { planDir, password, log: (line) => io.err(line) }));
 }
 
 const PLATFORMS: Platform[] = ['ios', 'android', 'windows', 'macos'];
@@ -209,6 +233,8 @@ probe     Writes, per CI type, the digest element and attribute names and the va
           enum-like attributes, and what cm2intune's reader does not know. No user data: names,
           UPNs, SSIDs, URLs, certificates and other free text are left out. Share the file to
           show where cm2intune misreads your site.
+test      Connects to the site database read-only and says which site it holds (code, name,
+          version) and whether the login may read every view cm2intune reads; or what to fix.
 
 Options:
   --sql <cs>          connection string: Server=host[,port];Database=CM_<site>;User Id=<user or DOMAIN\\user>;
@@ -223,8 +249,8 @@ Options:
   --json              summary as JSON`,
   async run(argv, io) {
     const [action, ...rest] = argv;
-    if (action !== 'export' && action !== 'summary' && action !== 'probe')
-      throw new UserError(`expected 'export', 'summary' or 'probe'.\n${usage}`);
+    if (action !== 'export' && action !== 'summary' && action !== 'probe' && action !== 'test')
+      throw new UserError(`expected 'export', 'summary', 'probe' or 'test'.\n${usage}`);
     const { values, positionals } = parseOptions(
       rest,
       {
@@ -254,10 +280,7 @@ Options:
       const model = await readSite(sqlConfig(), io.cwd, io);
       const out = resolve(io.cwd, values.out);
       await writeSnapshotFile(out, model);
-      const parsed = summarize(model);
-      io.err(
-        `Wrote ${values.out}: ${parsed.counts.collections} collections, ${parsed.counts.users} users, ${parsed.counts.configurationItems} configuration items, ${parsed.counts.applications} applications.`,
-      );
+      io.err(snapshotWrittenText(values.out, model));
       return 0;
     }
 
@@ -287,6 +310,10 @@ Options:
       config = { source: 'snapshot', path: resolve(io.cwd, values.snapshot) };
     } else {
       config = sqlConfig();
+    }
+    if (action === 'test') {
+      io.out(await testSite(config, planDir, io));
+      return 0;
     }
     const model = await readSite(config, planDir, io);
     if (action === 'probe') {

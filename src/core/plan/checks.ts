@@ -24,6 +24,7 @@ export function semanticFindings(plan: unknown, ctx: CheckContext): Finding[] {
   if (!isObject(plan)) return [];
   return [
     ...checkSecrets(plan, '', ctx),
+    ...checkPlaceholders(plan, ctx),
     ...checkTenant(plan, ctx),
     ...checkSite(plan, ctx),
     ...checkSelection(plan, ctx),
@@ -55,6 +56,47 @@ function checkAcceptedGroups(plan: Json, ctx: CheckContext): Finding[] {
 
 function finding(ctx: CheckContext, severity: Finding['severity'], code: string, pointer: string, message: string): Finding {
   return { severity, code, message, pointer, range: ctx.doc.rangeAt(pointer) };
+}
+
+/** A value still in the starter plan's angle brackets: `"<site database server, e.g. cm01.contoso.com>"`. */
+export const STARTER_PLACEHOLDER = /^<[^<>\n]+>$/;
+
+/** `/site/auth/user` -> `site.auth.user`, `/waves/0/users/1` -> `waves[0].users[1]`. */
+const dotted = (pointer: string) =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+
+// The starter plan names no server the admin doesn't have: its site is placeholders, each an
+// error until filled in, so nothing connects to (or asks a password for) a made-up server.
+function checkPlaceholders(root: Json, ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  const stack: [unknown, string][] = [[root, '']];
+  while (stack.length) {
+    const [value, pointer] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (STARTER_PLACEHOLDER.test(value))
+        out.push(
+          finding(
+            ctx,
+            'error',
+            'plan/fill-in',
+            pointer,
+            `Fill in ${dotted(pointer)}: replace the starter plan's placeholder "${clipText(value)}" with ${clipText(value.slice(1, -1))}.`,
+          ),
+        );
+      continue;
+    }
+    const next: [unknown, string][] = Array.isArray(value)
+      ? value.map((v, i) => [v, `${pointer}/${i}`])
+      : isObject(value)
+        ? Object.entries(value).map(([k, v]) => [v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`])
+        : [];
+    stack.push(...next.reverse());
+  }
+  return out;
 }
 
 const SECRET_KEY = /^(pass(word)?|pwd|secret|client_?secret|token|access_?token|credentials?)$/i;

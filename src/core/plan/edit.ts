@@ -164,6 +164,17 @@ export function groupMapEdits(text: string, collectionId: string, group: { id: s
   return edit.edits();
 }
 
+/**
+ * Points the plan's site at a snapshot file (`"site": { "source": "snapshot", "path": ... }`),
+ * e.g. after "Export site snapshot": the plan then reads the file, offline, instead of the database.
+ */
+export function siteSnapshotEdits(text: string, path: string): PlanTextEdit[] {
+  readPlan(text);
+  const edit = new Editor(text);
+  edit.set(['site'], { source: 'snapshot', path });
+  return edit.edits();
+}
+
 /** A fix the editor offers for a finding (a code action): a title and the edit of the plan's text. */
 export interface PlanQuickFix {
   title: string;

@@ -1,5 +1,6 @@
 // The starter plan written by "cm2intune: New migration plan" and `cm2intune init`.
-// Its comments teach the format; it has no findings (a test keeps it that way).
+// Its comments teach the format; its only findings are its placeholders, "fill in" errors until
+// the admin puts in the site's values (a test keeps it that way).
 
 export const STARTER_PLAN = `// cm2intune migration plan. Hover a property for its meaning; Ctrl+Space suggests values.
 // The plan says what runs: every phase previews its steps from this file before it writes.
@@ -7,24 +8,29 @@ export const STARTER_PLAN = `// cm2intune migration plan. Hover a property for i
   "version": 1,
   "name": "Contoso hybrid MDM to Intune standalone",
 
-  // The ConfigMgr site database, read only. The password is never stored here:
-  // set CM2INTUNE_SQL_PASSWORD, or enter it when asked. ConfigMgr's SQL certificate is
-  // usually self-signed: pin it with "encryption": { "certificateThumbprint": "..." }.
+  // The ConfigMgr site database, read only. Replace each "<...>" with your site's value, and
+  // the site code with yours: until then the plan says what to fill in, and nothing connects
+  // or asks for a password (the connection test names a wrong site code). The password is
+  // never stored here: set CM2INTUNE_SQL_PASSWORD, or enter it when asked.
+  // Check it with "cm2intune: Test site connection" (CLI: \`cm2intune site test --plan <plan>\`).
+  // ConfigMgr's SQL certificate is usually self-signed: pin it with
+  // "encryption": { "certificateThumbprint": "..." }.
   // To work offline, use { "source": "snapshot", "path": "site.snapshot.json" } instead
-  // (written by \`cm2intune site export\`).
+  // (written by "cm2intune: Export site snapshot" or \`cm2intune site export\`).
   "site": {
     "source": "sql",
-    "server": "cm01.contoso.com",
-    "database": "CM_P01",
+    "server": "<your site database server, e.g. cm01.contoso.com>",
+    "database": "<your site database, e.g. CM_P01>",
     "siteCode": "P01",
-    "auth": { "type": "ntlm", "domain": "CONTOSO", "user": "svc-cm-read" }
+    "auth": { "type": "ntlm", "domain": "<the login's domain, e.g. CONTOSO>", "user": "<a login that may read the site database, e.g. svc-cm-read>" }
   },
 
   // The Intune tenant. The sandbox is a local Graph-compatible server for trying things out.
   // For a real tenant: { "id": "<Directory (tenant) ID>", "cloud": "global", "clientId": "<your app registration>" }
   "tenant": { "sandbox": true },
 
-  // The user collection tied to the Intune subscription (phase 3 excludes wave users from it).
+  // The user collection tied to the Intune subscription (phase 3 excludes wave users from it):
+  // your site's, in the ConfigMgr console (Administration > Cloud Services > Microsoft Intune Subscriptions).
   "subscriptionCollection": "P0100014",
 
   // Phase 1: what to create in Intune. Omit "kinds" to take every kind.

@@ -20,5 +20,13 @@ export function openSiteSource(
 }
 
 export { SqlSiteSource, SiteSqlError, PASSWORD_ENV, loginName } from './sql';
-export { SnapshotSiteSource, SnapshotError, readSnapshotFile, writeSnapshotFile, parseSnapshot, snapshotOf } from './snapshot';
+export {
+  SnapshotSiteSource,
+  SnapshotError,
+  readSnapshotFile,
+  writeSnapshotFile,
+  parseSnapshot,
+  snapshotOf,
+  snapshotWrittenText,
+} from './snapshot';
 export type { SiteSource } from './source';

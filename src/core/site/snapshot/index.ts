@@ -90,6 +90,10 @@ export async function writeSnapshotFile(file: string, model: SiteModel, exported
   await rename(temp, file);
 }
 
+/** What an export says it wrote (the CLI's `site export`, the extension's "Export site snapshot"). */
+export const snapshotWrittenText = (name: string, model: SiteModel) =>
+  `Wrote ${name}: ${model.collections.length} collections, ${model.users.length} users, ${model.configurationItems.length} configuration items, ${model.applications.length} applications.`;
+
 export class SnapshotSiteSource implements SiteSource {
   /** `named`: the path as a plan wrote it, checked not to leave the plan's folder. */
   constructor(

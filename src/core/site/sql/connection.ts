@@ -128,7 +128,7 @@ export function describeSqlError(
     code?: string;
     number?: number;
     message?: string;
-    originalError?: { code?: string; message?: string; cause?: { code?: string } };
+    originalError?: { code?: string; message?: string; cause?: { code?: string; errors?: { code?: string }[] } };
   };
   const code = e.code ?? e.originalError?.code ?? '';
   const message = String(e.message ?? error);
@@ -170,13 +170,22 @@ export function describeSqlError(
       'ECERT',
     );
   }
-  if (/ECONNREFUSED/.test(message) || e.originalError?.cause?.code === 'ECONNREFUSED') {
+  // tedious tries each address of the host and reports "Could not connect (sequence)"; the
+  // socket errors are in the cause (an AggregateError).
+  const cause = e.originalError?.cause;
+  const causes = new Set([cause?.code, ...(cause?.errors ?? []).map((x) => x.code)].filter(Boolean));
+  if (/ECONNREFUSED/.test(message) || causes.has('ECONNREFUSED')) {
     return new SiteSqlError(
       `Could not connect to ${where}: connection refused. Is SQL Server running and listening on port ${config.port ?? DEFAULT_PORT}?`,
       'ECONNECT',
     );
   }
-  if (/ENOTFOUND|EAI_AGAIN/.test(message))
+  if (causes.has('EHOSTUNREACH') || causes.has('ENETUNREACH') || causes.has('ETIMEDOUT'))
+    return new SiteSqlError(
+      `Could not connect to ${where}: the server is unreachable from here (${[...causes].join(', ')}). Check site.server and the network path to port ${config.port ?? DEFAULT_PORT}.`,
+      'ECONNECT',
+    );
+  if (/ENOTFOUND|EAI_AGAIN/.test(message) || causes.has('ENOTFOUND') || causes.has('EAI_AGAIN'))
     return new SiteSqlError(`Could not connect to ${where}: the host name ${config.server} does not resolve.`, 'ECONNECT');
   if (code === 'ESOCKET' || code === 'ECONNCLOSED' || code === 'ENOTOPEN') {
     return new SiteSqlError(
