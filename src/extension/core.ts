@@ -12,7 +12,14 @@ export {
   readImportSources,
   withPlanGroups,
 } from '../core/phases/import';
-export { readPrepareSources, assessReadiness, readinessToText, executeFixes } from '../core/phases/prepare';
+export {
+  readPrepareSources,
+  assessReadiness,
+  readinessToText,
+  executeFixes,
+  fixReportToMarkdown,
+  writeFixReport,
+} from '../core/phases/prepare';
 export { readWave, recordWave, waveEvents, waveRunbookFor, waveStatus } from '../core/phases/waves-read';
 export { renderPreflight, renderVerification, watchUntil, watchWave } from '../core/phases/waves';
 export {

@@ -15,6 +15,7 @@ import {
   type GuideOptions,
 } from './authorityCommands';
 import { checkReadiness, fixReadiness } from './readinessCommand';
+import { openReport, showLog } from './reports';
 import { openSampleMigration } from './sampleMigration';
 import { createPictureStore } from './pictures';
 import { mapCollectionAction, selectionAction } from './planActions';
@@ -48,6 +49,9 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     'cm2intune.import': (c, arg) => importObjects(c, previews, arg),
     'cm2intune.checkReadiness': (c, arg) => checkReadiness(c, previews, arg),
     'cm2intune.fixReadiness': (c, arg) => fixReadiness(c, previews, arg),
+    // (plan Uri): the newest report beside the plan, rendered; the end messages' "Open report"
+    'cm2intune.openReport': (c, arg) => openReport(c, arg),
+    'cm2intune.showLog': (c) => showLog(c),
     // (plan or wave node, wave name): from the palette, the tree, or another command
     'cm2intune.prepareWaveRunbook': (c, target, wave) => prepareWaveRunbook(c, target, wave),
     'cm2intune.prepareWaveUndoRunbook': (c, target, wave) => prepareWaveRunbook(c, target, wave, true),

@@ -1,7 +1,8 @@
 // What phase 1 shows a person, built once as data and rendered as text (the CLI) or Markdown (the
 // editor's preview, the report file both faces write): the preview of the steps, the report of a
 // run, the status table, and the state and kind labels.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 // Labels from their own light module, not the analysis barrel: the faces load this at activation.
 import { deletedFromIntuneNote, KIND_LABELS, STATE_LABELS } from '../analysis/selection';
 import type { ItemState, MigrationPicture, PictureItem } from '../analysis/types';
@@ -418,8 +419,33 @@ export function reportToText(r: ImportReport): string {
   return lines.join('\n') + '\n';
 }
 
+/** The runs that change the tenant, each with its report beside the plan. */
+export type ReportedRun = 'import' | 'prepare';
+
+/** `<plan>.<run>-report.md`, beside the plan: `contoso.migration.import-report.md`. */
+export const runReportPath = (planFile: string, run: ReportedRun) => `${planFile.replace(/\.json$/i, '')}.${run}-report.md`;
+
 /** `<plan>.import-report.md`, beside the plan. */
-export const reportPath = (planFile: string) => planFile.replace(/\.json$/i, '') + '.import-report.md';
+export const reportPath = (planFile: string) => runReportPath(planFile, 'import');
+
+/** The newest report any run wrote beside the plan (by time written); undefined when there is none. */
+export function newestReport(planFile: string): string | undefined {
+  const stem = basename(planFile).replace(/\.json$/i, '');
+  let newest: { file: string; at: number } | undefined;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(planFile));
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    if (!name.startsWith(`${stem}.`) || !/^[a-z]+-report\.md$/.test(name.slice(stem.length + 1))) continue;
+    const file = join(dirname(planFile), name);
+    const at = statSync(file).mtimeMs;
+    if (!newest || at > newest.at) newest = { file, at };
+  }
+  return newest?.file;
+}
 
 /** Writes the report beside the plan (the CLI and the editor write the same file); returns its path. */
 export function writeImportReport(planFile: string, report: ImportReport): string {
