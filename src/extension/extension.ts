@@ -30,6 +30,8 @@ import { prepareWaveRunbook, verifyWave, type VerifyOptions } from './waveComman
  */
 export interface Cm2intuneApi {
   objects: ObjectsTree;
+  /** Where VS Code writes the cm2intune log channel (tests read its timestamps). */
+  logFile: vscode.Uri;
   replaceUi(ui: Partial<Ui>): { dispose(): void };
 }
 
@@ -88,6 +90,8 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
   log.info('cm2intune activated');
   return {
     objects: tree,
+    // VS Code keeps a LogOutputChannel in <the extension's log folder>/<channel name>.log.
+    logFile: vscode.Uri.joinPath(extension.logUri, 'cm2intune.log'),
     replaceUi(ui) {
       if (extension.extensionMode === vscode.ExtensionMode.Production) throw new Error('replaceUi is for extension tests only.');
       const original = ctx.ui;
