@@ -249,9 +249,14 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
 
     const preview = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'cm2intune-preview');
     assert.ok(preview, 'the preview document was shown');
-    assert.match(preview.getText(), /^# Import preview: contoso sandbox\.migration\.json/);
+    // After the run the preview is the result: when, the counts, the report's name, then the report.
+    assert.match(
+      preview.getText(),
+      /^# Import done: contoso sandbox\.migration\.json\n\n\*\*Done at \S+ — \d+ done, 0 failed, 0 skipped\*\*; the report: /,
+    );
+    assert.doesNotMatch(preview.getText(), /Nothing has been written yet/);
     assert.match(preview.getText(), /Create Wi-Fi profile "Contoso-Guest" \(macOS\)|Create Wi-Fi profile "Contoso-Guest \(macOS\)"/);
-    assert.match(preview.getText(), /## Settings left out/);
+    assert.match(preview.getText(), /## Objects not imported or imported in part/);
     // the same report file the CLI writes, beside the plan
     assert.equal(first.report, report);
     assert.match(readFileSync(report, 'utf8'), /^# cm2intune import report — contoso sandbox\.migration\.json\n/);
