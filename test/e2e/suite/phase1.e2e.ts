@@ -249,7 +249,9 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
 
     const preview = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'cm2intune-preview');
     assert.ok(preview, 'the preview document was shown');
-    // After the run the preview is the result: when, the counts, the report's name, then the report.
+    // After the run the preview is the result: when, the counts, the report's name, then the report
+    // (the document follows its provider's change).
+    await waitFor('the result in the preview', () => preview.getText().startsWith('# Import done:'), 10_000);
     assert.match(
       preview.getText(),
       /^# Import done: contoso sandbox\.migration\.json\n\n\*\*Done at \S+ — \d+ done, 0 failed, 0 skipped\*\*; the report: /,
