@@ -249,7 +249,11 @@ export async function verifyAuthority(ctx: Ctx, target?: unknown, options: Autho
             const last = readings[readings.length - 1];
             readings.push({ switched: read.switched, expected: read.expected });
             // Each change of the count is kept: the journal holds the devices switching over time.
-            if (!last || last.switched !== read.switched || last.expected !== read.expected) recordAuthorityVerification(session, read);
+            if (!last || last.switched !== read.switched || last.expected !== read.expected) {
+              recordAuthorityVerification(session, read);
+              // In the log as each reading comes, not only the verdict at the end.
+              ctx.log.info(`MDM authority ${read.authority}: ${read.switched} of ${read.expected} device(s) switched`);
+            }
             const share = read.expected ? (100 * read.switched) / read.expected : 0;
             report(`${read.switched} of ${read.expected} device(s) switched — authority ${read.authority}`, Math.max(0, share - shown));
             shown = Math.max(shown, share);
@@ -262,7 +266,7 @@ export async function verifyAuthority(ctx: Ctx, target?: unknown, options: Autho
       ctx.log[v.state === 'removed' ? 'error' : 'info'](text);
       // Loud first when the content was removed instead of switched.
       if (v.state === 'removed') ctx.ui.error(v.headline, () => ctx.log.show(true));
-      else if (v.state === 'verified') ctx.ui.info(v.headline);
+      else if (v.state === 'verified') ctx.ui.info(v.headline, () => ctx.log.show(true));
       else
         ctx.ui.warn(timedOut ? `${v.headline} Time is up: the devices not switched are in the log.` : v.headline, () => ctx.log.show(true));
       return { state: v.state, switched: v.switched, expected: v.expected, timedOut, headline: v.headline, readings };

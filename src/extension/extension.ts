@@ -17,6 +17,7 @@ import {
   type GuideOptions,
 } from './authorityCommands';
 import { checkReadiness, fixReadiness } from './readinessCommand';
+import { openReport, showLog } from './reports';
 import { openSampleMigration } from './sampleMigration';
 import { createPictureStore } from './pictures';
 import { mapCollectionAction, selectionAction } from './planActions';
@@ -31,6 +32,8 @@ import { prepareWaveRunbook, verifyWave, type VerifyOptions } from './waveComman
  */
 export interface Cm2intuneApi {
   objects: ObjectsTree;
+  /** Where VS Code writes the cm2intune log channel (tests read its timestamps). */
+  logFile: vscode.Uri;
   replaceUi(ui: Partial<Ui>): { dispose(): void };
 }
 
@@ -56,6 +59,9 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     'cm2intune.import': (c, arg) => importObjects(c, previews, arg),
     'cm2intune.checkReadiness': (c, arg) => checkReadiness(c, previews, arg),
     'cm2intune.fixReadiness': (c, arg) => fixReadiness(c, previews, arg),
+    // (plan Uri): the newest report beside the plan, rendered; the end messages' "Open report"
+    'cm2intune.openReport': (c, arg) => openReport(c, arg),
+    'cm2intune.showLog': (c) => showLog(c),
     // (plan or wave node, wave name): from the palette, the tree, or another command
     'cm2intune.prepareWaveRunbook': (c, target, wave) => prepareWaveRunbook(c, target, wave),
     'cm2intune.prepareWaveUndoRunbook': (c, target, wave) => prepareWaveRunbook(c, target, wave, true),
@@ -95,6 +101,8 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
   log.info('cm2intune activated');
   return {
     objects: tree,
+    // VS Code keeps a LogOutputChannel in <the extension's log folder>/<channel name>.log.
+    logFile: vscode.Uri.joinPath(extension.logUri, 'cm2intune.log'),
     replaceUi(ui) {
       if (extension.extensionMode === vscode.ExtensionMode.Production) throw new Error('replaceUi is for extension tests only.');
       const original = ctx.ui;

@@ -1,5 +1,6 @@
-// "cm2intune: Import objects (phase 1)": preview -> modal confirm -> run with cancellable
-// progress -> report. The steps and every text come from the core; this file only shows and asks.
+// "cm2intune: Import objects (phase 1)": preview (rendered) -> modal confirm -> run with cancellable
+// progress that says what it waits for, the log written as steps settle -> report beside the
+// plan, offered with the log at the end. The steps and every text come from the core; this file only shows and asks.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../core/errors';
@@ -7,13 +8,18 @@ import {
   describeCounts,
   importPreview,
   importReport,
+  mdText,
   nothingToImportMessage,
+  previewAfterRun,
+  previewLeftOut,
   previewToMarkdown,
   reportSummary,
   tenantName,
+  waitText,
   writeImportReport,
 } from '../core/phases/render';
 import type { Ctx } from './ctx';
+import { reportActions, showRendered } from './reports';
 import { currentPlan, withSession } from './session';
 
 export const PREVIEW_SCHEME = 'cm2intune-preview';
@@ -67,9 +73,16 @@ async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri
   const { executeImport, proposeImport, readImportPicture } = await import('./core');
   return withSession(ctx, plan, 'import', { askPassword: true }, async (session) => {
     const tenant = tenantName(session);
-    const { read, steps } = await ctx.ui.progress(`cm2intune: reading ${name}'s site and tenant`, async (_report, signal) => {
+    // Logged as it happens: the log tells the run's story while it runs, not all at once after.
+    ctx.log.info(`Reading ${session.site.origin} and ${tenant} for ${name} ...`);
+    const { read, steps } = await ctx.ui.progress(`cm2intune: reading ${name}'s site and tenant`, async (report, signal) => {
+      report(`reading ${session.site.origin} and ${tenant}`);
       const read = await readImportPicture(session, signal);
+      ctx.log.info(
+        `Read ${read.picture.items.length} site object(s) and ${read.tenantObjects.length} Intune object(s); settled ${read.reconciled.length} step(s) an earlier run left open.`,
+      );
       for (const r of read.reconciled) ctx.log.info(`reconciled ${r.step}: ${r.intuneId ? `found as ${r.intuneId}` : 'not in the tenant'}`);
+      report('working out the steps');
       return { read, steps: await proposeImport(read, session.graph, signal) };
     });
     for (const f of read.picture.findings)
@@ -82,50 +95,72 @@ async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri
       return { proposed: 0, done: 0, failed: 0, skipped: 0, message };
     }
 
+    // The preview is a document to read, rendered beside the plan; the same text stays the
+    // document's source and turns into the result once the run is over.
     const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${name.replace(/\.json$/, '')} import preview.md` });
     previews.set(uri, previewToMarkdown(preview));
-    await vscode.window.showTextDocument(uri, { preview: true, preserveFocus: true });
+    await vscode.workspace.openTextDocument(uri);
+    await showRendered(uri, vscode.ViewColumn.Beside);
 
     const question = `Import into ${tenant}: create ${describeCounts(preview.counts)} (${steps.length} requests, listed in the preview)?`;
-    if (
-      !(await ctx.ui.confirm(question, `Plan: ${name}. Steps already done are found again by their marker, never created twice.`, 'Import'))
-    ) {
+    const detail = [
+      `Plan: ${name}.`,
+      previewLeftOut(preview),
+      'Steps already done are found again by their marker, never created twice.',
+    ].filter(Boolean);
+    if (!(await ctx.ui.confirm(question, detail.join(' '), 'Import'))) {
       throw new CancelledError('import not confirmed: nothing was written');
     }
 
     ctx.log.info(`Import from ${name} into ${tenant}: ${steps.length} step(s)`);
     const started = Date.now();
     let settled = 0;
-    const run = await ctx.ui.progress('cm2intune: importing', async (report, signal) => {
-      try {
-        return await executeImport(session, read, steps, {
-          signal,
-          onProgress: (outcome, done, total) => {
-            settled = done;
-            report(`${done}/${total} ${outcome.step.title}`, 100 / total);
-          },
-        });
-      } catch (error) {
-        if (!signal.aborted) throw error;
-        const message = `Import cancelled after ${settled} of ${steps.length} step(s); the journal keeps what was done, and the next run goes on from there.`;
-        ctx.log.warn(message);
-        ctx.ui.info(message);
-        throw new CancelledError(message);
-      }
-    });
-    for (const o of run.outcomes) {
-      const line = `${o.status}: ${o.step.title}${o.intuneId ? ` -> ${o.intuneId}` : ''}${o.message ? ` (${o.message})` : ''}`;
-      if (o.status === 'failed') ctx.log.error(line);
-      else if (o.status === 'skipped') ctx.log.warn(line);
-      else ctx.log.info(line);
+    let run: Awaited<ReturnType<typeof executeImport>>;
+    try {
+      run = await ctx.ui.progress('cm2intune: importing', async (report, signal) => {
+        report(`0/${steps.length} sending the first requests`);
+        try {
+          return await executeImport(session, read, steps, {
+            signal,
+            onProgress: (o, done, total) => {
+              settled = done;
+              const line = `${o.status}: ${o.step.title}${o.intuneId ? ` -> ${o.intuneId}` : ''}${o.message ? ` (${o.message})` : ''}`;
+              if (o.status === 'failed') ctx.log.error(line);
+              else if (o.status === 'skipped') ctx.log.warn(line);
+              else ctx.log.info(line);
+              report(`${done}/${total} ${o.step.title}`, 100 / total);
+            },
+            onWait: (w) => {
+              const text = waitText(w);
+              ctx.log.info(text);
+              report(`${settled}/${steps.length} — ${text}`);
+            },
+          });
+        } catch (error) {
+          if (!signal.aborted) throw error;
+          const message = `Import cancelled after ${settled} of ${steps.length} step(s); the journal keeps what was done, and the next run goes on from there.`;
+          ctx.log.warn(message);
+          ctx.ui.info(message, () => ctx.log.show(true));
+          throw new CancelledError(message);
+        }
+      });
+    } catch (error) {
+      // The preview must not go on saying nothing was written.
+      const why = error instanceof Error ? error.message : String(error);
+      previews.set(
+        uri,
+        `# Import stopped: ${mdText(basename(plan.fsPath))}\n\n**Stopped after ${settled} of ${steps.length} step(s):** ${mdText(why)}\n\nThe journal beside the plan keeps what was done; run the import again to go on.\n`,
+      );
+      throw error;
     }
     const summary = importReport(read, run.outcomes, { plan: basename(plan.fsPath), tenant, ms: Date.now() - started });
     const file = writeImportReport(session.planFile, summary);
+    previews.set(uri, previewAfterRun(summary, basename(file)));
     const message = reportSummary(summary);
     ctx.log.info(`${message} Report: ${file}`);
     if (run.failed || run.skipped)
-      ctx.ui.warn(`${message} Run the import again to retry; the report beside the plan says why for each step.`, () => ctx.log.show(true));
-    else ctx.ui.info(message);
+      ctx.ui.warn(`${message} Run the import again to retry; the report beside the plan says why for each step.`, reportActions(ctx, plan));
+    else ctx.ui.info(message, reportActions(ctx, plan));
     return { proposed: steps.length, done: run.done, failed: run.failed, skipped: run.skipped, message, report: file };
   });
 }

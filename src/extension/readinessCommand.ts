@@ -4,9 +4,11 @@
 // fixes as the preview, a modal question, progress, then the checks read again as the report.
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../core/errors';
-import { tenantName } from '../core/phases/render';
+import { basename } from 'node:path';
+import { tenantName, waitText } from '../core/phases/render';
 import type { Ctx } from './ctx';
 import { PREVIEW_SCHEME, type PreviewDocuments } from './importCommand';
+import { reportActions } from './reports';
 import { currentPlan, withSession } from './session';
 
 export interface ReadinessResult {
@@ -34,9 +36,11 @@ export async function checkReadiness(ctx: Ctx, previews: PreviewDocuments, plan?
   const name = vscode.workspace.asRelativePath(uri);
   const { readPrepareSources, assessReadiness, readinessToText } = await import('./core');
   return withSession(ctx, uri, 'prepare', { readOnly: true, askPassword: true }, async (session) => {
+    ctx.log.info(`Checking readiness of ${name}: reading ${session.site.origin} and ${tenantName(session)} ...`);
     const readiness = await ctx.ui.progress(`cm2intune: checking readiness of ${name}`, async (_report, signal) =>
       assessReadiness(await readPrepareSources(session, { signal }), session.plan),
     );
+    ctx.log.info(`Read: ${readiness.checks.length} check(s), ${readiness.blocking} blocking.`);
     const text = readinessToText(readiness, { plan: name, tenant: tenantName(session) });
     for (const c of readiness.checks)
       ctx.log[c.state === 'blocking' ? 'error' : c.state === 'warning' ? 'warn' : 'info'](`${c.title}: ${c.summary}`);
@@ -107,12 +111,20 @@ async function fixWith(
   name: string,
   only: { id: string; title: string } | undefined,
 ): Promise<FixResult> {
-  const { readPrepareSources, assessReadiness, readinessToText, executeFixes } = await import('./core');
+  const { readPrepareSources, assessReadiness, readinessToText, executeFixes, fixReportToMarkdown, writeFixReport } =
+    await import('./core');
   return withSession(ctx, uri, 'prepare', { askPassword: true }, async (session) => {
     const tenant = tenantName(session);
     const context = { plan: name, tenant };
     const read = (title: string) =>
-      ctx.ui.progress(title, async (_report, signal) => assessReadiness(await readPrepareSources(session, { signal }), session.plan));
+      ctx.ui.progress(title, async (_report, signal) => {
+        ctx.log.info(`${title.replace(/^cm2intune: /, '')}: reading ${session.site.origin} and ${tenant} ...`);
+        const readiness = assessReadiness(await readPrepareSources(session, { signal }), session.plan);
+        ctx.log.info(
+          `Read: ${readiness.checks.length} check(s), ${readiness.blocking} blocking, ${readiness.steps.length} fix(es) proposed.`,
+        );
+        return readiness;
+      });
     const before = await read(`cm2intune: checking readiness of ${name}`);
     const check = only && before.checks.find((c) => c.id === only.id);
     const wanted = check ? new Set(check.fixSteps) : undefined;
@@ -134,6 +146,7 @@ async function fixWith(
     if (!(await ctx.ui.confirm(question, detail, 'Fix'))) throw new CancelledError('fixes not confirmed: nothing was written');
 
     ctx.log.info(`Fix readiness of ${name} in ${tenant}: ${steps.length} request(s)`);
+    const started = Date.now();
     let settled = 0;
     const run = await ctx.ui.progress('cm2intune: fixing readiness', async (report, signal) => {
       try {
@@ -143,6 +156,11 @@ async function fixWith(
             settled = done;
             ctx.log[o.status === 'failed' ? 'error' : 'info'](`${o.status}: ${o.step.title}${o.message ? ` (${o.message})` : ''}`);
             report(`${done}/${total} ${o.step.title}`, 100 / total);
+          },
+          onWait: (w) => {
+            const text = waitText(w);
+            ctx.log.info(text);
+            report(`${settled}/${steps.length} — ${text}`);
           },
         });
       } catch (error) {
@@ -156,12 +174,17 @@ async function fixWith(
     const after = await read(`cm2intune: checking readiness of ${name} again`);
     const text = `After the fixes (${run.done} done, ${run.failed} failed):\n\n${readinessToText(after, context)}`;
     previews.set(doc, text);
+    // The same report file `prepare --fix` writes beside the plan.
+    const file = writeFixReport(
+      session.planFile,
+      fixReportToMarkdown({ plan: basename(uri.fsPath), tenant, ms: Date.now() - started, outcomes: run.outcomes, after }),
+    );
     const message = `${name}: ${run.done} of ${steps.length} fix(es) done${run.failed ? `, ${run.failed} failed` : ''}; ${
       after.blocking ? `${after.blocking} check(s) still block the move.` : 'nothing blocks the move.'
     }`;
-    ctx.log.info(message);
-    if (run.failed || after.blocking) ctx.ui.warn(message, () => ctx.log.show(true));
-    else ctx.ui.info(message);
+    ctx.log.info(`${message} Report: ${file}`);
+    if (run.failed || after.blocking) ctx.ui.warn(message, reportActions(ctx, uri));
+    else ctx.ui.info(message, reportActions(ctx, uri));
     return { proposed: steps.length, done: run.done, failed: run.failed, blocking: after.blocking, message, text };
   });
 }

@@ -9,6 +9,12 @@ export interface GroupChoice {
   displayName: string;
 }
 
+/**
+ * Buttons on a message, by title ("Open report", "Show log"); a bare function is the log's
+ * "Show log" alone.
+ */
+export type MessageActions = (() => unknown) | Record<string, () => unknown>;
+
 export interface Ui {
   /** A modal question; true when the person chose `action`. */
   confirm(question: string, detail: string, action: string): Promise<boolean>;
@@ -26,9 +32,9 @@ export interface Ui {
   /** Runs `task` with cancellable progress; the signal aborts when the person cancels. */
   progress<T>(title: string, task: (report: (message: string, increment?: number) => void, signal: AbortSignal) => Promise<T>): Promise<T>;
   /** Messages are not awaited: a command never hangs on a notification. */
-  info(message: string): void;
-  warn(message: string, showLog?: () => void): void;
-  error(message: string, showLog?: () => void): void;
+  info(message: string, actions?: MessageActions): void;
+  warn(message: string, actions?: MessageActions): void;
+  error(message: string, actions?: MessageActions): void;
 }
 
 const PAGE = 100;
@@ -64,16 +70,21 @@ export const vscodeUi: Ui = {
       }),
     );
   },
-  info(message) {
-    void vscode.window.showInformationMessage(message);
+  info(message, actions) {
+    offer(vscode.window.showInformationMessage, message, actions);
   },
-  warn(message, showLog) {
-    void vscode.window.showWarningMessage(message, ...(showLog ? ['Show log'] : [])).then((c) => c && showLog?.());
+  warn(message, actions) {
+    offer(vscode.window.showWarningMessage, message, actions);
   },
-  error(message, showLog) {
-    void vscode.window.showErrorMessage(message, ...(showLog ? ['Show log'] : [])).then((c) => c && showLog?.());
+  error(message, actions) {
+    offer(vscode.window.showErrorMessage, message, actions);
   },
 };
+
+function offer(show: (message: string, ...items: string[]) => Thenable<string | undefined>, message: string, actions?: MessageActions) {
+  const buttons = typeof actions === 'function' ? { 'Show log': actions } : (actions ?? {});
+  void show(message, ...Object.keys(buttons)).then((chosen) => chosen && buttons[chosen]?.());
+}
 
 interface GroupItem extends vscode.QuickPickItem {
   group?: GroupChoice;

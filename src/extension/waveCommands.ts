@@ -123,8 +123,11 @@ export async function verifyWave(ctx: Ctx, target?: unknown, waveName?: unknown,
             const last = readings[readings.length - 1];
             readings.push({ moved: v.moved, expected: v.expected });
             // Each change of the count is kept: the dashboard draws the devices moving over time.
-            if (!last || last.moved !== v.moved || last.expected !== v.expected)
+            if (!last || last.moved !== v.moved || last.expected !== v.expected) {
               recordWave(session, v.wave, 'verify', { ok: v.state === 'verified', moved: v.moved, expected: v.expected });
+              // In the log as each reading comes, not only the verdict at the end.
+              ctx.log.info(`Wave "${v.wave}": ${v.moved} of ${v.expected} device(s) in Intune — ${STATE_WORDS[v.state]}`);
+            }
             const share = v.expected ? (100 * v.moved) / v.expected : 0;
             report(`${v.moved} of ${v.expected} device(s) in Intune — ${STATE_WORDS[v.state]}`, Math.max(0, share - shown));
             shown = Math.max(shown, share);
@@ -144,7 +147,7 @@ export async function verifyWave(ctx: Ctx, target?: unknown, waveName?: unknown,
         const names = result.notMoved.map((d) => d.deviceName);
         message = `${v.summary} Time is up (${timeoutMs / 60_000} min): ${names.length} device(s) did not move: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''} (why: in the log).`;
         ctx.ui.warn(message, () => ctx.log.show(true));
-      } else ctx.ui.info(message);
+      } else ctx.ui.info(message, () => ctx.log.show(true));
       return {
         wave: v.wave,
         state: v.state,

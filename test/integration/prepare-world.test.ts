@@ -2,7 +2,7 @@
 // through the CLI in-process (`main`); the licence fix never assigns more seats than are free nor
 // touches a user outside the plan, and a second --fix proposes nothing.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
@@ -172,6 +172,16 @@ describe('cm2intune prepare on the sandbox world', () => {
     const targets = new Set(licenceFixes.map((f) => f.request.path.split('/')[2]));
     const fixed = await cli('prepare', '--plan', planFile, '--fix', '--yes');
     assert.match(fixed.err, /\[\d+\/\d+\] done/);
+    // The run's report beside the plan, named last (the same file "Fix readiness" writes in VS Code).
+    const reportFile = join(dir, 'p.migration.prepare-report.md');
+    assert.ok(fixed.err.endsWith(`Report: ${reportFile}`), fixed.err.slice(-300));
+    const report = readFileSync(reportFile, 'utf8');
+    assert.match(
+      report,
+      /^# cm2intune readiness fixes report — p\.migration\.json\n\n\S+, [\d.]+ s, the sandbox tenant: \d+ done, 0 failed; /,
+    );
+    assert.equal(report.match(/^\| \d+ \| Assign INTUNE\\_A to .+ \| done \|/gm)?.length, targets.size, report);
+    assert.match(report, /\n## Readiness after the fixes\n\n```text\nReadiness of the sandbox tenant/);
     const afterUsers = await users();
     for (const u of afterUsers) {
       if (targets.has(u.id)) assert.ok(isLicensed(u), `${u.userPrincipalName} was assigned the licence`);

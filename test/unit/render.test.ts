@@ -13,6 +13,9 @@ import {
   importPreview,
   importReport,
   mdText,
+  previewAfterRun,
+  previewLeftOut,
+  previewLines,
   previewToMarkdown,
   previewToText,
   reportPath,
@@ -27,6 +30,7 @@ import {
   writeImportReport,
 } from '../../src/core/phases/render';
 import type { Step } from '../../src/core/phases/steps';
+import { memberSteps } from '../../src/core/phases/import';
 import { CONTOSO_PLAN, contosoGroups, contosoModel, fakeSession, fakeTenant } from '../support/fake-session';
 
 let read: ImportRead;
@@ -69,11 +73,18 @@ describe('the import preview', () => {
       0,
     );
     const lines = preview().lines.filter((l) => l.action === 'addMembers' && l.title.endsWith('"Intune Users"'));
-    assert.deepEqual(lines, [{ action: 'addMembers', title: `Add ${members} member(s) to "Intune Users"`, requests: intuneUsers.length }]);
+    assert.deepEqual(lines, [{ action: 'addMembers', title: `Add ${members} members to "Intune Users"`, requests: intuneUsers.length }]);
     assert.match(
       previewToText(preview()),
-      new RegExp(`\\d+\\. Add ${members} member\\(s\\) to "Intune Users" \\(${intuneUsers.length} requests\\)\\n`),
+      new RegExp(`\\d+\\. Add ${members} members to "Intune Users" — ${intuneUsers.length} requests\\n`),
     );
+    assert.match(
+      previewToMarkdown(preview()),
+      new RegExp(`\\n\\d+\\. Add ${members} members to "Intune Users" — ${intuneUsers.length} requests\\n`),
+    );
+    // one line per group, however the steps are ordered
+    const groups = new Set(steps.filter((s) => s.action === 'addMembers').map((s) => s.key)).size;
+    assert.equal(previewLines(steps.slice().reverse()).filter((l) => l.action === 'addMembers').length, groups);
   });
 
   it('as text: the picture in numbers, numbered steps, settings left out, blocked objects with why', () => {
@@ -161,6 +172,70 @@ describe('the import preview', () => {
       previewToMarkdown(given),
       /\n\*\*Nothing to import:\*\* the plan selects no kind; group "O'Neill" is missing\.\n\n## Selected but blocked\n/,
     );
+  });
+});
+
+describe('the preview as a document (issue 15 item 4)', () => {
+  it('a 10,000-member group is one line with the count and its 500 requests, between the other steps', () => {
+    const users = Array.from({ length: 10_000 }, (_, i) => `user-${i}`);
+    const members = memberSteps({ baseUrl: 'https://graph.microsoft.com' }, 'CON00042', 'Sales Team', users);
+    const [first, ...rest] = steps.filter((s) => s.action === 'create');
+    // interleaved with a create, as a critical-path order may leave them
+    const mixed = [first, ...members.slice(0, 250), rest[0], ...members.slice(250)];
+    assert.deepEqual(previewLines(mixed), [
+      { action: 'create', title: first.title, requests: 1 },
+      { action: 'addMembers', title: 'Add 10,000 members to "Sales Team"', requests: 500 },
+      { action: 'create', title: rest[0].title, requests: 1 },
+    ]);
+    const one = memberSteps({ baseUrl: 'https://graph.microsoft.com' }, 'CON00043', 'Pilot', ['u1']);
+    const p = { ...preview(), lines: previewLines([...mixed, ...one]) };
+    const md = previewToMarkdown(p);
+    assert.match(md, /\n2\. Add 10,000 members to "Sales Team" — 500 requests\n/);
+    assert.match(md, /\n4\. Add 1 member to "Pilot" — 1 request\n/);
+    assert.doesNotMatch(md, /member\(s\)/);
+  });
+
+  it('says up front what is blocked or imported in part, lists them with their reasons before the steps, and the dialog can say it too', () => {
+    const p = preview();
+    assert.ok(p.blocked.length > 0 && p.partial.length > 0, 'the Contoso site has blocked and partly importable objects');
+    const leftOut = previewLeftOut(p);
+    assert.equal(
+      leftOut,
+      `${p.blocked.length} selected objects are blocked and will not be imported; ${p.partial.length} objects are imported in part (settings left out): the preview lists them and why.`,
+    );
+    const md = previewToMarkdown(p);
+    assert.match(md, /\n\*\*Not everything is imported:\*\* \d+ selected objects are blocked .*: the sections below list them and why\.\n/);
+    const blocked = md.indexOf('\n## Selected but blocked\n');
+    const leftOutAt = md.indexOf('\n## Settings left out\n');
+    const stepsAt = md.indexOf('\n## Steps\n');
+    assert.ok(blocked > 0 && leftOutAt > blocked && stepsAt > leftOutAt, 'blocked, then left out, then the steps');
+    for (const o of p.blocked) assert.ok(md.includes(`- **${mdText(o.name)}**`), `${o.name} is listed`);
+    assert.match(
+      previewToText(p),
+      /:\n {2}\d+ selected objects are blocked and will not be imported; \d+ objects are .*: see below for why\.\n {4}1\. /,
+    );
+    assert.equal(previewLeftOut({ blocked: [], partial: [] }), '');
+  });
+
+  it('after the run the document is the result: when, how many done and failed, the report; never "nothing has been written yet"', () => {
+    const outcomes: StepOutcome[] = steps.map((step, i) =>
+      i === 1 ? { step, status: 'failed', message: 'HTTP 400 BadRequest: no' } : { step, status: 'done', intuneId: `id-${i}` },
+    );
+    const report = importReport(read, outcomes, {
+      plan: 'contoso sandbox.migration.json',
+      tenant: 'the sandbox tenant',
+      ms: 2500,
+      at: new Date('2026-11-30T23:50:00Z'),
+    });
+    const md = previewAfterRun(report, 'contoso sandbox.migration.import-report.md');
+    assert.match(
+      md,
+      new RegExp(
+        `^# Import done: contoso sandbox\\.migration\\.json\\n\\n\\*\\*Done at 2026-11-30T23:50:00\\.000Z — ${steps.length - 1} done, 1 failed, 0 skipped\\*\\*; the report: contoso sandbox\\.migration\\.import-report\\.md\\n`,
+      ),
+    );
+    assert.doesNotMatch(md, /Nothing has been written yet/);
+    assert.match(md, /\n\| 2 \| .* \| failed \| HTTP 400 BadRequest: no \|\n/);
   });
 });
 

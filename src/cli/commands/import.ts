@@ -10,6 +10,7 @@ import {
   previewToText,
   reportSummary,
   tenantName,
+  waitText,
   writeImportReport,
 } from '../../core/phases/render';
 import { parseOptions, type Command } from '../cli';
@@ -64,6 +65,7 @@ Exit codes: 0 done (or nothing to do), 1 a step failed, 2 bad usage or an unread
         signal: controller.signal,
         onProgress: (o, done, total) =>
           io.err(`[${done}/${total}] ${o.status.padEnd(10)} ${o.step.title}${o.message ? ` — ${o.message}` : ''}`),
+        onWait: (w) => io.err(`  ${waitText(w)}`),
       });
       const report = importReport(read, run.outcomes, { plan: basename(session.planFile), tenant, ms: Date.now() - started });
       const file = writeImportReport(session.planFile, report);

@@ -2,8 +2,16 @@
 // --fix shows the fixes (the preview is the dry run), asks, and runs them with the journal.
 import { basename } from 'node:path';
 import { CancelledError, UserError } from '../../core/errors';
-import { assessReadiness, executeFixes, readinessToJson, readinessToText, readPrepareSources } from '../../core/phases/prepare';
-import { tenantName } from '../../core/phases/render';
+import {
+  assessReadiness,
+  executeFixes,
+  fixReportToMarkdown,
+  readinessToJson,
+  readinessToText,
+  readPrepareSources,
+  writeFixReport,
+} from '../../core/phases/prepare';
+import { tenantName, waitText } from '../../core/phases/render';
 import { parseOptions, type Command } from '../cli';
 import { openCliSession } from '../session';
 
@@ -27,6 +35,7 @@ Options:
   --dry-run       with --fix: show the fixes and stop; nothing is written
   --yes           with --fix: don't ask; run the fixes shown
 
+The fixes' report (<plan>.prepare-report.md) is written beside the plan.
 Exit codes: 0 ready (nothing blocks), 1 something blocks or a fix failed, 2 bad usage or an
 unreadable plan, 130 stopped by you.`,
   async run(argv, io) {
@@ -74,18 +83,26 @@ unreadable plan, 130 stopped by you.`,
           throw new UserError('there is no terminal to ask on: add --yes to run without asking. Nothing was written.', 2);
         if (!answer) throw new CancelledError('not confirmed: nothing was written. Add --yes to run without asking.');
       }
+      const started = Date.now();
       const run = await executeFixes(session, readiness.steps, {
         signal: controller.signal,
         onProgress: (o, done, total) =>
           io.err(`[${done}/${total}] ${o.status.padEnd(10)} ${o.step.title}${o.message ? ` — ${o.message}` : ''}`),
+        onWait: (w) => io.err(`  ${waitText(w)}`),
       });
       // What the fixes changed, read again: the table after them is the truth, not the plan of them.
       readiness = assessReadiness(await readPrepareSources(session, { wave, signal: controller.signal }), session.plan, { wave });
+      const file = writeFixReport(
+        session.planFile,
+        fixReportToMarkdown({ ...context, ms: Date.now() - started, outcomes: run.outcomes, after: readiness }),
+      );
       if (!values.json) {
         io.out('');
         io.out(`After the fixes (${run.done} done, ${run.failed} failed):`);
       }
       show();
+      // on stderr: --json keeps stdout one document
+      io.err(`Report: ${file}`);
       return run.failed || readiness.blocking ? 1 : 0;
     } catch (error) {
       if (controller.signal.aborted)

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Journal, JournalEntry } from '../ledger/journal';
 import type { BatchRequest, BatchResult, GraphPort } from '../tenant/graph-port';
-import { serviceOf, type GraphService } from '../tenant/pacer';
+import { serviceOf, type GraphService, type PacerWait } from '../tenant/pacer';
 import { fillIds } from '../placeholders';
 import type { Step } from './steps';
 
@@ -39,6 +39,8 @@ export interface ExecuteOptions {
   reconcile(step: Step, sentAt: number): Promise<string | null>;
   signal?: AbortSignal;
   onProgress?(outcome: StepOutcome, done: number, total: number): void;
+  /** Told when requests wait for a service's limit or for a service that asked to wait (render.ts waitText). */
+  onWait?: (wait: PacerWait) => void;
   now?: () => Date;
 }
 
@@ -162,7 +164,7 @@ export async function executeSteps(steps: Step[], options: ExecuteOptions): Prom
       idempotent: step.action === 'assign' || step.action === 'update' || step.action === 'assignLicense',
     }));
     const sentAt = Date.now();
-    const results = await graph.batch(requests, { signal: options.signal });
+    const results = await graph.batch(requests, { signal: options.signal, onWait: options.onWait });
     // The chunk's outcomes are synced in one append, not one per step: a 10,000-member group is
     // 500 steps, and a sync each held the event loop (and so every other service's requests)
     // for seconds. What needs a look at the tenant first is recorded after it, one by one.

@@ -38,7 +38,7 @@ import type { MigrationPlan } from '../plan/types';
 import { GraphMalformedResponseError, GraphOutcomeUnknownError, GraphRequestError } from '../tenant/errors';
 import type { GraphPort, RequestOptions } from '../tenant/graph-port';
 import { fieldsProblem, type FieldRule } from '../tenant/shape';
-import { executeSteps, type StepOutcome } from './execute';
+import { executeSteps, type ExecuteOptions, type StepOutcome } from './execute';
 import { neededKeys, placeholder } from '../placeholders';
 import type { Step } from './steps';
 
@@ -385,7 +385,7 @@ export async function executeImport(
   session: MigrationSession,
   read: ImportRead,
   steps: Step[],
-  options: { signal?: AbortSignal; onProgress?: (o: StepOutcome, done: number, total: number) => void } = {},
+  options: Partial<Pick<ExecuteOptions, 'signal' | 'onProgress' | 'onWait'>> = {},
 ): Promise<ImportRun> {
   const { graph } = session;
   const tenantRead: TenantReadCache = {};
@@ -396,6 +396,7 @@ export async function executeImport(
     ids: new Map(read.ids),
     signal: options.signal,
     onProgress: options.onProgress,
+    onWait: options.onWait,
     reconcile: (step, sentAt) => findByMarker(graph, step, sentAt, tenantRead, options.signal),
   });
   return {

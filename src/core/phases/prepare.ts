@@ -25,7 +25,7 @@ import {
   type TermsRecord,
 } from '../tenant/readiness';
 import { readGroupMembers } from '../tenant/read';
-import { executeSteps, type StepOutcome } from './execute';
+import { executeSteps, type ExecuteOptions, type StepOutcome } from './execute';
 import {
   assignmentsDiffer,
   listChecked,
@@ -39,6 +39,8 @@ import {
 } from './import';
 import type { Step } from './steps';
 import { UserError } from '../errors';
+import { mdText, runReportPath } from './render';
+import { writeFileSync } from 'node:fs';
 
 export type CheckState = 'ok' | 'warning' | 'blocking';
 
@@ -706,7 +708,7 @@ export interface PrepareRun {
 export async function executeFixes(
   session: MigrationSession,
   steps: Step[],
-  options: { signal?: AbortSignal; onProgress?: (o: StepOutcome, done: number, total: number) => void } = {},
+  options: Partial<Pick<ExecuteOptions, 'signal' | 'onProgress' | 'onWait'>> = {},
 ): Promise<PrepareRun> {
   const outcomes = await executeSteps(steps, {
     graph: session.graph,
@@ -715,6 +717,7 @@ export async function executeFixes(
     ids: new Map(),
     signal: options.signal,
     onProgress: options.onProgress,
+    onWait: options.onWait,
     // Only creates and member additions are settled against the tenant; a fix whose answer was
     // lost is seen by the next read (a second `--fix` proposes what is still missing).
     reconcile: async () => null,
@@ -724,6 +727,46 @@ export async function executeFixes(
     done: outcomes.filter((o) => o.status === 'done' || o.status === 'reconciled').length,
     failed: outcomes.filter((o) => o.status !== 'done' && o.status !== 'reconciled').length,
   };
+}
+
+/** A `prepare --fix` run as its report beside the plan: the fixes sent, then the checks read again. */
+export function fixReportToMarkdown(run: {
+  plan: string;
+  tenant: string;
+  at?: Date;
+  ms: number;
+  outcomes: StepOutcome[];
+  after: Readiness;
+}): string {
+  const done = run.outcomes.filter((o) => o.status === 'done' || o.status === 'reconciled').length;
+  const cell = (s: string) => mdText(s).replace(/\r?\n/g, ' ');
+  const lines = [
+    `# cm2intune readiness fixes report — ${mdText(run.plan)}`,
+    '',
+    `${(run.at ?? new Date()).toISOString()}, ${(run.ms / 1000).toFixed(1)} s, ${mdText(run.tenant)}: ${done} done, ${run.outcomes.length - done} failed; ${
+      run.after.blocking ? `${run.after.blocking} check(s) still block the move` : 'nothing blocks the move'
+    }.`,
+    '',
+    '## Fixes',
+    '',
+    '| # | Fix | Outcome | Detail |',
+    '|---|---|---|---|',
+    ...run.outcomes.map((o, i) => `| ${i + 1} | ${cell(o.step.title)} | ${o.status} | ${cell(o.intuneId ?? o.message ?? '')} |`),
+    '',
+    '## Readiness after the fixes',
+    '',
+    '```text',
+    readinessToText(run.after, { plan: run.plan, tenant: run.tenant }).trimEnd(),
+    '```',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** Writes the fixes' report beside the plan (the CLI and the editor write the same file); returns its path. */
+export function writeFixReport(planFile: string, markdown: string): string {
+  const file = runReportPath(planFile, 'prepare');
+  writeFileSync(file, markdown);
+  return file;
 }
 
 const MARKS: Record<CheckState, string> = { ok: 'ok', warning: 'warning', blocking: 'BLOCKING' };

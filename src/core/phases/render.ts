@@ -1,7 +1,8 @@
 // What phase 1 shows a person, built once as data and rendered as text (the CLI) or Markdown (the
 // editor's preview, the report file both faces write): the preview of the steps, the report of a
 // run, the status table, and the state and kind labels.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 // Labels from their own light module, not the analysis barrel: the faces load this at activation.
 import { deletedFromIntuneNote, KIND_LABELS, STATE_LABELS } from '../analysis/selection';
 import type { ItemState, MigrationPicture, PictureItem } from '../analysis/types';
@@ -10,6 +11,7 @@ import { platformLabel } from '../translate/common';
 import type { StepOutcome, StepStatus } from './execute';
 import type { ImportRead } from './import';
 import type { Step, StepAction } from './steps';
+import type { PacerWait } from '../tenant/pacer';
 
 export { KIND_LABELS, STATE_LABELS };
 
@@ -85,22 +87,32 @@ export interface ImportPreview {
   nothingReasons: string[];
 }
 
-/** Member additions of one group, 20 members a request, read better as one line. */
+/** `10,000`: counts an admin reads at a glance. */
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * A group's member additions (20 members a request) as one line where the group's first one
+ * stands: `Add 10,000 members to "Sales Team"`, with the requests it takes.
+ */
 export function previewLines(steps: Step[]): PreviewLine[] {
   const lines: PreviewLine[] = [];
-  for (let i = 0; i < steps.length; i++) {
-    const s = steps[i];
+  const groups = new Map<string, PreviewLine & { members: number }>();
+  for (const s of steps) {
     if (s.action !== 'addMembers') {
       lines.push({ action: s.action, title: s.title, requests: 1 });
       continue;
     }
-    let j = i;
-    let members = 0;
-    while (j < steps.length && steps[j].action === 'addMembers' && steps[j].key === s.key) members += membersOf(steps[j++]);
-    lines.push({ action: 'addMembers', title: s.title.replace(/^Add \d+ member\(s\)/, `Add ${members} member(s)`), requests: j - i });
-    i = j - 1;
+    const group = groups.get(s.key);
+    const members = membersOf(s) + (group?.members ?? 0);
+    const title = `Add ${plural(members, 'member').replace(/^\d+/, count(members))}${/ to .*$/.exec(s.title)?.[0] ?? ''}`;
+    if (group) Object.assign(group, { members, title, requests: group.requests + 1 });
+    else {
+      const line = { action: s.action, title, requests: 1, members };
+      groups.set(s.key, line);
+      lines.push(line);
+    }
   }
-  return lines;
+  return lines.map(({ action, title, requests }) => ({ action, title, requests }));
 }
 
 const note = (item: PictureItem, reasons: string[]): ObjectNote => ({
@@ -191,6 +203,7 @@ export function importPreview(
       // In Intune, but changed there: counted, so the numbers add up to the selected objects.
       drifted: count('drifted'),
     },
+    // Imported in part: created without some of their settings.
     partial: picture.items
       .filter((i) => creating.has(i.key) && i.translation.verdict.droppedSettings.length)
       .map((i) =>
@@ -219,7 +232,19 @@ export function importPreview(
 /** ConfigMgr names often carry the platform already: `Contoso Root CA (iOS)`. */
 const withPlatform = (o: Pick<ObjectNote, 'name' | 'platform'>) => Boolean(o.platform) && !o.name.endsWith(`(${o.platform})`);
 const label = (o: Pick<ObjectNote, 'name' | 'platform'>) => `${o.name}${withPlatform(o) ? ` (${o.platform})` : ''}`;
-const lineText = (l: PreviewLine) => `${l.title}${l.requests > 1 ? ` (${l.requests} requests)` : ''}`;
+const lineText = (l: PreviewLine) => (l.action === 'addMembers' ? `${l.title} — ${plural(l.requests, 'request')}` : l.title);
+
+/**
+ * What the preview leaves out or takes in part, in one sentence (the confirm question's detail,
+ * the preview's top); '' when every selected object is imported in full.
+ */
+export function previewLeftOut(p: Pick<ImportPreview, 'blocked' | 'partial'>, where = 'the preview lists them and why'): string {
+  const parts: string[] = [];
+  if (p.blocked.length)
+    parts.push(`${plural(p.blocked.length, 'selected object is', 'selected objects are')} blocked and will not be imported`);
+  if (p.partial.length) parts.push(`${plural(p.partial.length, 'object is', 'objects are')} imported in part (settings left out)`);
+  return parts.length ? `${parts.join('; ')}: ${where}.` : '';
+}
 
 /** `Nothing to import: reason; reason.` */
 export const nothingToImportMessage = (p: ImportPreview) => `Nothing to import: ${p.nothingReasons.join('; ')}.`;
@@ -241,6 +266,7 @@ export function previewToText(p: ImportPreview): string {
     lines.push(nothingToImportMessage(p));
   } else {
     lines.push('', `Preview for ${p.tenant}: ${countsText(p.counts)}:`);
+    if (previewLeftOut(p)) lines.push(`  ${previewLeftOut(p, 'see below for why')}`);
     p.lines.forEach((l, i) => lines.push(`  ${String(i + 1).padStart(3)}. ${lineText(l)}`));
   }
   if (p.partial.length) {
@@ -273,11 +299,14 @@ export function previewToMarkdown(p: ImportPreview): string {
     lines.push(
       `Tenant: ${mdText(p.tenant)}. Nothing has been written yet: these ${plural(p.counts.requests, 'request')} run in this order after you confirm.`,
       `To create: ${describeCounts(p.counts)} (${plural(p.counts.memberRequests, 'membership update')} of up to 20 members).`,
-      '',
-      '## Steps',
-      '',
-      ...p.lines.map((l, i) => `${i + 1}. ${mdText(lineText(l))}`),
     );
+    const leftOut = previewLeftOut(p, 'the sections below list them and why');
+    if (leftOut) lines.push('', `**Not everything is imported:** ${mdText(leftOut)}`);
+  }
+  // What is not imported comes before the steps: a long list of steps buried it.
+  if (p.blocked.length) {
+    lines.push('', '## Selected but blocked', '');
+    for (const o of p.blocked) lines.push(`- ${mdLabel(o)}: ${mdText(o.reasons.join('; ') || 'blocked')}`);
   }
   if (p.partial.length) {
     lines.push('', '## Settings left out', '');
@@ -287,13 +316,25 @@ export function previewToMarkdown(p: ImportPreview): string {
     lines.push('', '## Settings changed on the way', '');
     for (const o of p.changed) lines.push(`- ${mdLabel(o)}`, ...o.reasons.map((r) => `  - ${mdText(r)}`));
   }
-  if (p.blocked.length) {
-    lines.push('', '## Selected but blocked', '');
-    for (const o of p.blocked) lines.push(`- ${mdLabel(o)}: ${mdText(o.reasons.join('; ') || 'blocked')}`);
-  }
+  if (p.lines.length) lines.push('', '## Steps', '', ...p.lines.map((l, i) => `${i + 1}. ${mdText(lineText(l))}`));
   const findings = p.findings.filter((f) => f.severity !== 'info');
   if (findings.length) lines.push('', '## To know', '', ...findings.map((f) => `- ${f.severity}: ${mdText(f.message)}`));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The preview document once the run is over: what happened, the report's name, then the report
+ * itself; it no longer says "nothing has been written yet".
+ */
+export function previewAfterRun(r: ImportReport, reportFile: string): string {
+  const t = r.totals;
+  const header = [
+    `# Import done: ${mdText(r.plan)}`,
+    '',
+    `**Done at ${r.at} — ${t.done} done, ${t.failed} failed, ${t.skipped} skipped**; the report: ${mdText(reportFile)}`,
+  ];
+  const body = reportToMarkdown(r).split('\n').slice(1);
+  return [...header, ...body].join('\n');
 }
 
 export interface ImportReport {
@@ -378,14 +419,56 @@ export function reportToText(r: ImportReport): string {
   return lines.join('\n') + '\n';
 }
 
+/** The runs that change the tenant, each with its report beside the plan. */
+export type ReportedRun = 'import' | 'prepare';
+
+/** `<plan>.<run>-report.md`, beside the plan: `contoso.migration.import-report.md`. */
+export const runReportPath = (planFile: string, run: ReportedRun) => `${planFile.replace(/\.json$/i, '')}.${run}-report.md`;
+
 /** `<plan>.import-report.md`, beside the plan. */
-export const reportPath = (planFile: string) => planFile.replace(/\.json$/i, '') + '.import-report.md';
+export const reportPath = (planFile: string) => runReportPath(planFile, 'import');
+
+/** The newest report any run wrote beside the plan (by time written); undefined when there is none. */
+export function newestReport(planFile: string): string | undefined {
+  const stem = basename(planFile).replace(/\.json$/i, '');
+  let newest: { file: string; at: number } | undefined;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(planFile));
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    if (!name.startsWith(`${stem}.`) || !/^[a-z]+-report\.md$/.test(name.slice(stem.length + 1))) continue;
+    const file = join(dirname(planFile), name);
+    const at = statSync(file).mtimeMs;
+    if (!newest || at > newest.at) newest = { file, at };
+  }
+  return newest?.file;
+}
 
 /** Writes the report beside the plan (the CLI and the editor write the same file); returns its path. */
 export function writeImportReport(planFile: string, report: ImportReport): string {
   const file = reportPath(planFile);
   writeFileSync(file, reportToMarkdown(report));
   return file;
+}
+
+const SERVICE_NAMES: Record<PacerWait['service'], string> = {
+  intune: 'Intune',
+  intuneDevices: 'Intune (devices)',
+  directory: 'Entra ID',
+};
+
+/**
+ * What a run waits for, as progress says it: `waiting for Intune's write limit, about 14 s`, or
+ * `Entra ID asked to wait (429), 30 s`.
+ */
+export function waitText(w: PacerWait): string {
+  const seconds = Math.max(1, Math.round(w.ms / 1000));
+  const service = SERVICE_NAMES[w.service];
+  if (w.status) return `${service} asked to wait (${w.status}), ${seconds} s`;
+  return `waiting for ${service}'s ${w.kind === 'write' ? 'write' : 'request'} limit, about ${seconds} s`;
 }
 
 export interface StatusRow {

@@ -9,7 +9,7 @@ import { GraphClientError } from '@microsoft/microsoft-graph-client';
 import { apiVersionFor, type ApiVersion } from './api-versions';
 import { graphError, isAbortError, parseRetryAfter } from './errors';
 import type { BatchRequest, BatchResult } from './graph-port';
-import { requestCost, serviceOf, type GraphService, type Permit } from './pacer';
+import { requestCost, serviceOf, type GraphService, type PacerWait, type Permit } from './pacer';
 import { describeError } from './redact';
 import type { PortInternals, RawResponse } from './transport';
 import { batchProblem, createdProblem } from './shape';
@@ -117,7 +117,12 @@ function pack(
   return chunks;
 }
 
-export async function runBatch(port: PortInternals, requests: BatchRequest[], signal?: AbortSignal): Promise<BatchResult[]> {
+export async function runBatch(
+  port: PortInternals,
+  requests: BatchRequest[],
+  signal?: AbortSignal,
+  onWait?: (wait: PacerWait) => void,
+): Promise<BatchResult[]> {
   const members = new Map<string, Member>();
   for (const req of requests) {
     if (!req.id) throw new Error('Every $batch request needs an id.');
@@ -182,7 +187,7 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
       if (signal?.aborted) return;
       let permit: Permit;
       try {
-        permit = await acquireChunk(port, chunk.ids, members, signal);
+        permit = await acquireChunk(port, chunk.ids, members, signal, onWait);
       } catch (error) {
         if (isAbortError(error) || signal?.aborted) return;
         throw error;
@@ -447,6 +452,16 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
       if (throttled.some((r) => r.service === service && r.write)) port.pacer.throttled('write', waitMs, service);
       if (throttled.some((r) => r.service === service && !r.write)) port.pacer.throttled('read', waitMs, service);
     }
+    // The services that asked to wait, said once each (the pacer's own waits are told by it).
+    if (onWait) {
+      const asked = new Map<string, PacerWait>();
+      for (const [id, r] of retry)
+        if (r.status === 429 || r.status === 503) {
+          const { service, write } = members.get(id)!;
+          asked.set(service, { service, kind: write ? 'write' : 'read', ms: waitMs, status: r.status });
+        }
+      for (const wait of asked.values()) onWait(wait);
+    }
     port.log(
       'info',
       `$batch: retrying ${retry.size} request(s) in ${(waitMs / 1000).toFixed(1)} s (round ${round + 1}/${port.retry.maxRetries}).`,
@@ -461,14 +476,20 @@ export async function runBatch(port: PortInternals, requests: BatchRequest[], si
 }
 
 /** Slots for one chunk in the windows of each service it touches (one, unless a chain spans two). */
-async function acquireChunk(port: PortInternals, ids: string[], members: Map<string, Member>, signal?: AbortSignal): Promise<Permit> {
+async function acquireChunk(
+  port: PortInternals,
+  ids: string[],
+  members: Map<string, Member>,
+  signal?: AbortSignal,
+  onWait?: (wait: PacerWait) => void,
+): Promise<Permit> {
   const permits: Permit[] = [];
   try {
     for (const service of servicesOf(ids, members)) {
       const mine = ids.map((id) => members.get(id)!).filter((m) => m.service === service);
       const writes = mine.filter((m) => m.write).length;
       const units = mine.reduce((n, m) => n + m.units, 0);
-      permits.push(await port.pacer.acquire({ writes, reads: mine.length - writes, units }, signal, service));
+      permits.push(await port.pacer.acquire({ writes, reads: mine.length - writes, units }, signal, service, onWait));
     }
   } catch (error) {
     for (const p of permits) p.unused();

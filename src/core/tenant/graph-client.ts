@@ -16,7 +16,7 @@ import {
   isAbortError,
   parseRetryAfter,
 } from './errors';
-import type { BatchRequest, BatchResult, GraphPort, Log, Method, PostOptions, RequestOptions } from './graph-port';
+import type { BatchOptions, BatchRequest, BatchResult, GraphPort, Log, Method, PostOptions, RequestOptions } from './graph-port';
 import { abortError, Pacer, requestCost, serviceOf, systemClock, type Clock, type PacingOptions, type RequestClass } from './pacer';
 import { describeError, redact } from './redact';
 import { defaultScopes } from './scopes';
@@ -316,7 +316,7 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
       // (the others are not affected), not just this one. The next acquire() then waits out the
       // pause; otherwise (503/504 without Retry-After) back off here.
       const pause = response.status === 429 || retryAfter !== undefined;
-      if (pause) pacer.throttled(kind, wait, service);
+      if (pause) pacer.throttled(kind, wait, service, response.status);
       log('warn', `${what}: HTTP ${response.status}${rid}; retry ${attempt + 1}/${retry.maxRetries} in ${(wait / 1000).toFixed(1)} s.`);
       if (!pause) await clock.sleep(wait, x.signal);
     }
@@ -424,8 +424,8 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     async delete(path: string, options?: RequestOptions) {
       await execute({ method: 'DELETE', ...resolve(path, options), headers: options?.headers, idempotent: true, signal: options?.signal });
     },
-    batch(requests: BatchRequest[], batchOptions?: { signal?: AbortSignal }): Promise<BatchResult[]> {
-      return runBatch(port.internals, requests, batchOptions?.signal);
+    batch(requests: BatchRequest[], batchOptions?: BatchOptions): Promise<BatchResult[]> {
+      return runBatch(port.internals, requests, batchOptions?.signal, batchOptions?.onWait);
     },
     internals: { pacer, clock, log, retry, random, sendOnce, backoffMs },
   };

@@ -2,6 +2,7 @@
 // the API version per resource, pages, batches, paces and retries; callers only say what they
 // want. The implementation is in graph-client.ts (createGraphPort).
 import type { ApiVersion } from './api-versions';
+import type { PacerWait } from './pacer';
 
 export type { ApiVersion };
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -56,6 +57,12 @@ export interface BatchResult {
   requestId?: string;
 }
 
+export interface BatchOptions {
+  signal?: AbortSignal;
+  /** Told when the batch waits for a service's limit or for a service that asked to wait. */
+  onWait?: (wait: PacerWait) => void;
+}
+
 export interface GraphPort {
   readonly baseUrl: string;
   get<T = unknown>(path: string, options?: RequestOptions): Promise<T>;
@@ -73,5 +80,5 @@ export interface GraphPort {
    * one chunk), inner 429/503 retried after the longest Retry-After of the round. One result per
    * request, in the order given.
    */
-  batch(requests: BatchRequest[], options?: { signal?: AbortSignal }): Promise<BatchResult[]>;
+  batch(requests: BatchRequest[], options?: BatchOptions): Promise<BatchResult[]>;
 }

@@ -156,10 +156,31 @@ export interface Permit {
   unused(): void;
 }
 
+/**
+ * A wait the pacer is holding a request for: its service's own limit (`status` absent) or the
+ * service having said "wait" (429/503 with Retry-After). For progress texts: render.ts waitText.
+ */
+export interface PacerWait {
+  service: GraphService;
+  kind: RequestClass;
+  ms: number;
+  /** The HTTP status with which the service asked to wait; absent when our own count waits. */
+  status?: number;
+}
+
+/** Told when a take has to wait (at least a second), and again when that wait moves. */
+type WindowWait = (ms: number, status?: number) => void;
+
+/** Waits shorter than this are not worth a line of progress. */
+const REPORTED_WAIT_MS = 1000;
+
 interface Waiter {
   n: number;
   resolve(permit: Permit): void;
   reject(error: Error): void;
+  onWait?: WindowWait;
+  /** When the wait last reported for this waiter ends (clock time). */
+  reportedUntil?: number;
 }
 
 /**
@@ -176,6 +197,8 @@ export class SlidingWindow {
   /** When each finished request's slot started ageing, ascending; only the last window's are kept. */
   private stamps: number[] = [];
   private blockedUntil = 0;
+  /** The status with which the service asked for the current pause (429, 503). */
+  private blockedBy?: number;
   private readonly queue: Waiter[] = [];
   private pumping = false;
   /** Set while the pump waits: ends the wait early when slots come back or the queue changes. */
@@ -201,7 +224,7 @@ export class SlidingWindow {
   }
 
   /** Waits until `n` slots are free and takes them. */
-  take(n = 1, signal?: AbortSignal): Promise<Permit> {
+  take(n = 1, signal?: AbortSignal, onWait?: WindowWait): Promise<Permit> {
     if (!(n >= 1) || n > this.capacity)
       return Promise.reject(new RangeError(`Cannot take ${n} slots at once from a window of ${this.capacity}.`));
     if (signal?.aborted) return Promise.reject(abortError(signal));
@@ -213,6 +236,7 @@ export class SlidingWindow {
           resolve(permit);
         },
         reject,
+        onWait,
       };
       const onAbort = () => {
         const index = this.queue.indexOf(waiter);
@@ -233,8 +257,9 @@ export class SlidingWindow {
    * taken as full and evenly spread, so afterwards requests trickle at the steady rate
    * (limit per window) instead of hammering with a full burst.
    */
-  pause(ms: number): void {
+  pause(ms: number, status = 429): void {
     const now = this.clock.now();
+    if (now + ms >= this.blockedUntil) this.blockedBy = status;
     this.blockedUntil = Math.max(this.blockedUntil, now + Math.max(0, ms));
     const free = Math.max(0, this.capacity - this.inFlight);
     const step = this.windowMs / this.capacity;
@@ -296,14 +321,25 @@ export class SlidingWindow {
     });
   }
 
+  /** Tells the head waiter how long it waits, once per wait (not on every wake-up). */
+  private announce(head: Waiter, now: number, wait: number): void {
+    if (!head.onWait || !Number.isFinite(wait) || wait < REPORTED_WAIT_MS) return;
+    const until = now + wait;
+    if (head.reportedUntil !== undefined && Math.abs(until - head.reportedUntil) < REPORTED_WAIT_MS) return;
+    head.reportedUntil = until;
+    head.onWait(wait, now < this.blockedUntil ? this.blockedBy : undefined);
+  }
+
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
     try {
       while (this.queue.length > 0) {
         const head = this.queue[0];
-        const wait = this.waitFor(head.n, this.clock.now());
+        const now = this.clock.now();
+        const wait = this.waitFor(head.n, now);
         if (wait > 0) {
+          this.announce(head, now, wait);
           await this.idle(wait);
           continue;
         }
@@ -387,14 +423,23 @@ export class Pacer {
    * `done()` on the permit when the answer is back or the exchange failed, `unused()` if nothing
    * was sent.
    */
-  async acquire(counts: Demand, signal?: AbortSignal, service: GraphService = 'intune'): Promise<Permit> {
+  async acquire(
+    counts: Demand,
+    signal?: AbortSignal,
+    service: GraphService = 'intune',
+    onWait?: (wait: PacerWait) => void,
+  ): Promise<Permit> {
     const windows = this.services[service];
     const writes = counts.writes ?? 0;
     const all = Math.min(windows.reads.capacity, counts.units ?? writes + (counts.reads ?? 0));
+    const told =
+      (kind: RequestClass): WindowWait | undefined =>
+      (ms, status) =>
+        onWait?.({ service, kind, ms, ...(status ? { status } : {}) });
     const permits: Permit[] = [];
     try {
-      if (writes > 0) permits.push(await windows.writes.take(writes, signal));
-      if (all > 0) permits.push(await windows.reads.take(all, signal));
+      if (writes > 0) permits.push(await windows.writes.take(writes, signal, onWait && told('write')));
+      if (all > 0) permits.push(await windows.reads.take(all, signal, onWait && told('read')));
     } catch (error) {
       for (const p of permits) p.unused();
       throw error;
@@ -403,8 +448,8 @@ export class Pacer {
   }
 
   /** A throttled response (429/503 with Retry-After) pauses that service's window of that class only. */
-  throttled(kind: RequestClass, retryAfterMs: number, service: GraphService = 'intune'): void {
+  throttled(kind: RequestClass, retryAfterMs: number, service: GraphService = 'intune', status = 429): void {
     const windows = this.services[service];
-    (kind === 'write' ? windows.writes : windows.reads).pause(retryAfterMs);
+    (kind === 'write' ? windows.writes : windows.reads).pause(retryAfterMs, status);
   }
 }

@@ -3,12 +3,13 @@
 // item actions that edit the plan document, and the import command. Questions and pickers are
 // answered by replacing the extension's UI (the API's replaceUi), as a person would answer them.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Cm2intuneApi } from '../../../src/extension/extension';
 import type { ImportResult } from '../../../src/extension/importCommand';
 import type { Node } from '../../../src/extension/tree';
-import type { GroupChoice, Ui } from '../../../src/extension/ui';
+import type { GroupChoice, MessageActions, Ui } from '../../../src/extension/ui';
+import { startSandboxTenant } from '../../../src/sandbox/tenant';
 import { waitFor } from './wait';
 
 const EXTENSION_ID = 'cm2intune.cm2intune';
@@ -248,9 +249,16 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
 
     const preview = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'cm2intune-preview');
     assert.ok(preview, 'the preview document was shown');
-    assert.match(preview.getText(), /^# Import preview: contoso sandbox\.migration\.json/);
+    // After the run the preview is the result: when, the counts, the report's name, then the report
+    // (the document follows its provider's change).
+    await waitFor('the result in the preview', () => preview.getText().startsWith('# Import done:'), 10_000);
+    assert.match(
+      preview.getText(),
+      /^# Import done: contoso sandbox\.migration\.json\n\n\*\*Done at \S+ — \d+ done, 0 failed, 0 skipped\*\*; the report: /,
+    );
+    assert.doesNotMatch(preview.getText(), /Nothing has been written yet/);
     assert.match(preview.getText(), /Create Wi-Fi profile "Contoso-Guest" \(macOS\)|Create Wi-Fi profile "Contoso-Guest \(macOS\)"/);
-    assert.match(preview.getText(), /## Settings left out/);
+    assert.match(preview.getText(), /## Objects not imported or imported in part/);
     // the same report file the CLI writes, beside the plan
     assert.equal(first.report, report);
     assert.match(readFileSync(report, 'utf8'), /^# cm2intune import report — contoso sandbox\.migration\.json\n/);
@@ -274,5 +282,98 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     );
     assert.equal(second?.proposed, 0);
     assert.match(second.message, /^Nothing to import: /);
+  });
+
+  test('a throttled import says what it waits for, logs each step as it settles, and ends with its report, rendered', async function () {
+    this.timeout(240_000);
+    // A tenant whose Intune write limit is below what cm2intune paces for (100 per 20 s): it
+    // answers 429 with Retry-After, as a tenant shared with another app does.
+    const tenant = await startSandboxTenant({ throttle: { writesPerWindow: 20, windowMs: 4_000 } });
+    const name = 'contoso throttled.migration.json';
+    const plan = planUri(name);
+    writeFileSync(
+      plan.fsPath,
+      JSON.stringify(
+        {
+          version: 1,
+          name: 'Contoso – a throttled tenant',
+          site: { source: 'snapshot', path: 'contoso.snapshot.json' },
+          tenant: { sandbox: true, url: tenant.url },
+        },
+        null,
+        2,
+      ),
+    );
+    const stem = plan.fsPath.replace(/\.json$/, '');
+    try {
+      const progress: { title: string; message: string }[] = [];
+      const ended: { message: string; buttons: string[] }[] = [];
+      const buttons = (a?: MessageActions) => (typeof a === 'function' ? ['Show log'] : Object.keys(a ?? {}));
+      const result = await withUi(
+        {
+          confirm: async () => true,
+          progress: (title, task) => task((message) => void progress.push({ title, message }), new AbortController().signal),
+          info: (message, actions) => void ended.push({ message, buttons: buttons(actions) }),
+          warn: (message, actions) => void ended.push({ message, buttons: buttons(actions) }),
+        },
+        () => vscode.commands.executeCommand<ImportResult>('cm2intune.import', plan),
+      );
+      assert.ok(result, 'the command returned no result (see the cm2intune log)');
+      assert.equal(result.failed, 0, result.message);
+      assert.equal(result.done, result.proposed);
+
+      // The progress says what it waits for, with the service and the seconds, and moves with each answer.
+      const importing = progress.filter((p) => p.title === 'cm2intune: importing').map((p) => p.message);
+      const waits = importing.filter((m) =>
+        / — Intune asked to wait \(429\), \d+ s$|waiting for Intune's write limit, about \d+ s$/.test(m),
+      );
+      assert.ok(waits.length > 0, `no wait text in: ${importing.join(' | ')}`);
+      const counts = new Set(importing.map((m) => Number(/^(\d+)\//.exec(m)?.[1])));
+      assert.ok(counts.size > result.proposed / 2, `progress moved ${counts.size} times for ${result.proposed} steps`);
+
+      // The log was written as things happened: the steps' lines carry the times they settled at.
+      const logFile = (await api()).logFile.fsPath;
+      const log = await waitFor(
+        'the run in the log file',
+        () =>
+          existsSync(logFile) &&
+          /Import into the sandbox tenant: \d+ of \d+ step\(s\) done\./.test(readFileSync(logFile, 'utf8')) &&
+          readFileSync(logFile, 'utf8'),
+        15_000,
+      );
+      const run = log.slice(log.lastIndexOf(`Import from ${name}`));
+      const stamps = [...run.matchAll(/^(\S+ \S+) \[info\] (?:done|reconciled): /gm)].map((m) => Date.parse(m[1].replace(' ', 'T')));
+      assert.equal(stamps.length, result.done, 'one line per step');
+      assert.ok(
+        stamps[stamps.length - 1] - stamps[0] >= 2000,
+        `the step lines span ${stamps[stamps.length - 1] - stamps[0]} ms: logged as they settled`,
+      );
+      assert.match(run, /\[info\] (Intune asked to wait \(429\), \d+ s|waiting for Intune's write limit, about \d+ s)\n/);
+      assert.match(log, /\[info\] Read \d+ site object\(s\) and \d+ Intune object\(s\)/);
+
+      // The preview became the result; the end offers the report and the log; the report opens rendered.
+      const preview = vscode.workspace.textDocuments.find(
+        (d) => d.uri.scheme === 'cm2intune-preview' && d.uri.path.includes('contoso throttled'),
+      );
+      assert.ok(preview, 'the preview document is open');
+      await waitFor(
+        'the result in the preview',
+        () => preview.getText().startsWith('# Import done: contoso throttled.migration.json'),
+        10_000,
+      );
+      assert.doesNotMatch(preview.getText(), /Nothing has been written yet/);
+      assert.deepEqual(ended.at(-1)?.buttons, ['Open report', 'Show log']);
+      assert.equal(result.report, `${stem}.import-report.md`);
+      const opened = await vscode.commands.executeCommand<vscode.Uri>('cm2intune.openReport', plan);
+      assert.equal(opened?.fsPath, result.report);
+      await waitFor(
+        'the report rendered in a tab',
+        () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /import-report\.md/.test(t.label)),
+        10_000,
+      );
+    } finally {
+      await tenant.close();
+      for (const file of [plan.fsPath, `${stem}.ledger`, `${stem}.import-report.md`]) rmSync(file, { force: true });
+    }
   });
 });
