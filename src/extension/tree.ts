@@ -222,8 +222,9 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
       (value) => {
         if (this.loading?.picture !== picture) return;
         this.loaded = value;
+        // Phase 1's sections change with what was read (terms and conditions, kinds a filter leaves empty).
         const hasTerms = value.picture.items.some((i) => i.translation.source.kind === 'termsAndConditions');
-        if (hasTerms) return this.changed.fire(undefined);
+        if (hasTerms || this.shownFilter) return this.changed.fire(this.rootNode('phase1', plan));
         for (const node of this.rootNodes.values())
           if (node.kind === 'root' && node.plan.toString() === plan.toString()) this.changed.fire(node);
       },
@@ -792,6 +793,7 @@ export function registerObjectsTree(ctx: Ctx): ObjectsTree {
     tree.view,
     // The message counts the plan's problems as the Problems panel does, so it follows them.
     vscode.languages.onDidChangeDiagnostics(async (e) => {
+      if (!e.uris.some((u) => u.path.endsWith('.migration.json'))) return;
       const plan = await currentPlan();
       if (!plan || !e.uris.some((u) => u.toString() === plan.toString())) return;
       tree.noteProblems(plan);
