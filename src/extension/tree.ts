@@ -173,7 +173,8 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
   /** The plan's problems, counted from its diagnostics as the Problems panel counts them. */
   noteProblems(plan: vscode.Uri | undefined): void {
     const counts = plan ? planProblemCounts(plan) : undefined;
-    const text = counts ? describeSeverityCounts(counts) : '';
+    // Errors and warnings only: an information alone is not worth a line above the tree.
+    const text = counts ? describeSeverityCounts({ ...counts, info: 0 }) : '';
     const next = text ? `${vscode.workspace.asRelativePath(plan!)}: ${text} (see the Problems panel)` : '';
     if (next === this.problems) return;
     this.problems = next;
