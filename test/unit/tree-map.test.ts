@@ -6,6 +6,7 @@ import { buildPicture, type PictureInput, type PictureItem } from '../../src/cor
 import { checkFilter, describeFilter, FilterError, isEmptyFilter, matchesFilter } from '../../src/core/analysis/filter';
 import { countsInWords, countsShort, explainItem, itemLook, lookCounts, stateCounts } from '../../src/core/analysis/summary';
 import { describeSeverityCounts, severityCounts } from '../../src/core/findings';
+import { statusView } from '../../src/core/phases/render';
 import { isUserError } from '../../src/core/errors';
 import { selectionSubject } from '../../src/core/analysis';
 import { checkPlanText, type MigrationPlan } from '../../src/core/plan';
@@ -240,6 +241,13 @@ describe('collections after an import: member counts, and a group nothing needs'
     assert.equal(vip.assignedBy, 1);
     const retired = mappingOf(before, 'P0100027');
     assert.equal(retired.assignedBy, 0);
+    // the CLI's status table says the same as the tree
+    const table = statusView(before).groups;
+    assert.deepEqual(
+      table.map((g) => `${g.collectionId}: ${g.mapping}`),
+      ['P0100027: no group needed', 'P0100031: create'],
+    );
+    assert.equal(statusView(before).counts.blocked, 1, 'the status table counts with stateCounts');
     assert.match(
       retired.reason,
       /^nothing the plan imports is assigned to this collection, so no group is created for it \(one would get the collection's 1 user\)$/,
