@@ -34,3 +34,20 @@ export function clipText(text: string, max = 120): string {
   const chars = [...text.slice(0, max + 1)];
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
+
+/** Findings per severity, counted once for every face (the Problems panel, the tree, the CLI). */
+export function severityCounts(severities: Iterable<Severity>): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const s of severities) counts[s]++;
+  return counts;
+}
+
+/** `2 errors, 1 warning` (infos only when there is nothing worse); '' for none. */
+export function describeSeverityCounts(counts: Record<Severity, number>): string {
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  const parts = [counts.error ? plural(counts.error, 'error') : '', counts.warning ? plural(counts.warning, 'warning') : ''].filter(
+    Boolean,
+  );
+  if (parts.length === 0 && counts.info) parts.push(plural(counts.info, 'message'));
+  return parts.join(', ');
+}

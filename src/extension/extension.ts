@@ -23,6 +23,7 @@ import { createPictureStore } from './pictures';
 import { mapCollectionAction, selectionAction } from './planActions';
 import { currentPlan, parsePlan, passwordKey, planText, sqlPassword } from './session';
 import { registerObjectsTree, type ObjectsTree } from './tree';
+import { clearTreeFilterAction, filterTreeAction } from './treeFilter';
 import { vscodeUi, type Ui } from './ui';
 import { prepareWaveRunbook, verifyWave, type VerifyOptions } from './waveCommands';
 
@@ -84,6 +85,9 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     'cm2intune.includeInImport': selectionAction('include', tree),
     'cm2intune.excludeFromImport': selectionAction('exclude', tree),
     'cm2intune.mapCollection': mapCollectionAction(tree),
+    // ({ states?, kinds?, platforms? }): from a script or another command; none: a quick pick per facet
+    'cm2intune.filterTree': filterTreeAction(tree),
+    'cm2intune.clearTreeFilter': clearTreeFilterAction(tree),
     'cm2intune.enterSitePassword': async (c, target) => {
       const plan = target instanceof vscode.Uri ? target : await currentPlan();
       if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');

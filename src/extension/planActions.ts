@@ -6,7 +6,7 @@ import { CancelledError, UserError } from '../core/errors';
 import type { Ctx } from './ctx';
 import { withSession } from './session';
 import type { Node, ObjectsTree } from './tree';
-import { groupMapEdits, PlanEditError, selectionEdits, type PlanTextEdit } from '../core/plan/edit';
+import { groupMapEdits, PlanEditError, selectionEditsMany, type PlanTextEdit } from '../core/plan/edit';
 import { searchGroups } from '../core/tenant/read';
 import { selectionSubject } from '../core/analysis/selection';
 
@@ -36,13 +36,31 @@ function objectNode(arg: unknown): Extract<Node, { kind: 'object' }> {
   return node;
 }
 
+/**
+ * Include or exclude: the object clicked, or (VS Code passes it second) every object of the
+ * selection it belongs to, in one edit of the plan (one undo). Terms and conditions and other
+ * rows in the selection are left aside.
+ */
 export function selectionAction(choice: 'include' | 'exclude', tree: ObjectsTree) {
-  return async (ctx: Ctx, arg: unknown): Promise<vscode.TextDocument> => {
+  return async (ctx: Ctx, arg: unknown, selection?: unknown): Promise<vscode.TextDocument> => {
     const node = objectNode(arg);
-    const doc = await applyToPlan(node.plan, (text) => selectionEdits(text, selectionSubject(node.item.translation), choice));
-    ctx.log.info(
-      `${vscode.workspace.asRelativePath(node.plan)}: ${choice} ${node.item.translation.source.uniqueId} ("${node.item.translation.source.name}")`,
+    const selected = Array.isArray(selection) ? (selection as Node[]) : [];
+    const nodes = (selected.some((n) => n === node || (n.kind === 'object' && n.item.key === node.item.key)) ? selected : [node]).filter(
+      (n): n is Extract<Node, { kind: 'object' }> =>
+        n.kind === 'object' && n.plan.toString() === node.plan.toString() && n.item.translation.source.kind !== 'termsAndConditions',
     );
+    if (nodes.length === 0) throw new UserError('Terms and conditions are never imported: there is nothing to include or exclude.');
+    const doc = await applyToPlan(node.plan, (text) =>
+      selectionEditsMany(
+        text,
+        nodes.map((n) => selectionSubject(n.item.translation)),
+        choice,
+      ),
+    );
+    for (const n of nodes)
+      ctx.log.info(
+        `${vscode.workspace.asRelativePath(node.plan)}: ${choice} ${n.item.translation.source.uniqueId} ("${n.item.translation.source.name}")`,
+      );
     tree.refresh();
     return doc;
   };

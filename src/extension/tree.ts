@@ -1,17 +1,30 @@
-// The cm2intune view: the plan's ConfigMgr objects by kind, each with its Intune counterpart or
-// verdict and a state, and the deployed collections with the groups they map to; then phase 2's
-// readiness checks and phase 3's waves. Roots are cheap (no read); the first expanded root asks
+// The cm2intune view, a map of the migration by phase: phase 1's section holds the plan's ConfigMgr
+// objects by kind, each with its state (every state its own icon shape) and its Intune counterpart
+// or verdict, and the deployed collections with the groups they map to; then phase 2's readiness
+// checks, phase 3's waves and phase 4's switch. Roots are cheap (no read); phase 1's section asks
 // the picture store, which reads site and tenant once (phases 2 and 3 once more, together); the
-// tree only draws what it gets.
+// tree only draws what it gets. A filter (state, kind, platform) narrows phase 1's objects.
 import * as vscode from 'vscode';
 import { platformLabel } from '../core/translate/common';
 import type { Ctx } from './ctx';
 import { PLAN_GLOB } from './diagnostics';
 import { planPhases, planPicture, type PlanPicture } from './pictures';
 import { currentPlan, needsPassword, notePlanEditor, parsePlan, planText } from './session';
-import { STATE_LABELS } from '../core/phases/render';
+import {
+  countsInWords,
+  countsShort,
+  explainItem,
+  itemLook,
+  LOOK_LABELS,
+  LOOK_MARKS,
+  LOOK_ORDER,
+  stateCounts,
+  type ItemLook,
+} from '../core/analysis/summary';
+import { describeFilter, isEmptyFilter, matchesFilter, type PictureFilter } from '../core/analysis/filter';
+import { describeSeverityCounts, severityCounts, type Severity } from '../core/findings';
 import { loginName } from '../core/site/sql/login';
-import type { GroupMapping, ItemState, PictureItem } from '../core/analysis';
+import type { GroupMapping, PictureItem } from '../core/analysis';
 import type { MigrationPlan } from '../core/plan';
 import type { TranslationKind } from '../core/translate/types';
 import type { AuthorityRead, PhasesRead, WavePhaseRead } from '../core/phases/overview';
@@ -23,6 +36,7 @@ import type { WaveStatusName } from '../core/phases/waves-read';
 export const VIEW_ID = 'cm2intune.objects';
 
 type RootId =
+  | 'phase1'
   | 'compliance'
   | 'configuration'
   | 'certificate'
@@ -38,8 +52,13 @@ type RootId =
 
 /** The roots whose children come from phases 2 to 4 (PictureStore.phases), not the picture. */
 const PHASE_ROOTS: RootId[] = ['readiness', 'waves', 'authority'];
+/** The view's top level: the four phases. Every other root is a section inside phase 1. */
+const TOP_ROOTS: RootId[] = ['phase1', ...PHASE_ROOTS];
+/** Phase 1's sections whose objects come from the picture (by kind), in the order shown. */
+const KIND_ROOTS = (): (typeof ROOTS)[number][] => ROOTS.filter((r) => r.kinds.length > 0);
 
 const ROOTS: { id: RootId; label: string; icon: string; kinds: TranslationKind[] }[] = [
+  { id: 'phase1', label: 'Phase 1 · Import', icon: 'cloud-upload', kinds: [] },
   { id: 'compliance', label: 'Compliance policies', icon: 'shield', kinds: ['compliance'] },
   { id: 'configuration', label: 'Configuration items', icon: 'settings-gear', kinds: ['configuration'] },
   { id: 'certificate', label: 'Certificate profiles', icon: 'workspace-trusted', kinds: ['trustedRoot', 'scep', 'pfx'] },
@@ -77,14 +96,25 @@ const DEVICE_ICONS: Record<DeviceState, { icon: string; color?: string; label: s
   wontFollow: { icon: 'circle-slash', color: 'list.warningForeground', label: "won't follow its user" },
 };
 
-const STATE_ICONS: Record<ItemState, { icon: string; color?: string }> = {
-  notImported: { icon: 'circle-slash', color: 'disabledForeground' },
-  importable: { icon: 'cloud-upload', color: 'charts.blue' },
-  partial: { icon: 'cloud-upload', color: 'charts.yellow' },
-  imported: { icon: 'pass-filled', color: 'testing.iconPassed' },
-  drifted: { icon: 'diff-modified', color: 'list.warningForeground' },
-  blocked: { icon: 'error', color: 'list.errorForeground' },
+// Every look its own shape, colour only as a second cue: a filled check (all of it in Intune), an
+// outline check (in Intune, settings left out), an upload arrow (will be created), a half star
+// (will be created without some settings), a diff (changed in Intune), a cross, a slashed circle.
+export const LOOK_ICONS: Record<ItemLook, { icon: string; color?: string; meaning: string }> = {
+  imported: { icon: 'pass-filled', color: 'testing.iconPassed', meaning: 'in Intune, every setting carried over' },
+  partlyImported: { icon: 'pass', color: 'charts.yellow', meaning: 'in Intune, but some settings were left out or changed' },
+  importable: { icon: 'cloud-upload', color: 'charts.blue', meaning: 'the import will create it with every setting' },
+  partial: { icon: 'star-half', color: 'charts.yellow', meaning: 'the import will create it without some settings' },
+  drifted: { icon: 'diff-modified', color: 'list.warningForeground', meaning: 'in Intune, but changed there since the import' },
+  blocked: { icon: 'error', color: 'list.errorForeground', meaning: "can't be imported (the tooltip says why)" },
+  notImported: { icon: 'circle-slash', color: 'disabledForeground', meaning: 'left out by the plan (include it from its menu)' },
 };
+
+const COLLECTION_ICONS = {
+  mapped: { icon: 'pass-filled', color: 'testing.iconPassed', meaning: 'collection: maps to an Entra ID group' },
+  create: { icon: 'add', color: 'charts.blue', meaning: 'collection: the import creates a cloud group for it' },
+  unused: { icon: 'dash', color: 'disabledForeground', meaning: 'collection: no group needed (nothing imported is assigned to it)' },
+  unmapped: { icon: 'question', color: 'list.warningForeground', meaning: 'collection: maps to no group (map it from its menu)' },
+} as const;
 
 const icon = (id: string, color?: string) => new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 
@@ -99,7 +129,7 @@ export type Node =
   | { kind: 'wave'; wave: WavePhaseRead; plan: vscode.Uri }
   | { kind: 'waveUser'; wave: string; user: WaveUser; devices: DeviceVerdict[]; plan: vscode.Uri }
   | { kind: 'device'; device: DeviceVerdict; plan: vscode.Uri }
-  | { kind: 'message'; text: string; detail?: string; icon: string; command?: vscode.Command };
+  | { kind: 'message'; text: string; detail?: string; icon: string; color?: string; command?: vscode.Command; id?: string };
 
 type Loaded = PlanPicture;
 
@@ -108,8 +138,48 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
   readonly onDidChangeTreeData = this.changed.event;
   private loading?: { plan: string; picture: Promise<Loaded> };
   private target?: vscode.Uri;
+  /** What phase 1's objects are narrowed to; undefined = all. */
+  private shownFilter?: PictureFilter;
+  /** The plan's problems as the Problems panel counts them ('' = none), for the view's message. */
+  private problems = '';
+  /** The view, once made: its message says what is filtered and the plan's problems. */
+  view?: vscode.TreeView<Node>;
 
   constructor(private readonly ctx: Ctx) {}
+
+  get filter(): PictureFilter | undefined {
+    return this.shownFilter;
+  }
+
+  /** Narrows phase 1's objects (undefined or empty: all of them); the roots count what is shown. */
+  setFilter(filter: PictureFilter | undefined): void {
+    this.shownFilter = isEmptyFilter(filter) ? undefined : filter;
+    void vscode.commands.executeCommand('setContext', 'cm2intune.treeFiltered', !!this.shownFilter);
+    this.updateMessage();
+    this.changed.fire(undefined);
+  }
+
+  /** The view's message: the filter, then the plan's problems, each when there is one. */
+  get message(): string {
+    return [this.shownFilter ? `Filtered: ${describeFilter(this.shownFilter)}` : '', this.problems].filter(Boolean).join('\n');
+  }
+
+  private updateMessage(): void {
+    if (!this.view) return;
+    this.view.message = this.message || undefined;
+    this.view.description = this.shownFilter ? 'filtered' : undefined;
+  }
+
+  /** The plan's problems, counted from its diagnostics as the Problems panel counts them. */
+  noteProblems(plan: vscode.Uri | undefined): void {
+    const counts = plan ? planProblemCounts(plan) : undefined;
+    // Errors and warnings only: an information alone is not worth a line above the tree.
+    const text = counts ? describeSeverityCounts({ ...counts, info: 0 }) : '';
+    const next = text ? `${vscode.workspace.asRelativePath(plan!)}: ${text} (see the Problems panel)` : '';
+    if (next === this.problems) return;
+    this.problems = next;
+    this.updateMessage();
+  }
 
   /** Repaint: the picture is asked for again (the store reads only what the plan's change needs). */
   refresh = () => {
@@ -120,6 +190,9 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
     this.rootNodes.clear();
     this.changed.fire(undefined);
   };
+
+  /** Draws again from what was read (nothing is read again). */
+  repaint = () => this.changed.fire(undefined);
 
   /** The same object for a root between refreshes, so it can be repainted alone. */
   private readonly rootNodes = new Map<string, Node>();
@@ -150,8 +223,9 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
       (value) => {
         if (this.loading?.picture !== picture) return;
         this.loaded = value;
+        // Phase 1's sections change with what was read (terms and conditions, kinds a filter leaves empty).
         const hasTerms = value.picture.items.some((i) => i.translation.source.kind === 'termsAndConditions');
-        if (hasTerms) return this.changed.fire(undefined);
+        if (hasTerms || this.shownFilter) return this.changed.fire(this.rootNode('phase1', plan));
         for (const node of this.rootNodes.values())
           if (node.kind === 'root' && node.plan.toString() === plan.toString()) this.changed.fire(node);
       },
@@ -193,6 +267,7 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
 
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) return this.roots();
+    if (node.kind === 'root' && node.root === 'phase1') return this.phase1Sections(node.plan);
     if (node.kind === 'wave') return waveChildren(node.wave, node.plan);
     if (node.kind === 'waveUser') return node.devices.map((device) => ({ kind: 'device', device, plan: node.plan }));
     if (node.kind === 'group') return node.children;
@@ -220,7 +295,7 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
     }
     const kinds = ROOTS.find((r) => r.id === node.root)!.kinds;
     return loaded.picture.items
-      .filter((item) => kinds.includes(item.translation.source.kind))
+      .filter((item) => kinds.includes(item.translation.source.kind) && matchesFilter(item, this.shownFilter))
       .sort((a, b) => a.translation.source.name.localeCompare(b.translation.source.name) || a.key.localeCompare(b.key))
       .map((item) => ({ kind: 'object', item, plan: node.plan }));
   }
@@ -228,6 +303,7 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
   private async roots(): Promise<Node[]> {
     const plan = await currentPlan();
     this.target = plan;
+    this.noteProblems(plan);
     if (!plan) return []; // the welcome view offers "New migration plan"
     const name = vscode.workspace.asRelativePath(plan);
     let text: string;
@@ -238,10 +314,13 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
     }
     const parsed = parsePlan(text, plan);
     if ('error' in parsed) {
+      // Counted as the Problems panel counts them; before VS Code checked the plan, as cm2intune does.
+      const counts = planProblemCounts(plan);
+      const problems = counts.error ? describeSeverityCounts(counts) : `${parsed.errors} error${parsed.errors === 1 ? '' : 's'}`;
       return [
         {
           kind: 'message',
-          text: `${name} has ${parsed.errors} error${parsed.errors === 1 ? '' : 's'}`,
+          text: `${name} has ${problems}`,
           detail: `${parsed.line ? `line ${parsed.line}: ` : ''}${parsed.error}`,
           icon: 'error',
           command: { command: 'vscode.open', title: 'Open plan', arguments: [plan] },
@@ -271,41 +350,72 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
         },
       ];
     }
+    return TOP_ROOTS.map((id) => this.rootNode(id, plan));
+  }
+
+  /**
+   * Phase 1's sections: a root per kind (terms and conditions only when the site has them; with a
+   * filter, only kinds with objects shown), the collections, and the legend. Cheap: the picture is
+   * asked for, not awaited, so the counts come when it is read.
+   */
+  private phase1Sections(plan: vscode.Uri): Node[] {
+    void this.picture(plan).catch(() => undefined);
     const settled = this.settled(plan);
-    return ROOTS.filter(
-      (r) => r.id !== 'terms' || settled?.picture.items.some((i) => i.translation.source.kind === 'termsAndConditions'),
-    ).map((r) => this.rootNode(r.id, plan));
+    const kinds = KIND_ROOTS().filter((r) => {
+      const items = settled?.picture.items.filter((i) => r.kinds.includes(i.translation.source.kind));
+      if (r.id === 'terms') return !!items?.length;
+      if (!this.shownFilter || !items) return true;
+      return items.some((i) => matchesFilter(i, this.shownFilter));
+    });
+    return [...kinds.map((r) => this.rootNode(r.id, plan)), this.rootNode('collections', plan), legendNode()];
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
     switch (node.kind) {
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        if (node.id) item.id = node.id;
         item.description = node.detail;
         item.tooltip = node.detail ? `${node.text}\n\n${node.detail}` : node.text;
-        item.iconPath = icon(node.icon);
+        item.iconPath = icon(node.icon, node.color);
         item.command = node.command;
         item.contextValue = 'message';
         return item;
       }
       case 'root': {
         const root = ROOTS.find((r) => r.id === node.root)!;
-        const item = new vscode.TreeItem(root.label, vscode.TreeItemCollapsibleState.Collapsed);
+        // Phase 1 opens at once: its sections are the map an admin starts from.
+        const item = new vscode.TreeItem(
+          root.label,
+          root.id === 'phase1' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = `root:${root.id}`;
         item.iconPath = icon(root.icon);
         // Phase roots carry their phase's commands as buttons.
-        item.contextValue = PHASE_ROOTS.includes(root.id) ? `phase.${root.id}` : 'kind';
+        item.contextValue = PHASE_ROOTS.includes(root.id) || root.id === 'phase1' ? `phase.${root.id}` : 'kind';
         if (PHASE_ROOTS.includes(root.id)) {
           const read = this.phasesSettled(node.plan);
           if (read) item.description = phaseRootSummary(root.id, read);
           return item;
         }
         const picture = this.settled(node.plan)?.picture;
-        if (picture)
-          item.description = rootSummary(
-            root.id === 'collections' ? undefined : picture.items.filter((i) => root.kinds.includes(i.translation.source.kind)),
-            root.id === 'collections' ? picture.groups : undefined,
-          );
+        if (!picture) return item;
+        if (root.id === 'collections') {
+          item.description = collectionsSummary(picture.groups);
+          return item;
+        }
+        const all = root.id === 'phase1' ? picture.items : picture.items.filter((i) => root.kinds.includes(i.translation.source.kind));
+        const shown = all.filter((i) => matchesFilter(i, this.shownFilter));
+        const counts = stateCounts(shown);
+        item.description = this.shownFilter ? countsShort(counts).replace(/^\d+/, `${shown.length} of ${all.length}`) : countsShort(counts);
+        item.tooltip = new vscode.MarkdownString(
+          [
+            `**${md(root.label)}**`,
+            md(countsInWords(counts)) + (this.shownFilter ? ` (of ${all.length}, filtered)` : ''),
+            '',
+            legendMarkdown(),
+          ].join('\n\n'),
+        );
         return item;
       }
       case 'object': {
@@ -549,14 +659,58 @@ function deviceItem(device: DeviceVerdict): vscode.TreeItem {
   return tree;
 }
 
-function rootSummary(items?: PictureItem[], groups?: GroupMapping[]): string {
-  if (groups) {
-    const mapped = groups.filter((g) => g.status === 'mapped').length;
-    return `${groups.length} · ${mapped} mapped`;
-  }
-  const list = items ?? [];
-  const imported = list.filter((i) => i.state === 'imported' || i.state === 'drifted').length;
-  return `${list.length}${imported ? ` · ${imported} imported` : ''}`;
+function collectionsSummary(groups: GroupMapping[]): string {
+  const n = (status: ReturnType<typeof collectionLook>) => groups.filter((g) => collectionLook(g) === status).length;
+  const parts = [
+    n('mapped') && `${n('mapped')} mapped`,
+    n('create') && `${n('create')} to create`,
+    n('unmapped') && `${n('unmapped')} unmapped`,
+  ].filter(Boolean);
+  return [String(groups.length), ...parts].join(' · ');
+}
+
+/** A collection's look: a group to create that nothing is assigned to is not created. */
+const collectionLook = (m: GroupMapping): keyof typeof COLLECTION_ICONS =>
+  m.status === 'create' && m.assignedBy === 0 ? 'unused' : m.status;
+
+/** The legend, as a section at the end of phase 1: each icon with what it means. */
+function legendNode(): Node {
+  const line = (id: string, look: { icon: string; color?: string; meaning: string }, label: string, mark?: string): Node => ({
+    kind: 'message',
+    id: `legend:${id}`,
+    text: mark ? `${mark} ${label}` : label,
+    detail: look.meaning,
+    icon: look.icon,
+    color: look.color,
+  });
+  return {
+    kind: 'group',
+    id: 'legend',
+    label: 'Legend',
+    icon: 'info',
+    description: 'what the icons and marks mean',
+    plan: vscode.Uri.parse('cm2intune:legend'),
+    children: [
+      ...LOOK_ORDER.map((look) => line(look, LOOK_ICONS[look], LOOK_LABELS[look], LOOK_MARKS[look])),
+      ...(Object.keys(COLLECTION_ICONS) as (keyof typeof COLLECTION_ICONS)[]).map((k) =>
+        line(`collection.${k}`, COLLECTION_ICONS[k], k === 'unused' ? 'no group needed' : k === 'create' ? 'group to create' : k),
+      ),
+    ],
+  };
+}
+
+/** The legend in a tooltip: the marks the roots count with. */
+const legendMarkdown = () =>
+  LOOK_ORDER.map((look) => `${LOOK_MARKS[look]} ${LOOK_LABELS[look]}: ${md(LOOK_ICONS[look].meaning)}`).join('  \n');
+
+/** The plan's diagnostics per severity, all sources (VS Code's JSON service and cm2intune's), as the Problems panel counts them. */
+export function planProblemCounts(plan: vscode.Uri): Record<Severity, number> {
+  const of: Record<number, Severity> = {
+    [vscode.DiagnosticSeverity.Error]: 'error',
+    [vscode.DiagnosticSeverity.Warning]: 'warning',
+    [vscode.DiagnosticSeverity.Information]: 'info',
+  };
+  return severityCounts(vscode.languages.getDiagnostics(plan).flatMap((d) => (of[d.severity] ? [of[d.severity]] : [])));
 }
 
 function objectItem(item: PictureItem): vscode.TreeItem {
@@ -564,9 +718,11 @@ function objectItem(item: PictureItem): vscode.TreeItem {
   const platform = platformLabel(t.source.platform);
   const tree = new vscode.TreeItem(t.source.name, vscode.TreeItemCollapsibleState.None);
   tree.id = `object:${item.key}`;
-  const state = { ...STATE_ICONS[item.state], label: STATE_LABELS[item.state] };
+  const look = itemLook(item);
+  const state = { ...LOOK_ICONS[look], label: LOOK_LABELS[look] };
   tree.iconPath = icon(state.icon, state.color);
-  tree.description = [platform, item.counterpart ? `→ ${item.counterpart.displayName}` : state.label].filter(Boolean).join(' · ');
+  // The state first, so the side bar's default width never cuts it off; the counterpart is in the tooltip.
+  tree.description = [state.label, platform].filter(Boolean).join(' · ');
   // include/exclude offered where it changes something; terms and conditions are never imported
   tree.contextValue = t.source.kind === 'termsAndConditions' ? 'object' : item.selected ? 'object.selected' : 'object.excluded';
   tree.tooltip = objectTooltip(item, state.label);
@@ -578,13 +734,12 @@ const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 
 function objectTooltip(item: PictureItem, stateLabel: string): vscode.MarkdownString {
   const t = item.translation;
-  const lines = [`**${md(t.source.name)}** — ${stateLabel}`, '', `ConfigMgr: \`${t.source.uniqueId}\``];
+  // Two lines, not one run-on paragraph: Markdown joins lines unless they end in a backslash.
+  const lines = [`**${md(t.source.name)}** — ${stateLabel}`, '', `ConfigMgr: \`${t.source.uniqueId}\`${item.counterpart ? '\\' : ''}`];
   if (item.counterpart) lines.push(`Intune: ${md(item.counterpart.displayName)} (\`${item.counterpart.id}\`)`);
-  const reasons = [...item.stateReasons, ...t.verdict.reasons];
-  if (reasons.length) lines.push('', '**Why**', ...reasons.map((r) => `- ${md(r)}`));
-  if (t.verdict.droppedSettings.length)
-    lines.push('', '**Settings left out**', ...t.verdict.droppedSettings.map((d) => `- ${md(d.name)}: ${md(d.reason)}`));
-  const changed = (t.verdict.settings ?? []).flatMap((o) => (o.outcome === 'changed' ? [o] : []));
+  const { why, leftOut, changed } = explainItem(item);
+  if (why.length) lines.push('', '**Why**', ...why.map((r) => `- ${md(r)}`));
+  if (leftOut.length) lines.push('', '**Settings left out**', ...leftOut.map((d) => `- ${md(d.name)}: ${md(d.reason)}`));
   if (changed.length)
     lines.push('', '**Settings changed**', ...changed.map((o) => `- ${md(o.setting)}: ${md(o.from)} → ${md(o.to)} (${md(o.reason)})`));
   if (t.verdict.notes.length) lines.push('', '**Notes**', ...t.verdict.notes.map((n) => `- ${md(n)}`));
@@ -602,13 +757,17 @@ function collectionItem(mapping: GroupMapping): vscode.TreeItem {
   const tree = new vscode.TreeItem(mapping.collectionName, vscode.TreeItemCollapsibleState.None);
   tree.id = `collection:${mapping.collectionId}`;
   const names = mapping.groups.map((g) => g.displayName).join(', ');
-  tree.description = mapping.status === 'mapped' ? `→ ${names}` : mapping.status === 'create' ? `→ new group ${names}` : 'unmapped';
-  tree.iconPath =
-    mapping.status === 'mapped'
-      ? icon('pass-filled', 'testing.iconPassed')
-      : mapping.status === 'create'
-        ? icon('add', 'charts.blue')
-        : icon('question', 'list.warningForeground');
+  const look = collectionLook(mapping);
+  const members = mapping.memberCount === undefined ? '' : ` · ${mapping.memberCount} member${mapping.memberCount === 1 ? '' : 's'}`;
+  tree.description =
+    look === 'mapped'
+      ? `→ ${names}${members}`
+      : look === 'create'
+        ? `→ new group ${names}${members}`
+        : look === 'unused'
+          ? 'no group needed'
+          : 'unmapped';
+  tree.iconPath = icon(COLLECTION_ICONS[look].icon, COLLECTION_ICONS[look].color);
   tree.tooltip = new vscode.MarkdownString(`**${md(mapping.collectionName)}** (${mapping.collectionId})\n\n${md(mapping.reason)}`);
   tree.contextValue = 'collection';
   return tree;
@@ -631,8 +790,20 @@ export function registerObjectsTree(ctx: Ctx): ObjectsTree {
   ctx.subscriptions.push(ctx.pictures.onDidRefresh(() => tree.refresh()));
   const watcher = vscode.workspace.createFileSystemWatcher(PLAN_GLOB);
   const isPlan = (doc: vscode.TextDocument) => doc.uri.path.endsWith('.migration.json');
+  // Many objects can be selected at once: include and exclude take the whole selection.
+  tree.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  void vscode.commands.executeCommand('setContext', 'cm2intune.treeFiltered', false);
   ctx.subscriptions.push(
-    vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
+    tree.view,
+    // The message counts the plan's problems as the Problems panel does, so it follows them.
+    vscode.languages.onDidChangeDiagnostics(async (e) => {
+      if (!e.uris.some((u) => u.path.endsWith('.migration.json'))) return;
+      const plan = await currentPlan();
+      if (!plan || !e.uris.some((u) => u.toString() === plan.toString())) return;
+      tree.noteProblems(plan);
+      // A plan with errors shows them as its only row (no read): that row's count follows too.
+      if (planProblemCounts(plan).error) tree.repaint();
+    }),
     watcher,
     watcher.onDidCreate(tree.retarget),
     watcher.onDidDelete(tree.retarget),

@@ -27,6 +27,11 @@ export interface Ui {
   pickGroup(title: string, search: (text: string) => AsyncIterable<GroupChoice>): Promise<GroupChoice | undefined>;
   /** One of `choices` (a wave, a step); undefined when dismissed. */
   pick(title: string, choices: { label: string; description?: string }[]): Promise<string | undefined>;
+  /** Several of `choices` (their `value`s; none chosen = []); undefined when dismissed. */
+  pickMany(
+    title: string,
+    choices: { label: string; description?: string; value: string; picked?: boolean }[],
+  ): Promise<string[] | undefined>;
   /** Where to save a new file; undefined when dismissed. */
   saveLocation(title: string, suggested: vscode.Uri, filters: Record<string, string[]>): Promise<vscode.Uri | undefined>;
   /** Runs `task` with cancellable progress; the signal aborts when the person cancels. */
@@ -49,6 +54,10 @@ export const vscodeUi: Ui = {
   pickGroup,
   async pick(title, choices) {
     return (await vscode.window.showQuickPick(choices, { title, ignoreFocusOut: true }))?.label;
+  },
+  async pickMany(title, choices) {
+    const picked = await vscode.window.showQuickPick(choices, { title, canPickMany: true, ignoreFocusOut: true });
+    return picked?.map((c) => c.value);
   },
   saveLocation(title, defaultUri, filters) {
     return Promise.resolve(vscode.window.showSaveDialog({ title, defaultUri, filters }));

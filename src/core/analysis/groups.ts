@@ -13,6 +13,7 @@ import type { GroupMapping, MappedGroup, TenantGroup } from './types';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const lower = (s: string) => s.toLowerCase();
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 interface AdGroup {
   /** DOMAIN\Group */
@@ -189,7 +190,8 @@ export function mapCollections(
         ...base,
         status: 'mapped',
         groups: [{ id: own.id, displayName: own.displayName, via: 'created' }],
-        reason: `cm2intune created "${own.displayName}" for it (mail nickname ${own.mailNickname})`,
+        reason: `cm2intune created "${own.displayName}" for it (mail nickname ${own.mailNickname})${own.members ? `; it has ${plural(own.members.length, 'member')}` : ''}`,
+        ...(own.members ? { memberCount: own.members.length } : {}),
       });
       continue;
     }
@@ -338,6 +340,14 @@ export function mapCollections(
       reason: `${tried.join('; ')}: ${fix}`,
       ...(differing[0] ? { membership: differing[0].membership } : {}),
     });
+  }
+  for (const m of mappings) {
+    if (m.memberCount !== undefined) continue;
+    if (m.status === 'create') m.memberCount = m.members?.length ?? 0;
+    else if (m.status === 'mapped' && m.groups.length === 1) {
+      const read = byId.get(lower(m.groups[0].id ?? ''))?.members;
+      if (read) m.memberCount = read.length;
+    }
   }
   return { mappings, findings };
 }

@@ -103,6 +103,18 @@ export function buildPicture(input: PictureInput): MigrationPicture {
   findings.push(...groupFindings);
   const mappingOf = new Map(mappings.map((m) => [m.collectionId, m]));
   if (plan.import?.assignments !== false) assign(items, site, mappingOf, findings, waves);
+  // How many objects each collection's groups are assigned to: a group to create that nothing
+  // is assigned to is never created, so it must not read "will be created".
+  for (const m of mappings) {
+    const target = (g: GroupMapping['groups'][number]) => g.id ?? placeholder(`group:${m.collectionId}`);
+    const ids = m.groups.map(target);
+    m.assignedBy = [...items.values()].filter((i) => {
+      const body = i.assign && JSON.stringify(i.assign.body);
+      return !!body && ids.some((id) => body.includes(JSON.stringify(id)));
+    }).length;
+    if (m.status === 'create' && m.assignedBy === 0)
+      m.reason = `nothing the plan imports is assigned to this collection, so no group is created for it (one would get the collection's ${m.members?.length ?? 0} user${m.members?.length === 1 ? '' : 's'})`;
+  }
   for (const item of items.values()) item.reasons = reasonsOf(item);
 
   return {

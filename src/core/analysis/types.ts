@@ -51,6 +51,13 @@ export interface GroupMapping {
    * this) differ from the collection's effective members; absent when they are the same or were not read.
    */
   membership?: { groupName: string; difference: MembershipDifference; summary: string };
+  /** Direct members of the group it maps to (when they were read), or for `create` the users it will get. */
+  memberCount?: number;
+  /**
+   * How many objects' assignments target it (include or exclude). A `create` mapping nothing
+   * targets is never created by an import: the faces say so instead of "will be created".
+   */
+  assignedBy?: number;
 }
 
 export interface Counterpart {

@@ -5,6 +5,7 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 // Labels from their own light module, not the analysis barrel: the faces load this at activation.
 import { deletedFromIntuneNote, KIND_LABELS, STATE_LABELS } from '../analysis/selection';
+import { stateCounts } from '../analysis/summary';
 import type { ItemState, MigrationPicture, PictureItem } from '../analysis/types';
 import { clipText, type Severity } from '../findings';
 import { platformLabel } from '../translate/common';
@@ -489,9 +490,8 @@ export interface StatusView {
 }
 
 export function statusView(picture: MigrationPicture): StatusView {
-  const counts = { notImported: 0, importable: 0, partial: 0, imported: 0, drifted: 0, blocked: 0, all: picture.items.length };
+  const { partlyImported: _p, selected: _s, ...counts } = stateCounts(picture.items);
   const rows = picture.items.map((i): StatusRow => {
-    counts[i.state]++;
     const v = i.translation.verdict;
     const why = [...i.stateReasons, ...v.reasons][0] ?? (v.droppedSettings.length ? `${v.droppedSettings.length} setting(s) left out` : '');
     return {
@@ -508,7 +508,8 @@ export function statusView(picture: MigrationPicture): StatusView {
     groups: picture.groups.map((g) => ({
       collectionId: g.collectionId,
       collection: g.collectionName,
-      mapping: g.status,
+      // A group to create that nothing is assigned to is never created (the tree says the same).
+      mapping: g.status === 'create' && g.assignedBy === 0 ? 'no group needed' : g.status,
       detail:
         g.groups.length && g.status === 'mapped'
           ? g.groups.map((x) => `${x.displayName} (${x.via})`).join(', ') +

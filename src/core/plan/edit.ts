@@ -153,6 +153,17 @@ export function selectionEdits(text: string, object: SelectionSubject, choice: '
 }
 
 /**
+ * selectionEdits for several objects at once (a selection in the tree): one edit of the text, so
+ * the change is one step to undo. An object that can't be included is named in the error, and
+ * nothing is changed.
+ */
+export function selectionEditsMany(text: string, objects: SelectionSubject[], choice: 'include' | 'exclude'): PlanTextEdit[] {
+  let after = text;
+  for (const object of objects) after = applyEdits(after, selectionEdits(after, object, choice));
+  return diff(text, after);
+}
+
+/**
  * Maps a collection to one Entra ID group in `groups.map`, replacing what the plan said for it.
  * The group goes in by id: display names can repeat in a tenant.
  */

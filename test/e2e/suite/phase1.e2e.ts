@@ -34,10 +34,20 @@ async function roots(): Promise<{ node: Node; item: vscode.TreeItem }[]> {
   return ((await tree.getChildren()) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
 }
 
+/** Phase 1's sections: a root per kind, the collections, the legend. */
+async function sections(): Promise<{ node: Node; item: vscode.TreeItem }[]> {
+  const tree = (await api()).objects;
+  const phase1 = (await roots()).find((r) => r.item.label === 'Phase 1 · Import');
+  assert.ok(phase1, `no phase 1 root; roots: ${(await roots()).map((r) => r.item.label).join(', ')}`);
+  return ((await tree.getChildren(phase1.node)) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
+}
+
+/** The rows under a root or a phase-1 section, by its label. */
 async function children(rootLabel: string): Promise<{ node: Node; item: vscode.TreeItem }[]> {
   const tree = (await api()).objects;
-  const root = (await roots()).find((r) => r.item.label === rootLabel);
-  assert.ok(root, `no root "${rootLabel}"; roots: ${(await roots()).map((r) => r.item.label).join(', ')}`);
+  const all = [...(await roots()), ...(await sections())];
+  const root = all.find((r) => r.item.label === rootLabel);
+  assert.ok(root, `no root "${rootLabel}"; roots: ${all.map((r) => r.item.label).join(', ')}`);
   return ((await tree.getChildren(root.node)) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
 }
 
@@ -81,7 +91,8 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     await usePlan('broken plan.migration.json');
     const list = await roots();
     assert.equal(list.length, 1, `roots: ${list.map((r) => r.item.label).join(', ')}`);
-    assert.match(String(list[0].item.label), /^broken plan\.migration\.json has \d+ errors?$/);
+    // counted as the Problems panel counts them
+    assert.match(String(list[0].item.label), /^broken plan\.migration\.json has \d+ errors?(, \d+ warnings?)?$/);
     assert.match(String(list[0].item.description), /^line \d+: /);
     assert.equal(iconOf(list[0].item), 'error');
   });
@@ -106,10 +117,15 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     });
   });
 
-  test('roots by kind; items show name, counterpart or verdict, a state icon and the reasons', async () => {
+  test('phase 1 by kind; items show state first, a state icon and the reasons', async () => {
     await usePlan(SANDBOX_PLAN);
     assert.deepEqual(
       (await roots()).map((r) => r.item.label),
+      ['Phase 1 · Import', 'Phase 2 · Readiness', 'Phase 3 · Waves', 'Phase 4 · MDM authority'],
+    );
+    assert.equal((await roots())[0].item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded, 'phase 1 opens at once');
+    assert.deepEqual(
+      (await sections()).map((r) => r.item.label),
       [
         'Compliance policies',
         'Configuration items',
@@ -119,9 +135,7 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
         'E-mail',
         'Apps',
         'Collections → groups',
-        'Phase 2 · Readiness',
-        'Phase 3 · Waves',
-        'Phase 4 · MDM authority',
+        'Legend',
       ],
     );
     const wifi = await children('Wi-Fi');
@@ -137,15 +151,19 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
       ],
     );
     const guest = row(wifi, 'Contoso-Guest (macOS)').item;
-    assert.equal(guest.description, 'macOS · importable');
+    assert.equal(guest.description, 'importable · macOS');
     assert.equal(iconOf(guest), 'cloud-upload');
     assert.equal(guest.contextValue, 'object.selected');
     const retired = row(wifi, "Contoso-Guest (iOS) – ancien réseau d'Hélène").item;
-    assert.equal(retired.description, 'iOS · not imported', 'an expired profile is left out by default');
+    assert.equal(retired.description, 'not imported · iOS', 'an expired profile is left out by default');
     assert.match(tooltipOf(retired), /expired in ConfigMgr/);
     const vpn = row(await children('VPN'), 'Contoso VPN (iOS)').item;
-    assert.equal(vpn.description, 'iOS · partly importable');
+    assert.equal(vpn.description, 'partly importable · iOS');
+    assert.equal(iconOf(vpn), 'star-half', 'partly importable is not the upload arrow of importable');
     assert.match(tooltipOf(vpn), /\*\*Settings left out\*\*\n- /);
+    // each left-out setting is said once: under its heading, not again under "Why"
+    const why = /\*\*Why\*\*\n((?:- .*\n?)*)/.exec(tooltipOf(vpn))?.[1] ?? '';
+    assert.doesNotMatch(why, / is dropped: /);
 
     const pfx = row(await children('Certificate profiles'), 'Contoso User PFX (iOS)').item;
     assert.equal(iconOf(pfx), 'error');
@@ -153,11 +171,13 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     assert.match(tooltipOf(pfx), /\*\*Why\*\*/);
 
     const collections = await children('Collections → groups');
-    assert.equal(row(collections, 'Contractors (group rule)').item.description, '→ Contractors');
+    assert.match(String(row(collections, 'Contractors (group rule)').item.description), /^→ Contractors( · \d+ members?)?$/);
     assert.equal(row(collections, 'VIP Users').item.description, 'unmapped');
-    // counts on the roots once the picture is read
-    const wifiRoot = (await roots()).find((r) => r.item.label === 'Wi-Fi')!;
-    assert.equal(wifiRoot.item.description, '6');
+    // counts per state on the roots once the picture is read (the legend says the marks)
+    const wifiRoot = row(await sections(), 'Wi-Fi');
+    assert.match(String(wifiRoot.item.description), /^6 · (\d+[✓◑↑◐≠✗–] ?)+$/);
+    assert.match(String(wifiRoot.item.description), /1–/, 'the retired profile counts as not imported');
+    assert.match(String((await roots())[0].item.description), /^\d+ · /, 'phase 1 counts every object');
   });
 
   test('"Exclude from import" edits the open plan document, "Include" takes it back, undo restores it', async () => {
@@ -214,10 +234,114 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     const edited = JSON.parse(doc.getText().replace(/^\s*\/\/.*$/gm, '')) as { groups: { map: Record<string, unknown> } };
     assert.deepEqual(edited.groups.map, { P010001D: [{ id: groupId }] });
     const mapped = row(await children('Collections → groups'), 'VIP Users').item;
-    assert.equal(mapped.description, '→ Contractors');
+    assert.match(String(mapped.description), /^→ Contractors( · \d+ members?)?$/);
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
     await waitFor('the plan back as saved', () => doc.getText() === original && !doc.isDirty);
+  });
+
+  test('the tree as a map: a filter by state, kind and platform, its counts, the legend', async () => {
+    await usePlan(SANDBOX_PLAN);
+    const tree = (await api()).objects;
+    await children('Wi-Fi'); // the picture read, so the roots count
+    try {
+      await vscode.commands.executeCommand('cm2intune.filterTree', { states: ['blocked'] });
+      assert.equal(tree.message.split('\n')[0], 'Filtered: blocked');
+      const blockedKinds = await sections();
+      const certificates = row(blockedKinds, 'Certificate profiles');
+      assert.ok(!blockedKinds.some((r) => r.item.label === 'Wi-Fi'), 'a kind without a blocked object is not shown');
+      assert.match(String(certificates.item.description), /^(\d+) of \d+ · \1✗$/);
+      const blocked = await children('Certificate profiles');
+      assert.ok(blocked.length > 0);
+      for (const r of blocked) assert.equal(iconOf(r.item), 'error', `${r.item.label}: ${r.item.description}`);
+      assert.match(String((await roots())[0].item.description), /^(\d+) of \d+ · \1✗$/, 'phase 1 counts what is shown');
+
+      await vscode.commands.executeCommand('cm2intune.filterTree', { kinds: ['wifi'], platforms: ['macos'] });
+      assert.equal(tree.message.split('\n')[0], 'Filtered: Wi-Fi profile · macOS');
+      assert.deepEqual(
+        (await children('Wi-Fi')).map((r) => r.item.label),
+        ['Contoso-Guest (macOS)'],
+      );
+      assert.equal(row(await sections(), 'Wi-Fi').item.description, '1 of 6 · 1↑');
+
+      // A wrong value is named with the ones that exist; the filter stays as it was.
+      await withUi({}, async (shown) => {
+        await vscode.commands.executeCommand('cm2intune.filterTree', { states: ['broken'] });
+        assert.deepEqual(shown.error, [
+          `The filter's states names "broken": use one of imported, importable, partial, drifted, blocked, notImported.`,
+        ]);
+      });
+      assert.equal(tree.message.split('\n')[0], 'Filtered: Wi-Fi profile · macOS');
+
+      // Without an argument: a pick per facet (here the person picks partly importable, any kind, iOS).
+      const titles: string[] = [];
+      await withUi(
+        {
+          pickMany: async (title, choices) => {
+            titles.push(title);
+            if (/state/.test(title)) return choices.filter((c) => c.label === 'partly importable').map((c) => c.value);
+            if (/platform/.test(title)) return ['ios'];
+            return [];
+          },
+        },
+        () => vscode.commands.executeCommand('cm2intune.filterTree'),
+      );
+      assert.equal(titles.length, 3);
+      assert.equal(tree.message.split('\n')[0], 'Filtered: partly importable · iOS');
+      assert.ok((await children('VPN')).some((r) => r.item.label === 'Contoso VPN (iOS)'));
+    } finally {
+      await vscode.commands.executeCommand('cm2intune.clearTreeFilter');
+    }
+    assert.doesNotMatch(tree.message, /Filtered/);
+    assert.equal((await children('Wi-Fi')).length, 6, 'cleared: every object again');
+
+    const legend = await children('Legend');
+    const looks = legend.filter((r) => !String(r.item.id).startsWith('legend:collection.'));
+    assert.deepEqual(
+      looks.map((r) => `${iconOf(r.item)} ${String(r.item.label)}`),
+      [
+        'pass-filled ✓ imported',
+        'pass ◑ partly imported',
+        'cloud-upload ↑ importable',
+        'star-half ◐ partly importable',
+        'diff-modified ≠ drifted',
+        'error ✗ blocked',
+        'circle-slash – not imported',
+      ],
+    );
+    assert.equal(new Set(legend.map((r) => iconOf(r.item))).size, legend.length - 1, 'every state its own shape (mapped shares the check)');
+    for (const r of legend) assert.ok(String(r.item.description).length > 10, `${String(r.item.label)} says what it means`);
+  });
+
+  test('include / exclude on a selection of objects: one edit of the plan, one undo', async () => {
+    await usePlan(SANDBOX_PLAN);
+    const doc = await openPlan(SANDBOX_PLAN);
+    const original = doc.getText();
+    const wifi = await children('Wi-Fi');
+    const picked = [row(wifi, 'Contoso-Guest (macOS)'), row(wifi, 'Contoso-Guest (Windows)')];
+    let changes = 0;
+    const listener = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === doc && e.contentChanges.length) changes++;
+    });
+    try {
+      await vscode.commands.executeCommand(
+        'cm2intune.excludeFromImport',
+        picked[0].node,
+        picked.map((p) => p.node),
+      );
+    } finally {
+      listener.dispose();
+    }
+    assert.equal(changes, 1, 'one edit for the whole selection');
+    const excluded = JSON.parse(doc.getText().replace(/^\s*\/\/.*$/gm, '')) as { import: { exclude: string[] } };
+    assert.equal(excluded.import.exclude.length, 2);
+    assert.ok(excluded.import.exclude.includes(GUEST_MAC));
+    const after = await children('Wi-Fi');
+    for (const p of picked) assert.equal(row(after, String(p.item.label)).item.contextValue, 'object.excluded');
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('one undo restores the plan', () => doc.getText() === original);
+    await waitFor('the plan back as saved', () => !doc.isDirty);
   });
 
   test('the import command imports into the sandbox; the tree shows imported; a second run has nothing to do', async function () {
@@ -270,9 +394,12 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     assert.equal(retired.length, 1);
     assert.match(String(retired[0].item.description), /not imported/);
     for (const r of wifi.filter((w) => !retired.includes(w))) {
-      assert.equal(iconOf(r.item), 'pass-filled', `${r.item.label}: ${r.item.description}`);
-      assert.match(String(r.item.description), /→ /);
-      assert.match(tooltipOf(r.item), /Intune: .*\(`[0-9a-f-]{36}`\)/);
+      // complete: a filled check; settings left out: an outline check, never the same icon
+      const partly = /^partly imported/.test(String(r.item.description));
+      assert.match(String(r.item.description), /^(partly )?imported · /);
+      assert.equal(iconOf(r.item), partly ? 'pass' : 'pass-filled', `${r.item.label}: ${r.item.description}`);
+      // ConfigMgr and Intune on lines of their own
+      assert.match(tooltipOf(r.item), /ConfigMgr: `[^`]+`\\\nIntune: .*\(`[0-9a-f-]{36}`\)/);
     }
     const blocked = row(await children('Certificate profiles'), 'Contoso User PFX (iOS)').item;
     assert.equal(iconOf(blocked), 'error', 'blocked objects stay blocked');

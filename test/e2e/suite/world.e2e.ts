@@ -86,7 +86,9 @@ suite('the sample migration (sandbox world)', () => {
     // Polled, not timed: the first read starts the world from its folder (site over TDS, tenant).
     let labels: { node: Node; item: vscode.TreeItem }[] = [];
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
-      labels = await roots();
+      // The kinds are sections of phase 1's root.
+      const phase1 = (await roots()).find((r) => r.item.label === 'Phase 1 · Import');
+      labels = phase1 ? await childrenOf(phase1.node) : await roots();
       if (labels.some((x) => x.item.label === 'Wi-Fi')) break;
     }
     assert.ok(
