@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { UserError } from '../core/errors';
 import { registerCommands } from './commands';
 import type { Ctx } from './ctx';
-import { followRefreshes, openDashboard } from './dashboard';
+import { followRefreshes, openDashboard, openDashboardFeed } from './dashboard';
+import type { DashboardFeed } from './dashboardFeed';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
@@ -30,6 +31,8 @@ import { prepareWaveRunbook, verifyWave, type VerifyOptions } from './waveComman
 export interface Cm2intuneApi {
   objects: ObjectsTree;
   replaceUi(ui: Partial<Ui>): { dispose(): void };
+  /** The open dashboard's feed, for the extension tests: what the page was sent, and a page message. */
+  dashboard(): DashboardFeed | undefined;
 }
 
 export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
@@ -84,6 +87,7 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
   log.info('cm2intune activated');
   return {
     objects: tree,
+    dashboard: openDashboardFeed,
     replaceUi(ui) {
       if (extension.extensionMode === vscode.ExtensionMode.Production) throw new Error('replaceUi is for extension tests only.');
       const original = ctx.ui;
