@@ -62,8 +62,8 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     // From the palette or the tree it watches (paced, cancellable); { watch: false } reads once.
     'cm2intune.verifyAuthority': (c, target, options) =>
       verifyAuthority(c, target, { watch: true, ...(isOptions(options) ? (options as AuthorityVerifyOptions) : {}) }),
-    'cm2intune.showDashboard': async (c) => {
-      const plan = await currentPlan();
+    'cm2intune.showDashboard': async (c, target) => {
+      const plan = target instanceof vscode.Uri ? target : await currentPlan();
       if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
       return openDashboard(c, plan);
     },
