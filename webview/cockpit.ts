@@ -64,11 +64,11 @@ export function phaseAction(stage: Pick<PhaseStage, 'phase' | 'standing'>): Phas
         ? { label: 'Fix readiness', command: 'cm2intune.fixReadiness' }
         : { label: 'Check readiness', command: 'cm2intune.checkReadiness' };
     case 3:
-      return { label: 'Prepare a wave runbook', command: 'cm2intune.prepareWaveRunbook' };
+      return { label: 'Prepare a runbook', command: 'cm2intune.prepareWaveRunbook' };
     case 4:
       return blocked
-        ? { label: 'Check the authority switch', command: 'cm2intune.checkAuthority' }
-        : { label: 'Switch the MDM authority — guided', command: 'cm2intune.switchAuthorityGuided' };
+        ? { label: 'Check the switch', command: 'cm2intune.checkAuthority' }
+        : { label: 'Guided switch', command: 'cm2intune.switchAuthorityGuided' };
   }
 }
 
@@ -108,7 +108,7 @@ export const COCKPIT_CSS = [
   '.link:focus-visible { outline: 1px solid var(--vscode-focusBorder); }',
   // The phases (laid out by PHASE_CSS: four columns, wrapping to fewer when narrow).
   '.stage .mark { font-weight: bold; margin-right: 4px; }',
-  '.stage vscode-button { margin-top: 6px; align-self: flex-start; }',
+  '.stage vscode-button { margin-top: 6px; align-self: flex-start; max-width: 100%; }',
   // Readiness as a checklist.
   '.checks { list-style: none; padding: 0; margin: 8px 0 16px; }',
   '.check { display: grid; grid-template-columns: 1.6em 1fr; gap: 2px 6px; padding: 4px 0; }',
