@@ -83,6 +83,8 @@ export const CHECK_MARKS: Record<ReadinessCheckLine['state'], { icon: string; wo
 export const STANDING_MARKS: Record<PhaseStage['standing'], string> = { done: '✓', current: '➜', blocked: '✕', todo: '○' };
 
 export const COCKPIT_CSS = [
+  // The title names the plan's path and the tenant id: long words break instead of running off the page.
+  'h1 { font-size: 1.5em; overflow-wrap: anywhere; }',
   // Bars: the kind, the bar, the counts in words; one column when the panel is narrow.
   '.bars { display: grid; grid-template-columns: minmax(8em, max-content) minmax(120px, 1fr); gap: 4px 12px; align-items: center; margin: 8px 0 16px; }',
   '.bars .kind { text-align: left; }',
