@@ -80,9 +80,10 @@ function showDashboard(ctx: Ctx, model: DashboardModel, reveal: boolean): vscode
 
 /** Runs what the page asked for and the allow-list let through; a phase's command gets the dashboard's plan. */
 async function runForPage(ctx: Ctx, request: DashboardRun): Promise<unknown> {
+  // The plan stands in its place even when unknown (the command then asks), so a wave's name stays second.
   const plan = open?.plan;
   try {
-    return await vscode.commands.executeCommand(request.command, ...(request.plan && plan ? [plan] : []), ...request.args);
+    return await vscode.commands.executeCommand(request.command, ...(request.plan ? [plan] : []), ...request.args);
   } catch (error) {
     // A command's own failures are shown by the command; this is one that could not start (not installed).
     ctx.log.warn(`The dashboard could not run ${request.command}: ${error instanceof Error ? error.message : String(error)}`);
