@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { summarizePicture } from '../../src/core/analysis/summary';
 import type { MigrationPicture, PictureItem } from '../../src/core/analysis/types';
-import { migrationStages, withReading, type PhasesOverview } from '../../src/core/phases/overview';
+import { migrationStages, phasesOverview, withReading, type PhasesOverview } from '../../src/core/phases/overview';
+import type { ReadinessCheck } from '../../src/core/phases/prepare';
 import { DASHBOARD_COMMANDS, dashboardRun } from '../../src/extension/dashboardActions';
 import { DashboardFeed } from '../../src/extension/dashboardFeed';
 import { COCKPIT_CSS, kindBars, phaseAction } from '../../webview/cockpit';
@@ -208,6 +209,42 @@ describe("a watch's reading on the open dashboard", () => {
     assert.equal(removed.authority?.blocked, true);
     const notYet = withReading(overview, { kind: 'authority', at: '2026-11-30T11:00:00Z', state: 'notSwitched', switched: 0, expected: 7 });
     assert.deepEqual(notYet.authority, overview.authority, 'not switched yet: the preflight and checklist standing stays');
+  });
+});
+
+describe('readiness as a checklist', () => {
+  it('each check with its state, and whether "Fix readiness" can fix it (the page runs the fix or shows the tree)', () => {
+    const check = (id: ReadinessCheck['id'], state: ReadinessCheck['state'], fixSteps: string[]): ReadinessCheck => ({
+      id,
+      title: `${id} title`,
+      state,
+      summary: `${id} summary`,
+      evidence: [],
+      fixSteps,
+    });
+    const overview = phasesOverview(
+      {
+        readiness: {
+          ok: true,
+          value: {
+            checks: [check('licences', 'blocking', ['assign-licence-1']), check('ndes-connector', 'warning', [])],
+            steps: [],
+            blocking: 1,
+          },
+        },
+        readinessByWave: [],
+        waves: [],
+      },
+      '2026-11-30T10:00:00Z',
+    );
+    assert.ok('checks' in overview.readiness);
+    assert.deepEqual(
+      overview.readiness.checks?.map((c) => [c.id, c.state, c.fixable]),
+      [
+        ['licences', 'blocking', true],
+        ['ndes-connector', 'warning', false],
+      ],
+    );
   });
 });
 
