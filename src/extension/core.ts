@@ -31,4 +31,4 @@ export {
   preflightAuthority,
   REMOVE_WARNING,
 } from '../core/phases/authority';
-export { readinessPerWave, phasesOverview, migrationStages } from '../core/phases/overview';
+export { readinessPerWave, phasesOverview, migrationStages, withReading } from '../core/phases/overview';

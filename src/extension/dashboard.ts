@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { summarizePicture, type DashboardModel } from '../core/analysis/summary';
 import type { Ctx } from './ctx';
-import { migrationStages, withReading, type WatchReading } from '../core/phases/overview';
+import type { WatchReading } from '../core/phases/overview';
 import type { DashboardRun } from './dashboardActions';
 import { DashboardFeed } from './dashboardFeed';
 import { planPhases, planPicture } from './pictures';
@@ -23,7 +23,7 @@ export async function openDashboard(ctx: Ctx, plan: vscode.Uri, reveal = true): 
   const model = summarizePicture(`${vscode.workspace.asRelativePath(plan)} — ${loaded.tenant}`, loaded.picture);
   const panel = showDashboard(ctx, model, reveal);
   open!.plan = plan;
-  const [read, { phasesOverview }] = await Promise.all([planPhases(ctx, plan), import('./core')]);
+  const [read, { phasesOverview, migrationStages }] = await Promise.all([planPhases(ctx, plan), import('./core')]);
   const overview = phasesOverview(read, new Date().toISOString());
   open?.feed.showPhases({ ...overview, stages: migrationStages({ objects: model.totals, phases: overview }).stages });
   return panel;
@@ -34,10 +34,14 @@ export async function openDashboard(ctx: Ctx, plan: vscode.Uri, reveal = true): 
  * draws it at once, from what it was last sent, without reading the site and the tenant again.
  */
 export function dashboardReading(plan: vscode.Uri, reading: WatchReading): void {
-  const shown = open?.plan?.toString() === plan.toString() ? open.feed.shown : undefined;
-  if (!shown?.model || !shown.phases) return;
-  const phases = withReading(shown.phases, reading);
-  open!.feed.showPhases({ ...phases, stages: migrationStages({ objects: shown.model.totals, phases }).stages });
+  if (open?.plan?.toString() !== plan.toString()) return;
+  // The core is loaded already: the watch reads through it.
+  void import('./core').then(({ withReading, migrationStages }) => {
+    const shown = open?.plan?.toString() === plan.toString() ? open.feed.shown : undefined;
+    if (!shown?.model || !shown.phases) return;
+    const phases = withReading(shown.phases, reading);
+    open!.feed.showPhases({ ...phases, stages: migrationStages({ objects: shown.model.totals, phases }).stages });
+  });
 }
 
 /** An open dashboard follows what a command changed: repainted when its plan's pictures are read again. */
