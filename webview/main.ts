@@ -8,17 +8,19 @@ import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { DashboardModel } from '../src/core/analysis/summary';
-import type { GuideView, PhaseStage, PhasesOverview } from '../src/core/phases/overview';
+import type { GuideView, PhaseStage, PhasesOverview, ReadinessCheckLine } from '../src/core/phases/overview';
+import { CHECK_MARKS, COCKPIT_CSS, kindBars, phaseAction, STANDING_MARKS } from './cockpit';
 import { GUIDE_CSS, renderGuide } from './guide';
 import { chartGeometry, PHASE_CSS } from './phases';
-import { STATE_CSS } from './states';
+import { STATE_CSS, STATES } from './states';
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 // A constructed stylesheet, as the elements style themselves: the page's CSP allows no inline style.
 const stateSheet = new CSSStyleSheet();
-stateSheet.replaceSync(`${STATE_CSS}\n${PHASE_CSS}\n${GUIDE_CSS}`);
+stateSheet.replaceSync(`${STATE_CSS}\n${PHASE_CSS}\n${COCKPIT_CSS}\n${GUIDE_CSS}`);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, stateSheet];
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K | string, text?: string, attrs: Record<string, string> = {}): HTMLElement {
@@ -29,7 +31,14 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K | string, text?: strin
 }
 
 function table(headers: string[], rows: string[][], widths?: string): HTMLElement {
-  const t = el('vscode-table', undefined, { zebra: '', 'bordered-columns': '', ...(widths ? { columns: widths } : {}) });
+  // responsive: below the breakpoint each row shows as label: value lines instead of cut-off columns.
+  const t = el('vscode-table', undefined, {
+    zebra: '',
+    'bordered-columns': '',
+    responsive: '',
+    breakpoint: '400',
+    ...(widths ? { columns: widths } : {}),
+  });
   const head = el('vscode-table-header', undefined, { slot: 'header' });
   for (const h of headers) head.append(el('vscode-table-header-cell', h));
   const body = el('vscode-table-body', undefined, { slot: 'body' });
@@ -44,27 +53,45 @@ function table(headers: string[], rows: string[][], widths?: string): HTMLElemen
 
 let shown: { model?: DashboardModel; phases?: PhasesOverview } = {};
 
+/** Asks the extension to run a command; it runs only those its allow-list names (src/extension/dashboardActions.ts). */
+function run(command: string, ...args: unknown[]) {
+  vscodeApi.postMessage({ type: 'run', command, args });
+}
+
+/** The tree, filtered to a kind (and a state), then shown. */
+function showInTree(filter: { kinds?: string[]; states?: string[] }) {
+  run('cm2intune.filterTree', filter);
+  run('cm2intune.objects.focus');
+}
+
+function button(label: string, onClick: () => void, attrs: Record<string, string> = {}): HTMLElement {
+  const b = el('vscode-button', label, attrs);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function linkButton(label: string, title: string, onClick: () => void): HTMLElement {
+  const b = el('button', label, { type: 'button', class: 'link', title });
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 function render(model: DashboardModel) {
   const root = document.getElementById('root')!;
   root.replaceChildren();
   root.append(el('h1', model.title));
-  if (shown.phases?.stages) root.append(stagesStrip(shown.phases.stages));
-  const badges = el('p', undefined, { class: 'badges' });
+  if (shown.phases?.stages) root.append(el('h2', 'Where the migration stands'), stagesStrip(shown.phases.stages));
   // The states and their words come with the model, from the core.
   const states = model.states.map(({ state, label }) => [state, capital(label)] as const);
+  root.append(el('h2', 'Phase 1: objects'));
+  const badges = el('p', undefined, { class: 'badges' });
   for (const [state, label] of states) {
     const badge = el('span', undefined, { class: `state state-${state}` });
     badge.append(el('vscode-badge', String(model.totals[state])), document.createTextNode(` ${label}`));
     badges.append(badge);
   }
   root.append(badges, el('p', `${model.totals.all} ConfigMgr objects, ${model.totals.selected} selected by the plan.`));
-  root.append(el('h2', 'Objects by kind'));
-  root.append(
-    table(
-      ['Kind', ...states.map(([, l]) => l), 'Total'],
-      model.byKind.map((k) => [k.kind, ...states.map(([s]) => String(k.counts[s])), String(k.total)]),
-    ),
-  );
+  root.append(el('h3', 'Objects by kind and state'), legend(), bars(model));
   root.append(el('h2', 'Collections and Entra ID groups'));
   root.append(
     table(
@@ -82,6 +109,57 @@ function render(model: DashboardModel) {
   root.append(phasesSection(shown.phases));
 }
 
+/** Each state's colour with its word. */
+function legend(): HTMLElement {
+  const list = el('ul', undefined, { class: 'legend', 'aria-label': 'Legend' });
+  for (const s of STATES) {
+    const item = el('li');
+    item.append(el('span', undefined, { class: `swatch swatch-${s.state}`, 'aria-hidden': 'true' }), document.createTextNode(s.label));
+    list.append(item);
+  }
+  return list;
+}
+
+/** States per kind as stacked bars: a segment opens the tree filtered to that kind and state, the kind to that kind. */
+function bars(model: DashboardModel): HTMLElement {
+  const box = el('div', undefined, { class: 'bars' });
+  for (const bar of kindBars(model)) {
+    box.append(
+      linkButton(`${capital(bar.kind)} (${bar.total})`, `Show the ${bar.kind} objects in the tree`, () =>
+        showInTree({ kinds: [bar.kindId] }),
+      ),
+    );
+    const picture = svg('svg', {
+      viewBox: '0 0 100 10',
+      preserveAspectRatio: 'none',
+      class: 'bar',
+      role: 'group',
+      'aria-label': `${bar.kind}: ${bar.text}`,
+    });
+    for (const s of bar.segments) {
+      const rect = svg('rect', {
+        x: s.x,
+        y: 0,
+        width: s.width,
+        height: 10,
+        class: `seg-${s.state}`,
+        tabindex: 0,
+        role: 'button',
+        'aria-label': `${s.count} ${s.label.toLowerCase()}: show in the tree`,
+      });
+      rect.append(svg('title', {}, `${s.count} ${bar.kind} object(s) ${s.label.toLowerCase()}: click to show them in the tree`));
+      const open = () => showInTree({ kinds: [bar.kindId], states: [s.state] });
+      rect.addEventListener('click', open);
+      rect.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') open();
+      });
+      picture.append(rect);
+    }
+    box.append(picture, el('span', bar.text, { class: 'counts' }));
+  }
+  return box;
+}
+
 const STANDING_WORDS: Record<PhaseStage['standing'], string> = {
   done: 'done',
   current: 'the migration is here',
@@ -89,7 +167,7 @@ const STANDING_WORDS: Record<PhaseStage['standing'], string> = {
   todo: 'to do',
 };
 
-/** The four phases in order, the one the migration stands at marked (words, not colour alone). */
+/** The four phases in order, the one the migration stands at marked (a mark and words, not colour alone), each with its next action. */
 function stagesStrip(stages: PhaseStage[]): HTMLElement {
   const list = el('ol', undefined, { class: 'stages', 'aria-label': 'Where the migration stands' });
   for (const s of stages) {
@@ -97,20 +175,23 @@ function stagesStrip(stages: PhaseStage[]): HTMLElement {
       class: `stage stage-${s.standing}`,
       ...(s.standing === 'current' || s.standing === 'blocked' ? { 'aria-current': 'step' } : {}),
     });
-    item.append(
-      el('strong', `Phase ${s.phase} · ${s.title}`),
-      el('span', STANDING_WORDS[s.standing], { class: 'standing' }),
-      el('span', s.summary, { class: 'summary' }),
+    const title = el('strong');
+    title.append(
+      el('span', STANDING_MARKS[s.standing], { class: 'mark', 'aria-hidden': 'true' }),
+      document.createTextNode(`Phase ${s.phase} · ${s.title}`),
     );
+    item.append(title, el('span', STANDING_WORDS[s.standing], { class: 'standing' }), el('span', s.summary, { class: 'summary' }));
+    const action = phaseAction(s);
+    if (action) item.append(button(action.label, () => run(action.command), s.standing === 'todo' ? { secondary: '' } : {}));
     list.append(item);
   }
   return list;
 }
 
-/** Phases 2 and 3: readiness per wave, and each wave's devices in Intune over time (SVG, drawn from data). */
+/** Phases 2 and 3: readiness as a checklist, each wave's devices in Intune over time (SVG, drawn from data). */
 function phasesSection(phases: PhasesOverview | undefined): HTMLElement {
   const section = el('section', undefined, { id: 'phases' });
-  section.append(el('h2', 'Phases 2 and 3: readiness and waves'));
+  section.append(el('h2', 'Phase 2: readiness'));
   if (!phases) {
     section.append(el('p', 'Reading readiness and the waves…'));
     return section;
@@ -125,6 +206,8 @@ function phasesSection(phases: PhasesOverview | undefined): HTMLElement {
       { class: `readiness ${'error' in r || !r.ready ? 'state-blocking' : 'state-ok'}` },
     ),
   );
+  if (!('error' in r) && r.checks?.length) section.append(checklist(r.checks));
+  section.append(el('h2', 'Phase 3: waves'));
   if (phases.waves.length === 0) {
     section.append(el('p', 'The plan has no waves yet.'));
     return section;
@@ -147,6 +230,27 @@ function phasesSection(phases: PhasesOverview | undefined): HTMLElement {
   return section;
 }
 
+/** Readiness checks with a mark and a word each; a check opens its fix, or the tree where its evidence is. */
+function checklist(checks: ReadinessCheckLine[]): HTMLElement {
+  const list = el('ul', undefined, { class: 'checks', 'aria-label': 'Readiness checks' });
+  for (const c of checks) {
+    const mark = CHECK_MARKS[c.state];
+    const item = el('li', undefined, { class: `check check-${c.state}` });
+    item.append(el('span', mark.icon, { class: 'icon', 'aria-hidden': 'true' }));
+    const fix = c.state !== 'ok' && c.fixable;
+    item.append(
+      linkButton(
+        `${c.title} — ${mark.word}`,
+        fix ? 'Fix readiness: a preview first, then a question' : 'Show the readiness checks in the tree',
+        () => (fix ? run('cm2intune.fixReadiness') : run('cm2intune.objects.focus')),
+      ),
+      el('span', c.summary, { class: 'summary' }),
+    );
+    list.append(item);
+  }
+  return list;
+}
+
 const SVG = 'http://www.w3.org/2000/svg';
 function svg(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
   const node = document.createElementNS(SVG, tag);
@@ -160,7 +264,8 @@ function waveChart(w: PhasesOverview['waves'][number]): HTMLElement {
   box.append(el('h3', `${w.name}: devices in Intune over time`));
   const g = chartGeometry(w.series);
   if (!g) {
-    box.append(el('p', 'No verification yet: run "Verify wave (phase 3)".', { class: 'empty' }));
+    box.append(el('p', 'No verification yet.', { class: 'empty' }));
+    box.append(button(`Verify wave "${w.name}"`, () => run('cm2intune.verifyWave', w.name), { secondary: '' }));
     return box;
   }
   const chart = svg('svg', { width: g.width, height: g.height, viewBox: `0 0 ${g.width} ${g.height}`, role: 'img', class: 'chart' });
@@ -170,7 +275,11 @@ function waveChart(w: PhasesOverview['waves'][number]): HTMLElement {
   chart.append(svg('polyline', { points: g.points, class: 'moved' }));
   for (const d of g.dots) chart.append(svg('circle', { cx: d.x, cy: d.y, r: 3, class: 'dot' }));
   for (const t of g.labels) chart.append(svg('text', { x: t.x, y: t.y, 'text-anchor': t.anchor, class: 'label' }, t.text));
+  for (const t of g.axisTitles) chart.append(svg('text', { x: t.x, y: t.y, 'text-anchor': t.anchor, class: 'axis-title' }, t.text));
   box.append(chart);
+  const actions = el('div', undefined, { class: 'actions' });
+  actions.append(button(`Verify wave "${w.name}"`, () => run('cm2intune.verifyWave', w.name), { secondary: '' }));
+  box.append(actions);
   return box;
 }
 

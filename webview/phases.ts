@@ -9,8 +9,9 @@ export const PHASE_CSS = [
   '.chart .moved { stroke: var(--vscode-testing-iconPassed); stroke-width: 2; fill: none; }',
   '.chart .dot { fill: var(--vscode-testing-iconPassed); }',
   '.chart .label { fill: var(--vscode-foreground); font-size: 10px; }',
+  '.chart .axis-title { fill: var(--vscode-foreground); font-size: 10px; font-style: italic; }',
   '.wave-chart { margin: 0; }',
-  '.stages { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; list-style: none; padding: 0; margin: 8px 0 16px; }',
+  '.stages { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 8px; list-style: none; padding: 0; margin: 8px 0 16px; }',
   '.stage { border: 1px solid var(--vscode-panel-border, var(--vscode-foreground)); border-top-width: 4px; padding: 6px 8px; display: flex; flex-direction: column; gap: 2px; }',
   '.stage .standing { font-size: 0.9em; }',
   '.stage .summary { opacity: 0.85; font-size: 0.9em; }',
@@ -23,8 +24,9 @@ export const PHASE_CSS = [
 ].join('\n');
 
 const W = 320;
-const H = 140;
-const PAD = { left: 28, right: 12, top: 12, bottom: 24 };
+const H = 160;
+// Room for the axis titles: "devices in Intune" above the count axis, "time (UTC)" under the times.
+const PAD = { left: 28, right: 12, top: 24, bottom: 38 };
 
 type Line = { x1: number; y1: number; x2: number; y2: number };
 
@@ -38,6 +40,8 @@ export interface ChartGeometry {
   points: string;
   dots: { x: number; y: number }[];
   labels: { x: number; y: number; text: string; anchor: 'start' | 'middle' | 'end' }[];
+  /** What each axis counts, in words. */
+  axisTitles: { x: number; y: number; text: string; anchor: 'start' | 'middle' | 'end' }[];
 }
 
 /** A reading's time: hours and minutes, with seconds when the whole chart spans less than an hour. */
@@ -75,9 +79,13 @@ export function chartGeometry(series: DevicePoint[]): ChartGeometry | undefined 
     labels: [
       { x: PAD.left - 4, y: r(y(0)) + 3, text: '0', anchor: 'end' },
       { x: PAD.left - 4, y: expected + 3, text: String(last.expected), anchor: 'end' },
-      { x: PAD.left, y: H - 6, text: hhmm(series[0].at), anchor: 'start' },
-      ...(series.length > 1 ? [{ x: W - PAD.right, y: H - 6, text: hhmm(last.at), anchor: 'end' as const }] : []),
+      { x: PAD.left, y: H - PAD.bottom + 14, text: hhmm(series[0].at), anchor: 'start' },
+      ...(series.length > 1 ? [{ x: W - PAD.right, y: H - PAD.bottom + 14, text: hhmm(last.at), anchor: 'end' as const }] : []),
       { x: W - PAD.right, y: r(y(last.moved)) - 5, text: `${last.moved} of ${last.expected}`, anchor: 'end' },
+    ],
+    axisTitles: [
+      { x: 4, y: 12, text: 'devices in Intune', anchor: 'start' },
+      { x: r((PAD.left + W - PAD.right) / 2), y: H - 6, text: 'time (UTC)', anchor: 'middle' },
     ],
   };
 }

@@ -7,7 +7,8 @@ export type StateKey = Exclude<keyof DashboardModel['totals'], 'all' | 'selected
 export const STATES: { state: StateKey; label: string; color: string }[] = [
   { state: 'imported', label: 'Imported', color: '--vscode-testing-iconPassed' },
   { state: 'importable', label: 'Importable', color: '--vscode-charts-blue' },
-  { state: 'partial', label: 'Partly importable', color: '--vscode-charts-yellow' },
+  // Orange, not the tree's yellow: in the dark themes charts.yellow and list.warningForeground (drifted) are one colour.
+  { state: 'partial', label: 'Partly importable', color: '--vscode-charts-orange' },
   { state: 'drifted', label: 'Drifted', color: '--vscode-list-warningForeground' },
   { state: 'blocked', label: 'Blocked', color: '--vscode-list-errorForeground' },
   { state: 'notImported', label: 'Not imported', color: '--vscode-disabledForeground' },

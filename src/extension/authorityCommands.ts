@@ -9,7 +9,7 @@ import type { AuthorityVerification, GuideState } from '../core/phases/authority
 import type { GuideView } from '../core/phases/overview';
 import { tenantName as sessionTenantName } from '../core/phases/render';
 import type { Ctx } from './ctx';
-import { webviewPage } from './dashboard';
+import { dashboardReading, webviewPage } from './dashboard';
 import { PREVIEW_SCHEME, type PreviewDocuments } from './importCommand';
 import { currentPlan, withSession } from './session';
 
@@ -254,6 +254,13 @@ export async function verifyAuthority(ctx: Ctx, target?: unknown, options: Autho
               // In the log as each reading comes, not only the verdict at the end.
               ctx.log.info(`MDM authority ${read.authority}: ${read.switched} of ${read.expected} device(s) switched`);
             }
+            dashboardReading(plan, {
+              kind: 'authority',
+              at: new Date().toISOString(),
+              state: read.state,
+              switched: read.switched,
+              expected: read.expected,
+            });
             const share = read.expected ? (100 * read.switched) / read.expected : 0;
             report(`${read.switched} of ${read.expected} device(s) switched — authority ${read.authority}`, Math.max(0, share - shown));
             shown = Math.max(shown, share);

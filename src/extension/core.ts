@@ -15,7 +15,6 @@ export {
   withPlanGroups,
 } from '../core/phases/import';
 export { readIntuneObject } from '../core/tenant/read';
-export { readPrepareSources, assessReadiness, readinessToText, executeFixes } from '../core/phases/prepare';
 export {
   readPrepareSources,
   assessReadiness,
@@ -42,4 +41,4 @@ export {
   preflightAuthority,
   REMOVE_WARNING,
 } from '../core/phases/authority';
-export { readinessPerWave, phasesOverview, migrationStages } from '../core/phases/overview';
+export { readinessPerWave, phasesOverview, migrationStages, withReading } from '../core/phases/overview';

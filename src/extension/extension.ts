@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { UserError } from '../core/errors';
 import { registerCommands } from './commands';
 import type { Ctx } from './ctx';
-import { followRefreshes, openDashboard } from './dashboard';
+import { followRefreshes, openDashboard, openDashboardFeed } from './dashboard';
+import type { DashboardFeed } from './dashboardFeed';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { exportSiteSnapshot, signIn, testSiteConnection } from './connect';
@@ -36,6 +37,8 @@ export interface Cm2intuneApi {
   /** Where VS Code writes the cm2intune log channel (tests read its timestamps). */
   logFile: vscode.Uri;
   replaceUi(ui: Partial<Ui>): { dispose(): void };
+  /** The open dashboard's feed, for the extension tests: what the page was sent, and a page message. */
+  dashboard(): DashboardFeed | undefined;
 }
 
 export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
@@ -74,8 +77,8 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     // From the palette or the tree it watches (paced, cancellable); { watch: false } reads once.
     'cm2intune.verifyAuthority': (c, target, options) =>
       verifyAuthority(c, target, { watch: true, ...(isOptions(options) ? (options as AuthorityVerifyOptions) : {}) }),
-    'cm2intune.showDashboard': async (c) => {
-      const plan = await currentPlan();
+    'cm2intune.showDashboard': async (c, target) => {
+      const plan = target instanceof vscode.Uri ? target : await currentPlan();
       if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
       return openDashboard(c, plan);
     },
@@ -107,6 +110,7 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
     objects: tree,
     // VS Code keeps a LogOutputChannel in <the extension's log folder>/<channel name>.log.
     logFile: vscode.Uri.joinPath(extension.logUri, 'cm2intune.log'),
+    dashboard: openDashboardFeed,
     replaceUi(ui) {
       if (extension.extensionMode === vscode.ExtensionMode.Production) throw new Error('replaceUi is for extension tests only.');
       const original = ctx.ui;

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../core/errors';
 import type { WaveVerification } from '../core/phases/waves';
 import type { Ctx } from './ctx';
+import { dashboardReading } from './dashboard';
 import { currentPlan, parsePlan, planText, withSession } from './session';
 
 /** What the tree hands a wave command: the wave's node. */
@@ -128,6 +129,14 @@ export async function verifyWave(ctx: Ctx, target?: unknown, waveName?: unknown,
               // In the log as each reading comes, not only the verdict at the end.
               ctx.log.info(`Wave "${v.wave}": ${v.moved} of ${v.expected} device(s) in Intune — ${STATE_WORDS[v.state]}`);
             }
+            dashboardReading(plan, {
+              kind: 'wave',
+              wave: v.wave,
+              at: new Date().toISOString(),
+              moved: v.moved,
+              expected: v.expected,
+              state: v.state,
+            });
             const share = v.expected ? (100 * v.moved) / v.expected : 0;
             report(`${v.moved} of ${v.expected} device(s) in Intune — ${STATE_WORDS[v.state]}`, Math.max(0, share - shown));
             shown = Math.max(shown, share);

@@ -60,7 +60,7 @@ test('activating the built extension loads only dist/extension.js', () => {
   assert.equal(result.status, 0, result.stderr);
   const report = JSON.parse(result.stdout) as { atActivation: string[]; afterSettling: string[]; api: string[] };
   assert.deepEqual(report.afterSettling, ['extension.js']);
-  assert.deepEqual(report.api, ['objects', 'logFile', 'replaceUi'], 'activate() returned its API');
+  assert.deepEqual(report.api, ['objects', 'logFile', 'dashboard', 'replaceUi'], 'activate() returned its API');
 });
 
 test('the lazy parts give what the extension takes from them', () => {

@@ -273,7 +273,16 @@ describe('phasesOverview', () => {
       ]),
       NOW,
     );
-    assert.deepEqual(overview.readiness, { counts: { ok: 1, warning: 1, blocking: 1 }, ready: false });
+    assert.deepEqual(overview.readiness, {
+      counts: { ok: 1, warning: 1, blocking: 1 },
+      ready: false,
+      // The dashboard's checklist: each check, its state and whether "Fix readiness" can fix it.
+      checks: [
+        { id: 'tenant', title: 'tenant', state: 'ok', summary: 'tenant is ok', fixable: false },
+        { id: 'licences', title: 'licences', state: 'blocking', summary: 'licences is blocking', fixable: false },
+        { id: 'groups', title: 'groups', state: 'warning', summary: 'groups is warning', fixable: false },
+      ],
+    });
     const [pilot, sales] = overview.waves;
     assert.deepEqual(pilot.readiness, { ok: 2, warning: 1, blocking: 0 });
     assert.equal(pilot.status, 'applied on the site, devices 2 of 3 in Intune');

@@ -2,6 +2,7 @@
 // collection-to-group mapping and the findings. Plain data, so a webview can render it.
 import type { Finding } from '../findings';
 import { KIND_LABELS, STATE_LABELS } from './selection';
+import type { TranslationKind } from '../translate/types';
 import type { ItemState, MigrationPicture, PictureItem } from './types';
 
 export interface DashboardModel {
@@ -9,7 +10,8 @@ export interface DashboardModel {
   /** The states in the order the dashboard shows them, with their words. */
   states: { state: ItemState; label: string }[];
   totals: Record<ItemState, number> & { all: number; selected: number };
-  byKind: { kind: string; counts: Record<ItemState, number>; total: number }[];
+  /** `kind` in words; `kindId` for the tree's filter (the dashboard's click-through). */
+  byKind: { kind: string; kindId: TranslationKind; counts: Record<ItemState, number>; total: number }[];
   groups: { collectionId: string; collection: string; status: string; groups: string; reason: string }[];
   findings: Pick<Finding, 'severity' | 'message'>[];
 }
@@ -91,10 +93,10 @@ export const countsInWords = (counts: StateCounts) =>
 
 export function summarizePicture(title: string, picture: MigrationPicture): DashboardModel {
   const { partlyImported: _, ...totals } = stateCounts(picture.items);
-  const kinds = new Map<string, { counts: Record<ItemState, number>; total: number }>();
+  const kinds = new Map<string, { kindId: TranslationKind; counts: Record<ItemState, number>; total: number }>();
   for (const item of picture.items) {
     const label = KIND_LABELS[item.translation.source.kind];
-    const row = kinds.get(label) ?? { counts: zero(), total: 0 };
+    const row = kinds.get(label) ?? { kindId: item.translation.source.kind, counts: zero(), total: 0 };
     row.counts[item.state]++;
     row.total++;
     kinds.set(label, row);

@@ -77,9 +77,19 @@ export interface PhasesOverview {
   stages?: PhaseStage[];
   /** Phase 4 in one line and its standing; undefined when not read. */
   authority?: AuthorityStanding;
-  /** Phase 2 for everyone in scope, or why it could not be read. */
-  readiness: { counts: Record<CheckState, number>; ready: boolean } | { error: string };
+  /** Phase 2 for everyone in scope (its checks, for the dashboard's checklist), or why it could not be read. */
+  readiness: { counts: Record<CheckState, number>; ready: boolean; checks?: ReadinessCheckLine[] } | { error: string };
   waves: WaveOverview[];
+}
+
+/** One readiness check as a line of the dashboard's checklist. */
+export interface ReadinessCheckLine {
+  id: string;
+  title: string;
+  state: CheckState;
+  summary: string;
+  /** The product can fix it ("Fix readiness"); otherwise the admin acts outside it. */
+  fixable: boolean;
 }
 
 const countStates = (r: Readiness): Record<CheckState, number> => ({
@@ -94,7 +104,17 @@ export function phasesOverview(read: PhasesRead, now: string): PhasesOverview {
   return {
     authority: read.authority && authorityStanding(read.authority),
     readiness: read.readiness.ok
-      ? { counts: countStates(read.readiness.value), ready: read.readiness.value.blocking === 0 }
+      ? {
+          counts: countStates(read.readiness.value),
+          ready: read.readiness.value.blocking === 0,
+          checks: read.readiness.value.checks.map((c) => ({
+            id: c.id,
+            title: c.title,
+            state: c.state,
+            summary: c.summary,
+            fixable: c.fixSteps.length > 0,
+          })),
+        }
       : { error: read.readiness.error },
     waves: read.waves.map((w) => {
       const readiness = byWave.get(w.name);
@@ -151,16 +171,53 @@ export interface StagesInput {
 export function authorityStanding(read: Outcome<AuthorityRead>): AuthorityStanding {
   if (!read.ok) return { done: false, blocked: true, summary: `not read: ${read.error}` };
   const { preflight, guide, verification } = read.value;
-  if (verification) {
-    const counts = `${verification.switched} of ${verification.expected} device(s) switched`;
-    if (verification.state === 'removed') return { done: false, blocked: true, summary: 'THE SUBSCRIPTION WAS REMOVED, NOT SWITCHED' };
-    if (verification.state === 'verified') return { done: true, blocked: false, summary: `verified: ${counts}` };
-    if (verification.state === 'switching') return { done: false, blocked: false, summary: `switching: ${counts}` };
-  }
+  const verified = verification && verificationStanding(verification);
+  if (verified) return verified;
   const steps = `checklist ${guide.steps.filter((s) => s.done).length} of ${guide.steps.length} step(s) done`;
   return preflight.ready
     ? { done: false, blocked: false, summary: `nothing blocks the switch; ${steps}` }
     : { done: false, blocked: true, summary: `${preflight.blocking} finding(s) block the switch; ${steps}` };
+}
+
+/** Phase 4's standing from a verification alone; undefined when it says nothing yet (not switched). */
+function verificationStanding(v: Pick<AuthorityVerification, 'state' | 'switched' | 'expected'>): AuthorityStanding | undefined {
+  const counts = `${v.switched} of ${v.expected} device(s) switched`;
+  if (v.state === 'removed') return { done: false, blocked: true, summary: 'THE SUBSCRIPTION WAS REMOVED, NOT SWITCHED' };
+  if (v.state === 'verified') return { done: true, blocked: false, summary: `verified: ${counts}` };
+  if (v.state === 'switching') return { done: false, blocked: false, summary: `switching: ${counts}` };
+  return undefined;
+}
+
+/** A new reading of a watch, without reading the rest again: what the dashboard repaints while a watch runs. */
+export type WatchReading =
+  | { kind: 'wave'; wave: string; at: string; moved: number; expected: number; state: string }
+  | { kind: 'authority'; at: string; state: AuthorityVerification['state']; switched: number; expected: number };
+
+/** The overview with one watch reading applied: the wave's count and its line over time, or phase 4's standing. */
+export function withReading(overview: PhasesOverview, r: WatchReading): PhasesOverview {
+  if (r.kind === 'authority') return { ...overview, authority: verificationStanding(r) ?? overview.authority };
+  return {
+    ...overview,
+    waves: overview.waves.map((w) => {
+      if (w.name.toLowerCase() !== r.wave.toLowerCase()) return w;
+      const last = w.series[w.series.length - 1];
+      const same = last && last.moved === r.moved && last.expected === r.expected;
+      const count = `devices ${r.moved} of ${r.expected} in Intune`;
+      return {
+        ...w,
+        moved: r.moved,
+        expected: r.expected,
+        // The state line as waveStatus words it, until the next full read.
+        status:
+          r.state === 'verified'
+            ? `verified (${count})`
+            : r.state === 'moving' || r.state === 'appliedOnSite'
+              ? `applied on the site, ${count}`
+              : w.status,
+        series: same ? w.series : [...w.series, { at: r.at, moved: r.moved, expected: r.expected }],
+      };
+    }),
+  };
 }
 
 /**

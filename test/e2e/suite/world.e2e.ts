@@ -289,6 +289,56 @@ suite('the sample migration (sandbox world)', () => {
       );
     });
 
+    test('the dashboard: the four phases, states per kind with their kind ids, readiness as checks; the page runs allowed commands only', async function () {
+      this.timeout(240_000);
+      const plan = vscode.Uri.joinPath(dir(), 'contoso.migration.json');
+      await withUi({}, () => vscode.commands.executeCommand('cm2intune.showDashboard', plan));
+      const feed = (await api()).dashboard();
+      assert.ok(feed, 'the dashboard is open');
+      const { model, phases } = await waitFor('the phases posted', () => feed.shown.phases && feed.shown);
+      assert.deepEqual(
+        phases!.stages?.map((s) => `${s.phase} ${s.title}`),
+        ['1 Import objects', '2 Prepare Intune', '3 Move users in waves', '4 Switch the MDM authority'],
+      );
+      assert.match(phases!.stages[2].summary, /^1 of \d+ wave\(s\) verified$/, 'Wave 1 was verified');
+      const wifi = model!.byKind.find((k) => k.kindId === 'wifi');
+      assert.ok(wifi && wifi.total >= 5, `Wi-Fi profiles by state: ${JSON.stringify(wifi)}`);
+      assert.equal(
+        Object.values(wifi.counts).reduce((a, b) => a + b, 0),
+        wifi.total,
+        'the states of a kind add up to its bar',
+      );
+      const checks = 'checks' in phases!.readiness ? (phases!.readiness.checks ?? []) : [];
+      assert.ok(
+        checks.some((c) => c.id === 'licences'),
+        `readiness checks: ${checks.map((c) => c.id).join(', ')}`,
+      );
+      assert.ok(phases!.waves.find((w) => w.name === 'Wave 1')?.series.length, "Wave 1's devices over time");
+
+      // Refused: closing every editor would close the documents open now, and the dashboard with them.
+      const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label);
+      const before = tabs();
+      assert.ok(before.length > 0, 'editors are open');
+      const refused = await feed.receive({ type: 'run', command: 'workbench.action.closeAllEditors', args: [] });
+      assert.deepEqual(refused, { refused: 'workbench.action.closeAllEditors' });
+      assert.deepEqual(tabs(), before, 'the editors stay open');
+      assert.equal((await api()).dashboard(), feed, 'the dashboard stays open');
+      assert.deepEqual(await feed.receive({ type: 'run', command: 'cm2intune.import', args: ['file:///elsewhere.migration.json'] }), {
+        refused: 'cm2intune.import',
+      });
+
+      // Allowed: "Verify wave" with the wave's name, on the dashboard's plan; the command says the wave is verified.
+      const ran = await withUi({ progress: (_title, task) => task(() => undefined, new AbortController().signal) }, async (shown) => ({
+        answer: await feed.receive({ type: 'run', command: 'cm2intune.verifyWave', args: ['Wave 1'] }),
+        shown,
+      }));
+      assert.deepEqual(ran.answer, { ran: 'cm2intune.verifyWave' });
+      assert.ok(
+        ran.shown.info.some((m) => /verified/i.test(m)),
+        `the wave was verified from the page: ${JSON.stringify(ran.shown)}`,
+      );
+    });
+
     test('phase 4: "Check authority switch readiness" names what blocks; the tree shows the findings, the checklist and the verification', async function () {
       this.timeout(240_000);
       const plan = vscode.Uri.joinPath(dir(), 'contoso.migration.json');
