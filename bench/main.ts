@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   pacer: async () => (await import('./graph-pacer')).benchPacer,
   import: async () => (await import('./import')).benchImport,
   editor: async () => (await import('./editor')).benchEditor,
+  tree: async () => (await import('./tree')).benchTree,
   verify: async () => (await import('./verify')).benchVerify,
   largeGroup: async () => (await import('./import')).benchLargeGroup,
   extension: async () => (await import('./extension')).benchExtension,

@@ -12,6 +12,7 @@ export {
   readImportSources,
   withPlanGroups,
 } from '../core/phases/import';
+export { readIntuneObject } from '../core/tenant/read';
 export { readPrepareSources, assessReadiness, readinessToText, executeFixes } from '../core/phases/prepare';
 export { readWave, recordWave, waveEvents, waveRunbookFor, waveStatus } from '../core/phases/waves-read';
 export { renderPreflight, renderVerification, watchUntil, watchWave } from '../core/phases/waves';

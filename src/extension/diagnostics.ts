@@ -2,9 +2,10 @@
 // Schema errors are left to VS Code's JSON service (jsonValidation), so nothing shows twice.
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
-import { checkPlanText, PlanReadError } from '../core/plan';
+import { PlanCheckCache, PlanReadError } from '../core/plan';
 import { planQuickFixes } from '../core/plan/edit';
 import type { Ctx } from './ctx';
+import { DocumentTexts } from './documentText';
 import { PlanFindings } from './planFindings';
 
 export const PLAN_GLOB = '**/*.migration.json';
@@ -28,9 +29,14 @@ export function toDiagnostic(f: Finding): vscode.Diagnostic {
   return d;
 }
 
+/** Every check of a plan in the editor: the Problems panel, the view, the pictures (an edit is checked once). */
+export const planChecks = new PlanCheckCache();
+/** Open plans' texts, read once per version for all of them (so a check knows the text at once). */
+export const planTexts = new DocumentTexts<vscode.TextDocument>();
+
 export function productFindings(text: string, fsPath: string): Finding[] {
   try {
-    return checkPlanText(text, fsPath).findings.filter((f) => !f.code.startsWith('schema/'));
+    return planChecks.check(text, fsPath).findings.filter((f) => !f.code.startsWith('schema/'));
   } catch (error) {
     if (error instanceof PlanReadError) return []; // syntax: the JSON service reports it
     throw error;
@@ -45,7 +51,7 @@ export const planQuickFixProvider: vscode.CodeActionProvider = {
   provideCodeActions(doc, _range, context) {
     const ours = context.diagnostics.filter((d) => d.source === 'cm2intune');
     if (!ours.length) return [];
-    const text = doc.getText();
+    const text = planTexts.text(doc);
     const findings = productFindings(text, doc.uri.fsPath);
     return ours.flatMap((diagnostic) => {
       const finding = findings.find(
@@ -83,15 +89,17 @@ export function registerPlanDiagnostics(ctx: Ctx): vscode.DiagnosticCollection {
     vscode.languages.registerCodeActionsProvider({ pattern: PLAN_GLOB }, planQuickFixProvider, {
       providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
     }),
-    vscode.workspace.onDidOpenTextDocument((doc) => isPlan(doc) && plans.opened(doc.uri, doc.getText())),
-    vscode.workspace.onDidChangeTextDocument(({ document: doc }) => isPlan(doc) && plans.changed(doc.uri, () => doc.getText(), delay())),
+    vscode.workspace.onDidOpenTextDocument((doc) => isPlan(doc) && plans.opened(doc.uri, planTexts.text(doc))),
+    vscode.workspace.onDidChangeTextDocument(
+      ({ document: doc }) => isPlan(doc) && plans.changed(doc.uri, () => planTexts.text(doc), delay()),
+    ),
     // A closed plan file keeps its findings from disk; another scheme (a diff's side) has no file.
     vscode.workspace.onDidCloseTextDocument(
       (doc) => isPlan(doc) && (doc.uri.scheme === 'file' ? void plans.closed(doc.uri) : collection.delete(doc.uri)),
     ),
     plans,
   );
-  for (const doc of vscode.workspace.textDocuments) if (isPlan(doc)) plans.opened(doc.uri, doc.getText());
+  for (const doc of vscode.workspace.textDocuments) if (isPlan(doc)) plans.opened(doc.uri, planTexts.text(doc));
   // Plans not open in an editor still show in the Problems panel.
   void vscode.workspace.findFiles(PLAN_GLOB, '**/node_modules/**', 50).then(async (uris) => {
     for (const uri of uris) {

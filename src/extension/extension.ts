@@ -7,6 +7,7 @@ import { followRefreshes, openDashboard } from './dashboard';
 import { registerPlanDiagnostics } from './diagnostics';
 import { importObjects, PREVIEW_SCHEME, PreviewDocuments } from './importCommand';
 import { newPlan } from './newPlan';
+import { DRIFT_SCHEME, DriftDocuments, followDetailRefreshes, showDrift, showObject } from './objectDetail';
 import {
   checkAuthority,
   switchAuthorityGuided,
@@ -39,8 +40,11 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
   registerPlanDiagnostics(ctx);
   const tree = registerObjectsTree(ctx);
   followRefreshes(ctx);
+  followDetailRefreshes(ctx);
   const previews = new PreviewDocuments();
   extension.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews));
+  const drifts = new DriftDocuments();
+  extension.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(DRIFT_SCHEME, drifts));
   registerCommands(ctx, {
     'cm2intune.newPlan': newPlan,
     'cm2intune.openSampleMigration': openSampleMigration,
@@ -64,6 +68,9 @@ export function activate(extension: vscode.ExtensionContext): Cm2intuneApi {
       if (!plan) throw new UserError('No migration plan in this workspace: create one with "cm2intune: New migration plan".');
       return openDashboard(c, plan);
     },
+    // (tree object node, or { plan?: Uri string, key }): one object's detail, its drift as a diff
+    'cm2intune.showObject': (c, target) => showObject(c, target),
+    'cm2intune.showDrift': (c, target) => showDrift(c, drifts, target),
     'cm2intune.includeInImport': selectionAction('include', tree),
     'cm2intune.excludeFromImport': selectionAction('exclude', tree),
     'cm2intune.mapCollection': mapCollectionAction(tree),

@@ -2,12 +2,12 @@
 // SecretStorage, never in settings or the plan), VS Code sign-in for a real tenant, and one
 // session at a time per plan (the in-process sandbox and the journal belong to one user).
 import * as vscode from 'vscode';
-import { PLAN_GLOB } from './diagnostics';
+import { PLAN_GLOB, planChecks, planTexts } from './diagnostics';
 import { createVsCodeTokenSource } from './auth';
 import type { Ctx } from './ctx';
 import { CancelledError, UserError } from '../core/errors';
 import type { MigrationSession } from '../core/session';
-import { checkPlanText, PlanReadError, type MigrationPlan, type SqlSiteSource } from '../core/plan';
+import { PlanReadError, type MigrationPlan, type SqlSiteSource } from '../core/plan';
 import type { ScopeUse } from '../core/tenant';
 import { loginName, PASSWORD_ENV } from '../core/site/sql/login';
 
@@ -41,14 +41,14 @@ export async function currentPlan(): Promise<vscode.Uri | undefined> {
 /** The plan's text as the editor has it (unsaved edits included), else from disk. */
 export async function planText(uri: vscode.Uri): Promise<string> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open) return open.getText();
+  if (open) return planTexts.text(open);
   return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
 }
 
 /** The plan, or the reason it can't be used (first error with its line). */
 export function parsePlan(text: string, uri: vscode.Uri): { plan: MigrationPlan } | { error: string; errors: number; line?: number } {
   try {
-    const checked = checkPlanText(text, uri.fsPath);
+    const checked = planChecks.check(text, uri.fsPath);
     const errors = checked.findings.filter((f) => f.severity === 'error');
     if (checked.plan && errors.length === 0) return { plan: checked.plan };
     const first = errors[0];

@@ -308,8 +308,11 @@ export class ObjectsTree implements vscode.TreeDataProvider<Node> {
           );
         return item;
       }
-      case 'object':
-        return objectItem(node.item);
+      case 'object': {
+        const item = objectItem(node.item);
+        item.command = { command: 'cm2intune.showObject', title: 'Show details', arguments: [node] };
+        return item;
+      }
       case 'collection':
         return collectionItem(node.mapping);
       case 'check':

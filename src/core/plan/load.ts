@@ -78,6 +78,48 @@ export function checkPlanText(text: string, file: string, exists: (path: string)
   return { file, document, findings, plan: ok ? (value as MigrationPlan) : undefined };
 }
 
+/**
+ * checkPlanText, remembered per file: in the editor the view, the diagnostics, the dashboard and
+ * the picture each check the same text after an edit, and a plan with 50k users in waves takes
+ * about 100 ms to check. A result is given again only for the same file and the same text, and
+ * only while every path the checks looked for (a snapshot, a CA file) still exists or is still
+ * missing as it was. The plan and findings given out are shared: callers must not change them.
+ */
+export class PlanCheckCache {
+  private readonly entries = new Map<string, { text: string; asked: Map<string, boolean>; result: LoadedPlan | PlanReadError }>();
+
+  constructor(
+    private readonly files = 8,
+    private readonly exists: (path: string) => boolean = existsSync,
+  ) {}
+
+  check(text: string, file: string): LoadedPlan {
+    let entry = this.entries.get(file);
+    if (!entry || entry.text !== text || [...entry.asked].some(([path, was]) => this.exists(path) !== was)) {
+      const asked = new Map<string, boolean>();
+      const exists = (path: string) => {
+        const found = this.exists(path);
+        asked.set(path, found);
+        return found;
+      };
+      let result: LoadedPlan | PlanReadError;
+      try {
+        result = checkPlanText(text, file, exists);
+      } catch (error) {
+        if (!(error instanceof PlanReadError)) throw error;
+        result = error;
+      }
+      entry = { text, asked, result };
+    }
+    // The most recently used last, so the oldest goes first.
+    this.entries.delete(file);
+    this.entries.set(file, entry);
+    if (this.entries.size > this.files) this.entries.delete(this.entries.keys().next().value!);
+    if (entry.result instanceof PlanReadError) throw entry.result;
+    return entry.result;
+  }
+}
+
 export function loadPlanFile(file: string): LoadedPlan {
   let text: string;
   try {

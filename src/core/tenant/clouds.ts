@@ -9,6 +9,8 @@ export interface CloudEndpoints {
   login: string;
   /** Words for messages. */
   label: string;
+  /** The Intune admin center of this cloud, no trailing slash (see docs/vscode.md, "Object detail"). */
+  adminCenter: string;
   /** VS Code auth provider that signs in to this cloud. */
   vscodeProvider: 'microsoft' | 'microsoft-sovereign-cloud';
   /** Value of `microsoft-sovereign-cloud.environment` that selects this cloud, when sovereign. */
@@ -20,12 +22,14 @@ export const CLOUDS: Readonly<Record<Cloud, CloudEndpoints>> = {
     graph: 'https://graph.microsoft.com',
     login: 'https://login.microsoftonline.com',
     label: 'Global (incl. GCC)',
+    adminCenter: 'https://intune.microsoft.com',
     vscodeProvider: 'microsoft',
   },
   usgov: {
     graph: 'https://graph.microsoft.us',
     login: 'https://login.microsoftonline.us',
     label: 'US Government GCC High',
+    adminCenter: 'https://intune.microsoft.us',
     vscodeProvider: 'microsoft-sovereign-cloud',
     vscodeEnvironment: 'USGovernment',
   },
@@ -35,6 +39,8 @@ export const CLOUDS: Readonly<Record<Cloud, CloudEndpoints>> = {
     graph: 'https://dod-graph.microsoft.us',
     login: 'https://login.microsoftonline.us',
     label: 'US Government DoD',
+    // DoD has no admin center host of its own: it signs in through the GCC High one.
+    adminCenter: 'https://intune.microsoft.us',
     vscodeProvider: 'microsoft-sovereign-cloud',
     vscodeEnvironment: 'custom',
   },
@@ -42,6 +48,7 @@ export const CLOUDS: Readonly<Record<Cloud, CloudEndpoints>> = {
     graph: 'https://microsoftgraph.chinacloudapi.cn',
     login: 'https://login.chinacloudapi.cn',
     label: 'China (21Vianet)',
+    adminCenter: 'https://intune.microsoft.cn',
     vscodeProvider: 'microsoft-sovereign-cloud',
     vscodeEnvironment: 'ChinaCloud',
   },

@@ -71,6 +71,25 @@ export async function readTenantObjects(graph: GraphPort, signal?: AbortSignal):
   return lists.flat();
 }
 
+/**
+ * One Intune object as the tenant has it now, every property: what a drifted object is compared
+ * with (analysis/detail.ts driftTexts). Read for one object at a time, on request.
+ */
+export async function readIntuneObject(
+  graph: GraphPort,
+  resource: IntuneResource,
+  id: string,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown>> {
+  const path = `${RESOURCE_PATHS[resource]}/${encodeURIComponent(id)}`;
+  // beta, as the lists are read: v1.0 does not return the profile types that exist only in beta
+  const body = await graph.get<unknown>(path, { version: 'beta', signal });
+  const problem =
+    body && typeof body === 'object' && !Array.isArray(body) ? fieldsProblem([body], OBJECT_FIELDS, 'object') : 'not an object';
+  if (problem) throw new GraphMalformedResponseError('GET', `/beta${path}`, 200, problem);
+  return body as Record<string, unknown>;
+}
+
 const OBJECT_FIELDS: Record<string, FieldRule> = {
   id: 'string',
   '@odata.type': 'string?',

@@ -2,7 +2,7 @@
 import type { Platform, SiteObject } from '../site/model';
 import { apiVersionFor, RESOURCE_PATHS } from '../tenant/api-versions';
 import { objectKey, withMarker } from './marker';
-import type { Dependency, IntuneResource, SettingOutcome, Translation, TranslationKind } from './types';
+import type { Dependency, IntuneResource, SettingMapping, SettingOutcome, Translation, TranslationKind } from './types';
 
 /**
  * Longest display name cm2intune sends. Graph documents no maximum for an Intune object's
@@ -30,6 +30,8 @@ export class Draft {
   readonly blockers: string[] = [];
   /** What became of each digest setting (see SettingOutcome); one per setting read. */
   readonly outcomes: SettingOutcome[] = [];
+  /** ConfigMgr value -> Intune property, for the settings mapped one to one (see SettingMapping). */
+  readonly mapping: SettingMapping[] = [];
   private losses = 0;
 
   constructor(
@@ -191,6 +193,7 @@ export function finish(
       reasons,
       droppedSettings: draft.dropped,
       ...(source.settingsRead ? { settings: settingOutcomes(source.settingsRead, draft, blocked, reasons[0]) } : {}),
+      ...(draft.mapping.length ? { mapping: draft.mapping } : {}),
       notes: draft.notes,
     },
     dependencies: blocked ? [] : draft.dependencies,

@@ -103,6 +103,7 @@ export function mapCatalogSettings(
   const out: Record<string, SettingValue> = {};
   for (const [key, value] of Object.entries(settings)) {
     const prop = props[key];
+    draft.mapping.push({ setting: digestName(key), value: String(value), ...(prop ? { property: prop } : {}) });
     if (!prop) {
       draft.drop(settingName(key), noSuchSetting, digestName(key));
       continue;

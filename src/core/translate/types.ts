@@ -22,6 +22,17 @@ export type SettingOutcome =
   | { setting: string; outcome: 'changed'; from: string; to: string; reason: string }
   | { setting: string; outcome: 'dropped'; reason: string };
 
+/**
+ * Where a ConfigMgr setting went: its value as ConfigMgr holds it and the Intune property it
+ * became (none when dropped). Recorded where the translation knows both (the settings catalogue);
+ * the detail view shows it beside the outcome.
+ */
+export interface SettingMapping {
+  setting: string;
+  value: string;
+  property?: string;
+}
+
 export interface Verdict {
   status: VerdictStatus;
   /** Why the object is not (fully) importable. */
@@ -29,6 +40,8 @@ export interface Verdict {
   droppedSettings: DroppedSetting[];
   /** One outcome per digest setting (configuration items; absent for apps and terms). */
   settings?: SettingOutcome[];
+  /** ConfigMgr value and Intune property of the settings the translation maps one to one. */
+  mapping?: SettingMapping[];
   /** Things the admin should know that don't change the status (e.g. SCEP URL still on-premises). */
   notes: string[];
 }

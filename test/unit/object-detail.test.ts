@@ -1,0 +1,264 @@
+// Issue 15 item 2: an object's detail (ConfigMgr setting | Intune property | outcome, the payload,
+// deployments -> assignments, the admin-center link per cloud) and a drifted object's drift as
+// two normalised JSON texts whose diff is exactly the drifted properties.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildPicture, type PictureInput, type PictureItem, type TenantObject } from '../../src/core/analysis';
+import { adminCenterLink, driftTexts, objectDetail, renderObjectDetailHtml } from '../../src/core/analysis/detail';
+import type { MigrationPlan } from '../../src/core/plan/types';
+import { GraphMalformedResponseError } from '../../src/core/tenant/errors';
+import type { GraphPort } from '../../src/core/tenant/graph-port';
+import { readIntuneObject } from '../../src/core/tenant/read';
+import { parseSiteObjects } from '../../src/core/site/sdm';
+import { checkSettingOutcomes, objectKey, translateObject, withMarker } from '../../src/core/translate';
+import { digestName } from '../../src/core/translate/configuration';
+import { loadContosoModel } from '../fixtures/contoso/load';
+import { application, ciAssignment, collection, compliance, configuration, iosStorePackage, site, uid } from '../support/site-objects';
+
+const COMPLIANCE = uid('CompliancePolicy', 301);
+const PROFILE = uid('OperatingSystem', 302);
+const APP = uid('Application', 303);
+const read = (settings: Record<string, unknown>) => Object.keys(settings).map(digestName);
+
+// iOS compliance: a passcode minimum of 2 is raised to Intune's 4 (changed); iOS compliance has no
+// encryption setting (dropped); passcode required is kept.
+const complianceSettings = { passwordRequired: true, passwordMinimumLength: 2, storageRequireEncryption: true };
+const profileSettings = { cameraBlocked: true, passwordRequired: true, passwordMinimumLength: 6 };
+const objects = [
+  compliance({
+    uniqueId: COMPLIANCE,
+    ciId: 11,
+    name: 'iOS Compliance – Field',
+    settings: complianceSettings,
+    settingsRead: read(complianceSettings),
+  }),
+  configuration({
+    uniqueId: PROFILE,
+    ciId: 12,
+    name: 'iOS – Restrictions <Sales & Field>',
+    settings: profileSettings,
+    settingsRead: read(profileSettings),
+  }),
+];
+const app = application({ ciId: 13, uniqueId: APP, name: 'Outlook' });
+const model = site({
+  collections: [collection({ id: 'P0100031', name: 'Sales Users' })],
+  ciAssignments: [ciAssignment({ collectionId: 'P0100031', ciIds: [11, 12] })],
+  appAssignments: [{ assignmentId: 1, name: 'Outlook required', applicationCiId: 13, collectionId: 'P0100031', intent: 'required' }],
+});
+const plan: MigrationPlan = { version: 1, name: 'Field', site: { source: 'snapshot', path: 'site.json' }, tenant: { sandbox: true } };
+
+function picture(tenantObjects: TenantObject[] = []) {
+  const input: PictureInput = {
+    site: model,
+    objects,
+    apps: [{ application: app, package: iosStorePackage }],
+    plan,
+    tenant: { groups: [{ id: 'g-sales', displayName: 'Sales Users', onPremisesSecurityIdentifier: null }], objects: tenantObjects },
+    ledger: new Map(),
+  };
+  return buildPicture(input);
+}
+const itemOf = (items: PictureItem[], uniqueId: string) => items.find((i) => i.translation.source.uniqueId === uniqueId)!;
+
+describe('object detail', () => {
+  it('a compliance policy: every setting one row, the changed and the dropped one marked with their reasons and values', () => {
+    const item = itemOf(picture().items, COMPLIANCE);
+    assert.deepEqual(checkSettingOutcomes(objects[0], item.translation), []);
+    const d = objectDetail(item, { cloud: 'global' });
+    assert.equal(d.state, 'partial');
+    assert.equal(d.kindLabel, 'compliance policy');
+    assert.equal(d.platform, 'iOS');
+    // Every digest setting accounted for, once.
+    assert.deepEqual(d.settings.map((r) => r.setting).sort(), read(complianceSettings).sort());
+    const row = (setting: string) => d.settings.find((r) => r.setting === digestName(setting))!;
+    assert.deepEqual(row('passwordRequired'), {
+      setting: 'PasswordRequired',
+      outcome: 'unchanged',
+      configMgrValue: 'true',
+      property: 'passcodeRequired',
+      intuneValue: 'true',
+    });
+    const changed = row('passwordMinimumLength');
+    assert.equal(changed.outcome, 'changed');
+    assert.equal(changed.configMgrValue, '2');
+    assert.equal(changed.property, 'passcodeMinimumLength');
+    assert.equal(changed.intuneValue, '4');
+    assert.match(changed.reason!, /takes 4 to 14/);
+    const dropped = row('storageRequireEncryption');
+    assert.equal(dropped.outcome, 'dropped');
+    assert.equal(dropped.configMgrValue, 'true');
+    assert.equal(dropped.property, undefined);
+    assert.match(dropped.reason!, /compliance policy \(iosCompliancePolicy\) has no such setting/);
+    assert.deepEqual(d.droppedOther, [], 'the dropped setting has its row, not a second mention');
+    // The payload is the Graph body; the deployment becomes an assignment.
+    assert.equal(JSON.parse(d.payload!.json).passcodeMinimumLength, 4);
+    assert.equal(d.payload!.odataType, '#microsoft.graph.iosCompliancePolicy');
+    assert.deepEqual(d.assignments, [{ collection: 'Sales Users', collectionId: 'P0100031' }]);
+
+    const html = renderObjectDetailHtml(d);
+    assert.match(html, /✎<\/span> changed: Intune's iosCompliancePolicy\.passcodeMinimumLength takes 4 to 14/);
+    assert.match(html, /✗<\/span> dropped: Intune's iOS compliance policy/);
+    assert.match(html, /3 settings: 1 kept, 1 changed, 1 dropped/);
+    assert.match(html, /href="https:\/\/intune\.microsoft\.com\/#view\/Microsoft_Intune_DeviceSettings\/DevicesMenu\/~\/compliance"/);
+    assert.doesNotMatch(html, /Show drift/, 'only a drifted object offers its drift');
+  });
+
+  it('an app: no setting rows, the payload, the intent of its deployment, the apps list in the admin center', () => {
+    const item = itemOf(picture().items, APP);
+    const d = objectDetail(item, {});
+    assert.equal(d.kind, 'app');
+    assert.deepEqual(d.settings, []);
+    assert.equal(JSON.parse(d.payload!.json).appStoreUrl, 'https://itunes.apple.com/us/app/microsoft-outlook/id951937596');
+    assert.deepEqual(d.assignments, [{ collection: 'Sales Users', collectionId: 'P0100031', intent: 'required' }]);
+    assert.equal(d.adminCenter.url, 'https://intune.microsoft.com/#view/Microsoft_Intune_DeviceSettings/AppsMenu/~/allApps');
+    assert.equal(d.adminCenter.exact, false);
+    assert.match(renderObjectDetailHtml(d), /no setting|reads no settings one by one/);
+  });
+
+  it('names and values are escaped in the HTML', () => {
+    const d = objectDetail(itemOf(picture().items, PROFILE), {});
+    const html = renderObjectDetailHtml(d);
+    assert.match(html, /<h1>iOS – Restrictions &lt;Sales &amp; Field&gt;<\/h1>/);
+    assert.doesNotMatch(html, /<Sales/);
+  });
+});
+
+describe('admin-center link per cloud', () => {
+  const item = itemOf(picture().items, PROFILE);
+  it('global, GCC High, DoD and China each open their own admin center', () => {
+    const list = '#view/Microsoft_Intune_DeviceSettings/DevicesMenu/~/configuration';
+    assert.equal(adminCenterLink(item, undefined).url, `https://intune.microsoft.com/${list}`);
+    assert.equal(adminCenterLink(item, 'global').url, `https://intune.microsoft.com/${list}`);
+    assert.equal(adminCenterLink(item, 'usgov').url, `https://intune.microsoft.us/${list}`);
+    assert.equal(adminCenterLink(item, 'usgovdod').url, `https://intune.microsoft.us/${list}`);
+    assert.equal(adminCenterLink(item, 'china').url, `https://intune.microsoft.cn/${list}`);
+  });
+  it('an object with nothing to create opens the admin center home', () => {
+    const blocked = { translation: { ...item.translation, request: undefined } };
+    assert.deepEqual(adminCenterLink(blocked, 'usgov'), {
+      url: 'https://intune.microsoft.us/',
+      label: 'Intune admin center',
+      exact: false,
+    });
+  });
+});
+
+describe('drift of a configuration profile', () => {
+  const key = objectKey(PROFILE, 'ios');
+  const renamed: TenantObject = {
+    id: 'i-profile',
+    resource: 'deviceConfigurations',
+    odataType: '#microsoft.graph.iosGeneralDeviceConfiguration',
+    displayName: 'iOS – Restrictions (edited in Intune)',
+    description: withMarker('', key),
+  };
+  const item = itemOf(picture([renamed]).items, PROFILE);
+  // What Graph answers for it: the body cm2intune sent, in the service's key order, with the
+  // server's own fields and every other property of the type listed as null.
+  const expectedBody = item.translation.request!.body;
+  const tenantBody = (over: Record<string, unknown>) => ({
+    '@odata.context': 'https://graph.microsoft.com/beta/$metadata#deviceManagement/deviceConfigurations/$entity',
+    id: 'i-profile',
+    createdDateTime: '2026-11-30T10:00:00Z',
+    lastModifiedDateTime: '2026-11-30T11:00:00Z',
+    version: 2,
+    roleScopeTagIds: ['0'],
+    supportsScopeTags: true,
+    screenCaptureBlocked: null,
+    ...Object.fromEntries(Object.entries(expectedBody).reverse()),
+    ...over,
+  });
+
+  it('is drifted, and its diff differs exactly in the renamed display name', () => {
+    assert.equal(item.state, 'drifted');
+    assert.equal(objectDetail(item, {}).drifted, true);
+    const texts = driftTexts(item, tenantBody({ displayName: renamed.displayName }));
+    assert.deepEqual(texts.changed, ['displayName']);
+    const a = texts.expected.split('\n');
+    const b = texts.actual.split('\n');
+    assert.equal(a.length, b.length, 'same keys, same order: the diff lines up');
+    const differing = a.flatMap((line, i) => (line === b[i] ? [] : [[line.trim(), b[i].trim()]]));
+    assert.deepEqual(differing, [
+      [
+        `"displayName": ${JSON.stringify(item.translation.request!.body.displayName)},`,
+        `"displayName": "iOS – Restrictions (edited in Intune)",`,
+      ],
+    ]);
+    assert.doesNotMatch(texts.actual, /createdDateTime|"id"|"version"|roleScopeTagIds|screenCaptureBlocked/);
+  });
+
+  it('a setting changed in Intune and one added there both show', () => {
+    const texts = driftTexts(item, tenantBody({ displayName: renamed.displayName, cameraBlocked: false, bluetoothBlocked: true }));
+    assert.deepEqual(texts.changed, ['bluetoothBlocked', 'cameraBlocked', 'displayName']);
+    assert.match(texts.expected, /"cameraBlocked": true/);
+    assert.match(texts.actual, /"cameraBlocked": false/);
+    assert.doesNotMatch(texts.expected, /bluetoothBlocked/);
+  });
+
+  it('the detail of a drifted object links its drift', () => {
+    const html = renderObjectDetailHtml(objectDetail(item, {}), { showDrift: 'command:cm2intune.showDrift?%5B%5D' });
+    assert.match(html, /<a class="action" href="command:cm2intune\.showDrift\?%5B%5D">Show drift<\/a>/);
+    assert.match(html, /In Intune: iOS – Restrictions \(edited in Intune\) <code>i-profile<\/code>/);
+  });
+});
+
+describe('reading the drifted object from the tenant', () => {
+  const port = (answer: unknown, asked: { path: string; version?: string }[]) =>
+    ({
+      baseUrl: 'https://graph.microsoft.com',
+      get: async (path: string, options?: { version?: string }) => {
+        asked.push({ path, version: options?.version });
+        return answer;
+      },
+    }) as unknown as GraphPort;
+
+  it('one GET of that object, in beta (where every profile type is)', async () => {
+    const asked: { path: string; version?: string }[] = [];
+    const body = {
+      id: 'i-profile',
+      '@odata.type': '#microsoft.graph.iosGeneralDeviceConfiguration',
+      displayName: 'x',
+      cameraBlocked: true,
+    };
+    assert.deepEqual(await readIntuneObject(port(body, asked), 'deviceConfigurations', 'i-profile'), body);
+    assert.deepEqual(asked, [{ path: '/deviceManagement/deviceConfigurations/i-profile', version: 'beta' }]);
+  });
+
+  it('an answer that is not an object is a malformed-response error naming the request, not a diff of nothing', async () => {
+    await assert.rejects(readIntuneObject(port([1, 2], []), 'mobileApps', 'a1'), (e: Error) => {
+      assert.ok(e instanceof GraphMalformedResponseError);
+      assert.match(e.message, /\/beta\/deviceAppManagement\/mobileApps\/a1/);
+      return true;
+    });
+  });
+});
+
+describe('a profile built from its payload (the Contoso VPN)', () => {
+  it('its changed setting shows ConfigMgr’s value and Intune’s, though no one-to-one property is known', async () => {
+    const model = await loadContosoModel();
+    const vpn = parseSiteObjects(model).objects.find((o) => o.kind === 'vpn' && o.platform === 'ios')!;
+    const translation = translateObject(vpn);
+    const item: PictureItem = {
+      key: translation.key,
+      translation,
+      selected: true,
+      state: 'partial',
+      stateReasons: [],
+      reasons: translation.verdict.reasons,
+      retired: [],
+      deployments: [],
+      assignmentNotes: [],
+    };
+    const d = objectDetail(item, { cloud: 'usgov' });
+    const changed = translation.verdict.settings!.find((o) => o.outcome === 'changed')!;
+    assert.ok(changed.outcome === 'changed');
+    const row = d.settings.find((r) => r.setting === changed.setting)!;
+    assert.deepEqual([row.configMgrValue, row.intuneValue, row.reason], [changed.from, changed.to, changed.reason]);
+    assert.equal(d.settings.length, vpn.settingsRead!.length, 'one row per setting read');
+    assert.match(
+      d.adminCenter.url,
+      /^https:\/\/intune\.microsoft\.us\/#view\/Microsoft_Intune_DeviceSettings\/DevicesMenu\/~\/configuration$/,
+    );
+  });
+});
