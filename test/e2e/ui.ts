@@ -368,10 +368,11 @@ const steps: Step[] = [
       const section = content.locator('#phases');
       await section.locator('vscode-table-cell', { hasText: 'Wave 1' }).first().waitFor({ timeout: 90_000 });
       await section.locator('svg.chart polyline').first().waitFor({ timeout: T });
-      // Where the migration stands: phase 1 is not done in this world (nothing imported), so it is current.
-      await content.locator('ol.stages li.stage-current', { hasText: 'Phase 1 · Import objects' }).waitFor({ timeout: T });
+      // Where the migration stands: phase 1 is done (the walkthrough's import); phase 2 still has a blocking check.
+      await content.locator('ol.stages li[aria-current="step"]', { hasText: 'Phase 2 · Prepare Intune' }).waitFor({ timeout: T });
       await section.scrollIntoViewIfNeeded({ timeout: T }).catch(() => undefined);
     },
+    { themes: true },
   ],
   [
     'phase 4: the admin licenses the users left in the subscription collection; the walkthrough\'s "Check authority switch readiness" finds nothing blocking',
@@ -469,6 +470,51 @@ const steps: Step[] = [
       await expand(page, 'Phase 4 · MDM authority', 'Verification');
       await expand(page, 'Verification', 'Devices switched');
     },
+  ],
+
+  [
+    'a click on an object in the tree opens its detail: the ConfigMgr settings beside the Intune payload',
+    async (page) => {
+      await closeTab(page, 'Switch the MDM authority');
+      await openView(page);
+      await collapseAll(page);
+      await expand(page, 'Wi-Fi', 'Contoso-Guest (macOS)');
+      await treeRow(page, 'Contoso-Guest (macOS)').click({ timeout: T });
+      await page.locator('.tabs-container .tab.active', { hasText: 'Contoso-Guest (macOS)' }).first().waitFor({ timeout: 60_000 });
+      const content = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe');
+      await content.getByText('Intune payload').first().waitFor({ timeout: 60_000 });
+      await content.getByText('Open in the Intune admin center').first().waitFor({ timeout: T });
+    },
+    { themes: true },
+  ],
+
+  [
+    'an object renamed in Intune is drifted: its detail\'s "Show drift" opens the diff of both sides',
+    async (page) => {
+      const renamed = 'Contoso-Guest (macOS) (edited in Intune)';
+      world!.world!.tenantServer.update((t) => {
+        const object = t.deviceConfigurations.find((c) => c.displayName === 'Contoso-Guest (macOS)');
+        if (!object) throw new Error('the import made no "Contoso-Guest (macOS)" in the tenant');
+        object.displayName = renamed;
+      });
+      await palette(page, '>cm2intune: Refresh', { click: false });
+      await page
+        .locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^\s*cm2intune: Refresh\s*$/ })
+        .first()
+        .click({ timeout: T });
+      // The open detail is drawn again from the picture read again: now drifted, with its one command.
+      const content = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe');
+      const showDrift = content.locator('a', { hasText: 'Show drift' });
+      await showDrift.first().waitFor({ timeout: 120_000 });
+      await showDrift.first().click({ timeout: T });
+      await page
+        .locator('.tabs-container .tab.active', { hasText: /in Intune now/ })
+        .first()
+        .waitFor({ timeout: 60_000 });
+      await page.locator('.monaco-diff-editor').first().waitFor({ timeout: T });
+      await page.locator('.monaco-diff-editor .view-lines', { hasText: renamed }).first().waitFor({ timeout: T });
+    },
+    { themes: true },
   ],
 ];
 
