@@ -189,7 +189,7 @@ const steps: Step[] = [
           await dialog.filter({ hasText: /Import into .*: create \d+ objects?/ }).waitFor({ timeout: 90_000 });
           await page.locator('.tabs-container .tab', { hasText: 'import preview' }).first().waitFor({ timeout: T });
         };
-        const first: Theme = (await page.locator(`.monaco-workbench.${THEMES.light.workbenchClass}`).isVisible()) ? 'light' : 'dark';
+        const first: Theme = (await page.locator(`.monaco-workbench.${THEMES.dark.workbenchClass}`).isVisible()) ? 'dark' : 'light';
         await ask();
         await shot(page, `import-preview-and-confirmation-${first}`);
         await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click({ timeout: T });
@@ -559,21 +559,27 @@ const THEMES: Record<Theme, { name: string; workbenchClass: string }> = {
  */
 async function setTheme(page: Page, theme: Theme) {
   const shown = page.locator(`.monaco-workbench.${THEMES[theme].workbenchClass}`);
-  if (await shown.isVisible().catch(() => false)) return;
-  await palette(page, '>Preferences: Color Theme', { click: false });
-  // Not the first row: "Preferences: Browse Color Themes in Marketplace" may come first.
-  await page
-    .locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^\s*Preferences: Color Theme\s*$/ })
-    .first()
-    .click({ timeout: T });
-  const input = page.locator('.quick-input-widget input');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: THEMES.light.name }).first().waitFor({ timeout: T });
-  await input.fill(THEMES[theme].name);
-  const label = new RegExp(`^\\s*${THEMES[theme].name}\\s*$`);
-  await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: label }).first().click({ timeout: T });
-  await shown.waitFor({ timeout: T });
-  // Webviews restyle from the theme's variables a moment later.
-  await page.waitForTimeout(500);
+  for (let attempt = 1; ; attempt++) {
+    if (await shown.isVisible().catch(() => false)) return;
+    await palette(page, '>Preferences: Color Theme', { click: false });
+    // Not the first row: "Preferences: Browse Color Themes in Marketplace" may come first.
+    await page
+      .locator('.quick-input-list .monaco-list-row .label-name', { hasText: /^\s*Preferences: Color Theme\s*$/ })
+      .first()
+      .click({ timeout: T });
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: THEMES.light.name }).first().waitFor({ timeout: T });
+    await input.fill(THEMES[theme].name);
+    const label = new RegExp(`^\\s*${THEMES[theme].name}\\s*$`);
+    await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: label }).first().click({ timeout: T });
+    // The picker previews the theme a row shows: only a closed picker has chosen it.
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T });
+    // Webviews restyle from the theme's variables a moment later.
+    await page.waitForTimeout(600);
+    if (await shown.isVisible().catch(() => false)) return;
+    if (attempt >= 3) throw new Error(`the colour theme did not change to ${THEMES[theme].name}`);
+    log(`the colour theme is not ${THEMES[theme].name} yet: choosing it again`);
+  }
 }
 
 /**
@@ -581,7 +587,7 @@ async function setTheme(page: Page, theme: Theme) {
  * the workbench is left in the other one. Not while a modal dialog is open: it takes the palette's keys.
  */
 async function shotThemes(page: Page, name: string) {
-  const first: Theme = (await page.locator(`.monaco-workbench.${THEMES.light.workbenchClass}`).isVisible()) ? 'light' : 'dark';
+  const first: Theme = (await page.locator(`.monaco-workbench.${THEMES.dark.workbenchClass}`).isVisible()) ? 'dark' : 'light';
   const second: Theme = first === 'dark' ? 'light' : 'dark';
   // A tooltip left by the last click (a tab's "Close") would cover the picture.
   await page.mouse.move(1000, 12);
