@@ -95,7 +95,8 @@ step "UI suite (installed .vsix, chromium)"
   --install-extension dist/cm2intune.vsix >"$E2E/logs/install-vsix.log" 2>&1 || { cat "$E2E/logs/install-vsix.log"; exit 1; }
 fresh_workspace "$E2E/ws/ui"
 start_server ui "$E2E/profiles/ui" "$E2E/profiles/ui-exts"
-tsx test/e2e/ui.ts --url "$URL" --workspace "$E2E/ws/ui" --shots "$E2E/shots" --result "$RESULT_UI" || UI_RC=$?
+tsx test/e2e/ui.ts --url "$URL" --workspace "$E2E/ws/ui" --shots "$E2E/shots" --result "$RESULT_UI" \
+  --settings "$E2E/profiles/ui/User/settings.json" || UI_RC=$?
 stop_servers; keep_vscode_logs ui "$E2E/profiles/ui"
 grep -E '^(ok|not ok) - ' "$RESULT_UI" 2>/dev/null | sed 's/^/   /' || echo "   no result file: the UI suite did not run"
 else echo "== e2e: UI suite not selected (E2E_SUITES)"; echo "0 passed, 0 failed" >"$RESULT_UI"; fi
