@@ -124,7 +124,12 @@ const window = {
     task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => disposable() }),
 };
 
+// The tree counts the plan's problems and sets a context key on each paint: both cheap here as in VS Code.
+const languages = { getDiagnostics: () => [], onDidChangeDiagnostics: () => disposable() };
+const commands = { executeCommand: async () => undefined };
+
 module.exports = {
+  commands,
   DiagnosticSeverity,
   EventEmitter,
   MarkdownString,
@@ -132,6 +137,7 @@ module.exports = {
   ThemeIcon,
   TreeItem,
   TreeItemCollapsibleState,
+  languages,
   Uri,
   window,
   workspace,
