@@ -20,6 +20,14 @@ async function roots(): Promise<{ node: Node; item: vscode.TreeItem }[]> {
   return ((await tree.getChildren()) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
 }
 
+/** Phase 1's sections (a root per kind, collections, legend): where the site's objects show. */
+async function sections(): Promise<{ node: Node; item: vscode.TreeItem }[]> {
+  const tree = (await api()).objects;
+  const phase1 = (await roots()).find((r) => r.item.label === 'Phase 1 · Import');
+  if (!phase1) return [];
+  return ((await tree.getChildren(phase1.node)) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
+}
+
 const label = (r: { item: vscode.TreeItem }) => `${String(r.item.label)} ${String(r.item.description ?? '')}`;
 
 async function withUi<T>(
@@ -127,7 +135,7 @@ suite('connect your site', () => {
     await usePlan('connect world/contoso.migration.json');
     let labels: { node: Node; item: vscode.TreeItem }[] = [];
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
-      labels = await roots();
+      labels = await sections();
       if (labels.some((x) => x.item.label === 'Wi-Fi')) break;
     }
     assert.ok(

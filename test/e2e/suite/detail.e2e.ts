@@ -17,7 +17,11 @@ const api = () => vscode.extensions.getExtension<Cm2intuneApi>(EXTENSION_ID)!.ac
 
 async function objectsOf(rootLabel: string): Promise<{ node: Node; item: vscode.TreeItem }[]> {
   const tree = (await api()).objects;
-  const root = ((await tree.getChildren()) ?? []).find((n) => tree.getTreeItem(n).label === rootLabel);
+  // The kinds are sections of Phase 1.
+  const top = (await tree.getChildren()) ?? [];
+  const phase1 = top.find((n) => tree.getTreeItem(n).label === 'Phase 1 · Import');
+  const candidates = [...top, ...(phase1 ? ((await tree.getChildren(phase1)) ?? []) : [])];
+  const root = candidates.find((n) => tree.getTreeItem(n).label === rootLabel);
   if (!root) return [];
   return ((await tree.getChildren(root)) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
 }
