@@ -367,7 +367,7 @@ const steps: Step[] = [
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show migration dashboard' }).first().waitFor({ timeout: T });
       await page.keyboard.press('Enter');
       await page.locator('.tabs-container .tab', { hasText: 'Migration dashboard' }).waitFor({ timeout: T });
-      const content = page.frameLocator('iframe.webview.ready').frameLocator('iframe');
+      const content = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe');
       const section = content.locator('#phases');
       await section.locator('vscode-table-cell', { hasText: 'Wave 1' }).first().waitFor({ timeout: 90_000 });
       await section.locator('svg.chart polyline').first().waitFor({ timeout: T });
