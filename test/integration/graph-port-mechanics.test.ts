@@ -336,3 +336,32 @@ test('an @odata.nextLink to another host is refused; token errors are redacted',
     },
   );
 });
+
+test('a 429 storm without Retry-After on parallel reads: their backoffs overlap instead of adding up', async () => {
+  // Fault suite trial fault-11 (seed 340430549): three list reads, six 429s each, no Retry-After.
+  // Each request backing off on its own *and* pausing the shared window made the waits run one
+  // after the other (about three times the longest request's own waits).
+  let n = 0;
+  await withServer(
+    (_req, res) => (++n <= 18 ? json(res, 429, { error: { code: 'TooManyRequests' } }) : json(res, 200, { value: [] })),
+    async (b) => {
+      const base = 40;
+      const p = port(b, { retry: { maxRetries: 6, baseDelayMs: base, maxDelayMs: 60_000 }, random: () => 1 });
+      const started = Date.now();
+      const lists = await Promise.all(
+        ['/deviceManagement/deviceConfigurations', '/deviceManagement/deviceCompliancePolicies', '/deviceAppManagement/mobileApps'].map(
+          (path) => p.listAll(path),
+        ),
+      );
+      const elapsed = Date.now() - started;
+      assert.deepEqual(lists, [[], [], []]);
+      assert.equal(n, 21);
+      // One request's own backoffs: base × (1 + 2 + … + 32) = 63 × base.
+      const own = 63 * base;
+      assert.ok(
+        elapsed < own * 1.6,
+        `took ${elapsed} ms; one request's backoffs add up to ${own} ms, all three serialised to ${own * 3} ms`,
+      );
+    },
+  );
+});

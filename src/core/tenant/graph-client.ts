@@ -312,13 +312,19 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
         );
         throw new GraphRequestError(x.method, x.path, response.status, code, message, response.requestId);
       }
-      // The service told us to slow down: hold back every request of this class to that service
-      // (the others are not affected), not just this one. The next acquire() then waits out the
-      // pause; otherwise (503/504 without Retry-After) back off here.
-      const pause = response.status === 429 || retryAfter !== undefined;
-      if (pause) pacer.throttled(kind, wait, service, response.status);
       log('warn', `${what}: HTTP ${response.status}${rid}; retry ${attempt + 1}/${retry.maxRetries} in ${(wait / 1000).toFixed(1)} s.`);
-      if (!pause) await clock.sleep(wait, x.signal);
+      // Retry-After says when the service takes requests again: hold back every request of this
+      // class to that service (the others are not affected); the next acquire() waits it out.
+      if (retryAfter !== undefined) {
+        pacer.throttled(kind, wait, service, response.status);
+        continue;
+      }
+      // Without it each request backs off on its own, so the backoffs of requests throttled
+      // together overlap; a 429 holds the rest back for the first step only, so requests not yet
+      // throttled don't walk into the storm. (Pausing everyone for each request's whole backoff
+      // ran parallel requests' backoffs one after another: fault suite trial fault-11.)
+      if (response.status === 429) pacer.throttled(kind, Math.min(wait, retry.baseDelayMs), service, response.status);
+      await clock.sleep(wait, x.signal);
     }
   }
 
