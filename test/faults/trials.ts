@@ -265,16 +265,32 @@ const between = (random: () => number, lo: number, hi: number) => lo + Math.floo
 /** Resolves true once the sandbox has taken `writes` writes (or the run ended by itself: false). */
 const atWrites =
   (w: ImportWorld, writes: number, extraMs = 0) =>
-  async (exited: () => boolean) => {
-    const reached = await waitFor(
-      `${writes} writes`,
-      () => (w.sandbox.stats().writes >= writes ? true : exited() ? false : undefined),
-      RUN_DEADLINE_MS,
-      2,
-    ).catch(() => false);
-    if (reached && extraMs) await sleep(extraMs);
-    return reached && !exited();
-  };
+  (exited: () => boolean) =>
+    new Promise<boolean>((resolve) => {
+      // Decided inside the sandbox's write, not by polling: under load a poll saw the whole burst
+      // (and the run's exit) before it saw write `writes` (kill-23, seed 1126642325).
+      let settled = false;
+      const settle = (reached: boolean) => {
+        if (settled) return;
+        settled = true;
+        w.onWrite = undefined;
+        clearInterval(watch);
+        resolve(reached && !exited());
+      };
+      const check = () => {
+        if (w.sandbox.stats().writes < writes) return;
+        w.onWrite = undefined;
+        if (extraMs) setTimeout(() => settle(true), extraMs);
+        else settle(true);
+      };
+      const watch = setInterval(() => exited() && settle(false), 20);
+      const started = Date.now();
+      w.onWrite = () => {
+        check();
+        if (Date.now() - started > RUN_DEADLINE_MS) settle(false);
+      };
+      check();
+    });
 
 /**
  * The throttle pause: the pacer stops once Intune's window is full, which is near write 100 but

@@ -29,6 +29,11 @@ export interface ImportWorld {
   /** The plan's file name, relative to `dir` (the CLI's cwd). */
   planArg: string;
   sandbox: SandboxTenant;
+  /**
+   * Called synchronously after each write the sandbox applied, before its answer leaves: the
+   * fault suite kills a run at an exact write from here (a poll falls behind a fast burst).
+   */
+  onWrite?: () => void;
   /** Environment for the CLI child: the SQL password, nothing else secret. */
   env: NodeJS.ProcessEnv;
   close(): Promise<void>;
@@ -54,13 +59,17 @@ export async function openWorld(
   sample: SampleSite = CONTOSO,
 ): Promise<ImportWorld> {
   const dir = mkdtempSync(join(tmpdir(), "cm2intune import O'Neil "));
-  const sandbox = await startSandboxTenant(sandboxOptions);
+  const hooks = sandboxOptions.hooks ?? {
+    admin: () => ({ status: 404, body: { error: { code: 'NotFound', message: 'No world endpoints in an import world.' } } }),
+    afterWrite: () => world.onWrite?.(),
+  };
+  const sandbox = await startSandboxTenant({ ...sandboxOptions, hooks });
   writeFileSync(join(dir, sample.caFile), site.caPem);
   const planArg = sample.planArg;
   const plan = sample.plan(site, { sandbox: true, url: sandbox.url }, planExtra);
   const planFile = join(dir, planArg);
   writeFileSync(planFile, `// written by the import tests\n${JSON.stringify(plan, null, 2)}\n`);
-  return {
+  const world: ImportWorld = {
     dir,
     planFile,
     planArg,
@@ -71,6 +80,7 @@ export async function openWorld(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return world;
 }
 
 export const MARKER = /\[cm2intune:([^\]]+)\]/;
