@@ -36,7 +36,8 @@ import { findUsers } from '../tenant/readiness';
 import type { Journal } from '../ledger/journal';
 import type { MigrationPlan } from '../plan/types';
 import { GraphMalformedResponseError, GraphOutcomeUnknownError, GraphRequestError } from '../tenant/errors';
-import type { GraphPort, RequestOptions } from '../tenant/graph-port';
+import { reportingWaits, type GraphPort, type RequestOptions } from '../tenant/graph-port';
+import type { PacerWait } from '../tenant/pacer';
 import { fieldsProblem, type FieldRule } from '../tenant/shape';
 import { executeSteps, type ExecuteOptions, type StepOutcome } from './execute';
 import { neededKeys, placeholder } from '../placeholders';
@@ -77,8 +78,14 @@ export interface ImportSources {
 }
 
 /** Reads site and tenant and builds the picture; settles unknown outcomes of earlier runs first. */
-export async function readImportPicture(session: MigrationSession, signal?: AbortSignal): Promise<ImportRead> {
-  return analyseImport(await readImportSources(session, signal), session);
+/** `onWait` hears what the tenant's reads wait for (render.ts waitText), for the run's progress. */
+export async function readImportPicture(
+  session: MigrationSession,
+  signal?: AbortSignal,
+  onWait?: (wait: PacerWait) => void,
+): Promise<ImportRead> {
+  const sources = await readImportSources({ site: session.site, plan: session.plan, graph: reportingWaits(session.graph, onWait) }, signal);
+  return analyseImport(sources, session);
 }
 
 /** The group names and ids the plan's groups.map names. */
@@ -387,7 +394,8 @@ export async function executeImport(
   steps: Step[],
   options: Partial<Pick<ExecuteOptions, 'signal' | 'onProgress' | 'onWait'>> = {},
 ): Promise<ImportRun> {
-  const { graph } = session;
+  // The marker look-ups after a lost answer wait like the run's own requests, and say so.
+  const graph = reportingWaits(session.graph, options.onWait);
   const tenantRead: TenantReadCache = {};
   const outcomes = await executeSteps(steps, {
     graph,
