@@ -77,7 +77,7 @@ async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri
     ctx.log.info(`Reading ${session.site.origin} and ${tenant} for ${name} ...`);
     const { read, steps } = await ctx.ui.progress(`cm2intune: reading ${name}'s site and tenant`, async (report, signal) => {
       report(`reading ${session.site.origin} and ${tenant}`);
-      const read = await readImportPicture(session, signal, readWaits(ctx, report));
+      const read = await readImportPicture(session, signal, { onWait: readWaits(ctx, report) });
       ctx.log.info(
         `Read ${read.picture.items.length} site object(s) and ${read.tenantObjects.length} Intune object(s); settled ${read.reconciled.length} step(s) an earlier run left open.`,
       );

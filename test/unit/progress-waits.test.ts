@@ -133,7 +133,7 @@ test("the import's read of the tenant hands its waits to the run: every list and
     },
   };
   const said: string[] = [];
-  await readImportPicture(fakeSession(CONTOSO_PLAN, graph, reads), undefined, (w) => said.push(waitText(w)));
+  await readImportPicture(fakeSession(CONTOSO_PLAN, graph, reads), undefined, { onWait: (w) => said.push(waitText(w)) });
   assert.ok(reads.lists > 0 && reads.batches > 0, `lists ${reads.lists}, batches ${reads.batches}`);
   assert.equal(said.filter((t) => t === "waiting for Intune's request limit, about 12 s").length, reads.lists);
   assert.equal(said.filter((t) => t === 'Entra ID asked to wait (429), 30 s').length, reads.batches);

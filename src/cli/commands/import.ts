@@ -48,7 +48,7 @@ Exit codes: 0 done (or nothing to do), 1 a step failed, 2 bad usage or an unread
       // A wait of the reads and of the run is said the same way, on its own line.
       const onWait = (w: PacerWait) => io.err(`  ${waitText(w)}`);
       io.err(`Reading ${session.site.origin} and ${tenant} ...`);
-      const read = await readImportPicture(session, controller.signal, onWait);
+      const read = await readImportPicture(session, controller.signal, { onWait });
       const steps = await proposeImport(read, session.graph, controller.signal);
       const preview = importPreview(read, steps, { plan: basename(session.planFile), tenant });
       io.out(previewToText(preview).trimEnd());

@@ -19,6 +19,7 @@ import { buildPicture } from '../analysis/picture';
 import { deletedFromIntuneNote } from '../analysis/selection';
 import type { MigrationSession } from '../session';
 import type { SiteModel } from '../site/model';
+import type { SiteSource } from '../site/source';
 import { parseSiteObjects } from '../site/sdm';
 import { bodyWithBinds, markerFor, parseMarker } from '../translate';
 import { platformLabel, resourcePath } from '../translate/common';
@@ -78,13 +79,18 @@ export interface ImportSources {
 }
 
 /** Reads site and tenant and builds the picture; settles unknown outcomes of earlier runs first. */
-/** `onWait` hears what the tenant's reads wait for (render.ts waitText), for the run's progress. */
+/**
+ * `onWait` hears what the tenant's reads wait for (render.ts waitText), for the run's progress;
+ * `site` is the site as the caller has read it already (a wave's preflight), not read again.
+ */
 export async function readImportPicture(
   session: MigrationSession,
   signal?: AbortSignal,
-  onWait?: (wait: PacerWait) => void,
+  options: { onWait?: (wait: PacerWait) => void; site?: SiteModel } = {},
 ): Promise<ImportRead> {
-  const sources = await readImportSources({ site: session.site, plan: session.plan, graph: reportingWaits(session.graph, onWait) }, signal);
+  const { site: model } = options;
+  const site: SiteSource = model ? { origin: session.site.origin, read: async () => model, close: async () => {} } : session.site;
+  const sources = await readImportSources({ site, plan: session.plan, graph: reportingWaits(session.graph, options.onWait) }, signal);
   return analyseImport(sources, session);
 }
 

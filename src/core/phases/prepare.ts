@@ -181,7 +181,7 @@ export async function readPrepareSources(
   const { plan } = session;
   const { signal, onWait } = options;
   const graph = reportingWaits(session.graph, onWait);
-  const read = await readImportPicture(session, signal, onWait);
+  const read = await readImportPicture(session, signal, { onWait });
   const subjects = prepareSubjects(read.model, plan, options.wave);
   const [users, skus, ndes, exchange, authority] = await Promise.all([
     findUsers(
