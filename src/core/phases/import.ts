@@ -78,8 +78,8 @@ export interface ImportSources {
   notInTenant?: string[];
 }
 
-/** Reads site and tenant and builds the picture; settles unknown outcomes of earlier runs first. */
 /**
+ * Reads site and tenant and builds the picture; settles unknown outcomes of earlier runs first.
  * `onWait` hears what the tenant's reads wait for (render.ts waitText), for the run's progress;
  * `site` is the site as the caller has read it already (a wave's preflight), not read again.
  */
