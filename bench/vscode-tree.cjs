@@ -1,26 +1,14 @@
-// The `vscode` module as the tree bench (bench/tree.ts) gives it to the bundled ObjectsTree: what
-// the tree and the modules it loads touch, each doing the work VS Code's own does in the extension
-// host (a TreeItem keeps what it is given, a Uri is parsed and printed, a document gives its text).
+// The `vscode` module as the tree bench (bench/tree.ts) gives it to the bundled ObjectsTree: the
+// test stand-ins' shared members (test/support/vscode-base.cjs: EventEmitter, the namespaces) and
+// what the tree touches beyond them, each doing the work VS Code's own does in the extension host
+// (a TreeItem keeps what it is given, a Uri is parsed and printed, a document gives its text).
 // Nothing here skips work of the tree's; the only thing cheaper than in VS Code is findFiles (an
 // IPC call there). The bench sets `workspace.findFiles` and `workspace.textDocuments`.
 'use strict';
 const { posix } = require('node:path');
+const { baseApi, disposable } = require('../test/support/vscode-base.cjs');
 
-class EventEmitter {
-  constructor() {
-    this.listeners = [];
-    this.event = (listener) => {
-      this.listeners.push(listener);
-      return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
-    };
-  }
-  fire(value) {
-    for (const l of [...this.listeners]) l(value);
-  }
-  dispose() {
-    this.listeners = [];
-  }
-}
+const base = baseApi();
 
 class Uri {
   constructor(scheme, authority, path, query, fragment) {
@@ -99,39 +87,29 @@ class MarkdownString {
 }
 
 const DiagnosticSeverity = { Error: 0, Warning: 1, Information: 2, Hint: 3 };
-const disposable = () => ({ dispose() {} });
 
 const workspace = {
-  workspaceFolders: undefined,
-  isTrusted: true,
+  ...base.workspace,
   /** Open documents: `{ uri, getText() }`, set by the bench. */
   textDocuments: [],
   /** The workspace's plans, set by the bench. */
   plans: [],
   findFiles: async () => [...workspace.plans],
-  getConfiguration: () => ({ get: (_key, fallback) => fallback }),
   asRelativePath: (pathOrUri) => {
     const path = typeof pathOrUri === 'string' ? pathOrUri : pathOrUri.fsPath;
     const folder = workspace.workspaceFolders?.[0]?.uri.fsPath;
     return folder && path.startsWith(`${folder}/`) ? path.slice(folder.length + 1) : path;
   },
-  fs: { readFile: async (uri) => new Uint8Array(require('node:fs').readFileSync(uri.fsPath)) },
-};
-
-const window = {
-  activeTextEditor: undefined,
-  withProgress: async (_options, task) =>
-    task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => disposable() }),
+  fs: { ...base.workspace.fs, readFile: async (uri) => new Uint8Array(require('node:fs').readFileSync(uri.fsPath)) },
 };
 
 // The tree counts the plan's problems and sets a context key on each paint: both cheap here as in VS Code.
-const languages = { getDiagnostics: () => [], onDidChangeDiagnostics: () => disposable() };
-const commands = { executeCommand: async () => undefined };
+const languages = { ...base.languages, getDiagnostics: () => [], onDidChangeDiagnostics: () => disposable() };
 
 module.exports = {
-  commands,
+  commands: base.commands,
   DiagnosticSeverity,
-  EventEmitter,
+  EventEmitter: base.EventEmitter,
   MarkdownString,
   ThemeColor,
   ThemeIcon,
@@ -139,6 +117,6 @@ module.exports = {
   TreeItemCollapsibleState,
   languages,
   Uri,
-  window,
+  window: base.window,
   workspace,
 };

@@ -9,7 +9,8 @@ import type { AuthorityVerification, GuideState } from '../core/phases/authority
 import type { GuideView } from '../core/phases/overview';
 import { tenantName as sessionTenantName } from '../core/phases/render';
 import type { Ctx } from './ctx';
-import { dashboardReading, webviewPage } from './dashboard';
+import { dashboardReading } from './dashboard';
+import { webviewPage } from './webviewPage';
 import { PREVIEW_SCHEME, type PreviewDocuments } from './importCommand';
 import { currentPlan, withSession } from './session';
 
@@ -201,7 +202,8 @@ function showGuidePanel(ctx: Ctx, plan: vscode.Uri): vscode.WebviewPanel {
 }
 
 function guideHtml(webview: vscode.Webview, script: vscode.Uri): string {
-  return webviewPage(webview, script, {
+  return webviewPage(webview, {
+    script,
     title: 'Switch the MDM authority (phase 4)',
     waiting: 'Reading the checklist…',
     style: `  body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px 16px; max-width: 60em; }`,

@@ -1,6 +1,5 @@
 // The migration dashboard: one webview panel, strict CSP (no inline script, a nonce for the one
 // script and style), content from the bundled dist/webview.js only; data arrives by postMessage.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { summarizePicture, type DashboardModel } from '../core/analysis/summary';
 import type { Ctx } from './ctx';
@@ -8,6 +7,7 @@ import type { WatchReading } from '../core/phases/overview';
 import type { DashboardRun } from './dashboardActions';
 import { DashboardFeed } from './dashboardFeed';
 import { planPhases, planPicture } from './pictures';
+import { webviewPage } from './webviewPage';
 
 let open: { panel: vscode.WebviewPanel; feed: DashboardFeed; plan?: vscode.Uri } | undefined;
 
@@ -74,7 +74,7 @@ function showDashboard(ctx: Ctx, model: DashboardModel, reveal: boolean): vscode
       undefined,
       ctx.subscriptions,
     );
-    panel.webview.html = html(panel.webview, vscode.Uri.joinPath(dist, 'webview.js'));
+    panel.webview.html = dashboardPage(panel.webview, vscode.Uri.joinPath(dist, 'webview.js'));
     open = { panel, feed };
   }
   open.feed.show(model);
@@ -95,8 +95,10 @@ async function runForPage(ctx: Ctx, request: DashboardRun): Promise<unknown> {
   }
 }
 
-function html(webview: vscode.Webview, script: vscode.Uri): string {
-  return webviewPage(webview, script, {
+/** The dashboard: dist/webview.js draws it, fed by postMessage. */
+export function dashboardPage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, script: vscode.Uri): string {
+  return webviewPage(webview, {
+    script,
     title: 'Migration dashboard',
     waiting: 'Reading the site and the tenant…',
     style: `  body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 16px 16px; }
@@ -105,28 +107,4 @@ function html(webview: vscode.Webview, script: vscode.Uri): string {
   .waves { display: flex; flex-wrap: wrap; gap: 24px; }
   .wave-chart h3 { margin: 8px 0 4px; font-size: 1em; }`,
   });
-}
-
-/**
- * A page of dist/webview.js under the strict CSP: nothing but the script and the style with this
- * page's nonce, the theme's fonts. The dashboard and the guided switch both use it.
- */
-export function webviewPage(webview: vscode.Webview, script: vscode.Uri, page: { title: string; waiting: string; style: string }): string {
-  const nonce = randomBytes(16).toString('base64');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${webview.cspSource} 'nonce-${nonce}'; font-src ${webview.cspSource};">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}">
-${page.style}
-</style>
-<title>${page.title}</title>
-</head>
-<body>
-<div id="root"><p>${page.waiting}</p></div>
-<script type="module" nonce="${nonce}" src="${webview.asWebviewUri(script).toString()}"></script>
-</body>
-</html>`;
 }

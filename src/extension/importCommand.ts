@@ -15,11 +15,11 @@ import {
   previewToMarkdown,
   reportSummary,
   tenantName,
-  waitText,
   writeImportReport,
 } from '../core/phases/render';
 import type { Ctx } from './ctx';
 import { reportActions, showRendered } from './reports';
+import { readWaits, runProgress, type RunProgress } from './runProgress';
 import { currentPlan, withSession } from './session';
 
 export const PREVIEW_SCHEME = 'cm2intune-preview';
@@ -77,7 +77,7 @@ async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri
     ctx.log.info(`Reading ${session.site.origin} and ${tenant} for ${name} ...`);
     const { read, steps } = await ctx.ui.progress(`cm2intune: reading ${name}'s site and tenant`, async (report, signal) => {
       report(`reading ${session.site.origin} and ${tenant}`);
-      const read = await readImportPicture(session, signal);
+      const read = await readImportPicture(session, signal, { onWait: readWaits(ctx, report) });
       ctx.log.info(
         `Read ${read.picture.items.length} site object(s) and ${read.tenantObjects.length} Intune object(s); settled ${read.reconciled.length} step(s) an earlier run left open.`,
       );
@@ -114,31 +114,18 @@ async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri
 
     ctx.log.info(`Import from ${name} into ${tenant}: ${steps.length} step(s)`);
     const started = Date.now();
-    let settled = 0;
+    let progress: RunProgress | undefined;
+    const settled = () => progress?.settled ?? 0;
     let run: Awaited<ReturnType<typeof executeImport>>;
     try {
       run = await ctx.ui.progress('cm2intune: importing', async (report, signal) => {
         report(`0/${steps.length} sending the first requests`);
+        progress = runProgress(ctx, report, steps.length);
         try {
-          return await executeImport(session, read, steps, {
-            signal,
-            onProgress: (o, done, total) => {
-              settled = done;
-              const line = `${o.status}: ${o.step.title}${o.intuneId ? ` -> ${o.intuneId}` : ''}${o.message ? ` (${o.message})` : ''}`;
-              if (o.status === 'failed') ctx.log.error(line);
-              else if (o.status === 'skipped') ctx.log.warn(line);
-              else ctx.log.info(line);
-              report(`${done}/${total} ${o.step.title}`, 100 / total);
-            },
-            onWait: (w) => {
-              const text = waitText(w);
-              ctx.log.info(text);
-              report(`${settled}/${steps.length} — ${text}`);
-            },
-          });
+          return await executeImport(session, read, steps, { signal, onProgress: progress.onProgress, onWait: progress.onWait });
         } catch (error) {
           if (!signal.aborted) throw error;
-          const message = `Import cancelled after ${settled} of ${steps.length} step(s); the journal keeps what was done, and the next run goes on from there.`;
+          const message = `Import cancelled after ${settled()} of ${steps.length} step(s); the journal keeps what was done, and the next run goes on from there.`;
           ctx.log.warn(message);
           ctx.ui.info(message, () => ctx.log.show(true));
           throw new CancelledError(message);
@@ -149,7 +136,7 @@ async function importWith(ctx: Ctx, previews: PreviewDocuments, plan: vscode.Uri
       const why = error instanceof Error ? error.message : String(error);
       previews.set(
         uri,
-        `# Import stopped: ${mdText(basename(plan.fsPath))}\n\n**Stopped after ${settled} of ${steps.length} step(s):** ${mdText(why)}\n\nThe journal beside the plan keeps what was done; run the import again to go on.\n`,
+        `# Import stopped: ${mdText(basename(plan.fsPath))}\n\n**Stopped after ${settled()} of ${steps.length} step(s):** ${mdText(why)}\n\nThe journal beside the plan keeps what was done; run the import again to go on.\n`,
       );
       throw error;
     }

@@ -1,7 +1,6 @@
 // One object's detail in VS Code: `cm2intune.showObject` opens it as a webview (the core's HTML, no
 // script: the strict CSP allows only this page's style; "Show drift" is a command link), and
 // `cm2intune.showDrift` opens the drift of a drifted object as a diff of two read-only documents.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { objectDetail, renderObjectDetailHtml, driftTexts } from '../core/analysis/detail';
 import type { PictureItem } from '../core/analysis';
@@ -10,6 +9,7 @@ import type { Cloud } from '../core/plan/types';
 import type { Ctx } from './ctx';
 import { planPicture } from './pictures';
 import { currentPlan, parsePlan, planText, withSession } from './session';
+import { webviewPage } from './webviewPage';
 
 /** The read-only documents the drift diff shows (expected ↔ in Intune now). */
 export const DRIFT_SCHEME = 'cm2intune-drift';
@@ -100,7 +100,7 @@ export async function showObject(ctx: Ctx, arg: unknown, reveal = true): Promise
   }
   const showDrift = `command:cm2intune.showDrift?${encodeURIComponent(JSON.stringify([{ plan: plan.toString(), key: item.key }]))}`;
   panel.title = `${detail.name}${detail.platform ? ` (${detail.platform})` : ''}`;
-  panel.webview.html = page(detail.name, renderObjectDetailHtml(detail, { showDrift }));
+  panel.webview.html = detailPage(panel.webview, detail.name, renderObjectDetailHtml(detail, { showDrift }));
   if (reveal) panel.reveal();
   return panel;
 }
@@ -160,18 +160,12 @@ export async function showDrift(
   return { left, right };
 }
 
-/** The page: no script at all; the style carries this page's nonce, colours come from the theme. */
-function page(title: string, body: string): string {
-  const nonce = randomBytes(16).toString('base64');
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}">
-  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 16px 16px; }
+/** The page: no script at all (webviewPage's CSP then allows none); colours come from the theme. */
+export function detailPage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, title: string, body: string): string {
+  return webviewPage(webview, {
+    title,
+    body,
+    style: `  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 16px 16px; }
   h1 { font-size: 1.5em; margin-bottom: 4px; }
   h2 { font-size: 1.15em; margin-top: 20px; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: 2px; }
   .meta { color: var(--vscode-descriptionForeground); margin-top: 0; }
@@ -186,12 +180,6 @@ function page(title: string, body: string): string {
   tr.outcome-changed .mark, tr.outcome-dropped .mark { font-weight: bold; }
   code, pre { font-family: var(--vscode-editor-font-family); }
   pre { background: var(--vscode-textCodeBlock-background); padding: 8px; overflow: auto; }
-  .state-drifted, .state-blocked { font-weight: 600; }
-</style>
-<title>${esc(title)}</title>
-</head>
-<body>
-${body}
-</body>
-</html>`;
+  .state-drifted, .state-blocked { font-weight: 600; }`,
+  });
 }

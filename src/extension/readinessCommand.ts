@@ -5,10 +5,11 @@
 import * as vscode from 'vscode';
 import { CancelledError, UserError } from '../core/errors';
 import { basename } from 'node:path';
-import { tenantName, waitText } from '../core/phases/render';
+import { tenantName } from '../core/phases/render';
 import type { Ctx } from './ctx';
 import { PREVIEW_SCHEME, type PreviewDocuments } from './importCommand';
 import { reportActions } from './reports';
+import { readWaits, runProgress } from './runProgress';
 import { currentPlan, withSession } from './session';
 
 export interface ReadinessResult {
@@ -37,8 +38,8 @@ export async function checkReadiness(ctx: Ctx, previews: PreviewDocuments, plan?
   const { readPrepareSources, assessReadiness, readinessToText } = await import('./core');
   return withSession(ctx, uri, 'prepare', { readOnly: true, askPassword: true }, async (session) => {
     ctx.log.info(`Checking readiness of ${name}: reading ${session.site.origin} and ${tenantName(session)} ...`);
-    const readiness = await ctx.ui.progress(`cm2intune: checking readiness of ${name}`, async (_report, signal) =>
-      assessReadiness(await readPrepareSources(session, { signal }), session.plan),
+    const readiness = await ctx.ui.progress(`cm2intune: checking readiness of ${name}`, async (report, signal) =>
+      assessReadiness(await readPrepareSources(session, { signal, onWait: readWaits(ctx, report) }), session.plan),
     );
     ctx.log.info(`Read: ${readiness.checks.length} check(s), ${readiness.blocking} blocking.`);
     const text = readinessToText(readiness, { plan: name, tenant: tenantName(session) });
@@ -117,9 +118,9 @@ async function fixWith(
     const tenant = tenantName(session);
     const context = { plan: name, tenant };
     const read = (title: string) =>
-      ctx.ui.progress(title, async (_report, signal) => {
+      ctx.ui.progress(title, async (report, signal) => {
         ctx.log.info(`${title.replace(/^cm2intune: /, '')}: reading ${session.site.origin} and ${tenant} ...`);
-        const readiness = assessReadiness(await readPrepareSources(session, { signal }), session.plan);
+        const readiness = assessReadiness(await readPrepareSources(session, { signal, onWait: readWaits(ctx, report) }), session.plan);
         ctx.log.info(
           `Read: ${readiness.checks.length} check(s), ${readiness.blocking} blocking, ${readiness.steps.length} fix(es) proposed.`,
         );
@@ -147,26 +148,14 @@ async function fixWith(
 
     ctx.log.info(`Fix readiness of ${name} in ${tenant}: ${steps.length} request(s)`);
     const started = Date.now();
-    let settled = 0;
     const run = await ctx.ui.progress('cm2intune: fixing readiness', async (report, signal) => {
+      const progress = runProgress(ctx, report, steps.length);
       try {
-        return await executeFixes(session, steps, {
-          signal,
-          onProgress: (o, done, total) => {
-            settled = done;
-            ctx.log[o.status === 'failed' ? 'error' : 'info'](`${o.status}: ${o.step.title}${o.message ? ` (${o.message})` : ''}`);
-            report(`${done}/${total} ${o.step.title}`, 100 / total);
-          },
-          onWait: (w) => {
-            const text = waitText(w);
-            ctx.log.info(text);
-            report(`${settled}/${steps.length} — ${text}`);
-          },
-        });
+        return await executeFixes(session, steps, { signal, onProgress: progress.onProgress, onWait: progress.onWait });
       } catch (error) {
         if (!signal.aborted) throw error;
         throw new CancelledError(
-          `Fixes cancelled after ${settled} of ${steps.length} request(s); the journal keeps what was sent: run "Fix readiness" again to go on.`,
+          `Fixes cancelled after ${progress.settled} of ${steps.length} request(s); the journal keeps what was sent: run "Fix readiness" again to go on.`,
         );
       }
     });

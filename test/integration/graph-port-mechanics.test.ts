@@ -10,6 +10,9 @@ import { GraphOutcomeUnknownError, GraphRequestError } from '../../src/core/tena
 import { createSandboxTokenSource, SANDBOX_TOKEN } from '../../src/core/tenant/auth/sandbox';
 import type { TokenSource } from '../../src/core/tenant/auth/token-source';
 import { recordingLog } from '../support/graph-fakes';
+import { reportingWaits } from '../../src/core/tenant/graph-port';
+import type { PacerWait } from '../../src/core/tenant/pacer';
+import { waitText } from '../../src/core/phases/render';
 
 interface Seen {
   method: string;
@@ -362,6 +365,77 @@ test('a 429 storm without Retry-After on parallel reads: their backoffs overlap 
         elapsed < own * 1.6,
         `took ${elapsed} ms; one request's backoffs add up to ${own} ms, all three serialised to ${own * 3} ms`,
       );
+    },
+  );
+});
+
+/** Time that moves only by the port's own waits, so a 30 s hold takes no time in the test. */
+function instantClock() {
+  let t = 1_000_000;
+  return {
+    now: () => t,
+    sleep: async (ms: number, signal?: AbortSignal) => {
+      if (signal?.aborted) throw signal.reason;
+      t += ms;
+    },
+  };
+}
+
+test('a list read held by the pacer, by a 429 pause or by its own backoff says so through onWait, as a run says it', async () => {
+  // Page 2 gets 429 Retry-After: 30 (the pacer holds the reads), then 429 without one (the
+  // request's own backoff, 2 s doubled on the second try), then the pages come at the window's
+  // pace (two reads per 10 s).
+  const answers = [200, 429, 429, 200, 200];
+  let n = 0;
+  await withServer(
+    (req, res, raw) => {
+      const status = answers[n++];
+      if (status === 429) return json(res, 429, { error: { code: 'TooManyRequests' } }, n === 2 ? { 'Retry-After': '30' } : {});
+      const page = Number(new URL(req.url, `http://${raw.headers.host}`).searchParams.get('page') ?? 1);
+      const next =
+        page < 3 ? { '@odata.nextLink': `http://${raw.headers.host}/beta/deviceManagement/deviceConfigurations?page=${page + 1}` } : {};
+      json(res, 200, { value: [{ id: `p${page}` }], ...next });
+    },
+    async (b) => {
+      const waits: PacerWait[] = [];
+      const p = port(b, {
+        clock: instantClock(),
+        random: () => 1,
+        retry: { maxRetries: 4, baseDelayMs: 2_000, maxDelayMs: 60_000 },
+        pacing: { reads: { limit: 2, windowMs: 10_000 } },
+      });
+      const items = await p.listAll<{ id: string }>('/deviceManagement/deviceConfigurations', { onWait: (w) => waits.push(w) });
+      assert.deepEqual(
+        items.map((i) => i.id),
+        ['p1', 'p2', 'p3'],
+      );
+      const said = waits.map(waitText);
+      assert.equal(said[0], 'Intune asked to wait (429), 30 s', said.join(' | '));
+      assert.ok(said.includes('Intune asked to wait (429), 4 s'), said.join(' | '));
+      assert.ok(
+        said.some((t) => /^waiting for Intune's request limit, about \d+ s$/.test(t)),
+        said.join(' | '),
+      );
+      assert.ok(waits.every((w) => w.service === 'intune' && w.kind === 'read'));
+    },
+  );
+});
+
+test('reportingWaits: a get through the wrapped port reports its hold; a request naming its own onWait keeps it', async () => {
+  let n = 0;
+  await withServer(
+    (_req, res) =>
+      ++n === 1 ? json(res, 429, { error: { code: 'TooManyRequests' } }, { 'Retry-After': '5' }) : json(res, 200, { id: 'org' }),
+    async (b) => {
+      const run: PacerWait[] = [];
+      const own: PacerWait[] = [];
+      const graph = reportingWaits(port(b, { clock: instantClock(), retry: { maxDelayMs: 60_000 } }), (w) => run.push(w));
+      assert.deepEqual(await graph.get('/organization/org'), { id: 'org' });
+      assert.deepEqual(run.map(waitText), ['Entra ID asked to wait (429), 5 s']);
+      n = 0;
+      await graph.get('/organization/org', { onWait: (w) => own.push(w) });
+      assert.equal(run.length, 1);
+      assert.deepEqual(own.map(waitText), ['Entra ID asked to wait (429), 5 s']);
     },
   );
 });

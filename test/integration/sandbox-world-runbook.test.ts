@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HYBRID_AGENT, INTUNE_AGENT, type SandboxWorld } from '../../src/sandbox/world/index';
-import { waveRunbook } from '../support/runbooks';
+import { waveRunbook } from '../../src/core/phases/waves';
 import { admin, candidates, managedDevicesOf, MINUTE, openWorld, removeDir, SUBSCRIPTION, tempDir } from './sandbox-world-support';
 
 describe('sandbox world: the console applies a runbook', () => {
@@ -23,7 +23,11 @@ describe('sandbox world: the console applies a runbook', () => {
     const [user] = candidates(world, { licensed: true }).filter((c) => c.devices.some((d) => !d.dem && d.checkInIntervalMs !== null));
     assert.ok(user, 'a licensed subscription member with an online device');
     const name = world.console.getUser(user.resourceId)!.uniqueName;
-    const script = waveRunbook({ siteCode: world.console.siteCode, wave: "Pilot – Zoë's", users: [{ resourceId: user.resourceId, name }] });
+    const script = waveRunbook({
+      siteCode: world.console.siteCode,
+      wave: { name: "Pilot – Zoë's", users: [name] },
+      users: [{ resourceId: user.resourceId, uniqueName: name }],
+    });
 
     const dry = await admin(world, 'POST', 'world/runbook', { script, dryRun: true });
     assert.equal(dry.status, 200, JSON.stringify(dry.body));

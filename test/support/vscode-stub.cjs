@@ -1,10 +1,11 @@
 // A minimal stand-in for the `vscode` module, enough to load the built extension and run
 // `activate` outside VS Code (the activation bench and the lazy-loading test). Every member
-// not listed below is a callable, constructible no-op; what activation awaits resolves empty.
+// not listed in vscode-base.cjs is a callable, constructible no-op; what activation awaits resolves empty.
 // Plain CommonJS so a bench child process needs no TypeScript loader (which would slow loading).
 'use strict';
 const Module = require('node:module');
 const { readFileSync } = require('node:fs');
+const { baseApi, event } = require('./vscode-base.cjs');
 
 /** A function-like object whose every property, call and `new` gives another such object. */
 function anything(name) {
@@ -21,70 +22,8 @@ function anything(name) {
   });
 }
 
-class EventEmitter {
-  constructor() {
-    this.listeners = [];
-    this.event = (listener) => {
-      this.listeners.push(listener);
-      return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
-    };
-  }
-  fire(value) {
-    for (const l of this.listeners) l(value);
-  }
-  dispose() {
-    this.listeners = [];
-  }
-}
-
-const disposable = () => ({ dispose() {} });
-const event = () => disposable;
-
 function stub() {
-  const vscode = {
-    EventEmitter,
-    Disposable: class {
-      static from() {
-        return disposable();
-      }
-      dispose() {}
-    },
-    workspace: {
-      workspaceFolders: undefined,
-      textDocuments: [],
-      isTrusted: true,
-      getConfiguration: () => ({ get: (_key, fallback) => fallback, has: () => false, inspect: () => undefined, update: async () => {} }),
-      findFiles: async () => [],
-      fs: { readFile: async () => new Uint8Array(), stat: async () => ({}) },
-      asRelativePath: (p) => String(p),
-      registerTextDocumentContentProvider: disposable,
-      createFileSystemWatcher: () => ({ onDidCreate: event(), onDidChange: event(), onDidDelete: event(), dispose() {} }),
-      onDidOpenTextDocument: event(),
-      onDidChangeTextDocument: event(),
-      onDidCloseTextDocument: event(),
-      onDidSaveTextDocument: event(),
-      onDidChangeConfiguration: event(),
-      onDidGrantWorkspaceTrust: event(),
-      onDidChangeWorkspaceFolders: event(),
-    },
-    window: {
-      activeTextEditor: undefined,
-      createOutputChannel: () => ({ info() {}, warn() {}, error() {}, debug() {}, trace() {}, appendLine() {}, show() {}, dispose() {} }),
-      createTreeView: () => ({
-        onDidExpandElement: event(),
-        onDidCollapseElement: event(),
-        onDidChangeVisibility: event(),
-        onDidChangeSelection: event(),
-        reveal: async () => {},
-        dispose() {},
-      }),
-      onDidChangeActiveTextEditor: event(),
-      registerWebviewPanelSerializer: disposable,
-      withProgress: async (_options, task) => task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: event() }),
-    },
-    commands: { registerCommand: disposable, executeCommand: async () => undefined },
-    languages: { createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, dispose() {} }) },
-  };
+  const vscode = baseApi();
   // Namespaces give a no-op for members not listed above.
   const deep = (object, name) =>
     new Proxy(object, {

@@ -12,6 +12,9 @@ import type { Step } from '../../src/core/phases/steps';
 import { createSandboxTokenSource } from '../../src/core/tenant/auth/sandbox';
 import { createGraphPort } from '../../src/core/tenant/graph-client';
 import { FakeClock } from '../support/graph-fakes';
+import { CONTOSO_PLAN, contosoGroups, fakeSession, fakeTenant } from '../support/fake-session';
+import { readImportPicture } from '../../src/core/phases/import';
+import type { GraphPort } from '../../src/core/tenant/graph-port';
 
 const create = (id: string, path: string): Step => ({
   id,
@@ -113,4 +116,29 @@ test('wait texts: the service, the limit or the status, whole seconds', () => {
   assert.equal(waitText({ service: 'intune', kind: 'write', ms: 14_200 }), "waiting for Intune's write limit, about 14 s");
   assert.equal(waitText({ service: 'directory', kind: 'read', ms: 400 }), "waiting for Entra ID's request limit, about 1 s");
   assert.equal(waitText({ service: 'intuneDevices', kind: 'write', ms: 5_000, status: 503 }), 'Intune (devices) asked to wait (503), 5 s');
+});
+
+test("the import's read of the tenant hands its waits to the run: every list and $batch of it gets the run's onWait", async () => {
+  const { graph: tenant, reads } = fakeTenant(await contosoGroups());
+  // A tenant where every read is held once: a list by the pacer's window, a $batch by a 429.
+  const graph: GraphPort = {
+    ...tenant,
+    listAll: (path, options) => {
+      options?.onWait?.({ service: 'intune', kind: 'read', ms: 12_000 });
+      return tenant.listAll(path, options);
+    },
+    batch: (requests, options) => {
+      options?.onWait?.({ service: 'directory', kind: 'read', ms: 30_000, status: 429 });
+      return tenant.batch(requests, options);
+    },
+  };
+  const said: string[] = [];
+  await readImportPicture(fakeSession(CONTOSO_PLAN, graph, reads), undefined, { onWait: (w) => said.push(waitText(w)) });
+  assert.ok(reads.lists > 0 && reads.batches > 0, `lists ${reads.lists}, batches ${reads.batches}`);
+  assert.equal(said.filter((t) => t === "waiting for Intune's request limit, about 12 s").length, reads.lists);
+  assert.equal(said.filter((t) => t === 'Entra ID asked to wait (429), 30 s').length, reads.batches);
+  // Without a listener the reads go as before: nothing is said, nothing breaks.
+  said.length = 0;
+  await readImportPicture(fakeSession(CONTOSO_PLAN, graph, reads));
+  assert.deepEqual(said, []);
 });

@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyRunbook, checkRunbook, type RunbookTranscript } from '../../src/sandbox/world/runbook';
 import { MemoryConsole, sampleUsers } from '../support/memory-console';
-import { undoRunbook, waveRunbook, type WaveUser } from '../support/runbooks';
+import { waveCollectionName } from '../../src/core/plan/waves';
+import { waveRunbook, waveUndoRunbook as undoRunbook, type RunbookInput } from '../../src/core/phases/waves';
 
-const wavers: WaveUser[] = sampleUsers.slice(0, 4).map((user) => ({ resourceId: user.resourceId, name: user.uniqueName }));
+// The runbooks phase 3 writes, for four of the sample site's users.
+const wavers = sampleUsers.slice(0, 4).map((user) => ({ resourceId: user.resourceId, uniqueName: user.uniqueName }));
 const waveIds = wavers.map((user) => user.resourceId);
-const wave = "Pilot – O'Neil & Zoë";
-const wavePlan = { siteCode: 'P01', wave, users: wavers };
+const planWave = { name: "Pilot – O'Neil & Zoë", users: wavers.map((user) => user.uniqueName) };
+const wave = waveCollectionName(planWave);
+const wavePlan: RunbookInput = { siteCode: 'P01', wave: planWave, users: wavers };
 
 async function applied(text: string, site: MemoryConsole, options: { dryRunSwitch?: boolean } = {}): Promise<RunbookTranscript> {
   const result = await applyRunbook(text, site, options);
@@ -56,7 +59,7 @@ describe('runbook: a wave applied as the SMS Provider would', () => {
   it('creates the wave with direct rules by resource id and excludes it from the subscription collection', async () => {
     const { site, subscriptionId } = siteWithSubscriptionCollection();
     const first = await applied(waveRunbook(wavePlan), site);
-    const created = site.getCollection({ name: `cm2intune wave ${wave}` });
+    const created = site.getCollection({ name: wave });
     assert.ok(created, 'wave collection created under its Unicode name with an apostrophe');
     assert.deepEqual(
       site
@@ -83,7 +86,11 @@ describe('runbook: a wave applied as the SMS Provider would', () => {
       adds.every((entry) => entry.line === adds[0].line),
       'each call carries its source line',
     );
-    assert.ok(first.entries.some((entry) => entry.effect === 'output' && entry.detail === `'cm2intune wave ${wave}' has 4 members`));
+    assert.ok(
+      first.entries.some(
+        (entry) => entry.effect === 'output' && entry.detail === `'${wave}' has 4 members, excluded from ${subscriptionId}`,
+      ),
+    );
   });
 
   it('prints the module version and the site build first, and a 1910 site stops it before any change', async () => {
@@ -137,7 +144,7 @@ describe('runbook: a wave applied as the SMS Provider would', () => {
     assert.deepEqual(site.writes, []);
     assert.deepEqual(site.snapshot(), before);
     const said = dry.entries.filter((entry) => entry.effect === 'output').map((entry) => entry.detail);
-    assert.ok(said.includes(`[dry run] would create the user collection 'cm2intune wave ${wave}'`), said.join('\n'));
+    assert.ok(said.includes(`[dry run] would create the user collection '${wave}'`), said.join('\n'));
     assert.equal(said.filter((line) => line.startsWith('[dry run] would add')).length, 4);
     assert.ok(
       said.some((line) => line.includes("CONTOSO\\sean.o'brien")),

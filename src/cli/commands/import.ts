@@ -14,6 +14,7 @@ import {
   writeImportReport,
 } from '../../core/phases/render';
 import { parseOptions, type Command } from '../cli';
+import type { PacerWait } from '../../core/tenant/pacer';
 import { openCliSession } from '../session';
 
 const usage = 'Usage: cm2intune import --plan <plan.migration.json> [--dry-run] [--yes]';
@@ -44,8 +45,10 @@ Exit codes: 0 done (or nothing to do), 1 a step failed, 2 bad usage or an unread
     process.once('SIGINT', onSigint);
     try {
       const tenant = tenantName(session);
+      // A wait of the reads and of the run is said the same way, on its own line.
+      const onWait = (w: PacerWait) => io.err(`  ${waitText(w)}`);
       io.err(`Reading ${session.site.origin} and ${tenant} ...`);
-      const read = await readImportPicture(session, controller.signal);
+      const read = await readImportPicture(session, controller.signal, { onWait });
       const steps = await proposeImport(read, session.graph, controller.signal);
       const preview = importPreview(read, steps, { plan: basename(session.planFile), tenant });
       io.out(previewToText(preview).trimEnd());
@@ -65,7 +68,7 @@ Exit codes: 0 done (or nothing to do), 1 a step failed, 2 bad usage or an unread
         signal: controller.signal,
         onProgress: (o, done, total) =>
           io.err(`[${done}/${total}] ${o.status.padEnd(10)} ${o.step.title}${o.message ? ` — ${o.message}` : ''}`),
-        onWait: (w) => io.err(`  ${waitText(w)}`),
+        onWait,
       });
       const report = importReport(read, run.outcomes, { plan: basename(session.planFile), tenant, ms: Date.now() - started });
       const file = writeImportReport(session.planFile, report);

@@ -13,6 +13,7 @@ import {
 } from '../../core/phases/prepare';
 import { tenantName, waitText } from '../../core/phases/render';
 import { parseOptions, type Command } from '../cli';
+import type { PacerWait } from '../../core/tenant/pacer';
 import { openCliSession } from '../session';
 
 const usage = 'Usage: cm2intune prepare --plan <plan.migration.json> [--wave <name>] [--json] [--fix [--dry-run] [--yes]]';
@@ -61,8 +62,12 @@ unreadable plan, 130 stopped by you.`,
     try {
       const tenant = tenantName(session);
       const wave = values.wave;
+      // A wait of the reads and of the fixes is said the same way, on its own line.
+      const onWait = (w: PacerWait) => io.err(`  ${waitText(w)}`);
       io.err(`Reading ${session.site.origin} and ${tenant} ...`);
-      let readiness = assessReadiness(await readPrepareSources(session, { wave, signal: controller.signal }), session.plan, { wave });
+      let readiness = assessReadiness(await readPrepareSources(session, { wave, signal: controller.signal, onWait }), session.plan, {
+        wave,
+      });
       const context = { plan: basename(session.planFile), tenant };
       const show = () =>
         io.out(values.json ? JSON.stringify(readinessToJson(readiness), null, 2) : readinessToText(readiness, context).trimEnd());
@@ -88,10 +93,10 @@ unreadable plan, 130 stopped by you.`,
         signal: controller.signal,
         onProgress: (o, done, total) =>
           io.err(`[${done}/${total}] ${o.status.padEnd(10)} ${o.step.title}${o.message ? ` — ${o.message}` : ''}`),
-        onWait: (w) => io.err(`  ${waitText(w)}`),
+        onWait,
       });
       // What the fixes changed, read again: the table after them is the truth, not the plan of them.
-      readiness = assessReadiness(await readPrepareSources(session, { wave, signal: controller.signal }), session.plan, { wave });
+      readiness = assessReadiness(await readPrepareSources(session, { wave, signal: controller.signal, onWait }), session.plan, { wave });
       const file = writeFixReport(
         session.planFile,
         fixReportToMarkdown({ ...context, ms: Date.now() - started, outcomes: run.outcomes, after: readiness }),

@@ -19,6 +19,7 @@ import { buildPicture } from '../analysis/picture';
 import { deletedFromIntuneNote } from '../analysis/selection';
 import type { MigrationSession } from '../session';
 import type { SiteModel } from '../site/model';
+import type { SiteSource } from '../site/source';
 import { parseSiteObjects } from '../site/sdm';
 import { bodyWithBinds, markerFor, parseMarker } from '../translate';
 import { platformLabel, resourcePath } from '../translate/common';
@@ -36,7 +37,8 @@ import { findUsers } from '../tenant/readiness';
 import type { Journal } from '../ledger/journal';
 import type { MigrationPlan } from '../plan/types';
 import { GraphMalformedResponseError, GraphOutcomeUnknownError, GraphRequestError } from '../tenant/errors';
-import type { GraphPort, RequestOptions } from '../tenant/graph-port';
+import { reportingWaits, type GraphPort, type RequestOptions } from '../tenant/graph-port';
+import type { PacerWait } from '../tenant/pacer';
 import { fieldsProblem, type FieldRule } from '../tenant/shape';
 import { executeSteps, type ExecuteOptions, type StepOutcome } from './execute';
 import { neededKeys, placeholder } from '../placeholders';
@@ -76,9 +78,20 @@ export interface ImportSources {
   notInTenant?: string[];
 }
 
-/** Reads site and tenant and builds the picture; settles unknown outcomes of earlier runs first. */
-export async function readImportPicture(session: MigrationSession, signal?: AbortSignal): Promise<ImportRead> {
-  return analyseImport(await readImportSources(session, signal), session);
+/**
+ * Reads site and tenant and builds the picture; settles unknown outcomes of earlier runs first.
+ * `onWait` hears what the tenant's reads wait for (render.ts waitText), for the run's progress;
+ * `site` is the site as the caller has read it already (a wave's preflight), not read again.
+ */
+export async function readImportPicture(
+  session: MigrationSession,
+  signal?: AbortSignal,
+  options: { onWait?: (wait: PacerWait) => void; site?: SiteModel } = {},
+): Promise<ImportRead> {
+  const { site: model } = options;
+  const site: SiteSource = model ? { origin: session.site.origin, read: async () => model, close: async () => {} } : session.site;
+  const sources = await readImportSources({ site, plan: session.plan, graph: reportingWaits(session.graph, options.onWait) }, signal);
+  return analyseImport(sources, session);
 }
 
 /** The group names and ids the plan's groups.map names. */
@@ -387,7 +400,8 @@ export async function executeImport(
   steps: Step[],
   options: Partial<Pick<ExecuteOptions, 'signal' | 'onProgress' | 'onWait'>> = {},
 ): Promise<ImportRun> {
-  const { graph } = session;
+  // The marker look-ups after a lost answer wait like the run's own requests, and say so.
+  const graph = reportingWaits(session.graph, options.onWait);
   const tenantRead: TenantReadCache = {};
   const outcomes = await executeSteps(steps, {
     graph,

@@ -7,7 +7,8 @@ import { groupDifference, inTenant, KIND_LABELS, membersDiffer, type TenantMembe
 import type { MigrationSession } from '../session';
 import type { SiteModel, User } from '../site/model';
 import type { MigrationPlan } from '../plan/types';
-import type { GraphPort } from '../tenant/graph-port';
+import { reportingWaits, type GraphPort } from '../tenant/graph-port';
+import type { PacerWait } from '../tenant/pacer';
 import {
   findUsers,
   hasIntunePlan,
@@ -175,11 +176,12 @@ export function prepareSubjects(model: SiteModel, plan: MigrationPlan, wave?: st
 /** Reads what the checks need: the import picture, the users in scope, seats, connectors, authority. */
 export async function readPrepareSources(
   session: MigrationSession,
-  options: { wave?: string; signal?: AbortSignal } = {},
+  options: { wave?: string; signal?: AbortSignal; onWait?: (wait: PacerWait) => void } = {},
 ): Promise<PrepareSources> {
-  const { graph, plan } = session;
-  const { signal } = options;
-  const read = await readImportPicture(session, signal);
+  const { plan } = session;
+  const { signal, onWait } = options;
+  const graph = reportingWaits(session.graph, onWait);
+  const read = await readImportPicture(session, signal, { onWait });
   const subjects = prepareSubjects(read.model, plan, options.wave);
   const [users, skus, ndes, exchange, authority] = await Promise.all([
     findUsers(

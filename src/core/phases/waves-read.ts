@@ -4,6 +4,7 @@
 import { UserError } from '../errors';
 import type { Journal, JournalEntry } from '../ledger/journal';
 import type { MigrationSession } from '../session';
+import type { SiteModel } from '../site/model';
 import { GraphMalformedResponseError } from '../tenant/errors';
 import type { BatchRequest, GraphPort } from '../tenant/graph-port';
 import { lookupItems } from '../tenant/read';
@@ -159,22 +160,33 @@ function subscriptionOf(session: MigrationSession): string {
   return id;
 }
 
-/** Reads both sides for one wave: preflight and verification, fresh. */
-export async function readWave(session: MigrationSession, waveName: string, signal?: AbortSignal): Promise<WaveRead> {
+/** One wave's two sides, read once: the site, the wave's users in Entra ID and their devices. */
+interface WaveSides {
+  wave: PlanWave;
+  subscription: string;
+  site: SiteModel;
+  tenant: { entraUsers: EntraUser[]; devices: ManagedDevice[] };
+  /** Both sides' preflight, without phase 1's groups check (readGroupsReady). */
+  preflight: Preflight;
+}
+
+async function readWaveSides(session: MigrationSession, waveName: string, signal?: AbortSignal): Promise<WaveSides> {
   const { wave } = findWave(session.plan, waveName);
   const subscription = subscriptionOf(session);
   const site = await session.site.read({ signal });
-  const resolvedUpns = preflightWave({ plan: session.plan, wave: wave.name, siteUsers: site.users, entraUsers: [], devices: [] })
+  const preflightOf = (tenant: WaveSides['tenant']) =>
+    preflightWave({ plan: session.plan, wave: wave.name, siteUsers: site.users, ...tenant });
+  // The site alone resolves the wave's users to UPNs; those are read in the tenant.
+  const upns = preflightOf({ entraUsers: [], devices: [] })
     .users.map((u) => u.upn)
     .filter((u): u is string => !!u);
-  const tenant = await readWaveTenant(session.graph, resolvedUpns, signal);
-  const preflight = preflightWave({
-    plan: session.plan,
-    wave: wave.name,
-    siteUsers: site.users,
-    entraUsers: tenant.entraUsers,
-    devices: tenant.devices,
-  });
+  const tenant = await readWaveTenant(session.graph, upns, signal);
+  return { wave, subscription, site, tenant, preflight: preflightOf(tenant) };
+}
+
+/** Reads both sides for one wave: preflight and verification, fresh. */
+export async function readWave(session: MigrationSession, waveName: string, signal?: AbortSignal): Promise<WaveRead> {
+  const { wave, subscription, site, tenant, preflight } = await readWaveSides(session, waveName, signal);
   // "After the change" is the site's own time (the wave collection's LastChangeTime), "now" the
   // tenant's newest sync: this machine's clock is neither (and a sandbox world keeps its own).
   const verification = verifyWave({
@@ -189,10 +201,16 @@ export async function readWave(session: MigrationSession, waveName: string, sign
 
 /**
  * The wave's "groups ready" check (phase 1's picture: site, tenant, group mapping): objects in
- * Intune deployed to a collection a wave user is in, whose assignments are not all there.
+ * Intune deployed to a collection a wave user is in, whose assignments are not all there. `site`
+ * is the site as the wave's read already has it.
  */
-export async function readGroupsReady(session: MigrationSession, users: WaveUser[], signal?: AbortSignal): Promise<PreflightCheck> {
-  const read = await readImportPicture(session, signal);
+export async function readGroupsReady(
+  session: MigrationSession,
+  users: WaveUser[],
+  signal?: AbortSignal,
+  site?: SiteModel,
+): Promise<PreflightCheck> {
+  const read = await readImportPicture(session, signal, { site });
   const ids = new Set(users.map((u) => u.resourceId));
   const theirs = new Set(read.model.collections.filter((c) => c.memberResourceIds.some((id) => ids.has(id))).map((c) => c.id));
   const missing = read.picture.items
@@ -207,9 +225,8 @@ export async function readGroupsReady(session: MigrationSession, users: WaveUser
 
 /** The full preflight of a wave: both sides, then whether phase 1's objects reach its users. */
 export async function readWavePreflight(session: MigrationSession, waveName: string, signal?: AbortSignal): Promise<Preflight> {
-  const { wave } = findWave(session.plan, waveName);
-  const { preflight } = await readWave(session, wave.name, signal);
-  return withPreflightCheck(preflight, await readGroupsReady(session, preflight.users, signal), wave);
+  const { wave, site, preflight } = await readWaveSides(session, waveName, signal);
+  return withPreflightCheck(preflight, await readGroupsReady(session, preflight.users, signal, site), wave);
 }
 
 /** The wave runbook (or its undo) for the site the plan names. */
@@ -218,24 +235,11 @@ export async function waveRunbookFor(
   waveName: string,
   options: { undo?: boolean; signal?: AbortSignal } = {},
 ): Promise<{ text: string; preflight: Preflight }> {
-  const { wave } = findWave(session.plan, waveName);
-  const subscription = subscriptionOf(session);
-  const site = await session.site.read({ signal: options.signal });
-  const upns = preflightWave({ plan: session.plan, wave: wave.name, siteUsers: site.users, entraUsers: [], devices: [] })
-    .users.map((u) => u.upn)
-    .filter((u): u is string => !!u);
-  const tenant = await readWaveTenant(session.graph, upns, options.signal);
-  const tenantSide = preflightWave({
-    plan: session.plan,
-    wave: wave.name,
-    siteUsers: site.users,
-    entraUsers: tenant.entraUsers,
-    devices: tenant.devices,
-  });
+  const { wave, subscription, site, preflight: tenantSide } = await readWaveSides(session, waveName, options.signal);
   // Undoing a wave needs no more than the users: the objects reaching them matter only for a move.
   const preflight = options.undo
     ? tenantSide
-    : withPreflightCheck(tenantSide, await readGroupsReady(session, tenantSide.users, options.signal), wave);
+    : withPreflightCheck(tenantSide, await readGroupsReady(session, tenantSide.users, options.signal, site), wave);
   const input = {
     siteCode: site.siteCode,
     wave,

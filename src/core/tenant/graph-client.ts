@@ -17,7 +17,17 @@ import {
   parseRetryAfter,
 } from './errors';
 import type { BatchOptions, BatchRequest, BatchResult, GraphPort, Log, Method, PostOptions, RequestOptions } from './graph-port';
-import { abortError, Pacer, requestCost, serviceOf, systemClock, type Clock, type PacingOptions, type RequestClass } from './pacer';
+import {
+  abortError,
+  Pacer,
+  requestCost,
+  serviceOf,
+  systemClock,
+  type Clock,
+  type PacerWait,
+  type PacingOptions,
+  type RequestClass,
+} from './pacer';
 import { describeError, redact } from './redact';
 import { defaultScopes } from './scopes';
 import type { Exchange, PortInternals, RawResponse, RetryOptions } from './transport';
@@ -249,8 +259,11 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     return { status: response.status, headers: response.headers, body, requestId: requestId ?? undefined };
   }
 
-  /** One request with pacing and retries. Resolves with a 2xx response; throws typed errors. */
-  async function execute(x: Exchange): Promise<RawResponse> {
+  /**
+   * One request with pacing and retries. Resolves with a 2xx response; throws typed errors.
+   * `onWait` hears the pacer's holds and the request's own backoffs after a 429/503, as $batch's do.
+   */
+  async function execute(x: Exchange, onWait?: (wait: PacerWait) => void): Promise<RawResponse> {
     const kind: RequestClass = isWrite(x.method) ? 'write' : 'read';
     const service = serviceOf(x.path);
     const units = requestCost(x.method, x.path);
@@ -258,7 +271,7 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     let throttledSince: number | undefined;
     let timeouts = 0;
     for (let attempt = 0; ; attempt++) {
-      const permit = await pacer.acquire(kind === 'write' ? { writes: 1, units } : { reads: 1, units }, x.signal, service);
+      const permit = await pacer.acquire(kind === 'write' ? { writes: 1, units } : { reads: 1, units }, x.signal, service, onWait);
       let response: RawResponse;
       try {
         response = await sendOnce(x);
@@ -324,6 +337,8 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
       // throttled don't walk into the storm. (Pausing everyone for each request's whole backoff
       // ran parallel requests' backoffs one after another: fault suite trial fault-11.)
       if (response.status === 429) pacer.throttled(kind, Math.min(wait, retry.baseDelayMs), service, response.status);
+      // The pacer tells its own holds; this sleep is the request's, so it is told here.
+      if (response.status !== 504) onWait?.({ service, kind, ms: wait, status: response.status });
       await clock.sleep(wait, x.signal);
     }
   }
@@ -354,7 +369,10 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     let next: { version: ApiVersion; path: string } | undefined = resolve(path, options);
     const seen = new Set<string>();
     for (let pages = 1; next; pages++) {
-      const page = await execute({ method: 'GET', ...next, headers: options?.headers, idempotent: true, signal: options?.signal });
+      const page = await execute(
+        { method: 'GET', ...next, headers: options?.headers, idempotent: true, signal: options?.signal },
+        options?.onWait,
+      );
       // A page that is not a list stops the read: taken as empty, it made an import create everything again.
       const problem = listProblem({ status: page.status, contentType: page.headers.get('content-type'), body: page.body });
       if (problem)
@@ -381,13 +399,16 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
   const port: GraphPortWithInternals = {
     baseUrl: root,
     async get<T>(path: string, options?: RequestOptions) {
-      const r = await execute({
-        method: 'GET',
-        ...resolve(path, options),
-        headers: options?.headers,
-        idempotent: true,
-        signal: options?.signal,
-      });
+      const r = await execute(
+        {
+          method: 'GET',
+          ...resolve(path, options),
+          headers: options?.headers,
+          idempotent: true,
+          signal: options?.signal,
+        },
+        options?.onWait,
+      );
       return r.body as T;
     },
     list,
@@ -398,7 +419,10 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
     },
     async create<T>(path: string, body: unknown, options?: RequestOptions) {
       const target = resolve(path, options, body);
-      const r = await execute({ method: 'POST', ...target, body, headers: options?.headers, idempotent: false, signal: options?.signal });
+      const r = await execute(
+        { method: 'POST', ...target, body, headers: options?.headers, idempotent: false, signal: options?.signal },
+        options?.onWait,
+      );
       // The write went through, but without a readable id nobody knows what was created.
       const problem = createdProblem({ status: r.status, contentType: r.headers.get('content-type'), body: r.body });
       if (problem)
@@ -406,29 +430,38 @@ export function createGraphPort(options: GraphPortOptions): GraphPortWithInterna
       return r.body as T;
     },
     async post<T>(path: string, body: unknown, options?: PostOptions) {
-      const r = await execute({
-        method: 'POST',
-        ...resolve(path, options, body),
-        body,
-        headers: options?.headers,
-        idempotent: options?.idempotent ?? false,
-        signal: options?.signal,
-      });
+      const r = await execute(
+        {
+          method: 'POST',
+          ...resolve(path, options, body),
+          body,
+          headers: options?.headers,
+          idempotent: options?.idempotent ?? false,
+          signal: options?.signal,
+        },
+        options?.onWait,
+      );
       return r.body as T | undefined;
     },
     async patch<T>(path: string, body: unknown, options?: RequestOptions) {
-      const r = await execute({
-        method: 'PATCH',
-        ...resolve(path, options, body),
-        body,
-        headers: options?.headers,
-        idempotent: true,
-        signal: options?.signal,
-      });
+      const r = await execute(
+        {
+          method: 'PATCH',
+          ...resolve(path, options, body),
+          body,
+          headers: options?.headers,
+          idempotent: true,
+          signal: options?.signal,
+        },
+        options?.onWait,
+      );
       return r.body as T | undefined;
     },
     async delete(path: string, options?: RequestOptions) {
-      await execute({ method: 'DELETE', ...resolve(path, options), headers: options?.headers, idempotent: true, signal: options?.signal });
+      await execute(
+        { method: 'DELETE', ...resolve(path, options), headers: options?.headers, idempotent: true, signal: options?.signal },
+        options?.onWait,
+      );
     },
     batch(requests: BatchRequest[], batchOptions?: BatchOptions): Promise<BatchResult[]> {
       return runBatch(port.internals, requests, batchOptions?.signal, batchOptions?.onWait);

@@ -17,6 +17,11 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * Told when the request waits: for its service's limit, for a service that asked to wait, or
+   * its own backoff after a 429/503 (render.ts waitText). Without it a throttled read looked hung.
+   */
+  onWait?: (wait: PacerWait) => void;
 }
 
 export interface PostOptions extends RequestOptions {
@@ -57,11 +62,8 @@ export interface BatchResult {
   requestId?: string;
 }
 
-export interface BatchOptions {
-  signal?: AbortSignal;
-  /** Told when the batch waits for a service's limit or for a service that asked to wait. */
-  onWait?: (wait: PacerWait) => void;
-}
+/** A $batch's waits are told as a single request's are (RequestOptions.onWait). */
+export type BatchOptions = Pick<RequestOptions, 'signal' | 'onWait'>;
 
 export interface GraphPort {
   readonly baseUrl: string;
@@ -81,4 +83,24 @@ export interface GraphPort {
    * request, in the order given.
    */
   batch(requests: BatchRequest[], options?: BatchOptions): Promise<BatchResult[]>;
+}
+
+/**
+ * The same port, telling `onWait` of every request's waits (unless a request names its own), so a
+ * run's reads report holds through the run's progress without each read passing it on.
+ */
+export function reportingWaits(graph: GraphPort, onWait: ((wait: PacerWait) => void) | undefined): GraphPort {
+  if (!onWait) return graph;
+  const told = <O extends RequestOptions>(options?: O): O => (options?.onWait ? options : ({ ...options, onWait } as O));
+  return {
+    baseUrl: graph.baseUrl,
+    get: (path, options) => graph.get(path, told(options)),
+    list: (path, options) => graph.list(path, told(options)),
+    listAll: (path, options) => graph.listAll(path, told(options)),
+    create: (path, body, options) => graph.create(path, body, told(options)),
+    post: (path, body, options) => graph.post(path, body, told(options)),
+    patch: (path, body, options) => graph.patch(path, body, told(options)),
+    delete: (path, options) => graph.delete(path, told(options)),
+    batch: (requests, options) => graph.batch(requests, told(options)),
+  };
 }

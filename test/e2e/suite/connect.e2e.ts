@@ -5,55 +5,9 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { Cm2intuneApi } from '../../../src/extension/extension';
-import type { Node } from '../../../src/extension/tree';
-import type { Ui } from '../../../src/extension/ui';
-
-const EXTENSION_ID = 'cm2intune.cm2intune';
-
-async function api(): Promise<Cm2intuneApi> {
-  return vscode.extensions.getExtension<Cm2intuneApi>(EXTENSION_ID)!.activate();
-}
-
-async function roots(): Promise<{ node: Node; item: vscode.TreeItem }[]> {
-  const tree = (await api()).objects;
-  return ((await tree.getChildren()) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
-}
-
-/** Phase 1's sections (a root per kind, collections, legend): where the site's objects show. */
-async function sections(): Promise<{ node: Node; item: vscode.TreeItem }[]> {
-  const tree = (await api()).objects;
-  const phase1 = (await roots()).find((r) => r.item.label === 'Phase 1 · Import');
-  if (!phase1) return [];
-  return ((await tree.getChildren(phase1.node)) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
-}
+import { roots, sections, usePlan, withUi, type Row } from './extension';
 
 const label = (r: { item: vscode.TreeItem }) => `${String(r.item.label)} ${String(r.item.description ?? '')}`;
-
-async function withUi<T>(
-  ui: Partial<Ui>,
-  work: (shown: { info: string[]; error: string[]; asked: string[] }) => PromiseLike<T>,
-): Promise<T> {
-  const shown = { info: [] as string[], error: [] as string[], asked: [] as string[] };
-  const replaced = (await api()).replaceUi({
-    info: (m) => void shown.info.push(m),
-    warn: (m) => void shown.error.push(m),
-    error: (m) => void shown.error.push(m),
-    password: (title) => {
-      shown.asked.push(title);
-      return Promise.resolve(undefined);
-    },
-    ...ui,
-  });
-  try {
-    return await work(shown);
-  } finally {
-    replaced.dispose();
-  }
-}
-
-const usePlan = (relative: string) =>
-  vscode.workspace.getConfiguration('cm2intune').update('plan', relative, vscode.ConfigurationTarget.Workspace);
 
 suite('connect your site', () => {
   const ws = () => vscode.workspace.workspaceFolders![0].uri;
@@ -73,7 +27,7 @@ suite('connect your site', () => {
       // Testing the connection names the placeholder to fill in, and asks nothing.
       assert.equal(await vscode.commands.executeCommand('cm2intune.testSiteConnection', plan), undefined);
       assert.deepEqual(shown.asked, []);
-      assert.match(shown.error.join('\n'), /connect starter\.migration\.json line \d+: Fill in site\.server/);
+      assert.match([...shown.warn, ...shown.error].join('\n'), /connect starter\.migration\.json line \d+: Fill in site\.server/);
     });
   });
 
@@ -83,7 +37,7 @@ suite('connect your site', () => {
     assert.ok(plan && existsSync(plan.fsPath));
     const text = await withUi({}, async (shown) => {
       const said = await vscode.commands.executeCommand<string>('cm2intune.testSiteConnection', plan);
-      assert.deepEqual(shown.error, []);
+      assert.deepEqual([...shown.warn, ...shown.error], []);
       assert.deepEqual(shown.info, [said]);
       return said;
     });
@@ -114,7 +68,7 @@ suite('connect your site', () => {
       },
       async (shown) => {
         const written = await vscode.commands.executeCommand<vscode.Uri>('cm2intune.exportSiteSnapshot', plan);
-        assert.deepEqual(shown.error, []);
+        assert.deepEqual([...shown.warn, ...shown.error], []);
         return written;
       },
     );
@@ -133,7 +87,7 @@ suite('connect your site', () => {
     const said = await withUi({}, () => vscode.commands.executeCommand<string>('cm2intune.testSiteConnection', plan));
     assert.match(said, /reads a snapshot \(exported\.snapshot\.json\): nothing to connect/);
     await usePlan('connect world/contoso.migration.json');
-    let labels: { node: Node; item: vscode.TreeItem }[] = [];
+    let labels: Row[] = [];
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
       labels = await sections();
       if (labels.some((x) => x.item.label === 'Wi-Fi')) break;

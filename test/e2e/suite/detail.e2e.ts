@@ -8,22 +8,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Cm2intuneApi } from '../../../src/extension/extension';
-import type { Node } from '../../../src/extension/tree';
+import { childrenOf, EXTENSION_ID, roots, sections, usePlan, type Row } from './extension';
 import { waitFor } from './wait';
 
-const EXTENSION_ID = 'cm2intune.cm2intune';
-const api = () => vscode.extensions.getExtension<Cm2intuneApi>(EXTENSION_ID)!.activate();
-
-async function objectsOf(rootLabel: string): Promise<{ node: Node; item: vscode.TreeItem }[]> {
-  const tree = (await api()).objects;
-  // The kinds are sections of Phase 1.
-  const top = (await tree.getChildren()) ?? [];
-  const phase1 = top.find((n) => tree.getTreeItem(n).label === 'Phase 1 · Import');
-  const candidates = [...top, ...(phase1 ? ((await tree.getChildren(phase1)) ?? []) : [])];
-  const root = candidates.find((n) => tree.getTreeItem(n).label === rootLabel);
-  if (!root) return [];
-  return ((await tree.getChildren(root)) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
+/** The objects under a kind (a section of Phase 1) or a root, by its label; none while not read. */
+async function objectsOf(rootLabel: string): Promise<Row[]> {
+  const root = [...(await roots()), ...(await sections())].find((r) => r.item.label === rootLabel);
+  return root ? childrenOf(root.node) : [];
 }
 
 suite('an object’s detail and its drift (sandbox world)', () => {
@@ -34,7 +25,7 @@ suite('an object’s detail and its drift (sandbox world)', () => {
   let firstPanel: vscode.WebviewPanel | undefined;
 
   suiteTeardown(async () => {
-    await vscode.workspace.getConfiguration('cm2intune').update('plan', '', vscode.ConfigurationTarget.Workspace);
+    await usePlan('');
     if (!world || world.exitCode !== null) return;
     const exited = new Promise((done) => world!.once('exit', done));
     world.kill('SIGINT');
@@ -44,11 +35,9 @@ suite('an object’s detail and its drift (sandbox world)', () => {
   test('a click on an object opens its detail: settings beside the Intune properties, the admin-center link', async function () {
     this.timeout(180_000);
     await vscode.commands.executeCommand('cm2intune.openSampleMigration', dir());
-    await vscode.workspace
-      .getConfiguration('cm2intune')
-      .update('plan', 'detail world/contoso.migration.json', vscode.ConfigurationTarget.Workspace);
+    await usePlan('detail world/contoso.migration.json');
     // Polled, not timed: the first read starts the world from its folder.
-    let resolved: { node: Node; item: vscode.TreeItem }[] = [];
+    let resolved: Row[] = [];
     for (const deadline = Date.now() + 120_000; Date.now() < deadline && !resolved.length; await new Promise((r) => setTimeout(r, 500)))
       resolved = await objectsOf('Configuration items');
     // A device restrictions profile cm2intune would create, with settings mapped one to one.

@@ -5,50 +5,25 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { Cm2intuneApi } from '../../../src/extension/extension';
 import type { ImportResult } from '../../../src/extension/importCommand';
 import type { Node } from '../../../src/extension/tree';
-import type { GroupChoice, MessageActions, Ui } from '../../../src/extension/ui';
+import type { GroupChoice, MessageActions } from '../../../src/extension/ui';
 import { startSandboxTenant } from '../../../src/sandbox/tenant';
+import { api, childrenOf, roots, sections, usePlan, withUi, type Row } from './extension';
 import { waitFor } from './wait';
 
-const EXTENSION_ID = 'cm2intune.cm2intune';
 const SANDBOX_PLAN = 'contoso sandbox.migration.json';
 const GUEST_MAC = 'ScopeId_7E3D2B1C-4F5A-4C1B-9D2E-5A6B7C8D9E0F/ConfigurationPolicy_646d8885-820d-4e0b-aa29-cbb4545dd1de';
 
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
 const planUri = (name: string) => vscode.Uri.joinPath(folder(), name);
 
-async function api(): Promise<Cm2intuneApi> {
-  const ext = vscode.extensions.getExtension<Cm2intuneApi>(EXTENSION_ID)!;
-  return ext.activate();
-}
-
-/** Points the view at a plan through the setting, as a user with several plans would. */
-async function usePlan(name: string) {
-  await vscode.workspace.getConfiguration('cm2intune').update('plan', name, vscode.ConfigurationTarget.Workspace);
-}
-
-async function roots(): Promise<{ node: Node; item: vscode.TreeItem }[]> {
-  const tree = (await api()).objects;
-  return ((await tree.getChildren()) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
-}
-
-/** Phase 1's sections: a root per kind, the collections, the legend. */
-async function sections(): Promise<{ node: Node; item: vscode.TreeItem }[]> {
-  const tree = (await api()).objects;
-  const phase1 = (await roots()).find((r) => r.item.label === 'Phase 1 · Import');
-  assert.ok(phase1, `no phase 1 root; roots: ${(await roots()).map((r) => r.item.label).join(', ')}`);
-  return ((await tree.getChildren(phase1.node)) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
-}
-
 /** The rows under a root or a phase-1 section, by its label. */
-async function children(rootLabel: string): Promise<{ node: Node; item: vscode.TreeItem }[]> {
-  const tree = (await api()).objects;
-  const all = [...(await roots()), ...(await sections())];
+async function children(rootLabel: string): Promise<Row[]> {
+  const all = [...(await roots()), ...(await sections({ required: true }))];
   const root = all.find((r) => r.item.label === rootLabel);
   assert.ok(root, `no root "${rootLabel}"; roots: ${all.map((r) => r.item.label).join(', ')}`);
-  return ((await tree.getChildren(root.node)) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
+  return childrenOf(root.node);
 }
 
 const iconOf = (item: vscode.TreeItem) => (item.iconPath as vscode.ThemeIcon | undefined)?.id;
@@ -58,25 +33,6 @@ const row = <R extends { item: vscode.TreeItem }>(list: R[], label: string): R =
   assert.ok(found, `no row "${label}"; rows: ${list.map((r) => r.item.label).join(', ')}`);
   return found;
 };
-
-/** Runs `work` with the extension's UI answering as `ui` says; what it shows is recorded. */
-async function withUi<T>(
-  ui: Partial<Ui>,
-  work: (shown: { info: string[]; warn: string[]; error: string[] }) => PromiseLike<T>,
-): Promise<T> {
-  const shown = { info: [] as string[], warn: [] as string[], error: [] as string[] };
-  const replaced = (await api()).replaceUi({
-    info: (m) => void shown.info.push(m),
-    warn: (m) => void shown.warn.push(m),
-    error: (m) => void shown.error.push(m),
-    ...ui,
-  });
-  try {
-    return await work(shown);
-  } finally {
-    replaced.dispose();
-  }
-}
 
 async function openPlan(name: string) {
   const doc = await vscode.workspace.openTextDocument(planUri(name));
@@ -125,7 +81,7 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     );
     assert.equal((await roots())[0].item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded, 'phase 1 opens at once');
     assert.deepEqual(
-      (await sections()).map((r) => r.item.label),
+      (await sections({ required: true })).map((r) => r.item.label),
       [
         'Compliance policies',
         'Configuration items',
@@ -174,7 +130,7 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     assert.match(String(row(collections, 'Contractors (group rule)').item.description), /^→ Contractors( · \d+ members?)?$/);
     assert.equal(row(collections, 'VIP Users').item.description, 'unmapped');
     // counts per state on the roots once the picture is read (the legend says the marks)
-    const wifiRoot = row(await sections(), 'Wi-Fi');
+    const wifiRoot = row(await sections({ required: true }), 'Wi-Fi');
     assert.match(String(wifiRoot.item.description), /^6 · (\d+[✓◑↑◐≠✗–] ?)+$/);
     assert.match(String(wifiRoot.item.description), /1–/, 'the retired profile counts as not imported');
     assert.match(String((await roots())[0].item.description), /^\d+ · /, 'phase 1 counts every object');
@@ -247,7 +203,7 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
     try {
       await vscode.commands.executeCommand('cm2intune.filterTree', { states: ['blocked'] });
       assert.equal(tree.message.split('\n')[0], 'Filtered: blocked');
-      const blockedKinds = await sections();
+      const blockedKinds = await sections({ required: true });
       const certificates = row(blockedKinds, 'Certificate profiles');
       assert.ok(!blockedKinds.some((r) => r.item.label === 'Wi-Fi'), 'a kind without a blocked object is not shown');
       assert.match(String(certificates.item.description), /^(\d+) of \d+ · \1✗$/);
@@ -262,7 +218,7 @@ suite('phase 1: the Site and Tenant view, plan edits and the import command', ()
         (await children('Wi-Fi')).map((r) => r.item.label),
         ['Contoso-Guest (macOS)'],
       );
-      assert.equal(row(await sections(), 'Wi-Fi').item.description, '1 of 6 · 1↑');
+      assert.equal(row(await sections({ required: true }), 'Wi-Fi').item.description, '1 of 6 · 1↑');
 
       // A wrong value is named with the ones that exist; the filter stays as it was.
       await withUi({}, async (shown) => {

@@ -11,47 +11,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Cm2intuneApi } from '../../../src/extension/extension';
 import type { FixResult, ReadinessResult } from '../../../src/extension/readinessCommand';
-import type { Node } from '../../../src/extension/tree';
-import type { Ui } from '../../../src/extension/ui';
 import type { RunbookResult, VerifyResult } from '../../../src/extension/waveCommands';
 import type { AuthorityCheckResult, AuthorityVerifyResult, GuideResult } from '../../../src/extension/authorityCommands';
+import { api, childrenOf, EXTENSION_ID, roots, sections, usePlan, withUi, type Row } from './extension';
 import { waitFor } from './wait';
-
-const EXTENSION_ID = 'cm2intune.cm2intune';
-
-async function api(): Promise<Cm2intuneApi> {
-  return vscode.extensions.getExtension<Cm2intuneApi>(EXTENSION_ID)!.activate();
-}
-
-async function roots(): Promise<{ node: Node; item: vscode.TreeItem }[]> {
-  const tree = (await api()).objects;
-  return ((await tree.getChildren()) ?? []).map((node) => ({ node, item: tree.getTreeItem(node) }));
-}
-
-async function childrenOf(node: Node): Promise<{ node: Node; item: vscode.TreeItem }[]> {
-  const tree = (await api()).objects;
-  return ((await tree.getChildren(node)) ?? []).map((n) => ({ node: n, item: tree.getTreeItem(n) }));
-}
-
-async function withUi<T>(
-  ui: Partial<Ui>,
-  work: (shown: { info: string[]; warn: string[]; error: string[] }) => PromiseLike<T>,
-): Promise<T> {
-  const shown = { info: [] as string[], warn: [] as string[], error: [] as string[] };
-  const replaced = (await api()).replaceUi({
-    info: (m) => void shown.info.push(m),
-    warn: (m) => void shown.warn.push(m),
-    error: (m) => void shown.error.push(m),
-    ...ui,
-  });
-  try {
-    return await work(shown);
-  } finally {
-    replaced.dispose();
-  }
-}
 
 /** Three unlicensed users (with a usage location) and two licensed ones of the sample site: what phase 2 fixes (as the demo). */
 const PILOT = [
@@ -66,7 +30,7 @@ const WAVE_1 = ['raul.johansson@contoso.com', 'kwame.lindqvist@contoso.com', 'ya
 
 suite('the sample migration (sandbox world)', () => {
   const dir = () => vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'rehearsal world');
-  suiteTeardown(() => vscode.workspace.getConfiguration('cm2intune').update('plan', '', vscode.ConfigurationTarget.Workspace));
+  suiteTeardown(() => usePlan(''));
 
   test('"Open the sample migration" makes the world and its plan; the tree reads the world started again from its folder', async function () {
     this.timeout(180_000);
@@ -80,15 +44,13 @@ suite('the sample migration (sandbox world)', () => {
     assert.ok(!existsSync(vscode.Uri.joinPath(dir(), 'world.running.json').fsPath), 'the world is stopped once the plan is written');
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, plan.fsPath, 'the plan is open');
 
-    await vscode.workspace
-      .getConfiguration('cm2intune')
-      .update('plan', 'rehearsal world/contoso.migration.json', vscode.ConfigurationTarget.Workspace);
+    await usePlan('rehearsal world/contoso.migration.json');
     // Polled, not timed: the first read starts the world from its folder (site over TDS, tenant).
-    let labels: { node: Node; item: vscode.TreeItem }[] = [];
+    let labels: Row[] = [];
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
       // The kinds are sections of phase 1's root.
-      const phase1 = (await roots()).find((r) => r.item.label === 'Phase 1 · Import');
-      labels = phase1 ? await childrenOf(phase1.node) : await roots();
+      const kinds = await sections();
+      labels = kinds.length ? kinds : await roots();
       if (labels.some((x) => x.item.label === 'Wi-Fi')) break;
     }
     assert.ok(
