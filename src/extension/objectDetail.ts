@@ -3,7 +3,7 @@
 // `cm2intune.showDrift` opens the drift of a drifted object as a diff of two read-only documents.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { objectDetail, renderObjectDetailHtml, driftTexts } from '../core/analysis/detail';
+import { driftTexts, driftTitle, objectDetail, renderObjectDetailHtml } from '../core/analysis/detail';
 import type { PictureItem } from '../core/analysis';
 import { UserError } from '../core/errors';
 import type { Cloud } from '../core/plan/types';
@@ -150,13 +150,8 @@ export async function showDrift(
   const right = file('in Intune now');
   docs.set(left, texts.expected);
   docs.set(right, texts.actual);
-  await vscode.commands.executeCommand(
-    'vscode.diff',
-    left,
-    right,
-    `${name}: expected (from ConfigMgr) ↔ in Intune now${texts.changed.length ? ` — ${texts.changed.join(', ')}` : ''}`,
-    { preview: false },
-  );
+  // The tab's title is short; its tooltip shows both documents' names (expected ↔ in Intune now).
+  await vscode.commands.executeCommand('vscode.diff', left, right, driftTitle(name), { preview: false });
   return { left, right };
 }
 
@@ -178,8 +173,15 @@ function page(title: string, body: string): string {
   .hint { color: var(--vscode-descriptionForeground); }
   a { color: var(--vscode-textLink-foreground); }
   a.action { display: inline-block; padding: 2px 10px; margin-right: 8px; border: 1px solid var(--vscode-button-border, var(--vscode-textLink-foreground)); border-radius: 2px; text-decoration: none; }
+  .table-scroll { overflow-x: auto; max-width: 100%; }
   table { border-collapse: collapse; width: 100%; table-layout: auto; }
-  th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border); overflow-wrap: anywhere; }
+  /* Headers break between words only; a value may break inside a word where it must (a long URL),
+     names break between their camel-case words (<wbr>); wider than the group, the box scrolls. */
+  th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border); }
+  th { overflow-wrap: normal; word-break: normal; hyphens: manual; }
+  td { overflow-wrap: break-word; }
+  table.settings { min-width: 30em; }
+  .none { color: var(--vscode-descriptionForeground); font-style: italic; }
   th { font-weight: 600; }
   tr.outcome-changed td { background: var(--vscode-diffEditor-insertedTextBackground, transparent); }
   tr.outcome-dropped td { background: var(--vscode-diffEditor-removedTextBackground, transparent); }

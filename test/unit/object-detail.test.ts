@@ -2,9 +2,11 @@
 // deployments -> assignments, the admin-center link per cloud) and a drifted object's drift as
 // two normalised JSON texts whose diff is exactly the drifted properties.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildPicture, type PictureInput, type PictureItem, type TenantObject } from '../../src/core/analysis';
-import { adminCenterLink, driftTexts, objectDetail, renderObjectDetailHtml } from '../../src/core/analysis/detail';
+import { adminCenterLink, driftTexts, driftTitle, objectDetail, renderObjectDetailHtml } from '../../src/core/analysis/detail';
 import type { MigrationPlan } from '../../src/core/plan/types';
 import { GraphMalformedResponseError } from '../../src/core/tenant/errors';
 import type { GraphPort } from '../../src/core/tenant/graph-port';
@@ -196,6 +198,15 @@ describe('drift of a configuration profile', () => {
     assert.doesNotMatch(texts.expected, /bluetoothBlocked/);
   });
 
+  // Seen in the screenshots: "<name>: expected (from ConfigMgr) ↔ in Intune now — <properties>" was cut in its tab.
+  it('the diff\'s tab title is short: the name and "drift", a long name clipped', () => {
+    assert.equal(driftTitle('Contoso-Guest (macOS)'), 'Contoso-Guest (macOS) · drift');
+    const long = 'iOS – Restrictions for the Sales Field Force in Europe and the Middle East';
+    const title = driftTitle(long);
+    assert.equal(title, 'iOS – Restrictions for the Sales Field… · drift');
+    assert.ok(title.length <= 48, title);
+  });
+
   it('the detail of a drifted object links its drift', () => {
     const html = renderObjectDetailHtml(objectDetail(item, {}), { showDrift: 'command:cm2intune.showDrift?%5B%5D' });
     assert.match(html, /<a class="action" href="command:cm2intune\.showDrift\?%5B%5D">Show drift<\/a>/);
@@ -260,5 +271,71 @@ describe('a profile built from its payload (the Contoso VPN)', () => {
       d.adminCenter.url,
       /^https:\/\/intune\.microsoft\.us\/#view\/Microsoft_Intune_DeviceSettings\/DevicesMenu\/~\/configuration$/,
     );
+  });
+});
+
+// Seen in the screenshots: a Wi-Fi profile's rows had three empty cells each (its settings land in
+// the payload, not in one property each), and the headers broke mid-word in a narrow editor group.
+describe('no empty cell in any detail of the sample site', () => {
+  const detailOf = (o: ReturnType<typeof parseSiteObjects>['objects'][number]) => {
+    const translation = translateObject(o);
+    const item: PictureItem = {
+      key: translation.key,
+      translation,
+      selected: true,
+      state: 'importable',
+      stateReasons: [],
+      reasons: translation.verdict.reasons,
+      retired: [],
+      deployments: [],
+      assignmentNotes: [],
+    };
+    return objectDetail(item, {});
+  };
+  const rowsOf = (html: string) => [...html.matchAll(/<tr class="outcome-[a-z]+">(.*?)<\/tr>/g)].map((m) => m[1]);
+
+  it('a Wi-Fi profile says its settings are in the payload, with no one-to-one property', async () => {
+    const model = await loadContosoModel();
+    const wifi = parseSiteObjects(model).objects.find((o) => o.kind === 'wifi' && o.platform === 'ios')!;
+    const d = detailOf(wifi);
+    const ssid = d.settings.find((r) => r.setting === 'Ssid')!;
+    assert.deepEqual(ssid, { setting: 'Ssid', outcome: 'unchanged', inPayload: true });
+    const row = rowsOf(renderObjectDetailHtml(d)).find((r) => r.startsWith('<td>Ssid</td>'))!;
+    assert.equal(
+      row,
+      '<td>Ssid</td><td colspan="3"><span class="none">in the payload below (no one-to-one Intune property)</span></td><td><span class="mark" aria-hidden="true">✓</span> kept</td>',
+    );
+  });
+
+  it('every kind: each row has five columns of text, none empty; names break between their words', async () => {
+    const model = await loadContosoModel();
+    const kinds = new Set<string>();
+    for (const o of parseSiteObjects(model).objects) {
+      const d = detailOf(o);
+      if (!d.settings.length) continue;
+      kinds.add(o.kind);
+      const html = renderObjectDetailHtml(d);
+      for (const row of rowsOf(html)) {
+        const cells = [...row.matchAll(/<td( colspan="(\d)")?>(.*?)<\/td>/g)];
+        assert.equal(
+          cells.reduce((n, c) => n + Number(c[2] ?? 1), 0),
+          5,
+          `${o.name}: ${row}`,
+        );
+        for (const c of cells) assert.notEqual(c[3].trim(), '', `${o.name}: an empty cell in ${row}`);
+      }
+      assert.match(html, /<div class="table-scroll"><table class="settings">/, 'a wide table scrolls in its own box');
+    }
+    // The sample site has every kind that reads settings one by one.
+    assert.deepEqual([...kinds].sort(), ['compliance', 'configuration', 'email', 'pfx', 'scep', 'trustedRoot', 'vpn', 'wifi']);
+    const wifi = parseSiteObjects(model).objects.find((o) => o.kind === 'wifi')!;
+    assert.match(renderObjectDetailHtml(detailOf(wifi)), /<td>Connect<wbr>Automatically<\/td>/);
+  });
+
+  it("the detail page's headers never break inside a word", () => {
+    const page = readFileSync(join(__dirname, '../../src/extension/objectDetail.ts'), 'utf8');
+    assert.doesNotMatch(page, /overflow-wrap: anywhere|word-break: break-all/);
+    assert.match(page, /\bth \{ overflow-wrap: normal; word-break: normal;/);
+    assert.match(page, /\.table-scroll \{ overflow-x: auto;/);
   });
 });

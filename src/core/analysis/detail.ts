@@ -20,6 +20,11 @@ export interface DetailRow {
   intuneValue?: string;
   outcome: SettingOutcome['outcome'];
   reason?: string;
+  /**
+   * Kept or changed in a profile built from its payload (Wi-Fi, VPN, e-mail, certificates, a
+   * custom profile): it lands in the Intune payload, but in no one Intune property of its own.
+   */
+  inPayload?: true;
 }
 
 export interface AdminCenterLink {
@@ -99,7 +104,7 @@ export function objectDetail(item: PictureItem, options: { cloud?: Cloud }): Obj
     else if (m?.property) {
       row.property = m.property;
       if (m.property in body) row.intuneValue = json(body[m.property]);
-    }
+    } else row.inPayload = true;
     return row;
   });
   // A setting dropped with a digest name has a row; one dropped by its display name only (an app's
@@ -212,7 +217,38 @@ export function driftTexts(item: PictureItem, tenantBody: Record<string, unknown
   return { expected: `${JSON.stringify(sorted(expected), null, 2)}\n`, actual: `${JSON.stringify(sorted(actual), null, 2)}\n`, changed };
 }
 
+/**
+ * The drift diff's tab title: short enough for a tab ("<name> · drift", a long name clipped). What
+ * each side is stays in the documents' names, which the tab's tooltip shows; the properties that
+ * differ are on the detail page (its drifted settings) and in the diff itself.
+ */
+export function driftTitle(name: string): string {
+  const clipped = name.length > DRIFT_TITLE_NAME ? `${name.slice(0, DRIFT_TITLE_NAME - 1).trimEnd()}…` : name;
+  return `${clipped} · drift`;
+}
+const DRIFT_TITLE_NAME = 40;
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A name escaped, with a break opportunity between its camel-case words: "Connect<wbr>Automatically". */
+const words = (s: string) => esc(s).replace(/([a-z0-9])(?=[A-Z])/g, '$1<wbr>');
+
+/** Says why a cell has no value, instead of leaving it empty. */
+const none = (text: string) => `<span class="none">${text}</span>`;
+
+/**
+ * A row's value, property and value-sent cells. Nothing known one to one (a payload-built profile's
+ * setting, or one dropped) is said once across the three; a missing part of a known mapping is
+ * said in its own cell.
+ */
+function middleCells(r: DetailRow): string {
+  if (r.configMgrValue === undefined && r.property === undefined && r.intuneValue === undefined)
+    return `<td colspan="3">${none(r.outcome === 'dropped' ? 'not sent to Intune' : 'in the payload below (no one-to-one Intune property)')}</td>`;
+  const property = r.property
+    ? `<code>${words(r.property)}</code>`
+    : none(r.outcome === 'dropped' ? 'none: not sent' : r.inPayload ? 'in the payload (no one-to-one property)' : '—');
+  return `<td>${r.configMgrValue === undefined ? none('not read one by one') : esc(r.configMgrValue)}</td><td>${property}</td><td>${r.intuneValue === undefined ? none(r.outcome === 'dropped' ? 'not sent' : 'in the payload') : esc(r.intuneValue)}</td>`;
+}
 
 // Marked by a symbol and a word, never by colour alone.
 const OUTCOME_MARKS: Record<SettingOutcome['outcome'], { mark: string; label: string }> = {
@@ -245,16 +281,17 @@ export function renderObjectDetailHtml(detail: ObjectDetail, links: { showDrift?
     out.push(
       `<p>${detail.settings.length} settings: ${counts('unchanged')} kept, ${counts('changed')} changed, ${counts('dropped')} dropped.</p>`,
     );
+    // In its own box: a table wider than a narrow editor group scrolls there instead of being cut.
     out.push(
-      '<table><thead><tr><th>ConfigMgr setting</th><th>ConfigMgr value</th><th>Intune property</th><th>Intune value</th><th>Outcome</th></tr></thead><tbody>',
+      '<div class="table-scroll"><table class="settings"><thead><tr><th>ConfigMgr setting</th><th>ConfigMgr value</th><th>Intune property</th><th>Intune value</th><th>Outcome</th></tr></thead><tbody>',
     );
     for (const r of detail.settings) {
       const m = OUTCOME_MARKS[r.outcome];
       out.push(
-        `<tr class="outcome-${r.outcome}"><td>${esc(r.setting)}</td><td>${esc(r.configMgrValue ?? '')}</td><td>${r.property ? `<code>${esc(r.property)}</code>` : r.outcome === 'dropped' ? '—' : ''}</td><td>${esc(r.intuneValue ?? '')}</td><td><span class="mark" aria-hidden="true">${m.mark}</span> ${m.label}${r.reason ? `: ${esc(r.reason)}` : ''}</td></tr>`,
+        `<tr class="outcome-${r.outcome}"><td>${words(r.setting)}</td>${middleCells(r)}<td><span class="mark" aria-hidden="true">${m.mark}</span> ${m.label}${r.reason ? `: ${esc(r.reason)}` : ''}</td></tr>`,
       );
     }
-    out.push('</tbody></table>');
+    out.push('</tbody></table></div>');
   } else out.push('<p>The translation reads no settings one by one for this kind; the Intune payload below is all it sends.</p>');
   if (detail.droppedOther.length)
     out.push('<h3>Also left out</h3>', list(detail.droppedOther.map((d) => `✗ dropped: ${d.name}: ${d.reason}`)));
