@@ -3,7 +3,7 @@
 // `cm2intune.showDrift` opens the drift of a drifted object as a diff of two read-only documents.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { driftTexts, driftTitle, objectDetail, renderObjectDetailHtml } from '../core/analysis/detail';
+import { driftedSettings, driftTexts, driftTitle, objectDetail, renderObjectDetailHtml } from '../core/analysis/detail';
 import type { PictureItem } from '../core/analysis';
 import { UserError } from '../core/errors';
 import type { Cloud } from '../core/plan/types';
@@ -87,6 +87,42 @@ export async function showObject(ctx: Ctx, arg: unknown, reveal = true): Promise
   const { plan, item, cloud } = loaded;
   const detail = objectDetail(item, { cloud });
   const id = `${plan.toString()}|${item.key}`;
+  const panel = draw(ctx, plan, item, detail, reveal);
+  // Drawn at once from the picture; then, for an object in Intune, again with its drift by
+  // settings once its Intune object is read (one GET), while the tab is still open.
+  if (item.counterpart && item.translation.request && !item.wrongType)
+    void readTenantBody(ctx, plan, item)
+      .then((tenantBody) => {
+        if (tenantBody && panels.get(id)?.panel === panel) draw(ctx, plan, item, objectDetail(item, { cloud, tenantBody }), false);
+      })
+      .catch((error: unknown) =>
+        ctx.log.warn(
+          `The settings of ${item.key} could not be compared with Intune: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+  return panel;
+}
+
+/** The paired Intune object as the tenant has it now, read through the plan's session (read-only, no password prompt). */
+async function readTenantBody(ctx: Ctx, plan: vscode.Uri, item: PictureItem): Promise<Record<string, unknown> | undefined> {
+  const resource = item.translation.request?.resource;
+  const counterpart = item.counterpart;
+  if (!resource || !counterpart) return undefined;
+  const { readIntuneObject } = await import('./core');
+  return withSession(ctx, plan, 'import', { readOnly: true, askPassword: false }, (session) =>
+    readIntuneObject(session.graph, resource, counterpart.id),
+  );
+}
+
+/** The detail's tab, opened or drawn again in place. */
+function draw(
+  ctx: Ctx,
+  plan: vscode.Uri,
+  item: PictureItem,
+  detail: ReturnType<typeof objectDetail>,
+  reveal: boolean,
+): vscode.WebviewPanel {
+  const id = `${plan.toString()}|${item.key}`;
   let panel = panels.get(id)?.panel;
   if (!panel) {
     panel = vscode.window.createWebviewPanel('cm2intune.objectDetail', detail.name, vscode.ViewColumn.Active, {
@@ -129,15 +165,13 @@ export async function showDrift(
   if (!loaded) return undefined;
   const { plan, item } = loaded;
   const name = item.translation.source.name;
-  if (item.state !== 'drifted' || !item.counterpart)
-    throw new UserError(`"${name}" has not drifted in Intune (it is ${item.state}): there is no drift to show.`);
-  const resource = item.translation.request?.resource;
-  if (!resource) throw new UserError(`"${name}" has nothing cm2intune would create, so there is no expected payload to compare.`);
-  const counterpart = item.counterpart;
-  const { readIntuneObject } = await import('./core');
-  const body = await withSession(ctx, plan, 'import', { readOnly: true, askPassword: false }, (session) =>
-    readIntuneObject(session.graph, resource, counterpart.id),
-  );
+  const notDrifted = () => new UserError(`"${name}" has not drifted in Intune (it is ${item.state}): there is no drift to show.`);
+  if (!item.counterpart || (item.state !== 'drifted' && item.state !== 'imported')) throw notDrifted();
+  if (!item.translation.request)
+    throw new UserError(`"${name}" has nothing cm2intune would create, so there is no expected payload to compare.`);
+  const body = (await readTenantBody(ctx, plan, item))!;
+  // An imported object has drifted when one of its settings changed in Intune.
+  if (item.state === 'imported' && driftedSettings(item, body).length === 0) throw notDrifted();
   const texts = driftTexts(item, body);
   // The names are the tabs' titles; a slash in an object's name would split the path.
   const file = (what: string) =>

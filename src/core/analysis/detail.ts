@@ -59,7 +59,10 @@ export interface ObjectDetail {
   /** How the deployments become assignments: conflicts resolved, deployments not carried over. */
   assignmentNotes: string[];
   adminCenter: AdminCenterLink;
+  /** Drifted in Intune: by name, type or marker (the picture), or by settings (`driftedSettings`). */
   drifted: boolean;
+  /** The settings changed in Intune since import, by property name; known when the tenant's object was read. */
+  driftedSettings?: string[];
 }
 
 // List blades of the Intune admin center. Microsoft documents no per-object deep link for these
@@ -87,8 +90,14 @@ export function adminCenterLink(item: Pick<PictureItem, 'translation'>, cloud: C
 
 const json = (value: unknown) => JSON.stringify(value);
 
-export function objectDetail(item: PictureItem, options: { cloud?: Cloud }): ObjectDetail {
+/**
+ * `tenantBody`: the paired Intune object as the tenant has it now (read by the caller), for its
+ * drift by settings; without it only the picture's drift (name, type, marker) is known.
+ */
+export function objectDetail(item: PictureItem, options: { cloud?: Cloud; tenantBody?: Record<string, unknown> }): ObjectDetail {
   const t = item.translation;
+  const changedInIntune = item.counterpart && options.tenantBody ? driftedSettings(item, options.tenantBody) : undefined;
+  const bySettings = !!changedInIntune?.length && item.state === 'imported';
   const body = t.request?.body ?? {};
   const mapping = new Map((t.verdict.mapping ?? []).map((m) => [m.setting, m]));
   const settings = (t.verdict.settings ?? []).map((o): DetailRow => {
@@ -123,10 +132,10 @@ export function objectDetail(item: PictureItem, options: { cloud?: Cloud }): Obj
     kindLabel: KIND_LABELS[t.source.kind],
     platform: platformLabel(t.source.platform),
     uniqueId: t.source.uniqueId,
-    state: item.state,
-    stateLabel: STATE_LABELS[item.state],
+    state: bySettings ? 'drifted' : item.state,
+    stateLabel: STATE_LABELS[bySettings ? 'drifted' : item.state],
     verdict: t.verdict.status,
-    reasons: item.reasons,
+    reasons: changedInIntune?.length ? [...item.reasons, settingsDriftReason(changedInIntune)] : item.reasons,
     notes: t.verdict.notes,
     settings,
     droppedOther,
@@ -149,9 +158,14 @@ export function objectDetail(item: PictureItem, options: { cloud?: Cloud }): Obj
     })),
     assignmentNotes: [...(item.assign?.notes ?? []), ...item.assignmentNotes],
     adminCenter: adminCenterLink(item, options.cloud),
-    drifted: item.state === 'drifted',
+    drifted: item.state === 'drifted' || !!changedInIntune?.length,
+    ...(changedInIntune ? { driftedSettings: changedInIntune } : {}),
   };
 }
+
+/** An object's drift by settings in words, the same in the readiness evidence and the detail. */
+export const settingsDriftReason = (names: string[]) =>
+  `${names.length === 1 ? 'a setting was' : `${names.length} settings were`} changed in Intune since import: ${names.join(', ')}`;
 
 // Set by the service, never by cm2intune: left out of both sides so the diff shows only what differs.
 const SERVER_ONLY = new Set([
@@ -188,6 +202,47 @@ function sorted(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Secrets Graph takes but does not give back (it answers null). An assumption, written in
+ * docs/import.md: Graph's Wi-Fi profiles pair `preSharedKey` with `preSharedKeyIsSet` ("indicates
+ * that the pre-shared key is configured"), a flag needed only if the key is not read back. A
+ * property of these names, or one the tenant's object pairs with a `<name>IsSet`, sent and
+ * answered null is not drift.
+ */
+const WRITE_ONLY = new Set(['preSharedKey', 'password', 'sharedSecret']);
+const writeOnly = (name: string, tenantBody: Record<string, unknown>) => WRITE_ONLY.has(name) || `${name}IsSet` in tenantBody;
+
+/** The value as sent, still: every key sent (at any depth) has its value; keys Graph adds are not compared. */
+function asSent(sent: unknown, now: unknown): boolean {
+  if (sent === null || sent === undefined) return now === null || now === undefined;
+  if (Array.isArray(sent)) return Array.isArray(now) && now.length === sent.length && sent.every((v, i) => asSent(v, now[i]));
+  if (typeof sent === 'object') {
+    if (!now || typeof now !== 'object' || Array.isArray(now)) return false;
+    return Object.entries(sent as Record<string, unknown>).every(
+      ([k, v]) => CREATE_ONLY.test(k) || asSent(v, (now as Record<string, unknown>)[k]),
+    );
+  }
+  return sent === now;
+}
+
+/**
+ * The settings cm2intune sent that the tenant's object no longer has as sent, by property name,
+ * sorted: an imported object's drift by settings (readiness, the detail). Left out as the diff
+ * leaves them out: what the service sets and what is sent on create only; and, unlike the diff,
+ * what Graph returns that cm2intune never sent (at any depth): Graph answers every property of
+ * the type, so its default and an admin's addition can't be told apart. `roleScopeTagIds` counts
+ * only when the payload set it. The name and the type are the picture's to judge, not this.
+ */
+export function driftedSettings(item: PictureItem, tenantBody: Record<string, unknown>): string[] {
+  const sent = item.translation.request?.body ?? {};
+  return Object.keys(sent)
+    .filter((k) => k !== 'displayName' && k !== '@odata.type' && !CREATE_ONLY.test(k))
+    .filter((k) => !SERVER_ONLY.has(k) || (k === 'roleScopeTagIds' && k in sent))
+    .filter((k) => !(sent[k] !== null && tenantBody[k] === null && writeOnly(k, tenantBody)))
+    .filter((k) => !asSent(sent[k], tenantBody[k]))
+    .sort();
+}
+
 export interface DriftTexts {
   /** The payload cm2intune creates from ConfigMgr, normalised. */
   expected: string;
@@ -203,12 +258,14 @@ export interface DriftTexts {
  * tenant lists as null and cm2intune never sent is "not set" on both sides, so it is left out.
  */
 export function driftTexts(item: PictureItem, tenantBody: Record<string, unknown>): DriftTexts {
+  const sent = item.translation.request?.body ?? {};
+  // Scope tags are the service's unless the payload set them.
+  const serverOnly = (k: string) => SERVER_ONLY.has(k) && !(k === 'roleScopeTagIds' && k in sent);
   const expected: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item.translation.request?.body ?? {}))
-    if (!SERVER_ONLY.has(k) && !CREATE_ONLY.test(k)) expected[k] = v;
+  for (const [k, v] of Object.entries(sent)) if (!serverOnly(k) && !CREATE_ONLY.test(k)) expected[k] = v;
   const actual: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(tenantBody)) {
-    if (SERVER_ONLY.has(k) || CREATE_ONLY.test(k) || k.endsWith('@odata.navigationLink')) continue;
+    if (serverOnly(k) || CREATE_ONLY.test(k) || k.endsWith('@odata.navigationLink')) continue;
     if (v === null && !(k in expected)) continue;
     actual[k] = v;
   }
@@ -285,10 +342,12 @@ export function renderObjectDetailHtml(detail: ObjectDetail, links: { showDrift?
     out.push(
       '<div class="table-scroll"><table class="settings"><thead><tr><th>ConfigMgr setting</th><th>ConfigMgr value</th><th>Intune property</th><th>Intune value</th><th>Outcome</th></tr></thead><tbody>',
     );
+    const inIntune = new Set(detail.driftedSettings);
     for (const r of detail.settings) {
       const m = OUTCOME_MARKS[r.outcome];
+      const drift = r.property && inIntune.has(r.property) ? '<br><strong class="drifted">≠ changed in Intune since import</strong>' : '';
       out.push(
-        `<tr class="outcome-${r.outcome}"><td>${words(r.setting)}</td>${middleCells(r)}<td><span class="mark" aria-hidden="true">${m.mark}</span> ${m.label}${r.reason ? `: ${esc(r.reason)}` : ''}</td></tr>`,
+        `<tr class="outcome-${r.outcome}"><td>${words(r.setting)}</td>${middleCells(r)}<td><span class="mark" aria-hidden="true">${m.mark}</span> ${m.label}${r.reason ? `: ${esc(r.reason)}` : ''}${drift}</td></tr>`,
       );
     }
     out.push('</tbody></table></div>');
