@@ -375,16 +375,57 @@ describe('no empty cell in any detail of the sample site', () => {
   };
   const rowsOf = (html: string) => [...html.matchAll(/<tr class="outcome-[a-z]+">(.*?)<\/tr>/g)].map((m) => m[1]);
 
-  it('a Wi-Fi profile says its settings are in the payload, with no one-to-one property', async () => {
+  it('a Wi-Fi profile: each setting with its ConfigMgr value, the Intune property and the value sent; the certificate links say when they are made', async () => {
     const model = await loadContosoModel();
-    const wifi = parseSiteObjects(model).objects.find((o) => o.kind === 'wifi' && o.platform === 'ios')!;
+    const wifi = parseSiteObjects(model).objects.find(
+      (o) => o.kind === 'wifi' && o.platform === 'ios' && o.name === 'Contoso-Corp Wi-Fi (iOS)',
+    )!;
     const d = detailOf(wifi);
-    const ssid = d.settings.find((r) => r.setting === 'Ssid')!;
-    assert.deepEqual(ssid, { setting: 'Ssid', outcome: 'unchanged', inPayload: true });
-    const row = rowsOf(renderObjectDetailHtml(d)).find((r) => r.startsWith('<td>Ssid</td>'))!;
+    const row = (setting: string) => d.settings.find((r) => r.setting === setting)!;
+    assert.deepEqual(row('Ssid'), {
+      setting: 'Ssid',
+      outcome: 'unchanged',
+      configMgrValue: 'Contoso-Corp',
+      property: 'ssid',
+      intuneValue: '"Contoso-Corp"',
+    });
+    assert.deepEqual(row('Security'), {
+      setting: 'Security',
+      outcome: 'unchanged',
+      configMgrValue: 'wpa2Enterprise',
+      property: 'wiFiSecurityType',
+      intuneValue: '"wpa2Enterprise"',
+    });
+    assert.deepEqual(row('Hidden'), {
+      setting: 'Hidden',
+      outcome: 'unchanged',
+      configMgrValue: 'false',
+      property: 'connectWhenNetworkNameIsHidden',
+      intuneValue: 'false',
+    });
+    assert.equal(row('RootCertificate').property, 'rootCertificatesForServerValidation');
+    assert.equal(row('RootCertificate').bound, true);
+    const html = rowsOf(renderObjectDetailHtml(d));
     assert.equal(
-      row,
-      '<td>Ssid</td><td colspan="3"><span class="none">in the payload below (no one-to-one Intune property)</span></td><td><span class="mark" aria-hidden="true">✓</span> kept</td>',
+      html.find((r) => r.startsWith('<td>Ssid</td>')),
+      '<td>Ssid</td><td>Contoso-Corp</td><td><code>ssid</code></td><td>&quot;Contoso-Corp&quot;</td><td><span class="mark" aria-hidden="true">✓</span> kept</td>',
+    );
+    assert.match(
+      html.find((r) => r.startsWith('<td>Root<wbr>Certificate</td>'))!,
+      /<td><code>root<wbr>Certificates<wbr>For<wbr>Server<wbr>Validation<\/code><\/td><td><span class="none">a link to that profile, made when created<\/span><\/td>/,
+    );
+  });
+
+  it('a custom profile (an Apple configuration file) says its setting is in the payload, with no one-to-one property', async () => {
+    const model = await loadContosoModel();
+    const custom = parseSiteObjects(model).objects.find((o) => o.name === 'iOS – Custom Web Clip Profile')!;
+    const d = detailOf(custom);
+    const [file] = d.settings.filter((r) => r.inPayload);
+    assert.deepEqual(file, { setting: 'Apple configuration profile contoso-webclip.mobileconfig', outcome: 'unchanged', inPayload: true });
+    assert.ok(
+      rowsOf(renderObjectDetailHtml(d)).some((r) =>
+        r.includes('<td colspan="3"><span class="none">in the payload below (no one-to-one Intune property)</span></td>'),
+      ),
     );
   });
 

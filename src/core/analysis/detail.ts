@@ -25,6 +25,8 @@ export interface DetailRow {
    * custom profile): it lands in the Intune payload, but in no one Intune property of its own.
    */
   inPayload?: true;
+  /** Its property links another Intune object (a certificate profile), bound when this one is created. */
+  bound?: true;
 }
 
 export interface AdminCenterLink {
@@ -113,6 +115,7 @@ export function objectDetail(item: PictureItem, options: { cloud?: Cloud; tenant
     else if (m?.property) {
       row.property = m.property;
       if (m.property in body) row.intuneValue = json(body[m.property]);
+      else if (t.dependencies.some((d) => d.bind === m.property)) row.bound = true;
     } else row.inPayload = true;
     return row;
   });
@@ -300,7 +303,7 @@ function middleCells(r: DetailRow): string {
   const property = r.property
     ? `<code>${words(r.property)}</code>`
     : none(r.outcome === 'dropped' ? 'none: not sent' : r.inPayload ? 'in the payload (no one-to-one property)' : '—');
-  return `<td>${r.configMgrValue === undefined ? none('not read one by one') : esc(r.configMgrValue)}</td><td>${property}</td><td>${r.intuneValue === undefined ? none(r.outcome === 'dropped' ? 'not sent' : 'in the payload') : esc(r.intuneValue)}</td>`;
+  return `<td>${r.configMgrValue === undefined ? none('not read one by one') : esc(r.configMgrValue)}</td><td>${property}</td><td>${r.intuneValue === undefined ? none(r.outcome === 'dropped' ? 'not sent' : r.bound ? 'a link to that profile, made when created' : 'in the payload') : esc(r.intuneValue)}</td>`;
 }
 
 // Marked by a symbol and a word, never by colour alone.
