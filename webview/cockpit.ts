@@ -82,9 +82,19 @@ export const CHECK_MARKS: Record<ReadinessCheckLine['state'], { icon: string; wo
 /** A phase's standing as a mark beside its words. */
 export const STANDING_MARKS: Record<PhaseStage['standing'], string> = { done: '✓', current: '➜', blocked: '✕', todo: '○' };
 
+/**
+ * A table's narrowest width by its number of columns, about 8em a column: its headers' longest
+ * words fit ("Collection", "Readiness"), so they wrap between words; narrower, the table scrolls.
+ */
+export const TABLE_MIN_EM: Record<number, number> = { 2: 16, 3: 24, 4: 32, 5: 40, 6: 48 };
+
+/** The class that gives a table of `columns` columns its minimum width (the CSP allows no inline style). */
+export const tableClass = (columns: number) => `table-cols-${Math.min(Math.max(columns, 2), 6)}`;
+
 export const COCKPIT_CSS = [
-  // The title names the plan's path and the tenant id: long words break instead of running off the page.
-  'h1 { font-size: 1.5em; overflow-wrap: anywhere; }',
+  // The title names the plan's path and the tenant id: one line, cut with an ellipsis (the page sets
+  // the whole title as its tooltip) rather than broken mid-word over several lines.
+  'h1.title { font-size: 1.5em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }',
   // Bars: the kind, the bar, the counts in words; one column when the panel is narrow.
   '.bars { display: grid; grid-template-columns: minmax(8em, max-content) minmax(120px, 1fr); gap: 4px 12px; align-items: center; margin: 8px 0 16px; }',
   '.bars .kind { text-align: left; }',
@@ -119,8 +129,15 @@ export const COCKPIT_CSS = [
   '.check-ok .icon { color: var(--vscode-testing-iconPassed); }',
   '.check-warning .icon { color: var(--vscode-list-warningForeground); }',
   '.check-blocking .icon { color: var(--vscode-list-errorForeground); }',
-  // Tables wrap instead of cutting their columns off.
+  // Tables: cells wrap; a header breaks only between words (never "Mappin|g"), a long value (a
+  // domain\\account) may break where it must; below its minimum width the table scrolls in its box.
   'vscode-table-cell, vscode-table-header-cell { white-space: normal; overflow: visible; height: auto; padding-top: 3px; padding-bottom: 3px; }',
+  'vscode-table-header-cell { overflow-wrap: normal; word-break: normal; hyphens: manual; }',
+  'vscode-table-cell { overflow-wrap: break-word; }',
+  '.table-scroll { overflow-x: auto; max-width: 100%; margin-bottom: 16px; }',
+  '.table-scroll:focus-visible { outline: 1px solid var(--vscode-focusBorder); }',
+  '.table-scroll > vscode-table { margin-bottom: 0; }',
+  ...Object.entries(TABLE_MIN_EM).map(([columns, em]) => `.${tableClass(Number(columns))} { min-width: ${em}em; }`),
   '.wave-chart svg.chart { width: 100%; max-width: 480px; height: auto; }',
   '.wave-chart .actions { margin-top: 4px; }',
 ].join('\n');

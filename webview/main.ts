@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { DashboardModel } from '../src/core/analysis/summary';
 import type { GuideView, PhaseStage, PhasesOverview, ReadinessCheckLine } from '../src/core/phases/overview';
-import { CHECK_MARKS, COCKPIT_CSS, kindBars, phaseAction, STANDING_MARKS } from './cockpit';
+import { CHECK_MARKS, COCKPIT_CSS, kindBars, phaseAction, STANDING_MARKS, tableClass } from './cockpit';
 import { GUIDE_CSS, renderGuide } from './guide';
 import { chartGeometry, PHASE_CSS } from './phases';
 import { STATE_CSS, STATES } from './states';
@@ -31,16 +31,16 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K | string, text?: strin
 }
 
 function table(headers: string[], rows: string[][], widths?: string): HTMLElement {
-  // responsive: below the breakpoint each row shows as label: value lines instead of cut-off columns.
+  // A narrow editor group scrolls the table inside its own box (TABLE_MIN_EM) instead of cutting
+  // columns off; each header's words stay whole, its full text is its tooltip.
   const t = el('vscode-table', undefined, {
     zebra: '',
     'bordered-columns': '',
-    responsive: '',
-    breakpoint: '400',
+    class: tableClass(headers.length),
     ...(widths ? { columns: widths } : {}),
   });
   const head = el('vscode-table-header', undefined, { slot: 'header' });
-  for (const h of headers) head.append(el('vscode-table-header-cell', h));
+  for (const h of headers) head.append(el('vscode-table-header-cell', h, { title: h }));
   const body = el('vscode-table-body', undefined, { slot: 'body' });
   for (const r of rows) {
     const row = el('vscode-table-row');
@@ -48,7 +48,9 @@ function table(headers: string[], rows: string[][], widths?: string): HTMLElemen
     body.append(row);
   }
   t.append(head, body);
-  return t;
+  const box = el('div', undefined, { class: 'table-scroll', role: 'region', 'aria-label': headers.join(', '), tabindex: '0' });
+  box.append(t);
+  return box;
 }
 
 let shown: { model?: DashboardModel; phases?: PhasesOverview } = {};
@@ -79,7 +81,8 @@ function linkButton(label: string, title: string, onClick: () => void): HTMLElem
 function render(model: DashboardModel) {
   const root = document.getElementById('root')!;
   root.replaceChildren();
-  root.append(el('h1', model.title));
+  // One line, cut with an ellipsis when the editor is narrow; the whole title is its tooltip.
+  root.append(el('h1', model.title, { class: 'title', title: model.title }));
   if (shown.phases?.stages) root.append(el('h2', 'Where the migration stands'), stagesStrip(shown.phases.stages));
   // The states and their words come with the model, from the core.
   const states = model.states.map(({ state, label }) => [state, capital(label)] as const);

@@ -2,7 +2,7 @@
 // script: the strict CSP allows only this page's style; "Show drift" is a command link), and
 // `cm2intune.showDrift` opens the drift of a drifted object as a diff of two read-only documents.
 import * as vscode from 'vscode';
-import { objectDetail, renderObjectDetailHtml, driftTexts } from '../core/analysis/detail';
+import { driftedSettings, driftTexts, driftTitle, objectDetail, renderObjectDetailHtml } from '../core/analysis/detail';
 import type { PictureItem } from '../core/analysis';
 import { UserError } from '../core/errors';
 import type { Cloud } from '../core/plan/types';
@@ -87,6 +87,42 @@ export async function showObject(ctx: Ctx, arg: unknown, reveal = true): Promise
   const { plan, item, cloud } = loaded;
   const detail = objectDetail(item, { cloud });
   const id = `${plan.toString()}|${item.key}`;
+  const panel = draw(ctx, plan, item, detail, reveal);
+  // Drawn at once from the picture; then, for an object in Intune, again with its drift by
+  // settings once its Intune object is read (one GET), while the tab is still open.
+  if (item.counterpart && item.translation.request && !item.wrongType)
+    void readTenantBody(ctx, plan, item)
+      .then((tenantBody) => {
+        if (tenantBody && panels.get(id)?.panel === panel) draw(ctx, plan, item, objectDetail(item, { cloud, tenantBody }), false);
+      })
+      .catch((error: unknown) =>
+        ctx.log.warn(
+          `The settings of ${item.key} could not be compared with Intune: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+  return panel;
+}
+
+/** The paired Intune object as the tenant has it now, read through the plan's session (read-only, no password prompt). */
+async function readTenantBody(ctx: Ctx, plan: vscode.Uri, item: PictureItem): Promise<Record<string, unknown> | undefined> {
+  const resource = item.translation.request?.resource;
+  const counterpart = item.counterpart;
+  if (!resource || !counterpart) return undefined;
+  const { readIntuneObject } = await import('./core');
+  return withSession(ctx, plan, 'import', { readOnly: true, askPassword: false }, (session) =>
+    readIntuneObject(session.graph, resource, counterpart.id),
+  );
+}
+
+/** The detail's tab, opened or drawn again in place. */
+function draw(
+  ctx: Ctx,
+  plan: vscode.Uri,
+  item: PictureItem,
+  detail: ReturnType<typeof objectDetail>,
+  reveal: boolean,
+): vscode.WebviewPanel {
+  const id = `${plan.toString()}|${item.key}`;
   let panel = panels.get(id)?.panel;
   if (!panel) {
     panel = vscode.window.createWebviewPanel('cm2intune.objectDetail', detail.name, vscode.ViewColumn.Active, {
@@ -129,15 +165,13 @@ export async function showDrift(
   if (!loaded) return undefined;
   const { plan, item } = loaded;
   const name = item.translation.source.name;
-  if (item.state !== 'drifted' || !item.counterpart)
-    throw new UserError(`"${name}" has not drifted in Intune (it is ${item.state}): there is no drift to show.`);
-  const resource = item.translation.request?.resource;
-  if (!resource) throw new UserError(`"${name}" has nothing cm2intune would create, so there is no expected payload to compare.`);
-  const counterpart = item.counterpart;
-  const { readIntuneObject } = await import('./core');
-  const body = await withSession(ctx, plan, 'import', { readOnly: true, askPassword: false }, (session) =>
-    readIntuneObject(session.graph, resource, counterpart.id),
-  );
+  const notDrifted = () => new UserError(`"${name}" has not drifted in Intune (it is ${item.state}): there is no drift to show.`);
+  if (!item.counterpart || (item.state !== 'drifted' && item.state !== 'imported')) throw notDrifted();
+  if (!item.translation.request)
+    throw new UserError(`"${name}" has nothing cm2intune would create, so there is no expected payload to compare.`);
+  const body = (await readTenantBody(ctx, plan, item))!;
+  // An imported object has drifted when one of its settings changed in Intune.
+  if (item.state === 'imported' && driftedSettings(item, body).length === 0) throw notDrifted();
   const texts = driftTexts(item, body);
   // The names are the tabs' titles; a slash in an object's name would split the path.
   const file = (what: string) =>
@@ -150,13 +184,8 @@ export async function showDrift(
   const right = file('in Intune now');
   docs.set(left, texts.expected);
   docs.set(right, texts.actual);
-  await vscode.commands.executeCommand(
-    'vscode.diff',
-    left,
-    right,
-    `${name}: expected (from ConfigMgr) ↔ in Intune now${texts.changed.length ? ` — ${texts.changed.join(', ')}` : ''}`,
-    { preview: false },
-  );
+  // The tab's title is short; its tooltip shows both documents' names (expected ↔ in Intune now).
+  await vscode.commands.executeCommand('vscode.diff', left, right, driftTitle(name), { preview: false });
   return { left, right };
 }
 
@@ -172,8 +201,15 @@ export function detailPage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebvie
   .hint { color: var(--vscode-descriptionForeground); }
   a { color: var(--vscode-textLink-foreground); }
   a.action { display: inline-block; padding: 2px 10px; margin-right: 8px; border: 1px solid var(--vscode-button-border, var(--vscode-textLink-foreground)); border-radius: 2px; text-decoration: none; }
+  .table-scroll { overflow-x: auto; max-width: 100%; }
   table { border-collapse: collapse; width: 100%; table-layout: auto; }
-  th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border); overflow-wrap: anywhere; }
+  /* Headers break between words only; a value may break inside a word where it must (a long URL),
+     names break between their camel-case words (<wbr>); wider than the group, the box scrolls. */
+  th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border); }
+  th { overflow-wrap: normal; word-break: normal; hyphens: manual; }
+  td { overflow-wrap: break-word; }
+  table.settings { min-width: 30em; }
+  .none { color: var(--vscode-descriptionForeground); font-style: italic; }
   th { font-weight: 600; }
   tr.outcome-changed td { background: var(--vscode-diffEditor-insertedTextBackground, transparent); }
   tr.outcome-dropped td { background: var(--vscode-diffEditor-removedTextBackground, transparent); }

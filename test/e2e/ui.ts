@@ -136,7 +136,7 @@ const steps: Step[] = [
       if (!world.world) throw new Error(`another process runs the world in ${worldDir}: the workspace copy is not fresh`);
       if (existsSync(worldPlan))
         throw new Error(`${worldPlan} exists before "Open the sample migration" ran: the workspace copy is not fresh`);
-      const step = await walkthroughStep(page, 'Rehearse on the sample migration');
+      const step = await walkthroughStep(page, 'Rehearse on a sample');
       await step.locator('.monaco-button', { hasText: 'Open the sample migration' }).waitFor({ timeout: T });
     },
     { themes: true },
@@ -145,7 +145,7 @@ const steps: Step[] = [
   [
     'the walkthrough\'s sample path: "Open the sample migration" opens the sample plan',
     async (page) => {
-      await walkthroughButton(page, 'Rehearse on the sample migration', 'Open the sample migration');
+      await walkthroughButton(page, 'Rehearse on a sample', 'Open the sample migration');
       await page.locator('.tabs-container .tab', { hasText: WORLD_PLAN_FILE }).first().waitFor({ timeout: 90_000 });
       await page.locator('.part.editor .view-lines', { hasText: '"world"' }).first().waitFor({ timeout: T });
       if (!existsSync(worldPlan)) throw new Error(`"Open the sample migration" wrote no ${worldPlan}`);
@@ -165,7 +165,7 @@ const steps: Step[] = [
   [
     'the walkthrough\'s "Show the view": the sample site\'s objects by kind with their states',
     async (page) => {
-      await walkthroughButton(page, 'See each object beside its Intune counterpart', 'Show the view');
+      await walkthroughButton(page, 'See every object', 'Show the view');
       await openView(page);
       await collapseAll(page);
       await expand(page, 'Wi-Fi', 'Contoso-Guest (macOS)');
@@ -405,7 +405,7 @@ const steps: Step[] = [
       writeFileSync(worldPlan, JSON.stringify(plan, null, 2) + '\n');
       await closeTab(page, 'Migration dashboard');
       await openSamplePlan(page);
-      await walkthroughButton(page, 'Phase 4: change the MDM authority', 'Check authority switch readiness');
+      await walkthroughButton(page, 'Phase 4: switch MDM authority', 'Check authority switch readiness');
       await page
         .locator('.notifications-toasts', { hasText: /nothing blocks the switch; \d+ device\(s\) will switch/ })
         .waitFor({ timeout: 120_000 });
@@ -511,7 +511,7 @@ const steps: Step[] = [
       await showDrift.first().waitFor({ timeout: 120_000 });
       await showDrift.first().click({ timeout: T });
       await page
-        .locator('.tabs-container .tab.active', { hasText: /in Intune now/ })
+        .locator('.tabs-container .tab.active', { hasText: /· drift/ })
         .first()
         .waitFor({ timeout: 60_000 });
       await page.locator('.monaco-diff-editor').first().waitFor({ timeout: T });
@@ -545,7 +545,7 @@ async function walkthroughButton(page: Page, title: string, button: string) {
 
 /** Brings the sample plan to the front the way the admin found it: the walkthrough's first button (it opens the plan again). */
 async function openSamplePlan(page: Page) {
-  await walkthroughButton(page, 'Rehearse on the sample migration', 'Open the sample migration');
+  await walkthroughButton(page, 'Rehearse on a sample', 'Open the sample migration');
   await page.locator('.tabs-container .tab.active', { hasText: WORLD_PLAN_FILE }).first().waitFor({ timeout: 60_000 });
 }
 

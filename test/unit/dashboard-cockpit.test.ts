@@ -11,7 +11,7 @@ import { migrationStages, phasesOverview, withReading, type PhasesOverview } fro
 import type { ReadinessCheck } from '../../src/core/phases/prepare';
 import { DASHBOARD_COMMANDS, dashboardRun } from '../../src/extension/dashboardActions';
 import { DashboardFeed } from '../../src/extension/dashboardFeed';
-import { COCKPIT_CSS, kindBars, phaseAction } from '../../webview/cockpit';
+import { COCKPIT_CSS, kindBars, phaseAction, TABLE_MIN_EM, tableClass } from '../../webview/cockpit';
 import { STATES } from '../../webview/states';
 
 const run = (command: string, ...args: unknown[]) => dashboardRun({ type: 'run', command, args });
@@ -263,5 +263,26 @@ describe('the look', () => {
     const main = readFileSync(join(__dirname, '../../webview/main.ts'), 'utf8');
     assert.doesNotMatch(main, /\.style\b|'style'|innerHTML|insertAdjacentHTML/);
     assert.match(main, /document\.createTextNode\(s\.label\)/, 'the legend names each colour');
+  });
+
+  // Seen in a narrow third editor group: the title wrapped over four lines mid-path, the tables cut off their last columns.
+  it('in a narrow editor group: the title stays one line (ellipsis, tooltip), headers break between words, tables scroll in their box', () => {
+    const rule = (selector: string) => COCKPIT_CSS.split('\n').find((line) => line.startsWith(`${selector} {`)) ?? '';
+    assert.match(rule('h1.title'), /white-space: nowrap; overflow: hidden; text-overflow: ellipsis;/);
+    assert.match(rule('vscode-table-header-cell'), /overflow-wrap: normal; word-break: normal;/);
+    assert.doesNotMatch(COCKPIT_CSS, /overflow-wrap: anywhere|word-break: break-all/, 'nothing breaks a word at any letter');
+    assert.match(rule('.table-scroll'), /overflow-x: auto;/);
+    // Every table of the page gets a minimum width that fits its headers' longest words (about 8em a column).
+    for (const columns of [4, 5]) {
+      const em = Number(/min-width: (\d+)em/.exec(rule(`.${tableClass(columns)}`))?.[1]);
+      assert.ok(em >= columns * 8, `${columns} columns: min-width ${em}em`);
+      assert.equal(em, TABLE_MIN_EM[columns]);
+    }
+    const main = readFileSync(join(__dirname, '../../webview/main.ts'), 'utf8');
+    assert.match(main, /el\('h1', model\.title, \{ class: 'title', title: model\.title \}\)/, 'the whole title is the tooltip');
+    assert.match(main, /el\('vscode-table-header-cell', h, \{ title: h \}\)/, "a header's whole text is its tooltip");
+    assert.match(main, /class: tableClass\(headers\.length\)/);
+    assert.match(main, /el\('div', undefined, \{ class: 'table-scroll'/);
+    assert.doesNotMatch(main, /responsive: ''/, 'no stacked mode: it never applies once the table has a minimum width');
   });
 });

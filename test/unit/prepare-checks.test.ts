@@ -7,6 +7,9 @@ import type { ImportRead } from '../../src/core/phases/import';
 import type { MigrationPlan } from '../../src/core/plan/types';
 import type { SiteModel, User } from '../../src/core/site/model';
 import { INTUNE_SERVICE_PLAN, type TenantUserLicence } from '../../src/core/tenant/readiness';
+import type { PictureItem } from '../../src/core/analysis';
+import { translateObject } from '../../src/core/translate';
+import { configuration } from '../support/site-objects';
 
 const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
 const O365 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
@@ -334,5 +337,40 @@ describe('prepare checks (pure)', () => {
     );
     assert.equal(all.checks.find((c) => c.id === 'terms')!.state, 'ok');
     assert.equal(assessReadiness(sources(m, users), PLAN).checks.find((c) => c.id === 'terms')!.state, 'ok', 'none anywhere');
+  });
+
+  it('imported objects: one whose setting changed in Intune is drifted, named by the setting; without the bodies only name, type and marker were compared', () => {
+    const translation = translateObject(configuration({ name: 'iOS – Restrictions', settings: { cameraBlocked: true } }));
+    const item = {
+      key: translation.key,
+      translation,
+      selected: true,
+      state: 'imported',
+      stateReasons: [],
+      reasons: [],
+      retired: [],
+      deployments: [],
+      assignmentNotes: [],
+      counterpart: { id: 'i1', displayName: 'iOS – Restrictions', odataType: translation.request!.odataType, via: 'marker' },
+    } as unknown as PictureItem;
+    const withItem = (objectBodies?: Map<string, Record<string, unknown>>) => {
+      const s = sources(model([1]), [tenantUser(1, { licensed: true })], objectBodies ? { objectBodies } : {});
+      (s.read.picture as { items: PictureItem[] }).items = [item];
+      return assessReadiness(s, PLAN).checks.find((c) => c.id === 'imported-objects')!;
+    };
+    const body = { ...translation.request!.body, id: 'i1', bluetoothBlocked: false };
+    const clean = withItem(new Map([[item.key, body]]));
+    assert.equal(clean.state, 'ok');
+    assert.deepEqual(clean.evidence, [
+      '1 of 1 selected object(s) in Intune, unchanged since import (name, type, marker and settings compared)',
+    ]);
+    const drifted = withItem(new Map([[item.key, { ...body, cameraBlocked: false }]]));
+    assert.equal(drifted.state, 'warning');
+    assert.equal(drifted.summary, '1 changed since import, 0 to recreate by hand');
+    assert.deepEqual(drifted.evidence, [
+      '0 of 1 selected object(s) in Intune, unchanged since import (name, type, marker and settings compared)',
+      'configuration item "iOS – Restrictions" changed since import: a setting was changed in Intune since import: cameraBlocked',
+    ]);
+    assert.deepEqual(withItem().evidence, ['1 of 1 selected object(s) in Intune, unchanged since import (name, type and marker compared)']);
   });
 });

@@ -77,3 +77,11 @@ test("every step's page is in the package and every command it names is contribu
   }
   assert.deepEqual(problems, []);
 });
+
+// Seen in the UI suite's screenshot (1400×900, the walkthrough in the editor): the steps column
+// shows about 33 characters of a bold title on one line ("Path B · Test the site connection" filled
+// it), so "Path B · Your site: a migration …" was cut. 31 leaves room for wide letters.
+test('no step title is cut in the steps column at the default width', () => {
+  const long = manifest.contributes.walkthroughs[0].steps.filter((s) => s.title.length > 31).map((s) => `${s.title} (${s.title.length})`);
+  assert.deepEqual(long, []);
+});

@@ -20,6 +20,13 @@ export interface DetailRow {
   intuneValue?: string;
   outcome: SettingOutcome['outcome'];
   reason?: string;
+  /**
+   * Kept or changed in a profile built from its payload (Wi-Fi, VPN, e-mail, certificates, a
+   * custom profile): it lands in the Intune payload, but in no one Intune property of its own.
+   */
+  inPayload?: true;
+  /** Its property links another Intune object (a certificate profile), bound when this one is created. */
+  bound?: true;
 }
 
 export interface AdminCenterLink {
@@ -54,7 +61,10 @@ export interface ObjectDetail {
   /** How the deployments become assignments: conflicts resolved, deployments not carried over. */
   assignmentNotes: string[];
   adminCenter: AdminCenterLink;
+  /** Drifted in Intune: by name, type or marker (the picture), or by settings (`driftedSettings`). */
   drifted: boolean;
+  /** The settings changed in Intune since import, by property name; known when the tenant's object was read. */
+  driftedSettings?: string[];
 }
 
 // List blades of the Intune admin center. Microsoft documents no per-object deep link for these
@@ -82,8 +92,14 @@ export function adminCenterLink(item: Pick<PictureItem, 'translation'>, cloud: C
 
 const json = (value: unknown) => JSON.stringify(value);
 
-export function objectDetail(item: PictureItem, options: { cloud?: Cloud }): ObjectDetail {
+/**
+ * `tenantBody`: the paired Intune object as the tenant has it now (read by the caller), for its
+ * drift by settings; without it only the picture's drift (name, type, marker) is known.
+ */
+export function objectDetail(item: PictureItem, options: { cloud?: Cloud; tenantBody?: Record<string, unknown> }): ObjectDetail {
   const t = item.translation;
+  const changedInIntune = item.counterpart && options.tenantBody ? driftedSettings(item, options.tenantBody) : undefined;
+  const bySettings = !!changedInIntune?.length && item.state === 'imported';
   const body = t.request?.body ?? {};
   const mapping = new Map((t.verdict.mapping ?? []).map((m) => [m.setting, m]));
   const settings = (t.verdict.settings ?? []).map((o): DetailRow => {
@@ -99,7 +115,8 @@ export function objectDetail(item: PictureItem, options: { cloud?: Cloud }): Obj
     else if (m?.property) {
       row.property = m.property;
       if (m.property in body) row.intuneValue = json(body[m.property]);
-    }
+      else if (t.dependencies.some((d) => d.bind === m.property)) row.bound = true;
+    } else row.inPayload = true;
     return row;
   });
   // A setting dropped with a digest name has a row; one dropped by its display name only (an app's
@@ -118,10 +135,10 @@ export function objectDetail(item: PictureItem, options: { cloud?: Cloud }): Obj
     kindLabel: KIND_LABELS[t.source.kind],
     platform: platformLabel(t.source.platform),
     uniqueId: t.source.uniqueId,
-    state: item.state,
-    stateLabel: STATE_LABELS[item.state],
+    state: bySettings ? 'drifted' : item.state,
+    stateLabel: STATE_LABELS[bySettings ? 'drifted' : item.state],
     verdict: t.verdict.status,
-    reasons: item.reasons,
+    reasons: changedInIntune?.length ? [...item.reasons, settingsDriftReason(changedInIntune)] : item.reasons,
     notes: t.verdict.notes,
     settings,
     droppedOther,
@@ -144,9 +161,14 @@ export function objectDetail(item: PictureItem, options: { cloud?: Cloud }): Obj
     })),
     assignmentNotes: [...(item.assign?.notes ?? []), ...item.assignmentNotes],
     adminCenter: adminCenterLink(item, options.cloud),
-    drifted: item.state === 'drifted',
+    drifted: item.state === 'drifted' || !!changedInIntune?.length,
+    ...(changedInIntune ? { driftedSettings: changedInIntune } : {}),
   };
 }
+
+/** An object's drift by settings in words, the same in the readiness evidence and the detail. */
+export const settingsDriftReason = (names: string[]) =>
+  `${names.length === 1 ? 'a setting was' : `${names.length} settings were`} changed in Intune since import: ${names.join(', ')}`;
 
 // Set by the service, never by cm2intune: left out of both sides so the diff shows only what differs.
 const SERVER_ONLY = new Set([
@@ -183,13 +205,52 @@ function sorted(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Secrets Graph takes but does not give back (it answers null). An assumption, written in
+ * docs/import.md: Graph's Wi-Fi profiles pair `preSharedKey` with `preSharedKeyIsSet` ("indicates
+ * that the pre-shared key is configured"), a flag needed only if the key is not read back. A
+ * property of these names, or one the tenant's object pairs with a `<name>IsSet`, sent and
+ * answered null is not drift.
+ */
+const WRITE_ONLY = new Set(['preSharedKey', 'password', 'sharedSecret']);
+const writeOnly = (name: string, tenantBody: Record<string, unknown>) => WRITE_ONLY.has(name) || `${name}IsSet` in tenantBody;
+
+/** The value as sent, still: every key sent (at any depth) has its value; keys Graph adds are not compared. */
+function asSent(sent: unknown, now: unknown): boolean {
+  if (sent === null || sent === undefined) return now === null || now === undefined;
+  if (Array.isArray(sent)) return Array.isArray(now) && now.length === sent.length && sent.every((v, i) => asSent(v, now[i]));
+  if (typeof sent === 'object') {
+    if (!now || typeof now !== 'object' || Array.isArray(now)) return false;
+    return Object.entries(sent as Record<string, unknown>).every(
+      ([k, v]) => CREATE_ONLY.test(k) || asSent(v, (now as Record<string, unknown>)[k]),
+    );
+  }
+  return sent === now;
+}
+
+/**
+ * The settings cm2intune sent that the tenant's object no longer has as sent, by property name,
+ * sorted: an imported object's drift by settings (readiness, the detail). Left out as the diff
+ * leaves them out: what the service sets and what is sent on create only; and, unlike the diff,
+ * what Graph returns that cm2intune never sent (at any depth): Graph answers every property of
+ * the type, so its default and an admin's addition can't be told apart. `roleScopeTagIds` counts
+ * only when the payload set it. The name and the type are the picture's to judge, not this.
+ */
+export function driftedSettings(item: PictureItem, tenantBody: Record<string, unknown>): string[] {
+  const sent = item.translation.request?.body ?? {};
+  return Object.keys(sent)
+    .filter((k) => k !== 'displayName' && k !== '@odata.type' && !CREATE_ONLY.test(k))
+    .filter((k) => !SERVER_ONLY.has(k) || (k === 'roleScopeTagIds' && k in sent))
+    .filter((k) => !(sent[k] !== null && tenantBody[k] === null && writeOnly(k, tenantBody)))
+    .filter((k) => !asSent(sent[k], tenantBody[k]))
+    .sort();
+}
+
 export interface DriftTexts {
   /** The payload cm2intune creates from ConfigMgr, normalised. */
   expected: string;
   /** The tenant's object now, normalised the same way. */
   actual: string;
-  /** The top-level properties whose values differ. */
-  changed: string[];
 }
 
 /**
@@ -198,21 +259,52 @@ export interface DriftTexts {
  * tenant lists as null and cm2intune never sent is "not set" on both sides, so it is left out.
  */
 export function driftTexts(item: PictureItem, tenantBody: Record<string, unknown>): DriftTexts {
+  const sent = item.translation.request?.body ?? {};
+  // Scope tags are the service's unless the payload set them.
+  const serverOnly = (k: string) => SERVER_ONLY.has(k) && !(k === 'roleScopeTagIds' && k in sent);
   const expected: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item.translation.request?.body ?? {}))
-    if (!SERVER_ONLY.has(k) && !CREATE_ONLY.test(k)) expected[k] = v;
+  for (const [k, v] of Object.entries(sent)) if (!serverOnly(k) && !CREATE_ONLY.test(k)) expected[k] = v;
   const actual: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(tenantBody)) {
-    if (SERVER_ONLY.has(k) || CREATE_ONLY.test(k) || k.endsWith('@odata.navigationLink')) continue;
+    if (serverOnly(k) || CREATE_ONLY.test(k) || k.endsWith('@odata.navigationLink')) continue;
     if (v === null && !(k in expected)) continue;
     actual[k] = v;
   }
-  const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])];
-  const changed = keys.filter((k) => json(sorted(expected[k])) !== json(sorted(actual[k]))).sort();
-  return { expected: `${JSON.stringify(sorted(expected), null, 2)}\n`, actual: `${JSON.stringify(sorted(actual), null, 2)}\n`, changed };
+  return { expected: `${JSON.stringify(sorted(expected), null, 2)}\n`, actual: `${JSON.stringify(sorted(actual), null, 2)}\n` };
 }
 
+/**
+ * The drift diff's tab title: short enough for a tab ("<name> · drift", a long name clipped). What
+ * each side is stays in the documents' names, which the tab's tooltip shows; the properties that
+ * differ are on the detail page (its drifted settings) and in the diff itself.
+ */
+export function driftTitle(name: string): string {
+  const clipped = name.length > DRIFT_TITLE_NAME ? `${name.slice(0, DRIFT_TITLE_NAME - 1).trimEnd()}…` : name;
+  return `${clipped} · drift`;
+}
+const DRIFT_TITLE_NAME = 40;
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A name escaped, with a break opportunity between its camel-case words: "Connect<wbr>Automatically". */
+const words = (s: string) => esc(s).replace(/([a-z0-9])(?=[A-Z])/g, '$1<wbr>');
+
+/** Says why a cell has no value, instead of leaving it empty. */
+const none = (text: string) => `<span class="none">${text}</span>`;
+
+/**
+ * A row's value, property and value-sent cells. Nothing known one to one (a payload-built profile's
+ * setting, or one dropped) is said once across the three; a missing part of a known mapping is
+ * said in its own cell.
+ */
+function middleCells(r: DetailRow): string {
+  if (r.configMgrValue === undefined && r.property === undefined && r.intuneValue === undefined)
+    return `<td colspan="3">${none(r.outcome === 'dropped' ? 'not sent to Intune' : 'in the payload below (no one-to-one Intune property)')}</td>`;
+  const property = r.property
+    ? `<code>${words(r.property)}</code>`
+    : none(r.outcome === 'dropped' ? 'none: not sent' : r.inPayload ? 'in the payload (no one-to-one property)' : '—');
+  return `<td>${r.configMgrValue === undefined ? none('not read one by one') : esc(r.configMgrValue)}</td><td>${property}</td><td>${r.intuneValue === undefined ? none(r.outcome === 'dropped' ? 'not sent' : r.bound ? 'a link to that profile, made when created' : 'in the payload') : esc(r.intuneValue)}</td>`;
+}
 
 // Marked by a symbol and a word, never by colour alone.
 const OUTCOME_MARKS: Record<SettingOutcome['outcome'], { mark: string; label: string }> = {
@@ -245,16 +337,19 @@ export function renderObjectDetailHtml(detail: ObjectDetail, links: { showDrift?
     out.push(
       `<p>${detail.settings.length} settings: ${counts('unchanged')} kept, ${counts('changed')} changed, ${counts('dropped')} dropped.</p>`,
     );
+    // In its own box: a table wider than a narrow editor group scrolls there instead of being cut.
     out.push(
-      '<table><thead><tr><th>ConfigMgr setting</th><th>ConfigMgr value</th><th>Intune property</th><th>Intune value</th><th>Outcome</th></tr></thead><tbody>',
+      '<div class="table-scroll"><table class="settings"><thead><tr><th>ConfigMgr setting</th><th>ConfigMgr value</th><th>Intune property</th><th>Intune value</th><th>Outcome</th></tr></thead><tbody>',
     );
+    const inIntune = new Set(detail.driftedSettings);
     for (const r of detail.settings) {
       const m = OUTCOME_MARKS[r.outcome];
+      const drift = r.property && inIntune.has(r.property) ? '<br><strong class="drifted">≠ changed in Intune since import</strong>' : '';
       out.push(
-        `<tr class="outcome-${r.outcome}"><td>${esc(r.setting)}</td><td>${esc(r.configMgrValue ?? '')}</td><td>${r.property ? `<code>${esc(r.property)}</code>` : r.outcome === 'dropped' ? '—' : ''}</td><td>${esc(r.intuneValue ?? '')}</td><td><span class="mark" aria-hidden="true">${m.mark}</span> ${m.label}${r.reason ? `: ${esc(r.reason)}` : ''}</td></tr>`,
+        `<tr class="outcome-${r.outcome}"><td>${words(r.setting)}</td>${middleCells(r)}<td><span class="mark" aria-hidden="true">${m.mark}</span> ${m.label}${r.reason ? `: ${esc(r.reason)}` : ''}${drift}</td></tr>`,
       );
     }
-    out.push('</tbody></table>');
+    out.push('</tbody></table></div>');
   } else out.push('<p>The translation reads no settings one by one for this kind; the Intune payload below is all it sends.</p>');
   if (detail.droppedOther.length)
     out.push('<h3>Also left out</h3>', list(detail.droppedOther.map((d) => `✗ dropped: ${d.name}: ${d.reason}`)));

@@ -3,7 +3,8 @@
 // was read (assessReadiness), one check per concern, each with a state and its evidence. Where
 // the product can act, the fix is steps (the same steps-as-data, journal and executor as phase 1);
 // what the admin must do outside the product is a check with instructions, never a silent gap.
-import { groupDifference, inTenant, KIND_LABELS, membersDiffer, type TenantMember } from '../analysis';
+import { groupDifference, inTenant, KIND_LABELS, membersDiffer, type PictureItem, type TenantMember } from '../analysis';
+import { driftedSettings, settingsDriftReason } from '../analysis/detail';
 import type { MigrationSession } from '../session';
 import type { SiteModel, User } from '../site/model';
 import type { MigrationPlan } from '../plan/types';
@@ -25,7 +26,7 @@ import {
   type TenantUserLicence,
   type TermsRecord,
 } from '../tenant/readiness';
-import { readGroupMembers } from '../tenant/read';
+import { readGroupMembers, readIntuneObjects } from '../tenant/read';
 import { executeSteps, type ExecuteOptions, type StepOutcome } from './execute';
 import {
   assignmentsDiffer,
@@ -109,6 +110,11 @@ export interface PrepareSources {
   terms: TermsRecord[];
   /** Members (lower-case UPNs) of the groups the terms are assigned to, by group id. */
   termsGroupMembers: Map<string, string[]>;
+  /**
+   * Each imported object as the tenant has it now (every property), by picture key: its settings
+   * are compared with the payload (driftedSettings). Absent: settings were not compared.
+   */
+  objectBodies?: Map<string, Record<string, unknown>>;
 }
 
 export interface GroupMembersRecord {
@@ -195,6 +201,7 @@ export async function readPrepareSources(
     readMdmAuthority(graph, signal),
   ]);
   const scepProfiles = await readScepProfiles(graph, read, signal);
+  const objectBodies = await readIntuneObjects(graph, comparable(read).map(toTarget), signal);
   // The members were read with the picture (the groups a collection may map to); one function
   // compares them with the collection's effective members, for phase 1 and here alike.
   const groupMembers: GroupMembersRecord[] = [];
@@ -245,8 +252,14 @@ export async function readPrepareSources(
     baseUrl: graph.baseUrl,
     terms,
     termsGroupMembers,
+    objectBodies,
   };
 }
+
+/** The selected objects paired with an Intune object of their own type: their settings can be compared. */
+const comparable = (read: ImportRead) =>
+  read.picture.items.filter((i) => i.selected && i.counterpart && i.translation.request && !i.wrongType);
+const toTarget = (i: PictureItem) => ({ key: i.key, resource: i.translation.request!.resource, id: i.counterpart!.id });
 
 /** The group mappings of the collections that objects in Intune (or about to be) are deployed to. */
 function deployedMappings(read: ImportRead) {
@@ -312,14 +325,26 @@ function tenantCheck(s: PrepareSources): ReadinessCheck {
 
 function importedObjectsCheck(s: PrepareSources): ReadinessCheck {
   const selected = s.read.picture.items.filter((i) => i.selected);
-  const imported = selected.filter((i) => i.state === 'imported');
+  // Drift by settings: the payload's settings against the tenant's object (read with the sources).
+  const changedSettings = new Map<string, string[]>();
+  for (const i of s.objectBodies ? comparable(s.read) : []) {
+    const body = s.objectBodies!.get(i.key);
+    const names = body ? driftedSettings(i, body) : [];
+    if (names.length) changedSettings.set(i.key, names);
+  }
+  const imported = selected.filter((i) => i.state === 'imported' && !changedSettings.has(i.key));
   const missing = selected.filter(toCreate);
-  const drifted = selected.filter((i) => i.state === 'drifted');
+  const drifted = selected.filter((i) => i.state === 'drifted' || (i.state === 'imported' && changedSettings.has(i.key)));
   const byHand = selected.filter((i) => !i.counterpart && !toCreate(i));
   const name = (i: (typeof selected)[number]) => `${KIND_LABELS[i.translation.source.kind]} "${i.translation.source.name}"`;
-  const evidence = [`${imported.length} of ${selected.length} selected object(s) in Intune, unchanged since import`];
+  const compared = s.objectBodies ? 'name, type, marker and settings' : 'name, type and marker';
+  const evidence = [`${imported.length} of ${selected.length} selected object(s) in Intune, unchanged since import (${compared} compared)`];
   if (missing.length) evidence.push(`${missing.length} not imported yet: ${firstNames(missing.map(name))}`);
-  for (const i of drifted) evidence.push(`${name(i)} changed since import: ${i.stateReasons.join('; ') || 'see the import preview'}`);
+  for (const i of drifted) {
+    const settings = changedSettings.get(i.key);
+    const why = [...i.stateReasons, ...(settings ? [settingsDriftReason(settings)] : [])];
+    evidence.push(`${name(i)} changed since import: ${why.join('; ') || 'see the import preview'}`);
+  }
   for (const i of byHand) {
     const deployments = [...new Set(i.deployments.map((d) => d.collectionName))];
     evidence.push(

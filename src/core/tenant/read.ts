@@ -90,6 +90,41 @@ export async function readIntuneObject(
   return body as Record<string, unknown>;
 }
 
+/**
+ * Several Intune objects as the tenant has them now, every property, in $batch (20 a round trip):
+ * what readiness compares each imported object's settings with. By the caller's key; an object
+ * gone since the list was read (404) is left out: the next picture shows it deleted.
+ */
+export async function readIntuneObjects(
+  graph: GraphPort,
+  targets: { key: string; resource: IntuneResource; id: string }[],
+  signal?: AbortSignal,
+): Promise<Map<string, Record<string, unknown>>> {
+  const paths = targets.map((t) => `${RESOURCE_PATHS[t.resource]}/${encodeURIComponent(t.id)}`);
+  const requests: BatchRequest[] = paths.map((path, i) => ({ id: `o${i}`, method: 'GET', path, version: 'beta' }));
+  const bodies = new Map<string, Record<string, unknown>>();
+  if (requests.length === 0) return bodies;
+  for (const [i, result] of (await graph.batch(requests, { signal })).entries()) {
+    if (result.outcome !== 'ok') {
+      if (result.status === 404) continue;
+      throw new GraphRequestError(
+        'GET',
+        `/beta${paths[i]}`,
+        result.status,
+        result.code ?? '',
+        result.message ?? 'the read failed',
+        result.requestId,
+      );
+    }
+    const body = result.body;
+    const problem =
+      body && typeof body === 'object' && !Array.isArray(body) ? fieldsProblem([body], OBJECT_FIELDS, 'object') : 'not an object';
+    if (problem) throw new GraphMalformedResponseError('GET', `/beta${paths[i]}`, result.status, problem, result.requestId);
+    bodies.set(targets[i].key, body as Record<string, unknown>);
+  }
+  return bodies;
+}
+
 const OBJECT_FIELDS: Record<string, FieldRule> = {
   id: 'string',
   '@odata.type': 'string?',

@@ -71,6 +71,27 @@ export function translateWifi(obj: WifiObject): Translation {
       }
       break;
   }
+  // Where each digest setting lands, for the detail view: its ConfigMgr value and the Intune
+  // property (the certificate links are bound when the profile is created).
+  const lands: Record<(typeof PAYLOAD_SETTINGS.wifi)[number], [string, string | undefined]> = {
+    Ssid: [obj.ssid, 'ssid'],
+    ConnectAutomatically: [String(obj.connectAutomatically), 'connectAutomatically'],
+    Hidden: [String(obj.connectWhenNetworkNameIsHidden), 'connectWhenNetworkNameIsHidden'],
+    Security: [obj.security, 'wifiSecurityType' in props ? 'wifiSecurityType' : 'wiFiSecurityType'],
+    EapType: [obj.eapType ?? '', enterprise ? 'eapType' : undefined],
+    RootCertificate: [
+      obj.rootCertificates.join(', '),
+      enterprise ? (obj.platform === 'android' ? 'rootCertificateForServerValidation' : 'rootCertificatesForServerValidation') : undefined,
+    ],
+    IdentityCertificate: [obj.identityCertificate ?? '', enterprise ? 'identityCertificateForClientAuthentication' : undefined],
+    TrustedServerName: [obj.trustedServerCertificateNames.join(', '), enterprise ? 'trustedServerCertificateNames' : undefined],
+    Proxy: [
+      obj.proxy ? `${obj.proxy.host}:${obj.proxy.port}` : 'none',
+      'proxySetting' in props ? 'proxySetting' : 'proxySettings' in props ? 'proxySettings' : undefined,
+    ],
+  };
+  for (const [setting, [value, property]] of Object.entries(lands))
+    if (obj.settingsRead?.includes(setting)) draft.mapping.push({ setting, value, ...(property ? { property } : {}) });
   if (!enterprise && obj.settingsRead?.includes('EapType'))
     draft.skip('EAP type', `applies to enterprise networks only, not ${obj.security}`, 'EapType');
   draft.keepOthers(PAYLOAD_SETTINGS.wifi, obj.settingsRead);
