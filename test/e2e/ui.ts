@@ -478,6 +478,9 @@ const steps: Step[] = [
       await section.locator('svg.chart polyline').first().waitFor({ timeout: T });
       // Where the migration stands: phase 1 is done (the walkthrough's import); phase 2 still has a blocking check.
       await content.locator('ol.stages li[aria-current="step"]', { hasText: 'Phase 2 · Prepare Intune' }).waitFor({ timeout: T });
+      // Its top first, in every theme: the phases, the states per kind as bars and their legend, coloured by the theme.
+      await content.locator('.bars .bar').first().waitFor({ timeout: T });
+      await shotThemes(page, 'dashboard-top', true);
       await section.scrollIntoViewIfNeeded({ timeout: T }).catch(() => undefined);
     },
     { themes: true, contrast: true },
