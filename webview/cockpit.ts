@@ -3,7 +3,7 @@
 // the look (theme variables only, by class: the page's CSP allows no inline style).
 import type { DashboardModel } from '../src/core/analysis/summary';
 import type { PhaseStage, ReadinessCheckLine } from '../src/core/phases/overview';
-import { stateColor, STATES, type StateKey } from './states';
+import { ERROR_COLOR, stateColor, STATES, WARNING_COLOR, type StateKey } from './states';
 
 export interface BarSegment {
   state: StateKey;
@@ -117,8 +117,8 @@ export const COCKPIT_CSS = [
   '.check .icon { font-weight: bold; text-align: center; }',
   '.check .summary { grid-column: 2; opacity: 0.9; }',
   '.check-ok .icon { color: var(--vscode-testing-iconPassed); }',
-  '.check-warning .icon { color: var(--vscode-list-warningForeground); }',
-  '.check-blocking .icon { color: var(--vscode-list-errorForeground); }',
+  `.check-warning .icon { color: ${WARNING_COLOR}; }`,
+  `.check-blocking .icon { color: ${ERROR_COLOR}; }`,
   // Tables wrap instead of cutting their columns off.
   'vscode-table-cell, vscode-table-header-cell { white-space: normal; overflow: visible; height: auto; padding-top: 3px; padding-bottom: 3px; }',
   '.wave-chart svg.chart { width: 100%; max-width: 480px; height: auto; }',

@@ -23,6 +23,10 @@ export const STATES: { state: StateKey; label: string; color: string; contrast?:
 export const stateColor = (s: { color: string; contrast?: string }): string =>
   s.contrast ? `var(${s.color}, var(${s.contrast}))` : `var(${s.color})`;
 
+/** The lists' error and warning colours, with the ones the high-contrast themes define in their place. */
+export const ERROR_COLOR = stateColor({ color: '--vscode-list-errorForeground', contrast: '--vscode-errorForeground' });
+export const WARNING_COLOR = stateColor({ color: '--vscode-list-warningForeground', contrast: '--vscode-editorWarning-foreground' });
+
 /** One rule per `state-<state>` class the badges carry: a bar in the state's colour. */
 export const STATE_CSS = [
   '.state { border-left: 3px solid transparent; padding-left: 6px; }',

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { summarizePicture } from '../../src/core/analysis/summary';
 import type { MigrationPicture } from '../../src/core/analysis/types';
+import { COCKPIT_CSS } from '../../webview/cockpit';
+import { PHASE_CSS } from '../../webview/phases';
 import { STATE_CSS, stateColor, STATES } from '../../webview/states';
 
 /** `.state-imported { border-left-color: var(--vscode-testing-iconPassed); }` -> selector -> declarations. */
@@ -54,4 +56,10 @@ test('in the high-contrast themes every state still has a colour of its own', ()
   });
   assert.equal(new Set(shown).size, STATES.length, `two states share a colour: ${shown.join(', ')}`);
   assert.equal(stateColor(STATES.find((s) => s.state === 'blocked')!), 'var(--vscode-list-errorForeground, var(--vscode-errorForeground))');
+});
+
+test("no rule of the dashboard's uses a colour the high-contrast themes leave undefined without a fallback", () => {
+  for (const [name, css] of Object.entries({ STATE_CSS, PHASE_CSS, COCKPIT_CSS }))
+    for (const colour of UNDEFINED_IN_HIGH_CONTRAST)
+      assert.ok(!css.includes(`var(${colour})`), `${name} uses var(${colour}) without a fallback`);
 });
