@@ -396,10 +396,7 @@ const steps: Step[] = [
     'the walkthrough\'s "Prepare a wave runbook" (phase 3) asks which wave and opens the runbook as PowerShell',
     async (page) => {
       await walkthroughButton(page, 'Phase 3: move users in waves', 'Prepare a wave runbook');
-      const input = page.locator('.quick-input-widget input');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Wave 1' }).first().waitFor({ timeout: T });
-      await input.fill('Wave 1');
-      await page.keyboard.press('Enter');
+      await pickOne(page, 'Wave 1');
       await page
         .locator('.tabs-container .tab', { hasText: /Untitled-\d/ })
         .first()
@@ -439,9 +436,7 @@ const steps: Step[] = [
       await palette(page, '>cm2intune: Verify wave');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Verify wave (phase 3)' }).first().waitFor({ timeout: T });
       await page.keyboard.press('Enter');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Wave 1' }).first().waitFor({ timeout: T });
-      await page.locator('.quick-input-widget input').fill('Wave 1');
-      await page.keyboard.press('Enter');
+      await pickOne(page, 'Wave 1');
       await page
         .locator('.notifications-toasts', { hasText: /device\(s\) in Intune/ })
         .first()
@@ -765,6 +760,27 @@ async function sampleProgress(page: Page, title: string, end: RegExp, timeout: n
     }
     await page.waitForTimeout(250);
   }
+}
+
+/**
+ * Picks the row `label` in the open quick pick: typed, then Enter. Under load the Enter can land while
+ * the list is still filtering and be lost: then the pick is still open, and the row is clicked.
+ */
+async function pickOne(page: Page, label: string) {
+  const widget = page.locator('.quick-input-widget');
+  const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ timeout: T });
+  await widget.locator('input').fill(label);
+  await row.waitFor({ timeout: T });
+  await page.keyboard.press('Enter');
+  const closed = await widget.waitFor({ state: 'hidden', timeout: 5_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (closed) return;
+  log(`the pick of "${label}" is still open after Enter: clicking its row`);
+  await row.click({ timeout: T });
+  await widget.waitFor({ state: 'hidden', timeout: T });
 }
 
 /**
