@@ -3,7 +3,7 @@
 // the look (theme variables only, by class: the page's CSP allows no inline style).
 import type { DashboardModel } from '../src/core/analysis/summary';
 import type { PhaseStage, ReadinessCheckLine } from '../src/core/phases/overview';
-import { STATES, type StateKey } from './states';
+import { ERROR_COLOR, stateColor, STATES, WARNING_COLOR, type StateKey } from './states';
 
 export interface BarSegment {
   state: StateKey;
@@ -102,17 +102,17 @@ export const COCKPIT_CSS = [
   '.bar { width: 100%; height: 18px; display: block; }',
   '.bar rect { stroke: var(--vscode-contrastBorder, var(--vscode-editor-background)); stroke-width: 0.3; cursor: pointer; }',
   '.bar rect:hover, .bar rect:focus { stroke: var(--vscode-focusBorder); stroke-width: 0.8; outline: none; }',
-  ...STATES.map((s) => `.seg-${s.state} { fill: var(${s.color}); }`),
+  ...STATES.map((s) => `.seg-${s.state} { fill: ${stateColor(s)}; }`),
   '@media (max-width: 520px) { .bars { grid-template-columns: 1fr; } .bars .counts { grid-column: 1; } }',
   // The legend: each colour with its word.
   '.legend { display: flex; flex-wrap: wrap; gap: 4px 16px; list-style: none; padding: 0; margin: 4px 0; }',
   '.legend li { display: flex; align-items: center; gap: 6px; }',
   '.swatch { width: 12px; height: 12px; display: inline-block; }',
-  ...STATES.map((s) => `.swatch-${s.state} { background: var(${s.color}); border: 1px solid var(--vscode-contrastBorder, transparent); }`),
+  ...STATES.map((s) => `.swatch-${s.state} { background: ${stateColor(s)}; border: 1px solid var(--vscode-contrastBorder, transparent); }`),
   // Badges coloured by meaning, the state's word beside them.
   ...STATES.map(
     (s) =>
-      `.state-${s.state} vscode-badge { --vscode-badge-background: var(${s.color}); --vscode-badge-foreground: var(--vscode-editor-background); }`,
+      `.state-${s.state} vscode-badge { --vscode-badge-background: ${stateColor(s)}; --vscode-badge-foreground: var(--vscode-editor-background); }`,
   ),
   // Buttons that look like links (a kind, a check): the tree opens there.
   '.link { background: none; border: none; padding: 0; color: var(--vscode-textLink-foreground); cursor: pointer; font: inherit; text-align: left; }',
@@ -127,8 +127,8 @@ export const COCKPIT_CSS = [
   '.check .icon { font-weight: bold; text-align: center; }',
   '.check .summary { grid-column: 2; opacity: 0.9; }',
   '.check-ok .icon { color: var(--vscode-testing-iconPassed); }',
-  '.check-warning .icon { color: var(--vscode-list-warningForeground); }',
-  '.check-blocking .icon { color: var(--vscode-list-errorForeground); }',
+  `.check-warning .icon { color: ${WARNING_COLOR}; }`,
+  `.check-blocking .icon { color: ${ERROR_COLOR}; }`,
   // Tables: cells wrap; a header breaks only between words (never "Mappin|g"), a long value (a
   // domain\\account) may break where it must; below its minimum width the table scrolls in its box.
   'vscode-table-cell, vscode-table-header-cell { white-space: normal; overflow: visible; height: auto; padding-top: 3px; padding-bottom: 3px; }',

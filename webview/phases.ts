@@ -2,6 +2,7 @@
 // devices in Intune over time as a step line (a count holds until the next reading), the expected
 // count as a dashed line, the first and last times and the counts as labels.
 import type { DevicePoint } from '../src/core/phases/overview';
+import { ERROR_COLOR } from './states';
 
 export const PHASE_CSS = [
   '.chart .axis { stroke: var(--vscode-foreground); stroke-opacity: 0.4; }',
@@ -17,10 +18,10 @@ export const PHASE_CSS = [
   '.stage .summary { opacity: 0.85; font-size: 0.9em; }',
   '.stage-done { border-top-color: var(--vscode-testing-iconPassed); }',
   '.stage-current { border-top-color: var(--vscode-charts-blue); border-width: 2px; border-top-width: 4px; }',
-  '.stage-blocked { border-top-color: var(--vscode-list-errorForeground); border-width: 2px; border-top-width: 4px; }',
+  `.stage-blocked { border-top-color: ${ERROR_COLOR}; border-width: 2px; border-top-width: 4px; }`,
   '.stage-todo { opacity: 0.7; }',
   '.state-ok { border-left: 3px solid var(--vscode-testing-iconPassed); padding-left: 6px; }',
-  '.state-blocking { border-left: 3px solid var(--vscode-list-errorForeground); padding-left: 6px; }',
+  `.state-blocking { border-left: 3px solid ${ERROR_COLOR}; padding-left: 6px; }`,
 ].join('\n');
 
 const W = 320;

@@ -726,7 +726,8 @@ function objectItem(item: PictureItem): vscode.TreeItem {
   // include/exclude offered where it changes something; terms and conditions are never imported
   tree.contextValue = t.source.kind === 'termsAndConditions' ? 'object' : item.selected ? 'object.selected' : 'object.excluded';
   tree.tooltip = objectTooltip(item, state.label);
-  tree.accessibilityInformation = { label: `${t.source.name}, ${platform}, ${state.label}` };
+  // A web app has no platform: no empty part between commas for a screen reader to read.
+  tree.accessibilityInformation = { label: [t.source.name, platform, state.label].filter(Boolean).join(', ') };
   return tree;
 }
 

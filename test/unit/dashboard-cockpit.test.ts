@@ -12,7 +12,7 @@ import type { ReadinessCheck } from '../../src/core/phases/prepare';
 import { DASHBOARD_COMMANDS, dashboardRun } from '../../src/extension/dashboardActions';
 import { DashboardFeed } from '../../src/extension/dashboardFeed';
 import { COCKPIT_CSS, kindBars, phaseAction, TABLE_MIN_EM, tableClass } from '../../webview/cockpit';
-import { STATES } from '../../webview/states';
+import { stateColor, STATES } from '../../webview/states';
 
 const run = (command: string, ...args: unknown[]) => dashboardRun({ type: 'run', command, args });
 
@@ -250,10 +250,11 @@ describe('readiness as a checklist', () => {
 
 describe('the look', () => {
   it('every state has a bar colour, a legend swatch and a badge colour, all theme variables, by class', () => {
-    for (const { state, color } of STATES) {
-      assert.ok(COCKPIT_CSS.includes(`.seg-${state} { fill: var(${color}); }`), `.seg-${state}`);
-      assert.ok(COCKPIT_CSS.includes(`.swatch-${state} { background: var(${color});`), `.swatch-${state}`);
-      assert.ok(COCKPIT_CSS.includes(`.state-${state} vscode-badge { --vscode-badge-background: var(${color});`), `badge ${state}`);
+    for (const s of STATES) {
+      const color = stateColor(s);
+      assert.ok(COCKPIT_CSS.includes(`.seg-${s.state} { fill: ${color}; }`), `.seg-${s.state}`);
+      assert.ok(COCKPIT_CSS.includes(`.swatch-${s.state} { background: ${color};`), `.swatch-${s.state}`);
+      assert.ok(COCKPIT_CSS.includes(`.state-${s.state} vscode-badge { --vscode-badge-background: ${color};`), `badge ${s.state}`);
     }
     assert.doesNotMatch(COCKPIT_CSS, /#[0-9a-f]{3,6}\b|rgb\(/i, 'theme variables, not fixed colours');
     assert.match(COCKPIT_CSS, /vscode-table-cell[^{]*\{ white-space: normal;/, 'table cells wrap instead of cutting text off');

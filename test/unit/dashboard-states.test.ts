@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { summarizePicture } from '../../src/core/analysis/summary';
 import type { MigrationPicture } from '../../src/core/analysis/types';
-import { STATE_CSS, STATES } from '../../webview/states';
+import { COCKPIT_CSS } from '../../webview/cockpit';
+import { PHASE_CSS } from '../../webview/phases';
+import { STATE_CSS, stateColor, STATES } from '../../webview/states';
 
 /** `.state-imported { border-left-color: var(--vscode-testing-iconPassed); }` -> selector -> declarations. */
 function rules(css: string): Map<string, string> {
@@ -19,7 +21,11 @@ test('every state the dashboard counts has a label and a rule for its class, in 
   assert.deepEqual(STATES.map((s) => s.state).sort(), counted.sort());
   const css = rules(STATE_CSS);
   for (const { state } of STATES)
-    assert.match(css.get(`.state-${state}`) ?? '', /^border-left-color: var\(--vscode-[\w-]+\);$/, `.state-${state}`);
+    assert.match(
+      css.get(`.state-${state}`) ?? '',
+      /^border-left-color: var\(--vscode-[\w-]+(, var\(--vscode-[\w-]+\))?\);$/,
+      `.state-${state}`,
+    );
   assert.match(css.get('.state') ?? '', /border-left: 3px solid/);
 });
 
@@ -28,4 +34,32 @@ test('the badges carry exactly the classes the rules style, and the sheet is ado
   assert.match(main, /class: `state state-\$\{state\}`/);
   assert.match(main, /model\.states\.map/);
   assert.match(main, /adoptedStyleSheets = \[\.\.\.document\.adoptedStyleSheets, stateSheet\]/);
+});
+
+/**
+ * The theme colours VS Code 1.139's registry leaves undefined in Dark/Light High Contrast (`hcDark: null,
+ * hcLight: null`, or derived from one that is): a state drawn only in one of them is the badge's grey there.
+ */
+const UNDEFINED_IN_HIGH_CONTRAST = new Set([
+  '--vscode-list-errorForeground',
+  '--vscode-list-warningForeground',
+  '--vscode-charts-orange',
+  '--vscode-editor-findMatchHighlightBackground',
+]);
+
+test('in the high-contrast themes every state still has a colour of its own', () => {
+  const shown = STATES.map((s) => {
+    const used = UNDEFINED_IN_HIGH_CONTRAST.has(s.color) ? s.contrast : s.color;
+    assert.ok(used, `${s.state}: ${s.color} is undefined in the high-contrast themes and has no fallback`);
+    assert.ok(!UNDEFINED_IN_HIGH_CONTRAST.has(used), `${s.state}: its fallback ${used} is undefined there too`);
+    return used;
+  });
+  assert.equal(new Set(shown).size, STATES.length, `two states share a colour: ${shown.join(', ')}`);
+  assert.equal(stateColor(STATES.find((s) => s.state === 'blocked')!), 'var(--vscode-list-errorForeground, var(--vscode-errorForeground))');
+});
+
+test("no rule of the dashboard's uses a colour the high-contrast themes leave undefined without a fallback", () => {
+  for (const [name, css] of Object.entries({ STATE_CSS, PHASE_CSS, COCKPIT_CSS }))
+    for (const colour of UNDEFINED_IN_HIGH_CONTRAST)
+      assert.ok(!css.includes(`var(${colour})`), `${name} uses var(${colour}) without a fallback`);
 });
