@@ -109,10 +109,12 @@ export const COCKPIT_CSS = [
   '.legend li { display: flex; align-items: center; gap: 6px; }',
   '.swatch { width: 12px; height: 12px; display: inline-block; }',
   ...STATES.map((s) => `.swatch-${s.state} { background: ${stateColor(s)}; border: 1px solid var(--vscode-contrastBorder, transparent); }`),
-  // Badges coloured by meaning, the state's word beside them.
+  // Badges coloured by meaning, the state's word beside them: a tint of the state's colour under
+  // the editor's own text colour, edged in the full colour, legible in light, dark and high
+  // contrast alike (white on a light theme's orange or green was not).
   ...STATES.map(
     (s) =>
-      `.state-${s.state} vscode-badge { --vscode-badge-background: ${stateColor(s)}; --vscode-badge-foreground: var(--vscode-editor-background); }`,
+      `.state-${s.state} vscode-badge { --vscode-badge-background: color-mix(in srgb, ${stateColor(s)} 28%, var(--vscode-editor-background)); --vscode-badge-foreground: var(--vscode-editor-foreground); border: 1px solid ${stateColor(s)}; border-radius: 11px; }`,
   ),
   // Buttons that look like links (a kind, a check): the tree opens there.
   '.link { background: none; border: none; padding: 0; color: var(--vscode-textLink-foreground); cursor: pointer; font: inherit; text-align: left; }',

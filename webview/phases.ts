@@ -19,7 +19,8 @@ export const PHASE_CSS = [
   '.stage-done { border-top-color: var(--vscode-testing-iconPassed); }',
   '.stage-current { border-top-color: var(--vscode-charts-blue); border-width: 2px; border-top-width: 4px; }',
   `.stage-blocked { border-top-color: ${ERROR_COLOR}; border-width: 2px; border-top-width: 4px; }`,
-  '.stage-todo { opacity: 0.7; }',
+  // A phase still to do reads quieter (a dashed edge), but its button stays a live button.
+  '.stage-todo { border-style: dashed; border-top-style: solid; }',
   '.state-ok { border-left: 3px solid var(--vscode-testing-iconPassed); padding-left: 6px; }',
   `.state-blocking { border-left: 3px solid ${ERROR_COLOR}; padding-left: 6px; }`,
 ].join('\n');

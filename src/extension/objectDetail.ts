@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { driftedSettings, driftTexts, driftTitle, objectDetail, renderObjectDetailHtml } from '../core/analysis/detail';
 import type { PictureItem } from '../core/analysis';
+import { nameWithPlatform } from '../core/analysis/selection';
 import { UserError } from '../core/errors';
 import type { Cloud } from '../core/plan/types';
 import type { Ctx } from './ctx';
@@ -135,7 +136,7 @@ function draw(
     panel.onDidDispose(() => panels.delete(id), undefined, ctx.subscriptions);
   }
   const showDrift = `command:cm2intune.showDrift?${encodeURIComponent(JSON.stringify([{ plan: plan.toString(), key: item.key }]))}`;
-  panel.title = `${detail.name}${detail.platform ? ` (${detail.platform})` : ''}`;
+  panel.title = nameWithPlatform(detail.name, detail.platform);
   panel.webview.html = detailPage(panel.webview, detail.name, renderObjectDetailHtml(detail, { showDrift }));
   if (reveal) panel.reveal();
   return panel;
@@ -216,6 +217,7 @@ export function detailPage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebvie
   tr.outcome-changed .mark, tr.outcome-dropped .mark { font-weight: bold; }
   code, pre { font-family: var(--vscode-editor-font-family); }
   pre { background: var(--vscode-textCodeBlock-background); padding: 8px; overflow: auto; }
+  pre code { background: none; color: inherit; }
   .state-drifted, .state-blocked { font-weight: 600; }`,
   });
 }

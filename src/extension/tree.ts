@@ -74,16 +74,18 @@ const ROOTS: { id: RootId; label: string; icon: string; kinds: TranslationKind[]
 ];
 
 // Each state its own shape (not only its colour): a pass circle, a triangle, a cross.
+// Colours every theme defines, high contrast included (VS Code leaves list.errorForeground and
+// list.warningForeground undefined there, so those icons came out in plain text colour).
 const CHECK_ICONS: Record<CheckState, { icon: string; color: string; label: string }> = {
   ok: { icon: 'pass', color: 'testing.iconPassed', label: 'ok' },
-  warning: { icon: 'warning', color: 'list.warningForeground', label: 'warning' },
-  blocking: { icon: 'error', color: 'list.errorForeground', label: 'blocking' },
+  warning: { icon: 'warning', color: 'editorWarning.foreground', label: 'warning' },
+  blocking: { icon: 'error', color: 'errorForeground', label: 'blocking' },
 };
 
 const WAVE_ICONS: Record<WaveStatusName, { icon: string; color?: string }> = {
   planned: { icon: 'circle-large-outline' },
   'preflight ok': { icon: 'check', color: 'charts.blue' },
-  'preflight blocked': { icon: 'error', color: 'list.errorForeground' },
+  'preflight blocked': { icon: 'error', color: 'errorForeground' },
   'runbook written': { icon: 'file-code', color: 'charts.blue' },
   'applied on the site': { icon: 'server-process', color: 'charts.yellow' },
   'devices moving': { icon: 'sync', color: 'charts.yellow' },
@@ -93,7 +95,7 @@ const WAVE_ICONS: Record<WaveStatusName, { icon: string; color?: string }> = {
 const DEVICE_ICONS: Record<DeviceState, { icon: string; color?: string; label: string }> = {
   intune: { icon: 'pass-filled', color: 'testing.iconPassed', label: 'in Intune' },
   waiting: { icon: 'watch', color: 'charts.yellow', label: 'not moved yet' },
-  wontFollow: { icon: 'circle-slash', color: 'list.warningForeground', label: "won't follow its user" },
+  wontFollow: { icon: 'circle-slash', color: 'editorWarning.foreground', label: "won't follow its user" },
 };
 
 // Every look its own shape, colour only as a second cue: a filled check (all of it in Intune), an
@@ -104,8 +106,8 @@ export const LOOK_ICONS: Record<ItemLook, { icon: string; color?: string; meanin
   partlyImported: { icon: 'pass', color: 'charts.yellow', meaning: 'in Intune, but some settings were left out or changed' },
   importable: { icon: 'cloud-upload', color: 'charts.blue', meaning: 'the import will create it with every setting' },
   partial: { icon: 'star-half', color: 'charts.yellow', meaning: 'the import will create it without some settings' },
-  drifted: { icon: 'diff-modified', color: 'list.warningForeground', meaning: 'in Intune, but changed there since the import' },
-  blocked: { icon: 'error', color: 'list.errorForeground', meaning: "can't be imported (the tooltip says why)" },
+  drifted: { icon: 'diff-modified', color: 'editorWarning.foreground', meaning: 'in Intune, but changed there since the import' },
+  blocked: { icon: 'error', color: 'errorForeground', meaning: "can't be imported (the tooltip says why)" },
   notImported: { icon: 'circle-slash', color: 'disabledForeground', meaning: 'left out by the plan (include it from its menu)' },
 };
 
@@ -113,7 +115,7 @@ const COLLECTION_ICONS = {
   mapped: { icon: 'pass-filled', color: 'testing.iconPassed', meaning: 'collection: maps to an Entra ID group' },
   create: { icon: 'add', color: 'charts.blue', meaning: 'collection: the import creates a cloud group for it' },
   unused: { icon: 'dash', color: 'disabledForeground', meaning: 'collection: no group needed (nothing imported is assigned to it)' },
-  unmapped: { icon: 'question', color: 'list.warningForeground', meaning: 'collection: maps to no group (map it from its menu)' },
+  unmapped: { icon: 'question', color: 'editorWarning.foreground', meaning: 'collection: maps to no group (map it from its menu)' },
 } as const;
 
 const icon = (id: string, color?: string) => new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
@@ -617,7 +619,7 @@ function waveItem(wave: WavePhaseRead): vscode.TreeItem {
   tree.id = `wave:${wave.name}`;
   tree.contextValue = 'wave';
   if (!wave.read.ok) {
-    tree.iconPath = icon('error', 'list.errorForeground');
+    tree.iconPath = icon('error', 'errorForeground');
     tree.description = 'could not be read';
     tree.tooltip = wave.read.error;
     return tree;

@@ -254,7 +254,14 @@ describe('the look', () => {
       const color = stateColor(s);
       assert.ok(COCKPIT_CSS.includes(`.seg-${s.state} { fill: ${color}; }`), `.seg-${s.state}`);
       assert.ok(COCKPIT_CSS.includes(`.swatch-${s.state} { background: ${color};`), `.swatch-${s.state}`);
-      assert.ok(COCKPIT_CSS.includes(`.state-${s.state} vscode-badge { --vscode-badge-background: ${color};`), `badge ${s.state}`);
+      // The badge's text is the editor's, on a tint of the state's colour, edged in the full colour.
+      const badge = new RegExp(`\\.state-${s.state} vscode-badge \\{([^}]*)\\}`).exec(COCKPIT_CSS)?.[1] ?? '';
+      assert.ok(
+        badge.includes(`--vscode-badge-background: color-mix(in srgb, ${color} 28%, var(--vscode-editor-background))`),
+        `badge ${s.state}`,
+      );
+      assert.ok(badge.includes('--vscode-badge-foreground: var(--vscode-editor-foreground)'), `badge text ${s.state}`);
+      assert.ok(badge.includes(`border: 1px solid ${color}`), `badge edge ${s.state}`);
     }
     assert.doesNotMatch(COCKPIT_CSS, /#[0-9a-f]{3,6}\b|rgb\(/i, 'theme variables, not fixed colours');
     assert.match(COCKPIT_CSS, /vscode-table-cell[^{]*\{ white-space: normal;/, 'table cells wrap instead of cutting text off');

@@ -63,3 +63,11 @@ test("no rule of the dashboard's uses a colour the high-contrast themes leave un
     for (const colour of UNDEFINED_IN_HIGH_CONTRAST)
       assert.ok(!css.includes(`var(${colour})`), `${name} uses var(${colour}) without a fallback`);
 });
+
+test('the tree draws its icons in colours the high-contrast themes define too', () => {
+  // The tree's ThemeColor ids are the CSS variables without `--vscode-` and with dots.
+  const tree = readFileSync(join(__dirname, '../../src/extension/tree.ts'), 'utf8');
+  const ids = new Set([...tree.matchAll(/color: '([a-zA-Z.]+)'|icon\('[a-z-]+', '([a-zA-Z.]+)'\)/g)].map((m) => m[1] ?? m[2]));
+  assert.ok(ids.has('errorForeground') && ids.has('testing.iconPassed'), `the tree's colours were read: ${[...ids].join(', ')}`);
+  for (const id of ids) assert.ok(!UNDEFINED_IN_HIGH_CONTRAST.has(`--vscode-${id.replace(/\./g, '-')}`), `the tree uses ${id}`);
+});

@@ -19,6 +19,7 @@ import {
   previewToMarkdown,
   previewToText,
   reportPath,
+  outcomeRows,
   reportSummary,
   reportToMarkdown,
   reportToText,
@@ -30,6 +31,7 @@ import {
   writeImportReport,
 } from '../../src/core/phases/render';
 import type { Step } from '../../src/core/phases/steps';
+import { nameWithPlatform } from '../../src/core/analysis/selection';
 import { memberSteps } from '../../src/core/phases/import';
 import { CONTOSO_PLAN, contosoGroups, contosoModel, fakeSession, fakeTenant } from '../support/fake-session';
 
@@ -256,7 +258,7 @@ describe('the import report', () => {
       ms: 3210,
       at: new Date('2026-11-30T12:00:00Z'),
     });
-    assert.deepEqual(report.totals, { done: steps.length - 2, failed: 1, skipped: 1 });
+    assert.deepEqual(report.totals, { steps: steps.length, done: steps.length - 2, failed: 1, skipped: 1 });
     assert.equal(
       reportSummary(report),
       `Import into the sandbox tenant: ${steps.length - 2} of ${steps.length} step(s) done, 1 failed, 1 skipped.`,
@@ -267,13 +269,38 @@ describe('the import report', () => {
       /^# cm2intune import report — Zoë's plan\.migration\.json\n\n2026-11-30T12:00:00\.000Z, 3\.2 s, the sandbox tenant: \d+ done, 1 failed, 1 skipped\.\n/,
     );
     const rows = md.split('\n').filter((l) => /^\| \d+ \|/.test(l));
-    assert.equal(rows.length, steps.length);
+    // Intune Users' 19 member requests are one row, as in the preview (they were 19 alike rows).
+    const intuneUsers = steps.filter((s) => s.action === 'addMembers' && s.title.endsWith('"Intune Users"'));
+    assert.ok(intuneUsers.length > 1);
+    const memberSteps = steps.filter((s, i) => s.action === 'addMembers' && i > 2);
+    assert.equal(rows.length, steps.length - memberSteps.length + new Set(memberSteps.map((s) => s.key)).size);
+    assert.equal(rows.filter((r) => r.includes('"Intune Users"') && r.includes('| done |') && r.includes('Add ')).length, 1);
+    // Two of its requests failed and were skipped above; the other 17 are the one row.
+    assert.match(md, new RegExp(`\\| Add [\\d,]+ members to "Intune Users" \\(${intuneUsers.length - 2} requests\\) \\| done \\|`));
     assert.equal(rows[1], `| 2 | ${mdText(steps[1].title)} | failed | HTTP 400 BadRequest: value \\| not valid |`);
     for (const row of rows) assert.equal(row.split(/(?<!\\)\|/).length, 6, `four cells: ${row}`);
     assert.match(md, /\n- \*\*Contoso User PFX \(iOS\)\*\* \(blocked\): PFX settings .+/);
     const text = reportToText(report);
     assert.match(text, /^Import into the sandbox tenant: .* 3\.2 s\.\n/);
     assert.match(text, /\n {4}2\. failed {5}.* — HTTP 400 BadRequest: value \| not valid\n/);
+  });
+
+  it("a group's member additions that failed keep their own rows and messages; the rest stay one row", () => {
+    const members = steps.filter((s) => s.action === 'addMembers' && s.title.endsWith('"Intune Users"'));
+    const rows = outcomeRows(
+      members.map((step, i) =>
+        i === 3 ? { step, status: 'failed', message: 'HTTP 400: one member is not a user' } : { step, status: 'done' },
+      ),
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.status, r.steps, r.detail]),
+      [
+        ['done', members.length - 1, ''],
+        ['failed', 1, 'HTTP 400: one member is not a user'],
+      ],
+    );
+    assert.equal(rows[1].title, members[3].title);
+    assert.match(rows[0].title, new RegExp(`^Add [\\d,]+ members to "Intune Users" \\(${members.length - 1} requests\\)$`));
   });
 
   it('is written beside the plan, the same file for the CLI and the editor', () => {
@@ -284,6 +311,12 @@ describe('the import report', () => {
     assert.equal(file, join(dir, 'contoso sandbox.migration.import-report.md'));
     assert.equal(file, reportPath(plan));
     assert.equal(readFileSync(file, 'utf8'), reportToMarkdown(report));
+  });
+
+  it("adds an object's platform to its name unless the name already ends with it", () => {
+    assert.equal(nameWithPlatform('Contoso-Guest (macOS)', 'macOS'), 'Contoso-Guest (macOS)');
+    assert.equal(nameWithPlatform('Contoso-Guest', 'macOS'), 'Contoso-Guest (macOS)');
+    assert.equal(nameWithPlatform('Contoso Notes', ''), 'Contoso Notes');
   });
 
   it('names the tenant: the sandbox, or the id and cloud', () => {

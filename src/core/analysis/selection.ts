@@ -48,6 +48,11 @@ export function selectionSubject(t: Pick<Translation, 'source'>): SelectionSubje
   return { uniqueId: t.source.uniqueId, name: t.source.name, selector: SELECTOR[t.source.kind] };
 }
 
+/** "Contoso Wi-Fi (iOS)": the platform added unless the admin's name already ends with it. */
+export function nameWithPlatform(name: string, platform: string | undefined): string {
+  return platform && !name.endsWith(`(${platform})`) ? `${name} (${platform})` : name;
+}
+
 export function describe(t: Translation): string {
   const platform = platformLabel(t.source.platform);
   return `${KIND_LABELS[t.source.kind]} "${t.source.name}"${platform ? ` (${platform})` : ''}`;

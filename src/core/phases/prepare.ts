@@ -41,7 +41,7 @@ import {
 } from './import';
 import type { Step } from './steps';
 import { UserError } from '../errors';
-import { mdText, runReportPath } from './render';
+import { mdText, outcomeRows, runReportPath } from './render';
 import { writeFileSync } from 'node:fs';
 
 export type CheckState = 'ok' | 'warning' | 'blocking';
@@ -778,7 +778,7 @@ export function fixReportToMarkdown(run: {
     '',
     '| # | Fix | Outcome | Detail |',
     '|---|---|---|---|',
-    ...run.outcomes.map((o, i) => `| ${i + 1} | ${cell(o.step.title)} | ${o.status} | ${cell(o.intuneId ?? o.message ?? '')} |`),
+    ...outcomeRows(run.outcomes).map((o, i) => `| ${i + 1} | ${cell(o.title)} | ${o.status} | ${cell(o.detail)} |`),
     '',
     '## Readiness after the fixes',
     '',

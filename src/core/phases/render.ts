@@ -4,7 +4,7 @@
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 // Labels from their own light module, not the analysis barrel: the faces load this at activation.
-import { deletedFromIntuneNote, KIND_LABELS, STATE_LABELS } from '../analysis/selection';
+import { deletedFromIntuneNote, KIND_LABELS, nameWithPlatform, STATE_LABELS } from '../analysis/selection';
 import { stateCounts } from '../analysis/summary';
 import type { ItemState, MigrationPicture, PictureItem } from '../analysis/types';
 import { clipText, type Severity } from '../findings';
@@ -91,6 +91,10 @@ export interface ImportPreview {
 /** `10,000`: counts an admin reads at a glance. */
 const count = (n: number) => n.toLocaleString('en-US');
 
+/** `Add 10,000 members to "Sales Team"`: a group's member additions as one title. */
+const membersTitle = (step: Step, members: number) =>
+  `Add ${plural(members, 'member').replace(/^\d+/, count(members))}${/ to .*$/.exec(step.title)?.[0] ?? ''}`;
+
 /**
  * A group's member additions (20 members a request) as one line where the group's first one
  * stands: `Add 10,000 members to "Sales Team"`, with the requests it takes.
@@ -105,7 +109,7 @@ export function previewLines(steps: Step[]): PreviewLine[] {
     }
     const group = groups.get(s.key);
     const members = membersOf(s) + (group?.members ?? 0);
-    const title = `Add ${plural(members, 'member').replace(/^\d+/, count(members))}${/ to .*$/.exec(s.title)?.[0] ?? ''}`;
+    const title = membersTitle(s, members);
     if (group) Object.assign(group, { members, title, requests: group.requests + 1 });
     else {
       const line = { action: s.action, title, requests: 1, members };
@@ -114,6 +118,45 @@ export function previewLines(steps: Step[]): PreviewLine[] {
     }
   }
   return lines.map(({ action, title, requests }) => ({ action, title, requests }));
+}
+
+/** One row of a run's report: a step, or a group's member additions that ended alike. */
+export interface OutcomeRow {
+  title: string;
+  status: StepStatus;
+  detail: string;
+  /** The steps (requests) this row stands for. */
+  steps: number;
+}
+
+/**
+ * A run's outcomes as its report lists them: a group's member additions that ended the same way
+ * (done, reconciled) as one row where the first stands, as the preview grouped them; each one
+ * that failed or was skipped keeps its own row and message.
+ */
+export function outcomeRows(outcomes: StepOutcome[]): OutcomeRow[] {
+  const rows: OutcomeRow[] = [];
+  const groups = new Map<string, OutcomeRow & { members: number }>();
+  for (const o of outcomes) {
+    const detail = o.intuneId ?? o.message ?? '';
+    const alike = o.step.action === 'addMembers' && (o.status === 'done' || o.status === 'reconciled');
+    if (!alike) {
+      rows.push({ title: o.step.title, status: o.status, detail, steps: 1 });
+      continue;
+    }
+    const id = `${o.step.key}\u0000${o.status}`;
+    const group = groups.get(id);
+    const members = membersOf(o.step) + (group?.members ?? 0);
+    if (group) Object.assign(group, { members, steps: group.steps + 1 });
+    else {
+      const row = { title: '', status: o.status, detail, steps: 1, members };
+      groups.set(id, row);
+      rows.push(row);
+    }
+    const row = groups.get(id)!;
+    row.title = row.steps > 1 ? `${membersTitle(o.step, members)} (${count(row.steps)} requests)` : o.step.title;
+  }
+  return rows.map(({ title, status, detail, steps }) => ({ title, status, detail, steps }));
 }
 
 const note = (item: PictureItem, reasons: string[]): ObjectNote => ({
@@ -231,8 +274,7 @@ export function importPreview(
 }
 
 /** ConfigMgr names often carry the platform already: `Contoso Root CA (iOS)`. */
-const withPlatform = (o: Pick<ObjectNote, 'name' | 'platform'>) => Boolean(o.platform) && !o.name.endsWith(`(${o.platform})`);
-const label = (o: Pick<ObjectNote, 'name' | 'platform'>) => `${o.name}${withPlatform(o) ? ` (${o.platform})` : ''}`;
+const label = (o: Pick<ObjectNote, 'name' | 'platform'>) => nameWithPlatform(o.name, o.platform);
 const lineText = (l: PreviewLine) => (l.action === 'addMembers' ? `${l.title} — ${plural(l.requests, 'request')}` : l.title);
 
 /**
@@ -290,7 +332,7 @@ export function previewToText(p: ImportPreview): string {
  * what changes inline rendering: the preview is also read as plain text in an editor tab.
  */
 export const mdText = (s: string) => s.replace(/[\\`*_[\]<>|]/g, '\\$&').replace(/^([#+-]|\d+\.)(\s)/, '\\$1$2');
-const mdLabel = (o: ObjectNote) => `**${mdText(o.name)}**${withPlatform(o) ? ` (${mdText(o.platform)})` : ''}`;
+const mdLabel = (o: ObjectNote) => `**${mdText(o.name)}**${label(o) !== o.name ? ` (${mdText(o.platform)})` : ''}`;
 
 export function previewToMarkdown(p: ImportPreview): string {
   const lines = [`# Import preview: ${mdText(p.plan)}`, ''];
@@ -344,8 +386,10 @@ export interface ImportReport {
   /** ISO time the run ended. */
   at: string;
   seconds: number;
-  outcomes: { title: string; status: StepStatus; detail: string }[];
-  totals: { done: number; failed: number; skipped: number };
+  /** The report's rows (a group's member additions grouped, `outcomeRows`). */
+  outcomes: OutcomeRow[];
+  /** Per step (request), as the run counted them. */
+  totals: { steps: number; done: number; failed: number; skipped: number };
   /** Objects not imported, or imported in part, and why. */
   notImported: ObjectNote[];
 }
@@ -369,8 +413,9 @@ export function importReport(
     tenant: run.tenant,
     at: (run.at ?? new Date()).toISOString(),
     seconds: run.ms / 1000,
-    outcomes: outcomes.map((o) => ({ title: o.step.title, status: o.status, detail: o.intuneId ?? o.message ?? '' })),
+    outcomes: outcomeRows(outcomes),
     totals: {
+      steps: outcomes.length,
       done: outcomes.filter((o) => o.status === 'done' || o.status === 'reconciled').length,
       failed: outcomes.filter((o) => o.status === 'failed').length,
       skipped: outcomes.filter((o) => o.status === 'skipped').length,
@@ -382,7 +427,7 @@ export function importReport(
 /** One line: `Import into <tenant>: 12 of 14 step(s) done, 1 failed, 1 skipped.` */
 export function reportSummary(r: ImportReport): string {
   const t = r.totals;
-  return `Import into ${r.tenant}: ${t.done} of ${r.outcomes.length} step(s) done${t.failed ? `, ${t.failed} failed` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}.`;
+  return `Import into ${r.tenant}: ${t.done} of ${t.steps} step(s) done${t.failed ? `, ${t.failed} failed` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}.`;
 }
 
 /** How messages name a session's tenant: `the sandbox tenant`, `tenant <id> (<cloud>)`. */
