@@ -12,7 +12,7 @@ import { REMOVE_OPTION } from '../../src/core/phases/authority';
 import type { SandboxWorld } from '../../src/sandbox/world/index';
 import { INTUNE_A_PLAN } from '../../src/sandbox/world/index';
 import { CONTOSO_SQL } from '../../src/sandbox/site/contoso/generate';
-import { excludeWave, isLicensed, openWorld, removeDir, SUBSCRIPTION, tempDir } from './sandbox-world-support';
+import { excludeWave, isLicensed, openWorld, removeDir, SUBSCRIPTION, tempDir, worldPlan } from './sandbox-world-support';
 
 interface Run {
   code: number;
@@ -34,22 +34,7 @@ function harness() {
   const planFile = 'p.migration.json';
   const writePlan = (extra: Record<string, unknown> = {}) => {
     const { world } = ctx;
-    const plan = {
-      version: 1,
-      name: 'authority test',
-      site: {
-        source: 'sql',
-        server: 'localhost',
-        port: world.site.port,
-        database: world.site.database,
-        siteCode: 'P01',
-        auth: { type: 'sql', user: world.site.user },
-        encryption: { caFile: world.site.caFile },
-      },
-      tenant: { sandbox: true, url: world.tenant.url },
-      subscriptionCollection: SUBSCRIPTION,
-      ...extra,
-    };
+    const plan = worldPlan(world, 'authority test', extra);
     writeFileSync(join(ctx.dir, planFile), JSON.stringify(plan, null, 2));
   };
   const cli = async (...args: string[]): Promise<Run> => {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/cli';
 import type { SandboxWorld } from '../../src/sandbox/world/index';
-import { graph, openWorld, removeDir, tempDir } from './sandbox-world-support';
+import { graph, openWorld, preparePlan, removeDir, tempDir } from './sandbox-world-support';
 
 interface JsonCheck {
   id: string;
@@ -45,24 +45,7 @@ describe('readiness: an imported object drifted by a setting changed in Intune',
   before(async () => {
     dir = tempDir();
     world = await openWorld(dir);
-    const plan = {
-      version: 1,
-      name: 'drift test',
-      site: {
-        source: 'sql',
-        server: 'localhost',
-        port: world.site.port,
-        database: world.site.database,
-        siteCode: 'P01',
-        auth: { type: 'sql', user: world.site.user },
-        encryption: { caFile: world.site.caFile },
-      },
-      tenant: { sandbox: true, url: world.tenant.url },
-      subscriptionCollection: 'P0100014',
-      import: { kinds: ['compliance', 'configuration', 'certificate', 'wifi', 'vpn', 'email', 'app'], assignments: true },
-      groups: { createMissing: true },
-      prepare: { scepServerUrl: 'https://ndes.contoso.com/certsrv/mscep/mscep.dll' },
-    };
+    const plan = preparePlan(world, 'drift test');
     writeFileSync(join(dir, planFile), JSON.stringify(plan, null, 2));
     const imported = await cli('import', '--plan', planFile, '--yes');
     assert.ok(imported.code === 0 || imported.code === 1, imported.err);

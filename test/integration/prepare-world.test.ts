@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/cli';
 import type { SandboxWorld } from '../../src/sandbox/world/index';
-import { graph, isLicensed, openWorld, removeDir, tempDir } from './sandbox-world-support';
+import { graph, isLicensed, openWorld, preparePlan, removeDir, tempDir } from './sandbox-world-support';
 
 interface Run {
   code: number;
@@ -27,25 +27,7 @@ describe('cm2intune prepare on the sandbox world', () => {
   const planFile = 'p.migration.json';
 
   function writePlan(extra: Record<string, unknown> = {}, prepare: Record<string, unknown> = {}) {
-    const plan = {
-      version: 1,
-      name: 'prepare test',
-      site: {
-        source: 'sql',
-        server: 'localhost',
-        port: world.site.port,
-        database: world.site.database,
-        siteCode: 'P01',
-        auth: { type: 'sql', user: world.site.user },
-        encryption: { caFile: world.site.caFile },
-      },
-      tenant: { sandbox: true, url: world.tenant.url },
-      subscriptionCollection: 'P0100014',
-      import: { kinds: ['compliance', 'configuration', 'certificate', 'wifi', 'vpn', 'email', 'app'], assignments: true },
-      groups: { createMissing: true },
-      prepare: { scepServerUrl: 'https://ndes.contoso.com/certsrv/mscep/mscep.dll', ...prepare },
-      ...extra,
-    };
+    const plan = preparePlan(world, 'prepare test', prepare, extra);
     writeFileSync(join(dir, planFile), JSON.stringify(plan, null, 2));
   }
 

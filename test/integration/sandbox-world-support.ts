@@ -124,6 +124,36 @@ export function siteConfig(world: SandboxWorld): SqlSiteSource {
   };
 }
 
+/** A plan for the sandbox world's site and tenant, as an admin writes it (`extra` on top). */
+export function worldPlan(world: SandboxWorld, name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    version: 1,
+    name,
+    site: {
+      source: 'sql',
+      server: 'localhost',
+      port: world.site.port,
+      database: world.site.database,
+      siteCode: 'P01',
+      auth: { type: 'sql', user: world.site.user },
+      encryption: { caFile: world.site.caFile },
+    },
+    tenant: { sandbox: true, url: world.tenant.url },
+    subscriptionCollection: SUBSCRIPTION,
+    ...extra,
+  };
+}
+
+/** The phase 2 plan: every kind with assignments, missing groups created, the NDES URL set. */
+export function preparePlan(world: SandboxWorld, name: string, prepare: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+  return worldPlan(world, name, {
+    import: { kinds: ['compliance', 'configuration', 'certificate', 'wifi', 'vpn', 'email', 'app'], assignments: true },
+    groups: { createMissing: true },
+    prepare: { scepServerUrl: 'https://ndes.contoso.com/certsrv/mscep/mscep.dll', ...prepare },
+    ...extra,
+  });
+}
+
 export async function siteQuery<T = any>(world: SandboxWorld, text: string): Promise<T[]> {
   const conn = await SqlConnection.open(siteConfig(world), { planDir: world.dir, password: world.site.password });
   try {

@@ -326,22 +326,25 @@ describe('reading the imported objects for readiness', () => {
   });
 });
 
+/** A selected object of the sample site in the picture, with its translation's reasons. */
+const selectedItem = (translation: ReturnType<typeof translateObject>, state: PictureItem['state']): PictureItem => ({
+  key: translation.key,
+  translation,
+  selected: true,
+  state,
+  stateReasons: [],
+  reasons: translation.verdict.reasons,
+  retired: [],
+  deployments: [],
+  assignmentNotes: [],
+});
+
 describe('a profile built from its payload (the Contoso VPN)', () => {
   it('its changed setting shows ConfigMgr’s value and Intune’s, though no one-to-one property is known', async () => {
     const model = await loadContosoModel();
     const vpn = parseSiteObjects(model).objects.find((o) => o.kind === 'vpn' && o.platform === 'ios')!;
     const translation = translateObject(vpn);
-    const item: PictureItem = {
-      key: translation.key,
-      translation,
-      selected: true,
-      state: 'partial',
-      stateReasons: [],
-      reasons: translation.verdict.reasons,
-      retired: [],
-      deployments: [],
-      assignmentNotes: [],
-    };
+    const item = selectedItem(translation, 'partial');
     const d = objectDetail(item, { cloud: 'usgov' });
     const changed = translation.verdict.settings!.find((o) => o.outcome === 'changed')!;
     assert.ok(changed.outcome === 'changed');
@@ -360,17 +363,7 @@ describe('a profile built from its payload (the Contoso VPN)', () => {
 describe('no empty cell in any detail of the sample site', () => {
   const detailOf = (o: ReturnType<typeof parseSiteObjects>['objects'][number]) => {
     const translation = translateObject(o);
-    const item: PictureItem = {
-      key: translation.key,
-      translation,
-      selected: true,
-      state: 'importable',
-      stateReasons: [],
-      reasons: translation.verdict.reasons,
-      retired: [],
-      deployments: [],
-      assignmentNotes: [],
-    };
+    const item = selectedItem(translation, 'importable');
     return objectDetail(item, {});
   };
   const rowsOf = (html: string) => [...html.matchAll(/<tr class="outcome-[a-z]+">(.*?)<\/tr>/g)].map((m) => m[1]);
