@@ -6,10 +6,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/cli';
 import type { SandboxWorld } from '../../src/sandbox/world/index';
-import { graph, openWorld, preparePlan, removeDir, tempDir } from './sandbox-world-support';
+import { graph, openWorld, preparePlan, removeDir, tempDir, worldCli } from './sandbox-world-support';
 
 interface JsonCheck {
   id: string;
@@ -23,19 +21,7 @@ describe('readiness: an imported object drifted by a setting changed in Intune',
   let world: SandboxWorld;
   const planFile = 'p.migration.json';
 
-  async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      out: (l) => out.push(l),
-      err: (l) => err.push(l),
-      cwd: dir,
-      env: { CM2INTUNE_SQL_PASSWORD: world.site.password },
-      confirm: async () => true,
-    };
-    const code = await main(args, io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const cli = (...args: string[]) => worldCli(world, dir, ...args);
   async function importedObjects(): Promise<JsonCheck> {
     const run = await cli('prepare', '--plan', planFile, '--json');
     assert.ok(run.out, run.err);

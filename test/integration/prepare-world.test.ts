@@ -5,16 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/cli';
 import type { SandboxWorld } from '../../src/sandbox/world/index';
-import { graph, isLicensed, openWorld, preparePlan, removeDir, tempDir } from './sandbox-world-support';
+import { graph, isLicensed, openWorld, preparePlan, removeDir, tempDir, worldCli } from './sandbox-world-support';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
 interface JsonCheck {
   id: string;
   state: string;
@@ -31,19 +24,7 @@ describe('cm2intune prepare on the sandbox world', () => {
     writeFileSync(join(dir, planFile), JSON.stringify(plan, null, 2));
   }
 
-  async function cli(...args: string[]): Promise<Run> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      out: (l) => out.push(l),
-      err: (l) => err.push(l),
-      cwd: dir,
-      env: { CM2INTUNE_SQL_PASSWORD: world.site.password },
-      confirm: async () => true,
-    };
-    const code = await main(args, io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const cli = (...args: string[]) => worldCli(world, dir, ...args);
 
   async function checks(...args: string[]): Promise<{
     code: number;

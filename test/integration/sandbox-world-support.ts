@@ -3,6 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+import type { CliIo } from '../../src/cli/cli';
 import { SqlConnection } from '../../src/core/site/sql/connection';
 import type { SqlSiteSource } from '../../src/core/plan/types';
 import {
@@ -122,6 +124,27 @@ export function siteConfig(world: SandboxWorld): SqlSiteSource {
     connectTimeoutSeconds: 5,
     requestTimeoutSeconds: 30,
   };
+}
+
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** The CLI in this process, in `dir`, with the world's SQL password; every question answered yes. */
+export async function worldCli(world: SandboxWorld, dir: string, ...args: string[]): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    cwd: dir,
+    env: { CM2INTUNE_SQL_PASSWORD: world.site.password },
+    confirm: async () => true,
+  };
+  const code = await main(args, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 /** A plan for the sandbox world's site and tenant, as an admin writes it (`extra` on top). */
