@@ -268,7 +268,9 @@ const atWrites =
   (exited: () => boolean) =>
     new Promise<boolean>((resolve) => {
       // Decided inside the sandbox's write, not by polling: under load a poll saw the whole burst
-      // (and the run's exit) before it saw write `writes` (kill-23, seed 1126642325).
+      // (and the run's exit) before it saw write `writes` (kill-23, seed 1126642325). The answer of
+      // the write that reached the point is held until the kill, so the run can't end before it
+      // (other answers flow meanwhile): with a timer alone the run sometimes finished first.
       let settled = false;
       const settle = (reached: boolean) => {
         if (settled) return;
@@ -277,19 +279,25 @@ const atWrites =
         clearInterval(watch);
         resolve(reached && !exited());
       };
-      const check = () => {
-        if (w.sandbox.stats().writes < writes) return;
-        w.onWrite = undefined;
-        if (extraMs) setTimeout(() => settle(true), extraMs);
-        else settle(true);
-      };
       const watch = setInterval(() => exited() && settle(false), 20);
       const started = Date.now();
-      w.onWrite = () => {
-        check();
-        if (Date.now() - started > RUN_DEADLINE_MS) settle(false);
+      const check = (): Promise<void> | undefined => {
+        if (w.sandbox.stats().writes < writes) {
+          if (Date.now() - started > RUN_DEADLINE_MS) settle(false);
+          return undefined;
+        }
+        w.onWrite = undefined;
+        if (!extraMs) return void settle(true);
+        // Held a little past the kill: the answer must not leave before the process is gone.
+        return new Promise<void>((release) =>
+          setTimeout(() => {
+            settle(true);
+            setTimeout(release, 50);
+          }, extraMs),
+        );
       };
-      check();
+      w.onWrite = check;
+      void check();
     });
 
 /**

@@ -30,10 +30,11 @@ export interface ImportWorld {
   planArg: string;
   sandbox: SandboxTenant;
   /**
-   * Called synchronously after each write the sandbox applied, before its answer leaves: the
-   * fault suite kills a run at an exact write from here (a poll falls behind a fast burst).
+   * Called after each write the sandbox applied, before its answer leaves (a promise holds the
+   * answer until it settles): the fault suite kills a run at an exact write from here (a poll fell
+   * behind a fast burst, and a run could end before a kill timed after the write landed).
    */
-  onWrite?: () => void;
+  onWrite?: () => void | Promise<void>;
   /** Environment for the CLI child: the SQL password, nothing else secret. */
   env: NodeJS.ProcessEnv;
   close(): Promise<void>;

@@ -18,8 +18,11 @@ const JSON_TYPE = 'application/json; odata.metadata=minimal; charset=utf-8';
 export interface TenantHooks {
   /** `/_sandbox/world/<path>`; throws an Error whose message is the 400 answer. */
   admin(method: string, path: string, body: unknown): { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>;
-  /** After a Graph write was applied (and persisted), e.g. a licence assigned. */
-  afterWrite?(): void;
+  /**
+   * After a Graph write was applied (and persisted), e.g. a licence assigned. A promise holds the
+   * write's answer until it settles (the fault suite kills a run there, before the answer leaves).
+   */
+  afterWrite?(): void | Promise<void>;
 }
 
 export interface EngineOptions {
@@ -293,7 +296,7 @@ export class SandboxEngine {
     }
     if (outcome.applied) {
       this.persist();
-      this.options.hooks?.afterWrite?.();
+      await this.options.hooks?.afterWrite?.();
     }
     if (outcome.resetSocket) {
       // The write is committed; the client sees a connection reset instead of the answer.
