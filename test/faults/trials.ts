@@ -277,15 +277,14 @@ const atWrites =
         settled = true;
         w.onWrite = undefined;
         clearInterval(watch);
+        clearTimeout(deadline);
         resolve(reached && !exited());
       };
       const watch = setInterval(() => exited() && settle(false), 20);
-      const started = Date.now();
+      // A run that ends (or stalls) short of the point: no write comes to decide it.
+      const deadline = setTimeout(() => settle(false), RUN_DEADLINE_MS);
       const check = (): Promise<void> | undefined => {
-        if (w.sandbox.stats().writes < writes) {
-          if (Date.now() - started > RUN_DEADLINE_MS) settle(false);
-          return undefined;
-        }
+        if (w.sandbox.stats().writes < writes) return undefined;
         w.onWrite = undefined;
         if (!extraMs) return void settle(true);
         // Held a little past the kill: the answer must not leave before the process is gone.
@@ -653,9 +652,15 @@ export async function concurrentTrial(
     } else if (kind === 'staggered') {
       const at = w.sandbox.stats().writes + between(random, 1, 40);
       result.what = `a second run started when the first reached ${at} writes`;
-      delay = async () => void (await atWrites(w, at)(() => false));
+      // Run A may end short of `at` (a killed run before it left fewer writes): B starts then.
+      delay = async () => void (await atWrites(w, at)(() => aEnded));
     } else result.what = 'two runs started together';
+    let aEnded = false;
     const a = cli(ctx, w, 'run A', importArgs(w));
+    void a.then(
+      () => (aEnded = true),
+      () => (aEnded = true),
+    );
     await delay();
     const b = cli(ctx, w, 'run B', importArgs(w));
     const [ra, rb] = await Promise.all([a, b]);
