@@ -32,6 +32,11 @@ const WALKTHROUGH = 'Migrate hybrid MDM to Intune standalone';
 const EXPECT_WAIT_TEXT = process.env.E2E_EXPECT_WAIT_TEXT !== '0';
 /** What the product says while it waits (render.ts waitText): for a service's limit, or for a service that asked to wait. */
 const WAIT_TEXT = /waiting for .+'s (write|request) limit, about \d+ s$|asked to wait \(\d+\), \d+ s$/;
+/**
+ * A webview's content frame. While a page is drawn again (the detail redraws once it has read the
+ * Intune object) the webview holds a pending frame beside the active one: `iframe` alone met two.
+ */
+const ACTIVE_FRAME = 'iframe#active-frame';
 const cli = resolve(__dirname, '../../dist/cli.js');
 let world: OpenedWorld | undefined;
 
@@ -317,7 +322,7 @@ const steps: Step[] = [
         .first()
         .waitFor({ timeout: 60_000 });
       // The Markdown preview: the report's title, its steps as a table, what was not imported and why.
-      const content = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe');
+      const content = page.frameLocator('iframe.webview.ready').last().frameLocator(ACTIVE_FRAME);
       await content.locator('h1', { hasText: `cm2intune import report — ${WORLD_PLAN_FILE}` }).waitFor({ timeout: 60_000 });
       await content
         .locator('table td', { hasText: /^done$/ })
@@ -467,7 +472,7 @@ const steps: Step[] = [
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show migration dashboard' }).first().waitFor({ timeout: T });
       await page.keyboard.press('Enter');
       await page.locator('.tabs-container .tab', { hasText: 'Migration dashboard' }).waitFor({ timeout: T });
-      const content = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe');
+      const content = page.frameLocator('iframe.webview.ready').last().frameLocator(ACTIVE_FRAME);
       const section = content.locator('#phases');
       await section.locator('vscode-table-cell', { hasText: 'Wave 1' }).first().waitFor({ timeout: 90_000 });
       await section.locator('svg.chart polyline').first().waitFor({ timeout: T });
@@ -526,7 +531,7 @@ const steps: Step[] = [
         .waitFor({ timeout: T });
       await page.keyboard.press('Enter');
       await page.locator('.tabs-container .tab', { hasText: 'Switch the MDM authority' }).waitFor({ timeout: T });
-      const content = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe');
+      const content = page.frameLocator('iframe.webview.ready').last().frameLocator(ACTIVE_FRAME);
       await content
         .locator('.danger', { hasText: 'DO NOT CHOOSE "Remove Microsoft Intune Subscription from Configuration Manager"' })
         .waitFor({ timeout: 90_000 });
@@ -587,7 +592,7 @@ const steps: Step[] = [
       await expand(page, 'Wi-Fi', 'Contoso-Guest (macOS)');
       await treeRow(page, 'Contoso-Guest (macOS)').click({ timeout: T });
       await page.locator('.tabs-container .tab.active', { hasText: 'Contoso-Guest (macOS)' }).first().waitFor({ timeout: 60_000 });
-      const content = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe');
+      const content = page.frameLocator('iframe.webview.ready').last().frameLocator(ACTIVE_FRAME);
       await content.getByText('Intune payload').first().waitFor({ timeout: 60_000 });
       await content.getByText('Open in the Intune admin center').first().waitFor({ timeout: T });
     },
@@ -609,7 +614,7 @@ const steps: Step[] = [
         .first()
         .click({ timeout: T });
       // The open detail is drawn again from the picture read again: now drifted, with its one command.
-      const content = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe');
+      const content = page.frameLocator('iframe.webview.ready').last().frameLocator(ACTIVE_FRAME);
       const showDrift = content.locator('a', { hasText: 'Show drift' });
       await showDrift.first().waitFor({ timeout: 120_000 });
       await showDrift.first().click({ timeout: T });
