@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openSiteSource } from '../../src/core/site';
+import { tdsSiteConfig } from '../support/tds-site';
 import { startTdsTestServer } from '../../src/sandbox/site/tds';
 
 const CONTOSO_SQL = join(__dirname, '../../src/sandbox/site/contoso/contoso.sql');
@@ -35,19 +36,10 @@ describe('a large digest over the wire', () => {
     );
     const server = await startTdsTestServer({ fixtureFiles: [fixture], log: () => {} });
     writeFileSync(join(dir, 'ca.pem'), server.caPem);
-    const source = openSiteSource(
-      {
-        source: 'sql',
-        server: server.host,
-        port: server.port,
-        database: server.database,
-        siteCode: 'P01',
-        auth: { type: 'sql', user: server.user },
-        encryption: { caFile: 'ca.pem' },
-        requestTimeoutSeconds: 120,
-      },
-      { planDir: dir, password: server.password },
-    );
+    const source = openSiteSource(tdsSiteConfig(server, 'ca.pem', { requestTimeoutSeconds: 120 }), {
+      planDir: dir,
+      password: server.password,
+    });
     try {
       const start = process.hrtime.bigint();
       const model = await source.read();

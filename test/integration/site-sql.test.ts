@@ -10,6 +10,7 @@ import type { SqlSiteSource as SqlSiteConfig } from '../../src/core/plan/types';
 import { openSiteSource, SiteSqlError, writeSnapshotFile } from '../../src/core/site';
 import type { SiteModel } from '../../src/core/site/model';
 import { SqlConnection } from '../../src/core/site/sql/connection';
+import { tdsSiteConfig } from '../support/tds-site';
 import { expected } from '../fixtures/contoso/load';
 
 const CONTOSO_SQL = join(__dirname, '../../src/sandbox/site/contoso/contoso.sql');
@@ -46,18 +47,7 @@ try {
 const driverNoise = (s: string) => /^\s*select\s+1\s*;?\s*$/i.test(s) || /^\s*set\s/i.test(s);
 
 function configFor(server: TdsServer, over: Partial<SqlSiteConfig> = {}): SqlSiteConfig {
-  return {
-    source: 'sql',
-    server: server.host,
-    port: server.port,
-    database: server.database,
-    siteCode: 'P01',
-    auth: { type: 'sql', user: server.user },
-    encryption: { caFile: 'server-ca.pem' },
-    connectTimeoutSeconds: 5,
-    requestTimeoutSeconds: 30,
-    ...over,
-  };
+  return tdsSiteConfig(server, 'server-ca.pem', { connectTimeoutSeconds: 5, requestTimeoutSeconds: 30, ...over });
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000) {

@@ -13,20 +13,12 @@ import { SiteSqlError } from '../../src/core/site';
 import { SITE_VIEWS, siteConnectionText, testSiteConnection } from '../../src/core/site/sql/check';
 import { startTdsTestServer, type TdsTestServer } from '../../src/sandbox/site/tds';
 import { runCli } from '../support/cli';
+import { tdsSiteConfig } from '../support/tds-site';
 
 const CONTOSO_SQL = join(__dirname, '../../src/sandbox/site/contoso/contoso.sql');
 
-const configFor = (server: TdsTestServer, over: Partial<SqlSiteSource> = {}): SqlSiteSource => ({
-  source: 'sql',
-  server: server.host,
-  port: server.port,
-  database: server.database,
-  siteCode: 'P01',
-  auth: { type: 'sql', user: server.user },
-  encryption: { caFile: `ca-${server.port}.pem` },
-  connectTimeoutSeconds: 5,
-  ...over,
-});
+const configFor = (server: TdsTestServer, over: Partial<SqlSiteSource> = {}): SqlSiteSource =>
+  tdsSiteConfig(server, `ca-${server.port}.pem`, { connectTimeoutSeconds: 5, ...over });
 
 const rejectsWith = async (work: Promise<unknown>, code: string, message: RegExp) => {
   await assert.rejects(work, (error: unknown) => {
